@@ -1,0 +1,89 @@
+# twin - pharmacokinetic and metabolic virtual twins.
+# Plain GNU make; dependencies through pkg-config, SUNDIALS named directly
+# (Debian's libsundials-dev ships no .pc file).
+
+VERSION = 0.1.0
+PREFIX = /usr/local
+BINDIR = $(PREFIX)/bin
+DATADIR = $(PREFIX)/share/twin
+MODELDIR = $(DATADIR)/models
+MANDIR = $(PREFIX)/share/man
+
+CC = cc
+PKGS = gsl yaml-0.1 zlib
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+SUNDIALS_LIBS = -lsundials_cvodes -lsundials_nvecserial \
+	-lsundials_sunmatrixdense -lsundials_sunlinsoldense
+
+OPT = -O2
+CFLAGS = -std=c11 $(OPT) -g -Wall -Wextra -Werror -pedantic
+ifeq ($(SANITIZE),1)
+CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+endif
+CPPFLAGS = -D_POSIX_C_SOURCE=200809L -DTWIN_VERSION=\"$(VERSION)\" \
+	-DTWIN_MODELDIR=\"$(MODELDIR)\" -Ilib $(PKG_CFLAGS)
+LDLIBS = $(SUNDIALS_LIBS) $(PKG_LIBS) -lpthread -lm
+
+LIBSRC = $(wildcard lib/*.c)
+LIBOBJ = $(LIBSRC:.c=.o)
+PROGS = twin-sim
+UNITSRC = $(wildcard tests/unit/test_*.c)
+UNITS = $(UNITSRC:.c=)
+MAN1 = $(wildcard man/*.1)
+MAN5 = $(wildcard man/*.5)
+MAN7 = $(wildcard man/*.7)
+
+all: $(PROGS)
+
+lib/%.o: lib/%.c $(wildcard lib/*.h)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+libtwin.a: $(LIBOBJ)
+	rm -f $@
+	$(AR) rc $@ $(LIBOBJ)
+
+twin-%: cmd/twin-%.c libtwin.a
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< libtwin.a $(LDLIBS)
+
+tests/unit/%: tests/unit/%.c tests/unit/tap.h libtwin.a
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< libtwin.a $(LDLIBS)
+
+deps:
+	@sh .ci/deps
+
+check: deps all $(UNITS)
+	prove -f tests/unit/run.t tests/cmd/*.t
+	mandoc -T lint -W warning $(MAN1) $(MAN5) $(MAN7)
+
+test: check
+
+demo: deps all
+	sh examples/demo.sh
+
+bench: all
+	sh bench/run.sh
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MODELDIR) \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(MANDIR)/man7
+	cp -f $(PROGS) $(DESTDIR)$(BINDIR)/
+	cp -f models/*.yaml $(DESTDIR)$(MODELDIR)/
+	cp -f $(MAN1) $(DESTDIR)$(MANDIR)/man1/
+	cp -f $(MAN5) $(DESTDIR)$(MANDIR)/man5/
+	cp -f $(MAN7) $(DESTDIR)$(MANDIR)/man7/
+
+uninstall:
+	for p in $(PROGS); do rm -f $(DESTDIR)$(BINDIR)/$$p; done
+	rm -rf $(DESTDIR)$(DATADIR)
+	for m in $(notdir $(MAN1)); do rm -f $(DESTDIR)$(MANDIR)/man1/$$m; done
+	for m in $(notdir $(MAN5)); do rm -f $(DESTDIR)$(MANDIR)/man5/$$m; done
+	for m in $(notdir $(MAN7)); do rm -f $(DESTDIR)$(MANDIR)/man7/$$m; done
+
+clean:
+	rm -f lib/*.o libtwin.a $(PROGS) $(UNITS)
+
+.PHONY: all deps check test demo bench install uninstall clean

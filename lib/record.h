@@ -1,0 +1,93 @@
+/*
+ * record.h - the event-record stream: NONMEM-style TSV/CSV, plain or gzip.
+ *
+ * A stream is a header line naming the columns, then one record per line.
+ * Input: tab- or comma-separated (decided by the header line), '#' lines
+ * are comments, CRLF is accepted, gzip is recognised by its magic bytes.
+ * Records are read one individual (one run of equal ID) at a time, so
+ * memory is bounded by the largest individual, not by the file.
+ *
+ * Ownership: rec_open returns a reader freed by rec_close.  A struct
+ * rec_indiv is owned by the caller, filled (and its storage reused) by
+ * rec_next, and freed by rec_indiv_free.  Field strings point into the
+ * individual's storage and live until the next rec_next on it.
+ */
+#ifndef TWIN_RECORD_H
+#define TWIN_RECORD_H
+
+#include <stddef.h>
+
+#include "err.h"
+
+struct rec_reader;
+
+struct rec_row {
+	long line;		/* line number in the file, 1-based */
+	char **field;		/* ncol NUL-terminated fields */
+};
+
+struct rec_indiv {
+	const char *id;		/* the ID field of the first row */
+	int nrow;
+	struct rec_row *row;
+	/* storage, reused between calls */
+	int rowcap;
+	char *buf;
+	size_t buflen, bufcap;
+	char **fieldbuf;
+	size_t fieldcap;
+};
+
+/* Open path ("-" or NULL for stdin) and read its header.  The columns ID
+ * and TIME are required; an empty file, a missing header or a duplicate
+ * column name is an error ("FILE:LINE: message" in err). */
+struct rec_reader *rec_open(const char *path, struct twin_err *err);
+void rec_close(struct rec_reader *r);
+
+const char *rec_path(const struct rec_reader *r);	/* "<stdin>" for stdin */
+int rec_ncol(const struct rec_reader *r);
+const char *rec_colname(const struct rec_reader *r, int col);
+int rec_col(const struct rec_reader *r, const char *name);	/* -1 if absent */
+
+/*
+ * Read the next individual.  Returns 1 if one was read, 0 at end of input,
+ * -1 on error: a line with the wrong number of fields, TIME not a number
+ * or going backwards within an ID, an ID that reappears after another ID,
+ * a read error or a truncated gzip stream.  The message in err starts with
+ * "FILE:LINE: ".
+ */
+int rec_next(struct rec_reader *r, struct rec_indiv *ind, struct twin_err *err);
+void rec_indiv_free(struct rec_indiv *ind);
+
+/* The string "." , "NA" and "" are missing values. */
+int rec_missing(const char *field);
+
+/*
+ * Parse field col of row as a number.  Returns 1 with *x set, 0 if the
+ * field is missing (or col < 0), -1 if it is not a finite number (err gets
+ * "FILE:LINE: column NAME: not a number: \"...\"").
+ */
+int rec_num(const struct rec_reader *r, const struct rec_row *row, int col,
+    double *x, struct twin_err *err);
+
+/* An output buffer: programs build lines in memory (one individual at a
+ * time, possibly in several threads) and hand them to a writer. */
+struct outbuf {
+	char *p;
+	size_t len, cap;
+};
+
+void ob_putc(struct outbuf *b, char c);
+void ob_puts(struct outbuf *b, const char *s);
+void ob_putnum(struct outbuf *b, double x);	/* shortest round trip */
+void ob_free(struct outbuf *b);
+
+/* Writer: path "-" or NULL is stdout; gzip if gz != 0 or path ends in
+ * ".gz".  Output is tab-separated text. */
+struct rec_writer;
+struct rec_writer *rec_wopen(const char *path, int gz, struct twin_err *err);
+int rec_write(struct rec_writer *w, const char *p, size_t n, struct twin_err *err);
+/* Flush and close; returns -1 (err set) if any write failed. */
+int rec_wclose(struct rec_writer *w, struct twin_err *err);
+
+#endif
