@@ -45,8 +45,8 @@ libtwin.a: $(LIBOBJ)
 	rm -f $@
 	$(AR) rc $@ $(LIBOBJ)
 
-twin-%: cmd/twin-%.c libtwin.a
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< libtwin.a $(LDLIBS)
+twin-%: cmd/twin-%.c cmd/cli.c cmd/cli.h libtwin.a
+	$(CC) $(CPPFLAGS) -Icmd $(CFLAGS) $(LDFLAGS) -o $@ $< cmd/cli.c libtwin.a $(LDLIBS)
 
 tests/unit/%: tests/unit/%.c tests/unit/tap.h libtwin.a
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< libtwin.a $(LDLIBS)

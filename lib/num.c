@@ -1,5 +1,37 @@
+/*
+ * num.c - numbers as text: strict parsing, fast exact printing.
+ *
+ * Printing: the simulator writes millions of numbers and formatting used
+ * to dominate its run time, so twin_dtoa avoids snprintf.  It scales |x|
+ * by a power of ten in long double (64-bit mantissa on x86-64) to get 15,
+ * 16 or 17 significant digits and proves, with an error bound, that the
+ * digits read back as x.  Why it is exact:
+ *
+ * - Every power of ten used comes from two correctly rounded long double
+ *   constants, so R = |x| * 10^k carries at most three roundings of
+ *   relative size 2^-64 each: |R - r| < 2e-19 * R, r the exact product.
+ *   With R < 10^17 that is below 0.02 units of the last digit.
+ * - A decimal m * 10^-k reads back as x (strtod rounds correctly) when it
+ *   lies strictly inside x's rounding interval, i.e. when |m - r| is less
+ *   than half the gap to the neighbouring double, scaled by 10^k.  With
+ *   M the integer significand of x, one gap scaled is r / M; the gap below
+ *   a power of two is half the gap above.  verify() decides this exactly:
+ *   by Clinger's fast path where it applies, else by the bound when R is
+ *   clearly inside or outside, else (rarely) by strtod.
+ * - With 17 digits (r >= 10^16) the half gap is at least r * 2^-54 >= 0.55
+ *   units while |m - r| <= 0.5 + 0.02, so the nearest 17 digits always
+ *   read back; no test is needed.
+ * - If x has a representation of at most 15 digits, it is within 0.12
+ *   units of the 15-digit scaled value, so rounding R finds it and
+ *   stripping trailing zeros gives the shortest text.  16 digits usually
+ *   are the shortest too; subnormals (wide gaps) search from 1 digit.
+ *
+ * Without such a long double the code falls back to snprintf and strtod.
+ */
 #include <errno.h>
+#include <float.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,31 +47,370 @@ twin_strtod(const char *s, double *x)
 
 	if (s == NULL || *s == '\0')
 		return -1;
-	/* strtod also takes nan, inf and hex; a data stream must not. */
-	for (p = s; *p; p++)
-		if (!strchr("0123456789+-.eE", *p))
+	/* strtod also takes nan, inf, hex and spaces; a data stream must not. */
+	for (p = s; *p != '\0'; p++)
+		if ((*p < '0' || *p > '9') && *p != '.' && *p != '-' &&
+		    *p != '+' && *p != 'e' && *p != 'E')
 			return -1;
 	errno = 0;
 	v = strtod(s, &end);
-	if (end == s || *end != '\0' || errno == ERANGE || !isfinite(v))
+	if (end == s || *end != '\0')
+		return -1;
+	/*
+	 * ERANGE is set both on overflow and on underflow (glibc: even for
+	 * a subnormal result).  An underflowed result is still the nearest
+	 * double to the text, so only overflow is an error.
+	 */
+	if (errno == ERANGE && (v == HUGE_VAL || v == -HUGE_VAL))
+		return -1;
+	if (!isfinite(v))
 		return -1;
 	*x = v;
 	return 0;
 }
 
+static const char digit2[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233"
+    "34353637383940414243444546474849505152535455565758596061626364656667"
+    "6869707172737475767778798081828384858687888990919293949596979899";
+
+/* Write the decimal digits of m (no leading zeros) to s; return count. */
+static int
+utoa(uint64_t m, char *s)
+{
+	char tmp[24], *p = tmp + sizeof(tmp);
+	uint32_t lo;
+	int n, i;
+
+	/* Peel 8 digits at a time so the inner loop runs on 32 bits. */
+	while (m >= 100000000) {
+		lo = (uint32_t)(m % 100000000);
+		m /= 100000000;
+		for (i = 0; i < 4; i++) {
+			p -= 2;
+			memcpy(p, digit2 + 2 * (lo % 100), 2);
+			lo /= 100;
+		}
+	}
+	lo = (uint32_t)m;
+	while (lo >= 100) {
+		p -= 2;
+		memcpy(p, digit2 + 2 * (lo % 100), 2);
+		lo /= 100;
+	}
+	if (lo >= 10) {
+		p -= 2;
+		memcpy(p, digit2 + 2 * lo, 2);
+	} else
+		*--p = (char)('0' + lo);
+	n = (int)(tmp + sizeof(tmp) - p);
+	memcpy(s, p, (size_t)n);
+	return n;
+}
+
+/*
+ * Lay out the digits of m (trailing zeros already stripped) with the
+ * decimal exponent e of its leading digit: plain notation for
+ * 1e-5 <= |x| < 1e15, else d.ddde+XX like printf's %g.
+ */
+static int
+layout(char *buf, int neg, uint64_t m, int e)
+{
+	char dig[24];
+	char *p = buf;
+	int nd, i, ae;
+
+	nd = utoa(m, dig);
+	if (neg)
+		*p++ = '-';
+	if (e >= -5 && e <= 14) {
+		if (e < 0) {
+			*p++ = '0';
+			*p++ = '.';
+			for (i = -1; i > e; i--)
+				*p++ = '0';
+			memcpy(p, dig, (size_t)nd);
+			p += nd;
+		} else if (nd <= e + 1) {
+			memcpy(p, dig, (size_t)nd);
+			p += nd;
+			for (i = nd; i <= e; i++)
+				*p++ = '0';
+		} else {
+			memcpy(p, dig, (size_t)e + 1);
+			p += e + 1;
+			*p++ = '.';
+			memcpy(p, dig + e + 1, (size_t)(nd - e - 1));
+			p += nd - e - 1;
+		}
+	} else {
+		*p++ = dig[0];
+		if (nd > 1) {
+			*p++ = '.';
+			memcpy(p, dig + 1, (size_t)nd - 1);
+			p += nd - 1;
+		}
+		*p++ = 'e';
+		*p++ = e < 0 ? '-' : '+';
+		ae = e < 0 ? -e : e;
+		if (ae >= 100) {
+			*p++ = (char)('0' + ae / 100);
+			ae %= 100;
+		}
+		memcpy(p, digit2 + 2 * ae, 2);
+		p += 2;
+	}
+	*p = '\0';
+	return (int)(p - buf);
+}
+
+/*
+ * The fast path needs the x87 80-bit long double as x86-64 systems set it
+ * up (64-bit precision); i386 systems may run the x87 at 53 bits and other
+ * long doubles are either too short or emulated in software.
+ * TWIN_DTOA_PORTABLE forces the fallback (for testing it).
+ */
+#if !defined(TWIN_DTOA_PORTABLE) && defined(__x86_64__) && \
+    LDBL_MANT_DIG == 64 && FLT_EVAL_METHOD == 0
+
+/* 10^i for 0 <= i < 32, and 10^(32 j) for -10 <= j <= 10 (index j + 10). */
+static const long double p10lo[32] = {
+	1e0L, 1e1L, 1e2L, 1e3L, 1e4L, 1e5L, 1e6L, 1e7L, 1e8L, 1e9L, 1e10L,
+	1e11L, 1e12L, 1e13L, 1e14L, 1e15L, 1e16L, 1e17L, 1e18L, 1e19L, 1e20L,
+	1e21L, 1e22L, 1e23L, 1e24L, 1e25L, 1e26L, 1e27L, 1e28L, 1e29L, 1e30L,
+	1e31L
+};
+static const long double p10hi[21] = {
+	1e-320L, 1e-288L, 1e-256L, 1e-224L, 1e-192L, 1e-160L, 1e-128L,
+	1e-96L, 1e-64L, 1e-32L, 1e0L, 1e32L, 1e64L, 1e96L, 1e128L, 1e160L,
+	1e192L, 1e224L, 1e256L, 1e288L, 1e320L
+};
+
+/* |x| * 10^k for -320 <= k <= 351; see the error bound at the top. */
+static long double
+scale(double a, int k)
+{
+	unsigned u = (unsigned)(k + 320);
+
+	return (long double)a * (p10hi[u >> 5] * p10lo[u & 31]);
+}
+
+/*
+ * Round R (0 <= R < 2^62) to the nearest integer.  Adding 2^63 leaves no
+ * fraction bits, so the addition rounds, and in [2^63, 2^64) the 64-bit
+ * significand field of the x87 format is the integer itself.  This
+ * avoids a call to llrintl.
+ */
+static uint64_t
+ldround(long double R)
+{
+	long double t = R + 0x1p63L;
+	uint64_t u;
+
+	memcpy(&u, &t, sizeof(u));
+	return u - ((uint64_t)1 << 63);
+}
+
+/* Powers of ten exact in double. */
+static const double p10d[23] = {
+	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
+	1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
+};
+
+static const uint64_t p10u[18] = {
+	1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL,
+	10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL,
+	100000000000ULL, 1000000000000ULL, 10000000000000ULL,
+	100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL,
+	100000000000000000ULL
+};
+
+/*
+ * Exactly: does m * 10^-k read back as a?  Clinger's fast path where it
+ * applies (m and 10^|k| exact doubles, so one IEEE operation rounds the
+ * exact value correctly, as strtod does), else strtod itself.
+ */
+static int
+exact(double a, uint64_t m, int k)
+{
+	char tmp[48];
+
+	while (m != 0 && m % 10 == 0 && k > -22) {
+		m /= 10;
+		k--;
+	}
+	/* Big numbers: move powers of ten into m while it stays exact. */
+	while (k < -22 && m < ((uint64_t)1 << 53) / 10) {
+		m *= 10;
+		k++;
+	}
+	if (m < (uint64_t)1 << 53 && k >= -22 && k <= 22)
+		return (k >= 0 ? (double)m / p10d[k] : (double)m * p10d[-k]) ==
+		    a;
+	snprintf(tmp, sizeof(tmp), "%llue%d", (unsigned long long)m, -k);
+	return strtod(tmp, NULL) == a;
+}
+
+/*
+ * Does m * 10^-k read back as a?  R = a * 10^k as computed by scale(),
+ * M the integer significand of a, tight set when the gap below a is half
+ * the gap above.  Compare |m - R| with the half gap, R / (2M) above a and
+ * R / (2M) or R / (4M) below, rearranged to avoid a division.  tol (2^-60
+ * relative) is more than twice the rounding error of R and of these
+ * products (about 2^-62 relative, 2^-61 for subnormals); only inside that
+ * narrow band is the exact test needed.
+ */
+static inline int
+verify(double a, uint64_t m, int k, long double R, long double M, int tight)
+{
+	long double d, tol, lo, hi;
+
+	d = (long double)m - R;		/* exact: m and R are close */
+	tol = R * 0x1p-60L;
+	if (d >= 0) {
+		lo = 2 * M * (d + tol);
+		hi = 2 * M * (d - tol);
+	} else {
+		lo = (tight ? 4 : 2) * M * (tol - d);
+		hi = (tight ? 4 : 2) * M * (-d - tol);
+	}
+	if (lo < R)
+		return 1;
+	if (hi > R)
+		return 0;
+	return exact(a, m, k);
+}
+
 int
 twin_dtoa(double x, char *buf)
 {
-	int prec, n;
+	long double R, M;
+	uint64_t bits, frac, m, m17;
+	int neg, e2, e10, nd, tight, i, r;
+	double a;
 
-	if (x == 0)
-		return snprintf(buf, TWIN_NUMBUF, "0");
-	if (x == rint(x) && fabs(x) < 1e15)
-		return snprintf(buf, TWIN_NUMBUF, "%.0f", x);
-	for (prec = 15; prec < 17; prec++) {
-		n = snprintf(buf, TWIN_NUMBUF, "%.*g", prec, x);
-		if (strtod(buf, NULL) == x)
-			return n;
+	if (x == 0) {
+		memcpy(buf, "0", 2);
+		return 1;
 	}
-	return snprintf(buf, TWIN_NUMBUF, "%.17g", x);
+	if (!isfinite(x))
+		return snprintf(buf, TWIN_NUMBUF, "%s",
+		    isnan(x) ? "nan" : x < 0 ? "-inf" : "inf");
+	neg = x < 0;
+	a = fabs(x);
+
+	/* Counts, times and doses are mostly whole numbers. */
+	if (a < 1e15 && a == (double)(int64_t)a) {
+		i = 0;
+		if (neg)
+			buf[i++] = '-';
+		i += utoa((uint64_t)a, buf + i);
+		buf[i] = '\0';
+		return i;
+	}
+
+	memcpy(&bits, &a, sizeof(bits));
+	frac = bits & (((uint64_t)1 << 52) - 1);
+	if (bits >> 52 == 0) {
+		/* Subnormal: the significand is frac alone. */
+		M = (long double)frac;
+		e2 = ilogb(a);
+		tight = 0;
+	} else {
+		M = (long double)(frac | (uint64_t)1 << 52);
+		e2 = (int)(bits >> 52) - 1023;
+		tight = frac == 0 && (bits >> 52) > 1;
+	}
+	/* floor(e2 * log10(2)), exact for |e2| < 1650 (as in Ryu). */
+	if (e2 >= 0)
+		e10 = (int)(((uint32_t)e2 * 78913) >> 18);
+	else
+		e10 = -(int)(((uint32_t)-e2 * 78913) >> 18) - 1;
+	/*
+	 * Now e10 <= floor(log10(a)) <= e10 + 1; settle it so that the 17
+	 * digit scaling R lies in [10^16, 10^17).
+	 */
+	R = scale(a, 16 - e10);
+	if (R >= 1e17L)
+		R = scale(a, 16 - ++e10);
+	else if (R < 1e16L)
+		R = scale(a, 16 - --e10);
+	/* The nearest 17 digits always read back, see the top of the file. */
+	m17 = ldround(R);
+
+	if (bits >> 52 == 0) {
+		/* Wide gaps: fewer than 15 digits may do. */
+		for (nd = 1; nd < 17; nd++) {
+			R = scale(a, nd - 1 - e10);
+			m = ldround(R);
+			if (verify(a, m, nd - 1 - e10, R, M, tight))
+				break;
+		}
+	} else {
+		/*
+		 * 15 digits can only do if a is within a half gap (at most
+		 * 11.1 units of the 17th digit) of a multiple of 100 units.
+		 */
+		nd = 17;
+		r = (int)(m17 % 100);
+		if (r <= 12 || r >= 88) {
+			R = scale(a, 14 - e10);
+			m = ldround(R);
+			if (verify(a, m, 14 - e10, R, M, tight))
+				nd = 15;
+		}
+		if (nd == 17) {
+			R = scale(a, 15 - e10);
+			m = ldround(R);
+			if (verify(a, m, 15 - e10, R, M, tight))
+				nd = 16;
+		}
+	}
+	if (nd == 17)
+		m = m17;
+	/* m == 10^nd after rounding up: one digit more, same value. */
+	if (m >= p10u[nd]) {
+		m /= 10;
+		e10++;
+	}
+	while (m != 0 && m % 10 == 0)
+		m /= 10;
+	return layout(buf, neg, m, e10);
 }
+
+#else	/* no x87 long double: slow but exact */
+
+int
+twin_dtoa(double x, char *buf)
+{
+	char tmp[40], *mant, *ep;
+	uint64_t m;
+	int prec, e;
+
+	if (x == 0) {
+		memcpy(buf, "0", 2);
+		return 1;
+	}
+	if (!isfinite(x))
+		return snprintf(buf, TWIN_NUMBUF, "%s",
+		    isnan(x) ? "nan" : x < 0 ? "-inf" : "inf");
+	for (prec = 15; prec < 17; prec++) {
+		snprintf(tmp, sizeof(tmp), "%.*e", prec - 1, x);
+		if (strtod(tmp, NULL) == x)
+			break;
+	}
+	snprintf(tmp, sizeof(tmp), "%.*e", prec - 1, x);
+	/* tmp is [-]d.ddde[+-]xx: collect the digits, then lay them out. */
+	mant = tmp + (x < 0);
+	ep = strchr(mant, 'e');
+	e = atoi(ep + 1);
+	m = 0;
+	for (; mant < ep; mant++)
+		if (*mant != '.')
+			m = 10 * m + (uint64_t)(*mant - '0');
+	while (m != 0 && m % 10 == 0)
+		m /= 10;
+	return layout(buf, x < 0, m, e);
+}
+
+#endif

@@ -1,0 +1,16 @@
+/*
+ * cli.h - what every twin program does the same way: messages on stderr
+ * as "prog: message", numeric option arguments, usage errors (exit 1).
+ */
+#ifndef TWIN_CLI_H
+#define TWIN_CLI_H
+
+void cli_warn(const char *prog, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void cli_usage_error(const char *prog, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3), noreturn));
+int cli_int(const char *prog, const char *opt, const char *arg, int lo,
+    int hi);
+double cli_double(const char *prog, const char *opt, const char *arg);
+
+#endif

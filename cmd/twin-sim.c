@@ -1,0 +1,704 @@
+/*
+ * twin-sim - simulate a model over a stream of event records.
+ */
+#include <getopt.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_rng.h>
+
+#include "cli.h"
+#include "model.h"
+#include "record.h"
+#include "sim.h"
+
+struct opts {
+	const char *model, *outpath;
+	double *grid;
+	int ngrid;
+	int iiv, ruv, states, gz, keepgoing, nopred;
+	int nrep, nthread;
+	unsigned long seed;
+	struct sim_opts so;
+};
+
+/* Output layout: which input columns are replaced, what is appended. */
+struct layout {
+	int ncol;		/* input columns */
+	int *repl;		/* per input column: written value index or -1 */
+	int nout;		/* written values */
+	char **name;		/* their names */
+	int *isappended;
+	int c_id, c_time, c_evid, c_mdv, c_dv, c_amt, c_rate, c_ii, c_addl,
+	    c_ss, c_cmt;
+	/* indices into the written values */
+	int w_ipred, w_pred, w_out, w_state, w_eta, w_dv, w_rep;
+};
+
+struct job {
+	struct rec_indiv ind;
+	long firstid;		/* new ID of the first replicate (-n) */
+	struct outbuf ob;
+	int failed;
+	char msg[1100];
+};
+
+struct worker {
+	struct sim *sim;
+	struct sim_indiv si;
+	double *ipred, *pred, *eta, *vals;
+	gsl_rng *rng;
+};
+
+struct shared {
+	const struct opts *o;
+	const struct model *m;
+	const struct rec_reader *r;
+	const struct sim_cols *cols;
+	const struct layout *lay;
+	struct job *jobs;
+	int njob, next;
+	pthread_mutex_t lock;
+};
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp, "usage: twin-sim [-hVz] [-j threads] -m model "
+	    "[-n replicates] [-o file]\n"
+	    "                [--atol x] [--grid start:end:step] [--iiv] "
+	    "[--keep-going]\n"
+	    "                [--no-pred] [--rtol x] [--ruv] [--seed n] "
+	    "[--solver name]\n"
+	    "                [--states] [file ...]\n");
+}
+
+static void
+put_text(struct outbuf *b, const char *s, int first)
+{
+	if (!first)
+		ob_putc(b, '\t');
+	ob_puts(b, s);
+}
+
+static void
+put_num(struct outbuf *b, double x, int first)
+{
+	if (!first)
+		ob_putc(b, '\t');
+	ob_putnum(b, x);
+}
+
+static unsigned long
+mix(unsigned long long x)
+{
+	x += 0x9e3779b97f4a7c15ULL;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return (unsigned long)(x ^ (x >> 31));
+}
+
+/* The random stream of a replicate depends on the seed, the individual's
+ * ID and the replicate only, so a split run reproduces a whole one. */
+static unsigned long
+stream_seed(unsigned long seed, const char *id, int rep)
+{
+	unsigned long long h = 1469598103934665603ULL;
+
+	for (; *id; id++)
+		h = (h ^ (unsigned char)*id) * 1099511628211ULL;
+	return mix(h ^ mix(seed) ^ mix((unsigned long long)rep << 32));
+}
+
+static int
+add_written(struct layout *l, const struct rec_reader *r, const char *name)
+{
+	int c = rec_col(r, name), k = l->nout++;
+
+	l->name[k] = strdup(name);
+	if (l->name[k] == NULL)
+		return -1;
+	l->isappended[k] = c < 0;
+	if (c >= 0)
+		l->repl[c] = k;
+	return k;
+}
+
+static int
+layout_init(struct layout *l, const struct rec_reader *r,
+    const struct model *m, const struct opts *o)
+{
+	int i, max = 8 + m->nout + m->nstate + m->neta;
+	char buf[256];
+
+	memset(l, 0, sizeof(*l));
+	l->ncol = rec_ncol(r);
+	l->repl = malloc(l->ncol * sizeof(int));
+	l->name = calloc(max, sizeof(char *));
+	l->isappended = calloc(max, sizeof(int));
+	if (!l->repl || !l->name || !l->isappended)
+		return -1;
+	for (i = 0; i < l->ncol; i++)
+		l->repl[i] = -1;
+	l->c_id = rec_col(r, "ID");
+	l->c_time = rec_col(r, "TIME");
+	l->c_evid = rec_col(r, "EVID");
+	l->c_mdv = rec_col(r, "MDV");
+	l->c_dv = rec_col(r, "DV");
+	l->c_amt = rec_col(r, "AMT");
+	l->c_rate = rec_col(r, "RATE");
+	l->c_ii = rec_col(r, "II");
+	l->c_addl = rec_col(r, "ADDL");
+	l->c_ss = rec_col(r, "SS");
+	l->c_cmt = rec_col(r, "CMT");
+	l->w_ipred = add_written(l, r, "IPRED");
+	l->w_pred = o->nopred ? -1 : add_written(l, r, "PRED");
+	l->w_out = l->nout;
+	for (i = 0; i < m->nout; i++)
+		add_written(l, r, m->slotname[m->out0 + i]);
+	l->w_state = l->nout;
+	for (i = 0; o->states && i < m->nstate; i++) {
+		snprintf(buf, sizeof(buf), "A_%s",
+		    m->slotname[m->state0 + i]);
+		add_written(l, r, buf);
+	}
+	l->w_eta = l->nout;
+	for (i = 0; o->iiv && i < m->neta; i++)
+		add_written(l, r, m->slotname[m->eta0 + i]);
+	l->w_dv = o->ruv ? add_written(l, r, "DV") : -1;
+	l->w_rep = o->nrep > 1 ? add_written(l, r, "REP") : -1;
+	for (i = 0; i < l->nout; i++)
+		if (l->name[i] == NULL)
+			return -1;
+	return 0;
+}
+
+static void
+layout_free(struct layout *l)
+{
+	int i;
+
+	for (i = 0; i < l->nout; i++)
+		free(l->name[i]);
+	free(l->name);
+	free(l->repl);
+	free(l->isappended);
+}
+
+static void
+write_header(struct outbuf *b, const struct rec_reader *r,
+    const struct layout *l)
+{
+	int i, first = 1;
+
+	for (i = 0; i < l->ncol; i++, first = 0)
+		put_text(b, l->repl[i] >= 0 ? l->name[l->repl[i]] :
+		    rec_colname(r, i), first);
+	for (i = 0; i < l->nout; i++)
+		if (l->isappended[i]) {
+			put_text(b, l->name[i], first);
+			first = 0;
+		}
+	ob_putc(b, '\n');
+}
+
+/* One output row: input fields or an added time's fields, then values. */
+static void
+write_row(struct outbuf *b, const struct layout *l,
+    const struct rec_indiv *ind, const struct sim_indiv *si, int k,
+    const char *newid, const double *vals, const int *have)
+{
+	const struct rec_row *row;
+	int i, first = 1, src = si->src[k], last = -1;
+
+	if (src < 0) {
+		/* Carry covariates forward from the latest input row. */
+		for (i = k - 1; i >= 0 && last < 0; i--)
+			last = si->src[i];
+		if (last < 0)
+			last = 0;
+	}
+	row = &ind->row[src >= 0 ? src : last];
+	for (i = 0; i < l->ncol; i++, first = 0) {
+		int w = l->repl[i];
+
+		if (w >= 0) {
+			if (have[w])
+				put_num(b, vals[w], first);
+			else
+				put_text(b, ".", first);
+		} else if (i == l->c_id && newid) {
+			put_text(b, newid, first);
+		} else if (src >= 0) {
+			put_text(b, row->field[i], first);
+		} else if (i == l->c_time) {
+			put_num(b, si->rec[k].time, first);
+		} else if (i == l->c_evid) {
+			put_text(b, "0", first);
+		} else if (i == l->c_mdv) {
+			put_text(b, have[l->w_dv >= 0 ? l->w_dv : 0] &&
+			    l->w_dv >= 0 ? "0" : "1", first);
+		} else if (i == l->c_amt || i == l->c_rate || i == l->c_ii ||
+		    i == l->c_addl || i == l->c_ss) {
+			put_text(b, "0", first);
+		} else if (i == l->c_dv || i == l->c_cmt) {
+			put_text(b, ".", first);
+		} else {
+			put_text(b, row->field[i], first);
+		}
+	}
+	for (i = 0; i < l->nout; i++) {
+		if (!l->isappended[i])
+			continue;
+		if (have[i])
+			put_num(b, vals[i], first);
+		else
+			put_text(b, ".", first);
+		first = 0;
+	}
+	ob_putc(b, '\n');
+}
+
+static int
+run_job(struct shared *sh, struct worker *wk, struct job *jb)
+{
+	const struct opts *o = sh->o;
+	const struct model *m = sh->m;
+	const struct layout *l = sh->lay;
+	struct sim_indiv *si = &wk->si;
+	struct twin_err err;
+	int rep, k, j, badrec, w = sim_width(m);
+	int *have = NULL;
+	char newid[32];
+
+	jb->ob.len = 0;
+	jb->failed = 0;
+	if (sim_bind(si, m, sh->cols, sh->r, &jb->ind, o->grid, o->ngrid,
+	    &err) < 0)
+		goto fail;
+	free(wk->ipred);
+	free(wk->pred);
+	wk->ipred = malloc((size_t)si->n * w * sizeof(double) + 1);
+	wk->pred = malloc((size_t)si->n * w * sizeof(double) + 1);
+	have = calloc(l->nout + 1, sizeof(int));
+	if (!wk->ipred || !wk->pred || !have) {
+		twin_error(&err, "out of memory");
+		goto fail;
+	}
+	/* The typical individual does not depend on the replicate. */
+	if (!o->nopred && sim_run(wk->sim, si, 1, wk->pred, &badrec,
+	    &err) < 0)
+		goto solvefail;
+	for (rep = 1; rep <= o->nrep; rep++) {
+		if (o->iiv || o->ruv)
+			gsl_rng_set(wk->rng, stream_seed(o->seed, jb->ind.id,
+			    rep));
+		if (o->iiv) {
+			sim_sample_eta(wk->sim, wk->rng, wk->eta);
+			for (j = 0; j < m->neta; j++)
+				if (!si->etaset[j])
+					si->eta[j] = wk->eta[j];
+		}
+		if (sim_run(wk->sim, si, 0, wk->ipred, &badrec, &err) < 0)
+			goto solvefail;
+		snprintf(newid, sizeof(newid), "%ld", jb->firstid + rep - 1);
+		for (k = 0; k < si->n; k++) {
+			const double *ip = wk->ipred + (size_t)k * w;
+			const double *pp = wk->pred + (size_t)k * w;
+			const struct ev_rec *e = &si->rec[k];
+
+			for (j = 0; j < l->nout; j++)
+				have[j] = 1;
+			wk->vals[l->w_ipred] = ip[m->dv];
+			if (l->w_pred >= 0)
+				wk->vals[l->w_pred] = pp[m->dv];
+			for (j = 0; j < m->nout; j++)
+				wk->vals[l->w_out + j] = ip[j];
+			for (j = 0; o->states && j < m->nstate; j++)
+				wk->vals[l->w_state + j] = ip[m->nout + j];
+			for (j = 0; o->iiv && j < m->neta; j++)
+				wk->vals[l->w_eta + j] = si->eta[j];
+			if (l->w_dv >= 0) {
+				have[l->w_dv] = e->evid == 0;
+				if (e->evid == 0)
+					wk->vals[l->w_dv] = sim_residual(m,
+					    ip[m->dv], wk->rng);
+			}
+			if (l->w_rep >= 0)
+				wk->vals[l->w_rep] = rep;
+			write_row(&jb->ob, l, &jb->ind, si, k,
+			    o->nrep > 1 ? newid : NULL, wk->vals, have);
+		}
+	}
+	free(have);
+	return 0;
+solvefail:
+	if (badrec >= 0 && si->src[badrec] >= 0)
+		twin_error_prefix(&err, "%s:%ld: ID %s", rec_path(sh->r),
+		    jb->ind.row[si->src[badrec]].line, jb->ind.id);
+	else
+		twin_error_prefix(&err, "%s: ID %s", rec_path(sh->r),
+		    jb->ind.id);
+fail:
+	free(have);
+	jb->failed = 1;
+	snprintf(jb->msg, sizeof(jb->msg), "%s", err.msg);
+	return -1;
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct worker *wk = ((void **)arg)[0];
+	struct shared *sh = ((void **)arg)[1];
+	int i;
+
+	for (;;) {
+		pthread_mutex_lock(&sh->lock);
+		i = sh->next++;
+		pthread_mutex_unlock(&sh->lock);
+		if (i >= sh->njob)
+			return NULL;
+		run_job(sh, wk, &sh->jobs[i]);
+	}
+}
+
+static int
+parse_grid(const char *s, struct opts *o)
+{
+	double a, b, h;
+	long i, n;
+	char c1, c2;
+
+	if (sscanf(s, "%lf%c%lf%c%lf", &a, &c1, &b, &c2, &h) != 5 ||
+	    c1 != ':' || c2 != ':' || !(h > 0) || !(b >= a))
+		return -1;
+	n = (long)((b - a) / h * (1 + 1e-12)) + 1;
+	if (n > 100000000)
+		return -1;
+	if ((o->grid = malloc(n * sizeof(double))) == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		o->grid[i] = a + i * h;
+	o->ngrid = (int)n;
+	return 0;
+}
+
+static void
+parse_opts(int argc, char **argv, struct opts *o)
+{
+	enum { O_ATOL = 256, O_GRID, O_IIV, O_KEEP, O_NOPRED, O_RTOL, O_RUV,
+	    O_SEED, O_SOLVER, O_STATES };
+	static const struct option lo[] = {
+		{ "atol", required_argument, NULL, O_ATOL },
+		{ "grid", required_argument, NULL, O_GRID },
+		{ "help", no_argument, NULL, 'h' },
+		{ "iiv", no_argument, NULL, O_IIV },
+		{ "keep-going", no_argument, NULL, O_KEEP },
+		{ "model", required_argument, NULL, 'm' },
+		{ "no-pred", no_argument, NULL, O_NOPRED },
+		{ "rtol", required_argument, NULL, O_RTOL },
+		{ "ruv", no_argument, NULL, O_RUV },
+		{ "seed", required_argument, NULL, O_SEED },
+		{ "solver", required_argument, NULL, O_SOLVER },
+		{ "states", no_argument, NULL, O_STATES },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->nrep = 1;
+	o->nthread = 1;
+	o->seed = 1;
+	o->so.method = ODE_AUTO;
+	o->so.rtol = 1e-10;
+	o->so.atol = 1e-12;
+	while ((c = getopt_long(argc, argv, "hVj:m:n:o:z", lo, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			usage(stdout);
+			exit(0);
+		case 'V':
+			printf("twin-sim %s\n", TWIN_VERSION);
+			exit(0);
+		case 'j':
+			o->nthread = cli_int("twin-sim", "-j", optarg, 1, 256);
+			break;
+		case 'm':
+			o->model = optarg;
+			break;
+		case 'n':
+			o->nrep = cli_int("twin-sim", "-n", optarg, 1,
+			    100000000);
+			break;
+		case 'o':
+			o->outpath = optarg;
+			break;
+		case 'z':
+			o->gz = 1;
+			break;
+		case O_ATOL:
+			o->so.atol = cli_double("twin-sim", "--atol", optarg);
+			break;
+		case O_GRID:
+			if (parse_grid(optarg, o) < 0)
+				cli_usage_error("twin-sim", "--grid wants "
+				    "START:END:STEP with END >= START and "
+				    "STEP > 0, got \"%s\"", optarg);
+			break;
+		case O_IIV:
+			o->iiv = 1;
+			break;
+		case O_KEEP:
+			o->keepgoing = 1;
+			break;
+		case O_NOPRED:
+			o->nopred = 1;
+			break;
+		case O_RTOL:
+			o->so.rtol = cli_double("twin-sim", "--rtol", optarg);
+			break;
+		case O_RUV:
+			o->ruv = 1;
+			break;
+		case O_SEED:
+			o->seed = (unsigned long)cli_int("twin-sim", "--seed",
+			    optarg, 0, 2147483647);
+			break;
+		case O_SOLVER:
+			if (!strcmp(optarg, "auto"))
+				o->so.method = ODE_AUTO;
+			else if (!strcmp(optarg, "bdf"))
+				o->so.method = ODE_BDF;
+			else if (!strcmp(optarg, "exact"))
+				o->so.method = ODE_EXACT;
+			else
+				cli_usage_error("twin-sim", "--solver must be "
+				    "auto, bdf or exact, got \"%s\"", optarg);
+			break;
+		case O_STATES:
+			o->states = 1;
+			break;
+		default:
+			usage(stderr);
+			exit(1);
+		}
+	}
+	if (o->model == NULL)
+		cli_usage_error("twin-sim", "no model given (-m MODEL)");
+	if (!(o->so.rtol > 0) || !(o->so.atol > 0))
+		cli_usage_error("twin-sim", "tolerances must be positive");
+}
+
+static int
+setup_workers(struct worker *wk, int n, const struct model *m,
+    const struct opts *o, int nval, struct twin_err *err)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if ((wk[i].sim = sim_new(m, &o->so, err)) == NULL)
+			return -1;
+		wk[i].eta = calloc(m->neta + 1, sizeof(double));
+		wk[i].vals = calloc(nval + 1, sizeof(double));
+		wk[i].rng = gsl_rng_alloc(gsl_rng_mt19937);
+		if (!wk[i].eta || !wk[i].vals || !wk[i].rng)
+			return twin_error(err, "out of memory");
+	}
+	return 0;
+}
+
+static void
+free_workers(struct worker *wk, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		sim_free(wk[i].sim);
+		sim_indiv_free(&wk[i].si);
+		free(wk[i].ipred);
+		free(wk[i].pred);
+		free(wk[i].eta);
+		free(wk[i].vals);
+		if (wk[i].rng)
+			gsl_rng_free(wk[i].rng);
+	}
+}
+
+/* Read up to njob individuals, solve them on the workers, write in order. */
+static int
+run_file(struct shared *sh, struct worker *wk, int nworker,
+    struct rec_writer *w, long *nextid, int *failures)
+{
+	const struct opts *o = sh->o;
+	struct twin_err err;
+	int i, n, rc;
+	pthread_t th[256];
+	void *args[256][2];
+
+	for (;;) {
+		for (n = 0; n < sh->njob; n++) {
+			rc = rec_next((struct rec_reader *)sh->r,
+			    &sh->jobs[n].ind, &err);
+			if (rc < 0) {
+				cli_warn("twin-sim", "%s", err.msg);
+				return -1;
+			}
+			if (rc == 0)
+				break;
+			sh->jobs[n].firstid = *nextid;
+			*nextid += o->nrep;
+		}
+		if (n == 0)
+			return 0;
+		sh->next = 0;
+		sh->njob = n;
+		if (nworker == 1 || n == 1) {
+			for (i = 0; i < n; i++)
+				run_job(sh, &wk[0], &sh->jobs[i]);
+		} else {
+			for (i = 0; i < nworker; i++) {
+				args[i][0] = &wk[i];
+				args[i][1] = sh;
+				if (pthread_create(&th[i], NULL, worker_main,
+				    args[i]) != 0) {
+					cli_warn("twin-sim", "cannot start a "
+					    "thread");
+					return -1;
+				}
+			}
+			for (i = 0; i < nworker; i++)
+				pthread_join(th[i], NULL);
+		}
+		for (i = 0; i < n; i++) {
+			struct job *jb = &sh->jobs[i];
+
+			if (jb->failed) {
+				cli_warn("twin-sim", "%s", jb->msg);
+				++*failures;
+				if (!o->keepgoing)
+					return -1;
+				continue;
+			}
+			if (rec_write(w, jb->ob.p, jb->ob.len, &err) < 0) {
+				cli_warn("twin-sim", "%s", err.msg);
+				return -1;
+			}
+		}
+		sh->njob = 4 * nworker + 4;
+		if (n < sh->njob)
+			return 0;
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts o;
+	struct twin_err err;
+	struct model *m = NULL;
+	struct rec_reader *r = NULL;
+	struct rec_writer *w = NULL;
+	struct sim_cols cols;
+	struct layout lay;
+	struct shared sh;
+	struct worker wk[256];
+	struct outbuf hb = { 0 };
+	char path[4096];
+	long nextid = 1;
+	int i, nf, failures = 0, status = 2, njob;
+	const char *stdin_only[] = { "-" };
+	const char **files;
+
+	gsl_set_error_handler_off();
+	memset(&sh, 0, sizeof(sh));
+	njob = 0;
+	parse_opts(argc, argv, &o);
+	nf = argc - optind;
+	files = nf ? (const char **)argv + optind : stdin_only;
+	if (nf == 0)
+		nf = 1;
+	memset(wk, 0, sizeof(wk));
+	memset(&cols, 0, sizeof(cols));
+	memset(&lay, 0, sizeof(lay));
+	if (model_find(o.model, path, sizeof(path), &err) < 0 ||
+	    (m = model_load(path, &err)) == NULL) {
+		cli_warn("twin-sim", "%s", err.msg);
+		goto out;
+	}
+	if (o.iiv && m->neta == 0)
+		cli_warn("twin-sim", "warning: --iiv: model %s has no random "
+		    "effects", m->name);
+	if (setup_workers(wk, o.nthread, m, &o, 8 + m->nout + m->nstate +
+	    m->neta, &err) < 0) {
+		cli_warn("twin-sim", "%s", err.msg);
+		goto out;
+	}
+	if ((w = rec_wopen(o.outpath, o.gz, &err)) == NULL) {
+		cli_warn("twin-sim", "%s", err.msg);
+		goto out;
+	}
+	njob = 4 * o.nthread + 4;
+	sh.o = &o;
+	sh.m = m;
+	sh.cols = &cols;
+	sh.lay = &lay;
+	sh.jobs = calloc(njob, sizeof(struct job));
+	pthread_mutex_init(&sh.lock, NULL);
+	if (sh.jobs == NULL)
+		goto out;
+	for (i = 0; i < nf; i++) {
+		if ((r = rec_open(files[i], &err)) == NULL) {
+			cli_warn("twin-sim", "%s", err.msg);
+			goto out;
+		}
+		layout_free(&lay);
+		sim_cols_free(&cols);
+		if (sim_cols_init(&cols, r, m, &err) < 0) {
+			cli_warn("twin-sim", "%s", err.msg);
+			goto out;
+		}
+		if (layout_init(&lay, r, m, &o) < 0) {
+			cli_warn("twin-sim", "out of memory");
+			goto out;
+		}
+		if (i == 0) {
+			write_header(&hb, r, &lay);
+			if (rec_write(w, hb.p, hb.len, &err) < 0) {
+				cli_warn("twin-sim", "%s", err.msg);
+				goto out;
+			}
+		}
+		sh.r = r;
+		sh.njob = njob;
+		if (run_file(&sh, wk, o.nthread, w, &nextid, &failures) < 0)
+			goto out;
+		rec_close(r);
+		r = NULL;
+	}
+	status = failures ? 2 : 0;
+out:
+	if (w && rec_wclose(w, &err) < 0) {
+		cli_warn("twin-sim", "%s", err.msg);
+		status = 2;
+	}
+	rec_close(r);
+	if (sh.jobs) {
+		for (i = 0; i < njob; i++) {
+			rec_indiv_free(&sh.jobs[i].ind);
+			ob_free(&sh.jobs[i].ob);
+		}
+		free(sh.jobs);
+	}
+	ob_free(&hb);
+	free_workers(wk, o.nthread);
+	layout_free(&lay);
+	sim_cols_free(&cols);
+	model_free(m);
+	free(o.grid);
+	return status;
+}

@@ -1,0 +1,971 @@
+/*
+ * model.c - building a model from definitions and compiling it.
+ *
+ * Definitions are collected as text with their source positions, because
+ * a name may be used before the definition that declares it appears (YAML
+ * mappings have no required order).  model_finish lays out the slots,
+ * parses each expression with the names visible at its stage, inlines
+ * derived quantities, differentiates the right-hand sides and compiles.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+
+enum def_kind {
+	DEF_STATE, DEF_THETA, DEF_COV, DEF_OMEGA, DEF_IND, DEF_DERIVED,
+	DEF_ODE, DEF_OUTPUT, DEF_DV, DEF_PROP, DEF_ERROR
+};
+
+struct def {
+	enum def_kind kind;
+	char *name, *name2, *expr;
+	double value;
+	int flag, prop;
+	char *file;
+	int line, col;
+};
+
+struct builder {
+	int n, cap;
+	struct def *def;
+};
+
+/* Which names an expression may use, by where it appears. */
+enum stage { ST_IND, ST_PROP, ST_DYN, ST_OUT };
+
+struct scope {
+	const struct model *m;
+	enum stage stage;
+	int limit;		/* slots at or above this are not yet defined */
+	int nderived;		/* derived quantities visible */
+	char **derived;
+	int derived0;		/* pseudo-slot of derived 0 */
+};
+
+static char *
+xstrdup(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+struct model *
+model_new(const char *name)
+{
+	struct model *m;
+
+	if ((m = calloc(1, sizeof(*m))) == NULL)
+		return NULL;
+	if ((m->b = calloc(1, sizeof(*m->b))) == NULL ||
+	    (m->name = strdup(name ? name : "model")) == NULL) {
+		free(m->b);
+		free(m);
+		return NULL;
+	}
+	m->dv = -1;
+	return m;
+}
+
+static void
+builder_free(struct builder *b)
+{
+	int i;
+
+	if (b == NULL)
+		return;
+	for (i = 0; i < b->n; i++) {
+		free(b->def[i].name);
+		free(b->def[i].name2);
+		free(b->def[i].expr);
+		free(b->def[i].file);
+	}
+	free(b->def);
+	free(b);
+}
+
+static void
+tapes_free(struct tape **t, int n)
+{
+	int i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		tape_free(t[i]);
+	free(t);
+}
+
+void
+model_free(struct model *m)
+{
+	int i;
+
+	if (m == NULL)
+		return;
+	builder_free(m->b);
+	for (i = 0; i < m->nslot; i++)
+		free(m->slotname[i]);
+	free(m->slotname);
+	free(m->theta);
+	free(m->omega);
+	free(m->covdefault);
+	free(m->covhasdefault);
+	free(m->covinterp);
+	tapes_free(m->ind, m->nind);
+	tapes_free(m->out, m->nout);
+	tapes_free(m->rhs, m->nstate);
+	for (i = 0; i < m->njac; i++)
+		tape_free(m->jac[i].tape);
+	free(m->jac);
+	tapes_free(m->cmtprop, m->nstate * NPROP);
+	free(m->name);
+	free(m->description);
+	free(m->path);
+	free(m->units_time);
+	free(m->units_amount);
+	free(m->units_conc);
+	free(m);
+}
+
+static int
+where(struct twin_err *err, const struct model *m, const char *file,
+    int line, int col)
+{
+	if (file && line > 0)
+		return twin_error_prefix(err, "%s:%d:%d", file, line, col);
+	if (file)
+		return twin_error_prefix(err, "%s", file);
+	return twin_error_prefix(err, "model %s", m->name);
+}
+
+static int
+valid_name(const char *s)
+{
+	const char *p;
+
+	if (s == NULL || !(*s == '_' || (*s >= 'A' && *s <= 'Z') ||
+	    (*s >= 'a' && *s <= 'z')))
+		return 0;
+	for (p = s; *p; p++)
+		if (!(*p == '_' || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')))
+			return 0;
+	return 1;
+}
+
+static struct def *
+add_def(struct model *m, enum def_kind kind, const char *name,
+    const char *name2, const char *expr, struct srcpos at,
+    struct twin_err *err)
+{
+	struct builder *b = m->b;
+	struct def *d, *nd;
+
+	if (b == NULL) {
+		twin_error(err, "model %s is already finished", m->name);
+		return NULL;
+	}
+	if (b->n == b->cap) {
+		int cap = b->cap ? 2 * b->cap : 32;
+
+		if ((nd = realloc(b->def, cap * sizeof(*nd))) == NULL) {
+			twin_error(err, "out of memory");
+			return NULL;
+		}
+		b->def = nd;
+		b->cap = cap;
+	}
+	d = &b->def[b->n];
+	memset(d, 0, sizeof(*d));
+	d->kind = kind;
+	d->line = at.line;
+	d->col = at.col;
+	d->name = xstrdup(name);
+	d->name2 = xstrdup(name2);
+	d->expr = xstrdup(expr);
+	d->file = xstrdup(at.file);
+	if ((name && !d->name) || (name2 && !d->name2) ||
+	    (expr && !d->expr) || (at.file && !d->file)) {
+		free(d->name);
+		free(d->name2);
+		free(d->expr);
+		free(d->file);
+		twin_error(err, "out of memory");
+		return NULL;
+	}
+	b->n++;
+	return d;
+}
+
+/* Names of every kind share one namespace. */
+static int
+declare(struct model *m, enum def_kind kind, const char *name,
+    struct srcpos at, struct twin_err *err)
+{
+	int i;
+
+	if (!valid_name(name)) {
+		twin_error(err, "invalid name \"%s\"", name ? name : "");
+		return where(err, m, at.file, at.line, at.col);
+	}
+	if (!strcmp(name, "t") || !strcmp(name, "TIME") ||
+	    !strncmp(name, "ETA_", 4)) {
+		twin_error(err, "name \"%s\" is reserved", name);
+		return where(err, m, at.file, at.line, at.col);
+	}
+	for (i = 0; i < m->b->n; i++) {
+		struct def *d = &m->b->def[i];
+
+		switch (d->kind) {
+		case DEF_STATE: case DEF_THETA: case DEF_COV: case DEF_IND:
+		case DEF_DERIVED: case DEF_OUTPUT:
+			if (strcmp(d->name, name) == 0) {
+				twin_error(err, "\"%s\" is defined twice", name);
+				return where(err, m, at.file, at.line, at.col);
+			}
+			break;
+		default:
+			break;
+		}
+	}
+	return add_def(m, kind, name, NULL, NULL, at, err) ? 0 : -1;
+}
+
+int
+model_add_compartment(struct model *m, const char *name, struct srcpos at,
+    struct twin_err *err)
+{
+	return declare(m, DEF_STATE, name, at, err);
+}
+
+int
+model_add_theta(struct model *m, const char *name, double value,
+    struct srcpos at, struct twin_err *err)
+{
+	if (declare(m, DEF_THETA, name, at, err) < 0)
+		return -1;
+	m->b->def[m->b->n - 1].value = value;
+	return 0;
+}
+
+int
+model_add_covariate(struct model *m, const char *name, int hasdefault,
+    double def, enum cov_interp interp, struct srcpos at,
+    struct twin_err *err)
+{
+	struct def *d;
+
+	if (declare(m, DEF_COV, name, at, err) < 0)
+		return -1;
+	d = &m->b->def[m->b->n - 1];
+	d->value = def;
+	d->flag = hasdefault;
+	d->prop = interp;
+	return 0;
+}
+
+int
+model_add_omega(struct model *m, const char *a, const char *b, double value,
+    struct srcpos at, struct twin_err *err)
+{
+	struct def *d;
+
+	if (!valid_name(a) || !valid_name(b)) {
+		twin_error(err, "invalid random effect name");
+		return where(err, m, at.file, at.line, at.col);
+	}
+	if (!strncmp(a, "ETA_", 4))
+		a += 4;
+	if (!strncmp(b, "ETA_", 4))
+		b += 4;
+	if (strcmp(a, b) == 0 && !(value >= 0)) {
+		twin_error(err, "variance of %s must not be negative", a);
+		return where(err, m, at.file, at.line, at.col);
+	}
+	if ((d = add_def(m, DEF_OMEGA, a, b, NULL, at, err)) == NULL)
+		return -1;
+	d->value = value;
+	return 0;
+}
+
+int
+model_add_individual(struct model *m, const char *name, const char *expr,
+    struct srcpos at, struct twin_err *err)
+{
+	if (declare(m, DEF_IND, name, at, err) < 0)
+		return -1;
+	if ((m->b->def[m->b->n - 1].expr = xstrdup(expr)) == NULL)
+		return twin_error(err, "out of memory");
+	return 0;
+}
+
+int
+model_add_derived(struct model *m, const char *name, const char *expr,
+    struct srcpos at, struct twin_err *err)
+{
+	if (declare(m, DEF_DERIVED, name, at, err) < 0)
+		return -1;
+	if ((m->b->def[m->b->n - 1].expr = xstrdup(expr)) == NULL)
+		return twin_error(err, "out of memory");
+	return 0;
+}
+
+int
+model_set_ode(struct model *m, const char *cmt, const char *expr,
+    struct srcpos at, struct twin_err *err)
+{
+	return add_def(m, DEF_ODE, cmt, NULL, expr, at, err) ? 0 : -1;
+}
+
+int
+model_add_output(struct model *m, const char *name, const char *expr,
+    struct srcpos at, struct twin_err *err)
+{
+	if (declare(m, DEF_OUTPUT, name, at, err) < 0)
+		return -1;
+	if ((m->b->def[m->b->n - 1].expr = xstrdup(expr)) == NULL)
+		return twin_error(err, "out of memory");
+	return 0;
+}
+
+int
+model_set_dv(struct model *m, const char *output, struct srcpos at,
+    struct twin_err *err)
+{
+	return add_def(m, DEF_DV, output, NULL, NULL, at, err) ? 0 : -1;
+}
+
+int
+model_set_cmtprop(struct model *m, enum cmt_prop p, const char *cmt,
+    const char *expr, struct srcpos at, struct twin_err *err)
+{
+	struct def *d;
+
+	if ((d = add_def(m, DEF_PROP, cmt, NULL, expr, at, err)) == NULL)
+		return -1;
+	d->prop = p;
+	return 0;
+}
+
+int
+model_set_error(struct model *m, const char *kind, double sd,
+    struct srcpos at, struct twin_err *err)
+{
+	struct def *d;
+
+	if (strcmp(kind, "additive") && strcmp(kind, "proportional") &&
+	    strcmp(kind, "exponential")) {
+		twin_error(err, "unknown error model \"%s\" (additive, "
+		    "proportional or exponential)", kind);
+		return where(err, m, at.file, at.line, at.col);
+	}
+	if (!(sd >= 0)) {
+		twin_error(err, "%s error must not be negative", kind);
+		return where(err, m, at.file, at.line, at.col);
+	}
+	if ((d = add_def(m, DEF_ERROR, kind, NULL, NULL, at, err)) == NULL)
+		return -1;
+	d->value = sd;
+	return 0;
+}
+
+int
+model_slot(const struct model *m, const char *name)
+{
+	int i;
+
+	if (!strcmp(name, "t") || !strcmp(name, "TIME"))
+		return 0;
+	for (i = 1; i < m->nslot; i++)
+		if (strcmp(m->slotname[i], name) == 0)
+			return i;
+	return -1;
+}
+
+int
+model_state(const struct model *m, const char *name)
+{
+	int i;
+
+	for (i = 0; i < m->nstate; i++)
+		if (strcmp(m->slotname[m->state0 + i], name) == 0)
+			return i;
+	return -1;
+}
+
+int
+model_eta(const struct model *m, const char *name)
+{
+	char buf[256];
+	int i;
+
+	if (strncmp(name, "ETA_", 4) != 0) {
+		snprintf(buf, sizeof(buf), "ETA_%s", name);
+		name = buf;
+	}
+	for (i = 0; i < m->neta; i++)
+		if (strcmp(m->slotname[m->eta0 + i], name) == 0)
+			return i;
+	return -1;
+}
+
+static int
+lookup(void *ctx, const char *name, int len)
+{
+	const struct scope *sc = ctx;
+	const struct model *m = sc->m;
+	int i, s;
+
+	if ((len == 1 && name[0] == 't') ||
+	    (len == 4 && !strncmp(name, "TIME", 4)))
+		return sc->stage == ST_DYN || sc->stage == ST_OUT ? 0 : -1;
+	for (i = 0; i < sc->nderived; i++)
+		if ((int)strlen(sc->derived[i]) == len &&
+		    !strncmp(sc->derived[i], name, len))
+			return sc->derived0 + i;
+	for (s = 1; s < m->nslot; s++) {
+		if ((int)strlen(m->slotname[s]) != len ||
+		    strncmp(m->slotname[s], name, len))
+			continue;
+		if (s >= sc->limit)
+			return -1;
+		if (s >= m->state0 && s < m->state0 + m->nstate &&
+		    (sc->stage == ST_IND || sc->stage == ST_PROP))
+			return -1;
+		return s;
+	}
+	return -1;
+}
+
+/*
+ * Say why a name was refused: it may exist but not be visible here, which
+ * deserves a better message than "unknown name".
+ */
+static void
+explain(const struct scope *sc, const char *src, int col,
+    struct twin_err *err)
+{
+	const struct model *m = sc->m;
+	const char *p = src + col;
+	int len = 0, s;
+
+	if (strncmp(err->msg, "unknown name", 12) != 0)
+		return;
+	while (p[len] == '_' || (p[len] >= 'A' && p[len] <= 'Z') ||
+	    (p[len] >= 'a' && p[len] <= 'z') || (p[len] >= '0' && p[len] <= '9'))
+		len++;
+	for (s = 0; s < m->nslot; s++) {
+		if ((int)strlen(m->slotname[s]) != len ||
+		    strncmp(m->slotname[s], p, len))
+			continue;
+		if (s >= m->state0 && s < m->state0 + m->nstate)
+			twin_error(err, "compartment amount \"%.*s\" cannot be "
+			    "used here (only in ode, derived and output)",
+			    len, p);
+		else if (s == 0)
+			twin_error(err, "time cannot be used here");
+		else
+			twin_error(err, "\"%.*s\" is used before it is "
+			    "defined", len, p);
+		return;
+	}
+}
+
+static struct enode *
+parse_def(struct model *m, struct scope *sc, const struct def *d,
+    struct twin_err *err)
+{
+	struct enode *n;
+	int col = 0;
+
+	if (d->expr == NULL || *d->expr == '\0') {
+		twin_error(err, "empty expression for %s", d->name);
+		where(err, m, d->file, d->line, d->col);
+		return NULL;
+	}
+	if ((n = expr_parse(d->expr, lookup, sc, &col, err)) == NULL) {
+		explain(sc, d->expr, col, err);
+		twin_error_prefix(err, "%s", d->name);
+		where(err, m, d->file, d->line, d->col + col);
+	}
+	return n;
+}
+
+static int
+count(const struct builder *b, enum def_kind k)
+{
+	int i, n = 0;
+
+	for (i = 0; i < b->n; i++)
+		n += b->def[i].kind == k;
+	return n;
+}
+
+/* Collect random effect names from the omega definitions, in order. */
+static int
+layout_etas(struct model *m, char ***names, int *n, struct twin_err *err)
+{
+	struct builder *b = m->b;
+	char **v = NULL;
+	int i, j, k, cnt = 0;
+
+	for (i = 0; i < b->n; i++) {
+		const char *nm[2];
+
+		if (b->def[i].kind != DEF_OMEGA)
+			continue;
+		nm[0] = b->def[i].name;
+		nm[1] = b->def[i].name2;
+		for (k = 0; k < 2; k++) {
+			char **nv;
+
+			for (j = 0; j < cnt; j++)
+				if (!strcmp(v[j], nm[k]))
+					break;
+			if (j < cnt)
+				continue;
+			if ((nv = realloc(v, (cnt + 1) * sizeof(*v))) == NULL)
+				goto oom;
+			v = nv;
+			if ((v[cnt] = strdup(nm[k])) == NULL)
+				goto oom;
+			cnt++;
+		}
+	}
+	*names = v;
+	*n = cnt;
+	return 0;
+oom:
+	for (j = 0; j < cnt; j++)
+		free(v[j]);
+	free(v);
+	return twin_error(err, "out of memory");
+}
+
+static int
+set_slot(struct model *m, int s, const char *prefix, const char *name)
+{
+	size_t n = strlen(prefix) + strlen(name) + 1;
+
+	if ((m->slotname[s] = malloc(n)) == NULL)
+		return -1;
+	snprintf(m->slotname[s], n, "%s%s", prefix, name);
+	return 0;
+}
+
+static int
+layout(struct model *m, struct twin_err *err)
+{
+	struct builder *b = m->b;
+	char **etas = NULL;
+	int i, j, s, neta = 0, rc = -1;
+	int ith = 0, icov = 0, iind = 0, iout = 0, ist = 0;
+
+	if (layout_etas(m, &etas, &neta, err) < 0)
+		return -1;
+	m->nstate = count(b, DEF_STATE);
+	m->ntheta = count(b, DEF_THETA);
+	m->neta = neta;
+	m->ncov = count(b, DEF_COV);
+	m->nind = count(b, DEF_IND);
+	m->nout = count(b, DEF_OUTPUT);
+	m->state0 = 1;
+	m->theta0 = m->state0 + m->nstate;
+	m->eta0 = m->theta0 + m->ntheta;
+	m->cov0 = m->eta0 + m->neta;
+	m->ind0 = m->cov0 + m->ncov;
+	m->out0 = m->ind0 + m->nind;
+	m->nslot = m->out0 + m->nout;
+	m->slotname = calloc(m->nslot, sizeof(char *));
+	m->theta = calloc(m->ntheta + 1, sizeof(double));
+	m->omega = calloc(neta * neta + 1, sizeof(double));
+	m->covdefault = calloc(m->ncov + 1, sizeof(double));
+	m->covhasdefault = calloc(m->ncov + 1, sizeof(int));
+	m->covinterp = calloc(m->ncov + 1, sizeof(enum cov_interp));
+	if (!m->slotname || !m->theta || !m->omega || !m->covdefault ||
+	    !m->covhasdefault || !m->covinterp)
+		goto oom;
+	if ((m->slotname[0] = strdup("t")) == NULL)
+		goto oom;
+	for (i = 0; i < neta; i++)
+		if (set_slot(m, m->eta0 + i, "ETA_", etas[i]) < 0)
+			goto oom;
+	for (i = 0; i < b->n; i++) {
+		struct def *d = &b->def[i];
+
+		switch (d->kind) {
+		case DEF_STATE:
+			s = m->state0 + ist++;
+			break;
+		case DEF_THETA:
+			m->theta[ith] = d->value;
+			s = m->theta0 + ith++;
+			break;
+		case DEF_COV:
+			m->covdefault[icov] = d->value;
+			m->covhasdefault[icov] = d->flag;
+			m->covinterp[icov] = d->prop;
+			if (d->prop == COV_LINEAR)
+				m->timevarying = 1;
+			s = m->cov0 + icov++;
+			break;
+		case DEF_IND:
+			s = m->ind0 + iind++;
+			break;
+		case DEF_OUTPUT:
+			s = m->out0 + iout++;
+			break;
+		default:
+			continue;
+		}
+		if (set_slot(m, s, "", d->name) < 0)
+			goto oom;
+	}
+	for (i = 0; i < b->n; i++) {
+		struct def *d = &b->def[i];
+		int a = -1, c = -1;
+
+		if (d->kind != DEF_OMEGA)
+			continue;
+		for (j = 0; j < neta; j++) {
+			if (!strcmp(etas[j], d->name))
+				a = j;
+			if (!strcmp(etas[j], d->name2))
+				c = j;
+		}
+		m->omega[a * neta + c] = m->omega[c * neta + a] = d->value;
+	}
+	for (i = 0; i < neta; i++)
+		for (j = 0; j < i; j++) {
+			double v = m->omega[i * neta + j];
+
+			if (v * v > m->omega[i * neta + i] * m->omega[j * neta + j]) {
+				twin_error(err, "covariance of %s and %s exceeds "
+				    "the product of their standard deviations",
+				    etas[i], etas[j]);
+				where(err, m, m->path, 0, 0);
+				goto out;
+			}
+		}
+	rc = 0;
+	goto out;
+oom:
+	twin_error(err, "out of memory");
+out:
+	for (i = 0; i < neta; i++)
+		free(etas[i]);
+	free(etas);
+	return rc;
+}
+
+/* Replace every derived pseudo-slot by its definition. */
+static struct enode *
+inline_derived(struct enode *n, struct enode **dtree, int nd, int derived0)
+{
+	int i;
+
+	for (i = nd - 1; i >= 0; i--) {
+		struct enode *r;
+
+		if (!enode_uses(n, derived0 + i))
+			continue;
+		if ((r = enode_subst(n, derived0 + i, dtree[i])) == NULL) {
+			enode_free(n);
+			return NULL;
+		}
+		enode_free(n);
+		n = r;
+	}
+	return n;
+}
+
+struct uses_ctx {
+	const struct model *m;
+	int state, time;
+};
+
+static void
+note_use(void *ctx, int slot)
+{
+	struct uses_ctx *u = ctx;
+	const struct model *m = u->m;
+
+	if (slot == 0)
+		u->time = 1;
+	if (slot >= m->state0 && slot < m->state0 + m->nstate)
+		u->state = 1;
+}
+
+static int
+compile_dynamics(struct model *m, struct scope *sc, struct twin_err *err)
+{
+	struct builder *b = m->b;
+	struct enode **dtree = NULL, **rhs = NULL;
+	int i, j, k, nd = 0, rc = -1, njac = 0;
+
+	dtree = calloc(sc->nderived + 1, sizeof(*dtree));
+	rhs = calloc(m->nstate + 1, sizeof(*rhs));
+	m->rhs = calloc(m->nstate + 1, sizeof(*m->rhs));
+	m->jac = calloc((size_t)m->nstate * m->nstate + 1, sizeof(*m->jac));
+	if (!dtree || !rhs || !m->rhs || !m->jac) {
+		twin_error(err, "out of memory");
+		goto out;
+	}
+	/* Derived quantities see only the derived ones before them. */
+	for (i = 0; i < b->n; i++) {
+		struct def *d = &b->def[i];
+
+		if (d->kind != DEF_DERIVED)
+			continue;
+		sc->nderived = nd;
+		if ((dtree[nd] = parse_def(m, sc, d, err)) == NULL)
+			goto out;
+		if ((dtree[nd] = inline_derived(dtree[nd], dtree, nd,
+		    sc->derived0)) == NULL)
+			goto oom;
+		nd++;
+	}
+	sc->nderived = nd;
+	for (i = 0; i < b->n; i++) {
+		struct def *d = &b->def[i];
+		int s;
+
+		if (d->kind != DEF_ODE)
+			continue;
+		if ((s = model_state(m, d->name)) < 0) {
+			twin_error(err, "ode for unknown compartment \"%s\"",
+			    d->name);
+			where(err, m, d->file, d->line, d->col);
+			goto out;
+		}
+		if (rhs[s]) {
+			twin_error(err, "two ode definitions for \"%s\"",
+			    d->name);
+			where(err, m, d->file, d->line, d->col);
+			goto out;
+		}
+		if ((rhs[s] = parse_def(m, sc, d, err)) == NULL)
+			goto out;
+		if ((rhs[s] = inline_derived(rhs[s], dtree, nd,
+		    sc->derived0)) == NULL)
+			goto oom;
+	}
+	m->linear = !m->timevarying;
+	for (i = 0; i < m->nstate; i++) {
+		struct uses_ctx u = { m, 0, 0 };
+
+		if (rhs[i] == NULL) {
+			twin_error(err, "no ode for compartment \"%s\"",
+			    m->slotname[m->state0 + i]);
+			where(err, m, m->path, 0, 0);
+			goto out;
+		}
+		enode_foreach_slot(rhs[i], note_use, &u);
+		if (u.time)
+			m->linear = 0;
+		if ((m->rhs[i] = tape_compile(rhs[i])) == NULL)
+			goto oom;
+		for (j = 0; j < m->nstate; j++) {
+			struct enode *dn;
+			double c;
+
+			dn = enode_diff(rhs[i], m->state0 + j);
+			if (dn == NULL)
+				goto oom;
+			if (enode_is_const(dn, &c) && c == 0) {
+				enode_free(dn);
+				continue;
+			}
+			u.state = u.time = 0;
+			enode_foreach_slot(dn, note_use, &u);
+			if (u.state || u.time)
+				m->linear = 0;
+			m->jac[njac].row = i;
+			m->jac[njac].col = j;
+			m->jac[njac].tape = tape_compile(dn);
+			enode_free(dn);
+			if (m->jac[njac].tape == NULL)
+				goto oom;
+			njac++;
+			m->njac = njac;
+		}
+	}
+	/* Outputs may use states, derived quantities and earlier outputs. */
+	sc->stage = ST_OUT;
+	m->out = calloc(m->nout + 1, sizeof(*m->out));
+	if (m->out == NULL)
+		goto oom;
+	for (i = 0, k = 0; i < b->n; i++) {
+		struct def *d = &b->def[i];
+		struct enode *n;
+
+		if (d->kind != DEF_OUTPUT)
+			continue;
+		sc->limit = m->out0 + k;
+		if ((n = parse_def(m, sc, d, err)) == NULL)
+			goto out;
+		if ((n = inline_derived(n, dtree, nd, sc->derived0)) == NULL)
+			goto oom;
+		m->out[k] = tape_compile(n);
+		enode_free(n);
+		if (m->out[k++] == NULL)
+			goto oom;
+	}
+	rc = 0;
+	goto out;
+oom:
+	twin_error(err, "out of memory");
+out:
+	for (i = 0; i < nd; i++)
+		enode_free(dtree[i]);
+	for (i = 0; rhs && i < m->nstate; i++)
+		enode_free(rhs[i]);
+	free(dtree);
+	free(rhs);
+	return rc;
+}
+
+static int
+compile_static(struct model *m, struct scope *sc, struct twin_err *err)
+{
+	struct builder *b = m->b;
+	int i, k;
+
+	m->ind = calloc(m->nind + 1, sizeof(*m->ind));
+	m->cmtprop = calloc((size_t)m->nstate * NPROP + 1,
+	    sizeof(*m->cmtprop));
+	if (!m->ind || !m->cmtprop)
+		return twin_error(err, "out of memory");
+	sc->stage = ST_IND;
+	for (i = 0, k = 0; i < b->n; i++) {
+		struct def *d = &b->def[i];
+		struct enode *n;
+
+		if (d->kind != DEF_IND)
+			continue;
+		sc->limit = m->ind0 + k;
+		if ((n = parse_def(m, sc, d, err)) == NULL)
+			return -1;
+		m->ind[k] = tape_compile(n);
+		enode_free(n);
+		if (m->ind[k++] == NULL)
+			return twin_error(err, "out of memory");
+	}
+	sc->stage = ST_PROP;
+	sc->limit = m->out0;
+	for (i = 0; i < b->n; i++) {
+		struct def *d = &b->def[i];
+		struct enode *n;
+		int s;
+
+		if (d->kind != DEF_PROP)
+			continue;
+		if ((s = model_state(m, d->name)) < 0) {
+			twin_error(err, "unknown compartment \"%s\"", d->name);
+			return where(err, m, d->file, d->line, d->col);
+		}
+		if (m->cmtprop[s * NPROP + d->prop]) {
+			twin_error(err, "compartment \"%s\" has this property "
+			    "twice", d->name);
+			return where(err, m, d->file, d->line, d->col);
+		}
+		if ((n = parse_def(m, sc, d, err)) == NULL)
+			return -1;
+		m->cmtprop[s * NPROP + d->prop] = tape_compile(n);
+		enode_free(n);
+		if (m->cmtprop[s * NPROP + d->prop] == NULL)
+			return twin_error(err, "out of memory");
+	}
+	return 0;
+}
+
+static int
+finish_error_dv(struct model *m, struct twin_err *err)
+{
+	struct builder *b = m->b;
+	int i, j, add = 0, prop = 0, expo = 0;
+
+	for (i = 0; i < b->n; i++) {
+		struct def *d = &b->def[i];
+
+		if (d->kind == DEF_DV) {
+			for (j = 0; j < m->nout; j++)
+				if (!strcmp(m->slotname[m->out0 + j], d->name))
+					break;
+			if (j == m->nout) {
+				twin_error(err, "dv \"%s\" is not an output",
+				    d->name);
+				return where(err, m, d->file, d->line, d->col);
+			}
+			m->dv = j;
+		} else if (d->kind == DEF_ERROR) {
+			if (!strcmp(d->name, "additive")) {
+				m->sigma_add = d->value;
+				add = 1;
+			} else if (!strcmp(d->name, "proportional")) {
+				m->sigma_prop = d->value;
+				prop = 1;
+			} else {
+				m->sigma_prop = d->value;
+				expo = 1;
+			}
+		}
+	}
+	if (expo && (add || prop)) {
+		twin_error(err, "exponential error cannot be combined with "
+		    "additive or proportional error");
+		return where(err, m, m->path, 0, 0);
+	}
+	m->errkind = expo ? ERR_EXPONENTIAL : add && prop ? ERR_COMBINED :
+	    add ? ERR_ADDITIVE : prop ? ERR_PROPORTIONAL : ERR_NONE;
+	if (m->nout == 0) {
+		twin_error(err, "model has no output");
+		return where(err, m, m->path, 0, 0);
+	}
+	if (m->dv < 0)
+		m->dv = 0;
+	return 0;
+}
+
+int
+model_finish(struct model *m, struct twin_err *err)
+{
+	struct builder *b = m->b;
+	struct scope sc;
+	int i, k;
+
+	if (b == NULL)
+		return 0;
+	if (count(b, DEF_STATE) == 0) {
+		twin_error(err, "model has no compartments");
+		return where(err, m, m->path, 0, 0);
+	}
+	if (layout(m, err) < 0)
+		return -1;
+	memset(&sc, 0, sizeof(sc));
+	sc.m = m;
+	sc.derived0 = m->nslot;
+	sc.derived = calloc(count(b, DEF_DERIVED) + 1, sizeof(char *));
+	if (sc.derived == NULL)
+		return twin_error(err, "out of memory");
+	for (i = 0, k = 0; i < b->n; i++)
+		if (b->def[i].kind == DEF_DERIVED)
+			sc.derived[k++] = b->def[i].name;
+	if (compile_static(m, &sc, err) < 0)
+		goto fail;
+	sc.stage = ST_DYN;
+	sc.limit = m->out0;
+	sc.nderived = 0;
+	if (compile_dynamics(m, &sc, err) < 0)
+		goto fail;
+	if (finish_error_dv(m, err) < 0)
+		goto fail;
+	free(sc.derived);
+	builder_free(m->b);
+	m->b = NULL;
+	return 0;
+fail:
+	free(sc.derived);
+	return -1;
+}

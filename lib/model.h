@@ -1,0 +1,129 @@
+/*
+ * model.h - a model: compartments, parameters, random effects, covariates,
+ * ODE right-hand sides, outputs and residual error, compiled to tapes.
+ *
+ * A model is built through the builder calls below, either by the YAML
+ * loader (model_load) or by a program that generates it from data (the
+ * PBPK generator).  model_finish parses every expression, derives the
+ * Jacobian symbolically and compiles everything to flat tapes.
+ *
+ * Every name lives in one value vector v[] (the "slots"):
+ *   v[0]                 time (names t and TIME)
+ *   v[state0 + i]        amount in compartment i
+ *   v[theta0 + i]        population parameter i
+ *   v[eta0 + i]          random effect i (name ETA_<name>)
+ *   v[cov0 + i]          covariate i
+ *   v[ind0 + i]          individual parameter i (in definition order)
+ *   v[out0 + i]          output i (in definition order)
+ * Derived quantities (state-dependent helpers) are inlined into the
+ * expressions that use them, so they have no slot.
+ *
+ * Ownership: model_new/model_load return a model freed by model_free; the
+ * model copies every string it is given.  A finished model is read-only
+ * and may be shared by threads.
+ */
+#ifndef TWIN_MODEL_H
+#define TWIN_MODEL_H
+
+#include "err.h"
+#include "expr.h"
+
+/* Where a definition came from, for error messages.  file NULL: generated. */
+struct srcpos {
+	const char *file;
+	int line, col;		/* 1-based; 0 if unknown */
+};
+
+enum cov_interp { COV_LOCF, COV_NOCB, COV_LINEAR };
+
+/* Per-compartment dosing properties. */
+enum cmt_prop { PROP_LAG, PROP_BIO, PROP_RATE, PROP_DUR, PROP_INIT, NPROP };
+
+enum err_kind { ERR_NONE, ERR_ADDITIVE, ERR_PROPORTIONAL, ERR_COMBINED,
+    ERR_EXPONENTIAL };
+
+struct jac_entry {
+	int row, col;		/* d rhs[row] / d state[col] */
+	struct tape *tape;
+};
+
+struct model {
+	char *name, *description, *path;
+	int nslot;
+	char **slotname;
+	int state0, nstate;
+	int theta0, ntheta;
+	double *theta;
+	int eta0, neta;
+	double *omega;		/* neta x neta covariance, row major */
+	int cov0, ncov;
+	double *covdefault;
+	int *covhasdefault;
+	enum cov_interp *covinterp;
+	int ind0, nind;
+	struct tape **ind;	/* evaluated in order into v[ind0 + i] */
+	int out0, nout;
+	struct tape **out;
+	int dv;			/* output index of the observed quantity */
+	struct tape **rhs;	/* nstate tapes */
+	int njac;
+	struct jac_entry *jac;	/* nonzero entries only */
+	struct tape **cmtprop;	/* [state * NPROP + prop], NULL = default */
+	enum err_kind errkind;
+	double sigma_add, sigma_prop;	/* standard deviations */
+	int linear;		/* rhs affine in the states, autonomous */
+	int timevarying;	/* uses linearly interpolated covariates */
+	char *units_time, *units_amount, *units_conc;
+	struct builder *b;	/* pending definitions until model_finish */
+};
+
+struct model *model_new(const char *name);
+void model_free(struct model *m);
+
+/* Builder calls: each returns 0, or -1 with err set (duplicate name...). */
+int model_add_compartment(struct model *m, const char *name,
+    struct srcpos at, struct twin_err *err);
+int model_add_theta(struct model *m, const char *name, double value,
+    struct srcpos at, struct twin_err *err);
+int model_add_covariate(struct model *m, const char *name, int hasdefault,
+    double def, enum cov_interp interp, struct srcpos at,
+    struct twin_err *err);
+/* Variance (a == b) or covariance of random effects a and b. */
+int model_add_omega(struct model *m, const char *a, const char *b,
+    double value, struct srcpos at, struct twin_err *err);
+int model_add_individual(struct model *m, const char *name,
+    const char *expr, struct srcpos at, struct twin_err *err);
+int model_add_derived(struct model *m, const char *name, const char *expr,
+    struct srcpos at, struct twin_err *err);
+int model_set_ode(struct model *m, const char *cmt, const char *expr,
+    struct srcpos at, struct twin_err *err);
+int model_add_output(struct model *m, const char *name, const char *expr,
+    struct srcpos at, struct twin_err *err);
+int model_set_dv(struct model *m, const char *output, struct srcpos at,
+    struct twin_err *err);
+int model_set_cmtprop(struct model *m, enum cmt_prop p, const char *cmt,
+    const char *expr, struct srcpos at, struct twin_err *err);
+int model_set_error(struct model *m, const char *kind, double sd,
+    struct srcpos at, struct twin_err *err);
+/* Resolve names, parse, differentiate, compile.  Errors name the file,
+ * line and column of the definition and the offending name. */
+int model_finish(struct model *m, struct twin_err *err);
+
+/* Load a YAML model file (see twin-model(5)) and finish it. */
+struct model *model_load(const char *path, struct twin_err *err);
+
+/*
+ * Find a model by name: a name containing '/' or ending in ".yaml" is a
+ * path; otherwise NAME.yaml is looked up in each directory of
+ * $TWIN_MODEL_PATH (colon-separated), then in the installed models
+ * directory.  Returns the path in buf, or -1 with err set.
+ */
+int model_find(const char *name, char *buf, size_t bufsz,
+    struct twin_err *err);
+
+/* Slot lookup by name, -1 if none. */
+int model_slot(const struct model *m, const char *name);
+int model_state(const struct model *m, const char *name);	/* 0-based */
+int model_eta(const struct model *m, const char *name);	/* "CL" or "ETA_CL" */
+
+#endif

@@ -1,0 +1,446 @@
+/*
+ * model_yaml.c - reading a model file (twin-model(5)) with libyaml and
+ * finding model files by name.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <yaml.h>
+
+#include "model.h"
+#include "num.h"
+
+#ifndef TWIN_MODELDIR
+#define TWIN_MODELDIR "/usr/local/share/twin/models"
+#endif
+
+struct loader {
+	yaml_document_t doc;
+	struct model *m;
+	const char *path;
+	struct twin_err *err;
+};
+
+static struct srcpos
+pos(const struct loader *ld, const yaml_node_t *n)
+{
+	struct srcpos p;
+
+	p.file = ld->path;
+	p.line = (int)n->start_mark.line + 1;
+	p.col = (int)n->start_mark.column + 1;
+	/* Quoted scalars start one column before their text. */
+	if (n->type == YAML_SCALAR_NODE &&
+	    (n->data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
+	    n->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE))
+		p.col++;
+	return p;
+}
+
+static int
+fail(const struct loader *ld, const yaml_node_t *n, const char *what)
+{
+	struct srcpos p = pos(ld, n);
+
+	return twin_error(ld->err, "%s:%d:%d: %s", p.file, p.line, p.col,
+	    what);
+}
+
+static const char *
+scalar(const yaml_node_t *n)
+{
+	return n && n->type == YAML_SCALAR_NODE ?
+	    (const char *)n->data.scalar.value : NULL;
+}
+
+static int
+number(const struct loader *ld, const yaml_node_t *n, double *x)
+{
+	const char *s = scalar(n);
+	char msg[256];
+
+	if (s == NULL)
+		return fail(ld, n, "expected a number");
+	if (twin_strtod(s, x) < 0) {
+		snprintf(msg, sizeof(msg), "expected a number, found \"%.100s\"",
+		    s);
+		return fail(ld, n, msg);
+	}
+	return 0;
+}
+
+/* Iterate over a mapping: calls fn(ld, key, value) for each pair. */
+typedef int (*pair_fn)(struct loader *, yaml_node_t *, yaml_node_t *, int);
+
+static int
+each_pair(struct loader *ld, yaml_node_t *map, pair_fn fn, int arg)
+{
+	yaml_node_pair_t *p;
+
+	if (map->type != YAML_MAPPING_NODE)
+		return fail(ld, map, "expected a mapping (name: value)");
+	for (p = map->data.mapping.pairs.start;
+	    p < map->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = yaml_document_get_node(&ld->doc, p->key);
+		yaml_node_t *v = yaml_document_get_node(&ld->doc, p->value);
+
+		if (scalar(k) == NULL)
+			return fail(ld, k, "expected a name");
+		if (fn(ld, k, v, arg) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+expr_text(struct loader *ld, yaml_node_t *v, const char **s)
+{
+	if ((*s = scalar(v)) == NULL)
+		return fail(ld, v, "expected an expression");
+	return 0;
+}
+
+static int
+on_theta(struct loader *ld, yaml_node_t *k, yaml_node_t *v, int arg)
+{
+	double x;
+
+	(void)arg;
+	if (number(ld, v, &x) < 0)
+		return -1;
+	return model_add_theta(ld->m, scalar(k), x, pos(ld, k), ld->err);
+}
+
+static int
+on_cov(struct loader *ld, yaml_node_t *k, yaml_node_t *v, int arg)
+{
+	enum cov_interp how = COV_LOCF;
+	double def = 0;
+	int has = 0;
+	yaml_node_pair_t *p;
+
+	(void)arg;
+	if (v->type == YAML_SCALAR_NODE) {
+		const char *s = scalar(v);
+
+		if (strcmp(s, "required") != 0 && strcmp(s, "~") != 0 &&
+		    *s != '\0') {
+			if (number(ld, v, &def) < 0)
+				return -1;
+			has = 1;
+		}
+		return model_add_covariate(ld->m, scalar(k), has, def, how,
+		    pos(ld, k), ld->err);
+	}
+	if (v->type != YAML_MAPPING_NODE)
+		return fail(ld, v, "expected a default value or a mapping "
+		    "with default and interpolate");
+	for (p = v->data.mapping.pairs.start; p < v->data.mapping.pairs.top;
+	    p++) {
+		yaml_node_t *pk = yaml_document_get_node(&ld->doc, p->key);
+		yaml_node_t *pv = yaml_document_get_node(&ld->doc, p->value);
+		const char *key = scalar(pk), *val = scalar(pv);
+
+		if (key && !strcmp(key, "default")) {
+			if (number(ld, pv, &def) < 0)
+				return -1;
+			has = 1;
+		} else if (key && !strcmp(key, "interpolate")) {
+			if (val && !strcmp(val, "locf"))
+				how = COV_LOCF;
+			else if (val && !strcmp(val, "nocb"))
+				how = COV_NOCB;
+			else if (val && !strcmp(val, "linear"))
+				how = COV_LINEAR;
+			else
+				return fail(ld, pv, "interpolate must be locf, "
+				    "nocb or linear");
+		} else if (key && (!strcmp(key, "unit") ||
+		    !strcmp(key, "units") || !strcmp(key, "description"))) {
+			continue;
+		} else {
+			return fail(ld, pk, "unknown covariate attribute "
+			    "(default, interpolate, unit, description)");
+		}
+	}
+	return model_add_covariate(ld->m, scalar(k), has, def, how,
+	    pos(ld, k), ld->err);
+}
+
+static int
+on_omega(struct loader *ld, yaml_node_t *k, yaml_node_t *v, int arg)
+{
+	char a[128], b[128];
+	const char *key = scalar(k), *comma;
+	double x;
+
+	(void)arg;
+	if (number(ld, v, &x) < 0)
+		return -1;
+	if ((comma = strchr(key, ',')) == NULL)
+		return model_add_omega(ld->m, key, key, x, pos(ld, k),
+		    ld->err);
+	if (comma - key >= (long)sizeof(a) || strlen(comma + 1) >= sizeof(b))
+		return fail(ld, k, "random effect name too long");
+	snprintf(a, sizeof(a), "%.*s", (int)(comma - key), key);
+	snprintf(b, sizeof(b), "%s", comma + 1);
+	return model_add_omega(ld->m, a, b, x, pos(ld, k), ld->err);
+}
+
+enum section_expr { SE_IND, SE_DERIVED, SE_ODE, SE_OUTPUT };
+
+static int
+on_expr(struct loader *ld, yaml_node_t *k, yaml_node_t *v, int arg)
+{
+	const char *s;
+
+	if (expr_text(ld, v, &s) < 0)
+		return -1;
+	switch (arg) {
+	case SE_IND:
+		return model_add_individual(ld->m, scalar(k), s, pos(ld, v),
+		    ld->err);
+	case SE_DERIVED:
+		return model_add_derived(ld->m, scalar(k), s, pos(ld, v),
+		    ld->err);
+	case SE_ODE:
+		return model_set_ode(ld->m, scalar(k), s, pos(ld, v), ld->err);
+	default:
+		return model_add_output(ld->m, scalar(k), s, pos(ld, v),
+		    ld->err);
+	}
+}
+
+static int
+on_prop(struct loader *ld, yaml_node_t *k, yaml_node_t *v, int arg)
+{
+	const char *s;
+
+	if (expr_text(ld, v, &s) < 0)
+		return -1;
+	return model_set_cmtprop(ld->m, (enum cmt_prop)arg, scalar(k), s,
+	    pos(ld, v), ld->err);
+}
+
+static int
+on_error(struct loader *ld, yaml_node_t *k, yaml_node_t *v, int arg)
+{
+	double x;
+
+	(void)arg;
+	if (number(ld, v, &x) < 0)
+		return -1;
+	return model_set_error(ld->m, scalar(k), x, pos(ld, k), ld->err);
+}
+
+static int
+on_units(struct loader *ld, yaml_node_t *k, yaml_node_t *v, int arg)
+{
+	const char *key = scalar(k), *val = scalar(v);
+	char **dst = NULL;
+
+	(void)arg;
+	if (val == NULL)
+		return fail(ld, v, "expected a unit");
+	if (!strcmp(key, "time"))
+		dst = &ld->m->units_time;
+	else if (!strcmp(key, "amount"))
+		dst = &ld->m->units_amount;
+	else if (!strcmp(key, "concentration"))
+		dst = &ld->m->units_conc;
+	if (dst == NULL)
+		return 0;
+	free(*dst);
+	if ((*dst = strdup(val)) == NULL)
+		return twin_error(ld->err, "out of memory");
+	return 0;
+}
+
+static int
+compartments(struct loader *ld, yaml_node_t *v)
+{
+	yaml_node_item_t *it;
+
+	if (v->type != YAML_SEQUENCE_NODE)
+		return fail(ld, v, "compartments: expected a list of names");
+	for (it = v->data.sequence.items.start;
+	    it < v->data.sequence.items.top; it++) {
+		yaml_node_t *n = yaml_document_get_node(&ld->doc, *it);
+
+		if (scalar(n) == NULL)
+			return fail(ld, n, "expected a compartment name");
+		if (model_add_compartment(ld->m, scalar(n), pos(ld, n),
+		    ld->err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+set_string(struct loader *ld, yaml_node_t *v, char **dst)
+{
+	if (scalar(v) == NULL)
+		return fail(ld, v, "expected text");
+	free(*dst);
+	if ((*dst = strdup(scalar(v))) == NULL)
+		return twin_error(ld->err, "out of memory");
+	return 0;
+}
+
+static int
+on_top(struct loader *ld, yaml_node_t *k, yaml_node_t *v, int arg)
+{
+	const char *key = scalar(k);
+	char msg[256];
+
+	(void)arg;
+	if (!strcmp(key, "name"))
+		return set_string(ld, v, &ld->m->name);
+	if (!strcmp(key, "description"))
+		return set_string(ld, v, &ld->m->description);
+	if (!strcmp(key, "units"))
+		return each_pair(ld, v, on_units, 0);
+	if (!strcmp(key, "compartments"))
+		return compartments(ld, v);
+	if (!strcmp(key, "theta"))
+		return each_pair(ld, v, on_theta, 0);
+	if (!strcmp(key, "covariates"))
+		return each_pair(ld, v, on_cov, 0);
+	if (!strcmp(key, "omega"))
+		return each_pair(ld, v, on_omega, 0);
+	if (!strcmp(key, "individual"))
+		return each_pair(ld, v, on_expr, SE_IND);
+	if (!strcmp(key, "derived"))
+		return each_pair(ld, v, on_expr, SE_DERIVED);
+	if (!strcmp(key, "ode"))
+		return each_pair(ld, v, on_expr, SE_ODE);
+	if (!strcmp(key, "output"))
+		return each_pair(ld, v, on_expr, SE_OUTPUT);
+	if (!strcmp(key, "dv")) {
+		if (scalar(v) == NULL)
+			return fail(ld, v, "dv: expected an output name");
+		return model_set_dv(ld->m, scalar(v), pos(ld, v), ld->err);
+	}
+	if (!strcmp(key, "error"))
+		return each_pair(ld, v, on_error, 0);
+	if (!strcmp(key, "lag"))
+		return each_pair(ld, v, on_prop, PROP_LAG);
+	if (!strcmp(key, "bioavailability"))
+		return each_pair(ld, v, on_prop, PROP_BIO);
+	if (!strcmp(key, "rate"))
+		return each_pair(ld, v, on_prop, PROP_RATE);
+	if (!strcmp(key, "duration"))
+		return each_pair(ld, v, on_prop, PROP_DUR);
+	if (!strcmp(key, "init"))
+		return each_pair(ld, v, on_prop, PROP_INIT);
+	if (!strcmp(key, "reference") || !strcmp(key, "notes"))
+		return 0;
+	snprintf(msg, sizeof(msg), "unknown section \"%.100s\"", key);
+	return fail(ld, k, msg);
+}
+
+struct model *
+model_load(const char *path, struct twin_err *err)
+{
+	yaml_parser_t parser;
+	struct loader ld;
+	yaml_node_t *root;
+	struct model *m = NULL;
+	const char *base;
+	char name[256];
+	FILE *fp;
+	int ok = 0;
+
+	if ((fp = fopen(path, "rb")) == NULL) {
+		twin_error(err, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	snprintf(name, sizeof(name), "%s", base);
+	if (strlen(name) > 5 && !strcmp(name + strlen(name) - 5, ".yaml"))
+		name[strlen(name) - 5] = '\0';
+	memset(&ld, 0, sizeof(ld));
+	ld.path = path;
+	ld.err = err;
+	if (!yaml_parser_initialize(&parser)) {
+		fclose(fp);
+		twin_error(err, "out of memory");
+		return NULL;
+	}
+	yaml_parser_set_input_file(&parser, fp);
+	if (!yaml_parser_load(&parser, &ld.doc)) {
+		twin_error(err, "%s:%lu:%lu: %s", path,
+		    (unsigned long)parser.problem_mark.line + 1,
+		    (unsigned long)parser.problem_mark.column + 1,
+		    parser.problem ? parser.problem : "malformed YAML");
+		yaml_parser_delete(&parser);
+		fclose(fp);
+		return NULL;
+	}
+	yaml_parser_delete(&parser);
+	fclose(fp);
+	if ((root = yaml_document_get_root_node(&ld.doc)) == NULL) {
+		twin_error(err, "%s: empty model file", path);
+		goto out;
+	}
+	if ((m = model_new(name)) == NULL ||
+	    (m->path = strdup(path)) == NULL) {
+		twin_error(err, "out of memory");
+		goto out;
+	}
+	ld.m = m;
+	if (each_pair(&ld, root, on_top, 0) < 0)
+		goto out;
+	if (model_finish(m, err) < 0)
+		goto out;
+	ok = 1;
+out:
+	yaml_document_delete(&ld.doc);
+	if (!ok) {
+		model_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+static int
+try_dir(const char *dir, size_t dirlen, const char *name, char *buf,
+    size_t bufsz)
+{
+	int n;
+
+	n = snprintf(buf, bufsz, "%.*s/%s.yaml", (int)dirlen, dir, name);
+	return n > 0 && (size_t)n < bufsz && access(buf, R_OK) == 0;
+}
+
+int
+model_find(const char *name, char *buf, size_t bufsz, struct twin_err *err)
+{
+	const char *path, *p, *colon;
+	size_t n = strlen(name);
+
+	if (strchr(name, '/') || (n > 5 && !strcmp(name + n - 5, ".yaml"))) {
+		if (access(name, R_OK) != 0)
+			return twin_error(err, "%s: %s", name, strerror(errno));
+		if (n >= bufsz)
+			return twin_error(err, "%s: path too long", name);
+		memcpy(buf, name, n + 1);
+		return 0;
+	}
+	if ((path = getenv("TWIN_MODEL_PATH")) != NULL) {
+		for (p = path; *p; p = *colon ? colon + 1 : colon) {
+			colon = strchr(p, ':');
+			if (colon == NULL)
+				colon = p + strlen(p);
+			if (colon > p && try_dir(p, colon - p, name, buf, bufsz))
+				return 0;
+		}
+	}
+	if (try_dir(TWIN_MODELDIR, strlen(TWIN_MODELDIR), name, buf, bufsz))
+		return 0;
+	return twin_error(err, "model \"%s\" not found in $TWIN_MODEL_PATH "
+	    "or %s", name, TWIN_MODELDIR);
+}

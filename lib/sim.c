@@ -1,0 +1,966 @@
+/*
+ * sim.c - one individual: bind records to the model, then walk the
+ * timeline, integrating between actions.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_linalg.h>
+#include <gsl/gsl_randist.h>
+
+#include "sim.h"
+#include "num.h"
+
+/* ---- columns ---------------------------------------------------------- */
+
+void
+sim_cols_free(struct sim_cols *c)
+{
+	free(c->cov);
+	free(c->ind);
+	free(c->eta);
+	memset(c, 0, sizeof(*c));
+}
+
+int
+sim_cols_init(struct sim_cols *c, const struct rec_reader *r,
+    const struct model *m, struct twin_err *err)
+{
+	int i;
+
+	memset(c, 0, sizeof(*c));
+	c->id = rec_col(r, "ID");
+	c->time = rec_col(r, "TIME");
+	c->evid = rec_col(r, "EVID");
+	c->amt = rec_col(r, "AMT");
+	c->rate = rec_col(r, "RATE");
+	c->cmt = rec_col(r, "CMT");
+	c->dv = rec_col(r, "DV");
+	c->mdv = rec_col(r, "MDV");
+	c->ii = rec_col(r, "II");
+	c->addl = rec_col(r, "ADDL");
+	c->ss = rec_col(r, "SS");
+	c->cov = calloc(m->ncov + 1, sizeof(int));
+	c->ind = calloc(m->nind + 1, sizeof(int));
+	c->eta = calloc(m->neta + 1, sizeof(int));
+	if (!c->cov || !c->ind || !c->eta) {
+		sim_cols_free(c);
+		return twin_error(err, "out of memory");
+	}
+	for (i = 0; i < m->ncov; i++) {
+		const char *name = m->slotname[m->cov0 + i];
+
+		c->cov[i] = rec_col(r, name);
+		if (c->cov[i] < 0 && !m->covhasdefault[i]) {
+			twin_error(err, "%s: model %s needs covariate %s, but "
+			    "there is no column %s", rec_path(r), m->name,
+			    name, name);
+			sim_cols_free(c);
+			return -1;
+		}
+	}
+	for (i = 0; i < m->nind; i++)
+		c->ind[i] = rec_col(r, m->slotname[m->ind0 + i]);
+	for (i = 0; i < m->neta; i++)
+		c->eta[i] = rec_col(r, m->slotname[m->eta0 + i]);
+	if (c->evid < 0 && c->amt < 0)
+		return 0;
+	return 0;
+}
+
+/* ---- binding ---------------------------------------------------------- */
+
+void
+sim_indiv_free(struct sim_indiv *si)
+{
+	free(si->src);
+	free(si->rec);
+	free(si->cov);
+	free(si->ovr);
+	free(si->eta);
+	free(si->etaset);
+	free(si->knot_t);
+	free(si->knot_v);
+	free(si->nknot);
+	memset(si, 0, sizeof(*si));
+}
+
+static int
+grow(struct sim_indiv *si, const struct model *m, int n)
+{
+	void *p;
+	int cap = si->cap;
+
+	if (n <= cap && si->eta)
+		return 0;
+	while (cap < n)
+		cap = cap ? 2 * cap : 64;
+#define GROW(f, k) \
+	if ((p = realloc(si->f, (size_t)(k) * sizeof(*si->f) + 1)) == NULL) \
+		return -1; \
+	si->f = p;
+	GROW(src, cap);
+	GROW(rec, cap);
+	GROW(cov, (size_t)cap * m->ncov);
+	GROW(ovr, (size_t)cap * m->nind);
+	GROW(knot_t, (size_t)cap * m->ncov);
+	GROW(knot_v, (size_t)cap * m->ncov);
+	GROW(eta, m->neta);
+	GROW(etaset, m->neta);
+	GROW(nknot, m->ncov);
+#undef GROW
+	si->cap = cap;
+	return 0;
+}
+
+static int
+row_error(struct twin_err *err, const struct rec_reader *r,
+    const struct rec_row *row, const char *fmt, const char *arg)
+{
+	char msg[512];
+
+	snprintf(msg, sizeof(msg), fmt, arg);
+	return twin_error(err, "%s:%ld: %s", rec_path(r), row->line, msg);
+}
+
+static int
+getnum(const struct rec_reader *r, const struct rec_row *row, int col,
+    double def, double *x, struct twin_err *err)
+{
+	int rc = rec_num(r, row, col, x, err);
+
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		*x = def;
+	return 0;
+}
+
+static int
+getint(const struct rec_reader *r, const struct rec_row *row, int col,
+    int lo, int hi, int *v, struct twin_err *err)
+{
+	double x;
+
+	if (getnum(r, row, col, 0, &x, err) < 0)
+		return -1;
+	if (x != floor(x) || x < lo || x > hi)
+		return twin_error(err, "%s:%ld: column %s must be a whole "
+		    "number from %d to %d, got %s", rec_path(r), row->line,
+		    rec_colname(r, col), lo, hi, row->field[col]);
+	*v = (int)x;
+	return 0;
+}
+
+static int
+parse_cmt(const struct model *m, const struct rec_reader *r,
+    const struct rec_row *row, int col, int *cmt, struct twin_err *err)
+{
+	const char *f;
+	double x;
+	int s;
+
+	*cmt = 0;
+	if (col < 0 || rec_missing(f = row->field[col]))
+		return 0;
+	if ((s = model_state(m, f)) >= 0) {
+		*cmt = s;
+		return 0;
+	}
+	if (twin_strtod(f, &x) == 0 && x == floor(x) && x >= 1 &&
+	    x <= m->nstate) {
+		*cmt = (int)x - 1;
+		return 0;
+	}
+	return row_error(err, r, row, "unknown compartment \"%s\"", f);
+}
+
+static int
+parse_row(struct sim_indiv *si, int k, const struct model *m,
+    const struct sim_cols *c, const struct rec_reader *r,
+    const struct rec_row *row, struct twin_err *err)
+{
+	struct ev_rec *e = &si->rec[k];
+	double mdv;
+	int i, rc;
+
+	memset(e, 0, sizeof(*e));
+	e->bio = 1;
+	if (getnum(r, row, c->time, 0, &e->time, err) < 0 ||
+	    getnum(r, row, c->amt, 0, &e->amt, err) < 0 ||
+	    getnum(r, row, c->rate, 0, &e->rate, err) < 0 ||
+	    getnum(r, row, c->ii, 0, &e->ii, err) < 0 ||
+	    getnum(r, row, c->mdv, 0, &mdv, err) < 0 ||
+	    getint(r, row, c->addl, 0, 10000000, &e->addl, err) < 0 ||
+	    getint(r, row, c->ss, 0, 2, &e->ss, err) < 0)
+		return -1;
+	if (c->evid >= 0) {
+		if (getint(r, row, c->evid, 0, 4, &e->evid, err) < 0)
+			return -1;
+	} else {
+		/* Without EVID, a record with an amount is a dose. */
+		e->evid = e->amt > 0 ? 1 : mdv != 0 ? 2 : 0;
+	}
+	if (e->amt < 0)
+		return row_error(err, r, row, "AMT must not be negative, got "
+		    "%s", row->field[c->amt]);
+	if (e->ii < 0)
+		return row_error(err, r, row, "II must not be negative, got "
+		    "%s", row->field[c->ii]);
+	if (e->evid == 1 || e->evid == 4) {
+		if (e->rate < 0 && e->rate != -1 && e->rate != -2)
+			return row_error(err, r, row, "RATE must be positive, "
+			    "0, -1 or -2, got %s", row->field[c->rate]);
+		if (e->addl > 0 && !(e->ii > 0))
+			return row_error(err, r, row, "ADDL > 0 needs II > 0, "
+			    "got II=%s", c->ii >= 0 ? row->field[c->ii] : ".");
+	}
+	if (parse_cmt(m, r, row, c->cmt, &e->cmt, err) < 0)
+		return -1;
+	for (i = 0; i < m->ncov; i++) {
+		double *x = &si->cov[(size_t)k * m->ncov + i];
+
+		if ((rc = rec_num(r, row, c->cov[i], x, err)) < 0)
+			return -1;
+		if (rc == 0)
+			*x = NAN;
+	}
+	for (i = 0; i < m->nind; i++) {
+		double *x = &si->ovr[(size_t)k * m->nind + i];
+
+		if ((rc = rec_num(r, row, c->ind[i], x, err)) < 0)
+			return -1;
+		if (rc == 0)
+			*x = NAN;
+	}
+	for (i = 0; i < m->neta; i++) {
+		double x;
+
+		if (si->etaset[i])
+			continue;
+		if ((rc = rec_num(r, row, c->eta[i], &x, err)) < 0)
+			return -1;
+		if (rc == 1) {
+			si->eta[i] = x;
+			si->etaset[i] = 1;
+		}
+	}
+	return 0;
+}
+
+/* Fill missing values of column j (stride w) forward, then backward. */
+static int
+fill_locf(double *x, int n, int w, int j)
+{
+	int k, first = -1;
+
+	for (k = 0; k < n; k++) {
+		if (!isnan(x[(size_t)k * w + j])) {
+			if (first < 0)
+				first = k;
+		} else if (k > 0) {
+			x[(size_t)k * w + j] = x[(size_t)(k - 1) * w + j];
+		}
+	}
+	for (k = 0; k < first; k++)
+		x[(size_t)k * w + j] = x[(size_t)first * w + j];
+	return first;
+}
+
+static double
+interp(const double *t, const double *v, int n, double at)
+{
+	int lo = 0, hi = n - 1;
+
+	if (n == 0)
+		return NAN;
+	if (at <= t[0])
+		return v[0];
+	if (at >= t[n - 1])
+		return v[n - 1];
+	while (hi - lo > 1) {
+		int mid = (lo + hi) / 2;
+
+		if (t[mid] <= at)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	if (t[hi] == t[lo])
+		return v[hi];
+	return v[lo] + (v[hi] - v[lo]) * (at - t[lo]) / (t[hi] - t[lo]);
+}
+
+static int
+fill_covariates(struct sim_indiv *si, const struct model *m,
+    const char *id, struct twin_err *err)
+{
+	int c, k, n = si->n, w = m->ncov;
+
+	for (c = 0; c < w; c++) {
+		double *kt = si->knot_t + (size_t)c * si->cap;
+		double *kv = si->knot_v + (size_t)c * si->cap;
+		int nk = 0;
+
+		for (k = 0; k < n; k++) {
+			double x = si->cov[(size_t)k * w + c];
+
+			if (isnan(x))
+				continue;
+			kt[nk] = si->rec[k].time;
+			kv[nk++] = x;
+		}
+		si->nknot[c] = nk;
+		if (nk == 0) {
+			if (!m->covhasdefault[c])
+				return twin_error(err, "ID %s: covariate %s "
+				    "is missing on every record", id,
+				    m->slotname[m->cov0 + c]);
+			for (k = 0; k < n; k++)
+				si->cov[(size_t)k * w + c] = m->covdefault[c];
+			kt[0] = 0;
+			kv[0] = m->covdefault[c];
+			si->nknot[c] = 1;
+			continue;
+		}
+		if (m->covinterp[c] == COV_LINEAR) {
+			for (k = 0; k < n; k++)
+				si->cov[(size_t)k * w + c] = interp(kt, kv, nk,
+				    si->rec[k].time);
+		} else if (m->covinterp[c] == COV_NOCB) {
+			/* Backward fill; trailing gaps keep the last value. */
+			for (k = n - 2; k >= 0; k--)
+				if (isnan(si->cov[(size_t)k * w + c]))
+					si->cov[(size_t)k * w + c] =
+					    si->cov[(size_t)(k + 1) * w + c];
+			fill_locf(si->cov, n, w, c);
+		} else {
+			fill_locf(si->cov, n, w, c);
+		}
+	}
+	for (c = 0; c < m->nind; c++)
+		fill_locf(si->ovr, n, m->nind, c);
+	return 0;
+}
+
+/* Is there an input observation at time g among the last records? */
+static int
+observed_at(const struct sim_indiv *si, int k, double g)
+{
+	for (k--; k >= 0 && si->rec[k].time == g; k--)
+		if (si->src[k] >= 0 && (si->rec[k].evid == 0 ||
+		    si->rec[k].evid == 2))
+			return 1;
+	return 0;
+}
+
+int
+sim_bind(struct sim_indiv *si, const struct model *m,
+    const struct sim_cols *c, const struct rec_reader *r,
+    const struct rec_indiv *ind, const double *times, int ntimes,
+    struct twin_err *err)
+{
+	int i, j, k, q;
+	double ti;
+
+	if (grow(si, m, ind->nrow + ntimes) < 0)
+		return twin_error(err, "out of memory");
+	for (i = 0; i < m->neta; i++) {
+		si->eta[i] = 0;
+		si->etaset[i] = 0;
+	}
+	for (i = 0, j = 0, k = 0; i < ind->nrow || j < ntimes;) {
+		if (i < ind->nrow) {
+			if (getnum(r, &ind->row[i], c->time, 0, &ti, err) < 0)
+				return -1;
+			/* An added time goes after input rows at that time. */
+			if (j >= ntimes || ti <= times[j]) {
+				if (parse_row(si, k, m, c, r, &ind->row[i],
+				    err) < 0)
+					return -1;
+				si->src[k++] = i++;
+				continue;
+			}
+		}
+		if (observed_at(si, k, times[j])) {
+			j++;
+			continue;
+		}
+		memset(&si->rec[k], 0, sizeof(si->rec[k]));
+		si->rec[k].time = times[j++];
+		si->rec[k].bio = 1;
+		for (q = 0; q < m->ncov; q++)
+			si->cov[(size_t)k * m->ncov + q] = NAN;
+		for (q = 0; q < m->nind; q++)
+			si->ovr[(size_t)k * m->nind + q] = NAN;
+		si->src[k++] = -1;
+	}
+	si->n = k;
+	return fill_covariates(si, m, ind->id, err);
+}
+
+/* ---- the workspace ---------------------------------------------------- */
+
+struct sim {
+	const struct model *m;
+	struct sim_opts opt;
+	struct ode *ode;
+	struct ode_sys sys;
+	double *v;		/* model slots */
+	double *y, *rate, *init;
+	double *pcur;		/* current covariate + parameter slots */
+	double *ovr;		/* current parameter overrides */
+	double *chol;		/* neta x neta lower factor of omega */
+	/* steady state */
+	double *x, *px, *g, *jac, *dx, *ss_rate;
+	struct action *acts;
+	int actcap;
+	struct timeline tl;
+	const struct sim_indiv *si;
+	int typical;
+};
+
+int
+sim_width(const struct model *m)
+{
+	return m->nout + m->nstate;
+}
+
+void
+sim_free(struct sim *s)
+{
+	if (s == NULL)
+		return;
+	ode_free(s->ode);
+	free(s->v);
+	free(s->y);
+	free(s->rate);
+	free(s->init);
+	free(s->pcur);
+	free(s->ovr);
+	free(s->chol);
+	free(s->x);
+	free(s->px);
+	free(s->g);
+	free(s->jac);
+	free(s->dx);
+	free(s->ss_rate);
+	free(s->acts);
+	timeline_free(&s->tl);
+	free(s);
+}
+
+static int
+factor_omega(struct sim *s, struct twin_err *err)
+{
+	const struct model *m = s->m;
+	int i, j, n = m->neta;
+	gsl_matrix_view a;
+
+	if (n == 0)
+		return 0;
+	memcpy(s->chol, m->omega, (size_t)n * n * sizeof(double));
+	/* Zero variances (fixed effects) would stop the factorisation. */
+	for (i = 0; i < n; i++)
+		if (s->chol[i * n + i] == 0)
+			s->chol[i * n + i] = 1;
+	a = gsl_matrix_view_array(s->chol, n, n);
+	if (gsl_linalg_cholesky_decomp1(&a.matrix) != 0)
+		return twin_error(err, "model %s: omega is not positive "
+		    "definite", m->name);
+	for (i = 0; i < n; i++) {
+		for (j = i + 1; j < n; j++)
+			s->chol[i * n + j] = 0;
+		if (m->omega[i * n + i] == 0)
+			for (j = 0; j < n; j++)
+				s->chol[j * n + i] = s->chol[i * n + j] = 0;
+	}
+	return 0;
+}
+
+struct sim *
+sim_new(const struct model *m, const struct sim_opts *o,
+    struct twin_err *err)
+{
+	struct sim *s;
+	int n = m->nstate;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		twin_error(err, "out of memory");
+		return NULL;
+	}
+	s->m = m;
+	s->opt = *o;
+	s->v = calloc(m->nslot + 1, sizeof(double));
+	s->y = calloc(n, sizeof(double));
+	s->rate = calloc(n, sizeof(double));
+	s->init = calloc(n, sizeof(double));
+	s->pcur = calloc(m->out0 - m->cov0 + 1, sizeof(double));
+	s->ovr = calloc(m->nind + 1, sizeof(double));
+	s->chol = calloc((size_t)m->neta * m->neta + 1, sizeof(double));
+	s->x = calloc(n, sizeof(double));
+	s->px = calloc(n, sizeof(double));
+	s->g = calloc(n, sizeof(double));
+	s->jac = calloc((size_t)n * n, sizeof(double));
+	s->dx = calloc(n, sizeof(double));
+	s->ss_rate = calloc(n, sizeof(double));
+	if (!s->v || !s->y || !s->rate || !s->init || !s->pcur || !s->ovr ||
+	    !s->chol || !s->x || !s->px || !s->g || !s->jac || !s->dx ||
+	    !s->ss_rate) {
+		twin_error(err, "out of memory");
+		sim_free(s);
+		return NULL;
+	}
+	if (factor_omega(s, err) < 0 ||
+	    (s->ode = ode_new(m, o->method, o->rtol, o->atol, err)) == NULL) {
+		sim_free(s);
+		return NULL;
+	}
+	s->sys.m = m;
+	s->sys.v = s->v;
+	s->sys.rate = s->rate;
+	return s;
+}
+
+void
+sim_sample_eta(const struct sim *s, gsl_rng *rng, double *eta)
+{
+	int i, j, n = s->m->neta;
+	double z[64];
+
+	for (i = 0; i < n && i < 64; i++)
+		z[i] = gsl_ran_ugaussian(rng);
+	for (i = 0; i < n && i < 64; i++) {
+		eta[i] = 0;
+		for (j = 0; j <= i; j++)
+			eta[i] += s->chol[i * n + j] * z[j];
+	}
+}
+
+double
+sim_residual(const struct model *m, double ipred, gsl_rng *rng)
+{
+	double e = gsl_ran_ugaussian(rng);
+
+	switch (m->errkind) {
+	case ERR_ADDITIVE:
+		return ipred + m->sigma_add * e;
+	case ERR_PROPORTIONAL:
+		return ipred * (1 + m->sigma_prop * e);
+	case ERR_COMBINED:
+		return ipred + sqrt(m->sigma_add * m->sigma_add +
+		    m->sigma_prop * m->sigma_prop * ipred * ipred) * e;
+	case ERR_EXPONENTIAL:
+		return ipred * exp(m->sigma_prop * e);
+	default:
+		return ipred;
+	}
+}
+
+/* ---- parameters ------------------------------------------------------- */
+
+/* Evaluate the individual parameters for the values now in v. */
+static void
+eval_individual(struct sim *s)
+{
+	const struct model *m = s->m;
+	int i;
+
+	for (i = 0; i < m->nind; i++) {
+		double o = s->typical ? NAN : s->ovr[i];
+
+		s->v[m->ind0 + i] = isnan(o) ? tape_eval(m->ind[i], s->v) : o;
+	}
+}
+
+/*
+ * Set covariates and parameters for record k; next selects the values
+ * that hold after the record (they differ for NOCB covariates).  Returns
+ * 1 if anything changed.
+ */
+static int
+set_params(struct sim *s, int k, int next)
+{
+	const struct model *m = s->m;
+	const struct sim_indiv *si = s->si;
+	int c, kk, w = m->out0 - m->cov0;
+
+	for (c = 0; c < m->ncov; c++) {
+		kk = k;
+		if (next && m->covinterp[c] == COV_NOCB && k + 1 < si->n)
+			kk = k + 1;
+		s->v[m->cov0 + c] = si->cov[(size_t)kk * m->ncov + c];
+	}
+	for (c = 0; c < m->nind; c++)
+		s->ovr[c] = si->ovr[(size_t)k * m->nind + c];
+	eval_individual(s);
+	if (memcmp(s->pcur, s->v + m->cov0, w * sizeof(double)) == 0)
+		return 0;
+	memcpy(s->pcur, s->v + m->cov0, w * sizeof(double));
+	return 1;
+}
+
+static void
+attime(void *ctx, double t, double *v)
+{
+	struct sim *s = ctx;
+	const struct model *m = s->m;
+	const struct sim_indiv *si = s->si;
+	int c;
+
+	(void)v;
+	for (c = 0; c < m->ncov; c++)
+		if (m->covinterp[c] == COV_LINEAR)
+			s->v[m->cov0 + c] = interp(
+			    si->knot_t + (size_t)c * si->cap,
+			    si->knot_v + (size_t)c * si->cap, si->nknot[c], t);
+	eval_individual(s);
+}
+
+static double
+prop(const struct sim *s, int cmt, enum cmt_prop p, double def)
+{
+	const struct tape *t = s->m->cmtprop[cmt * NPROP + p];
+
+	return t ? tape_eval(t, s->v) : def;
+}
+
+static void
+initial_state(struct sim *s)
+{
+	int i;
+
+	for (i = 0; i < s->m->nstate; i++)
+		s->init[i] = prop(s, i, PROP_INIT, 0);
+}
+
+/* ---- steady state ----------------------------------------------------- */
+
+/* One dosing interval from state x (at phase 0, before its doses). */
+static int
+period_map(struct sim *s, const struct ev_rec *r, int nact, double t0,
+    const double *x, double *px, struct twin_err *err)
+{
+	struct ode_sys sys = s->sys;
+	double t = t0, tau = r->ii;
+	int i, n = s->m->nstate;
+
+	sys.rate = s->ss_rate;
+	memset(s->ss_rate, 0, n * sizeof(double));
+	memcpy(px, x, n * sizeof(double));
+	for (i = 0; i <= nact; i++) {
+		double ta = i < nact ? t0 + s->acts[i].time : t0 + tau;
+
+		if (ta > t) {
+			if (ode_restart(s->ode, &sys, t, px, t0 + tau, err) < 0 ||
+			    ode_advance(s->ode, ta, px, err) < 0)
+				return -1;
+			t = ta;
+		}
+		if (i == nact)
+			break;
+		if (s->acts[i].kind == ACT_BOLUS)
+			px[s->acts[i].cmt] += s->acts[i].value;
+		else
+			s->ss_rate[s->acts[i].cmt] += s->acts[i].value;
+	}
+	for (i = 0; i < n; i++)
+		if (fabs(s->ss_rate[i]) < 1e-12)
+			s->ss_rate[i] = 0;
+	return 0;
+}
+
+static int
+solve_linear(double *a, double *b, int n)
+{
+	gsl_matrix_view A = gsl_matrix_view_array(a, n, n);
+	gsl_vector_view B = gsl_vector_view_array(b, n);
+	gsl_permutation *p = gsl_permutation_alloc(n);
+	int sign, rc;
+
+	if (p == NULL)
+		return -1;
+	rc = gsl_linalg_LU_decomp(&A.matrix, p, &sign);
+	if (rc == 0)
+		rc = gsl_linalg_LU_svx(&A.matrix, p, &B.vector);
+	gsl_permutation_free(p);
+	for (sign = 0; rc == 0 && sign < n; sign++)
+		if (!isfinite(b[sign]))
+			rc = -1;
+	return rc == 0 ? 0 : -1;
+}
+
+/*
+ * Newton's method on g(x) = P(x) - x, with the Jacobian of the period map
+ * P by finite differences.  For a linear model P is affine, so the first
+ * step lands on the answer and the second confirms it.
+ */
+static int
+ss_periodic(struct sim *s, const struct ev_rec *r, double t0, double *x,
+    struct twin_err *err)
+{
+	int n = s->m->nstate, nact, it, i, j;
+	double scale, tol;
+
+	if ((nact = ss_period(r, &s->acts, &s->actcap, err)) < 0)
+		return -1;
+	scale = r->bio * r->amt > 0 ? r->bio * r->amt : 1;
+	tol = ode_method(s->ode) == ODE_EXACT ? 1e-13 : s->opt.rtol;
+	memset(x, 0, n * sizeof(double));
+	for (it = 0; it < 100; it++) {
+		double gmax = 0, xmax = 0, step = 1;
+
+		if (period_map(s, r, nact, t0, x, s->px, err) < 0)
+			return -1;
+		for (i = 0; i < n; i++) {
+			s->g[i] = s->px[i] - x[i];
+			gmax = fmax(gmax, fabs(s->g[i]));
+			xmax = fmax(xmax, fabs(x[i]));
+		}
+		if (gmax <= tol * (xmax + 1e-3 * scale) && it > 0)
+			return 0;
+		for (j = 0; j < n; j++) {
+			double h = 1e-6 * fmax(fabs(x[j]), 1e-3 * scale);
+			double keep = x[j];
+
+			x[j] += h;
+			if (period_map(s, r, nact, t0, x, s->dx, err) < 0)
+				return -1;
+			x[j] = keep;
+			for (i = 0; i < n; i++)
+				s->jac[i * n + j] = (s->dx[i] - s->px[i]) / h -
+				    (i == j);
+		}
+		for (i = 0; i < n; i++)
+			s->dx[i] = -s->g[i];
+		if (solve_linear(s->jac, s->dx, n) < 0)
+			return twin_error(err, "no steady state for this "
+			    "dosing (singular system)");
+		/* Amounts stay non-negative: damp a step that overshoots. */
+		for (i = 0; i < n; i++)
+			if (x[i] + s->dx[i] < 0 && s->dx[i] < 0)
+				step = fmin(step, 0.9 * x[i] / -s->dx[i]);
+		for (i = 0; i < n; i++)
+			x[i] += step * s->dx[i];
+	}
+	return twin_error(err, "steady state did not converge");
+}
+
+/* Constant infusion to steady state: solve f(x) + r = 0 by Newton. */
+static int
+ss_constant(struct sim *s, const struct ev_rec *r, double t0, double *x,
+    struct twin_err *err)
+{
+	const struct model *m = s->m;
+	struct ode_sys sys = s->sys;
+	int n = m->nstate, it, i, k;
+
+	sys.rate = s->ss_rate;
+	memset(s->ss_rate, 0, n * sizeof(double));
+	s->ss_rate[r->cmt] = r->rate;
+	memset(x, 0, n * sizeof(double));
+	for (it = 0; it < 100; it++) {
+		double gmax = 0, xmax = 0;
+
+		ode_rhs_eval(&sys, t0, x, s->g);
+		memset(s->jac, 0, (size_t)n * n * sizeof(double));
+		for (k = 0; k < m->njac; k++)
+			s->jac[m->jac[k].row * n + m->jac[k].col] =
+			    tape_eval(m->jac[k].tape, s->v);
+		for (i = 0; i < n; i++) {
+			s->dx[i] = -s->g[i];
+			gmax = fmax(gmax, fabs(s->g[i]));
+			xmax = fmax(xmax, fabs(x[i]));
+		}
+		if (it > 0 && gmax <= 1e-13 * (xmax + r->rate))
+			return 0;
+		if (solve_linear(s->jac, s->dx, n) < 0)
+			return twin_error(err, "no steady state for a constant "
+			    "infusion into %s (nothing eliminates it)",
+			    m->slotname[m->state0 + r->cmt]);
+		for (i = 0; i < n; i++)
+			x[i] += s->dx[i];
+		if (it > 0 && fabs(s->dx[0]) == 0 && gmax == 0)
+			return 0;
+	}
+	return 0;
+}
+
+/* ---- the walk --------------------------------------------------------- */
+
+static int
+is_stop(const struct sim *s, const struct action *a, int epoch,
+    const char *changed)
+{
+	switch (a->kind) {
+	case ACT_RECORD:
+		return changed[a->rec];
+	case ACT_BOLUS:
+	case ACT_INFUSION:
+		return a->epoch >= epoch;
+	default:
+		(void)s;
+		return 1;
+	}
+}
+
+static int
+dose_values(struct sim *s, const struct sim_indiv *si, struct twin_err *err,
+    int *badrec)
+{
+	struct ev_rec *e;
+	int k;
+
+	for (k = 0; k < si->n; k++) {
+		e = &si->rec[k];
+		if (e->evid != 1 && e->evid != 4)
+			continue;
+		*badrec = k;
+		set_params(s, k, 0);
+		e->lag = prop(s, e->cmt, PROP_LAG, 0);
+		e->bio = prop(s, e->cmt, PROP_BIO, 1);
+		e->mrate = prop(s, e->cmt, PROP_RATE, 0);
+		e->mdur = prop(s, e->cmt, PROP_DUR, 0);
+		if (!(e->lag >= 0) || !isfinite(e->lag))
+			return twin_error(err, "lag time of %s is %g; it must "
+			    "be a non-negative number",
+			    s->m->slotname[s->m->state0 + e->cmt], e->lag);
+		if (!(e->bio >= 0) || !isfinite(e->bio))
+			return twin_error(err, "bioavailability of %s is %g; "
+			    "it must be a non-negative number",
+			    s->m->slotname[s->m->state0 + e->cmt], e->bio);
+	}
+	return 0;
+}
+
+int
+sim_run(struct sim *s, const struct sim_indiv *si, int typical, double *out,
+    int *badrec, struct twin_err *err)
+{
+	const struct model *m = s->m;
+	struct timeline *tl = &s->tl;
+	char *changed = NULL;
+	double t, tstop;
+	int i, j, k, n = m->nstate, w = sim_width(m), epoch = 0, restart = 1;
+	int rc = -1;
+
+	*badrec = -1;
+	s->si = si;
+	s->typical = typical;
+	if (si->n == 0)
+		return 0;
+	for (i = 0; i < m->ntheta; i++)
+		s->v[m->theta0 + i] = m->theta[i];
+	for (i = 0; i < m->neta; i++)
+		s->v[m->eta0 + i] = typical ? 0 : si->eta[i];
+	s->sys.attime = m->timevarying ? attime : NULL;
+	s->sys.attime_ctx = s;
+	/* Which records change the parameters (a discontinuity). */
+	if ((changed = malloc(si->n)) == NULL)
+		return twin_error(err, "out of memory");
+	memset(s->pcur, 0xff, (m->out0 - m->cov0) * sizeof(double));
+	for (k = 0; k < si->n; k++)
+		changed[k] = (char)set_params(s, k, 1);
+	if (dose_values(s, si, err, badrec) < 0)
+		goto out;
+	if (timeline_build(tl, si->rec, si->n, badrec, err) < 0)
+		goto out;
+	*badrec = -1;
+	set_params(s, 0, 1);
+	initial_state(s);
+	memcpy(s->y, s->init, n * sizeof(double));
+	memset(s->rate, 0, n * sizeof(double));
+	t = tl->n ? tl->a[0].time : si->rec[0].time;
+	for (i = 0; i < tl->n; i++) {
+		const struct action *a = &tl->a[i];
+
+		if ((a->kind == ACT_BOLUS || a->kind == ACT_INFUSION) &&
+		    a->epoch < epoch)
+			continue;
+		if (a->time > t) {
+			if (restart) {
+				tstop = a->time;
+				for (j = i; j < tl->n; j++)
+					if (tl->a[j].time > t &&
+					    is_stop(s, &tl->a[j], epoch,
+					    changed)) {
+						tstop = tl->a[j].time;
+						break;
+					}
+				if (j == tl->n)
+					tstop = tl->a[tl->n - 1].time;
+				if (ode_restart(s->ode, &s->sys, t, s->y, tstop,
+				    err) < 0)
+					goto fail;
+				restart = 0;
+			}
+			if (ode_advance(s->ode, a->time, s->y, err) < 0)
+				goto fail;
+			t = a->time;
+		}
+		switch (a->kind) {
+		case ACT_RESET:
+			epoch = a->epoch;
+			set_params(s, a->rec, 1);
+			initial_state(s);
+			memcpy(s->y, s->init, n * sizeof(double));
+			memset(s->rate, 0, n * sizeof(double));
+			break;
+		case ACT_SS: {
+			const struct ev_rec *e = &si->rec[a->rec];
+			int constinf = e->amt == 0 && e->rate > 0 &&
+			    e->ii == 0;
+
+			epoch = a->epoch;
+			*badrec = a->rec;
+			set_params(s, a->rec, 0);
+			if ((constinf ? ss_constant(s, e, t, s->x, err) :
+			    ss_periodic(s, e, t, s->x, err)) < 0)
+				goto fail;
+			if (e->ss == 1) {
+				memcpy(s->y, s->x, n * sizeof(double));
+				memset(s->rate, 0, n * sizeof(double));
+			} else {
+				for (j = 0; j < n; j++)
+					s->y[j] += s->x[j];
+			}
+			set_params(s, a->rec, 1);
+			*badrec = -1;
+			break;
+		}
+		case ACT_BOLUS:
+			s->y[a->cmt] += a->value;
+			break;
+		case ACT_INFUSION:
+			s->rate[a->cmt] += a->value;
+			/* Rounding must not leave a ghost infusion running. */
+			if (fabs(s->rate[a->cmt]) < 1e-12 * fabs(a->value))
+				s->rate[a->cmt] = 0;
+			break;
+		case ACT_RECORD:
+			k = a->rec;
+			set_params(s, k, 0);
+			ode_outputs(&s->sys, t, s->y);
+			for (j = 0; j < m->nout; j++)
+				out[(size_t)k * w + j] = s->v[m->out0 + j];
+			for (j = 0; j < n; j++)
+				out[(size_t)k * w + m->nout + j] = s->y[j];
+			set_params(s, k, 1);
+			if (!changed[k])
+				continue;
+			break;
+		}
+		restart = 1;
+	}
+	rc = 0;
+	goto out;
+fail:
+	if (*badrec < 0)
+		*badrec = -1;
+	twin_error_prefix(err, "at time %g", t);
+out:
+	free(changed);
+	return rc;
+}

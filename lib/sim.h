@@ -1,0 +1,93 @@
+/*
+ * sim.h - simulating one individual: records bound to a model, solved.
+ *
+ * sim_bind turns the records of one individual (and optional extra output
+ * times) into a struct sim_indiv: parsed dosing items, covariates filled
+ * by each covariate's interpolation rule, parameter and random-effect
+ * overrides from columns named after them.  sim_run solves it, for the
+ * individual (random effects as given) or the typical individual (random
+ * effects zero, no parameter overrides), and gives every output and
+ * state at every record.
+ *
+ * Ownership: struct sim_indiv and struct sim_cols are caller-owned and
+ * reused between individuals (sim_indiv_free, sim_cols_free).  sim_new
+ * returns a workspace (one per thread) freed by sim_free.
+ */
+#ifndef TWIN_SIM_H
+#define TWIN_SIM_H
+
+#include "err.h"
+#include "events.h"
+#include "model.h"
+#include "ode.h"
+#include "record.h"
+
+#include <gsl/gsl_rng.h>
+
+/* Where the model's inputs are in a record stream (-1: absent). */
+struct sim_cols {
+	int id, time, evid, amt, rate, cmt, dv, mdv, ii, addl, ss;
+	int *cov;		/* model->ncov */
+	int *ind;		/* model->nind: parameter overrides */
+	int *eta;		/* model->neta: ETA_<name> overrides */
+};
+
+int sim_cols_init(struct sim_cols *c, const struct rec_reader *r,
+    const struct model *m, struct twin_err *err);
+void sim_cols_free(struct sim_cols *c);
+
+struct sim_indiv {
+	int n, cap;
+	int *src;		/* input row of each record, -1 for added times */
+	struct ev_rec *rec;
+	double *cov;		/* n x ncov, filled */
+	double *ovr;		/* n x nind, NAN where not overridden */
+	double *eta;		/* neta: the individual's random effects */
+	int *etaset;		/* neta: 1 if eta came from a column */
+	/* interpolation knots of linearly interpolated covariates */
+	double *knot_t, *knot_v;
+	int *nknot;		/* ncov; knots of cov c at c * n */
+};
+
+/*
+ * Bind the rows of ind to the model; times (ntimes of them, sorted) are
+ * added as observation records after any input record at the same time,
+ * except where an input observation (EVID 0 or 2) is at that time.  Errors
+ * ("FILE:LINE: message") for unknown compartments, negative amounts,
+ * missing required covariates, non-numeric fields.
+ */
+int sim_bind(struct sim_indiv *si, const struct model *m,
+    const struct sim_cols *c, const struct rec_reader *r,
+    const struct rec_indiv *ind, const double *times, int ntimes,
+    struct twin_err *err);
+void sim_indiv_free(struct sim_indiv *si);
+
+struct sim_opts {
+	enum ode_method method;
+	double rtol, atol;
+};
+
+struct sim;
+
+struct sim *sim_new(const struct model *m, const struct sim_opts *o,
+    struct twin_err *err);
+void sim_free(struct sim *s);
+
+/* Number of values per record in sim_run's output: outputs, states. */
+int sim_width(const struct model *m);
+
+/*
+ * Solve.  out (n x sim_width) receives, for each record, every output
+ * then every compartment amount, after the record's own events.  On
+ * failure returns -1 with *badrec the record index (or -1) and err set,
+ * e.g. "ODE solver failed near time 12.5: ...".
+ */
+int sim_run(struct sim *s, const struct sim_indiv *si, int typical,
+    double *out, int *badrec, struct twin_err *err);
+
+/* Draw random effects from N(0, omega). */
+void sim_sample_eta(const struct sim *s, gsl_rng *rng, double *eta);
+/* An observation drawn around the prediction ipred by the error model. */
+double sim_residual(const struct model *m, double ipred, gsl_rng *rng);
+
+#endif
