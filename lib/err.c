@@ -20,15 +20,21 @@ twin_error(struct twin_err *e, const char *fmt, ...)
 int
 twin_error_prefix(struct twin_err *e, const char *fmt, ...)
 {
-	char pre[512], old[sizeof(e->msg)];
+	char old[sizeof(e->msg)];
 	va_list ap;
+	int n;
 
 	if (e == NULL)
 		return -1;
-	va_start(ap, fmt);
-	vsnprintf(pre, sizeof(pre), fmt, ap);
-	va_end(ap);
 	memcpy(old, e->msg, sizeof(old));
-	snprintf(e->msg, sizeof(e->msg), "%s: %s", pre, old);
+	va_start(ap, fmt);
+	n = vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	va_end(ap);
+	/* Keep as much of the original message as fits after the prefix. */
+	if (n >= 0 && (size_t)n + 2 < sizeof(e->msg)) {
+		memcpy(e->msg + n, ": ", 2);
+		memcpy(e->msg + n + 2, old, sizeof(e->msg) - n - 3);
+		e->msg[sizeof(e->msg) - 1] = '\0';
+	}
 	return -1;
 }

@@ -200,11 +200,9 @@ timeline_build(struct timeline *tl, const struct ev_rec *r, int n,
 			if (e->ss && push(tl, e->time, ACT_SS, k, e->cmt, 0,
 			    epoch, 1, err) < 0)
 				return -1;
-			if (constinf) {
-				if (push(tl, e->time, ACT_INFUSION, k, e->cmt,
-				    e->rate, epoch, 1, err) < 0)
-					return -1;
-			} else {
+			/* As in NONMEM, a steady-state constant infusion sets
+			 * the amounts and does not itself go on. */
+			if (!constinf) {
 				if (e->ss && push_ss_tails(tl, e, k, epoch,
 				    err) < 0)
 					return -1;

@@ -9,8 +9,9 @@
  *
  * - Every power of ten used comes from two correctly rounded long double
  *   constants, so R = |x| * 10^k carries at most three roundings of
- *   relative size 2^-64 each: |R - r| < 2e-19 * R, r the exact product.
- *   With R < 10^17 that is below 0.02 units of the last digit.
+ *   relative size 2^-64 each, five if it is then scaled by 0.1L:
+ *   |R - r| < 3e-19 * R, r the exact product.  With R < 10^17 that is
+ *   below 0.03 units of the last digit.
  * - A decimal m * 10^-k reads back as x (strtod rounds correctly) when it
  *   lies strictly inside x's rounding interval, i.e. when |m - r| is less
  *   than half the gap to the neighbouring double, scaled by 10^k.  With
@@ -74,14 +75,30 @@ static const char digit2[] =
     "34353637383940414243444546474849505152535455565758596061626364656667"
     "6869707172737475767778798081828384858687888990919293949596979899";
 
-/* Write the decimal digits of m (no leading zeros) to s; return count. */
+static const uint64_t p10u[20] = {
+	1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL,
+	10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL,
+	100000000000ULL, 1000000000000ULL, 10000000000000ULL,
+	100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL,
+	100000000000000000ULL, 1000000000000000000ULL,
+	10000000000000000000ULL
+};
+
+/*
+ * Write the decimal digits of m (no leading zeros) to s, in place rather
+ * than through a buffer, and return their count.
+ */
 static int
 utoa(uint64_t m, char *s)
 {
-	char tmp[24], *p = tmp + sizeof(tmp);
+	char *p;
 	uint32_t lo;
 	int n, i;
 
+	n = 1;
+	while (n < 20 && m >= p10u[n])
+		n++;
+	p = s + n;
 	/* Peel 8 digits at a time so the inner loop runs on 32 bits. */
 	while (m >= 100000000) {
 		lo = (uint32_t)(m % 100000000);
@@ -103,62 +120,65 @@ utoa(uint64_t m, char *s)
 		memcpy(p, digit2 + 2 * lo, 2);
 	} else
 		*--p = (char)('0' + lo);
-	n = (int)(tmp + sizeof(tmp) - p);
-	memcpy(s, p, (size_t)n);
 	return n;
+}
+
+/* Write e as printf's %e exponent: e+05, e-300. */
+static char *
+exponent(char *p, int e)
+{
+	int ae = e < 0 ? -e : e;
+
+	*p++ = 'e';
+	*p++ = e < 0 ? '-' : '+';
+	if (ae >= 100) {
+		*p++ = (char)('0' + ae / 100);
+		ae %= 100;
+	}
+	memcpy(p, digit2 + 2 * ae, 2);
+	return p + 2;
 }
 
 /*
  * Lay out the digits of m (trailing zeros already stripped) with the
  * decimal exponent e of its leading digit: plain notation for
- * 1e-5 <= |x| < 1e15, else d.ddde+XX like printf's %g.
+ * 1e-5 <= |x| < 1e15, else d.ddde+XX like printf's %g.  The digits are
+ * written once and the point is slid in.
  */
 static int
 layout(char *buf, int neg, uint64_t m, int e)
 {
-	char dig[24];
 	char *p = buf;
-	int nd, i, ae;
+	int nd;
 
-	nd = utoa(m, dig);
 	if (neg)
 		*p++ = '-';
-	if (e >= -5 && e <= 14) {
-		if (e < 0) {
-			*p++ = '0';
-			*p++ = '.';
-			for (i = -1; i > e; i--)
-				*p++ = '0';
-			memcpy(p, dig, (size_t)nd);
-			p += nd;
-		} else if (nd <= e + 1) {
-			memcpy(p, dig, (size_t)nd);
-			p += nd;
-			for (i = nd; i <= e; i++)
-				*p++ = '0';
-		} else {
-			memcpy(p, dig, (size_t)e + 1);
-			p += e + 1;
-			*p++ = '.';
-			memcpy(p, dig + e + 1, (size_t)(nd - e - 1));
-			p += nd - e - 1;
-		}
-	} else {
-		*p++ = dig[0];
+	if (e < -5 || e > 14) {
+		nd = utoa(m, p + 1);
+		p[0] = p[1];
 		if (nd > 1) {
-			*p++ = '.';
-			memcpy(p, dig + 1, (size_t)nd - 1);
-			p += nd - 1;
+			p[1] = '.';
+			p += nd + 1;
+		} else
+			p++;
+		p = exponent(p, e);
+	} else if (e < 0) {
+		/* 0.000ddd */
+		memcpy(p, "0.0000", (size_t)(1 - e));
+		p += 1 - e;
+		p += utoa(m, p);
+	} else {
+		nd = utoa(m, p);
+		if (nd <= e + 1) {
+			/* ddd000 */
+			memset(p + nd, '0', (size_t)(e + 1 - nd));
+			p += e + 1;
+		} else {
+			/* ddd.ddd */
+			memmove(p + e + 2, p + e + 1, (size_t)(nd - e - 1));
+			p[e + 1] = '.';
+			p += nd + 1;
 		}
-		*p++ = 'e';
-		*p++ = e < 0 ? '-' : '+';
-		ae = e < 0 ? -e : e;
-		if (ae >= 100) {
-			*p++ = (char)('0' + ae / 100);
-			ae %= 100;
-		}
-		memcpy(p, digit2 + 2 * ae, 2);
-		p += 2;
 	}
 	*p = '\0';
 	return (int)(p - buf);
@@ -217,13 +237,6 @@ static const double p10d[23] = {
 	1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
 };
 
-static const uint64_t p10u[18] = {
-	1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL,
-	10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL,
-	100000000000ULL, 1000000000000ULL, 10000000000000ULL,
-	100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL,
-	100000000000000000ULL
-};
 
 /*
  * Exactly: does m * 10^-k read back as a?  Clinger's fast path where it
@@ -285,8 +298,9 @@ int
 twin_dtoa(double x, char *buf)
 {
 	long double R, M;
-	uint64_t bits, frac, m, m17;
-	int neg, e2, e10, nd, tight, i, r;
+	long double f;
+	uint64_t bits, frac, m, m17, q, r, c;
+	int neg, e2, e10, nd, tight, i, k;
 	double a;
 
 	if (x == 0) {
@@ -331,43 +345,55 @@ twin_dtoa(double x, char *buf)
 	 * digit scaling R lies in [10^16, 10^17).
 	 */
 	R = scale(a, 16 - e10);
-	if (R >= 1e17L)
-		R = scale(a, 16 - ++e10);
-	else if (R < 1e16L)
-		R = scale(a, 16 - --e10);
+	if (R >= 1e17L) {
+		/*
+		 * Half the time, unpredictably: a multiplication (two more
+		 * roundings, still within the error budget) is cheaper than
+		 * a mispredicted branch to scale() again.
+		 */
+		R *= 0.1L;
+		e10++;
+	}
 	/* The nearest 17 digits always read back, see the top of the file. */
 	m17 = ldround(R);
+	f = R - (long double)m17;	/* exact, |f| <= 1/2 */
 
+	/*
+	 * Fewer digits: the nearest nd digits are m17 / 10^(17 - nd)
+	 * rounded, tested against the same R.  Normal numbers need no more
+	 * than 15 digits if they have a shorter form (see the top), and then
+	 * lie within a half gap (at most 11.1 units of R) of a multiple of
+	 * 100; subnormals have wide gaps and start at 1 digit.  The divisors
+	 * are constants on the common path: a 64-bit division is slow.
+	 */
+	m = m17;
+	nd = 17;
+	k = 16 - e10;
 	if (bits >> 52 == 0) {
-		/* Wide gaps: fewer than 15 digits may do. */
 		for (nd = 1; nd < 17; nd++) {
-			R = scale(a, nd - 1 - e10);
-			m = ldround(R);
-			if (verify(a, m, nd - 1 - e10, R, M, tight))
+			q = p10u[17 - nd];
+			r = m17 % q;
+			c = m17 / q + (2 * r > q || (2 * r == q && f > 0));
+			if (verify(a, c * q, k, R, M, tight)) {
+				m = c;
 				break;
+			}
 		}
 	} else {
-		/*
-		 * 15 digits can only do if a is within a half gap (at most
-		 * 11.1 units of the 17th digit) of a multiple of 100 units.
-		 */
-		nd = 17;
-		r = (int)(m17 % 100);
-		if (r <= 12 || r >= 88) {
-			R = scale(a, 14 - e10);
-			m = ldround(R);
-			if (verify(a, m, 14 - e10, R, M, tight))
-				nd = 15;
-		}
-		if (nd == 17) {
-			R = scale(a, 15 - e10);
-			m = ldround(R);
-			if (verify(a, m, 15 - e10, R, M, tight))
+		r = m17 % 100;
+		c = m17 / 100 + (r >= 88);
+		if ((r <= 12 || r >= 88) && verify(a, c * 100, k, R, M, tight)) {
+			m = c;
+			nd = 15;
+		} else {
+			r = m17 % 10;
+			c = m17 / 10 + (r > 5 || (r == 5 && f > 0));
+			if (verify(a, c * 10, k, R, M, tight)) {
+				m = c;
 				nd = 16;
+			}
 		}
 	}
-	if (nd == 17)
-		m = m17;
 	/* m == 10^nd after rounding up: one digit more, same value. */
 	if (m >= p10u[nd]) {
 		m /= 10;
@@ -394,7 +420,8 @@ twin_dtoa(double x, char *buf)
 	if (!isfinite(x))
 		return snprintf(buf, TWIN_NUMBUF, "%s",
 		    isnan(x) ? "nan" : x < 0 ? "-inf" : "inf");
-	for (prec = 15; prec < 17; prec++) {
+	/* As above: 15 digits find any shorter form, except for subnormals. */
+	for (prec = fabs(x) < DBL_MIN ? 1 : 15; prec < 17; prec++) {
 		snprintf(tmp, sizeof(tmp), "%.*e", prec - 1, x);
 		if (strtod(tmp, NULL) == x)
 			break;

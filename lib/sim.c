@@ -701,25 +701,24 @@ static int
 ss_periodic(struct sim *s, const struct ev_rec *r, double t0, double *x,
     struct twin_err *err)
 {
-	int n = s->m->nstate, nact, it, i, j;
-	double scale, tol;
+	int n = s->m->nstate, nact, it, i, j, k;
+	double scale, tol, gmax, xmax;
 
 	if ((nact = ss_period(r, &s->acts, &s->actcap, err)) < 0)
 		return -1;
 	scale = r->bio * r->amt > 0 ? r->bio * r->amt : 1;
-	tol = ode_method(s->ode) == ODE_EXACT ? 1e-13 : s->opt.rtol;
+	tol = ode_method(s->ode) == ODE_EXACT ? 1e-13 : 10 * s->opt.rtol;
 	memset(x, 0, n * sizeof(double));
-	for (it = 0; it < 100; it++) {
-		double gmax = 0, xmax = 0, step = 1;
-
-		if (period_map(s, r, nact, t0, x, s->px, err) < 0)
-			return -1;
+	if (period_map(s, r, nact, t0, x, s->px, err) < 0)
+		return -1;
+	for (it = 0; it < 50; it++) {
+		gmax = xmax = 0;
 		for (i = 0; i < n; i++) {
 			s->g[i] = s->px[i] - x[i];
 			gmax = fmax(gmax, fabs(s->g[i]));
 			xmax = fmax(xmax, fabs(x[i]));
 		}
-		if (gmax <= tol * (xmax + 1e-3 * scale) && it > 0)
+		if (it > 0 && gmax <= tol * (xmax + 1e-3 * scale))
 			return 0;
 		for (j = 0; j < n; j++) {
 			double h = 1e-6 * fmax(fabs(x[j]), 1e-3 * scale);
@@ -738,12 +737,20 @@ ss_periodic(struct sim *s, const struct ev_rec *r, double t0, double *x,
 		if (solve_linear(s->jac, s->dx, n) < 0)
 			return twin_error(err, "no steady state for this "
 			    "dosing (singular system)");
-		/* Amounts stay non-negative: damp a step that overshoots. */
-		for (i = 0; i < n; i++)
-			if (x[i] + s->dx[i] < 0 && s->dx[i] < 0)
-				step = fmin(step, 0.9 * x[i] / -s->dx[i]);
-		for (i = 0; i < n; i++)
-			x[i] += step * s->dx[i];
+		/* Backtrack when a nonlinear model makes the full step worse. */
+		for (k = 0; k < 12; k++) {
+			double step = ldexp(1, -k), gnew = 0;
+
+			for (i = 0; i < n; i++)
+				s->g[i] = x[i] + step * s->dx[i];
+			if (period_map(s, r, nact, t0, s->g, s->px, err) < 0)
+				return -1;
+			for (i = 0; i < n; i++)
+				gnew = fmax(gnew, fabs(s->px[i] - s->g[i]));
+			if (gnew < gmax || gnew <= tol * (xmax + 1e-3 * scale))
+				break;
+		}
+		memcpy(x, s->g, n * sizeof(double));
 	}
 	return twin_error(err, "steady state did not converge");
 }

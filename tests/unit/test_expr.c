@@ -104,12 +104,14 @@ eval(const char *src, const double *v)
 static int
 folded(const struct enode *n, const double *v, double *value)
 {
-	struct enode *c, *m, *next;
+	struct enode *m, *next;
 	int i, ok;
 
 	if ((m = enode_copy(n)) == NULL)
 		return 0;
 	for (i = 0; i < NSLOT; i++) {
+		struct enode *c;
+
 		if ((c = enode_const(v[i])) == NULL) {
 			enode_free(m);
 			return 0;
@@ -407,7 +409,7 @@ test_diff(void)
 		{ "(x^2 - y)/z", Z, d22 },
 	};
 	char what[200];
-	double v[NSLOT], w[NSLOT], h, fd, got;
+	double v[NSLOT], w[NSLOT];
 	size_t i;
 
 	point(v);
@@ -415,6 +417,7 @@ test_diff(void)
 		struct enode *e = parse(c[i].src);
 		struct enode *d = enode_diff(e, c[i].slot);
 		int s = c[i].slot;
+		double h, fd, got;
 
 		got = d != NULL ? run(d, v) : NAN;
 		memcpy(w, v, sizeof(w));
@@ -594,6 +597,16 @@ test_simplify(void)
 	tap_ok(e != NULL && nrefs(e) == 1 && enode_uses(e, X) &&
 	    !enode_uses(e, Y), "a constant condition picks its branch");
 	enode_free(e);
+	e = parse("x > 1 ? k*y : k*y");
+	tap_ok(e != NULL && nrefs(e) == 2 && !enode_uses(e, X),
+	    "c ? a : a is a");
+	enode_free(e);
+	e = parse("x > 1 ? x + y : x - y");
+	d = enode_diff(e, X);
+	tap_ok(enode_is_const(d, &c) && c == 1,
+	    "d(x > 1 ? x + y : x - y)/dx is the constant 1");
+	enode_free(d);
+	enode_free(e);
 	e = parse("if(0, x, y)");
 	tap_ok(e != NULL && nrefs(e) == 1 && enode_uses(e, Y),
 	    "if(0, x, y) is y");
@@ -733,7 +746,8 @@ test_limits(void)
 	memset(s, '(', (size_t)n);
 	strcpy(s + n, "x");
 	e = expr_parse(s, lookup, NULL, &col, &err);
-	tap_ok(e == NULL && strcmp(err.msg, "expression nested too deeply") == 0,
+	tap_ok(e == NULL &&
+	    strcmp(err.msg, "expression nested too deeply") == 0,
 	    "5000 parentheses: nested too deeply");
 	enode_free(e);
 	/* a left chain is tall without any nesting */
@@ -741,7 +755,8 @@ test_limits(void)
 		memcpy(s + 2 * i, "x+", 2);
 	strcpy(s + 2 * n, "x");
 	e = expr_parse(s, lookup, NULL, &col, &err);
-	tap_ok(e == NULL && strcmp(err.msg, "expression nested too deeply") == 0,
+	tap_ok(e == NULL &&
+	    strcmp(err.msg, "expression nested too deeply") == 0,
 	    "x+x+...+x, 5000 terms: too deep");
 	enode_free(e);
 	strcpy(s + 2 * 500, "x");
@@ -776,8 +791,8 @@ test_api(void)
 	enode_free(a);
 	enode_free(b);
 	a = enode_slot(Z);
-	tap_ok(!enode_is_const(a, NULL) && enode_uses(a, Z) && !enode_uses(a, X),
-	    "enode_slot");
+	tap_ok(!enode_is_const(a, NULL) && enode_uses(a, Z) &&
+	    !enode_uses(a, X), "enode_slot");
 	enode_free(a);
 	tap_ok(enode_slot(-1) == NULL, "a negative slot is refused");
 	tap_ok(tape_compile(NULL) == NULL && enode_diff(NULL, 0) == NULL,

@@ -170,6 +170,38 @@ test_roundtrip(void)
 	tap_ok(badparse == 0, "twin_strtod accepts every dtoa output");
 }
 
+/* Neighbours of every power of two and of ten: the edge cases of dtoa. */
+static void
+test_edges(void)
+{
+	char buf[TWIN_NUMBUF];
+	double x, v[3], y;
+	long bad = 0, n = 0;
+	int e, j;
+
+	for (e = -1074; e <= 1023 + 632; e++) {
+		x = e <= 1023 ? ldexp(1, e) : pow(10, e - 1023 - 323);
+		if (x == 0 || !isfinite(x))
+			continue;
+		v[0] = x;
+		v[1] = nextafter(x, 0);
+		v[2] = nextafter(x, INFINITY);
+		for (j = 0; j < 3; j++) {
+			if (v[j] == 0 || !isfinite(v[j]))
+				continue;
+			n++;
+			twin_dtoa(v[j], buf);
+			if ((twin_strtod(buf, &y) != 0 || y != v[j]) && bad++ < 5)
+				printf("# %.17g printed as %s\n", v[j], buf);
+			twin_dtoa(-v[j], buf);
+			if (twin_strtod(buf, &y) != 0 || y != -v[j])
+				bad++;
+		}
+	}
+	printf("# %ld edge values\n", n);
+	tap_ok(bad == 0, "powers of 2 and 10 and their neighbours read back");
+}
+
 /*
  * Short output: a number written with d <= 15 digits comes back with at
  * most d digits, and against the slow reference no output is longer than
@@ -297,6 +329,7 @@ main(void)
 {
 	test_fixed();
 	test_roundtrip();
+	test_edges();
 	test_short();
 	test_strtod();
 	bench();

@@ -1,0 +1,916 @@
+/*
+ * record.c - the event-record stream: read and write NONMEM-style
+ * TSV/CSV, plain or gzip.
+ *
+ * Reading goes through zlib for every input: gzread copies a plain file
+ * unchanged and inflates a gzip one, recognised by its magic bytes.  Lines
+ * are split out of large gzread chunks here, so there is no limit on their
+ * length.  One individual is held at a time: its rows are copied, fields
+ * NUL-terminated, into the caller's struct rec_indiv, and the first row of
+ * the next individual, read to see that the ID changed, waits in the
+ * reader.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <zlib.h>
+
+#include "err.h"
+#include "num.h"
+#include "record.h"
+
+#define RD_CHUNK	(256 * 1024)	/* bytes asked of each gzread */
+#define WR_BUFSZ	(1024 * 1024)	/* writer buffer */
+#define GZ_BUFSZ	(128 * 1024)	/* zlib's own buffers */
+
+/* The IDs of finished individuals, to catch one that comes back. */
+struct idset {
+	char **slot;		/* open addressing, NULL is empty */
+	size_t n, cap;		/* cap is 0 or a power of two */
+};
+
+struct rec_reader {
+	gzFile gz;
+	char *path;		/* for messages: the name or "<stdin>" */
+	char sep;		/* '\t' or ',' */
+	int ncol, idcol, timecol;
+	char *hdr;		/* column names, NUL-separated */
+	char **col;		/* ncol pointers into hdr */
+
+	char *in;		/* input bytes, [pos, len) not yet used */
+	size_t pos, len, cap;
+	size_t scan;		/* in[pos, pos + scan) holds no newline */
+	int eof;
+	long lineno;		/* lines consumed so far */
+
+	size_t rowid, rowtime;	/* ID and TIME of the last split row */
+
+	char *look;		/* next individual's first row, split */
+	size_t looklen, lookcap, lookid, looktime;
+	long lookline;
+	int havelook;
+
+	struct idset done;
+	int state;		/* 0 reading, 1 at end, -1 failed */
+	struct twin_err fail;	/* repeated by later calls after failure */
+};
+
+/* FNV-1a: short keys, no need for anything stronger. */
+static size_t
+hash(const char *s)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return (size_t)h;
+}
+
+/* The slot holding id, or the empty slot where it would go. */
+static size_t
+idset_find(char *const *slot, size_t cap, const char *id)
+{
+	size_t i = hash(id) & (cap - 1);
+
+	while (slot[i] != NULL && strcmp(slot[i], id) != 0)
+		i = (i + 1) & (cap - 1);
+	return i;
+}
+
+static int
+idset_has(const struct idset *set, const char *id)
+{
+	return set->cap != 0 &&
+	    set->slot[idset_find(set->slot, set->cap, id)] != NULL;
+}
+
+/* Double the table; -1 if out of memory. */
+static int
+idset_grow(struct idset *set)
+{
+	size_t cap = set->cap ? 2 * set->cap : 64, j;
+	char **slot;
+
+	if ((slot = calloc(cap, sizeof(*slot))) == NULL)
+		return -1;
+	for (j = 0; j < set->cap; j++)
+		if (set->slot[j] != NULL)
+			slot[idset_find(slot, cap, set->slot[j])] =
+			    set->slot[j];
+	free(set->slot);
+	set->slot = slot;
+	set->cap = cap;
+	return 0;
+}
+
+/* Insert id (not present); -1 if out of memory. */
+static int
+idset_add(struct idset *set, const char *id)
+{
+	char *s;
+
+	/* Keep the load under one half so probes stay short. */
+	if (2 * (set->n + 1) > set->cap && idset_grow(set) == -1)
+		return -1;
+	if ((s = strdup(id)) == NULL)
+		return -1;
+	set->slot[idset_find(set->slot, set->cap, id)] = s;
+	set->n++;
+	return 0;
+}
+
+static void
+idset_free(struct idset *set)
+{
+	size_t i;
+
+	for (i = 0; i < set->cap; i++)
+		free(set->slot[i]);
+	free(set->slot);
+	memset(set, 0, sizeof(*set));
+}
+
+/*
+ * Grow the block p of *cap elements of elem bytes to hold at least need,
+ * geometrically.  Returns the block, perhaps moved, or NULL if out of
+ * memory (p is then still valid).
+ */
+static void *
+grow(void *p, size_t *cap, size_t need, size_t elem)
+{
+	size_t n = *cap ? *cap : 16;
+
+	if (p != NULL && need <= *cap)
+		return p;
+	while (n < need) {
+		if (n > SIZE_MAX / 2 / elem)
+			return NULL;
+		n *= 2;
+	}
+	if ((p = realloc(p, n * elem)) != NULL)
+		*cap = n;
+	return p;
+}
+
+/* Record a failure: later calls on the reader repeat it. */
+static int
+rd_fail(struct rec_reader *r, struct twin_err *err)
+{
+	r->state = -1;
+	if (err != NULL)
+		memcpy(err, &r->fail, sizeof(*err));
+	return -1;
+}
+
+static int
+rd_nomem(struct rec_reader *r, struct twin_err *err)
+{
+	twin_error(&r->fail, "%s: out of memory", r->path);
+	return rd_fail(r, err);
+}
+
+/* gzread failed or stopped early: name the cause. */
+static int
+rd_gzfail(struct rec_reader *r, int saved_errno, struct twin_err *err)
+{
+	int zerr;
+
+	gzerror(r->gz, &zerr);
+	if (zerr == Z_ERRNO)
+		twin_error(&r->fail, "%s: read error: %s", r->path,
+		    strerror(saved_errno));
+	else if (zerr == Z_MEM_ERROR)
+		twin_error(&r->fail, "%s: out of memory", r->path);
+	else
+		twin_error(&r->fail, "%s: truncated or corrupt gzip stream",
+		    r->path);
+	return rd_fail(r, err);
+}
+
+/* Keep the partial line, make room for a chunk, read it. */
+static int
+rd_fill(struct rec_reader *r, struct twin_err *err)
+{
+	char *p;
+	int got, zerr;
+
+	if (r->pos > 0) {
+		memmove(r->in, r->in + r->pos, r->len - r->pos);
+		r->len -= r->pos;
+		r->pos = 0;
+	}
+	/* One byte more for the NUL of a last line. */
+	if ((p = grow(r->in, &r->cap, r->len + RD_CHUNK + 1, 1)) == NULL)
+		return rd_nomem(r, err);
+	r->in = p;
+	got = gzread(r->gz, r->in + r->len, RD_CHUNK);
+	if (got < 0)
+		return rd_gzfail(r, errno, err);
+	if (got == 0) {
+		/*
+		 * zlib reports a gzip stream cut short only through gzerror:
+		 * gzread returns 0 (after the bytes it had) and leaves
+		 * Z_BUF_ERROR.
+		 */
+		gzerror(r->gz, &zerr);
+		if (zerr != Z_OK)
+			return rd_gzfail(r, errno, err);
+		r->eof = 1;
+	}
+	r->len += (size_t)got;
+	return 0;
+}
+
+/*
+ * Next line, without its newline and CR, NUL-terminated in place.
+ * Returns 1, 0 at end of input, -1 on error.  The line lives until the
+ * next call.
+ */
+static int
+rd_line(struct rec_reader *r, char **line, size_t *len, struct twin_err *err)
+{
+	char *s;
+	size_t n;
+
+	for (;;) {
+		char *nl;
+
+		s = r->in + r->pos;
+		nl = memchr(s + r->scan, '\n', r->len - r->pos - r->scan);
+		if (nl != NULL) {
+			n = (size_t)(nl - s);
+			r->pos += n + 1;
+			break;
+		}
+		/* Long lines: do not search the same bytes again. */
+		r->scan = r->len - r->pos;
+		if (r->eof) {
+			if (r->pos == r->len)
+				return 0;
+			/* A last line without a newline. */
+			n = r->len - r->pos;
+			r->pos = r->len;
+			break;
+		}
+		if (rd_fill(r, err) == -1)
+			return -1;
+	}
+	r->scan = 0;
+	r->lineno++;
+	s[n] = '\0';
+	if (n > 0 && s[n - 1] == '\r')
+		s[--n] = '\0';
+	/* Fields are C strings: a NUL inside would cut one silently. */
+	if (memchr(s, '\0', n) != NULL) {
+		twin_error(&r->fail, "%s:%ld: NUL byte in line", r->path,
+		    r->lineno);
+		return rd_fail(r, err);
+	}
+	*line = s;
+	*len = n;
+	return 1;
+}
+
+/* Next line that is not a comment or blank. */
+static int
+rd_data(struct rec_reader *r, char **line, size_t *len, struct twin_err *err)
+{
+	int rc;
+
+	while ((rc = rd_line(r, line, len, err)) == 1)
+		if (*len > 0 && (*line)[0] != '#')
+			break;
+	return rc;
+}
+
+/*
+ * Trim the spaces around the name in [p, end): column names are trimmed,
+ * fields in data lines are not.
+ */
+static char *
+trim(char *p, char *end)
+{
+	while (*p == ' ')
+		p++;
+	while (end > p && end[-1] == ' ')
+		end--;
+	*end = '\0';
+	return p;
+}
+
+static int
+rd_header(struct rec_reader *r, struct twin_err *err)
+{
+	char *line, *p, *q;
+	size_t len;
+	int rc, i, j;
+
+	if ((rc = rd_data(r, &line, &len, err)) == -1)
+		return -1;
+	if (rc == 0)
+		return twin_error(err, "%s: empty input, no header line",
+		    r->path);
+	/* A byte order mark from a spreadsheet would spoil the name ID. */
+	if (r->lineno == 1 && len >= 3 && memcmp(line, "\xef\xbb\xbf", 3) ==
+	    0) {
+		line += 3;
+		len -= 3;
+	}
+	r->sep = strchr(line, ',') != NULL && strchr(line, '\t') == NULL ?
+	    ',' : '\t';
+	if ((r->hdr = malloc(len + 1)) == NULL)
+		return twin_error(err, "%s: out of memory", r->path);
+	memcpy(r->hdr, line, len + 1);
+	r->ncol = 1;
+	for (p = r->hdr; (p = strchr(p, r->sep)) != NULL; p++)
+		r->ncol++;
+	if ((r->col = calloc((size_t)r->ncol, sizeof(*r->col))) == NULL)
+		return twin_error(err, "%s: out of memory", r->path);
+	for (i = 0, p = r->hdr; i < r->ncol; i++, p = q + 1) {
+		if ((q = strchr(p, r->sep)) == NULL)
+			q = p + strlen(p);
+		*q = '\0';
+		p = trim(p, q);
+		if (*p == '\0')
+			return twin_error(err, "%s:%ld: column %d has no name",
+			    r->path, r->lineno, i + 1);
+		for (j = 0; j < i; j++)
+			if (strcmp(r->col[j], p) == 0)
+				return twin_error(err,
+				    "%s:%ld: duplicate column %s", r->path,
+				    r->lineno, p);
+		r->col[i] = p;
+	}
+	r->idcol = rec_col(r, "ID");
+	r->timecol = rec_col(r, "TIME");
+	if (r->idcol < 0)
+		return twin_error(err, "%s:%ld: missing required column ID",
+		    r->path, r->lineno);
+	if (r->timecol < 0)
+		return twin_error(err,
+		    "%s:%ld: missing required column TIME", r->path,
+		    r->lineno);
+	return 0;
+}
+
+struct rec_reader *
+rec_open(const char *path, struct twin_err *err)
+{
+	struct rec_reader *r;
+	int fd, stdin_ = path == NULL || strcmp(path, "-") == 0;
+
+	if ((r = calloc(1, sizeof(*r))) == NULL) {
+		twin_error(err, "%s: out of memory", stdin_ ? "<stdin>" : path);
+		return NULL;
+	}
+	if ((r->path = strdup(stdin_ ? "<stdin>" : path)) == NULL) {
+		twin_error(err, "%s: out of memory", stdin_ ? "<stdin>" : path);
+		free(r);
+		return NULL;
+	}
+	/* Our own descriptor, so that gzclose leaves fd 0 open. */
+	fd = stdin_ ? dup(0) : open(path, O_RDONLY | O_CLOEXEC);
+	if (fd == -1) {
+		twin_error(err, "%s: %s", r->path, strerror(errno));
+		rec_close(r);
+		return NULL;
+	}
+	if ((r->gz = gzdopen(fd, "rb")) == NULL) {
+		close(fd);
+		twin_error(err, "%s: out of memory", r->path);
+		rec_close(r);
+		return NULL;
+	}
+	gzbuffer(r->gz, GZ_BUFSZ);
+	if ((r->in = grow(NULL, &r->cap, RD_CHUNK + 1, 1)) == NULL) {
+		twin_error(err, "%s: out of memory", r->path);
+		rec_close(r);
+		return NULL;
+	}
+	if (rd_header(r, err) == -1) {
+		rec_close(r);
+		return NULL;
+	}
+	return r;
+}
+
+void
+rec_close(struct rec_reader *r)
+{
+	if (r == NULL)
+		return;
+	if (r->gz != NULL)
+		gzclose(r->gz);
+	idset_free(&r->done);
+	free(r->look);
+	free(r->in);
+	free(r->col);
+	free(r->hdr);
+	free(r->path);
+	free(r);
+}
+
+const char *
+rec_path(const struct rec_reader *r)
+{
+	return r->path;
+}
+
+int
+rec_ncol(const struct rec_reader *r)
+{
+	return r->ncol;
+}
+
+const char *
+rec_colname(const struct rec_reader *r, int col)
+{
+	if (col < 0 || col >= r->ncol)
+		return NULL;
+	return r->col[col];
+}
+
+int
+rec_col(const struct rec_reader *r, const char *name)
+{
+	int i;
+
+	for (i = 0; i < r->ncol; i++)
+		if (strcmp(r->col[i], name) == 0)
+			return i;
+	return -1;
+}
+
+int
+rec_missing(const char *field)
+{
+	return field[0] == '\0' || strcmp(field, ".") == 0 ||
+	    strcmp(field, "NA") == 0;
+}
+
+/*
+ * Append line (len bytes) to ind->buf as ncol NUL-terminated fields and
+ * note where its ID and TIME fields start (relative to the row).
+ * Returns 0, or -1 if it has the wrong number of fields.
+ */
+static int
+split(struct rec_reader *r, struct rec_indiv *ind, const char *line,
+    size_t len, struct twin_err *err)
+{
+	char *row, *p, *end, *q;
+	int n;
+
+	if ((p = grow(ind->buf, &ind->bufcap, ind->buflen + len + 1, 1)) ==
+	    NULL)
+		return rd_nomem(r, err);
+	ind->buf = p;
+	row = p = ind->buf + ind->buflen;
+	memcpy(p, line, len + 1);
+	end = p + len;
+	for (n = 0;; n++) {
+		if (n == r->idcol)
+			r->rowid = (size_t)(p - row);
+		if (n == r->timecol)
+			r->rowtime = (size_t)(p - row);
+		if ((q = memchr(p, r->sep, (size_t)(end - p))) == NULL)
+			break;
+		*q = '\0';
+		p = q + 1;
+	}
+	if (++n != r->ncol) {
+		twin_error(&r->fail, "%s:%ld: expected %d fields, found %d",
+		    r->path, r->lineno, r->ncol, n);
+		return rd_fail(r, err);
+	}
+	ind->buflen += len + 1;
+	return 0;
+}
+
+/* The TIME field (at s, of the row at line) must be a number. */
+static int
+rowtime(struct rec_reader *r, const char *s, long line, double *t,
+    struct twin_err *err)
+{
+	if (twin_strtod(s, t) == 0)
+		return 0;
+	twin_error(&r->fail, "%s:%ld: column %s: not a number: \"%s\"",
+	    r->path, line, r->col[r->timecol], s);
+	return rd_fail(r, err);
+}
+
+/* Start a row of ind at line number line. */
+static int
+addrow(struct rec_reader *r, struct rec_indiv *ind, long line,
+    struct twin_err *err)
+{
+	struct rec_row *row;
+	size_t cap = (size_t)ind->rowcap;
+
+	if (ind->nrow >= ind->rowcap || ind->row == NULL) {
+		if (cap >= INT_MAX / 2 || (row = grow(ind->row, &cap,
+		    (size_t)ind->nrow + 1, sizeof(*ind->row))) == NULL)
+			return rd_nomem(r, err);
+		ind->row = row;
+		ind->rowcap = (int)cap;
+	}
+	ind->row[ind->nrow].line = line;
+	ind->row[ind->nrow].field = NULL;
+	ind->nrow++;
+	return 0;
+}
+
+/* Point the rows' field arrays into the finished buffer. */
+static int
+finish(struct rec_reader *r, struct rec_indiv *ind, struct twin_err *err)
+{
+	size_t n = (size_t)ind->nrow * (size_t)r->ncol, i;
+	char *p = ind->buf, **f;
+	int j;
+
+	if ((f = grow(ind->fieldbuf, &ind->fieldcap, n, sizeof(*f))) == NULL)
+		return rd_nomem(r, err);
+	ind->fieldbuf = f;
+	for (i = 0; i < n; i++) {
+		ind->fieldbuf[i] = p;
+		p += strlen(p) + 1;
+	}
+	for (j = 0; j < ind->nrow; j++)
+		ind->row[j].field = ind->fieldbuf + (size_t)j * r->ncol;
+	ind->id = ind->row[0].field[r->idcol];
+	if (idset_add(&r->done, ind->id) == -1)
+		return rd_nomem(r, err);
+	return 1;
+}
+
+static int
+next(struct rec_reader *r, struct rec_indiv *ind, struct twin_err *err)
+{
+	char *line, *p;
+	size_t len, id, row;
+	long lineno;
+	double t, prev;
+	int rc;
+
+	/* The first row: the one waiting from the last call, or a new one. */
+	if (r->havelook) {
+		if ((p = grow(ind->buf, &ind->bufcap, r->looklen, 1)) == NULL)
+			return rd_nomem(r, err);
+		ind->buf = p;
+		memcpy(ind->buf, r->look, r->looklen);
+		ind->buflen = r->looklen;
+		r->rowid = r->lookid;
+		r->rowtime = r->looktime;
+		lineno = r->lookline;
+		r->havelook = 0;
+	} else {
+		if ((rc = rd_data(r, &line, &len, err)) <= 0) {
+			if (rc == 0)
+				r->state = 1;
+			return rc;
+		}
+		if (split(r, ind, line, len, err) == -1)
+			return -1;
+		lineno = r->lineno;
+	}
+	if (addrow(r, ind, lineno, err) == -1)
+		return -1;
+	id = r->rowid;
+	if (idset_has(&r->done, ind->buf + id)) {
+		twin_error(&r->fail, "%s:%ld: ID %s appears again after other "
+		    "IDs; sort the records by ID", r->path, lineno,
+		    ind->buf + id);
+		return rd_fail(r, err);
+	}
+	if (rowtime(r, ind->buf + r->rowtime, lineno, &prev, err) == -1)
+		return -1;
+
+	/* Further rows while the ID stays the same. */
+	for (;;) {
+		if ((rc = rd_data(r, &line, &len, err)) == -1)
+			return -1;
+		if (rc == 0) {
+			r->state = 1;
+			return finish(r, ind, err);
+		}
+		row = ind->buflen;
+		if (split(r, ind, line, len, err) == -1)
+			return -1;
+		if (strcmp(ind->buf + row + r->rowid, ind->buf + id) != 0)
+			break;
+		if (rowtime(r, ind->buf + row + r->rowtime, r->lineno, &t,
+		    err) == -1)
+			return -1;
+		if (t < prev) {
+			char a[TWIN_NUMBUF], b[TWIN_NUMBUF];
+
+			twin_dtoa(t, a);
+			twin_dtoa(prev, b);
+			twin_error(&r->fail, "%s:%ld: TIME goes backwards "
+			    "within ID %s (%s after %s)", r->path, r->lineno,
+			    ind->buf + id, a, b);
+			return rd_fail(r, err);
+		}
+		prev = t;
+		if (addrow(r, ind, r->lineno, err) == -1)
+			return -1;
+	}
+
+	/* That row starts the next individual: keep it for the next call. */
+	r->looklen = ind->buflen - row;
+	if ((p = grow(r->look, &r->lookcap, r->looklen, 1)) == NULL)
+		return rd_nomem(r, err);
+	r->look = p;
+	memcpy(r->look, ind->buf + row, r->looklen);
+	r->lookid = r->rowid;
+	r->looktime = r->rowtime;
+	r->lookline = r->lineno;
+	r->havelook = 1;
+	ind->buflen = row;
+	return finish(r, ind, err);
+}
+
+int
+rec_next(struct rec_reader *r, struct rec_indiv *ind, struct twin_err *err)
+{
+	int rc;
+
+	ind->nrow = 0;
+	ind->buflen = 0;
+	ind->id = NULL;
+	if (r->state < 0) {
+		if (err != NULL)
+			memcpy(err, &r->fail, sizeof(*err));
+		return -1;
+	}
+	if (r->state > 0)
+		return 0;
+	/* No half-read individual for a caller that ignores the error. */
+	if ((rc = next(r, ind, err)) != 1)
+		ind->nrow = 0;
+	return rc;
+}
+
+void
+rec_indiv_free(struct rec_indiv *ind)
+{
+	if (ind == NULL)
+		return;
+	free(ind->row);
+	free(ind->buf);
+	free(ind->fieldbuf);
+	memset(ind, 0, sizeof(*ind));
+}
+
+int
+rec_num(const struct rec_reader *r, const struct rec_row *row, int col,
+    double *x, struct twin_err *err)
+{
+	const char *s;
+
+	if (col < 0)
+		return 0;
+	if (col >= r->ncol)
+		return twin_error(err, "%s:%ld: no column %d", r->path,
+		    row->line, col + 1);
+	s = row->field[col];
+	if (rec_missing(s))
+		return 0;
+	if (twin_strtod(s, x) == 0)
+		return 1;
+	return twin_error(err, "%s:%ld: column %s: not a number: \"%s\"",
+	    r->path, row->line, r->col[col], s);
+}
+
+/*
+ * Output buffers.  Running out of memory here aborts: the helpers are on
+ * the hot path of every program and return nothing, and a filter that
+ * cannot build its next line has no way to go on that would not lose or
+ * garble output, so stopping loudly is the only safe course.
+ */
+static void
+ob_reserve(struct outbuf *b, size_t n)
+{
+	size_t cap;
+	char *p;
+
+	if (b->cap - b->len > n)
+		return;
+	if (n > SIZE_MAX / 2 - b->len)
+		abort();
+	cap = b->cap ? b->cap : 256;
+	while (cap - b->len <= n)
+		cap *= 2;
+	if ((p = realloc(b->p, cap)) == NULL)
+		abort();
+	b->p = p;
+	b->cap = cap;
+}
+
+void
+ob_putc(struct outbuf *b, char c)
+{
+	ob_reserve(b, 1);
+	b->p[b->len++] = c;
+	b->p[b->len] = '\0';
+}
+
+void
+ob_puts(struct outbuf *b, const char *s)
+{
+	size_t n = strlen(s);
+
+	ob_reserve(b, n);
+	memcpy(b->p + b->len, s, n + 1);
+	b->len += n;
+}
+
+void
+ob_putnum(struct outbuf *b, double x)
+{
+	ob_reserve(b, TWIN_NUMBUF);
+	b->len += (size_t)twin_dtoa(x, b->p + b->len);
+}
+
+void
+ob_free(struct outbuf *b)
+{
+	free(b->p);
+	memset(b, 0, sizeof(*b));
+}
+
+struct rec_writer {
+	FILE *fp;		/* plain output, or NULL */
+	gzFile gz;		/* gzip output, or NULL */
+	int own;		/* fp is ours to close (not stdout) */
+	char *path;		/* for messages: the name or "<stdout>" */
+	char *buf;		/* collects small writes */
+	size_t len;
+	int failed;
+	struct twin_err fail;	/* repeated once failed */
+};
+
+static int
+wr_fail(struct rec_writer *w, int errnum, struct twin_err *err)
+{
+	if (!w->failed) {
+		w->failed = 1;
+		if (errnum != 0)
+			twin_error(&w->fail, "%s: write error: %s", w->path,
+			    strerror(errnum));
+		else
+			twin_error(&w->fail, "%s: write error", w->path);
+	}
+	if (err != NULL)
+		memcpy(err, &w->fail, sizeof(*err));
+	return -1;
+}
+
+/* The errno behind a failed gzip call. */
+static int
+gz_errno(gzFile gz, int saved_errno)
+{
+	int zerr;
+
+	gzerror(gz, &zerr);
+	if (zerr == Z_ERRNO)
+		return saved_errno;
+	if (zerr == Z_MEM_ERROR)
+		return ENOMEM;
+	return 0;
+}
+
+/* Write p[0, n) to the file, bypassing the buffer. */
+static int
+wr_out(struct rec_writer *w, const char *p, size_t n, struct twin_err *err)
+{
+	if (w->fp != NULL) {
+		errno = 0;
+		if (fwrite(p, 1, n, w->fp) != n)
+			return wr_fail(w, errno, err);
+		return 0;
+	}
+	while (n > 0) {
+		unsigned chunk = n > (1U << 30) ? 1U << 30 : (unsigned)n;
+
+		errno = 0;
+		if (gzwrite(w->gz, p, chunk) != (int)chunk)
+			return wr_fail(w, gz_errno(w->gz, errno), err);
+		p += chunk;
+		n -= chunk;
+	}
+	return 0;
+}
+
+struct rec_writer *
+rec_wopen(const char *path, int gz, struct twin_err *err)
+{
+	struct rec_writer *w;
+	size_t n;
+	int fd, out = path == NULL || strcmp(path, "-") == 0;
+
+	if (!out && (n = strlen(path)) >= 3 && strcmp(path + n - 3, ".gz") ==
+	    0)
+		gz = 1;
+	if ((w = calloc(1, sizeof(*w))) == NULL ||
+	    (w->path = strdup(out ? "<stdout>" : path)) == NULL ||
+	    (w->buf = malloc(WR_BUFSZ)) == NULL) {
+		twin_error(err, "%s: out of memory", out ? "<stdout>" : path);
+		goto fail;
+	}
+	if (!gz) {
+		w->fp = out ? stdout : fopen(path, "w");
+		if (w->fp == NULL) {
+			twin_error(err, "%s: %s", path, strerror(errno));
+			goto fail;
+		}
+		w->own = !out;
+		return w;
+	}
+	/* Anything the program printed already goes first. */
+	if (out && fflush(stdout) == EOF) {
+		twin_error(err, "%s: write error: %s", w->path,
+		    strerror(errno));
+		goto fail;
+	}
+	/* A duplicate of fd 1, so that gzclose leaves stdout open. */
+	fd = out ? dup(1) : open(path, O_WRONLY | O_CREAT | O_TRUNC |
+	    O_CLOEXEC, 0666);
+	if (fd == -1) {
+		twin_error(err, "%s: %s", w->path, strerror(errno));
+		goto fail;
+	}
+	if ((w->gz = gzdopen(fd, "wb6")) == NULL) {
+		close(fd);
+		twin_error(err, "%s: out of memory", w->path);
+		goto fail;
+	}
+	gzbuffer(w->gz, GZ_BUFSZ);
+	return w;
+fail:
+	if (w != NULL) {
+		free(w->buf);
+		free(w->path);
+		free(w);
+	}
+	return NULL;
+}
+
+int
+rec_write(struct rec_writer *w, const char *p, size_t n, struct twin_err *err)
+{
+	if (w->failed)
+		return wr_fail(w, 0, err);
+	if (n < WR_BUFSZ - w->len) {
+		memcpy(w->buf + w->len, p, n);
+		w->len += n;
+		return 0;
+	}
+	if (w->len > 0) {
+		if (wr_out(w, w->buf, w->len, err) == -1)
+			return -1;
+		w->len = 0;
+	}
+	if (n >= WR_BUFSZ)
+		return wr_out(w, p, n, err);
+	memcpy(w->buf, p, n);
+	w->len = n;
+	return 0;
+}
+
+int
+rec_wclose(struct rec_writer *w, struct twin_err *err)
+{
+	int rc = 0, zrc;
+
+	if (w == NULL)
+		return 0;
+	if (!w->failed && w->len > 0)
+		rc = wr_out(w, w->buf, w->len, err);
+	if (w->fp != NULL) {
+		errno = 0;
+		if (fflush(w->fp) == EOF || ferror(w->fp))
+			rc = wr_fail(w, errno, err);
+		if (w->own && fclose(w->fp) == EOF)
+			rc = wr_fail(w, errno, err);
+	} else if (w->gz != NULL) {
+		/* Finish the stream first: gzclose loses the error text. */
+		errno = 0;
+		if (!w->failed && gzflush(w->gz, Z_FINISH) != Z_OK)
+			rc = wr_fail(w, gz_errno(w->gz, errno), err);
+		errno = 0;
+		if ((zrc = gzclose(w->gz)) != Z_OK)
+			rc = wr_fail(w, zrc == Z_ERRNO ? errno : 0, err);
+	}
+	if (w->failed)
+		rc = wr_fail(w, 0, err);
+	free(w->buf);
+	free(w->path);
+	free(w);
+	return rc;
+}

@@ -1,0 +1,657 @@
+/*
+ * test_record.c - the record stream: reading TSV/CSV, plain and gzip,
+ * grouping into individuals, every error, output buffers and writers.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <zlib.h>
+
+#include "record.h"
+#include "tap.h"
+
+static char dir[64];
+static char files[64][128];
+static int nfiles;
+
+/* A path in the scratch directory, remembered for cleaning up. */
+static const char *
+tpath(const char *name)
+{
+	char *p = files[nfiles < 63 ? nfiles++ : 63];
+
+	snprintf(p, sizeof(files[0]), "%s/%s", dir, name);
+	return p;
+}
+
+static const char *
+writefile(const char *name, const char *data, size_t n)
+{
+	const char *path = tpath(name);
+	FILE *fp = fopen(path, "wb");
+
+	if (fp == NULL || fwrite(data, 1, n, fp) != n || fclose(fp) != 0) {
+		printf("Bail out! cannot write %s\n", path);
+		exit(1);
+	}
+	return path;
+}
+
+static const char *
+writes(const char *name, const char *data)
+{
+	return writefile(name, data, strlen(data));
+}
+
+static const char *
+writegz(const char *name, const char *data, size_t n)
+{
+	const char *path = tpath(name);
+	gzFile gz = gzopen(path, "wb");
+
+	if (gz == NULL || gzwrite(gz, data, (unsigned)n) != (int)n ||
+	    gzclose(gz) != Z_OK) {
+		printf("Bail out! cannot write %s\n", path);
+		exit(1);
+	}
+	return path;
+}
+
+/* The whole file, NUL-terminated; *n gets its length. */
+static char *
+slurp(const char *path, size_t *n)
+{
+	FILE *fp = fopen(path, "rb");
+	char *p = NULL;
+	long len;
+
+	if (fp == NULL)
+		return NULL;
+	if (fseek(fp, 0, SEEK_END) == 0 && (len = ftell(fp)) >= 0 &&
+	    fseek(fp, 0, SEEK_SET) == 0 &&
+	    (p = malloc((size_t)len + 1)) != NULL) {
+		*n = fread(p, 1, (size_t)len, fp);
+		p[*n] = '\0';
+	}
+	fclose(fp);
+	return p;
+}
+
+/* ok if cond and the message is exactly want. */
+static void
+check_msg(int cond, const struct twin_err *e, const char *want,
+    const char *what)
+{
+	int ok = cond && strcmp(e->msg, want) == 0;
+
+	tap_ok(ok, what);
+	if (!ok)
+		printf("# got:  %s\n# want: %s\n", cond ? e->msg : "(no error)",
+		    want);
+}
+
+/* rec_open must fail on path with "PATH<suffix>". */
+static void
+open_fails(const char *path, const char *suffix, const char *what)
+{
+	struct twin_err e = { "" };
+	struct rec_reader *r;
+	char want[512];
+
+	snprintf(want, sizeof(want), "%s%s", path, suffix);
+	r = rec_open(path, &e);
+	check_msg(r == NULL, &e, want, what);
+	rec_close(r);
+}
+
+/*
+ * Read path: nok individuals must come (any number if nok < 0), then
+ * rec_next must fail with "PATH<suffix>", and fail the same way when
+ * called again.
+ */
+static void
+next_fails(const char *path, int nok, const char *suffix, const char *what)
+{
+	struct rec_indiv ind = { 0 };
+	struct twin_err e = { "" };
+	struct rec_reader *r;
+	char want[512];
+	int i, rc = 1;
+
+	snprintf(want, sizeof(want), "%s%s", path, suffix);
+	if ((r = rec_open(path, &e)) == NULL) {
+		tap_ok(0, what);
+		printf("# open: %s\n", e.msg);
+		return;
+	}
+	for (i = 0; (nok < 0 || i < nok) && rc == 1; i++)
+		rc = rec_next(r, &ind, &e);
+	if (nok < 0 && rc == -1) {
+		check_msg(ind.nrow == 0, &e, want, what);
+		rc = rec_next(r, &ind, &e);
+		check_msg(rc == -1, &e, want, "... and again on the next call");
+	} else if (rc != 1) {
+		tap_ok(0, what);
+		printf("# individual %d: %d %s\n", i, rc, e.msg);
+	} else {
+		rc = rec_next(r, &ind, &e);
+		check_msg(rc == -1 && ind.nrow == 0, &e, want, what);
+		strcpy(e.msg, "");
+		rc = rec_next(r, &ind, &e);
+		check_msg(rc == -1, &e, want, "... and again on the next call");
+	}
+	rec_indiv_free(&ind);
+	rec_close(r);
+}
+
+static const char sample[] =
+    "# a comment before the header\n"
+    "ID\tTIME\tAMT\tDV\n"
+    "1\t0\t100\t.\n"
+    "1\t1\t.\t5.5\n"
+    "# a comment between rows\n"
+    "\n"
+    "2\t0\t50\tNA\n"
+    "2\t2\t\t3\n"
+    "3\t0\t1O0\t2";	/* no newline at the end */
+
+/* The sample, read from path (plain or gzip). */
+static void
+check_sample(const char *path, const char *label)
+{
+	struct rec_indiv ind = { 0 };
+	struct twin_err e = { "" };
+	struct rec_reader *r;
+	char what[128], want[256];
+	double x = -1;
+	int rc;
+
+	snprintf(what, sizeof(what), "%s: open", label);
+	r = rec_open(path, &e);
+	tap_ok(r != NULL, what);
+	if (r == NULL) {
+		printf("# %s\n", e.msg);
+		return;
+	}
+	snprintf(what, sizeof(what), "%s: columns", label);
+	tap_ok(rec_ncol(r) == 4 && strcmp(rec_colname(r, 2), "AMT") == 0 &&
+	    rec_col(r, "ID") == 0 && rec_col(r, "TIME") == 1 &&
+	    rec_col(r, "DV") == 3 && rec_col(r, "CMT") == -1 &&
+	    rec_colname(r, 4) == NULL && rec_colname(r, -1) == NULL, what);
+	snprintf(what, sizeof(what), "%s: path", label);
+	tap_ok(strcmp(rec_path(r), path) == 0, what);
+
+	rc = rec_next(r, &ind, &e);
+	snprintf(what, sizeof(what), "%s: ID 1, 2 rows, lines 3 and 4", label);
+	tap_ok(rc == 1 && strcmp(ind.id, "1") == 0 && ind.nrow == 2 &&
+	    ind.row[0].line == 3 && ind.row[1].line == 4, what);
+	if (rc != 1)
+		goto out;
+	snprintf(what, sizeof(what), "%s: fields verbatim", label);
+	tap_ok(strcmp(ind.row[0].field[2], "100") == 0 &&
+	    strcmp(ind.row[0].field[3], ".") == 0 &&
+	    strcmp(ind.row[1].field[3], "5.5") == 0, what);
+	snprintf(what, sizeof(what), "%s: rec_num of 100", label);
+	tap_ok(rec_num(r, &ind.row[0], 2, &x, &e) == 1, what);
+	tap_close(x, 100, 0, "... is 100");
+	x = -1;
+	snprintf(what, sizeof(what), "%s: rec_num of . is missing", label);
+	tap_ok(rec_num(r, &ind.row[1], 2, &x, &e) == 0 && x == -1, what);
+	snprintf(what, sizeof(what), "%s: rec_num of column -1 is missing",
+	    label);
+	tap_ok(rec_num(r, &ind.row[1], -1, &x, &e) == 0 && x == -1, what);
+	snprintf(what, sizeof(what), "%s: rec_num of 5.5", label);
+	tap_ok(rec_num(r, &ind.row[1], 3, &x, &e) == 1 && x == 5.5, what);
+
+	rc = rec_next(r, &ind, &e);
+	snprintf(what, sizeof(what), "%s: ID 2 after comment and blank line",
+	    label);
+	tap_ok(rc == 1 && strcmp(ind.id, "2") == 0 && ind.nrow == 2 &&
+	    ind.row[0].line == 7 && ind.row[1].line == 8, what);
+	if (rc != 1)
+		goto out;
+	x = -1;
+	snprintf(what, sizeof(what), "%s: NA and empty are missing", label);
+	tap_ok(rec_num(r, &ind.row[0], 3, &x, &e) == 0 &&
+	    rec_num(r, &ind.row[1], 2, &x, &e) == 0 && x == -1 &&
+	    strcmp(ind.row[1].field[2], "") == 0, what);
+
+	rc = rec_next(r, &ind, &e);
+	snprintf(what, sizeof(what), "%s: ID 3, last line without newline",
+	    label);
+	tap_ok(rc == 1 && strcmp(ind.id, "3") == 0 && ind.nrow == 1 &&
+	    ind.row[0].line == 9 && strcmp(ind.row[0].field[3], "2") == 0,
+	    what);
+	if (rc != 1)
+		goto out;
+	snprintf(want, sizeof(want),
+	    "%s:9: column AMT: not a number: \"1O0\"", path);
+	snprintf(what, sizeof(what), "%s: rec_num names the column", label);
+	check_msg(rec_num(r, &ind.row[0], 2, &x, &e) == -1, &e, want, what);
+
+	snprintf(what, sizeof(what), "%s: then end of input, twice", label);
+	tap_ok(rec_next(r, &ind, &e) == 0 && ind.nrow == 0 &&
+	    rec_next(r, &ind, &e) == 0, what);
+out:
+	rec_indiv_free(&ind);
+	rec_close(r);
+}
+
+static void
+test_read(void)
+{
+	struct rec_indiv ind = { 0 };
+	struct twin_err e = { "" };
+	struct rec_reader *r;
+	const char *path;
+	int rc, fd, saved;
+
+	path = writes("sample.tsv", sample);
+	check_sample(path, "tsv");
+	check_sample(writegz("sample.tsv.gz", sample, strlen(sample)), "gzip");
+	/* zlib decides by content, not by name. */
+	check_sample(writegz("gzip-no-suffix", sample, strlen(sample)),
+	    "gzip without .gz");
+
+	/* Standard input, through a duplicate of fd 0. */
+	saved = dup(0);
+	fd = open(path, O_RDONLY);
+	if (saved >= 0 && fd >= 0 && dup2(fd, 0) == 0) {
+		r = rec_open("-", &e);
+		tap_ok(r != NULL && strcmp(rec_path(r), "<stdin>") == 0,
+		    "stdin: open \"-\", path <stdin>");
+		rc = r != NULL ? rec_next(r, &ind, &e) : -1;
+		tap_ok(rc == 1 && strcmp(ind.id, "1") == 0 && ind.nrow == 2,
+		    "stdin: first individual");
+		rec_close(r);
+		tap_ok(fcntl(0, F_GETFD) != -1, "stdin: fd 0 still open");
+		r = rec_open(NULL, &e);
+		tap_ok(r == NULL, "stdin: NULL path is stdin too (at its end)");
+		rec_close(r);
+		dup2(saved, 0);
+	} else
+		tap_ok(0, "stdin: redirect");
+	if (fd >= 0)
+		close(fd);
+	if (saved >= 0)
+		close(saved);
+
+	/* CSV with CRLF; names are trimmed, fields are not. */
+	path = writes("crlf.csv", "ID , TIME,DV\r\n1,0,1.5\r\n1,0.5,2\r\n"
+	    "2,1, 3\r\n");
+	r = rec_open(path, &e);
+	tap_ok(r != NULL && rec_ncol(r) == 3 && rec_col(r, "ID") == 0 &&
+	    rec_col(r, "TIME") == 1 && rec_col(r, "DV") == 2,
+	    "csv: comma separated, names trimmed");
+	rc = r != NULL ? rec_next(r, &ind, &e) : -1;
+	tap_ok(rc == 1 && ind.nrow == 2 && strcmp(ind.row[0].field[2], "1.5")
+	    == 0 && strcmp(ind.row[1].field[2], "2") == 0,
+	    "csv: CR trimmed from fields");
+	rc = r != NULL ? rec_next(r, &ind, &e) : -1;
+	tap_ok(rc == 1 && strcmp(ind.row[0].field[2], " 3") == 0,
+	    "csv: field spaces kept");
+	rec_close(r);
+
+	/* A comma and a tab in the header: tabs. */
+	path = writes("mixed.tsv", "ID\tTIME\tNOTE,X\n1\t0\ta,b\n");
+	r = rec_open(path, &e);
+	rc = r != NULL ? rec_next(r, &ind, &e) : -1;
+	tap_ok(rc == 1 && rec_ncol(r) == 3 &&
+	    strcmp(rec_colname(r, 2), "NOTE,X") == 0 &&
+	    strcmp(ind.row[0].field[2], "a,b") == 0,
+	    "header with comma and tab is tab separated");
+	rec_close(r);
+
+	/* A byte order mark before the header. */
+	path = writes("bom.csv", "\xef\xbb\xbfID,TIME\n1,0\n");
+	r = rec_open(path, &e);
+	tap_ok(r != NULL && rec_col(r, "ID") == 0, "byte order mark ignored");
+	rec_close(r);
+
+	/* Equal times are fine; IDs are compared as text. */
+	path = writes("ties.tsv", "ID\tTIME\n1\t0\n1\t0\n01\t0\n");
+	r = rec_open(path, &e);
+	rc = r != NULL ? rec_next(r, &ind, &e) : -1;
+	tap_ok(rc == 1 && ind.nrow == 2, "equal times within an ID");
+	rc = r != NULL ? rec_next(r, &ind, &e) : -1;
+	tap_ok(rc == 1 && strcmp(ind.id, "01") == 0, "ID 01 is not ID 1");
+	rec_close(r);
+
+	tap_ok(rec_missing(".") && rec_missing("NA") && rec_missing("") &&
+	    !rec_missing("0") && !rec_missing("na") && !rec_missing(" "),
+	    "rec_missing");
+	rec_indiv_free(&ind);
+}
+
+static void
+test_errors(void)
+{
+	char *buf, *cut;
+	const char *path;
+	size_t n, i;
+	int len;
+
+	open_fails(writes("empty.tsv", ""), ": empty input, no header line",
+	    "empty input");
+	open_fails(writes("comments.tsv", "# only\n\n#comments\r\n"),
+	    ": empty input, no header line", "only comments and blank lines");
+	open_fails(writes("notime.tsv", "# c\nID\tAMT\n1\t0\n"),
+	    ":2: missing required column TIME", "missing TIME");
+	open_fails(writes("noid.csv", "TIME,AMT\n"),
+	    ":1: missing required column ID", "missing ID");
+	open_fails(writes("dup.tsv", "ID\tTIME\t DV\tDV\n"),
+	    ":1: duplicate column DV", "duplicate column (after trimming)");
+	open_fails(writes("noname.tsv", "ID\tTIME\t\n"),
+	    ":1: column 3 has no name", "empty column name");
+	open_fails(tpath("does-not-exist"), ": No such file or directory",
+	    "missing file");
+	open_fails(dir, ": read error: Is a directory", "a directory");
+
+	path = writes("fields.tsv", "ID\tTIME\tAMT\n1\t0\t1\n1\t1\n");
+	next_fails(path, 0, ":3: expected 3 fields, found 2", "too few fields");
+	path = writes("fields2.csv", "ID,TIME\n1,0\n2,0,5\n");
+	/* Found while looking for the end of ID 1, so reported at once. */
+	next_fails(path, 0, ":3: expected 2 fields, found 3",
+	    "too many fields");
+	path = writes("time.tsv", "ID\tTIME\n1\tabc\n");
+	next_fails(path, 0, ":2: column TIME: not a number: \"abc\"",
+	    "TIME not a number");
+	path = writes("time2.tsv", "ID\tTIME\n1\t0\n1\t.\n");
+	next_fails(path, 0, ":3: column TIME: not a number: \".\"",
+	    "TIME missing");
+	path = writes("time3.tsv", "ID\tTIME\n1\t0\n2\tx\n");
+	next_fails(path, 1, ":3: column TIME: not a number: \"x\"",
+	    "TIME bad in the next individual's first row");
+	path = writes("back.tsv", "ID\tTIME\n3\t0\n3\t6\n3\t5\n");
+	next_fails(path, 0, ":4: TIME goes backwards within ID 3 (5 after 6)",
+	    "TIME going backwards");
+	path = writes("again.tsv", "ID\tTIME\n1\t0\n2\t0\n# c\n1\t1\n");
+	next_fails(path, 2, ":5: ID 1 appears again after other IDs; "
+	    "sort the records by ID", "ID appearing again");
+	path = writefile("nul.tsv", "ID\tTIME\n1\t0\n1\t1\0x\n", 19);
+	next_fails(path, 0, ":3: NUL byte in line", "NUL byte");
+
+	/* A gzip stream cut short, and one with a bad checksum. */
+	/* More than one read chunk, so that rec_open succeeds. */
+	buf = malloc(2000000);
+	n = (size_t)snprintf(buf, 40, "ID\tTIME\tDV\n");
+	for (i = 0; i < 50000; i++) {
+		len = snprintf(buf + n, 40, "%zu\t%zu\t%zu\n", i / 10, i % 10,
+		    i * 7919 % 1000);
+		n += (size_t)len;
+	}
+	path = writegz("whole.tsv.gz", buf, n);
+	free(buf);
+	if ((buf = slurp(path, &n)) == NULL || n < 100) {
+		tap_ok(0, "read back gzip file");
+		free(buf);
+		return;
+	}
+	path = writefile("cut.tsv.gz", buf, n - 20);
+	next_fails(path, -1, ": truncated or corrupt gzip stream",
+	    "truncated gzip stream");
+	cut = malloc(n);
+	memcpy(cut, buf, n);
+	cut[n - 6] ^= 0x55;	/* the CRC-32 in the trailer */
+	path = writefile("crc.tsv.gz", cut, n);
+	next_fails(path, -1, ": truncated or corrupt gzip stream",
+	    "gzip stream with a bad checksum");
+	free(cut);
+	free(buf);
+}
+
+/* Many individuals across chunk boundaries, and one very long line. */
+static void
+test_big(void)
+{
+	struct rec_indiv ind = { 0 };
+	struct twin_err e = { "" };
+	struct rec_reader *r;
+	size_t cap, n = 0, bufcap = 0;
+	char *buf;
+	const char *path;
+	long rows = 0, badline = 0, expect;
+	int nind = 0, id, k, rc;
+
+	cap = 8 << 20;
+	buf = malloc(cap);
+	n = (size_t)snprintf(buf, cap, "ID\tTIME\tDV\r\n");
+	expect = 2;
+	for (id = 1; id <= 2000; id++)
+		for (k = 0; k < 1 + id % 37; k++)
+			n += (size_t)snprintf(buf + n, cap - n,
+			    "%d\t%d\t%ld\r\n", id, k, expect++);
+	path = writefile("big.tsv", buf, n);
+	r = rec_open(path, &e);
+	while (r != NULL && (rc = rec_next(r, &ind, &e)) == 1) {
+		nind++;
+		for (k = 0; k < ind.nrow; k++, rows++)
+			if (ind.row[k].line != atol(ind.row[k].field[2]))
+				badline++;
+		if (ind.bufcap < bufcap)
+			badline++;	/* storage must never shrink */
+		bufcap = ind.bufcap;
+	}
+	tap_ok(nind == 2000 && rows == expect - 2 && badline == 0,
+	    "2000 individuals over many chunks, line numbers right");
+	rec_close(r);
+
+	path = writegz("big.tsv.gz", buf, n);
+	r = rec_open(path, &e);
+	nind = 0;
+	rows = 0;
+	while (r != NULL && rec_next(r, &ind, &e) == 1) {
+		nind++;
+		rows += ind.nrow;
+	}
+	tap_ok(nind == 2000 && rows == expect - 2, "the same, gzip");
+	rec_close(r);
+
+	/* One field of 3 MB: more than a read chunk. */
+	n = (size_t)snprintf(buf, cap, "ID\tTIME\tNOTE\n1\t0\t");
+	memset(buf + n, 'x', 3000000);
+	n += 3000000;
+	n += (size_t)snprintf(buf + n, cap - n, "\n1\t1\ty\n");
+	path = writefile("long.tsv", buf, n);
+	r = rec_open(path, &e);
+	rc = r != NULL ? rec_next(r, &ind, &e) : -1;
+	tap_ok(rc == 1 && ind.nrow == 2 && strlen(ind.row[0].field[2]) ==
+	    3000000 && strcmp(ind.row[1].field[2], "y") == 0 &&
+	    ind.row[1].line == 3, "a 3 MB line");
+	rec_close(r);
+	free(buf);
+	rec_indiv_free(&ind);
+}
+
+static void
+test_outbuf(void)
+{
+	struct outbuf b = { 0 };
+	int i, ok = 1;
+
+	ob_puts(&b, "ID");
+	ob_putc(&b, '\t');
+	ob_putnum(&b, 0.5);
+	ob_putc(&b, '\t');
+	ob_putnum(&b, -2.5e20);
+	ob_putc(&b, '\n');
+	tap_ok(b.len == 16 && strcmp(b.p, "ID\t0.5\t-2.5e+20\n") == 0,
+	    "outbuf: puts, putc, putnum");
+	for (i = 0; i < 100000; i++)
+		ob_putnum(&b, i);
+	for (i = 0; i < 100000; i++)
+		ob_putc(&b, 'x');
+	ok = b.cap >= b.len + 1 && b.p[b.len] == '\0' &&
+	    strncmp(b.p + b.len - 3, "xxx", 3) == 0;
+	tap_ok(ok, "outbuf: grows, stays terminated");
+	ob_free(&b);
+	tap_ok(b.p == NULL && b.len == 0 && b.cap == 0, "outbuf: free");
+}
+
+static void
+test_writer(void)
+{
+	struct rec_indiv ind = { 0 };
+	struct twin_err e = { "" };
+	struct rec_writer *w;
+	struct rec_reader *r;
+	struct outbuf b = { 0 };
+	char *got, *big;
+	const char *path, *gzpath;
+	size_t n, bigsize = 3 << 20;
+	int i, rc, ok, fd, saved;
+
+	ob_puts(&b, "ID\tTIME\tDV\n");
+	for (i = 0; i < 1000; i++) {
+		ob_putnum(&b, 1 + i / 100);
+		ob_putc(&b, '\t');
+		ob_putnum(&b, (i % 100) * 0.25);
+		ob_putc(&b, '\t');
+		ob_putnum(&b, 1.0 / (i + 1));
+		ob_putc(&b, '\n');
+	}
+
+	/* Plain: in pieces, then read back byte for byte. */
+	path = tpath("out.tsv");
+	w = rec_wopen(path, 0, &e);
+	tap_ok(w != NULL, "writer: open plain");
+	rc = 0;
+	for (n = 0; w != NULL && n < b.len; n += 1000)
+		rc |= rec_write(w, b.p + n, b.len - n < 1000 ? b.len - n : 1000,
+		    &e);
+	tap_ok(w != NULL && rc == 0 && rec_wclose(w, &e) == 0,
+	    "writer: write and close");
+	got = slurp(path, &n);
+	tap_ok(got != NULL && n == b.len && memcmp(got, b.p, n) == 0,
+	    "writer: plain file has the bytes");
+	free(got);
+
+	/* gzip by name; read back through the reader. */
+	gzpath = tpath("out.tsv.gz");
+	w = rec_wopen(gzpath, 0, &e);
+	rc = w != NULL ? rec_write(w, b.p, b.len, &e) : -1;
+	tap_ok(rc == 0 && rec_wclose(w, &e) == 0, "writer: gzip by name");
+	got = slurp(gzpath, &n);
+	tap_ok(got != NULL && n > 2 && (unsigned char)got[0] == 0x1f &&
+	    (unsigned char)got[1] == 0x8b && n < b.len,
+	    "writer: gzip magic, compressed");
+	free(got);
+	r = rec_open(gzpath, &e);
+	ok = r != NULL;
+	for (i = 0; ok && (rc = rec_next(r, &ind, &e)) == 1; i++)
+		ok = ind.nrow == 100 && strcmp(ind.row[99].field[1], "24.75")
+		    == 0;
+	tap_ok(ok && i == 10 && rc == 0, "writer: gzip reads back");
+	rec_close(r);
+
+	/* gzip by flag, a write bigger than the buffer. */
+	path = tpath("flag.out");
+	big = malloc(bigsize);
+	for (n = 0; n < bigsize; n++)
+		big[n] = (char)('a' + n % 26);
+	w = rec_wopen(path, 1, &e);
+	rc = w != NULL ? rec_write(w, "x", 1, &e) : -1;
+	rc |= w != NULL ? rec_write(w, big, bigsize, &e) : -1;
+	tap_ok(rc == 0 && rec_wclose(w, &e) == 0, "writer: gzip by flag");
+	{
+		gzFile gz = gzopen(path, "rb");
+		char *back = malloc(bigsize + 2);
+		int m = gz != NULL ? gzread(gz, back, (unsigned)bigsize + 2) :
+		    -1;
+
+		tap_ok(m == (int)bigsize + 1 && back[0] == 'x' &&
+		    memcmp(back + 1, big, bigsize) == 0 && gzdirect(gz) == 0,
+		    "writer: gzip content");
+		if (gz != NULL)
+			gzclose(gz);
+		free(back);
+	}
+	free(big);
+
+	/* Standard output, plain and gzip, into a file. */
+	path = tpath("stdout.out");
+	fflush(stdout);
+	saved = dup(1);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+	if (saved >= 0 && fd >= 0 && dup2(fd, 1) == 1) {
+		int rc1, rc2;
+
+		w = rec_wopen("-", 0, &e);
+		rc1 = w != NULL && rec_write(w, "plain\n", 6, &e) == 0 &&
+		    rec_wclose(w, &e) == 0;
+		w = rec_wopen(NULL, 1, &e);
+		rc2 = w != NULL && rec_write(w, "zipped\n", 7, &e) == 0 &&
+		    rec_wclose(w, &e) == 0;
+		fflush(stdout);
+		dup2(saved, 1);
+		tap_ok(rc1 && rc2 && fcntl(fd, F_GETFD) != -1,
+		    "writer: stdout plain then gzip");
+		got = slurp(path, &n);
+		tap_ok(got != NULL && n > 6 && memcmp(got, "plain\n", 6) == 0 &&
+		    (unsigned char)got[6] == 0x1f, "writer: stdout content");
+		free(got);
+	} else
+		tap_ok(0, "writer: redirect stdout");
+	if (fd >= 0)
+		close(fd);
+	if (saved >= 0)
+		close(saved);
+
+	/* Errors. */
+	w = rec_wopen("/nonexistent-dir/x.tsv", 0, &e);
+	check_msg(w == NULL, &e, "/nonexistent-dir/x.tsv: No such file or "
+	    "directory", "writer: open error");
+	w = rec_wopen("/nonexistent-dir/x.tsv.gz", 0, &e);
+	check_msg(w == NULL, &e, "/nonexistent-dir/x.tsv.gz: No such file or "
+	    "directory", "writer: open error, gzip");
+	if (access("/dev/full", W_OK) == 0) {
+		w = rec_wopen("/dev/full", 0, &e);
+		rc = w != NULL ? rec_write(w, b.p, b.len, &e) : -1;
+		check_msg(w != NULL && rc == 0 && rec_wclose(w, &e) == -1, &e,
+		    "/dev/full: write error: No space left on device",
+		    "writer: full disk reported at close");
+		w = rec_wopen("/dev/full", 1, &e);
+		rc = w != NULL ? rec_write(w, b.p, b.len, &e) : -1;
+		check_msg(w != NULL && rc == 0 && rec_wclose(w, &e) == -1, &e,
+		    "/dev/full: write error: No space left on device",
+		    "writer: full disk, gzip");
+		w = rec_wopen("/dev/full", 0, &e);
+		big = calloc(1, bigsize);
+		rc = w != NULL ? rec_write(w, big, bigsize, &e) : 0;
+		check_msg(rc == -1, &e,
+		    "/dev/full: write error: No space left on device",
+		    "writer: full disk reported by a big write");
+		rc = rec_write(w, "x", 1, &e);
+		tap_ok(rc == -1 && rec_wclose(w, &e) == -1,
+		    "writer: stays failed");
+		free(big);
+	} else
+		printf("# no /dev/full, skipping its tests\n");
+	ob_free(&b);
+	rec_indiv_free(&ind);
+}
+
+int
+main(void)
+{
+	int i;
+
+	snprintf(dir, sizeof(dir), "/tmp/twin-test-record-XXXXXX");
+	if (mkdtemp(dir) == NULL) {
+		printf("Bail out! mkdtemp: %s\n", strerror(errno));
+		return 1;
+	}
+	test_read();
+	test_errors();
+	test_big();
+	test_outbuf();
+	test_writer();
+	for (i = 0; i < nfiles; i++)
+		unlink(files[i]);
+	rmdir(dir);
+	return tap_done();
+}
