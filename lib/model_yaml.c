@@ -416,11 +416,34 @@ try_dir(const char *dir, size_t dirlen, const char *name, char *buf,
 	return n > 0 && (size_t)n < bufsz && access(buf, R_OK) == 0;
 }
 
+/*
+ * The models installed beside the running program: <bindir>/../share/
+ * twin/models.  This keeps an installation relocatable (a DESTDIR
+ * staging, a copied prefix); the compiled-in directory comes after it.
+ */
+static int
+installed_dir(char *buf, size_t bufsz)
+{
+	char exe[4096], *slash;
+	ssize_t n;
+
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return -1;
+	exe[n] = '\0';
+	if ((slash = strrchr(exe, '/')) == NULL)
+		return -1;
+	*slash = '\0';
+	n = snprintf(buf, bufsz, "%s/../share/twin/models", exe);
+	return n > 0 && (size_t)n < bufsz ? 0 : -1;
+}
+
 int
 model_find(const char *name, char *buf, size_t bufsz, struct twin_err *err)
 {
 	const char *path, *p, *colon;
 	size_t n = strlen(name);
+	char dir[4096];
 
 	if (strchr(name, '/') || (n > 5 && !strcmp(name + n - 5, ".yaml"))) {
 		if (access(name, R_OK) != 0)
@@ -439,6 +462,9 @@ model_find(const char *name, char *buf, size_t bufsz, struct twin_err *err)
 				return 0;
 		}
 	}
+	if (installed_dir(dir, sizeof(dir)) == 0 &&
+	    try_dir(dir, strlen(dir), name, buf, bufsz))
+		return 0;
 	if (try_dir(TWIN_MODELDIR, strlen(TWIN_MODELDIR), name, buf, bufsz))
 		return 0;
 	return twin_error(err, "model \"%s\" not found in $TWIN_MODEL_PATH "

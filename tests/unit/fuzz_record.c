@@ -20,20 +20,29 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+static char scratch_path[64];
+
+static void
+cleanup(void)
+{
+	unlink(scratch_path);
+}
+
 /* One scratch file per process, rewritten for each input. */
 static const char *
 scratch(void)
 {
-	static char path[64];
-	int fd;
+	if (scratch_path[0] == '\0') {
+		int fd;
 
-	if (path[0] == '\0') {
-		snprintf(path, sizeof(path), "/tmp/fuzz-record-XXXXXX");
-		if ((fd = mkstemp(path)) == -1)
+		snprintf(scratch_path, sizeof(scratch_path),
+		    "/tmp/fuzz-record-XXXXXX");
+		if ((fd = mkstemp(scratch_path)) == -1)
 			abort();
 		close(fd);
+		atexit(cleanup);
 	}
-	return path;
+	return scratch_path;
 }
 
 int

@@ -1,0 +1,238 @@
+#!/bin/sh
+# twin-sim behaviour: records round trip, carried columns, overrides,
+# gzip, threads, random effects, reset, lag and bioavailability,
+# time-varying covariates.  Expected values are closed forms computed here
+# in awk (double precision), relative tolerance 1e-6 unless stated.
+. "$(dirname "$0")/lib.sh"
+
+# awk program fragment: column lookup by header name.
+hdr='NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }'
+tab=$(printf '\t')
+
+# --- round trip and carried columns --------------------------------------
+cat > "$tmp/r.tsv" <<EOF
+ID	TIME	EVID	AMT	CMT	WT	FOO	DV	NOTE
+1	0	1	100	depot	82	x	.	first dose
+1	0.5	0	.	2	82	3.14159	4.2	0.1 exact
+1	12	1	100	1	82	y	.	.
+1	24.25	0	.	central	90	z	1e-3	CRLF?
+2	0	1	50.5	depot	60	.	NA	
+2	1e1	0	0	central	60	-0	7	x
+EOF
+twin-sim -m pk1cmt < "$tmp/r.tsv" > "$tmp/r.out"
+ok $? "twin-sim reads a mixed record file"
+cut -f1-9 "$tmp/r.out" | cmp -s - "$tmp/r.tsv"
+ok $? "round trip: every input field comes back byte for byte"
+head -1 "$tmp/r.out" | grep -q "NOTE${tab}IPRED${tab}PRED${tab}CP$"
+ok $? "written columns follow the input columns"
+twin-sim -m pk1cmt < "$tmp/r.out" > "$tmp/r2.out"
+cmp -s "$tmp/r.out" "$tmp/r2.out"
+ok $? "twin-sim | twin-sim gives the same stream (written columns replaced)"
+tr '\t' ',' < "$tmp/r.tsv" | sed 's/first dose/first_dose/' > "$tmp/r.csv"
+sed 's/first dose/first_dose/' "$tmp/r.tsv" | twin-sim -m pk1cmt |
+    cut -f10- > "$tmp/a"
+twin-sim -m pk1cmt "$tmp/r.csv" | cut -f10- > "$tmp/b"
+cmp -s "$tmp/a" "$tmp/b"
+ok $? "comma-separated input gives the same predictions"
+sed 's/$/\r/' "$tmp/r.tsv" | twin-sim -m pk1cmt | cut -f10- > "$tmp/b"
+twin-sim -m pk1cmt < "$tmp/r.tsv" | cut -f10- > "$tmp/a"
+cmp -s "$tmp/a" "$tmp/b"
+ok $? "CRLF input gives the same predictions"
+gzip -c "$tmp/r.tsv" | twin-sim -m pk1cmt > "$tmp/b"
+cmp -s "$tmp/r.out" "$tmp/b"
+ok $? "gzip input is recognised by its magic bytes"
+twin-sim -m pk1cmt -z < "$tmp/r.tsv" | gzip -dc | cmp -s - "$tmp/r.out"
+ok $? "-z writes gzip"
+twin-sim -m pk1cmt -o "$tmp/o.tsv.gz" < "$tmp/r.tsv" &&
+    gzip -dc "$tmp/o.tsv.gz" | cmp -s - "$tmp/r.out"
+ok $? "-o FILE.gz writes gzip"
+
+# --- 1-compartment oral closed form, CMT by number and name ----------------
+# C = F D KA/(V (KA-k)) (exp(-k t) - exp(-KA t)), k = CL/V; WT 70, eta 0.
+printf 'ID\tTIME\tEVID\tAMT\tCMT\n1\t0\t1\t100\t1\n' |
+    twin-sim -m pk1cmt --grid 0:24:0.25 > "$tmp/o1"
+printf 'ID\tTIME\tEVID\tAMT\tCMT\n1\t0\t1\t100\tdepot\n' |
+    twin-sim -m pk1cmt --grid 0:24:0.25 | cut -f6- > "$tmp/o2"
+cut -f6- "$tmp/o1" | cmp -s - "$tmp/o2"
+ok $? "CMT by number and by name are the same"
+awk -F'\t' "$hdr"'
+$c["EVID"] == 0 && $c["TIME"] > 0 {
+	t = $c["TIME"]; k = 5 / 50; ka = 1.2
+	want = 100 * ka / (50 * (ka - k)) * (exp(-k * t) - exp(-ka * t))
+	r = ($c["IPRED"] - want) / want; if (r < 0) r = -r
+	if (r > m) m = r; n++
+}
+END { print m, n; exit !(m <= 1e-6 && n == 96) }' "$tmp/o1" > "$tmp/m"
+ok $? "pk1cmt oral dose matches the closed form ($(cat "$tmp/m"))"
+
+# --- parameter and random-effect overrides ---------------------------------
+printf 'ID\tTIME\tEVID\tAMT\tCMT\tCL\n1\t0\t1\t100\tcentral\t2.5\n' |
+    twin-sim -m pk1cmt --grid 0:24:1 > "$tmp/ov"
+awk -F'\t' "$hdr"'
+$c["EVID"] == 0 && $c["TIME"] > 0 {
+	t = $c["TIME"]
+	w1 = 100 / 50 * exp(-2.5 / 50 * t); w0 = 100 / 50 * exp(-5 / 50 * t)
+	r = ($c["IPRED"] - w1) / w1; if (r < 0) r = -r; if (r > m) m = r
+	r = ($c["PRED"] - w0) / w0; if (r < 0) r = -r; if (r > p) p = r
+}
+END { exit !(m <= 1e-6 && p <= 1e-6) }' "$tmp/ov"
+ok $? "a CL column overrides clearance for IPRED, PRED stays typical"
+printf 'ID\tTIME\tEVID\tAMT\tCMT\tETA_CL\tETA_V\n1\t0\t1\t100\tcentral\t0.3\t-0.2\n' |
+    twin-sim -m pk1cmt --grid 0:24:1 > "$tmp/ov"
+awk -F'\t' "$hdr"'
+$c["EVID"] == 0 && $c["TIME"] > 0 {
+	t = $c["TIME"]; cl = 5 * exp(0.3); v = 50 * exp(-0.2)
+	w = 100 / v * exp(-cl / v * t)
+	r = ($c["IPRED"] - w) / w; if (r < 0) r = -r; if (r > m) m = r
+}
+END { exit !(m <= 1e-6) }' "$tmp/ov"
+ok $? "ETA_CL and ETA_V columns set the random effects"
+
+# --- reset -----------------------------------------------------------------
+cat > "$tmp/reset.tsv" <<EOF
+ID	TIME	EVID	AMT	CMT
+1	0	1	100	central
+1	5	0	.	central
+1	10	3	.	central
+1	12	0	.	central
+1	20	4	40	central
+1	22	0	.	central
+EOF
+twin-sim -m pk1cmt < "$tmp/reset.tsv" | awk -F'\t' "$hdr"'
+{ v[$c["TIME"]] = $c["IPRED"] }
+END {
+	w5 = 2 * exp(-0.5); w22 = 40 / 50 * exp(-0.2)
+	exit !(v[12] == 0 && (v[5] - w5) / w5 < 1e-6 && (w5 - v[5]) / w5 < 1e-6 &&
+	    (v[22] - w22) / w22 < 1e-6 && (w22 - v[22]) / w22 < 1e-6)
+}'
+ok $? "EVID 3 empties the system; EVID 4 starts afresh with its dose"
+
+# --- infusion with lag time and bioavailability -----------------------------
+# nmtest model: lag LAGT and F BIOAV on central; 100 mg at RATE 10 with
+# F 0.5 runs 5 h from t = 2: C = R/(k V)(1 - exp(-k s)) during, decay after.
+printf 'ID\tTIME\tEVID\tAMT\tCMT\tRATE\tLAGT\tBIOAV\n1\t0\t1\t100\t2\t10\t2\t0.5\n' |
+    twin-sim -m "$top/testdata/nmtest.yaml" --grid 0:24:0.25 > "$tmp/lag"
+awk -F'\t' "$hdr"'
+$c["EVID"] == 0 {
+	t = $c["TIME"]; k = 1.1 / 20; s = t - 2; d = 5
+	if (s <= 0) w = 0
+	else if (s <= d) w = 10 / (k * 20) * (1 - exp(-k * s)) * 1000
+	else w = 10 / (k * 20) * (1 - exp(-k * d)) * exp(-k * (s - d)) * 1000
+	if (w == 0) { if ($c["IPRED"] != 0) bad++; next }
+	r = ($c["IPRED"] - w) / w; if (r < 0) r = -r; if (r > m) m = r
+}
+END { exit !(m <= 1e-6 && !bad) }' "$tmp/lag"
+ok $? "infusion with lag time and bioavailability matches the closed form"
+
+# --- time-varying covariates: last observation carried forward -------------
+# pk1cmt IV bolus; WT 70 until t = 12, then 140: CL and V scale with WT.
+cat > "$tmp/wt.tsv" <<EOF
+ID	TIME	EVID	AMT	CMT	WT
+1	0	1	100	central	70
+1	12	0	.	central	140
+1	18	0	.	central	.
+EOF
+twin-sim -m pk1cmt < "$tmp/wt.tsv" | awk -F'\t' "$hdr"'
+{ v[$c["TIME"]] = $c["IPRED"] }
+END {
+	a12 = 100 * exp(-0.1 * 12)
+	cl2 = 5 * 2 ^ 0.75; v2 = 100
+	w12 = a12 / v2; w18 = a12 * exp(-cl2 / v2 * 6) / v2
+	r1 = (v[12] - w12) / w12; r2 = (v[18] - w18) / w18
+	exit !(r1 * r1 < 1e-12 && r2 * r2 < 1e-12)
+}'
+ok $? "a covariate change applies from its record on (LOCF), amounts continuous"
+
+# --- linearly interpolated forcing: Bergman remote insulin action ----------
+# INS ramps linearly 10 -> 70 uU/mL over 0..60 min; with G at basal the
+# remote action is X(t) = SI (c1 t - c1/P2 (1 - exp(-P2 t))), c1 = 1.
+cat > "$tmp/berg.tsv" <<EOF
+ID	TIME	EVID	AMT	CMT	INS
+1	0	2	.	G	10
+1	60	2	.	G	70
+EOF
+twin-sim -m bergman --states --grid 0:60:5 < "$tmp/berg.tsv" |
+    awk -F'\t' "$hdr"'
+$c["TIME"] > 0 {
+	t = $c["TIME"]; si = 5e-4; p2 = 0.025
+	w = si * (t - (1 - exp(-p2 * t)) / p2)
+	r = ($c["A_X"] - w) / w; if (r < 0) r = -r; if (r > m) m = r; n++
+}
+END { exit !(m <= 1e-6 && n >= 12) }'
+ok $? "a linearly interpolated covariate drives the ODE (Bergman X closed form)"
+# Glucose bolus with insulin at basal: G = GB + D exp(-SG t).
+printf 'ID\tTIME\tEVID\tAMT\tCMT\n1\t0\t1\t200\tG\n' |
+    twin-sim -m bergman --grid 0:180:10 | awk -F'\t' "$hdr"'
+$c["EVID"] == 0 {
+	t = $c["TIME"]; w = 90 + 200 * exp(-0.025 * t)
+	r = ($c["IPRED"] - w) / w; if (r < 0) r = -r; if (r > m) m = r
+}
+END { exit !(m <= 1e-6) }'
+ok $? "Bergman IVGTT at basal insulin decays with glucose effectiveness SG"
+
+# --- exact and BDF solvers agree on a nonlinear-free model ------------------
+printf 'ID\tTIME\tEVID\tAMT\tCMT\tII\tADDL\tSS\n1\t0\t1\t100\tdepot\t12\t3\t1\n' \
+    > "$tmp/ss.tsv"
+twin-sim -m pk3cmt --grid 0:72:0.5 < "$tmp/ss.tsv" | cut -f9 > "$tmp/a"
+twin-sim -m pk3cmt --solver bdf --grid 0:72:0.5 < "$tmp/ss.tsv" |
+    cut -f9 > "$tmp/b"
+paste "$tmp/a" "$tmp/b" | awk 'NR > 1 && $1 > 0 {
+	r = ($1 - $2) / $1; if (r < 0) r = -r; if (r > m) m = r }
+	END { print m; exit !(m <= 1e-7) }' > "$tmp/m"
+ok $? "exact and CVODES BDF agree within 1e-7 (pk3cmt, SS + ADDL; $(cat "$tmp/m"))"
+twin-sim -m pkmm --solver exact < "$tmp/ss.tsv" > /dev/null 2> "$tmp/err"
+[ $? -eq 2 ] && grep -q "not linear" "$tmp/err"
+ok $? "--solver exact refuses a nonlinear model (Michaelis-Menten)"
+
+# --- random effects, replicates, threads ------------------------------------
+printf 'ID\tTIME\tEVID\tAMT\tCMT\n1\t0\t1\t100\tdepot\n2\t0\t1\t100\tdepot\n3\t0\t1\t100\tdepot\n4\t0\t1\t100\tdepot\n' \
+    > "$tmp/four.tsv"
+twin-sim -m pk1cmt --iiv --seed 7 --grid 0:24:6 < "$tmp/four.tsv" > "$tmp/all"
+ok $? "--iiv runs"
+{ head -3 "$tmp/four.tsv" | twin-sim -m pk1cmt --iiv --seed 7 --grid 0:24:6
+  { head -1 "$tmp/four.tsv"; tail -2 "$tmp/four.tsv"; } |
+      twin-sim -m pk1cmt --iiv --seed 7 --grid 0:24:6 | tail -n +2; } > "$tmp/split"
+cmp -s "$tmp/all" "$tmp/split"
+ok $? "random effects depend on seed and ID only: a split run equals a whole run"
+twin-sim -m pk1cmt --iiv --seed 8 --grid 0:24:6 < "$tmp/four.tsv" |
+    cmp -s - "$tmp/all"
+[ $? -ne 0 ]
+ok $? "another seed gives other random effects"
+twin-sim -m pk1cmt --iiv --seed 7 -n 50 --grid 0:24:1 < "$tmp/four.tsv" > "$tmp/j1"
+twin-sim -m pk1cmt --iiv --seed 7 -n 50 --grid 0:24:1 -j 2 < "$tmp/four.tsv" > "$tmp/j2"
+cmp -s "$tmp/j1" "$tmp/j2"
+ok $? "-j 2 writes exactly what -j 1 writes, in input order"
+awk -F'\t' "$hdr"' { ids[$c["ID"]] = 1; reps[$c["REP"]] = 1 }
+END { n = 0; for (i in ids) n++; r = 0; for (i in reps) r++
+	exit !(n == 200 && r == 50 && (1 in ids) && (200 in ids)) }' "$tmp/j1"
+ok $? "-n 50 on 4 individuals gives IDs 1..200 and a REP column"
+printf 'ID\tTIME\tEVID\tAMT\tCMT\n1\t0\t1\t100\tdepot\n' |
+    twin-sim -m pk1cmt --iiv -n 4000 --seed 3 | awk -F'\t' "$hdr"'
+$c["EVID"] == 1 { n++; s += $c["ETA_CL"]; q += $c["ETA_CL"] ^ 2
+	k += $c["ETA_KA"] ^ 2 }
+END { m = s / n; v = q / n - m * m; vk = k / n
+	# 4000 draws: SE of a variance w is w sqrt(2/4000); allow 5 SE.
+	exit !(m * m < (5 * 0.3 / sqrt(n)) ^ 2 &&
+	    (v - 0.09) ^ 2 < (5 * 0.09 * sqrt(2 / n)) ^ 2 &&
+	    (vk - 0.25) ^ 2 < (5 * 0.25 * sqrt(2 / n)) ^ 2) }'
+ok $? "--iiv draws have the model's variances (4000 replicates, 5 SE)"
+printf 'ID\tTIME\tEVID\tAMT\tCMT\n1\t0\t1\t100\tcentral\n' |
+    twin-sim -m pk1cmt --ruv -n 2000 --seed 5 --grid 1:1:1 | awk -F'\t' "$hdr"'
+$c["EVID"] == 0 { f = $c["IPRED"]; z = ($c["DV"] - f) / sqrt(0.01 ^ 2 + (0.1 * f) ^ 2)
+	n++; s += z; q += z * z }
+END { m = s / n; v = q / n - m * m
+	exit !(n == 2000 && !bad && m * m < 0.01 && (v - 1) ^ 2 < (5 * sqrt(2 / n)) ^ 2) }'
+ok $? "--ruv adds combined residual error with the model's SDs"
+
+# --- installation -----------------------------------------------------------
+make -s -C "$top" install DESTDIR="$tmp/stage" PREFIX=/usr > /dev/null 2>&1
+ok $? "make install DESTDIR=... PREFIX=/usr"
+[ -x "$tmp/stage/usr/bin/twin-sim" ] &&
+    [ -f "$tmp/stage/usr/share/twin/models/pk2cmt.yaml" ] &&
+    [ -f "$tmp/stage/usr/share/man/man1/twin-sim.1" ]
+ok $? "programs, models and man pages are installed"
+printf 'ID\tTIME\tEVID\tAMT\tCMT\n1\t0\t1\t100\tdepot\n' |
+    env -u TWIN_MODEL_PATH "$tmp/stage/usr/bin/twin-sim" -m pk2cmt > /dev/null
+ok $? "the installed twin-sim finds the installed models"
+
+done_testing
