@@ -589,7 +589,7 @@ run_file(struct shared *sh, struct worker *wk, int nworker,
 				return -1;
 			}
 		}
-		sh->njob = 4 * nworker + 4;
+		sh->njob = nworker > 1 ? 32 * nworker : 1;
 		if (n < sh->njob)
 			return 0;
 	}
@@ -642,7 +642,7 @@ main(int argc, char **argv)
 		cli_warn("twin-sim", "%s", err.msg);
 		goto out;
 	}
-	njob = 4 * o.nthread + 4;
+	njob = o.nthread > 1 ? 32 * o.nthread : 1;
 	sh.o = &o;
 	sh.m = m;
 	sh.cols = &cols;

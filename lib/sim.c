@@ -412,6 +412,8 @@ struct sim {
 	double *y, *rate, *init;
 	double *pcur;		/* current covariate + parameter slots */
 	double *ovr;		/* current parameter overrides */
+	double *inputs;		/* covariates and overrides last evaluated */
+	int inputs_valid;
 	double *chol;		/* neta x neta lower factor of omega */
 	/* steady state */
 	double *x, *px, *g, *jac, *dx, *ss_rate;
@@ -440,6 +442,7 @@ sim_free(struct sim *s)
 	free(s->init);
 	free(s->pcur);
 	free(s->ovr);
+	free(s->inputs);
 	free(s->chol);
 	free(s->x);
 	free(s->px);
@@ -499,6 +502,7 @@ sim_new(const struct model *m, const struct sim_opts *o,
 	s->init = calloc(n, sizeof(double));
 	s->pcur = calloc(m->out0 - m->cov0 + 1, sizeof(double));
 	s->ovr = calloc(m->nind + 1, sizeof(double));
+	s->inputs = calloc(m->ncov + m->nind + 1, sizeof(double));
 	s->chol = calloc((size_t)m->neta * m->neta + 1, sizeof(double));
 	s->x = calloc(n, sizeof(double));
 	s->px = calloc(n, sizeof(double));
@@ -506,7 +510,7 @@ sim_new(const struct model *m, const struct sim_opts *o,
 	s->jac = calloc((size_t)n * n, sizeof(double));
 	s->dx = calloc(n, sizeof(double));
 	s->ss_rate = calloc(n, sizeof(double));
-	if (!s->v || !s->y || !s->rate || !s->init || !s->pcur || !s->ovr ||
+	if (!s->v || !s->y || !s->rate || !s->init || !s->pcur || !s->ovr || !s->inputs ||
 	    !s->chol || !s->x || !s->px || !s->g || !s->jac || !s->dx ||
 	    !s->ss_rate) {
 		twin_error(err, "out of memory");
@@ -595,6 +599,14 @@ set_params(struct sim *s, int k, int next)
 	}
 	for (c = 0; c < m->nind; c++)
 		s->ovr[c] = si->ovr[(size_t)k * m->nind + c];
+	/* Most records change nothing: skip the individual block then. */
+	if (s->inputs_valid &&
+	    memcmp(s->inputs, s->v + m->cov0, m->ncov * sizeof(double)) == 0 &&
+	    memcmp(s->inputs + m->ncov, s->ovr, m->nind * sizeof(double)) == 0)
+		return 0;
+	memcpy(s->inputs, s->v + m->cov0, m->ncov * sizeof(double));
+	memcpy(s->inputs + m->ncov, s->ovr, m->nind * sizeof(double));
+	s->inputs_valid = 1;
 	eval_individual(s);
 	if (memcmp(s->pcur, s->v + m->cov0, w * sizeof(double)) == 0)
 		return 0;
@@ -862,6 +874,7 @@ sim_run(struct sim *s, const struct sim_indiv *si, int typical, double *out,
 		s->v[m->theta0 + i] = m->theta[i];
 	for (i = 0; i < m->neta; i++)
 		s->v[m->eta0 + i] = typical ? 0 : si->eta[i];
+	s->inputs_valid = 0;
 	s->sys.attime = m->timevarying ? attime : NULL;
 	s->sys.attime_ctx = s;
 	/* Which records change the parameters (a discontinuity). */
