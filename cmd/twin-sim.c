@@ -354,9 +354,10 @@ worker_main(void *arg)
 {
 	struct worker *wk = ((void **)arg)[0];
 	struct shared *sh = ((void **)arg)[1];
-	int i;
 
 	for (;;) {
+		int i;
+
 		pthread_mutex_lock(&sh->lock);
 		i = sh->next++;
 		pthread_mutex_unlock(&sh->lock);

@@ -101,13 +101,14 @@ static int
 push_doses(struct timeline *tl, const struct ev_rec *r, int k, int epoch,
     struct twin_err *err)
 {
-	double rate, dur, td;
+	double rate, dur;
 	int a;
 
 	if (dose_infusion(r, &rate, &dur, err) < 0)
 		return -1;
 	for (a = 0; a <= r->addl; a++) {
 		int pri = a == 0 && r->lag == 0;
+		double td;
 
 		td = r->time + a * r->ii + r->lag;
 		if (rate == 0) {
@@ -176,7 +177,6 @@ timeline_build(struct timeline *tl, const struct ev_rec *r, int n,
 	tl->n = 0;
 	for (k = 0; k < n; k++) {
 		const struct ev_rec *e = &r[k];
-		int constinf;
 
 		*badrec = k;
 		if (e->evid == 3 || e->evid == 4) {
@@ -186,11 +186,12 @@ timeline_build(struct timeline *tl, const struct ev_rec *r, int n,
 				return -1;
 		}
 		if (is_dose(e)) {
+			int constinf = e->ss && e->amt == 0 && e->rate > 0 &&
+			    e->ii == 0;
+
 			if (e->addl > 0 && !(e->ii > 0))
 				return twin_error(err, "ADDL=%d needs II > 0",
 				    e->addl);
-			constinf = e->ss && e->amt == 0 && e->rate > 0 &&
-			    e->ii == 0;
 			if (e->ss && !constinf && !(e->ii > 0))
 				return twin_error(err, "SS=%d needs II > 0 "
 				    "(or AMT=0 with RATE > 0 for a constant "

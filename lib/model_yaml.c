@@ -60,11 +60,12 @@ static int
 number(const struct loader *ld, const yaml_node_t *n, double *x)
 {
 	const char *s = scalar(n);
-	char msg[256];
 
 	if (s == NULL)
 		return fail(ld, n, "expected a number");
 	if (twin_strtod(s, x) < 0) {
+		char msg[256];
+
 		snprintf(msg, sizeof(msg), "expected a number, found \"%.100s\"",
 		    s);
 		return fail(ld, n, msg);

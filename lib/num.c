@@ -7,11 +7,11 @@
  * 16 or 17 significant digits and proves, with an error bound, that the
  * digits read back as x.  Why it is exact:
  *
- * - Every power of ten used comes from two correctly rounded long double
- *   constants, so R = |x| * 10^k carries at most three roundings of
- *   relative size 2^-64 each, five if it is then scaled by 0.1L:
- *   |R - r| < 3e-19 * R, r the exact product.  With R < 10^17 that is
- *   below 0.03 units of the last digit.
+ * - Every power of ten used is the product of two correctly rounded long
+ *   double constants, so R = |x| * 10^k carries at most four roundings of
+ *   relative size 2^-64 each, six if it is then scaled by 0.1L:
+ *   |R - r| < 3.3e-19 * R, r the exact product.  With R < 10^17 that is
+ *   below 0.034 units of the last digit.
  * - A decimal m * 10^-k reads back as x (strtod rounds correctly) when it
  *   lies strictly inside x's rounding interval, i.e. when |m - r| is less
  *   than half the gap to the neighbouring double, scaled by 10^k.  With
@@ -20,7 +20,7 @@
  *   by Clinger's fast path where it applies, else by the bound when R is
  *   clearly inside or outside, else (rarely) by strtod.
  * - With 17 digits (r >= 10^16) the half gap is at least r * 2^-54 >= 0.55
- *   units while |m - r| <= 0.5 + 0.02, so the nearest 17 digits always
+ *   units while |m - r| <= 0.5 + 0.034, so the nearest 17 digits always
  *   read back; no test is needed.
  * - If x has a representation of at most 15 digits, it is within 0.12
  *   units of the 15-digit scaled value, so rounding R finds it and
@@ -48,7 +48,7 @@ twin_strtod(const char *s, double *x)
 
 	if (s == NULL || *s == '\0')
 		return -1;
-	/* strtod also takes nan, inf, hex and spaces; a data stream must not. */
+	/* strtod also takes nan, inf, hex and spaces: a data file must not. */
 	for (p = s; *p != '\0'; p++)
 		if ((*p < '0' || *p > '9') && *p != '.' && *p != '-' &&
 		    *p != '+' && *p != 'e' && *p != 'E')
@@ -237,7 +237,6 @@ static const double p10d[23] = {
 	1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
 };
 
-
 /*
  * Exactly: does m * 10^-k read back as a?  Clinger's fast path where it
  * applies (m and 10^|k| exact doubles, so one IEEE operation rounds the
@@ -268,10 +267,11 @@ exact(double a, uint64_t m, int k)
  * Does m * 10^-k read back as a?  R = a * 10^k as computed by scale(),
  * M the integer significand of a, tight set when the gap below a is half
  * the gap above.  Compare |m - R| with the half gap, R / (2M) above a and
- * R / (2M) or R / (4M) below, rearranged to avoid a division.  tol (2^-60
- * relative) is more than twice the rounding error of R and of these
- * products (about 2^-62 relative, 2^-61 for subnormals); only inside that
- * narrow band is the exact test needed.
+ * R / (2M) or R / (4M) below, rearranged to avoid a division.  tol
+ * (16 * 2^-64 relative) exceeds the rounding errors of R and of these
+ * products (at most 6 + 2 * 2 units of 2^-64, the second part scaled by
+ * 1 / M and so negligible unless a is subnormal); only inside that narrow
+ * band is the exact test needed.
  */
 static inline int
 verify(double a, uint64_t m, int k, long double R, long double M, int tight)
@@ -382,7 +382,8 @@ twin_dtoa(double x, char *buf)
 	} else {
 		r = m17 % 100;
 		c = m17 / 100 + (r >= 88);
-		if ((r <= 12 || r >= 88) && verify(a, c * 100, k, R, M, tight)) {
+		if ((r <= 12 || r >= 88) &&
+		    verify(a, c * 100, k, R, M, tight)) {
 			m = c;
 			nd = 15;
 		} else {

@@ -302,45 +302,58 @@ expm(struct ode *o, double h, struct twin_err *err)
 	return c->e;
 }
 
+static int
+exact_advance(struct ode *o, double tout, double *y, struct twin_err *err)
+{
+	const gsl_matrix *e;
+	double *yc = o->ycur;
+	int i, j, n = o->n;
+
+	if (tout == o->t) {
+		memcpy(y, yc, n * sizeof(double));
+		return 0;
+	}
+	if ((e = expm(o, tout - o->t, err)) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		const double *row = e->data + i * e->tda;
+		double s = row[n];
+
+		for (j = 0; j < n; j++)
+			s += row[j] * yc[j];
+		y[i] = s;
+	}
+	memcpy(yc, y, n * sizeof(double));
+	o->t = tout;
+	return 0;
+}
+
 int
 ode_advance(struct ode *o, double tout, double *y, struct twin_err *err)
 {
 	sunrealtype tret;
-	int i, j, rc, n = o->n;
+	int n = o->n;
 
-	if (o->method == ODE_EXACT) {
-		const gsl_matrix *e;
-		double *yc = o->ycur;
-
-		if (tout != o->t) {
-			if ((e = expm(o, tout - o->t, err)) == NULL)
-				return -1;
-			for (i = 0; i < n; i++) {
-				const double *row = e->data + i * e->tda;
-				double s = row[n];
-
-				for (j = 0; j < n; j++)
-					s += row[j] * yc[j];
-				y[i] = s;
-			}
-			memcpy(yc, y, n * sizeof(double));
-			o->t = tout;
-		} else {
-			memcpy(y, yc, n * sizeof(double));
-		}
-		return 0;
-	}
+	if (o->method == ODE_EXACT)
+		return exact_advance(o, tout, y, err);
 	if (tout == o->t) {
 		memcpy(y, N_VGetArrayPointer(o->y), n * sizeof(double));
 		return 0;
 	}
 	do {
-		rc = CVode(o->cv, tout, o->y, &tret, CV_NORMAL);
-		if (rc < 0)
-			return twin_error(err, "ODE solver failed near time "
-			    "%g: %s", tret, o->msg[0] ? o->msg :
-			    CVodeGetReturnFlagName(rc));
+		int rc = CVode(o->cv, tout, o->y, &tret, CV_NORMAL);
+
+		if (rc < 0) {
+			/* CVodeGetReturnFlagName returns malloc'ed text. */
+			char *name = CVodeGetReturnFlagName(rc);
+
+			twin_error(err, "ODE solver failed near time %g: %s",
+			    tret, o->msg[0] ? o->msg : name ? name : "?");
+			free(name);
+			return -1;
+		}
 	} while (tret < tout);
 	memcpy(y, N_VGetArrayPointer(o->y), n * sizeof(double));
+	o->t = tout;
 	return 0;
 }

@@ -589,10 +589,11 @@ set_params(struct sim *s, int k, int next)
 {
 	const struct model *m = s->m;
 	const struct sim_indiv *si = s->si;
-	int c, kk, w = m->out0 - m->cov0;
+	int c, w = m->out0 - m->cov0;
 
 	for (c = 0; c < m->ncov; c++) {
-		kk = k;
+		int kk = k;
+
 		if (next && m->covinterp[c] == COV_NOCB && k + 1 < si->n)
 			kk = k + 1;
 		s->v[m->cov0 + c] = si->cov[(size_t)kk * m->ncov + c];
@@ -714,7 +715,7 @@ ss_periodic(struct sim *s, const struct ev_rec *r, double t0, double *x,
     struct twin_err *err)
 {
 	int n = s->m->nstate, nact, it, i, j, k;
-	double scale, tol, gmax, xmax;
+	double scale, tol;
 
 	if ((nact = ss_period(r, &s->acts, &s->actcap, err)) < 0)
 		return -1;
@@ -724,7 +725,8 @@ ss_periodic(struct sim *s, const struct ev_rec *r, double t0, double *x,
 	if (period_map(s, r, nact, t0, x, s->px, err) < 0)
 		return -1;
 	for (it = 0; it < 50; it++) {
-		gmax = xmax = 0;
+		double gmax = 0, xmax = 0;
+
 		for (i = 0; i < n; i++) {
 			s->g[i] = s->px[i] - x[i];
 			gmax = fmax(gmax, fabs(s->g[i]));
@@ -826,14 +828,14 @@ is_stop(const struct sim *s, const struct action *a, int epoch,
 }
 
 static int
-dose_values(struct sim *s, const struct sim_indiv *si, struct twin_err *err,
+dose_values(struct sim *s, struct sim_indiv *si, struct twin_err *err,
     int *badrec)
 {
-	struct ev_rec *e;
 	int k;
 
 	for (k = 0; k < si->n; k++) {
-		e = &si->rec[k];
+		struct ev_rec *e = &si->rec[k];
+
 		if (e->evid != 1 && e->evid != 4)
 			continue;
 		*badrec = k;
@@ -855,7 +857,7 @@ dose_values(struct sim *s, const struct sim_indiv *si, struct twin_err *err,
 }
 
 int
-sim_run(struct sim *s, const struct sim_indiv *si, int typical, double *out,
+sim_run(struct sim *s, struct sim_indiv *si, int typical, double *out,
     int *badrec, struct twin_err *err)
 {
 	const struct model *m = s->m;

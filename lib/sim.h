@@ -78,11 +78,12 @@ int sim_width(const struct model *m);
 
 /*
  * Solve.  out (n x sim_width) receives, for each record, every output
- * then every compartment amount, after the record's own events.  On
+ * then every compartment amount, after the record's own events.  The
+ * model's per-dose values (lag, F, rate, duration) are stored in si->rec.  On
  * failure returns -1 with *badrec the record index (or -1) and err set,
  * e.g. "ODE solver failed near time 12.5: ...".
  */
-int sim_run(struct sim *s, const struct sim_indiv *si, int typical,
+int sim_run(struct sim *s, struct sim_indiv *si, int typical,
     double *out, int *badrec, struct twin_err *err);
 
 /* Draw random effects from N(0, omega). */
