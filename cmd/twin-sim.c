@@ -683,7 +683,8 @@ main(int argc, char **argv)
 	}
 	status = failures ? 2 : 0;
 out:
-	if (w && rec_wclose(w, &err) < 0) {
+	if (w && rec_wclose(w, status == 0 || (o.keepgoing &&
+	    failures), &err) < 0) {
 		cli_warn("twin-sim", "%s", err.msg);
 		status = 2;
 	}

@@ -10,6 +10,8 @@
  * the next individual, read to see that the ID changed, waits in the
  * reader.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -749,6 +751,7 @@ struct rec_writer {
 	gzFile gz;		/* gzip output, or NULL */
 	int own;		/* fp is ours to close (not stdout) */
 	char *path;		/* for messages: the name or "<stdout>" */
+	char *tmp;		/* written here, renamed to path on success */
 	char *buf;		/* collects small writes */
 	size_t len;
 	int failed;
@@ -811,6 +814,7 @@ struct rec_writer *
 rec_wopen(const char *path, int gz, struct twin_err *err)
 {
 	struct rec_writer *w;
+	struct stat st;
 	size_t n;
 	int fd, out = path == NULL || strcmp(path, "-") == 0;
 
@@ -819,14 +823,25 @@ rec_wopen(const char *path, int gz, struct twin_err *err)
 		gz = 1;
 	if ((w = calloc(1, sizeof(*w))) == NULL ||
 	    (w->path = strdup(out ? "<stdout>" : path)) == NULL ||
-	    (w->buf = malloc(WR_BUFSZ)) == NULL) {
+	    (w->buf = malloc(WR_BUFSZ)) == NULL ||
+	    (!out && (w->tmp = malloc(strlen(path) + 32)) == NULL)) {
 		twin_error(err, "%s: out of memory", out ? "<stdout>" : path);
 		goto fail;
+	}
+	/* A file is written beside its final name and renamed when complete,
+	 * so a failed run never leaves a truncated or half-written file.
+	 * Devices and pipes (/dev/stdout, a FIFO) are written directly. */
+	if (!out && (stat(path, &st) != 0 || S_ISREG(st.st_mode))) {
+		snprintf(w->tmp, strlen(path) + 32, "%s.tmp%ld", path,
+		    (long)getpid());
+		path = w->tmp;
+	} else if (!out) {
+		strcpy(w->tmp, path);
 	}
 	if (!gz) {
 		w->fp = out ? stdout : fopen(path, "w");
 		if (w->fp == NULL) {
-			twin_error(err, "%s: %s", path, strerror(errno));
+			twin_error(err, "%s: %s", w->path, strerror(errno));
 			goto fail;
 		}
 		w->own = !out;
@@ -856,6 +871,7 @@ fail:
 	if (w != NULL) {
 		free(w->buf);
 		free(w->path);
+		free(w->tmp);
 		free(w);
 	}
 	return NULL;
@@ -884,7 +900,7 @@ rec_write(struct rec_writer *w, const char *p, size_t n, struct twin_err *err)
 }
 
 int
-rec_wclose(struct rec_writer *w, struct twin_err *err)
+rec_wclose(struct rec_writer *w, int commit, struct twin_err *err)
 {
 	int rc = 0, zrc;
 
@@ -909,8 +925,16 @@ rec_wclose(struct rec_writer *w, struct twin_err *err)
 	}
 	if (w->failed)
 		rc = wr_fail(w, 0, err);
+	if (w->tmp != NULL && strcmp(w->tmp, w->path) != 0) {
+		if (commit && rc == 0 && rename(w->tmp, w->path) != 0)
+			rc = twin_error(err, "%s: %s", w->path,
+			    strerror(errno));
+		if (!commit || rc != 0)
+			unlink(w->tmp);
+	}
 	free(w->buf);
 	free(w->path);
+	free(w->tmp);
 	free(w);
 	return rc;
 }

@@ -87,7 +87,12 @@ void ob_free(struct outbuf *b);
 struct rec_writer;
 struct rec_writer *rec_wopen(const char *path, int gz, struct twin_err *err);
 int rec_write(struct rec_writer *w, const char *p, size_t n, struct twin_err *err);
-/* Flush and close; returns -1 (err set) if any write failed. */
-int rec_wclose(struct rec_writer *w, struct twin_err *err);
+/*
+ * Flush and close; returns -1 (err set) if any write failed.  Output to a
+ * file goes to a temporary name beside it, renamed over the file only when
+ * commit is non-zero and everything was written; otherwise it is removed
+ * and an existing file of that name is left as it was.
+ */
+int rec_wclose(struct rec_writer *w, int commit, struct twin_err *err);
 
 #endif

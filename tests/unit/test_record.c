@@ -523,7 +523,7 @@ test_writer(void)
 	for (n = 0; w != NULL && n < b.len; n += 1000)
 		rc |= rec_write(w, b.p + n, b.len - n < 1000 ? b.len - n : 1000,
 		    &e);
-	tap_ok(w != NULL && rc == 0 && rec_wclose(w, &e) == 0,
+	tap_ok(w != NULL && rc == 0 && rec_wclose(w, 1, &e) == 0,
 	    "writer: write and close");
 	got = slurp(path, &n);
 	tap_ok(got != NULL && n == b.len && memcmp(got, b.p, n) == 0,
@@ -534,7 +534,7 @@ test_writer(void)
 	gzpath = tpath("out.tsv.gz");
 	w = rec_wopen(gzpath, 0, &e);
 	rc = w != NULL ? rec_write(w, b.p, b.len, &e) : -1;
-	tap_ok(rc == 0 && rec_wclose(w, &e) == 0, "writer: gzip by name");
+	tap_ok(rc == 0 && rec_wclose(w, 1, &e) == 0, "writer: gzip by name");
 	got = slurp(gzpath, &n);
 	tap_ok(got != NULL && n > 2 && (unsigned char)got[0] == 0x1f &&
 	    (unsigned char)got[1] == 0x8b && n < b.len,
@@ -556,7 +556,7 @@ test_writer(void)
 	w = rec_wopen(path, 1, &e);
 	rc = w != NULL ? rec_write(w, "x", 1, &e) : -1;
 	rc |= w != NULL ? rec_write(w, big, bigsize, &e) : -1;
-	tap_ok(rc == 0 && rec_wclose(w, &e) == 0, "writer: gzip by flag");
+	tap_ok(rc == 0 && rec_wclose(w, 1, &e) == 0, "writer: gzip by flag");
 	{
 		gzFile gz = gzopen(path, "rb");
 		char *back = malloc(bigsize + 2);
@@ -582,10 +582,10 @@ test_writer(void)
 
 		w = rec_wopen("-", 0, &e);
 		rc1 = w != NULL && rec_write(w, "plain\n", 6, &e) == 0 &&
-		    rec_wclose(w, &e) == 0;
+		    rec_wclose(w, 1, &e) == 0;
 		w = rec_wopen(NULL, 1, &e);
 		rc2 = w != NULL && rec_write(w, "zipped\n", 7, &e) == 0 &&
-		    rec_wclose(w, &e) == 0;
+		    rec_wclose(w, 1, &e) == 0;
 		fflush(stdout);
 		dup2(saved, 1);
 		tap_ok(rc1 && rc2 && fcntl(fd, F_GETFD) != -1,
@@ -611,12 +611,12 @@ test_writer(void)
 	if (access("/dev/full", W_OK) == 0) {
 		w = rec_wopen("/dev/full", 0, &e);
 		rc = w != NULL ? rec_write(w, b.p, b.len, &e) : -1;
-		check_msg(w != NULL && rc == 0 && rec_wclose(w, &e) == -1, &e,
+		check_msg(w != NULL && rc == 0 && rec_wclose(w, 1, &e) == -1, &e,
 		    "/dev/full: write error: No space left on device",
 		    "writer: full disk reported at close");
 		w = rec_wopen("/dev/full", 1, &e);
 		rc = w != NULL ? rec_write(w, b.p, b.len, &e) : -1;
-		check_msg(w != NULL && rc == 0 && rec_wclose(w, &e) == -1, &e,
+		check_msg(w != NULL && rc == 0 && rec_wclose(w, 1, &e) == -1, &e,
 		    "/dev/full: write error: No space left on device",
 		    "writer: full disk, gzip");
 		w = rec_wopen("/dev/full", 0, &e);
@@ -626,7 +626,7 @@ test_writer(void)
 		    "/dev/full: write error: No space left on device",
 		    "writer: full disk reported by a big write");
 		rc = rec_write(w, "x", 1, &e);
-		tap_ok(rc == -1 && rec_wclose(w, &e) == -1,
+		tap_ok(rc == -1 && rec_wclose(w, 1, &e) == -1,
 		    "writer: stays failed");
 		free(big);
 	} else
