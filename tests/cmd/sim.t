@@ -143,6 +143,33 @@ END {
 }'
 ok $? "a covariate change applies from its record on (LOCF), amounts continuous"
 
+# Next observation carried backward, chosen in the model file.
+sed 's/^  WT: 70 .*/  WT: {default: 70, interpolate: nocb}/' "$top/models/pk1cmt.yaml" \
+    > "$tmp/nocb.yaml"
+twin-sim -m "$tmp/nocb.yaml" < "$tmp/wt.tsv" | awk -F'\t' "$hdr"'
+{ v[$c["TIME"]] = $c["IPRED"] }
+END {
+	cl2 = 5 * 2 ^ 0.75; v2 = 100; k2 = cl2 / v2
+	w0 = 100 / 50; w12 = 100 * exp(-k2 * 12) / v2
+	w18 = 100 * exp(-k2 * 18) / v2
+	r0 = (v[0] - w0) / w0; r1 = (v[12] - w12) / w12; r2 = (v[18] - w18) / w18
+	exit !(r0 * r0 < 1e-12 && r1 * r1 < 1e-12 && r2 * r2 < 1e-12)
+}'
+ok $? "interpolate: nocb applies a value over the interval before its record"
+
+# --- steady state added to what is there (SS=2) ----------------------------
+# 100 mg IV at 0, then SS=2 100 mg q12h from 6 h: superposition of the first
+# dose and the steady-state series, C = 2 e^-0.1t + 2 e^-0.1(t-6)/(1-e^-1.2).
+printf 'ID\tTIME\tEVID\tAMT\tCMT\tII\tSS\n1\t0\t1\t100\tcentral\t0\t0\n1\t6\t1\t100\tcentral\t12\t2\n' |
+    twin-sim -m pk1cmt --grid 6:30:0.5 | awk -F'\t' "$hdr"'
+$c["EVID"] == 0 {
+	t = $c["TIME"]
+	w = 2 * exp(-0.1 * t) + 2 * exp(-0.1 * (t - 6)) / (1 - exp(-1.2))
+	r = ($c["IPRED"] - w) / w; if (r < 0) r = -r; if (r > m) m = r; n++
+}
+END { exit !(m <= 1e-6 && n == 49) }'
+ok $? "SS=2 adds the steady state to the amounts already there"
+
 # --- linearly interpolated forcing: Bergman remote insulin action ----------
 # INS ramps linearly 10 -> 70 uU/mL over 0..60 min; with G at basal the
 # remote action is X(t) = SI (c1 t - c1/P2 (1 - exp(-P2 t))), c1 = 1.
