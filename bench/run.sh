@@ -317,7 +317,8 @@ done
 			d = "deSolve" SUBSEP f[2]
 			ratio = "NA"
 			if (d in ms && ms[d] != "NA" && ms[k] != "NA" && ms[k] > 0)
-				ratio = sprintf("%.1f", ms[d] / ms[k])
+				ratio = sprintf(ms[d] / ms[k] >= 1 ? "%.1f" : "%.2g",
+				    ms[d] / ms[k])
 			printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
 			    f[1], f[2], fmt(ms[k]), rg[k], fmt(mp[k]), ratio,
 			    mm[k] == "NA" ? "NA" : sprintf("%.1f", mm[k] / 1024),

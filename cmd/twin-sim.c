@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "model.h"
+#include "num.h"
 #include "record.h"
 #include "sim.h"
 
@@ -370,16 +371,29 @@ worker_main(void *arg)
 static int
 parse_grid(const char *s, struct opts *o)
 {
-	double a, b, h;
+	char buf[256], *f[3], *p;
+	double a, b, h, span;
 	long i, n;
-	char c1, c2;
+	int k;
 
-	if (sscanf(s, "%lf%c%lf%c%lf", &a, &c1, &b, &c2, &h) != 5 ||
-	    c1 != ':' || c2 != ':' || !(h > 0) || !(b >= a))
+	if (strlen(s) >= sizeof(buf))
 		return -1;
-	n = (long)((b - a) / h * (1 + 1e-12)) + 1;
-	if (n > 100000000)
+	strcpy(buf, s);
+	for (k = 0, p = buf; k < 3; k++) {
+		f[k] = p;
+		if ((p = strchr(p, ':')) != NULL)
+			*p++ = '\0';
+		else if (k < 2)
+			return -1;
+	}
+	if (p != NULL || twin_strtod(f[0], &a) < 0 ||
+	    twin_strtod(f[1], &b) < 0 || twin_strtod(f[2], &h) < 0 ||
+	    !(h > 0) || !(b >= a))
 		return -1;
+	span = (b - a) / h;
+	if (!(span <= 1e8))
+		return -1;
+	n = (long)(span * (1 + 1e-12)) + 1;
 	if ((o->grid = malloc(n * sizeof(double))) == NULL)
 		return -1;
 	for (i = 0; i < n; i++)
@@ -536,26 +550,23 @@ run_file(struct shared *sh, struct worker *wk, int nworker,
     struct rec_writer *w, long *nextid, int *failures)
 {
 	const struct opts *o = sh->o;
-	struct twin_err err;
-	int i, n, rc;
+	struct twin_err err, rerr;
+	int i, n, rc = 1;
 	pthread_t th[256];
 	void *args[256][2];
 
 	for (;;) {
+		/* Individuals read before a bad record are still written. */
 		for (n = 0; n < sh->njob; n++) {
 			rc = rec_next((struct rec_reader *)sh->r,
-			    &sh->jobs[n].ind, &err);
-			if (rc < 0) {
-				cli_warn("twin-sim", "%s", err.msg);
-				return -1;
-			}
-			if (rc == 0)
+			    &sh->jobs[n].ind, &rerr);
+			if (rc <= 0)
 				break;
 			sh->jobs[n].firstid = *nextid;
 			*nextid += o->nrep;
 		}
 		if (n == 0)
-			return 0;
+			goto done;
 		sh->next = 0;
 		sh->njob = n;
 		if (nworker == 1 || n == 1) {
@@ -590,10 +601,16 @@ run_file(struct shared *sh, struct worker *wk, int nworker,
 				return -1;
 			}
 		}
+		if (rc <= 0)
+			goto done;
 		sh->njob = nworker > 1 ? 32 * nworker : 1;
-		if (n < sh->njob)
-			return 0;
 	}
+done:
+	if (rc < 0) {
+		cli_warn("twin-sim", "%s", rerr.msg);
+		return -1;
+	}
+	return 0;
 }
 
 int

@@ -270,6 +270,7 @@ model_add_omega(struct model *m, const char *a, const char *b, double value,
     struct srcpos at, struct twin_err *err)
 {
 	struct def *d;
+	int i;
 
 	if (!valid_name(a) || !valid_name(b)) {
 		twin_error(err, "invalid random effect name");
@@ -282,6 +283,19 @@ model_add_omega(struct model *m, const char *a, const char *b, double value,
 	if (strcmp(a, b) == 0 && !(value >= 0)) {
 		twin_error(err, "variance of %s must not be negative", a);
 		return where(err, m, at.file, at.line, at.col);
+	}
+	for (i = 0; i < m->b->n; i++) {
+		d = &m->b->def[i];
+		if (d->kind == DEF_OMEGA &&
+		    ((!strcmp(d->name, a) && !strcmp(d->name2, b)) ||
+		    (!strcmp(d->name, b) && !strcmp(d->name2, a)))) {
+			if (strcmp(a, b) == 0)
+				twin_error(err, "omega of %s is given twice", a);
+			else
+				twin_error(err, "omega of %s,%s is given twice",
+				    a, b);
+			return where(err, m, at.file, at.line, at.col);
+		}
 	}
 	if ((d = add_def(m, DEF_OMEGA, a, b, NULL, at, err)) == NULL)
 		return -1;
@@ -329,10 +343,30 @@ model_add_output(struct model *m, const char *name, const char *expr,
 	return 0;
 }
 
+/* A setting that may be given once: a second one is a mistake. */
+static int
+once(struct model *m, enum def_kind kind, const char *name,
+    const char *what, struct srcpos at, struct twin_err *err)
+{
+	int i;
+
+	for (i = 0; i < m->b->n; i++) {
+		const struct def *d = &m->b->def[i];
+
+		if (d->kind == kind && (name == NULL || !strcmp(d->name, name))) {
+			twin_error(err, "%s is given twice", what);
+			return where(err, m, at.file, at.line, at.col);
+		}
+	}
+	return 0;
+}
+
 int
 model_set_dv(struct model *m, const char *output, struct srcpos at,
     struct twin_err *err)
 {
+	if (m->b && once(m, DEF_DV, NULL, "dv", at, err) < 0)
+		return -1;
 	return add_def(m, DEF_DV, output, NULL, NULL, at, err) ? 0 : -1;
 }
 
@@ -364,6 +398,8 @@ model_set_error(struct model *m, const char *kind, double sd,
 		twin_error(err, "%s error must not be negative", kind);
 		return where(err, m, at.file, at.line, at.col);
 	}
+	if (m->b && once(m, DEF_ERROR, kind, "error model entry", at, err) < 0)
+		return -1;
 	if ((d = add_def(m, DEF_ERROR, kind, NULL, NULL, at, err)) == NULL)
 		return -1;
 	d->value = sd;
@@ -490,6 +526,17 @@ parse_def(struct model *m, struct scope *sc, const struct def *d,
 		where(err, m, d->file, d->line, d->col + col);
 	}
 	return n;
+}
+
+static const struct def *
+find_def(const struct builder *b, enum def_kind k, const char *name)
+{
+	int i;
+
+	for (i = 0; i < b->n; i++)
+		if (b->def[i].kind == k && !strcmp(b->def[i].name, name))
+			return &b->def[i];
+	return NULL;
 }
 
 static int
@@ -636,18 +683,26 @@ layout(struct model *m, struct twin_err *err)
 		}
 		m->omega[a * neta + c] = m->omega[c * neta + a] = d->value;
 	}
-	for (i = 0; i < neta; i++)
-		for (j = 0; j < i; j++) {
-			double v = m->omega[i * neta + j];
+	for (i = 0; i < b->n; i++) {
+		struct def *d = &b->def[i];
+		double va = 0, vb = 0;
 
-			if (v * v > m->omega[i * neta + i] * m->omega[j * neta + j]) {
-				twin_error(err, "covariance of %s and %s exceeds "
-				    "the product of their standard deviations",
-				    etas[i], etas[j]);
-				where(err, m, m->path, 0, 0);
-				goto out;
-			}
+		if (d->kind != DEF_OMEGA || !strcmp(d->name, d->name2))
+			continue;
+		for (j = 0; j < neta; j++) {
+			if (!strcmp(etas[j], d->name))
+				va = m->omega[j * neta + j];
+			if (!strcmp(etas[j], d->name2))
+				vb = m->omega[j * neta + j];
 		}
+		if (d->value * d->value > va * vb) {
+			twin_error(err, "covariance of %s and %s exceeds the "
+			    "product of their standard deviations", d->name,
+			    d->name2);
+			where(err, m, d->file, d->line, d->col);
+			goto out;
+		}
+	}
 	rc = 0;
 	goto out;
 oom:
@@ -756,9 +811,12 @@ compile_dynamics(struct model *m, struct scope *sc, struct twin_err *err)
 		struct uses_ctx u = { m, 0, 0 };
 
 		if (rhs[i] == NULL) {
+			const struct def *d = find_def(b, DEF_STATE,
+			    m->slotname[m->state0 + i]);
+
 			twin_error(err, "no ode for compartment \"%s\"",
 			    m->slotname[m->state0 + i]);
-			where(err, m, m->path, 0, 0);
+			where(err, m, d->file, d->line, d->col);
 			goto out;
 		}
 		enode_foreach_slot(rhs[i], note_use, &u);
@@ -884,6 +942,7 @@ static int
 finish_error_dv(struct model *m, struct twin_err *err)
 {
 	struct builder *b = m->b;
+	const struct def *last = NULL;
 	int i, j, add = 0, prop = 0, expo = 0;
 
 	for (i = 0; i < b->n; i++) {
@@ -900,6 +959,7 @@ finish_error_dv(struct model *m, struct twin_err *err)
 			}
 			m->dv = j;
 		} else if (d->kind == DEF_ERROR) {
+			last = d;
 			if (!strcmp(d->name, "additive")) {
 				m->sigma_add = d->value;
 				add = 1;
@@ -915,7 +975,7 @@ finish_error_dv(struct model *m, struct twin_err *err)
 	if (expo && (add || prop)) {
 		twin_error(err, "exponential error cannot be combined with "
 		    "additive or proportional error");
-		return where(err, m, m->path, 0, 0);
+		return where(err, m, last->file, last->line, last->col);
 	}
 	m->errkind = expo ? ERR_EXPONENTIAL : add && prop ? ERR_COMBINED :
 	    add ? ERR_ADDITIVE : prop ? ERR_PROPORTIONAL : ERR_NONE;

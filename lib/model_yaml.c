@@ -156,15 +156,24 @@ on_cov(struct loader *ld, yaml_node_t *k, yaml_node_t *v, int arg)
 				how = COV_NOCB;
 			else if (val && !strcmp(val, "linear"))
 				how = COV_LINEAR;
-			else
-				return fail(ld, pv, "interpolate must be locf, "
-				    "nocb or linear");
+			else {
+				char msg[256];
+
+				snprintf(msg, sizeof(msg), "interpolate must be "
+				    "locf, nocb or linear, got \"%.100s\"",
+				    val ? val : "");
+				return fail(ld, pv, msg);
+			}
 		} else if (key && (!strcmp(key, "unit") ||
 		    !strcmp(key, "units") || !strcmp(key, "description"))) {
 			continue;
 		} else {
-			return fail(ld, pk, "unknown covariate attribute "
-			    "(default, interpolate, unit, description)");
+			char msg[256];
+
+			snprintf(msg, sizeof(msg), "unknown covariate attribute "
+			    "\"%.100s\" (default, interpolate, unit, "
+			    "description)", key ? key : "");
+			return fail(ld, pk, msg);
 		}
 	}
 	return model_add_covariate(ld->m, scalar(k), has, def, how,

@@ -50,6 +50,7 @@ struct rec_reader {
 	size_t scan;		/* in[pos, pos + scan) holds no newline */
 	int eof;
 	long lineno;		/* lines consumed so far */
+	long hdrline;		/* line of the header */
 
 	size_t rowid, rowtime;	/* ID and TIME of the last split row */
 
@@ -190,8 +191,8 @@ rd_gzfail(struct rec_reader *r, int saved_errno, struct twin_err *err)
 	else if (zerr == Z_MEM_ERROR)
 		twin_error(&r->fail, "%s: out of memory", r->path);
 	else
-		twin_error(&r->fail, "%s: truncated or corrupt gzip stream",
-		    r->path);
+		twin_error(&r->fail, "%s:%ld: truncated or corrupt gzip "
+		    "stream", r->path, r->lineno + 1);
 	return rd_fail(r, err);
 }
 
@@ -316,8 +317,8 @@ rd_header(struct rec_reader *r, struct twin_err *err)
 	if ((rc = rd_data(r, &line, &len, err)) == -1)
 		return -1;
 	if (rc == 0)
-		return twin_error(err, "%s: empty input, no header line",
-		    r->path);
+		return twin_error(err, "%s:%ld: empty input, no header line",
+		    r->path, r->lineno + 1);
 	/* A byte order mark from a spreadsheet would spoil the name ID. */
 	if (r->lineno == 1 && len >= 3 && memcmp(line, "\xef\xbb\xbf", 3) ==
 	    0) {
@@ -329,6 +330,7 @@ rd_header(struct rec_reader *r, struct twin_err *err)
 	if ((r->hdr = malloc(len + 1)) == NULL)
 		return twin_error(err, "%s: out of memory", r->path);
 	memcpy(r->hdr, line, len + 1);
+	r->hdrline = r->lineno;
 	r->ncol = 1;
 	for (p = r->hdr; (p = strchr(p, r->sep)) != NULL; p++)
 		r->ncol++;
@@ -436,6 +438,12 @@ rec_colname(const struct rec_reader *r, int col)
 	if (col < 0 || col >= r->ncol)
 		return NULL;
 	return r->col[col];
+}
+
+long
+rec_header_line(const struct rec_reader *r)
+{
+	return r->hdrline;
 }
 
 int

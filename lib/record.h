@@ -48,6 +48,7 @@ const char *rec_path(const struct rec_reader *r);	/* "<stdin>" for stdin */
 int rec_ncol(const struct rec_reader *r);
 const char *rec_colname(const struct rec_reader *r, int col);
 int rec_col(const struct rec_reader *r, const char *name);	/* -1 if absent */
+long rec_header_line(const struct rec_reader *r);
 
 /*
  * Read the next individual.  Returns 1 if one was read, 0 at end of input,

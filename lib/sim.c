@@ -54,9 +54,9 @@ sim_cols_init(struct sim_cols *c, const struct rec_reader *r,
 
 		c->cov[i] = rec_col(r, name);
 		if (c->cov[i] < 0 && !m->covhasdefault[i]) {
-			twin_error(err, "%s: model %s needs covariate %s, but "
-			    "there is no column %s", rec_path(r), m->name,
-			    name, name);
+			twin_error(err, "%s:%ld: model %s needs covariate %s, "
+			    "but there is no column %s", rec_path(r),
+			    rec_header_line(r), m->name, name, name);
 			sim_cols_free(c);
 			return -1;
 		}
@@ -295,7 +295,8 @@ interp(const double *t, const double *v, int n, double at)
 
 static int
 fill_covariates(struct sim_indiv *si, const struct model *m,
-    const char *id, struct twin_err *err)
+    const struct rec_reader *r, const struct rec_indiv *ind,
+    struct twin_err *err)
 {
 	int c, k, n = si->n, w = m->ncov;
 
@@ -315,8 +316,9 @@ fill_covariates(struct sim_indiv *si, const struct model *m,
 		si->nknot[c] = nk;
 		if (nk == 0) {
 			if (!m->covhasdefault[c])
-				return twin_error(err, "ID %s: covariate %s "
-				    "is missing on every record", id,
+				return twin_error(err, "%s:%ld: ID %s: "
+				    "covariate %s is missing on every record",
+				    rec_path(r), ind->row[0].line, ind->id,
 				    m->slotname[m->cov0 + c]);
 			for (k = 0; k < n; k++)
 				si->cov[(size_t)k * w + c] = m->covdefault[c];
@@ -398,7 +400,7 @@ sim_bind(struct sim_indiv *si, const struct model *m,
 		si->src[k++] = -1;
 	}
 	si->n = k;
-	return fill_covariates(si, m, ind->id, err);
+	return fill_covariates(si, m, r, ind, err);
 }
 
 /* ---- the workspace ---------------------------------------------------- */
@@ -965,8 +967,19 @@ sim_run(struct sim *s, struct sim_indiv *si, int typical, double *out,
 			k = a->rec;
 			set_params(s, k, 0);
 			ode_outputs(&s->sys, t, s->y);
-			for (j = 0; j < m->nout; j++)
-				out[(size_t)k * w + j] = s->v[m->out0 + j];
+			for (j = 0; j < m->nout; j++) {
+				double x = s->v[m->out0 + j];
+
+				/* Never a silently wrong number. */
+				if (!isfinite(x)) {
+					*badrec = k;
+					twin_error(err, "output %s is %g at "
+					    "time %g", m->slotname[m->out0 + j],
+					    x, t);
+					goto out;
+				}
+				out[(size_t)k * w + j] = x;
+			}
 			for (j = 0; j < n; j++)
 				out[(size_t)k * w + m->nout + j] = s->y[j];
 			set_params(s, k, 1);
@@ -979,9 +992,8 @@ sim_run(struct sim *s, struct sim_indiv *si, int typical, double *out,
 	rc = 0;
 	goto out;
 fail:
-	if (*badrec < 0)
-		*badrec = -1;
-	twin_error_prefix(err, "at time %g", t);
+	if (*badrec < 0 && i < tl->n)
+		*badrec = tl->a[i].rec;
 out:
 	free(changed);
 	return rc;
