@@ -407,6 +407,21 @@ model_set_error(struct model *m, const char *kind, double sd,
 }
 
 int
+model_set_error_combination(struct model *m, int sd, struct srcpos at,
+    struct twin_err *err)
+{
+	struct def *d;
+
+	if (m->b && once(m, DEF_ERROR, "combine", "error combination", at,
+	    err) < 0)
+		return -1;
+	if ((d = add_def(m, DEF_ERROR, "combine", NULL, NULL, at, err)) == NULL)
+		return -1;
+	d->value = sd;
+	return 0;
+}
+
+int
 model_slot(const struct model *m, const char *name)
 {
 	int i;
@@ -943,7 +958,7 @@ finish_error_dv(struct model *m, struct twin_err *err)
 {
 	struct builder *b = m->b;
 	const struct def *last = NULL;
-	int i, j, add = 0, prop = 0, expo = 0;
+	int i, j, add = 0, prop = 0, expo = 0, sdadd = 0;
 
 	for (i = 0; i < b->n; i++) {
 		struct def *d = &b->def[i];
@@ -958,6 +973,9 @@ finish_error_dv(struct model *m, struct twin_err *err)
 				return where(err, m, d->file, d->line, d->col);
 			}
 			m->dv = j;
+		} else if (d->kind == DEF_ERROR &&
+		    !strcmp(d->name, "combine")) {
+			sdadd = d->value != 0;
 		} else if (d->kind == DEF_ERROR) {
 			last = d;
 			if (!strcmp(d->name, "additive")) {
@@ -977,7 +995,8 @@ finish_error_dv(struct model *m, struct twin_err *err)
 		    "additive or proportional error");
 		return where(err, m, last->file, last->line, last->col);
 	}
-	m->errkind = expo ? ERR_EXPONENTIAL : add && prop ? ERR_COMBINED :
+	m->errkind = expo ? ERR_EXPONENTIAL : add && prop ?
+	    (sdadd ? ERR_COMBINED_SD : ERR_COMBINED) :
 	    add ? ERR_ADDITIVE : prop ? ERR_PROPORTIONAL : ERR_NONE;
 	if (m->nout == 0) {
 		twin_error(err, "model has no output");

@@ -39,8 +39,14 @@ enum cov_interp { COV_LOCF, COV_NOCB, COV_LINEAR };
 /* Per-compartment dosing properties. */
 enum cmt_prop { PROP_LAG, PROP_BIO, PROP_RATE, PROP_DUR, PROP_INIT, NPROP };
 
+/*
+ * Residual error, Y = F + e with variance V(F):
+ *   additive a^2, proportional (p F)^2, combined a^2 + (p F)^2,
+ *   combined with standard deviations adding (a + p F)^2,
+ *   exponential: log Y = log F + e with variance s^2.
+ */
 enum err_kind { ERR_NONE, ERR_ADDITIVE, ERR_PROPORTIONAL, ERR_COMBINED,
-    ERR_EXPONENTIAL };
+    ERR_COMBINED_SD, ERR_EXPONENTIAL };
 
 struct jac_entry {
 	int row, col;		/* d rhs[row] / d state[col] */
@@ -105,6 +111,10 @@ int model_set_cmtprop(struct model *m, enum cmt_prop p, const char *cmt,
     const char *expr, struct srcpos at, struct twin_err *err);
 int model_set_error(struct model *m, const char *kind, double sd,
     struct srcpos at, struct twin_err *err);
+/* How additive and proportional error combine: variances add (0, the
+ * default) or standard deviations add (1). */
+int model_set_error_combination(struct model *m, int sd, struct srcpos at,
+    struct twin_err *err);
 /* Resolve names, parse, differentiate, compile.  Errors name the file,
  * line and column of the definition and the offending name. */
 int model_finish(struct model *m, struct twin_err *err);

@@ -241,6 +241,14 @@ on_error(struct loader *ld, yaml_node_t *k, yaml_node_t *v, int arg)
 	double x;
 
 	(void)arg;
+	if (!strcmp(scalar(k), "combine")) {
+		const char *s = scalar(v);
+
+		if (s == NULL || (strcmp(s, "variance") && strcmp(s, "sd")))
+			return fail(ld, v, "combine must be variance or sd");
+		return model_set_error_combination(ld->m, !strcmp(s, "sd"),
+		    pos(ld, k), ld->err);
+	}
 	if (number(ld, v, &x) < 0)
 		return -1;
 	return model_set_error(ld->m, scalar(k), x, pos(ld, k), ld->err);

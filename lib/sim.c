@@ -424,7 +424,14 @@ struct sim {
 	struct timeline tl;
 	const struct sim_indiv *si;
 	int typical;
+	const double *theta;	/* population parameters, NULL: the model's */
 };
+
+void
+sim_set_theta(struct sim *s, const double *theta)
+{
+	s->theta = theta;
+}
 
 int
 sim_width(const struct model *m)
@@ -558,6 +565,8 @@ sim_residual(const struct model *m, double ipred, gsl_rng *rng)
 	case ERR_COMBINED:
 		return ipred + sqrt(m->sigma_add * m->sigma_add +
 		    m->sigma_prop * m->sigma_prop * ipred * ipred) * e;
+	case ERR_COMBINED_SD:
+		return ipred + (m->sigma_add + m->sigma_prop * ipred) * e;
 	case ERR_EXPONENTIAL:
 		return ipred * exp(m->sigma_prop * e);
 	default:
@@ -875,7 +884,7 @@ sim_run(struct sim *s, struct sim_indiv *si, int typical, double *out,
 	if (si->n == 0)
 		return 0;
 	for (i = 0; i < m->ntheta; i++)
-		s->v[m->theta0 + i] = m->theta[i];
+		s->v[m->theta0 + i] = s->theta ? s->theta[i] : m->theta[i];
 	for (i = 0; i < m->neta; i++)
 		s->v[m->eta0 + i] = typical ? 0 : si->eta[i];
 	s->inputs_valid = 0;

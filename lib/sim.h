@@ -86,6 +86,10 @@ int sim_width(const struct model *m);
 int sim_run(struct sim *s, struct sim_indiv *si, int typical,
     double *out, int *badrec, struct twin_err *err);
 
+/* Use theta (model->ntheta values, kept by the caller) instead of the
+ * model's population parameters; NULL restores them. */
+void sim_set_theta(struct sim *s, const double *theta);
+
 /* Draw random effects from N(0, omega). */
 void sim_sample_eta(const struct sim *s, gsl_rng *rng, double *eta);
 /* An observation drawn around the prediction ipred by the error model. */

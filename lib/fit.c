@@ -1,0 +1,660 @@
+/*
+ * fit.c - the individual objective, its maximum a posteriori estimate and
+ * the FOCE-I contribution.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_blas.h>
+#include <gsl/gsl_linalg.h>
+#include <gsl/gsl_multimin.h>
+#include <gsl/gsl_sf_erf.h>
+
+#include "fit.h"
+#include "num.h"
+
+#define FD_STEP 1e-5
+#define PI 3.14159265358979323846
+#define MAXETA 64
+
+struct fit {
+	const struct model *m;
+	struct sim *sim;
+	double *out;		/* sim_run output */
+	size_t outcap;
+	/* per observation, grown with the individual */
+	double *f, *V, *g, *h, *fp, *Vp, *fm, *Vm;
+	int cap;
+	double omegainv[MAXETA * MAXETA];
+	double logdetomega;
+	const double *omega_of;	/* the omega omegainv was computed for */
+	struct twin_err err;	/* from inside GSL callbacks */
+	int failed;
+};
+
+void
+fit_params_free(struct fit_params *p)
+{
+	free(p->theta);
+	free(p->omega);
+	memset(p, 0, sizeof(*p));
+}
+
+int
+fit_params_init(struct fit_params *p, const struct model *m)
+{
+	memset(p, 0, sizeof(*p));
+	p->theta = malloc((m->ntheta + 1) * sizeof(double));
+	p->omega = malloc(((size_t)m->neta * m->neta + 1) * sizeof(double));
+	if (!p->theta || !p->omega) {
+		fit_params_free(p);
+		return -1;
+	}
+	memcpy(p->theta, m->theta, m->ntheta * sizeof(double));
+	memcpy(p->omega, m->omega, (size_t)m->neta * m->neta * sizeof(double));
+	p->sigma_add = m->sigma_add;
+	p->sigma_prop = m->sigma_prop;
+	return 0;
+}
+
+void
+fit_free(struct fit *f)
+{
+	if (f == NULL)
+		return;
+	sim_free(f->sim);
+	free(f->out);
+	free(f->f);
+	free(f->V);
+	free(f->g);
+	free(f->h);
+	free(f->fp);
+	free(f->Vp);
+	free(f->fm);
+	free(f->Vm);
+	free(f);
+}
+
+struct fit *
+fit_new(const struct model *m, const struct sim_opts *so,
+    struct twin_err *err)
+{
+	struct fit *f;
+
+	if (m->neta > MAXETA) {
+		twin_error(err, "model %s has %d random effects; at most %d "
+		    "can be estimated", m->name, m->neta, MAXETA);
+		return NULL;
+	}
+	if (m->errkind == ERR_NONE) {
+		twin_error(err, "model %s has no residual error model (error:) "
+		    "and cannot be fitted", m->name);
+		return NULL;
+	}
+	if ((f = calloc(1, sizeof(*f))) == NULL) {
+		twin_error(err, "out of memory");
+		return NULL;
+	}
+	f->m = m;
+	if ((f->sim = sim_new(m, so, err)) == NULL) {
+		fit_free(f);
+		return NULL;
+	}
+	return f;
+}
+
+static int
+grow_one(double **x, size_t n)
+{
+	double *p = realloc(*x, n * sizeof(double));
+
+	if (p == NULL)
+		return -1;
+	*x = p;
+	return 0;
+}
+
+static int
+grow(struct fit *f, int nobs, int neta)
+{
+	size_t n = (size_t)nobs * (neta > 0 ? neta : 1) + 1, o = nobs + 1;
+
+	if (nobs <= f->cap)
+		return 0;
+	if (grow_one(&f->f, o) < 0 || grow_one(&f->V, o) < 0 ||
+	    grow_one(&f->fp, o) < 0 || grow_one(&f->Vp, o) < 0 ||
+	    grow_one(&f->fm, o) < 0 || grow_one(&f->Vm, o) < 0 ||
+	    grow_one(&f->g, n) < 0 || grow_one(&f->h, n) < 0)
+		return -1;
+	f->cap = nobs;
+	return 0;
+}
+
+/* ---- binding ---------------------------------------------------------- */
+
+void
+fit_data_free(struct fit_data *fd)
+{
+	sim_indiv_free(&fd->si);
+	free(fd->obs);
+	free(fd->dv);
+	free(fd->lloq);
+	free(fd->eta);
+	memset(fd, 0, sizeof(*fd));
+}
+
+int
+fit_cols_init(struct sim_cols *c, int *lloq, int *blq,
+    const struct rec_reader *r, const struct model *m, struct twin_err *err)
+{
+	int i;
+
+	if (sim_cols_init(c, r, m, err) < 0)
+		return -1;
+	for (i = 0; i < m->nind; i++)
+		c->ind[i] = -1;
+	for (i = 0; i < m->neta; i++)
+		c->eta[i] = -1;
+	if (c->dv < 0) {
+		sim_cols_free(c);
+		return twin_error(err, "%s:%ld: no DV column: nothing to fit",
+		    rec_path(r), rec_header_line(r));
+	}
+	*lloq = rec_col(r, "LLOQ");
+	*blq = rec_col(r, "BLQ");
+	return 0;
+}
+
+int
+fit_bind(struct fit_data *fd, const struct model *m,
+    const struct sim_cols *c, const struct rec_reader *r,
+    const struct rec_indiv *ind, struct twin_err *err)
+{
+	const struct sim_cols *cc = c;
+	int k, n = 0, lloqcol = rec_col(r, "LLOQ"), blqcol = rec_col(r, "BLQ");
+
+	if (sim_bind(&fd->si, m, cc, r, ind, NULL, 0, err) < 0)
+		return -1;
+	if (fd->eta == NULL && (fd->eta = calloc(m->neta + 1,
+	    sizeof(double))) == NULL)
+		return twin_error(err, "out of memory");
+	if (fd->obscap < fd->si.n) {
+		int cap = fd->si.n;
+		void *a = realloc(fd->obs, cap * sizeof(int));
+
+		if (a == NULL)
+			return twin_error(err, "out of memory");
+		fd->obs = a;
+		if ((a = realloc(fd->dv, cap * sizeof(double))) == NULL)
+			return twin_error(err, "out of memory");
+		fd->dv = a;
+		if ((a = realloc(fd->lloq, cap * sizeof(double))) == NULL)
+			return twin_error(err, "out of memory");
+		fd->lloq = a;
+		fd->obscap = cap;
+	}
+	for (k = 0; k < fd->si.n; k++) {
+		const struct rec_row *row = &ind->row[fd->si.src[k]];
+		double dv, mdv = 0, lloq = NAN, blq = 0;
+
+		if (fd->si.rec[k].evid != 0)
+			continue;
+		if (rec_num(r, row, c->mdv, &mdv, err) < 0 ||
+		    rec_num(r, row, lloqcol, &lloq, err) < 0 ||
+		    rec_num(r, row, blqcol, &blq, err) < 0)
+			return -1;
+		if (mdv != 0)
+			continue;
+		switch (rec_num(r, row, c->dv, &dv, err)) {
+		case -1:
+			return -1;
+		case 0:
+			if (blq == 1 && !isnan(lloq)) {
+				dv = lloq;
+				break;
+			}
+			continue;
+		}
+		if (!isnan(lloq) && !(blq == 1 || dv < lloq))
+			lloq = NAN;
+		if (m->errkind == ERR_EXPONENTIAL && !(dv > 0) && isnan(lloq))
+			return twin_error(err, "%s:%ld: DV must be positive "
+			    "with exponential error, got %g", rec_path(r),
+			    row->line, dv);
+		fd->obs[n] = k;
+		fd->dv[n] = dv;
+		fd->lloq[n] = lloq;
+		n++;
+	}
+	fd->nobs = n;
+	fd->started = 0;
+	memset(fd->eta, 0, m->neta * sizeof(double));
+	return 0;
+}
+
+/* ---- the objective ---------------------------------------------------- */
+
+double
+fit_resvar(const struct model *m, const struct fit_params *p, double f)
+{
+	double a = p->sigma_add, b = p->sigma_prop;
+
+	switch (m->errkind) {
+	case ERR_ADDITIVE:
+		return a * a;
+	case ERR_PROPORTIONAL:
+		return b * b * f * f;
+	case ERR_COMBINED:
+		return a * a + b * b * f * f;
+	case ERR_COMBINED_SD:
+		return (a + b * fabs(f)) * (a + b * fabs(f));
+	case ERR_EXPONENTIAL:
+		return b * b;
+	default:
+		return 1;
+	}
+}
+
+/* Predictions (on the log scale for exponential error) and variances. */
+static int
+predict(struct fit *f, struct fit_data *fd, const struct fit_params *p,
+    const double *eta, double *pf, double *pV, struct twin_err *err)
+{
+	const struct model *m = f->m;
+	size_t need = (size_t)fd->si.n * sim_width(m) + 1;
+	int j, bad, w = sim_width(m);
+
+	if (need > f->outcap) {
+		double *o = realloc(f->out, need * sizeof(double));
+
+		if (o == NULL)
+			return twin_error(err, "out of memory");
+		f->out = o;
+		f->outcap = need;
+	}
+	memcpy(fd->si.eta, eta, m->neta * sizeof(double));
+	sim_set_theta(f->sim, p->theta);
+	if (sim_run(f->sim, &fd->si, 0, f->out, &bad, err) < 0)
+		return -1;
+	for (j = 0; j < fd->nobs; j++) {
+		double y = f->out[(size_t)fd->obs[j] * w + m->dv];
+
+		if (m->errkind == ERR_EXPONENTIAL) {
+			if (!(y > 0))
+				return twin_error(err, "prediction %g is not "
+				    "positive (exponential error)", y);
+			y = log(y);
+		}
+		pf[j] = y;
+		pV[j] = fit_resvar(m, p, y);
+		if (!(pV[j] > 0) || !isfinite(pV[j]))
+			return twin_error(err, "residual variance %g at "
+			    "prediction %g", pV[j], y);
+	}
+	return 0;
+}
+
+static double
+observed(const struct model *m, double dv)
+{
+	return m->errkind == ERR_EXPONENTIAL ? log(dv) : dv;
+}
+
+/* log Phi(z), accurate in the lower tail. */
+static double
+log_phi(double z)
+{
+	return log(0.5) + gsl_sf_log_erfc(-z / sqrt(2.0));
+}
+
+static double
+term(double y, double f, double V, double lloq)
+{
+	if (!isnan(lloq))
+		return -2 * log_phi((lloq - f) / sqrt(V));
+	return (y - f) * (y - f) / V + log(V);
+}
+
+static int
+prepare_omega(struct fit *f, const struct fit_params *p,
+    struct twin_err *err)
+{
+	const struct model *m = f->m;
+	int i, n = m->neta;
+	gsl_matrix_view a;
+
+	if (f->omega_of == p->omega)
+		return 0;
+	memcpy(f->omegainv, p->omega, (size_t)n * n * sizeof(double));
+	a = gsl_matrix_view_array(f->omegainv, n, n);
+	if (n > 0 && gsl_linalg_cholesky_decomp1(&a.matrix) != 0)
+		return twin_error(err, "omega is not positive definite");
+	f->logdetomega = 0;
+	for (i = 0; i < n; i++)
+		f->logdetomega += 2 * log(f->omegainv[i * n + i]);
+	if (n > 0 && gsl_linalg_cholesky_invert(&a.matrix) != 0)
+		return twin_error(err, "omega cannot be inverted");
+	f->omega_of = p->omega;
+	return 0;
+}
+
+static double
+prior_term(const struct fit *f, const double *eta)
+{
+	int i, j, n = f->m->neta;
+	double s = 0;
+
+	for (i = 0; i < n; i++)
+		for (j = 0; j < n; j++)
+			s += eta[i] * f->omegainv[i * n + j] * eta[j];
+	return s;
+}
+
+int
+fit_objective(struct fit *f, struct fit_data *fd, const struct fit_params *p,
+    const double *eta, int prior, double *obj, struct twin_err *err)
+{
+	const struct model *m = f->m;
+	double s = 0;
+	int j;
+
+	if (grow(f, fd->nobs, m->neta) < 0)
+		return twin_error(err, "out of memory");
+	if (prior && prepare_omega(f, p, err) < 0)
+		return -1;
+	if (predict(f, fd, p, eta, f->f, f->V, err) < 0)
+		return -1;
+	for (j = 0; j < fd->nobs; j++)
+		s += term(observed(m, fd->dv[j]), f->f[j], f->V[j],
+		    fd->lloq[j]);
+	if (prior)
+		s += prior_term(f, eta);
+	*obj = s;
+	return 0;
+}
+
+/*
+ * Predictions at eta and their derivatives by central differences:
+ * g[j * neta + k] = d f_j / d eta_k, h likewise for V.
+ */
+static int
+sensitivities(struct fit *f, struct fit_data *fd, const struct fit_params *p,
+    const double *eta, struct twin_err *err)
+{
+	const struct model *m = f->m;
+	double e[MAXETA];
+	int j, k, n = m->neta;
+
+	if (predict(f, fd, p, eta, f->f, f->V, err) < 0)
+		return -1;
+	memcpy(e, eta, n * sizeof(double));
+	for (k = 0; k < n; k++) {
+		e[k] = eta[k] + FD_STEP;
+		if (predict(f, fd, p, e, f->fp, f->Vp, err) < 0)
+			return -1;
+		e[k] = eta[k] - FD_STEP;
+		if (predict(f, fd, p, e, f->fm, f->Vm, err) < 0)
+			return -1;
+		e[k] = eta[k];
+		for (j = 0; j < fd->nobs; j++) {
+			f->g[j * n + k] = (f->fp[j] - f->fm[j]) / (2 * FD_STEP);
+			f->h[j * n + k] = (f->Vp[j] - f->Vm[j]) / (2 * FD_STEP);
+		}
+	}
+	return 0;
+}
+
+/* Objective and its gradient from the sensitivities. */
+static int
+objective_grad(struct fit *f, struct fit_data *fd, const struct fit_params *p,
+    const double *eta, int prior, double *obj, double *grad,
+    struct twin_err *err)
+{
+	const struct model *m = f->m;
+	int i, j, k, n = m->neta;
+	double s = 0;
+
+	if (sensitivities(f, fd, p, eta, err) < 0)
+		return -1;
+	for (k = 0; k < n; k++)
+		grad[k] = 0;
+	for (j = 0; j < fd->nobs; j++) {
+		double y = observed(m, fd->dv[j]), fj = f->f[j], V = f->V[j];
+		double L = fd->lloq[j], df, dV;
+
+		s += term(y, fj, V, L);
+		if (!isnan(L)) {
+			/* d/dx of -2 log Phi(z), z = (L - f)/sqrt(V) */
+			double z = (L - fj) / sqrt(V);
+			double r = exp(-0.5 * z * z - 0.5 * log(2 * PI) -
+			    log_phi(z));
+
+			df = 2 * r / sqrt(V);
+			dV = r * z / V;
+		} else {
+			df = -2 * (y - fj) / V;
+			dV = 1 / V - (y - fj) * (y - fj) / (V * V);
+		}
+		for (k = 0; k < n; k++)
+			grad[k] += df * f->g[j * n + k] + dV * f->h[j * n + k];
+	}
+	if (prior) {
+		s += prior_term(f, eta);
+		for (i = 0; i < n; i++)
+			for (k = 0; k < n; k++)
+				grad[i] += 2 * f->omegainv[i * n + k] * eta[k];
+	}
+	*obj = s;
+	return 0;
+}
+
+/* ---- maximum a posteriori --------------------------------------------- */
+
+struct mapctx {
+	struct fit *f;
+	struct fit_data *fd;
+	const struct fit_params *p;
+	int prior;
+	int nfree;
+	int map[MAXETA];	/* free parameter -> eta index */
+	double eta[MAXETA];
+};
+
+static void
+unpack(struct mapctx *c, const gsl_vector *x)
+{
+	int i;
+
+	for (i = 0; i < c->nfree; i++)
+		c->eta[c->map[i]] = gsl_vector_get(x, i);
+}
+
+static double
+map_f(const gsl_vector *x, void *arg)
+{
+	struct mapctx *c = arg;
+	double obj;
+
+	unpack(c, x);
+	if (fit_objective(c->f, c->fd, c->p, c->eta, c->prior, &obj,
+	    &c->f->err) < 0) {
+		c->f->failed = 1;
+		return GSL_NAN;
+	}
+	return obj;
+}
+
+static void
+map_fdf(const gsl_vector *x, void *arg, double *fx, gsl_vector *df)
+{
+	struct mapctx *c = arg;
+	double grad[MAXETA];
+	int i;
+
+	unpack(c, x);
+	if (objective_grad(c->f, c->fd, c->p, c->eta, c->prior, fx, grad,
+	    &c->f->err) < 0) {
+		c->f->failed = 1;
+		*fx = GSL_NAN;
+		gsl_vector_set_all(df, GSL_NAN);
+		return;
+	}
+	for (i = 0; i < c->nfree; i++)
+		gsl_vector_set(df, i, grad[c->map[i]]);
+}
+
+static void
+map_df(const gsl_vector *x, void *arg, gsl_vector *df)
+{
+	double fx;
+
+	map_fdf(x, arg, &fx, df);
+}
+
+/* Posterior covariance: the inverse of half the FOCE-I Hessian. */
+static int
+posterior(struct fit *f, struct fit_data *fd, const struct fit_params *p,
+    int prior, double *H, double *logdet, double *cov, struct twin_err *err)
+{
+	int i, j, k, n = f->m->neta;
+	gsl_matrix_view a;
+
+	if (sensitivities(f, fd, p, fd->eta, err) < 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		for (k = 0; k < n; k++) {
+			double s = prior ? f->omegainv[i * n + k] : 0;
+
+			for (j = 0; j < fd->nobs; j++)
+				s += f->g[j * n + i] * f->g[j * n + k] /
+				    f->V[j] + 0.5 * f->h[j * n + i] *
+				    f->h[j * n + k] / (f->V[j] * f->V[j]);
+			H[i * n + k] = s;
+		}
+	memcpy(cov, H, (size_t)n * n * sizeof(double));
+	a = gsl_matrix_view_array(cov, n, n);
+	if (gsl_linalg_cholesky_decomp1(&a.matrix) != 0)
+		return twin_error(err, "the objective is flat in some random "
+		    "effect (unidentifiable from these data)");
+	*logdet = 0;
+	for (i = 0; i < n; i++)
+		*logdet += 2 * log(cov[i * n + i]);
+	gsl_linalg_cholesky_invert(&a.matrix);
+	return 0;
+}
+
+static int
+minimise(struct mapctx *c, const gsl_multimin_fdfminimizer_type *type,
+    int *iters, double *grad_norm)
+{
+	gsl_multimin_function_fdf fn;
+	gsl_multimin_fdfminimizer *s;
+	gsl_vector *x;
+	int i, it, status = GSL_CONTINUE;
+
+	fn.n = c->nfree;
+	fn.f = map_f;
+	fn.df = map_df;
+	fn.fdf = map_fdf;
+	fn.params = c;
+	x = gsl_vector_alloc(c->nfree);
+	s = gsl_multimin_fdfminimizer_alloc(type, c->nfree);
+	if (x == NULL || s == NULL) {
+		gsl_vector_free(x);
+		gsl_multimin_fdfminimizer_free(s);
+		return -1;
+	}
+	for (i = 0; i < c->nfree; i++)
+		gsl_vector_set(x, i, c->eta[c->map[i]]);
+	c->f->failed = 0;
+	gsl_multimin_fdfminimizer_set(s, &fn, x, 0.1, 0.1);
+	for (it = 0; it < 500 && status == GSL_CONTINUE; it++) {
+		if (gsl_multimin_fdfminimizer_iterate(s) != 0)
+			break;
+		status = gsl_multimin_test_gradient(s->gradient, 1e-6);
+	}
+	unpack(c, s->x);
+	*iters += it;
+	*grad_norm = gsl_blas_dnrm2(s->gradient);
+	gsl_multimin_fdfminimizer_free(s);
+	gsl_vector_free(x);
+	return status == GSL_SUCCESS ? 0 : 1;
+}
+
+int
+fit_map(struct fit *f, struct fit_data *fd, const struct fit_params *p,
+    int prior, const int *fixed, struct fit_result *res,
+    struct twin_err *err)
+{
+	const struct model *m = f->m;
+	struct mapctx c;
+	double H[MAXETA * MAXETA], logdet, gn = 0;
+	int i, rc, tries;
+
+	res->converged = 0;
+	res->iterations = 0;
+	if (grow(f, fd->nobs, m->neta) < 0)
+		return twin_error(err, "out of memory");
+	if (fd->nobs == 0)
+		return twin_error(err, "no observations to fit");
+	if (prepare_omega(f, p, err) < 0)
+		return -1;
+	memset(&c, 0, sizeof(c));
+	c.f = f;
+	c.fd = fd;
+	c.p = p;
+	c.prior = prior;
+	for (i = 0; i < m->neta; i++) {
+		c.eta[i] = fd->started ? fd->eta[i] : fixed && fixed[i] ?
+		    fd->eta[i] : 0;
+		if (!(fixed && fixed[i]) && (!prior || p->omega[i * m->neta +
+		    i] > 0))
+			c.map[c.nfree++] = i;
+	}
+	if (c.nfree == 0)
+		return twin_error(err, "nothing to estimate: the model has no "
+		    "random effects with a variance");
+	/* BFGS; from the population (eta 0) again if a warm start fails. */
+	for (tries = 0; tries < 3; tries++) {
+		rc = minimise(&c, gsl_multimin_fdfminimizer_vector_bfgs2,
+		    &res->iterations, &gn);
+		if (f->failed) {
+			memcpy(err, &f->err, sizeof(*err));
+			return -1;
+		}
+		if (rc == 0)
+			break;
+		if (tries == 0 && fd->started)
+			for (i = 0; i < c.nfree; i++)
+				c.eta[c.map[i]] = 0;
+	}
+	memcpy(fd->eta, c.eta, m->neta * sizeof(double));
+	fd->started = 1;
+	res->converged = rc == 0 || gn < 1e-4;
+	if (fit_objective(f, fd, p, fd->eta, prior, &res->ofv, err) < 0)
+		return -1;
+	if (res->cov && posterior(f, fd, p, prior, H, &logdet, res->cov,
+	    err) < 0)
+		return -1;
+	return 0;
+}
+
+int
+fit_focei(struct fit *f, struct fit_data *fd, const struct fit_params *p,
+    double *ofv, struct twin_err *err)
+{
+	const struct model *m = f->m;
+	struct fit_result res;
+	double H[MAXETA * MAXETA], cov[MAXETA * MAXETA], logdet;
+
+	memset(&res, 0, sizeof(res));
+	if (fit_map(f, fd, p, 1, NULL, &res, err) < 0)
+		return -1;
+	if (posterior(f, fd, p, 1, H, &logdet, cov, err) < 0)
+		return -1;
+	*ofv = res.ofv + f->logdetomega + logdet;
+	(void)m;
+	return 0;
+}
