@@ -28,11 +28,7 @@ struct opts {
 
 /* Output layout: which input columns are replaced, what is appended. */
 struct layout {
-	int ncol;		/* input columns */
-	int *repl;		/* per input column: written value index or -1 */
-	int nout;		/* written values */
-	char **name;		/* their names */
-	int *isappended;
+	struct rec_layout cols;
 	int c_id, c_time, c_evid, c_mdv, c_dv, c_amt, c_rate, c_ii, c_addl,
 	    c_ss, c_cmt;
 	/* indices into the written values */
@@ -115,35 +111,16 @@ stream_seed(unsigned long seed, const char *id, int rep)
 }
 
 static int
-add_written(struct layout *l, const struct rec_reader *r, const char *name)
-{
-	int c = rec_col(r, name), k = l->nout++;
-
-	l->name[k] = strdup(name);
-	if (l->name[k] == NULL)
-		return -1;
-	l->isappended[k] = c < 0;
-	if (c >= 0)
-		l->repl[c] = k;
-	return k;
-}
-
-static int
 layout_init(struct layout *l, const struct rec_reader *r,
     const struct model *m, const struct opts *o)
 {
-	int i, max = 8 + m->nout + m->nstate + m->neta;
+	struct rec_layout *c = &l->cols;
+	int i;
 	char buf[256];
 
 	memset(l, 0, sizeof(*l));
-	l->ncol = rec_ncol(r);
-	l->repl = malloc(l->ncol * sizeof(int));
-	l->name = calloc(max, sizeof(char *));
-	l->isappended = calloc(max, sizeof(int));
-	if (!l->repl || !l->name || !l->isappended)
+	if (rec_layout_init(c, r) < 0)
 		return -1;
-	for (i = 0; i < l->ncol; i++)
-		l->repl[i] = -1;
 	l->c_id = rec_col(r, "ID");
 	l->c_time = rec_col(r, "TIME");
 	l->c_evid = rec_col(r, "EVID");
@@ -155,55 +132,32 @@ layout_init(struct layout *l, const struct rec_reader *r,
 	l->c_addl = rec_col(r, "ADDL");
 	l->c_ss = rec_col(r, "SS");
 	l->c_cmt = rec_col(r, "CMT");
-	l->w_ipred = add_written(l, r, "IPRED");
-	l->w_pred = o->nopred ? -1 : add_written(l, r, "PRED");
-	l->w_out = l->nout;
+	l->w_ipred = rec_layout_add(c, r, "IPRED");
+	l->w_pred = o->nopred ? -1 : rec_layout_add(c, r, "PRED");
+	l->w_out = c->nw;
 	for (i = 0; i < m->nout; i++)
-		add_written(l, r, m->slotname[m->out0 + i]);
-	l->w_state = l->nout;
+		rec_layout_add(c, r, m->slotname[m->out0 + i]);
+	l->w_state = c->nw;
 	for (i = 0; o->states && i < m->nstate; i++) {
 		snprintf(buf, sizeof(buf), "A_%s",
 		    m->slotname[m->state0 + i]);
-		add_written(l, r, buf);
+		rec_layout_add(c, r, buf);
 	}
-	l->w_eta = l->nout;
+	l->w_eta = c->nw;
 	for (i = 0; o->iiv && i < m->neta; i++)
-		add_written(l, r, m->slotname[m->eta0 + i]);
-	l->w_dv = o->ruv ? add_written(l, r, "DV") : -1;
-	l->w_rep = o->nrep > 1 ? add_written(l, r, "REP") : -1;
-	for (i = 0; i < l->nout; i++)
-		if (l->name[i] == NULL)
+		rec_layout_add(c, r, m->slotname[m->eta0 + i]);
+	l->w_dv = o->ruv ? rec_layout_add(c, r, "DV") : -1;
+	l->w_rep = o->nrep > 1 ? rec_layout_add(c, r, "REP") : -1;
+	for (i = 0; i < c->nw; i++)
+		if (c->name[i] == NULL)
 			return -1;
-	return 0;
+	return l->w_ipred < 0 || l->w_out < 0 ? -1 : 0;
 }
 
 static void
 layout_free(struct layout *l)
 {
-	int i;
-
-	for (i = 0; i < l->nout; i++)
-		free(l->name[i]);
-	free(l->name);
-	free(l->repl);
-	free(l->isappended);
-}
-
-static void
-write_header(struct outbuf *b, const struct rec_reader *r,
-    const struct layout *l)
-{
-	int i, first = 1;
-
-	for (i = 0; i < l->ncol; i++, first = 0)
-		put_text(b, l->repl[i] >= 0 ? l->name[l->repl[i]] :
-		    rec_colname(r, i), first);
-	for (i = 0; i < l->nout; i++)
-		if (l->isappended[i]) {
-			put_text(b, l->name[i], first);
-			first = 0;
-		}
-	ob_putc(b, '\n');
+	rec_layout_free(&l->cols);
 }
 
 /* One output row: input fields or an added time's fields, then values. */
@@ -223,8 +177,8 @@ write_row(struct outbuf *b, const struct layout *l,
 			last = 0;
 	}
 	row = &ind->row[src >= 0 ? src : last];
-	for (i = 0; i < l->ncol; i++, first = 0) {
-		int w = l->repl[i];
+	for (i = 0; i < l->cols.ncol; i++, first = 0) {
+		int w = l->cols.repl[i];
 
 		if (w >= 0) {
 			if (have[w])
@@ -251,8 +205,8 @@ write_row(struct outbuf *b, const struct layout *l,
 			put_text(b, row->field[i], first);
 		}
 	}
-	for (i = 0; i < l->nout; i++) {
-		if (!l->isappended[i])
+	for (i = 0; i < l->cols.nw; i++) {
+		if (!l->cols.appended[i])
 			continue;
 		if (have[i])
 			put_num(b, vals[i], first);
@@ -284,7 +238,7 @@ run_job(struct shared *sh, struct worker *wk, struct job *jb)
 	free(wk->pred);
 	wk->ipred = malloc((size_t)si->n * w * sizeof(double) + 1);
 	wk->pred = malloc((size_t)si->n * w * sizeof(double) + 1);
-	have = calloc(l->nout + 1, sizeof(int));
+	have = calloc(l->cols.nw + 1, sizeof(int));
 	if (!wk->ipred || !wk->pred || !have) {
 		twin_error(&err, "out of memory");
 		goto fail;
@@ -311,7 +265,7 @@ run_job(struct shared *sh, struct worker *wk, struct job *jb)
 			const double *pp = wk->pred + (size_t)k * w;
 			const struct ev_rec *e = &si->rec[k];
 
-			for (j = 0; j < l->nout; j++)
+			for (j = 0; j < l->cols.nw; j++)
 				have[j] = 1;
 			wk->vals[l->w_ipred] = ip[m->dv];
 			if (l->w_pred >= 0)
@@ -685,7 +639,7 @@ main(int argc, char **argv)
 			goto out;
 		}
 		if (i == 0) {
-			write_header(&hb, r, &lay);
+			rec_layout_header(&lay.cols, r, &hb);
 			if (rec_write(w, hb.p, hb.len, &err) < 0) {
 				cli_warn("twin-sim", "%s", err.msg);
 				goto out;

@@ -946,3 +946,116 @@ rec_wclose(struct rec_writer *w, int commit, struct twin_err *err)
 	free(w);
 	return rc;
 }
+
+/* ---- output layout ---------------------------------------------------- */
+
+int
+rec_layout_init(struct rec_layout *l, const struct rec_reader *r)
+{
+	int i;
+
+	memset(l, 0, sizeof(*l));
+	l->ncol = rec_ncol(r);
+	if ((l->repl = malloc(((size_t)l->ncol + 1) * sizeof(int))) == NULL)
+		return -1;
+	for (i = 0; i < l->ncol; i++)
+		l->repl[i] = -1;
+	return 0;
+}
+
+int
+rec_layout_add(struct rec_layout *l, const struct rec_reader *r,
+    const char *name)
+{
+	int c = rec_col(r, name);
+
+	if (l->nw == l->wcap) {
+		int cap = l->wcap ? 2 * l->wcap : 16;
+		char **nn = realloc(l->name, cap * sizeof(*nn));
+		int *na;
+
+		if (nn == NULL)
+			return -1;
+		l->name = nn;
+		if ((na = realloc(l->appended, cap * sizeof(*na))) == NULL)
+			return -1;
+		l->appended = na;
+		l->wcap = cap;
+	}
+	if ((l->name[l->nw] = strdup(name)) == NULL)
+		return -1;
+	l->appended[l->nw] = c < 0;
+	if (c >= 0)
+		l->repl[c] = l->nw;
+	return l->nw++;
+}
+
+void
+rec_layout_free(struct rec_layout *l)
+{
+	int i;
+
+	for (i = 0; i < l->nw; i++)
+		free(l->name[i]);
+	free(l->name);
+	free(l->appended);
+	free(l->repl);
+	memset(l, 0, sizeof(*l));
+}
+
+void
+rec_layout_header(const struct rec_layout *l, const struct rec_reader *r,
+    struct outbuf *b)
+{
+	int i, first = 1;
+
+	for (i = 0; i < l->ncol; i++, first = 0) {
+		if (!first)
+			ob_putc(b, '\t');
+		ob_puts(b, l->repl[i] >= 0 ? l->name[l->repl[i]] :
+		    rec_colname(r, i));
+	}
+	for (i = 0; i < l->nw; i++) {
+		if (!l->appended[i])
+			continue;
+		if (!first)
+			ob_putc(b, '\t');
+		ob_puts(b, l->name[i]);
+		first = 0;
+	}
+	ob_putc(b, '\n');
+}
+
+static void
+put_value(struct outbuf *b, const double *vals, const int *have, int w)
+{
+	if (have[w])
+		ob_putnum(b, vals[w]);
+	else
+		ob_putc(b, '.');
+}
+
+void
+rec_layout_row(const struct rec_layout *l, const struct rec_row *row,
+    const double *vals, const int *have, struct outbuf *b)
+{
+	int i, first = 1;
+
+	for (i = 0; i < l->ncol; i++, first = 0) {
+		if (!first)
+			ob_putc(b, '\t');
+		if (l->repl[i] >= 0)
+			put_value(b, vals, have, l->repl[i]);
+		else
+			ob_puts(b, row->field[i]);
+	}
+	for (i = 0; i < l->nw; i++) {
+		if (!l->appended[i])
+			continue;
+		if (!first)
+			ob_putc(b, '\t');
+		put_value(b, vals, have, i);
+		first = 0;
+	}
+	ob_putc(b, '\n');
+}

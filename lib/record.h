@@ -83,6 +83,30 @@ void ob_puts(struct outbuf *b, const char *s);
 void ob_putnum(struct outbuf *b, double x);	/* shortest round trip */
 void ob_free(struct outbuf *b);
 
+/*
+ * Output columns: the input columns in order, where a column the program
+ * writes replaces an input column of the same name in place, and the
+ * other written columns follow.  rec_layout_add returns the index of the
+ * written value (the position in the vals array of rec_layout_row).
+ */
+struct rec_layout {
+	int ncol;		/* input columns */
+	int *repl;		/* per input column: written index or -1 */
+	int nw, wcap;
+	char **name;
+	int *appended;
+};
+
+int rec_layout_init(struct rec_layout *l, const struct rec_reader *r);
+int rec_layout_add(struct rec_layout *l, const struct rec_reader *r,
+    const char *name);
+void rec_layout_free(struct rec_layout *l);
+void rec_layout_header(const struct rec_layout *l,
+    const struct rec_reader *r, struct outbuf *b);
+/* A row: input fields, written values where have[i] (else "."). */
+void rec_layout_row(const struct rec_layout *l, const struct rec_row *row,
+    const double *vals, const int *have, struct outbuf *b);
+
 /* Writer: path "-" or NULL is stdout; gzip if gz != 0 or path ends in
  * ".gz".  Output is tab-separated text. */
 struct rec_writer;
