@@ -567,6 +567,25 @@ done:
 	return 0;
 }
 
+/* Does r have the input columns whose output header is hdr? */
+static int
+same_columns(const struct rec_reader *r, const char *hdr)
+{
+	struct outbuf b = { 0 };
+	struct rec_layout l;
+	int same;
+
+	if (rec_layout_init(&l, r) < 0)
+		return 0;
+	rec_layout_header(&l, r, &b);
+	/* The input columns come first in the output header. */
+	same = b.len > 0 && strncmp(b.p, hdr, b.len - 1) == 0 &&
+	    (hdr[b.len - 1] == '\t' || hdr[b.len - 1] == '\n');
+	ob_free(&b);
+	rec_layout_free(&l);
+	return same;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -582,7 +601,7 @@ main(int argc, char **argv)
 	struct outbuf hb = { 0 };
 	char path[4096];
 	long nextid = 1;
-	int i, nf, failures = 0, status = 2, njob;
+	int i, nf, failures = 0, status = 2, njob, complete = 0;
 	const char *stdin_only[] = { "-" };
 	const char **files;
 
@@ -638,6 +657,12 @@ main(int argc, char **argv)
 			cli_warn("twin-sim", "out of memory");
 			goto out;
 		}
+		if (i > 0 && !same_columns(r, hb.p)) {
+			cli_warn("twin-sim", "%s:%ld: the columns differ from "
+			    "those of %s", rec_path(r), rec_header_line(r),
+			    files[0]);
+			goto out;
+		}
 		if (i == 0) {
 			rec_layout_header(&lay.cols, r, &hb);
 			if (rec_write(w, hb.p, hb.len, &err) < 0) {
@@ -653,9 +678,12 @@ main(int argc, char **argv)
 		r = NULL;
 	}
 	status = failures ? 2 : 0;
+	complete = 1;
 out:
-	if (w && rec_wclose(w, status == 0 || (o.keepgoing &&
-	    failures), &err) < 0) {
+	/* A file is kept when the whole input was read: with --keep-going
+	 * it holds every individual that could be simulated. */
+	if (w && rec_wclose(w, complete && (failures == 0 || o.keepgoing),
+	    &err) < 0) {
 		cli_warn("twin-sim", "%s", err.msg);
 		status = 2;
 	}

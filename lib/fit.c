@@ -29,7 +29,8 @@ struct fit {
 	int cap;
 	double omegainv[MAXETA * MAXETA];
 	double logdetomega;
-	const double *omega_of;	/* the omega omegainv was computed for */
+	double omega_of[MAXETA * MAXETA];	/* omegainv is for this */
+	int omega_valid;
 	struct twin_err err;	/* from inside GSL callbacks */
 	int failed;
 };
@@ -325,8 +326,10 @@ prepare_omega(struct fit *f, const struct fit_params *p,
 	int i, n = m->neta;
 	gsl_matrix_view a;
 
-	if (f->omega_of == p->omega)
+	if (f->omega_valid && memcmp(f->omega_of, p->omega,
+	    (size_t)n * n * sizeof(double)) == 0)
 		return 0;
+	f->omega_valid = 0;
 	memcpy(f->omegainv, p->omega, (size_t)n * n * sizeof(double));
 	a = gsl_matrix_view_array(f->omegainv, n, n);
 	if (n > 0 && gsl_linalg_cholesky_decomp1(&a.matrix) != 0)
@@ -336,7 +339,8 @@ prepare_omega(struct fit *f, const struct fit_params *p,
 		f->logdetomega += 2 * log(f->omegainv[i * n + i]);
 	if (n > 0 && gsl_linalg_cholesky_invert(&a.matrix) != 0)
 		return twin_error(err, "omega cannot be inverted");
-	f->omega_of = p->omega;
+	memcpy(f->omega_of, p->omega, (size_t)n * n * sizeof(double));
+	f->omega_valid = 1;
 	return 0;
 }
 

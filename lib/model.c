@@ -210,6 +210,8 @@ declare(struct model *m, enum def_kind kind, const char *name,
 		return where(err, m, at.file, at.line, at.col);
 	}
 	if (!strcmp(name, "t") || !strcmp(name, "TIME") ||
+	    !strcmp(name, "and") || !strcmp(name, "or") ||
+	    !strcmp(name, "not") || !strcmp(name, "if") ||
 	    !strncmp(name, "ETA_", 4)) {
 		twin_error(err, "name \"%s\" is reserved", name);
 		return where(err, m, at.file, at.line, at.col);

@@ -558,6 +558,25 @@ finish(struct rec_reader *r, struct rec_indiv *ind, struct twin_err *err)
 	return 1;
 }
 
+/* Is field idcol of a raw line equal to id?  (Unknown counts as yes.) */
+static int
+same_id(const struct rec_reader *r, const char *line, const char *id)
+{
+	const char *p = line, *q;
+	int i;
+	size_t n = strlen(id);
+
+	for (i = 0; i < r->idcol; i++) {
+		if ((p = strchr(p, r->sep)) == NULL)
+			return 1;
+		p++;
+	}
+	q = strchr(p, r->sep);
+	if (q == NULL)
+		q = p + strlen(p);
+	return (size_t)(q - p) == n && strncmp(p, id, n) == 0;
+}
+
 static int
 next(struct rec_reader *r, struct rec_indiv *ind, struct twin_err *err)
 {
@@ -609,8 +628,15 @@ next(struct rec_reader *r, struct rec_indiv *ind, struct twin_err *err)
 			return finish(r, ind, err);
 		}
 		row = ind->buflen;
-		if (split(r, ind, line, len, err) == -1)
-			return -1;
+		if (split(r, ind, line, len, err) == -1) {
+			/* A line that cannot be split still names its ID:
+			 * if it is another individual, this one is whole,
+			 * and the error comes with the next call. */
+			if (same_id(r, line, ind->buf + id))
+				return -1;
+			ind->buflen = row;
+			return finish(r, ind, err);
+		}
 		if (strcmp(ind->buf + row + r->rowid, ind->buf + id) != 0)
 			break;
 		if (rowtime(r, ind->buf + row + r->rowtime, r->lineno, &t,

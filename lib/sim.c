@@ -196,7 +196,7 @@ parse_row(struct sim_indiv *si, int k, const struct model *m,
 	    getint(r, row, c->addl, 0, 10000000, &e->addl, err) < 0 ||
 	    getint(r, row, c->ss, 0, 2, &e->ss, err) < 0)
 		return -1;
-	if (c->evid >= 0) {
+	if (c->evid >= 0 && !rec_missing(row->field[c->evid])) {
 		if (getint(r, row, c->evid, 0, 4, &e->evid, err) < 0)
 			return -1;
 	} else {
@@ -499,6 +499,11 @@ sim_new(const struct model *m, const struct sim_opts *o,
 	struct sim *s;
 	int n = m->nstate;
 
+	if (m->neta > 64) {
+		twin_error(err, "model %s has %d random effects; at most 64 "
+		    "are supported", m->name, m->neta);
+		return NULL;
+	}
 	if ((s = calloc(1, sizeof(*s))) == NULL) {
 		twin_error(err, "out of memory");
 		return NULL;
@@ -696,6 +701,25 @@ period_map(struct sim *s, const struct ev_rec *r, int nact, double t0,
 	return 0;
 }
 
+/*
+ * A steady state has finite, non-negative amounts of sensible size; a
+ * dosing rate above a saturable elimination's maximum has none, and
+ * Newton's method then runs off to huge or negative values.
+ */
+static int
+ss_plausible(const double *x, int n, double scale, struct twin_err *err)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!isfinite(x[i]) || x[i] < -1e-9 * scale ||
+		    x[i] > 1e9 * scale)
+			return twin_error(err, "no steady state: the amounts "
+			    "grow without bound (is the dosing rate above the "
+			    "maximum elimination rate?)");
+	return 0;
+}
+
 static int
 solve_linear(double *a, double *b, int n)
 {
@@ -744,7 +768,7 @@ ss_periodic(struct sim *s, const struct ev_rec *r, double t0, double *x,
 			xmax = fmax(xmax, fabs(x[i]));
 		}
 		if (it > 0 && gmax <= tol * (xmax + 1e-3 * scale))
-			return 0;
+			return ss_plausible(x, n, scale, err);
 		for (j = 0; j < n; j++) {
 			double h = 1e-6 * fmax(fabs(x[j]), 1e-3 * scale);
 			double keep = x[j];
@@ -807,17 +831,17 @@ ss_constant(struct sim *s, const struct ev_rec *r, double t0, double *x,
 			xmax = fmax(xmax, fabs(x[i]));
 		}
 		if (it > 0 && gmax <= 1e-13 * (xmax + r->rate))
-			return 0;
+			return ss_plausible(x, n, r->rate * 1e6, err);
 		if (solve_linear(s->jac, s->dx, n) < 0)
 			return twin_error(err, "no steady state for a constant "
 			    "infusion into %s (nothing eliminates it)",
 			    m->slotname[m->state0 + r->cmt]);
 		for (i = 0; i < n; i++)
 			x[i] += s->dx[i];
-		if (it > 0 && fabs(s->dx[0]) == 0 && gmax == 0)
-			return 0;
 	}
-	return 0;
+	return twin_error(err, "no steady state for a constant infusion "
+	    "into %s (Newton's method did not converge)",
+	    m->slotname[m->state0 + r->cmt]);
 }
 
 /* ---- the walk --------------------------------------------------------- */
@@ -1006,4 +1030,21 @@ fail:
 out:
 	free(changed);
 	return rc;
+}
+
+void
+sim_params(struct sim *s, struct sim_indiv *si, int k, double *out)
+{
+	const struct model *m = s->m;
+	int i;
+
+	s->si = si;
+	s->typical = 0;
+	s->inputs_valid = 0;
+	for (i = 0; i < m->ntheta; i++)
+		s->v[m->theta0 + i] = s->theta ? s->theta[i] : m->theta[i];
+	for (i = 0; i < m->neta; i++)
+		s->v[m->eta0 + i] = si->eta[i];
+	set_params(s, k, 0);
+	memcpy(out, s->v + m->ind0, m->nind * sizeof(double));
 }

@@ -90,6 +90,10 @@ int sim_run(struct sim *s, struct sim_indiv *si, int typical,
  * model's population parameters; NULL restores them. */
 void sim_set_theta(struct sim *s, const double *theta);
 
+/* The individual parameters in force at record k (random effects
+ * si->eta, population parameters as set) into out (model->nind). */
+void sim_params(struct sim *s, struct sim_indiv *si, int k, double *out);
+
 /* Draw random effects from N(0, omega). */
 void sim_sample_eta(const struct sim *s, gsl_rng *rng, double *eta);
 /* An observation drawn around the prediction ipred by the error model. */

@@ -1,0 +1,619 @@
+/*
+ * pop.c - FOCE-I over a cohort.
+ */
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_blas.h>
+#include <gsl/gsl_linalg.h>
+#include <gsl/gsl_multimin.h>
+
+#include "pop.h"
+
+#define MAXW 64
+#define FD_PHI 1e-4
+
+struct pop {
+	const struct model *m;
+	int n, cap;
+	struct fit_data *ind;
+	char **id;
+	int nthread;
+	struct fit *w[MAXW];
+	struct fit_params cur;
+	/* the transformed vector */
+	int nphi;
+	int *thfixed;		/* ntheta */
+	double *theta0;
+	int *lrow, *lcol;	/* omega Cholesky entries estimated */
+	int nl;
+	int add, prop;		/* residual SDs estimated */
+	double *phi;		/* current */
+	struct twin_err err;
+	int failed;
+	long nevals;
+};
+
+static int
+is_estimated_eta(const struct model *m, int i)
+{
+	return m->omega[i * m->neta + i] > 0;
+}
+
+void
+pop_free(struct pop *p)
+{
+	int i;
+
+	if (p == NULL)
+		return;
+	for (i = 0; i < p->n; i++) {
+		fit_data_free(&p->ind[i]);
+		free(p->id[i]);
+	}
+	free(p->ind);
+	free(p->id);
+	for (i = 0; i < p->nthread; i++)
+		fit_free(p->w[i]);
+	fit_params_free(&p->cur);
+	free(p->thfixed);
+	free(p->theta0);
+	free(p->lrow);
+	free(p->lcol);
+	free(p->phi);
+	free(p);
+}
+
+struct pop *
+pop_new(const struct model *m, const struct sim_opts *so, int nthread,
+    struct twin_err *err)
+{
+	struct pop *p;
+	int i, j, ne = m->neta;
+
+	if ((p = calloc(1, sizeof(*p))) == NULL) {
+		twin_error(err, "out of memory");
+		return NULL;
+	}
+	p->m = m;
+	p->nthread = nthread < 1 ? 1 : nthread > MAXW ? MAXW : nthread;
+	for (i = 0; i < p->nthread; i++)
+		if ((p->w[i] = fit_new(m, so, err)) == NULL) {
+			p->nthread = i;
+			pop_free(p);
+			return NULL;
+		}
+	p->thfixed = calloc(m->ntheta + 1, sizeof(int));
+	p->theta0 = calloc(m->ntheta + 1, sizeof(double));
+	p->lrow = calloc((size_t)ne * ne + 1, sizeof(int));
+	p->lcol = calloc((size_t)ne * ne + 1, sizeof(int));
+	p->phi = calloc(m->ntheta + (size_t)ne * ne + 3, sizeof(double));
+	if (!p->thfixed || !p->theta0 || !p->lrow || !p->lcol || !p->phi ||
+	    fit_params_init(&p->cur, m) < 0) {
+		twin_error(err, "out of memory");
+		pop_free(p);
+		return NULL;
+	}
+	memcpy(p->theta0, m->theta, m->ntheta * sizeof(double));
+	/* Covariances define blocks; within a block all are estimated. */
+	for (i = 0; i < ne; i++)
+		for (j = 0; j <= i; j++) {
+			if (!is_estimated_eta(m, i) || !is_estimated_eta(m, j))
+				continue;
+			if (i != j && m->omega[i * ne + j] == 0)
+				continue;
+			p->lrow[p->nl] = i;
+			p->lcol[p->nl++] = j;
+		}
+	p->add = m->errkind == ERR_ADDITIVE || m->errkind == ERR_COMBINED ||
+	    m->errkind == ERR_COMBINED_SD;
+	p->prop = m->errkind == ERR_PROPORTIONAL ||
+	    m->errkind == ERR_COMBINED || m->errkind == ERR_COMBINED_SD ||
+	    m->errkind == ERR_EXPONENTIAL;
+	return p;
+}
+
+int
+pop_add(struct pop *p, struct fit_data *fd, const char *id,
+    struct twin_err *err)
+{
+	if (p->n == p->cap) {
+		int cap = p->cap ? 2 * p->cap : 64;
+		struct fit_data *a = realloc(p->ind, cap * sizeof(*a));
+		char **b;
+
+		if (a == NULL)
+			return twin_error(err, "out of memory");
+		p->ind = a;
+		if ((b = realloc(p->id, cap * sizeof(*b))) == NULL)
+			return twin_error(err, "out of memory");
+		p->id = b;
+		p->cap = cap;
+	}
+	if ((p->id[p->n] = strdup(id)) == NULL)
+		return twin_error(err, "out of memory");
+	p->ind[p->n++] = *fd;
+	memset(fd, 0, sizeof(*fd));
+	return 0;
+}
+
+int
+pop_fix(struct pop *p, const char *name, struct twin_err *err)
+{
+	const struct model *m = p->m;
+	int i;
+
+	for (i = 0; i < m->ntheta; i++)
+		if (!strcmp(m->slotname[m->theta0 + i], name)) {
+			p->thfixed[i] = 1;
+			return 0;
+		}
+	return twin_error(err, "--fix %s: no theta of that name in model %s",
+	    name, m->name);
+}
+
+/* ---- the transformed vector ------------------------------------------- */
+
+static int
+nphi(const struct pop *p)
+{
+	int i, n = 0;
+
+	for (i = 0; i < p->m->ntheta; i++)
+		n += !p->thfixed[i];
+	return n + p->nl + p->add + p->prop;
+}
+
+static double
+theta_scale(double t0)
+{
+	return t0 != 0 ? fabs(t0) : 1;
+}
+
+/* phi -> p->cur */
+static void
+unpack(struct pop *p, const double *phi)
+{
+	const struct model *m = p->m;
+	double L[64 * 64];
+	int i, j, k, ne = m->neta, at = 0;
+
+	for (i = 0; i < m->ntheta; i++)
+		p->cur.theta[i] = p->thfixed[i] ? p->theta0[i] :
+		    phi[at++] * theta_scale(p->theta0[i]);
+	memset(L, 0, sizeof(double) * ne * ne);
+	for (k = 0; k < p->nl; k++) {
+		i = p->lrow[k];
+		j = p->lcol[k];
+		L[i * ne + j] = i == j ? exp(phi[at]) : phi[at];
+		at++;
+	}
+	for (i = 0; i < ne; i++)
+		for (j = 0; j < ne; j++) {
+			double s = 0;
+
+			for (k = 0; k < ne; k++)
+				s += L[i * ne + k] * L[j * ne + k];
+			p->cur.omega[i * ne + j] = s;
+		}
+	if (p->add)
+		p->cur.sigma_add = exp(phi[at++]);
+	if (p->prop)
+		p->cur.sigma_prop = exp(phi[at++]);
+}
+
+/* The model's parameters -> phi. */
+static int
+pack_initial(struct pop *p, double *phi, struct twin_err *err)
+{
+	const struct model *m = p->m;
+	double L[64 * 64];
+	int i, k, ne = m->neta, at = 0;
+	gsl_matrix_view a;
+
+	for (i = 0; i < m->ntheta; i++)
+		if (!p->thfixed[i])
+			phi[at++] = m->theta[i] / theta_scale(m->theta[i]);
+	memcpy(L, m->omega, sizeof(double) * ne * ne);
+	for (i = 0; i < ne; i++)
+		if (!is_estimated_eta(m, i))
+			L[i * ne + i] = 1;
+	a = gsl_matrix_view_array(L, ne, ne);
+	if (ne > 0 && gsl_linalg_cholesky_decomp1(&a.matrix) != 0)
+		return twin_error(err, "omega is not positive definite");
+	for (k = 0; k < p->nl; k++) {
+		int r = p->lrow[k], c = p->lcol[k];
+
+		phi[at++] = r == c ? log(L[r * ne + c]) : L[r * ne + c];
+	}
+	if (p->add) {
+		if (!(m->sigma_add > 0))
+			return twin_error(err, "additive error must start above "
+			    "0 to be estimated");
+		phi[at++] = log(m->sigma_add);
+	}
+	if (p->prop) {
+		if (!(m->sigma_prop > 0))
+			return twin_error(err, "proportional error must start "
+			    "above 0 to be estimated");
+		phi[at++] = log(m->sigma_prop);
+	}
+	return 0;
+}
+
+/* ---- the objective ---------------------------------------------------- */
+
+struct slice {
+	struct pop *p;
+	int w;
+	double sum;
+	int failed;
+	struct twin_err err;
+};
+
+static void *
+run_slice(void *arg)
+{
+	struct slice *s = arg;
+	struct pop *p = s->p;
+	int i;
+
+	s->sum = 0;
+	for (i = s->w; i < p->n; i += p->nthread) {
+		double o;
+
+		if (fit_focei(p->w[s->w], &p->ind[i], &p->cur, &o,
+		    &s->err) < 0) {
+			twin_error_prefix(&s->err, "ID %s", p->id[i]);
+			s->failed = 1;
+			return NULL;
+		}
+		s->sum += o;
+	}
+	return NULL;
+}
+
+static int
+objective(struct pop *p, double *ofv, struct twin_err *err)
+{
+	struct slice sl[MAXW];
+	pthread_t th[MAXW];
+	int i, started = 0;
+
+	p->nevals++;
+	for (i = 0; i < p->nthread; i++) {
+		sl[i].p = p;
+		sl[i].w = i;
+		sl[i].failed = 0;
+	}
+	for (i = 1; i < p->nthread; i++)
+		if (pthread_create(&th[i], NULL, run_slice, &sl[i]) == 0)
+			started = i;
+		else
+			break;
+	/* Slices whose thread did not start run here. */
+	for (i = started + 1; i < p->nthread; i++)
+		run_slice(&sl[i]);
+	run_slice(&sl[0]);
+	for (i = 1; i <= started; i++)
+		pthread_join(th[i], NULL);
+	*ofv = 0;
+	for (i = 0; i < p->nthread; i++) {
+		if (sl[i].failed) {
+			memcpy(err, &sl[i].err, sizeof(*err));
+			return -1;
+		}
+		*ofv += sl[i].sum;
+	}
+	return 0;
+}
+
+int
+pop_evaluate(struct pop *p, double *ofv, struct twin_err *err)
+{
+	if (p->n == 0)
+		return twin_error(err, "no individuals with observations");
+	fit_params_free(&p->cur);
+	if (fit_params_init(&p->cur, p->m) < 0)
+		return twin_error(err, "out of memory");
+	return objective(p, ofv, err);
+}
+
+static double
+ofv_at(struct pop *p, const double *phi)
+{
+	double o;
+
+	unpack(p, phi);
+	if (objective(p, &o, &p->err) < 0) {
+		/* A failed solve: make the line search step back. */
+		p->failed = 1;
+		return GSL_POSINF;
+	}
+	return o;
+}
+
+static double
+phi_f(const gsl_vector *x, void *arg)
+{
+	return ofv_at(arg, x->data);
+}
+
+static void
+phi_fdf(const gsl_vector *x, void *arg, double *f, gsl_vector *g)
+{
+	struct pop *p = arg;
+	double phi[256];
+	int i, n = (int)x->size;
+
+	memcpy(phi, x->data, n * sizeof(double));
+	*f = ofv_at(p, phi);
+	for (i = 0; i < n; i++) {
+		double fp, fm;
+
+		phi[i] = x->data[i] + FD_PHI;
+		fp = ofv_at(p, phi);
+		phi[i] = x->data[i] - FD_PHI;
+		fm = ofv_at(p, phi);
+		phi[i] = x->data[i];
+		gsl_vector_set(g, i, (fp - fm) / (2 * FD_PHI));
+	}
+	unpack(p, phi);
+}
+
+static void
+phi_df(const gsl_vector *x, void *arg, gsl_vector *g)
+{
+	double f;
+
+	phi_fdf(x, arg, &f, g);
+}
+
+/* ---- reporting -------------------------------------------------------- */
+
+static int
+nreport(const struct pop *p)
+{
+	return p->m->ntheta + p->nl + p->add + p->prop;
+}
+
+/* Values on the reported scale: thetas, omega entries, sigma variances. */
+static void
+report_values(struct pop *p, const double *phi, double *v)
+{
+	const struct model *m = p->m;
+	int i, k, at = 0;
+
+	unpack(p, phi);
+	for (i = 0; i < m->ntheta; i++)
+		v[at++] = p->cur.theta[i];
+	for (k = 0; k < p->nl; k++)
+		v[at++] = p->cur.omega[p->lrow[k] * m->neta + p->lcol[k]];
+	if (p->add)
+		v[at++] = p->cur.sigma_add * p->cur.sigma_add;
+	if (p->prop)
+		v[at++] = p->cur.sigma_prop * p->cur.sigma_prop;
+}
+
+static void
+report_names(const struct pop *p, struct pop_estimate *e)
+{
+	const struct model *m = p->m;
+	int i, k, at = 0;
+
+	for (i = 0; i < m->ntheta; i++)
+		snprintf(e[at++].name, sizeof(e->name), "%s",
+		    m->slotname[m->theta0 + i]);
+	for (k = 0; k < p->nl; k++) {
+		const char *a = m->slotname[m->eta0 + p->lrow[k]] + 4;
+		const char *b = m->slotname[m->eta0 + p->lcol[k]] + 4;
+
+		if (p->lrow[k] == p->lcol[k])
+			snprintf(e[at++].name, sizeof(e->name), "OMEGA_%s", a);
+		else
+			snprintf(e[at++].name, sizeof(e->name), "OMEGA_%s_%s",
+			    b, a);
+	}
+	if (p->add)
+		snprintf(e[at++].name, sizeof(e->name), "SIGMA_ADD");
+	if (p->prop)
+		snprintf(e[at++].name, sizeof(e->name), "%s",
+		    m->errkind == ERR_EXPONENTIAL ? "SIGMA_EXP" : "SIGMA_PROP");
+}
+
+/*
+ * Covariance step: Hessian of the objective in phi by central differences,
+ * cov(phi) = 2 H^-1, then J cov J' with J = d(reported)/d(phi).
+ */
+static int
+covariance(struct pop *p, const double *phi0, double *se)
+{
+	int n = p->nphi, r = nreport(p), i, j, k, l, ok = -1;
+	double *H = calloc((size_t)n * n + 1, sizeof(double));
+	double *J = calloc((size_t)r * n + 1, sizeof(double));
+	double *v1 = calloc(r + 1, sizeof(double));
+	double *v2 = calloc(r + 1, sizeof(double));
+	double phi[256], f0, h = 1e-3;
+	gsl_matrix_view hv;
+
+	if (!H || !J || !v1 || !v2)
+		goto out;
+	memcpy(phi, phi0, n * sizeof(double));
+	f0 = ofv_at(p, phi);
+	for (i = 0; i < n; i++) {
+		for (j = 0; j <= i; j++) {
+			double fpp, fpm, fmp, fmm;
+
+			if (i == j) {
+				phi[i] = phi0[i] + h;
+				fpp = ofv_at(p, phi);
+				phi[i] = phi0[i] - h;
+				fmm = ofv_at(p, phi);
+				phi[i] = phi0[i];
+				H[i * n + i] = (fpp - 2 * f0 + fmm) / (h * h);
+				continue;
+			}
+			phi[i] = phi0[i] + h;
+			phi[j] = phi0[j] + h;
+			fpp = ofv_at(p, phi);
+			phi[j] = phi0[j] - h;
+			fpm = ofv_at(p, phi);
+			phi[i] = phi0[i] - h;
+			fmm = ofv_at(p, phi);
+			phi[j] = phi0[j] + h;
+			fmp = ofv_at(p, phi);
+			phi[i] = phi0[i];
+			phi[j] = phi0[j];
+			H[i * n + j] = H[j * n + i] =
+			    (fpp - fpm - fmp + fmm) / (4 * h * h);
+		}
+	}
+	if (p->failed)
+		goto out;
+	hv = gsl_matrix_view_array(H, n, n);
+	if (gsl_linalg_cholesky_decomp1(&hv.matrix) != 0 ||
+	    gsl_linalg_cholesky_invert(&hv.matrix) != 0)
+		goto out;
+	for (i = 0; i < n; i++) {
+		phi[i] = phi0[i] + 1e-6;
+		report_values(p, phi, v1);
+		phi[i] = phi0[i] - 1e-6;
+		report_values(p, phi, v2);
+		phi[i] = phi0[i];
+		for (k = 0; k < r; k++)
+			J[k * n + i] = (v1[k] - v2[k]) / 2e-6;
+	}
+	for (k = 0; k < r; k++) {
+		double s = 0;
+
+		for (i = 0; i < n; i++)
+			for (l = 0; l < n; l++)
+				s += J[k * n + i] * 2 * H[i * n + l] *
+				    J[k * n + l];
+		se[k] = s >= 0 ? sqrt(s) : NAN;
+	}
+	ok = 0;
+out:
+	unpack(p, phi0);
+	free(H);
+	free(J);
+	free(v1);
+	free(v2);
+	return ok;
+}
+
+int
+pop_estimate(struct pop *p, int cov, struct pop_result *res,
+    struct twin_err *err)
+{
+	gsl_multimin_function_fdf fn;
+	gsl_multimin_fdfminimizer *s = NULL;
+	gsl_vector *x = NULL;
+	double *v = NULL, *se = NULL;
+	int i, it, status = GSL_CONTINUE, rc = -1, r;
+
+	memset(res, 0, sizeof(*res));
+	if (p->n == 0)
+		return twin_error(err, "no individuals with observations");
+	p->nphi = nphi(p);
+	if (p->nphi == 0 || p->nphi > 200)
+		return twin_error(err, "%d parameters to estimate", p->nphi);
+	if (pack_initial(p, p->phi, err) < 0)
+		return -1;
+	r = nreport(p);
+	x = gsl_vector_alloc(p->nphi);
+	s = gsl_multimin_fdfminimizer_alloc(
+	    gsl_multimin_fdfminimizer_vector_bfgs2, p->nphi);
+	v = calloc(r + 1, sizeof(double));
+	se = calloc(r + 1, sizeof(double));
+	res->est = calloc(r + 1, sizeof(*res->est));
+	if (!x || !s || !v || !se || !res->est) {
+		twin_error(err, "out of memory");
+		goto out;
+	}
+	memcpy(x->data, p->phi, p->nphi * sizeof(double));
+	fn.n = p->nphi;
+	fn.f = phi_f;
+	fn.df = phi_df;
+	fn.fdf = phi_fdf;
+	fn.params = p;
+	p->failed = 0;
+	if (!isfinite(ofv_at(p, p->phi))) {
+		memcpy(err, &p->err, sizeof(*err));
+		goto out;
+	}
+	gsl_multimin_fdfminimizer_set(s, &fn, x, 0.05, 0.1);
+	for (it = 0; it < 500 && status == GSL_CONTINUE; it++) {
+		if (gsl_multimin_fdfminimizer_iterate(s) != 0)
+			break;
+		status = gsl_multimin_test_gradient(s->gradient, 1e-3);
+	}
+	res->iterations = it;
+	res->converged = status == GSL_SUCCESS ||
+	    gsl_blas_dnrm2(s->gradient) < 1e-2;
+	memcpy(p->phi, s->x->data, p->nphi * sizeof(double));
+	res->ofv = ofv_at(p, p->phi);
+	if (!isfinite(res->ofv)) {
+		memcpy(err, &p->err, sizeof(*err));
+		goto out;
+	}
+	report_values(p, p->phi, v);
+	for (i = 0; i < r; i++)
+		se[i] = NAN;
+	res->covariance_ok = cov && covariance(p, p->phi, se) == 0;
+	report_names(p, res->est);
+	for (i = 0; i < r; i++) {
+		res->est[i].value = v[i];
+		res->est[i].se = se[i];
+	}
+	res->n = r;
+	/* Leave the individuals at the final estimates. */
+	res->ofv = ofv_at(p, p->phi);
+	rc = 0;
+out:
+	gsl_multimin_fdfminimizer_free(s);
+	gsl_vector_free(x);
+	free(v);
+	free(se);
+	if (rc < 0) {
+		free(res->est);
+		res->est = NULL;
+	}
+	return rc;
+}
+
+void
+pop_result_free(struct pop_result *res)
+{
+	free(res->est);
+	res->est = NULL;
+}
+
+const struct fit_params *
+pop_params(const struct pop *p)
+{
+	return &p->cur;
+}
+
+int
+pop_count(const struct pop *p)
+{
+	return p->n;
+}
+
+struct fit_data *
+pop_individual(struct pop *p, int i, const char **id)
+{
+	if (id)
+		*id = p->id[i];
+	return &p->ind[i];
+}
+
+struct fit *
+pop_worker(struct pop *p)
+{
+	return p->w[0];
+}

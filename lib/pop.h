@@ -1,0 +1,66 @@
+/*
+ * pop.h - population estimation by FOCE with interaction.
+ *
+ * The cohort is held in memory (every individual's records; the only
+ * place in the toolkit where memory grows with the number of individuals).
+ * The objective is the sum of fit_focei over individuals, evaluated on
+ * several threads.  It is minimised by BFGS (GSL) over a transformed
+ * vector: each theta scaled by its initial value, omega through the
+ * Cholesky factor of each block with the logarithm of its diagonal, each
+ * residual standard deviation through its logarithm, so variances stay
+ * positive.  The gradient is by central differences of the objective.
+ * The covariance step inverts the Hessian of the objective (central
+ * differences): cov = 2 H^-1, carried to the reported scale by the delta
+ * method.
+ *
+ * Ownership: pop_new returns an estimator freed by pop_free; it takes over
+ * nothing, and copies what it keeps.
+ */
+#ifndef TWIN_POP_H
+#define TWIN_POP_H
+
+#include "err.h"
+#include "fit.h"
+#include "model.h"
+
+struct pop;
+
+/* One estimated quantity on its reported scale. */
+struct pop_estimate {
+	char name[128];		/* theta name, OMEGA_<a>[_<b>], SIGMA_<x> */
+	double value, se;	/* se NAN when the covariance step failed */
+};
+
+struct pop_result {
+	int n;
+	struct pop_estimate *est;	/* freed by pop_result_free */
+	double ofv;
+	int iterations, converged, covariance_ok;
+};
+
+struct pop *pop_new(const struct model *m, const struct sim_opts *so,
+    int nthread, struct twin_err *err);
+void pop_free(struct pop *p);
+
+/* Add an individual; the data are taken over (fd is zeroed). */
+int pop_add(struct pop *p, struct fit_data *fd, const char *id,
+    struct twin_err *err);
+
+/* Keep a theta (by name) at its value. */
+int pop_fix(struct pop *p, const char *name, struct twin_err *err);
+
+/* The FOCE-I objective at the model's own parameters (no estimation). */
+int pop_evaluate(struct pop *p, double *ofv, struct twin_err *err);
+
+/* Estimate; res is filled (and must be freed with pop_result_free). */
+int pop_estimate(struct pop *p, int covariance, struct pop_result *res,
+    struct twin_err *err);
+void pop_result_free(struct pop_result *res);
+
+/* After pop_estimate or pop_evaluate: the parameters and individuals. */
+const struct fit_params *pop_params(const struct pop *p);
+int pop_count(const struct pop *p);
+struct fit_data *pop_individual(struct pop *p, int i, const char **id);
+struct fit *pop_worker(struct pop *p);
+
+#endif
