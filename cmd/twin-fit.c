@@ -1,0 +1,841 @@
+/*
+ * twin-fit - personal twins by Bayesian MAP, and population estimation by
+ * FOCE with interaction.
+ */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_blas.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_linalg.h>
+
+#include "cli.h"
+#include "fit.h"
+#include "model.h"
+#include "pop.h"
+#include "record.h"
+#include "sim.h"
+
+#define PROG "twin-fit"
+#define MAXFIX 64
+
+enum mode { M_RECORDS, M_PARAMS, M_EVALUATE, M_POPULATION };
+
+struct opts {
+	const char *model, *outpath, *ebepath, *tablepath;
+	enum mode mode;
+	int gz, noprior, nthread, nocov;
+	int nfix;
+	const char *fix[MAXFIX];
+	struct sim_opts so;
+};
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp, "usage: twin-fit [-hVz] [-j threads] -m model [-o file] "
+	    "[--atol x]\n"
+	    "                [--ebe file] [--evaluate] [--fix name] "
+	    "[--no-covariance]\n"
+	    "                [--no-prior] [--params] [--population] "
+	    "[--rtol x]\n"
+	    "                [--solver name] [--table file] [file ...]\n");
+}
+
+static void
+parse_opts(int argc, char **argv, struct opts *o)
+{
+	enum { O_ATOL = 256, O_EBE, O_EVAL, O_FIX, O_NOCOV, O_NOPRIOR,
+	    O_PARAMS, O_POP, O_RTOL, O_SOLVER, O_TABLE };
+	static const struct option lo[] = {
+		{ "atol", required_argument, NULL, O_ATOL },
+		{ "ebe", required_argument, NULL, O_EBE },
+		{ "evaluate", no_argument, NULL, O_EVAL },
+		{ "fix", required_argument, NULL, O_FIX },
+		{ "help", no_argument, NULL, 'h' },
+		{ "model", required_argument, NULL, 'm' },
+		{ "no-covariance", no_argument, NULL, O_NOCOV },
+		{ "no-prior", no_argument, NULL, O_NOPRIOR },
+		{ "params", no_argument, NULL, O_PARAMS },
+		{ "population", no_argument, NULL, O_POP },
+		{ "rtol", required_argument, NULL, O_RTOL },
+		{ "solver", required_argument, NULL, O_SOLVER },
+		{ "table", required_argument, NULL, O_TABLE },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->nthread = 1;
+	o->so.method = ODE_AUTO;
+	o->so.rtol = 1e-10;
+	o->so.atol = 1e-12;
+	while ((c = getopt_long(argc, argv, "hVj:m:o:z", lo, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			usage(stdout);
+			exit(0);
+		case 'V':
+			printf("twin-fit %s\n", TWIN_VERSION);
+			exit(0);
+		case 'j':
+			o->nthread = cli_int(PROG, "-j", optarg, 1, 64);
+			break;
+		case 'm':
+			o->model = optarg;
+			break;
+		case 'o':
+			o->outpath = optarg;
+			break;
+		case 'z':
+			o->gz = 1;
+			break;
+		case O_ATOL:
+			o->so.atol = cli_double(PROG, "--atol", optarg);
+			break;
+		case O_EBE:
+			o->ebepath = optarg;
+			break;
+		case O_EVAL:
+			o->mode = M_EVALUATE;
+			break;
+		case O_FIX:
+			if (o->nfix == MAXFIX)
+				cli_usage_error(PROG, "too many --fix options");
+			o->fix[o->nfix++] = optarg;
+			break;
+		case O_NOCOV:
+			o->nocov = 1;
+			break;
+		case O_NOPRIOR:
+			o->noprior = 1;
+			break;
+		case O_PARAMS:
+			o->mode = M_PARAMS;
+			break;
+		case O_POP:
+			o->mode = M_POPULATION;
+			break;
+		case O_RTOL:
+			o->so.rtol = cli_double(PROG, "--rtol", optarg);
+			break;
+		case O_SOLVER:
+			if (!strcmp(optarg, "auto"))
+				o->so.method = ODE_AUTO;
+			else if (!strcmp(optarg, "bdf"))
+				o->so.method = ODE_BDF;
+			else if (!strcmp(optarg, "exact"))
+				o->so.method = ODE_EXACT;
+			else
+				cli_usage_error(PROG, "--solver must be auto, "
+				    "bdf or exact, got \"%s\"", optarg);
+			break;
+		case O_TABLE:
+			o->tablepath = optarg;
+			break;
+		default:
+			usage(stderr);
+			exit(1);
+		}
+	}
+	if (o->model == NULL)
+		cli_usage_error(PROG, "no model given (-m MODEL)");
+	if (!(o->so.rtol > 0) || !(o->so.atol > 0))
+		cli_usage_error(PROG, "tolerances must be positive");
+	if ((o->ebepath || o->tablepath) && o->mode != M_POPULATION &&
+	    o->mode != M_EVALUATE)
+		cli_usage_error(PROG, "--ebe and --table go with --population "
+		    "or --evaluate");
+	if (o->noprior && (o->mode == M_POPULATION || o->mode == M_EVALUATE))
+		cli_usage_error(PROG, "--no-prior is for individual fits");
+}
+
+/* ---- shared: one individual's fitted values ------------------------- */
+
+struct indiv_out {
+	struct sim *sim;	/* for IPRED/PRED and parameters */
+	double *ipred, *pred, *par, *vals;
+	int *have;
+	size_t cap;
+};
+
+static int
+indiv_out_sims(struct indiv_out *io, const struct model *m,
+    struct fit_data *fd, const struct fit_params *p, struct twin_err *err)
+{
+	size_t need = (size_t)fd->si.n * sim_width(m) + 1;
+	int bad;
+
+	if (need > io->cap) {
+		free(io->ipred);
+		free(io->pred);
+		io->ipred = malloc(need * sizeof(double));
+		io->pred = malloc(need * sizeof(double));
+		if (!io->ipred || !io->pred)
+			return twin_error(err, "out of memory");
+		io->cap = need;
+	}
+	sim_set_theta(io->sim, p->theta);
+	memcpy(fd->si.eta, fd->eta, m->neta * sizeof(double));
+	if (sim_run(io->sim, &fd->si, 0, io->ipred, &bad, err) < 0 ||
+	    sim_run(io->sim, &fd->si, 1, io->pred, &bad, err) < 0)
+		return -1;
+	return 0;
+}
+
+/* ---- records and --params (one individual at a time) ---------------- */
+
+struct recs {
+	struct rec_layout lay;
+	int w_eta, w_par, w_ipred, w_pred, w_ires, w_iwres, w_ok;
+};
+
+static int
+recs_init(struct recs *rl, const struct rec_reader *r,
+    const struct model *m)
+{
+	int i;
+
+	if (rec_layout_init(&rl->lay, r) < 0)
+		return -1;
+	rl->w_eta = rl->lay.nw;
+	for (i = 0; i < m->neta; i++)
+		if (rec_layout_add(&rl->lay, r, m->slotname[m->eta0 + i]) < 0)
+			return -1;
+	rl->w_par = rl->lay.nw;
+	for (i = 0; i < m->nind; i++)
+		if (rec_layout_add(&rl->lay, r, m->slotname[m->ind0 + i]) < 0)
+			return -1;
+	if ((rl->w_ipred = rec_layout_add(&rl->lay, r, "IPRED")) < 0 ||
+	    (rl->w_pred = rec_layout_add(&rl->lay, r, "PRED")) < 0 ||
+	    (rl->w_ires = rec_layout_add(&rl->lay, r, "IRES")) < 0 ||
+	    (rl->w_iwres = rec_layout_add(&rl->lay, r, "IWRES")) < 0 ||
+	    (rl->w_ok = rec_layout_add(&rl->lay, r, "FITOK")) < 0)
+		return -1;
+	return 0;
+}
+
+static void
+write_records(struct outbuf *b, const struct recs *rl,
+    const struct model *m, const struct rec_indiv *ind,
+    struct fit_data *fd, const struct fit_params *p, struct indiv_out *io,
+    int ok)
+{
+	int k, j, o = 0, w = sim_width(m);
+
+	for (k = 0; k < fd->si.n; k++) {
+		double ip = io->ipred[(size_t)k * w + m->dv];
+
+		for (j = 0; j < rl->lay.nw; j++)
+			io->have[j] = 1;
+		for (j = 0; j < m->neta; j++)
+			io->vals[rl->w_eta + j] = fd->eta[j];
+		sim_params(io->sim, &fd->si, k, io->par);
+		for (j = 0; j < m->nind; j++)
+			io->vals[rl->w_par + j] = io->par[j];
+		io->vals[rl->w_ipred] = ip;
+		io->vals[rl->w_pred] = io->pred[(size_t)k * w + m->dv];
+		io->have[rl->w_ires] = io->have[rl->w_iwres] = 0;
+		if (o < fd->nobs && fd->obs[o] == k) {
+			double y = fd->dv[o], f = ip, v;
+
+			if (m->errkind == ERR_EXPONENTIAL) {
+				y = log(y);
+				f = log(f);
+			}
+			v = fit_resvar(m, p, f);
+			if (isnan(fd->lloq[o])) {
+				io->vals[rl->w_ires] = fd->dv[o] - ip;
+				io->vals[rl->w_iwres] = (y - f) / sqrt(v);
+				io->have[rl->w_ires] = io->have[rl->w_iwres] =
+				    1;
+			}
+			o++;
+		}
+		io->vals[rl->w_ok] = ok;
+		rec_layout_row(&rl->lay, &ind->row[fd->si.src[k]], io->vals,
+		    io->have, b);
+	}
+}
+
+static void
+params_header(struct outbuf *b, const struct model *m)
+{
+	int i;
+
+	ob_puts(b, "ID");
+	for (i = 0; i < m->neta; i++) {
+		ob_putc(b, '\t');
+		ob_puts(b, m->slotname[m->eta0 + i]);
+	}
+	for (i = 0; i < m->nind; i++) {
+		ob_putc(b, '\t');
+		ob_puts(b, m->slotname[m->ind0 + i]);
+	}
+	for (i = 0; i < m->neta; i++) {
+		ob_puts(b, "\tSE_");
+		ob_puts(b, m->slotname[m->eta0 + i]);
+	}
+	for (i = 0; i < m->nind; i++) {
+		ob_puts(b, "\tSE_");
+		ob_puts(b, m->slotname[m->ind0 + i]);
+	}
+	for (i = 0; i < m->neta; i++) {
+		ob_puts(b, "\tSHR_");
+		ob_puts(b, m->slotname[m->eta0 + i] + 4);
+	}
+	ob_puts(b, "\tOFV\tNOBS\tCONVERGED\n");
+}
+
+static void
+put_num_or_missing(struct outbuf *b, double x)
+{
+	ob_putc(b, '\t');
+	if (isfinite(x))
+		ob_putnum(b, x);
+	else
+		ob_putc(b, '.');
+}
+
+/*
+ * One row of --params.  Standard errors of the parameters come from the
+ * posterior covariance of eta by the delta method (derivatives by central
+ * differences of the parameter expressions).
+ */
+static void
+write_params(struct outbuf *b, const struct model *m, const char *id,
+    struct fit_data *fd, struct indiv_out *io, const struct fit_result *res,
+    int covok)
+{
+	double *d = io->vals, e0[64];
+	int i, j, k, n = m->neta;
+
+	ob_puts(b, id);
+	for (i = 0; i < n; i++)
+		put_num_or_missing(b, fd->eta[i]);
+	sim_params(io->sim, &fd->si, 0, io->par);
+	for (i = 0; i < m->nind; i++)
+		put_num_or_missing(b, io->par[i]);
+	for (i = 0; i < n; i++)
+		put_num_or_missing(b, covok ? sqrt(res->cov[i * n + i]) : NAN);
+	/* d[i * n + k] = d par_i / d eta_k */
+	memcpy(e0, fd->eta, n * sizeof(double));
+	for (k = 0; k < n; k++) {
+		double h = 1e-6;
+
+		fd->eta[k] = e0[k] + h;
+		memcpy(fd->si.eta, fd->eta, n * sizeof(double));
+		sim_params(io->sim, &fd->si, 0, io->pred);
+		fd->eta[k] = e0[k] - h;
+		memcpy(fd->si.eta, fd->eta, n * sizeof(double));
+		sim_params(io->sim, &fd->si, 0, io->ipred);
+		fd->eta[k] = e0[k];
+		for (i = 0; i < m->nind; i++)
+			d[i * n + k] = (io->pred[i] - io->ipred[i]) / (2 * h);
+	}
+	memcpy(fd->si.eta, fd->eta, n * sizeof(double));
+	for (i = 0; i < m->nind; i++) {
+		double s = 0;
+
+		for (j = 0; j < n; j++)
+			for (k = 0; k < n; k++)
+				s += d[i * n + j] * res->cov[j * n + k] *
+				    d[i * n + k];
+		put_num_or_missing(b, covok ? sqrt(s) : NAN);
+	}
+	for (i = 0; i < n; i++) {
+		double w = m->omega[i * n + i];
+
+		put_num_or_missing(b, covok && w > 0 ? res->cov[i * n + i] / w :
+		    NAN);
+	}
+	put_num_or_missing(b, res->ofv);
+	ob_putc(b, '\t');
+	ob_putnum(b, fd->nobs);
+	ob_putc(b, '\t');
+	ob_putnum(b, res->converged);
+	ob_putc(b, '\n');
+}
+
+static int
+fixed_etas(const struct model *m, const struct opts *o, int *fixed)
+{
+	int i, k;
+
+	for (i = 0; i < m->neta; i++)
+		fixed[i] = 0;
+	for (k = 0; k < o->nfix; k++) {
+		if ((i = model_eta(m, o->fix[k])) < 0) {
+			cli_warn(PROG, "--fix %s: model %s has no random "
+			    "effect of that name", o->fix[k], m->name);
+			return -1;
+		}
+		fixed[i] = 1;
+	}
+	return 0;
+}
+
+static int
+run_individuals(const struct opts *o, const struct model *m,
+    const char *path, struct rec_writer *w, int first, int *flagged)
+{
+	struct twin_err err;
+	struct rec_reader *r;
+	struct rec_indiv ind = { 0 };
+	struct sim_cols cols;
+	struct fit_data fd;
+	struct fit_params p;
+	struct fit_result res;
+	struct indiv_out io;
+	struct recs rl;
+	struct outbuf b = { 0 };
+	struct fit *f = NULL;
+	int fixed[64], lloq, blq, rc, status = -1, n = m->neta;
+	double cov[64 * 64];
+
+	memset(&cols, 0, sizeof(cols));
+	memset(&fd, 0, sizeof(fd));
+	memset(&io, 0, sizeof(io));
+	memset(&rl, 0, sizeof(rl));
+	memset(&p, 0, sizeof(p));
+	if ((r = rec_open(path, &err)) == NULL) {
+		cli_warn(PROG, "%s", err.msg);
+		return -1;
+	}
+	if (fixed_etas(m, o, fixed) < 0)
+		goto out;
+	if (fit_cols_init(&cols, &lloq, &blq, r, m, &err) < 0 ||
+	    fit_params_init(&p, m) < 0 ||
+	    (f = fit_new(m, &o->so, &err)) == NULL ||
+	    (io.sim = sim_new(m, &o->so, &err)) == NULL) {
+		cli_warn(PROG, "%s", err.msg);
+		goto out;
+	}
+	if (recs_init(&rl, r, m) < 0 ||
+	    (io.vals = calloc(rl.lay.nw + (size_t)m->nind * n + 64,
+	    sizeof(double))) == NULL ||
+	    (io.have = calloc(rl.lay.nw + 1, sizeof(int))) == NULL ||
+	    (io.par = calloc(m->nind + 1, sizeof(double))) == NULL) {
+		cli_warn(PROG, "out of memory");
+		goto out;
+	}
+	if (first) {
+		if (o->mode == M_PARAMS)
+			params_header(&b, m);
+		else
+			rec_layout_header(&rl.lay, r, &b);
+	}
+	while ((rc = rec_next(r, &ind, &err)) == 1) {
+		int ok = 1, covok = 1;
+
+		if (fit_bind(&fd, m, &cols, r, &ind, &err) < 0) {
+			cli_warn(PROG, "%s", err.msg);
+			goto out;
+		}
+		memset(fd.eta, 0, n * sizeof(double));
+		res.cov = cov;
+		res.ofv = NAN;
+		res.converged = 0;
+		if (fd.nobs == 0) {
+			cli_warn(PROG, "%s:%ld: ID %s: no observations; "
+			    "population values written, flagged FITOK 0",
+			    rec_path(r), ind.row[0].line, ind.id);
+			ok = covok = 0;
+		} else if (fit_map(f, &fd, &p, !o->noprior, fixed, &res,
+		    &err) < 0) {
+			cli_warn(PROG, "%s:%ld: ID %s: %s; flagged FITOK 0",
+			    rec_path(r), ind.row[0].line, ind.id, err.msg);
+			ok = 0;
+			covok = strstr(err.msg, "flat") != NULL;
+			if (!covok)
+				memset(fd.eta, 0, n * sizeof(double));
+		} else if (!res.converged) {
+			cli_warn(PROG, "%s:%ld: ID %s: the estimate did not "
+			    "converge; flagged", rec_path(r), ind.row[0].line,
+			    ind.id);
+			ok = 0;
+		}
+		if (!ok)
+			++*flagged;
+		if (indiv_out_sims(&io, m, &fd, &p, &err) < 0) {
+			cli_warn(PROG, "%s: ID %s: %s", rec_path(r), ind.id,
+			    err.msg);
+			goto out;
+		}
+		if (o->mode == M_PARAMS) {
+			res.converged = ok;
+			write_params(&b, m, ind.id, &fd, &io, &res, covok &&
+			    fd.nobs > 0 && ok);
+		} else {
+			write_records(&b, &rl, m, &ind, &fd, &p, &io, ok);
+		}
+		if (rec_write(w, b.p, b.len, &err) < 0) {
+			cli_warn(PROG, "%s", err.msg);
+			goto out;
+		}
+		b.len = 0;
+	}
+	if (rc < 0) {
+		cli_warn(PROG, "%s", err.msg);
+		goto out;
+	}
+	if (b.len && rec_write(w, b.p, b.len, &err) < 0) {
+		cli_warn(PROG, "%s", err.msg);
+		goto out;
+	}
+	status = 0;
+out:
+	ob_free(&b);
+	rec_layout_free(&rl.lay);
+	free(io.ipred);
+	free(io.pred);
+	free(io.par);
+	free(io.vals);
+	free(io.have);
+	sim_free(io.sim);
+	fit_free(f);
+	fit_params_free(&p);
+	fit_data_free(&fd);
+	sim_cols_free(&cols);
+	rec_indiv_free(&ind);
+	rec_close(r);
+	return status;
+}
+
+/* ---- population ------------------------------------------------------ */
+
+static int
+load_cohort(struct pop *pp, const struct model *m, const char *path,
+    struct twin_err *err)
+{
+	struct rec_reader *r;
+	struct rec_indiv ind = { 0 };
+	struct sim_cols cols;
+	struct fit_data fd;
+	int rc, lloq, blq, status = -1;
+
+	memset(&fd, 0, sizeof(fd));
+	if ((r = rec_open(path, err)) == NULL)
+		return -1;
+	if (fit_cols_init(&cols, &lloq, &blq, r, m, err) < 0) {
+		rec_close(r);
+		return -1;
+	}
+	while ((rc = rec_next(r, &ind, err)) == 1) {
+		if (fit_bind(&fd, m, &cols, r, &ind, err) < 0)
+			goto out;
+		if (fd.nobs == 0) {
+			cli_warn(PROG, "%s:%ld: ID %s: no observations; left "
+			    "out of the population fit", rec_path(r),
+			    ind.row[0].line, ind.id);
+			continue;
+		}
+		if (pop_add(pp, &fd, ind.id, err) < 0)
+			goto out;
+	}
+	status = rc < 0 ? -1 : 0;
+out:
+	fit_data_free(&fd);
+	sim_cols_free(&cols);
+	rec_indiv_free(&ind);
+	rec_close(r);
+	return status;
+}
+
+static void
+write_estimates(struct outbuf *b, const struct pop_result *res)
+{
+	int i;
+
+	ob_puts(b, "PARAMETER\tESTIMATE\tSE\tRSE\n");
+	for (i = 0; i < res->n; i++) {
+		const struct pop_estimate *e = &res->est[i];
+
+		ob_puts(b, e->name);
+		ob_putc(b, '\t');
+		ob_putnum(b, e->value);
+		put_num_or_missing(b, e->se);
+		put_num_or_missing(b, e->value != 0 ? 100 * e->se /
+		    fabs(e->value) : NAN);
+		ob_putc(b, '\n');
+	}
+	ob_puts(b, "OFV\t");
+	ob_putnum(b, res->ofv);
+	ob_puts(b, "\t.\t.\n");
+}
+
+/* Per-individual empirical Bayes estimates at the final parameters. */
+static int
+write_ebe(const char *path, struct pop *pp, const struct model *m,
+    struct twin_err *err)
+{
+	struct outbuf b = { 0 };
+	struct rec_writer *w;
+	int i, k;
+
+	if ((w = rec_wopen(path, 0, err)) == NULL)
+		return -1;
+	ob_puts(&b, "ID");
+	for (k = 0; k < m->neta; k++) {
+		ob_putc(&b, '\t');
+		ob_puts(&b, m->slotname[m->eta0 + k]);
+	}
+	ob_putc(&b, '\n');
+	for (i = 0; i < pop_count(pp); i++) {
+		const char *id;
+		struct fit_data *fd = pop_individual(pp, i, &id);
+
+		ob_puts(&b, id);
+		for (k = 0; k < m->neta; k++)
+			put_num_or_missing(&b, fd->eta[k]);
+		ob_putc(&b, '\n');
+	}
+	if (rec_write(w, b.p, b.len, err) < 0) {
+		ob_free(&b);
+		rec_wclose(w, 0, err);
+		return -1;
+	}
+	ob_free(&b);
+	return rec_wclose(w, 1, err);
+}
+
+/*
+ * Per-observation table: PRED (random effects 0), IPRED (at the EBE),
+ * CWRES (Hooker et al., Pharm Res 2007;24:2187): the residual from the
+ * first-order expansion around the EBE, decorrelated by the Cholesky
+ * factor of its covariance G Omega G' + diag(V).
+ */
+static int
+write_table(const char *path, struct pop *pp, const struct model *m,
+    const struct sim_opts *so, struct twin_err *err)
+{
+	const struct fit_params *p = pop_params(pp);
+	struct outbuf b = { 0 };
+	struct rec_writer *w;
+	struct sim *s;
+	double *ip = NULL, *pr = NULL, *C = NULL, *res = NULL, *G = NULL;
+	int i, j, k, l, n = m->neta, bad, rc = -1, wd = sim_width(m);
+
+	if ((s = sim_new(m, so, err)) == NULL)
+		return -1;
+	sim_set_theta(s, p->theta);
+	if ((w = rec_wopen(path, 0, err)) == NULL) {
+		sim_free(s);
+		return -1;
+	}
+	ob_puts(&b, "ID\tTIME\tDV\tPRED\tIPRED\tCWRES\n");
+	for (i = 0; i < pop_count(pp); i++) {
+		const char *id;
+		struct fit_data *fd = pop_individual(pp, i, &id);
+		int no = fd->nobs, nr = fd->si.n;
+		double e0[64];
+
+		free(ip);
+		free(pr);
+		free(C);
+		free(res);
+		free(G);
+		ip = malloc(((size_t)nr * wd + 1) * sizeof(double));
+		pr = malloc(((size_t)nr * wd + 1) * sizeof(double));
+		C = malloc(((size_t)no * no + 1) * sizeof(double));
+		res = malloc((no + 1) * sizeof(double));
+		G = malloc(((size_t)no * n + 1) * sizeof(double));
+		if (!ip || !pr || !C || !res || !G) {
+			twin_error(err, "out of memory");
+			goto out;
+		}
+		memcpy(e0, fd->eta, n * sizeof(double));
+		/* G by central differences around the EBE. */
+		for (k = 0; k < n; k++) {
+			memcpy(fd->si.eta, e0, n * sizeof(double));
+			fd->si.eta[k] = e0[k] + 1e-5;
+			if (sim_run(s, &fd->si, 0, ip, &bad, err) < 0)
+				goto out;
+			for (j = 0; j < no; j++)
+				G[j * n + k] = ip[(size_t)fd->obs[j] * wd +
+				    m->dv];
+			fd->si.eta[k] = e0[k] - 1e-5;
+			if (sim_run(s, &fd->si, 0, ip, &bad, err) < 0)
+				goto out;
+			for (j = 0; j < no; j++)
+				G[j * n + k] = (G[j * n + k] -
+				    ip[(size_t)fd->obs[j] * wd + m->dv]) / 2e-5;
+		}
+		memcpy(fd->si.eta, e0, n * sizeof(double));
+		if (sim_run(s, &fd->si, 0, ip, &bad, err) < 0 ||
+		    sim_run(s, &fd->si, 1, pr, &bad, err) < 0)
+			goto out;
+		for (j = 0; j < no; j++) {
+			double f = ip[(size_t)fd->obs[j] * wd + m->dv], ge = 0;
+
+			for (k = 0; k < n; k++)
+				ge += G[j * n + k] * e0[k];
+			res[j] = fd->dv[j] - (f - ge);
+			for (l = 0; l < no; l++) {
+				double c = 0;
+
+				for (k = 0; k < n; k++) {
+					int q;
+
+					for (q = 0; q < n; q++)
+						c += G[j * n + k] *
+						    p->omega[k * n + q] *
+						    G[l * n + q];
+				}
+				if (l == j)
+					c += fit_resvar(m, p, f);
+				C[j * no + l] = c;
+			}
+		}
+		{
+			gsl_matrix_view cv = gsl_matrix_view_array(C, no, no);
+			gsl_vector_view rv = gsl_vector_view_array(res, no);
+			int ok = gsl_linalg_cholesky_decomp1(&cv.matrix) == 0;
+
+			/* Solve L x = res: the decorrelated residuals. */
+			if (ok)
+				gsl_blas_dtrsv(CblasLower, CblasNoTrans,
+				    CblasNonUnit, &cv.matrix, &rv.vector);
+			for (j = 0; j < no; j++) {
+				int rec = fd->obs[j];
+
+				ob_puts(&b, id);
+				ob_putc(&b, '\t');
+				ob_putnum(&b, fd->si.rec[rec].time);
+				ob_putc(&b, '\t');
+				ob_putnum(&b, fd->dv[j]);
+				put_num_or_missing(&b, pr[(size_t)rec * wd +
+				    m->dv]);
+				put_num_or_missing(&b, ip[(size_t)rec * wd +
+				    m->dv]);
+				put_num_or_missing(&b, ok && isnan(fd->lloq[j]) ?
+				    res[j] : NAN);
+				ob_putc(&b, '\n');
+			}
+		}
+	}
+	if (rec_write(w, b.p, b.len, err) < 0)
+		goto out;
+	rc = 0;
+out:
+	if (rec_wclose(w, rc == 0, rc == 0 ? err : NULL) < 0)
+		rc = -1;
+	ob_free(&b);
+	sim_free(s);
+	free(ip);
+	free(pr);
+	free(C);
+	free(res);
+	free(G);
+	return rc;
+}
+
+static int
+run_population(const struct opts *o, const struct model *m,
+    const char **files, int nf, struct rec_writer *w)
+{
+	struct twin_err err;
+	struct pop *pp;
+	struct pop_result res;
+	struct outbuf b = { 0 };
+	int i, status = -1;
+
+	memset(&res, 0, sizeof(res));
+	if ((pp = pop_new(m, &o->so, o->nthread, &err)) == NULL) {
+		cli_warn(PROG, "%s", err.msg);
+		return -1;
+	}
+	for (i = 0; i < o->nfix; i++)
+		if (pop_fix(pp, o->fix[i], &err) < 0) {
+			cli_warn(PROG, "%s", err.msg);
+			goto out;
+		}
+	for (i = 0; i < nf; i++)
+		if (load_cohort(pp, m, files[i], &err) < 0) {
+			cli_warn(PROG, "%s", err.msg);
+			goto out;
+		}
+	if (o->mode == M_EVALUATE) {
+		if (pop_evaluate(pp, &res.ofv, &err) < 0) {
+			cli_warn(PROG, "%s", err.msg);
+			goto out;
+		}
+		ob_puts(&b, "PARAMETER\tESTIMATE\tSE\tRSE\nOFV\t");
+		ob_putnum(&b, res.ofv);
+		ob_puts(&b, "\t.\t.\n");
+	} else {
+		if (pop_estimate(pp, !o->nocov, &res, &err) < 0) {
+			cli_warn(PROG, "%s", err.msg);
+			goto out;
+		}
+		if (!res.converged)
+			cli_warn(PROG, "warning: the estimation did not "
+			    "converge (%d iterations)", res.iterations);
+		if (!o->nocov && !res.covariance_ok)
+			cli_warn(PROG, "warning: the covariance step failed "
+			    "(the Hessian is not positive definite)");
+		write_estimates(&b, &res);
+	}
+	if (rec_write(w, b.p, b.len, &err) < 0 ||
+	    (o->ebepath && write_ebe(o->ebepath, pp, m, &err) < 0) ||
+	    (o->tablepath && write_table(o->tablepath, pp, m, &o->so,
+	    &err) < 0)) {
+		cli_warn(PROG, "%s", err.msg);
+		goto out;
+	}
+	status = o->mode == M_POPULATION && !res.converged ? 3 : 0;
+out:
+	ob_free(&b);
+	pop_result_free(&res);
+	pop_free(pp);
+	return status;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts o;
+	struct twin_err err;
+	struct model *m = NULL;
+	struct rec_writer *w = NULL;
+	char path[4096];
+	const char *stdin_only[] = { "-" };
+	const char **files;
+	int i, nf, status = 2, flagged = 0, rc;
+
+	gsl_set_error_handler_off();
+	parse_opts(argc, argv, &o);
+	nf = argc - optind;
+	files = nf ? (const char **)argv + optind : stdin_only;
+	if (nf == 0)
+		nf = 1;
+	if (model_find(o.model, path, sizeof(path), &err) < 0 ||
+	    (m = model_load(path, &err)) == NULL) {
+		cli_warn(PROG, "%s", err.msg);
+		goto out;
+	}
+	if ((w = rec_wopen(o.outpath, o.gz, &err)) == NULL) {
+		cli_warn(PROG, "%s", err.msg);
+		goto out;
+	}
+	if (o.mode == M_POPULATION || o.mode == M_EVALUATE) {
+		rc = run_population(&o, m, files, nf, w);
+		status = rc < 0 ? 2 : rc;
+		goto out;
+	}
+	for (i = 0; i < nf; i++)
+		if (run_individuals(&o, m, files[i], w, i == 0, &flagged) < 0)
+			goto out;
+	status = flagged ? 3 : 0;
+out:
+	if (w && rec_wclose(w, status == 0 || status == 3, &err) < 0) {
+		cli_warn(PROG, "%s", err.msg);
+		status = 2;
+	}
+	model_free(m);
+	return status;
+}
