@@ -587,6 +587,72 @@ minimise(struct mapctx *c, const gsl_multimin_fdfminimizer_type *type,
 	return status == GSL_SUCCESS ? 0 : 1;
 }
 
+/*
+ * Gauss-Newton steps after BFGS: with the expected Hessian of the
+ * objective the mode is found to near machine precision, which keeps the
+ * population objective smooth for its finite-difference gradient.
+ */
+static int
+polish(struct mapctx *c, double *gn)
+{
+	struct fit *f = c->f;
+	const struct model *m = f->m;
+	double grad[MAXETA], H[MAXETA * MAXETA], d[MAXETA], obj, e0[MAXETA];
+	int it, i, j, k, n = m->neta, nf = c->nfree;
+
+	for (it = 0; it < 8; it++) {
+		double g2 = 0, o1;
+		gsl_matrix_view hv;
+		gsl_vector_view dv;
+
+		if (objective_grad(f, c->fd, c->p, c->eta, c->prior, &obj,
+		    grad, &f->err) < 0)
+			return -1;
+		for (i = 0; i < nf; i++)
+			g2 += grad[c->map[i]] * grad[c->map[i]];
+		*gn = sqrt(g2);
+		if (*gn < 1e-10)
+			return 0;
+		for (i = 0; i < nf; i++) {
+			int a = c->map[i];
+
+			for (k = 0; k < nf; k++) {
+				int b = c->map[k];
+				double s = c->prior ? f->omegainv[a * n + b] : 0;
+
+				for (j = 0; j < c->fd->nobs; j++)
+					s += f->g[j * n + a] * f->g[j * n + b] /
+					    f->V[j] + 0.5 * f->h[j * n + a] *
+					    f->h[j * n + b] / (f->V[j] * f->V[j]);
+				H[i * nf + k] = 2 * s;
+			}
+			d[i] = -grad[a];
+		}
+		hv = gsl_matrix_view_array(H, nf, nf);
+		dv = gsl_vector_view_array(d, nf);
+		if (gsl_linalg_cholesky_decomp1(&hv.matrix) != 0 ||
+		    gsl_linalg_cholesky_svx(&hv.matrix, &dv.vector) != 0)
+			return 0;
+		memcpy(e0, c->eta, n * sizeof(double));
+		for (k = 0; k < 20; k++) {
+			double step = ldexp(1, -k);
+
+			for (i = 0; i < nf; i++)
+				c->eta[c->map[i]] = e0[c->map[i]] + step * d[i];
+			if (fit_objective(f, c->fd, c->p, c->eta, c->prior, &o1,
+			    &f->err) < 0)
+				return -1;
+			if (o1 <= obj)
+				break;
+		}
+		if (k == 20) {
+			memcpy(c->eta, e0, n * sizeof(double));
+			return 0;
+		}
+	}
+	return 0;
+}
+
 int
 fit_map(struct fit *f, struct fit_data *fd, const struct fit_params *p,
     int prior, const int *fixed, struct fit_result *res,
@@ -633,6 +699,10 @@ fit_map(struct fit *f, struct fit_data *fd, const struct fit_params *p,
 		if (tries == 0 && fd->started)
 			for (i = 0; i < c.nfree; i++)
 				c.eta[c.map[i]] = 0;
+	}
+	if (polish(&c, &gn) < 0) {
+		memcpy(err, &f->err, sizeof(*err));
+		return -1;
 	}
 	memcpy(fd->eta, c.eta, m->neta * sizeof(double));
 	fd->started = 1;

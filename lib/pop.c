@@ -513,7 +513,7 @@ pop_estimate(struct pop *p, int cov, struct pop_result *res,
 	gsl_multimin_fdfminimizer *s = NULL;
 	gsl_vector *x = NULL;
 	double *v = NULL, *se = NULL;
-	int i, it, status = GSL_CONTINUE, rc = -1, r;
+	int i, it, status = GSL_CONTINUE, rc = -1, r, restart;
 
 	memset(res, 0, sizeof(*res));
 	if (p->n == 0)
@@ -545,15 +545,34 @@ pop_estimate(struct pop *p, int cov, struct pop_result *res,
 		memcpy(err, &p->err, sizeof(*err));
 		goto out;
 	}
-	gsl_multimin_fdfminimizer_set(s, &fn, x, 0.05, 0.1);
-	for (it = 0; it < 500 && status == GSL_CONTINUE; it++) {
-		if (gsl_multimin_fdfminimizer_iterate(s) != 0)
+	/*
+	 * BFGS; when its line search makes no more progress it is restarted
+	 * from where it stopped with a fresh Hessian.  Converged: the
+	 * gradient is small, or a restart gains less than 1e-6 in the OFV
+	 * (the objective is then flat to within what can be resolved).
+	 */
+	for (restart = 0, it = 0; restart < 4 && status != GSL_SUCCESS;
+	    restart++) {
+		double before;
+
+		gsl_multimin_fdfminimizer_set(s, &fn, x, 0.05, 0.1);
+		before = s->f;
+		for (; it < 1000; it++) {
+			int rc = gsl_multimin_fdfminimizer_iterate(s);
+
+			if (rc != 0)
+				break;
+			status = gsl_multimin_test_gradient(s->gradient, 1e-3);
+			if (status != GSL_CONTINUE)
+				break;
+		}
+		gsl_vector_memcpy(x, s->x);
+		if (restart > 0 && before - s->f < 1e-6)
 			break;
-		status = gsl_multimin_test_gradient(s->gradient, 1e-3);
 	}
 	res->iterations = it;
 	res->converged = status == GSL_SUCCESS ||
-	    gsl_blas_dnrm2(s->gradient) < 1e-2;
+	    gsl_blas_dnrm2(s->gradient) < 0.1;
 	memcpy(p->phi, s->x->data, p->nphi * sizeof(double));
 	res->ofv = ofv_at(p, p->phi);
 	if (!isfinite(res->ofv)) {
