@@ -462,9 +462,13 @@ run_individuals(const struct opts *o, const struct model *m,
 		if (!ok)
 			++*flagged;
 		if (indiv_out_sims(&io, m, &fd, &p, &err) < 0) {
-			cli_warn(PROG, "%s: ID %s: %s", rec_path(r), ind.id,
-			    err.msg);
-			goto out;
+			/* Not even the population values can be simulated:
+			 * the individual is left out, as twin-sim would. */
+			if (ok)
+				++*flagged;
+			cli_warn(PROG, "%s:%ld: ID %s: %s; left out",
+			    rec_path(r), ind.row[0].line, ind.id, err.msg);
+			continue;
 		}
 		if (o->mode == M_PARAMS) {
 			res.converged = ok;

@@ -393,15 +393,14 @@ sensitivities(struct fit *f, struct fit_data *fd, const struct fit_params *p,
 
 	if (predict(f, fd, p, eta, f->f, f->V, err) < 0)
 		return -1;
-	memcpy(e, eta, n * sizeof(double));
 	for (k = 0; k < n; k++) {
+		memcpy(e, eta, n * sizeof(double));
 		e[k] = eta[k] + FD_STEP;
 		if (predict(f, fd, p, e, f->fp, f->Vp, err) < 0)
 			return -1;
 		e[k] = eta[k] - FD_STEP;
 		if (predict(f, fd, p, e, f->fm, f->Vm, err) < 0)
 			return -1;
-		e[k] = eta[k];
 		for (j = 0; j < fd->nobs; j++) {
 			f->g[j * n + k] = (f->fp[j] - f->fm[j]) / (2 * FD_STEP);
 			f->h[j * n + k] = (f->Vp[j] - f->Vm[j]) / (2 * FD_STEP);
@@ -417,7 +416,7 @@ objective_grad(struct fit *f, struct fit_data *fd, const struct fit_params *p,
     struct twin_err *err)
 {
 	const struct model *m = f->m;
-	int i, j, k, n = m->neta;
+	int j, k, n = m->neta;
 	double s = 0;
 
 	if (sensitivities(f, fd, p, eta, err) < 0)
@@ -445,6 +444,8 @@ objective_grad(struct fit *f, struct fit_data *fd, const struct fit_params *p,
 			grad[k] += df * f->g[j * n + k] + dV * f->h[j * n + k];
 	}
 	if (prior) {
+		int i;
+
 		s += prior_term(f, eta);
 		for (i = 0; i < n; i++)
 			for (k = 0; k < n; k++)
@@ -574,7 +575,8 @@ minimise(struct mapctx *c, const gsl_multimin_fdfminimizer_type *type,
 		gsl_vector_set(x, i, c->eta[c->map[i]]);
 	c->f->failed = 0;
 	gsl_multimin_fdfminimizer_set(s, &fn, x, 0.1, 0.1);
-	for (it = 0; it < 500 && status == GSL_CONTINUE; it++) {
+	for (it = 0; it < 500 && status == GSL_CONTINUE && !c->f->failed;
+	    it++) {
 		if (gsl_multimin_fdfminimizer_iterate(s) != 0)
 			break;
 		status = gsl_multimin_test_gradient(s->gradient, 1e-6);
@@ -593,7 +595,7 @@ minimise(struct mapctx *c, const gsl_multimin_fdfminimizer_type *type,
  * population objective smooth for its finite-difference gradient.
  */
 static int
-polish(struct mapctx *c, double *gn)
+polish(struct mapctx *c, double *gn, double *decrement)
 {
 	struct fit *f = c->f;
 	const struct model *m = f->m;
@@ -611,6 +613,7 @@ polish(struct mapctx *c, double *gn)
 		for (i = 0; i < nf; i++)
 			g2 += grad[c->map[i]] * grad[c->map[i]];
 		*gn = sqrt(g2);
+		*decrement = 0;
 		if (*gn < 1e-10)
 			return 0;
 		for (i = 0; i < nf; i++) {
@@ -631,7 +634,15 @@ polish(struct mapctx *c, double *gn)
 		hv = gsl_matrix_view_array(H, nf, nf);
 		dv = gsl_vector_view_array(d, nf);
 		if (gsl_linalg_cholesky_decomp1(&hv.matrix) != 0 ||
-		    gsl_linalg_cholesky_svx(&hv.matrix, &dv.vector) != 0)
+		    gsl_linalg_cholesky_svx(&hv.matrix, &dv.vector) != 0) {
+			*decrement = HUGE_VAL;
+			return 0;
+		}
+		/* The objective decrease the step promises. */
+		*decrement = 0;
+		for (i = 0; i < nf; i++)
+			*decrement -= 0.5 * grad[c->map[i]] * d[i];
+		if (*decrement < 1e-12)
 			return 0;
 		memcpy(e0, c->eta, n * sizeof(double));
 		for (k = 0; k < 20; k++) {
@@ -660,7 +671,7 @@ fit_map(struct fit *f, struct fit_data *fd, const struct fit_params *p,
 {
 	const struct model *m = f->m;
 	struct mapctx c;
-	double H[MAXETA * MAXETA], logdet, gn = 0;
+	double H[MAXETA * MAXETA], logdet, gn = 0, dec = HUGE_VAL;
 	int i, rc, tries;
 
 	res->converged = 0;
@@ -700,13 +711,15 @@ fit_map(struct fit *f, struct fit_data *fd, const struct fit_params *p,
 			for (i = 0; i < c.nfree; i++)
 				c.eta[c.map[i]] = 0;
 	}
-	if (polish(&c, &gn) < 0) {
+	if (polish(&c, &gn, &dec) < 0) {
 		memcpy(err, &f->err, sizeof(*err));
 		return -1;
 	}
 	memcpy(fd->eta, c.eta, m->neta * sizeof(double));
 	fd->started = 1;
-	res->converged = rc == 0 || gn < 1e-4;
+	/* Converged: BFGS says so, or what a Newton step could still gain
+	 * is negligible (scale-free, robust to solver noise). */
+	res->converged = rc == 0 || gn < 1e-4 || dec < 1e-6;
 	if (fit_objective(f, fd, p, fd->eta, prior, &res->ofv, err) < 0)
 		return -1;
 	if (res->cov && posterior(f, fd, p, prior, H, &logdet, res->cov,

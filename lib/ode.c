@@ -165,7 +165,7 @@ bdf_new(struct ode *o, double rtol, double atol, struct twin_err *err)
 	    CVodeSetErrHandlerFn(o->cv, cv_errh, o) != CV_SUCCESS ||
 	    CVodeSetLinearSolver(o->cv, o->LS, o->A) != CV_SUCCESS ||
 	    CVodeSetJacFn(o->cv, cv_jac) != CV_SUCCESS ||
-	    CVodeSetMaxNumSteps(o->cv, 1000000) != CV_SUCCESS)
+	    CVodeSetMaxNumSteps(o->cv, 100000) != CV_SUCCESS)
 		return twin_error(err, "cannot set up CVODES: %s", o->msg);
 	return 0;
 }

@@ -478,11 +478,11 @@ covariance(struct pop *p, const double *phi0, double *se)
 	    gsl_linalg_cholesky_invert(&hv.matrix) != 0)
 		goto out;
 	for (i = 0; i < n; i++) {
+		memcpy(phi, phi0, n * sizeof(double));
 		phi[i] = phi0[i] + 1e-6;
 		report_values(p, phi, v1);
 		phi[i] = phi0[i] - 1e-6;
 		report_values(p, phi, v2);
-		phi[i] = phi0[i];
 		for (k = 0; k < r; k++)
 			J[k * n + i] = (v1[k] - v2[k]) / 2e-6;
 	}
@@ -558,9 +558,7 @@ pop_estimate(struct pop *p, int cov, struct pop_result *res,
 		gsl_multimin_fdfminimizer_set(s, &fn, x, 0.05, 0.1);
 		before = s->f;
 		for (; it < 1000; it++) {
-			int rc = gsl_multimin_fdfminimizer_iterate(s);
-
-			if (rc != 0)
+			if (gsl_multimin_fdfminimizer_iterate(s) != 0)
 				break;
 			status = gsl_multimin_test_gradient(s->gradient, 1e-3);
 			if (status != GSL_CONTINUE)

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
@@ -770,7 +771,15 @@ void
 ob_putnum(struct outbuf *b, double x)
 {
 	ob_reserve(b, TWIN_NUMBUF);
-	b->len += (size_t)twin_dtoa(x, b->p + b->len);
+	if (b->lastlen > 0 && x == b->lastx && signbit(x) == signbit(b->lastx)) {
+		memcpy(b->p + b->len, b->last, b->lastlen);
+		b->len += (size_t)b->lastlen;
+		return;
+	}
+	b->lastlen = twin_dtoa(x, b->last);
+	b->lastx = x;
+	memcpy(b->p + b->len, b->last, b->lastlen);
+	b->len += (size_t)b->lastlen;
 }
 
 void

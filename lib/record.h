@@ -76,6 +76,11 @@ int rec_num(const struct rec_reader *r, const struct rec_row *row, int col,
 struct outbuf {
 	char *p;
 	size_t len, cap;
+	/* The last number written: a row often repeats a value (IPRED is
+	 * also an output; PRED equals IPRED without random effects). */
+	double lastx;
+	int lastlen;
+	char last[32];
 };
 
 void ob_putc(struct outbuf *b, char c);
