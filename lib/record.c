@@ -33,9 +33,16 @@
 #define GZ_BUFSZ	(128 * 1024)	/* zlib's own buffers */
 
 /* The IDs of finished individuals, to catch one that comes back. */
+/*
+ * The IDs already read.  Integer IDs are kept as sorted runs of
+ * consecutive values, so the usual 1, 2, 3, ... costs one run whatever
+ * the number of individuals; other IDs go into a hash set.
+ */
 struct idset {
 	char **slot;		/* open addressing, NULL is empty */
 	size_t n, cap;		/* cap is 0 or a power of two */
+	long long *lo, *hi;	/* runs [lo, hi], sorted, not touching */
+	size_t nrun, runcap;
 };
 
 struct rec_reader {
@@ -87,9 +94,97 @@ idset_find(char *const *slot, size_t cap, const char *id)
 	return i;
 }
 
+/* An integer written the one canonical way (no sign +, no leading 0). */
+static int
+int_id(const char *s, long long *v)
+{
+	const char *p = s;
+	long long x = 0;
+
+	if (*p == '-')
+		p++;
+	if (*p < '0' || *p > '9' || (*p == '0' && p[1] != '\0') ||
+	    strlen(p) > 17 || (*s == '-' && *p == '0'))
+		return 0;
+	for (; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return 0;
+		x = 10 * x + (*p - '0');
+	}
+	*v = *s == '-' ? -x : x;
+	return 1;
+}
+
+/* Index of the first run with hi >= v. */
+static size_t
+run_find(const struct idset *set, long long v)
+{
+	size_t a = 0, b = set->nrun;
+
+	while (a < b) {
+		size_t mid = (a + b) / 2;
+
+		if (set->hi[mid] < v)
+			a = mid + 1;
+		else
+			b = mid;
+	}
+	return a;
+}
+
+static int
+run_add(struct idset *set, long long v)
+{
+	size_t k = run_find(set, v);
+	int left = k > 0 && set->hi[k - 1] == v - 1;
+	int right = k < set->nrun && set->lo[k] == v + 1;
+
+	if (left && right) {
+		set->hi[k - 1] = set->hi[k];
+		memmove(set->lo + k, set->lo + k + 1,
+		    (set->nrun - k - 1) * sizeof(*set->lo));
+		memmove(set->hi + k, set->hi + k + 1,
+		    (set->nrun - k - 1) * sizeof(*set->hi));
+		set->nrun--;
+		return 0;
+	}
+	if (left) {
+		set->hi[k - 1] = v;
+		return 0;
+	}
+	if (right) {
+		set->lo[k] = v;
+		return 0;
+	}
+	if (set->nrun == set->runcap) {
+		size_t cap = set->runcap ? 2 * set->runcap : 16;
+		long long *a = realloc(set->lo, cap * sizeof(*a));
+
+		if (a == NULL)
+			return -1;
+		set->lo = a;
+		if ((a = realloc(set->hi, cap * sizeof(*a))) == NULL)
+			return -1;
+		set->hi = a;
+		set->runcap = cap;
+	}
+	memmove(set->lo + k + 1, set->lo + k, (set->nrun - k) * sizeof(*set->lo));
+	memmove(set->hi + k + 1, set->hi + k, (set->nrun - k) * sizeof(*set->hi));
+	set->lo[k] = set->hi[k] = v;
+	set->nrun++;
+	return 0;
+}
+
 static int
 idset_has(const struct idset *set, const char *id)
 {
+	long long v;
+	size_t k;
+
+	if (int_id(id, &v)) {
+		k = run_find(set, v);
+		return k < set->nrun && set->lo[k] <= v;
+	}
 	return set->cap != 0 &&
 	    set->slot[idset_find(set->slot, set->cap, id)] != NULL;
 }
@@ -118,7 +213,10 @@ static int
 idset_add(struct idset *set, const char *id)
 {
 	char *s;
+	long long v;
 
+	if (int_id(id, &v))
+		return run_add(set, v);
 	/* Keep the load under one half so probes stay short. */
 	if (2 * (set->n + 1) > set->cap && idset_grow(set) == -1)
 		return -1;
@@ -137,6 +235,8 @@ idset_free(struct idset *set)
 	for (i = 0; i < set->cap; i++)
 		free(set->slot[i]);
 	free(set->slot);
+	free(set->lo);
+	free(set->hi);
 	memset(set, 0, sizeof(*set));
 }
 

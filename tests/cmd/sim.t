@@ -47,6 +47,19 @@ twin-sim -m pk1cmt -o "$tmp/o.tsv.gz" < "$tmp/r.tsv" &&
     gzip -dc "$tmp/o.tsv.gz" | cmp -s - "$tmp/r.out"
 ok $? "-o FILE.gz writes gzip"
 
+# --- IDs: any order, each once -------------------------------------------
+printf 'ID\tTIME\n3\t0\n1\t0\n2\t0\n5\t0\n4\t0\n007\t0\nB\t0\n6\t0\n' |
+    twin-sim -m pk1cmt > "$tmp/o" && [ "$(wc -l < "$tmp/o")" -eq 9 ]
+ok $? "IDs in any order are accepted when each comes once"
+printf 'ID\tTIME\n3\t0\n1\t0\n2\t0\n5\t0\n4\t0\n2\t1\n' |
+    twin-sim -m pk1cmt > /dev/null 2> "$tmp/err"
+[ $? -eq 2 ] && grep -q "<stdin>:7: ID 2 appears again" "$tmp/err"
+ok $? "an ID that comes back after others is caught among runs of integers"
+printf 'ID\tTIME\nB\t0\n1\t0\nB\t1\n' | twin-sim -m pk1cmt > /dev/null \
+    2> "$tmp/err"
+[ $? -eq 2 ] && grep -q "<stdin>:4: ID B appears again" "$tmp/err"
+ok $? "... and among other IDs"
+
 # --- 1-compartment oral closed form, CMT by number and name ----------------
 # C = F D KA/(V (KA-k)) (exp(-k t) - exp(-KA t)), k = CL/V; WT 70, eta 0.
 printf 'ID\tTIME\tEVID\tAMT\tCMT\n1\t0\t1\t100\t1\n' |
