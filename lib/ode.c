@@ -270,6 +270,112 @@ ode_restart(struct ode *o, struct ode_sys *sys, double t, const double *y,
 	return 0;
 }
 
+#define SMALL 12
+
+/*
+ * exp(A) for a small dense matrix by scaling and squaring with the
+ * (6,6) Pade approximant (Moler and Van Loan, SIAM Review 2003, method
+ * 3; the bound on the truncation error is 3.4e-16 for |A| <= 1/2).
+ * GSL's gsl_linalg_exponential_ss computes the same to the same
+ * accuracy, but through general matrix routines whose overhead dominates
+ * for the 2-5 states of a compartmental model; the fits call this in
+ * their innermost loop.  Larger models use GSL.  Returns -1 if the
+ * denominator is singular (it is not, for |A| <= 1/2).
+ */
+static int
+expm_small(const double *a, int n, double *e)
+{
+	double A[SMALL * SMALL], X[SMALL * SMALL], T[SMALL * SMALL];
+	double N[SMALL * SMALL], D[SMALL * SMALL], norm = 0, c = 0.5;
+	int i, j, k, s, q = 6, sign = -1;
+
+	for (i = 0; i < n; i++) {
+		double row = 0;
+
+		for (j = 0; j < n; j++)
+			row += fabs(a[i * n + j]);
+		norm = fmax(norm, row);
+	}
+	s = norm > 0.5 ? (int)ceil(log2(norm / 0.5)) : 0;
+	if (s > 1000 || !isfinite(norm))
+		return -1;
+	for (i = 0; i < n * n; i++)
+		X[i] = A[i] = ldexp(a[i], -s);
+	for (i = 0; i < n * n; i++) {
+		N[i] = (i % (n + 1) == 0) + c * A[i];
+		D[i] = (i % (n + 1) == 0) - c * A[i];
+	}
+	for (k = 2; k <= q; k++) {
+		c = c * (q - k + 1) / (k * (2 * q - k + 1));
+		for (i = 0; i < n; i++)
+			for (j = 0; j < n; j++) {
+				double t = 0;
+				int l;
+
+				for (l = 0; l < n; l++)
+					t += A[i * n + l] * X[l * n + j];
+				T[i * n + j] = t;
+			}
+		memcpy(X, T, n * n * sizeof(double));
+		sign = -sign;
+		for (i = 0; i < n * n; i++) {
+			N[i] += c * X[i];
+			D[i] += sign * c * X[i];
+		}
+	}
+	/* E = D^-1 N: Gaussian elimination with partial pivoting. */
+	for (k = 0; k < n; k++) {
+		int p = k;
+
+		for (i = k + 1; i < n; i++)
+			if (fabs(D[i * n + k]) > fabs(D[p * n + k]))
+				p = i;
+		if (D[p * n + k] == 0)
+			return -1;
+		if (p != k)
+			for (j = 0; j < n; j++) {
+				double t = D[k * n + j];
+
+				D[k * n + j] = D[p * n + j];
+				D[p * n + j] = t;
+				t = N[k * n + j];
+				N[k * n + j] = N[p * n + j];
+				N[p * n + j] = t;
+			}
+		for (i = k + 1; i < n; i++) {
+			double f = D[i * n + k] / D[k * n + k];
+
+			if (f == 0)
+				continue;
+			for (j = k; j < n; j++)
+				D[i * n + j] -= f * D[k * n + j];
+			for (j = 0; j < n; j++)
+				N[i * n + j] -= f * N[k * n + j];
+		}
+	}
+	for (k = n - 1; k >= 0; k--)
+		for (j = 0; j < n; j++) {
+			double t = N[k * n + j];
+
+			for (i = k + 1; i < n; i++)
+				t -= D[k * n + i] * e[i * n + j];
+			e[k * n + j] = t / D[k * n + k];
+		}
+	for (; s > 0; s--) {
+		for (i = 0; i < n; i++)
+			for (j = 0; j < n; j++) {
+				double t = 0;
+				int l;
+
+				for (l = 0; l < n; l++)
+					t += e[i * n + l] * e[l * n + j];
+				T[i * n + j] = t;
+			}
+		memcpy(e, T, n * n * sizeof(double));
+	}
+	return 0;
+}
+
 static const gsl_matrix *
 expm(struct ode *o, double h, struct twin_err *err)
 {
@@ -294,7 +400,15 @@ expm(struct ode *o, double h, struct twin_err *err)
 	gsl_matrix_memcpy(o->work, o->aug);
 	gsl_matrix_scale(o->work, h);
 	c->h = h;
-	if (gsl_linalg_exponential_ss(o->work, c->e, GSL_PREC_DOUBLE) != 0) {
+	if (o->n + 1 <= SMALL && o->work->tda == (size_t)o->n + 1 &&
+	    c->e->tda == (size_t)o->n + 1) {
+		if (expm_small(o->work->data, o->n + 1, c->e->data) == 0)
+			return c->e;
+	} else if (gsl_linalg_exponential_ss(o->work, c->e,
+	    GSL_PREC_DOUBLE) == 0) {
+		return c->e;
+	}
+	{
 		c->h = NAN;
 		twin_error(err, "matrix exponential failed at time %g", o->t);
 		return NULL;
