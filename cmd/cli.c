@@ -2,6 +2,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <string.h>
+
 #include "cli.h"
 #include "num.h"
 
@@ -51,4 +53,32 @@ cli_double(const char *prog, const char *opt, const char *arg)
 		cli_usage_error(prog, "%s wants a number, got \"%s\"", opt,
 		    arg);
 	return x;
+}
+
+enum ode_method
+cli_solver(const char *prog, const char *arg)
+{
+	if (!strcmp(arg, "auto"))
+		return ODE_AUTO;
+	if (!strcmp(arg, "bdf"))
+		return ODE_BDF;
+	if (!strcmp(arg, "exact"))
+		return ODE_EXACT;
+	cli_usage_error(prog, "--solver must be auto, bdf or exact, got \"%s\"",
+	    arg);
+}
+
+struct model *
+cli_model(const char *prog, const char *name)
+{
+	struct twin_err err;
+	struct model *m;
+	char path[4096];
+
+	if (model_find(name, path, sizeof(path), &err) < 0 ||
+	    (m = model_load(path, &err)) == NULL) {
+		cli_warn(prog, "%s", err.msg);
+		return NULL;
+	}
+	return m;
 }

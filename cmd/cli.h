@@ -5,6 +5,9 @@
 #ifndef TWIN_CLI_H
 #define TWIN_CLI_H
 
+#include "model.h"
+#include "ode.h"
+
 void cli_warn(const char *prog, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void cli_usage_error(const char *prog, const char *fmt, ...)
@@ -12,5 +15,11 @@ void cli_usage_error(const char *prog, const char *fmt, ...)
 int cli_int(const char *prog, const char *opt, const char *arg, int lo,
     int hi);
 double cli_double(const char *prog, const char *opt, const char *arg);
+
+/* --solver auto|bdf|exact; a usage error otherwise. */
+enum ode_method cli_solver(const char *prog, const char *arg);
+
+/* Find a model by name or path and load it; NULL after printing why. */
+struct model *cli_model(const char *prog, const char *name);
 
 #endif

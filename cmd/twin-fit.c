@@ -124,15 +124,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 			o->so.rtol = cli_double(PROG, "--rtol", optarg);
 			break;
 		case O_SOLVER:
-			if (!strcmp(optarg, "auto"))
-				o->so.method = ODE_AUTO;
-			else if (!strcmp(optarg, "bdf"))
-				o->so.method = ODE_BDF;
-			else if (!strcmp(optarg, "exact"))
-				o->so.method = ODE_EXACT;
-			else
-				cli_usage_error(PROG, "--solver must be auto, "
-				    "bdf or exact, got \"%s\"", optarg);
+			o->so.method = cli_solver(PROG, optarg);
 			break;
 		case O_TABLE:
 			o->tablepath = optarg;
@@ -806,7 +798,6 @@ main(int argc, char **argv)
 	struct twin_err err;
 	struct model *m = NULL;
 	struct rec_writer *w = NULL;
-	char path[4096];
 	const char *stdin_only[] = { "-" };
 	const char **files;
 	int i, nf, status = 2, flagged = 0, rc;
@@ -817,11 +808,8 @@ main(int argc, char **argv)
 	files = nf ? (const char **)argv + optind : stdin_only;
 	if (nf == 0)
 		nf = 1;
-	if (model_find(o.model, path, sizeof(path), &err) < 0 ||
-	    (m = model_load(path, &err)) == NULL) {
-		cli_warn(PROG, "%s", err.msg);
+	if ((m = cli_model(PROG, o.model)) == NULL)
 		goto out;
-	}
 	if ((w = rec_wopen(o.outpath, o.gz, &err)) == NULL) {
 		cli_warn(PROG, "%s", err.msg);
 		goto out;

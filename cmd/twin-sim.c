@@ -439,15 +439,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 			    optarg, 0, 2147483647);
 			break;
 		case O_SOLVER:
-			if (!strcmp(optarg, "auto"))
-				o->so.method = ODE_AUTO;
-			else if (!strcmp(optarg, "bdf"))
-				o->so.method = ODE_BDF;
-			else if (!strcmp(optarg, "exact"))
-				o->so.method = ODE_EXACT;
-			else
-				cli_usage_error("twin-sim", "--solver must be "
-				    "auto, bdf or exact, got \"%s\"", optarg);
+			o->so.method = cli_solver("twin-sim", optarg);
 			break;
 		case O_STATES:
 			o->states = 1;
@@ -599,7 +591,6 @@ main(int argc, char **argv)
 	struct shared sh;
 	struct worker wk[256];
 	struct outbuf hb = { 0 };
-	char path[4096];
 	long nextid = 1;
 	int i, nf, failures = 0, status = 2, njob, complete = 0;
 	const char *stdin_only[] = { "-" };
@@ -616,11 +607,8 @@ main(int argc, char **argv)
 	memset(wk, 0, sizeof(wk));
 	memset(&cols, 0, sizeof(cols));
 	memset(&lay, 0, sizeof(lay));
-	if (model_find(o.model, path, sizeof(path), &err) < 0 ||
-	    (m = model_load(path, &err)) == NULL) {
-		cli_warn("twin-sim", "%s", err.msg);
+	if ((m = cli_model("twin-sim", o.model)) == NULL)
 		goto out;
-	}
 	if (o.iiv && m->neta == 0)
 		cli_warn("twin-sim", "warning: --iiv: model %s has no random "
 		    "effects", m->name);

@@ -830,7 +830,7 @@ rec_num(const struct rec_reader *r, const struct rec_row *row, int col,
  * cannot build its next line has no way to go on that would not lose or
  * garble output, so stopping loudly is the only safe course.
  */
-static void
+void
 ob_reserve(struct outbuf *b, size_t n)
 {
 	size_t cap;
@@ -849,23 +849,6 @@ ob_reserve(struct outbuf *b, size_t n)
 	b->cap = cap;
 }
 
-void
-ob_putc(struct outbuf *b, char c)
-{
-	ob_reserve(b, 1);
-	b->p[b->len++] = c;
-	b->p[b->len] = '\0';
-}
-
-void
-ob_puts(struct outbuf *b, const char *s)
-{
-	size_t n = strlen(s);
-
-	ob_reserve(b, n);
-	memcpy(b->p + b->len, s, n + 1);
-	b->len += n;
-}
 
 void
 ob_putnum(struct outbuf *b, double x)

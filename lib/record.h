@@ -16,6 +16,7 @@
 #define TWIN_RECORD_H
 
 #include <stddef.h>
+#include <string.h>
 
 #include "err.h"
 
@@ -83,9 +84,31 @@ struct outbuf {
 	char last[32];
 };
 
-void ob_putc(struct outbuf *b, char c);
-void ob_puts(struct outbuf *b, const char *s);
+/* Make room for n more bytes and a NUL. */
+void ob_reserve(struct outbuf *b, size_t n);
 void ob_putnum(struct outbuf *b, double x);	/* shortest round trip */
+
+/* Inline: the output path appends a few bytes at a time, millions of
+ * times. */
+static inline void
+ob_putc(struct outbuf *b, char c)
+{
+	if (b->cap - b->len <= 1)
+		ob_reserve(b, 1);
+	b->p[b->len++] = c;
+	b->p[b->len] = '\0';
+}
+
+static inline void
+ob_puts(struct outbuf *b, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (b->cap - b->len <= n)
+		ob_reserve(b, n);
+	memcpy(b->p + b->len, s, n + 1);
+	b->len += n;
+}
 void ob_free(struct outbuf *b);
 
 /*

@@ -36,6 +36,22 @@ done
 awk -F'\t' '$1 == "OFV" { d = $2 - 586.276; if (d < 0) d = -d
     printf "%s", $2; exit !(d <= 0.1) }' "$tmp/pheno" > "$tmp/v"
 ok $? "pheno OFV $(cat "$tmp/v") = NONMEM 586.276 (within 0.1)"
+if command -v Rscript > /dev/null 2>&1 &&
+    Rscript -e 'library(nlme)' > /dev/null 2>&1; then
+	Rscript "$top/tests/ref/nlme_pheno.R" "$top/testdata/pheno.tsv" \
+	    > "$tmp/nlmep" 2> /dev/null
+	# nlme's Lindstrom-Bates likelihood is not FOCE-I: fixed effects
+	# agree within 2%.
+	for p in "TVCL CL" "TVV V" "TVAPGR APGR_V"; do
+		set -- $p
+		want=$(awk -F'\t' -v n="$2" '$1 == n { print $2 }' "$tmp/nlmep")
+		awk -F'\t' -v n="$1" -v want="$want" '$1 == n {
+		    r = ($2 - want) / want; if (r < 0) r = -r
+		    printf "%s vs %s", $2, want; exit !(r <= 0.02) }' \
+		    "$tmp/pheno" > "$tmp/v"
+		ok $? "pheno $1 $(cat "$tmp/v") agrees with nlme within 2%"
+	done
+fi
 awk -F'\t' 'NR > 1 && $1 != "OFV" && !($3 > 0 && $4 > 0 && $4 < 100) { bad++ }
     END { exit bad > 0 }' "$tmp/pheno"
 ok $? "pheno: every estimate has a standard error (covariance step)"
