@@ -287,7 +287,7 @@ expm_small(const double *a, int n, double *e)
 {
 	double A[SMALL * SMALL], X[SMALL * SMALL], T[SMALL * SMALL];
 	double N[SMALL * SMALL], D[SMALL * SMALL], norm = 0, c = 0.5;
-	int i, j, k, s, q = 6, sign = -1;
+	int i, j, k, s, q = 6;
 
 	for (i = 0; i < n; i++) {
 		double row = 0;
@@ -317,10 +317,10 @@ expm_small(const double *a, int n, double *e)
 				T[i * n + j] = t;
 			}
 		memcpy(X, T, n * n * sizeof(double));
-		sign = -sign;
+		/* D has the signs of N alternating: + for even k. */
 		for (i = 0; i < n * n; i++) {
 			N[i] += c * X[i];
-			D[i] += sign * c * X[i];
+			D[i] += (k % 2 ? -c : c) * X[i];
 		}
 	}
 	/* E = D^-1 N: Gaussian elimination with partial pivoting. */

@@ -179,10 +179,10 @@ static int
 idset_has(const struct idset *set, const char *id)
 {
 	long long v;
-	size_t k;
 
 	if (int_id(id, &v)) {
-		k = run_find(set, v);
+		size_t k = run_find(set, v);
+
 		return k < set->nrun && set->lo[k] <= v;
 	}
 	return set->cap != 0 &&
