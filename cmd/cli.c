@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "record.h"
 #include "num.h"
 
 void
@@ -81,4 +82,19 @@ cli_model(const char *prog, const char *name)
 		return NULL;
 	}
 	return m;
+}
+
+/* The input columns of r as one tab-separated line (freed by the caller),
+ * to check that further input files have the same columns. */
+char *
+cli_columns(const struct rec_reader *r)
+{
+	struct outbuf b = { 0 };
+	struct rec_layout l;
+
+	if (rec_layout_init(&l, r) < 0)
+		return NULL;
+	rec_layout_header(&l, r, &b);
+	rec_layout_free(&l);
+	return b.p;
 }

@@ -19,6 +19,10 @@ double cli_double(const char *prog, const char *opt, const char *arg);
 /* --solver auto|bdf|exact; a usage error otherwise. */
 enum ode_method cli_solver(const char *prog, const char *arg);
 
+struct rec_reader;
+/* The input columns of r as one line, malloc'ed; NULL if out of memory. */
+char *cli_columns(const struct rec_reader *r);
+
 /* Find a model by name or path and load it; NULL after printing why. */
 struct model *cli_model(const char *prog, const char *name);
 

@@ -335,8 +335,9 @@ write_params(struct outbuf *b, const struct model *m, const char *id,
 
 		for (j = 0; j < n; j++)
 			for (k = 0; k < n; k++)
-				s += d[i * n + j] * res->cov[j * n + k] *
-				    d[i * n + k];
+				if (!isnan(res->cov[j * n + k]))
+					s += d[i * n + j] * res->cov[j * n + k] *
+					    d[i * n + k];
 		put_num_or_missing(b, covok ? sqrt(s) : NAN);
 	}
 	for (i = 0; i < n; i++) {
@@ -373,7 +374,8 @@ fixed_etas(const struct model *m, const struct opts *o, int *fixed)
 
 static int
 run_individuals(const struct opts *o, const struct model *m,
-    const char *path, struct rec_writer *w, int first, int *flagged)
+    const char *path, struct rec_writer *w, int first, char **header,
+    int *flagged)
 {
 	struct twin_err err;
 	struct rec_reader *r;
@@ -420,6 +422,21 @@ run_individuals(const struct opts *o, const struct model *m,
 			params_header(&b, m);
 		else
 			rec_layout_header(&rl.lay, r, &b);
+		if ((*header = cli_columns(r)) == NULL) {
+			cli_warn(PROG, "out of memory");
+			goto out;
+		}
+	} else if (o->mode != M_PARAMS) {
+		char *now = cli_columns(r);
+		int same = now && strcmp(now, *header) == 0;
+
+		free(now);
+		if (!same) {
+			cli_warn(PROG, "%s:%ld: the columns differ from those "
+			    "of the first file", rec_path(r),
+			    rec_header_line(r));
+			goto out;
+		}
 	}
 	while ((rc = rec_next(r, &ind, &err)) == 1) {
 		int ok = 1, covok = 1;
@@ -665,12 +682,21 @@ write_table(const char *path, struct pop *pp, const struct model *m,
 		if (sim_run(s, &fd->si, 0, ip, &bad, err) < 0 ||
 		    sim_run(s, &fd->si, 1, pr, &bad, err) < 0)
 			goto out;
+		/* Exponential error lives on the log scale. */
+		for (j = 0; m->errkind == ERR_EXPONENTIAL && j < no; j++)
+			for (k = 0; k < n; k++)
+				G[j * n + k] /= ip[(size_t)fd->obs[j] * wd + m->dv];
 		for (j = 0; j < no; j++) {
 			double f = ip[(size_t)fd->obs[j] * wd + m->dv], ge = 0;
+			double y = fd->dv[j];
 
+			if (m->errkind == ERR_EXPONENTIAL) {
+				f = log(f);
+				y = log(y);
+			}
 			for (k = 0; k < n; k++)
 				ge += G[j * n + k] * e0[k];
-			res[j] = fd->dv[j] - (f - ge);
+			res[j] = y - (f - ge);
 			for (l = 0; l < no; l++) {
 				double c = 0;
 
@@ -800,6 +826,7 @@ main(int argc, char **argv)
 	struct rec_writer *w = NULL;
 	const char *stdin_only[] = { "-" };
 	const char **files;
+	char *header = NULL;
 	int i, nf, status = 2, flagged = 0, rc;
 
 	gsl_set_error_handler_off();
@@ -820,10 +847,12 @@ main(int argc, char **argv)
 		goto out;
 	}
 	for (i = 0; i < nf; i++)
-		if (run_individuals(&o, m, files[i], w, i == 0, &flagged) < 0)
+		if (run_individuals(&o, m, files[i], w, i == 0, &header,
+		    &flagged) < 0)
 			goto out;
 	status = flagged ? 3 : 0;
 out:
+	free(header);
 	if (w && rec_wclose(w, status == 0 || status == 3, &err) < 0) {
 		cli_warn(PROG, "%s", err.msg);
 		status = 2;

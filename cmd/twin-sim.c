@@ -559,25 +559,6 @@ done:
 	return 0;
 }
 
-/* Does r have the input columns whose output header is hdr? */
-static int
-same_columns(const struct rec_reader *r, const char *hdr)
-{
-	struct outbuf b = { 0 };
-	struct rec_layout l;
-	int same;
-
-	if (rec_layout_init(&l, r) < 0)
-		return 0;
-	rec_layout_header(&l, r, &b);
-	/* The input columns come first in the output header. */
-	same = b.len > 0 && strncmp(b.p, hdr, b.len - 1) == 0 &&
-	    (hdr[b.len - 1] == '\t' || hdr[b.len - 1] == '\n');
-	ob_free(&b);
-	rec_layout_free(&l);
-	return same;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -591,6 +572,7 @@ main(int argc, char **argv)
 	struct shared sh;
 	struct worker wk[256];
 	struct outbuf hb = { 0 };
+	char *cols_first = NULL, *cols_now;
 	long nextid = 1;
 	int i, nf, failures = 0, status = 2, njob, complete = 0;
 	const char *stdin_only[] = { "-" };
@@ -645,11 +627,22 @@ main(int argc, char **argv)
 			cli_warn("twin-sim", "out of memory");
 			goto out;
 		}
-		if (i > 0 && !same_columns(r, hb.p)) {
-			cli_warn("twin-sim", "%s:%ld: the columns differ from "
-			    "those of %s", rec_path(r), rec_header_line(r),
-			    files[0]);
+		if ((cols_now = cli_columns(r)) == NULL) {
+			cli_warn("twin-sim", "out of memory");
 			goto out;
+		}
+		if (i == 0) {
+			cols_first = cols_now;
+		} else {
+			int same = strcmp(cols_now, cols_first) == 0;
+
+			free(cols_now);
+			if (!same) {
+				cli_warn("twin-sim", "%s:%ld: the columns differ "
+				    "from those of %s", rec_path(r),
+				    rec_header_line(r), files[0]);
+				goto out;
+			}
 		}
 		if (i == 0) {
 			rec_layout_header(&lay.cols, r, &hb);
@@ -684,6 +677,7 @@ out:
 		free(sh.jobs);
 	}
 	ob_free(&hb);
+	free(cols_first);
 	free_workers(wk, o.nthread);
 	layout_free(&lay);
 	sim_cols_free(&cols);

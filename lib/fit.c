@@ -33,6 +33,7 @@ struct fit {
 	int omega_valid;
 	struct twin_err err;	/* from inside GSL callbacks */
 	int failed;
+	int map[MAXETA], nfree;	/* random effects estimated last */
 };
 
 void
@@ -220,6 +221,14 @@ fit_bind(struct fit_data *fd, const struct model *m,
 		}
 		if (!isnan(lloq) && !(blq == 1 || dv < lloq))
 			lloq = NAN;
+		/* Exponential error is fitted on the log scale. */
+		if (!isnan(lloq) && m->errkind == ERR_EXPONENTIAL) {
+			if (!(lloq > 0))
+				return twin_error(err, "%s:%ld: LLOQ must be "
+				    "positive with exponential error",
+				    rec_path(r), row->line);
+			lloq = log(lloq);
+		}
 		if (m->errkind == ERR_EXPONENTIAL && !(dv > 0) && isnan(lloq))
 			return twin_error(err, "%s:%ld: DV must be positive "
 			    "with exponential error, got %g", rec_path(r),
@@ -323,22 +332,34 @@ prepare_omega(struct fit *f, const struct fit_params *p,
     struct twin_err *err)
 {
 	const struct model *m = f->m;
-	int i, n = m->neta;
+	double w[MAXETA * MAXETA];
+	int i, j, n = m->neta, na, idx[MAXETA];
 	gsl_matrix_view a;
 
 	if (f->omega_valid && memcmp(f->omega_of, p->omega,
 	    (size_t)n * n * sizeof(double)) == 0)
 		return 0;
 	f->omega_valid = 0;
-	memcpy(f->omegainv, p->omega, (size_t)n * n * sizeof(double));
-	a = gsl_matrix_view_array(f->omegainv, n, n);
-	if (n > 0 && gsl_linalg_cholesky_decomp1(&a.matrix) != 0)
+	/* Random effects with zero variance are fixed at 0: the prior
+	 * covers the others only. */
+	for (i = 0, na = 0; i < n; i++)
+		if (p->omega[i * n + i] > 0)
+			idx[na++] = i;
+	for (i = 0; i < na; i++)
+		for (j = 0; j < na; j++)
+			w[i * na + j] = p->omega[idx[i] * n + idx[j]];
+	a = gsl_matrix_view_array(w, na, na);
+	if (na > 0 && gsl_linalg_cholesky_decomp1(&a.matrix) != 0)
 		return twin_error(err, "omega is not positive definite");
 	f->logdetomega = 0;
-	for (i = 0; i < n; i++)
-		f->logdetomega += 2 * log(f->omegainv[i * n + i]);
-	if (n > 0 && gsl_linalg_cholesky_invert(&a.matrix) != 0)
+	for (i = 0; i < na; i++)
+		f->logdetomega += 2 * log(w[i * na + i]);
+	if (na > 0 && gsl_linalg_cholesky_invert(&a.matrix) != 0)
 		return twin_error(err, "omega cannot be inverted");
+	memset(f->omegainv, 0, (size_t)n * n * sizeof(double));
+	for (i = 0; i < na; i++)
+		for (j = 0; j < na; j++)
+			f->omegainv[idx[i] * n + idx[j]] = w[i * na + j];
 	memcpy(f->omega_of, p->omega, (size_t)n * n * sizeof(double));
 	f->omega_valid = 1;
 	return 0;
@@ -518,35 +539,47 @@ map_df(const gsl_vector *x, void *arg, gsl_vector *df)
 	map_fdf(x, arg, &fx, df);
 }
 
-/* Posterior covariance: the inverse of half the FOCE-I Hessian. */
+/*
+ * Posterior covariance of the estimated random effects (the nfree of
+ * map): the inverse of half the FOCE-I Hessian.  cov is neta x neta with
+ * NAN for the random effects held fixed.
+ */
 static int
 posterior(struct fit *f, struct fit_data *fd, const struct fit_params *p,
-    int prior, double *H, double *logdet, double *cov, struct twin_err *err)
+    int prior, const int *map, int nfree, double *logdet, double *cov,
+    struct twin_err *err)
 {
+	double H[MAXETA * MAXETA];
 	int i, j, k, n = f->m->neta;
 	gsl_matrix_view a;
 
 	if (sensitivities(f, fd, p, fd->eta, err) < 0)
 		return -1;
-	for (i = 0; i < n; i++)
-		for (k = 0; k < n; k++) {
-			double s = prior ? f->omegainv[i * n + k] : 0;
+	for (i = 0; i < nfree; i++)
+		for (k = 0; k < nfree; k++) {
+			int u = map[i], v = map[k];
+			double s = prior ? f->omegainv[u * n + v] : 0;
 
 			for (j = 0; j < fd->nobs; j++)
-				s += f->g[j * n + i] * f->g[j * n + k] /
-				    f->V[j] + 0.5 * f->h[j * n + i] *
-				    f->h[j * n + k] / (f->V[j] * f->V[j]);
-			H[i * n + k] = s;
+				s += f->g[j * n + u] * f->g[j * n + v] /
+				    f->V[j] + 0.5 * f->h[j * n + u] *
+				    f->h[j * n + v] / (f->V[j] * f->V[j]);
+			H[i * nfree + k] = s;
 		}
-	memcpy(cov, H, (size_t)n * n * sizeof(double));
-	a = gsl_matrix_view_array(cov, n, n);
-	if (gsl_linalg_cholesky_decomp1(&a.matrix) != 0)
+	a = gsl_matrix_view_array(H, nfree, nfree);
+	if (nfree > 0 && gsl_linalg_cholesky_decomp1(&a.matrix) != 0)
 		return twin_error(err, "the objective is flat in some random "
 		    "effect (unidentifiable from these data)");
 	*logdet = 0;
-	for (i = 0; i < n; i++)
-		*logdet += 2 * log(cov[i * n + i]);
-	gsl_linalg_cholesky_invert(&a.matrix);
+	for (i = 0; i < nfree; i++)
+		*logdet += 2 * log(H[i * nfree + i]);
+	if (nfree > 0)
+		gsl_linalg_cholesky_invert(&a.matrix);
+	for (i = 0; i < n * n; i++)
+		cov[i] = NAN;
+	for (i = 0; i < nfree; i++)
+		for (k = 0; k < nfree; k++)
+			cov[map[i] * n + map[k]] = H[i * nfree + k];
 	return 0;
 }
 
@@ -671,7 +704,7 @@ fit_map(struct fit *f, struct fit_data *fd, const struct fit_params *p,
 {
 	const struct model *m = f->m;
 	struct mapctx c;
-	double H[MAXETA * MAXETA], logdet, gn = 0, dec = HUGE_VAL;
+	double logdet, gn = 0, dec = HUGE_VAL;
 	int i, rc, tries;
 
 	res->converged = 0;
@@ -722,8 +755,10 @@ fit_map(struct fit *f, struct fit_data *fd, const struct fit_params *p,
 	res->converged = rc == 0 || gn < 1e-4 || dec < 1e-6;
 	if (fit_objective(f, fd, p, fd->eta, prior, &res->ofv, err) < 0)
 		return -1;
-	if (res->cov && posterior(f, fd, p, prior, H, &logdet, res->cov,
-	    err) < 0)
+	f->nfree = c.nfree;
+	memcpy(f->map, c.map, c.nfree * sizeof(int));
+	if (res->cov && posterior(f, fd, p, prior, c.map, c.nfree, &logdet,
+	    res->cov, err) < 0)
 		return -1;
 	return 0;
 }
@@ -734,12 +769,12 @@ fit_focei(struct fit *f, struct fit_data *fd, const struct fit_params *p,
 {
 	const struct model *m = f->m;
 	struct fit_result res;
-	double H[MAXETA * MAXETA], cov[MAXETA * MAXETA], logdet;
+	double cov[MAXETA * MAXETA], logdet;
 
 	memset(&res, 0, sizeof(res));
 	if (fit_map(f, fd, p, 1, NULL, &res, err) < 0)
 		return -1;
-	if (posterior(f, fd, p, 1, H, &logdet, cov, err) < 0)
+	if (posterior(f, fd, p, 1, f->map, f->nfree, &logdet, cov, err) < 0)
 		return -1;
 	*ofv = res.ofv + f->logdetomega + logdet;
 	(void)m;

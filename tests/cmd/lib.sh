@@ -5,17 +5,17 @@ PATH="$top:$PATH"
 TWIN_MODEL_PATH="$top/models:$top/testdata"
 export PATH TWIN_MODEL_PATH
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+[ -n "${TWIN_KEEP_TMP:-}" ] || trap 'rm -rf "$tmp"' EXIT
 ntest=0
 nfail=0
 
 ok() {	# ok STATUS DESCRIPTION
 	ntest=$((ntest + 1))
 	if [ "$1" -eq 0 ]; then
-		echo "ok $ntest - $2"
+		printf "ok %d - %s\n" "$ntest" "$2"
 	else
 		nfail=$((nfail + 1))
-		echo "not ok $ntest - $2"
+		printf "not ok %d - %s\n" "$ntest" "$2"
 	fi
 }
 

@@ -60,6 +60,16 @@ printf 'ID\tTIME\nB\t0\n1\t0\nB\t1\n' | twin-sim -m pk1cmt > /dev/null \
 [ $? -eq 2 ] && grep -q "<stdin>:4: ID B appears again" "$tmp/err"
 ok $? "... and among other IDs"
 
+# Several input files: one header, same columns required.
+printf 'ID\tTIME\tAMT\n9\t0\t100\n' > "$tmp/other.tsv"
+twin-sim -m pk1cmt "$tmp/r.tsv" "$tmp/other.tsv" > /dev/null 2> "$tmp/err"
+[ $? -eq 2 ] && grep -q "other.tsv:1: the columns differ" "$tmp/err"
+ok $? "input files with other columns are refused"
+awk -F'\t' 'NR == 1 || $1 == 2' "$tmp/r.tsv" > "$tmp/r2.tsv"
+awk -F'\t' 'NR == 1 || $1 == 1' "$tmp/r.tsv" > "$tmp/r1.tsv"
+twin-sim -m pk1cmt "$tmp/r1.tsv" "$tmp/r2.tsv" | cmp -s - "$tmp/r.out"
+ok $? "two files in a row give what one file with both gives"
+
 # --- 1-compartment oral closed form, CMT by number and name ----------------
 # C = F D KA/(V (KA-k)) (exp(-k t) - exp(-KA t)), k = CL/V; WT 70, eta 0.
 printf 'ID\tTIME\tEVID\tAMT\tCMT\n1\t0\t1\t100\t1\n' |
