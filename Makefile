@@ -68,6 +68,23 @@ demo: deps all
 bench: all
 	sh bench/run.sh
 
+# libFuzzer on the three parsers: records, expressions, model files.
+FUZZ_SECONDS = 60
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
+	-D_POSIX_C_SOURCE=200809L -Ilib
+fuzz:
+	mkdir -p fuzz-corpus/expr fuzz-corpus/record fuzz-corpus/model
+	cp -f models/*.yaml testdata/*.yaml fuzz-corpus/model/
+	clang $(FUZZ_FLAGS) -o fuzz-expr tests/unit/fuzz_expr.c lib/expr.c \
+	    lib/err.c -lm
+	clang $(FUZZ_FLAGS) -o fuzz-record tests/unit/fuzz_record.c \
+	    lib/record.c lib/num.c lib/err.c -lz -lm
+	clang $(FUZZ_FLAGS) -o fuzz-model tests/unit/fuzz_model.c lib/model.c \
+	    lib/model_yaml.c lib/expr.c lib/err.c lib/num.c -lyaml -lm
+	./fuzz-expr -max_total_time=$(FUZZ_SECONDS) fuzz-corpus/expr
+	./fuzz-record -max_total_time=$(FUZZ_SECONDS) fuzz-corpus/record
+	./fuzz-model -max_total_time=$(FUZZ_SECONDS) fuzz-corpus/model
+
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MODELDIR) \
 	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
@@ -86,6 +103,8 @@ uninstall:
 	for m in $(notdir $(MAN7)); do rm -f $(DESTDIR)$(MANDIR)/man7/$$m; done
 
 clean:
-	rm -f lib/*.o libtwin.a $(PROGS) $(UNITS)
+	rm -f lib/*.o libtwin.a $(PROGS) $(UNITS) fuzz-expr fuzz-record \
+	    fuzz-model
+	rm -rf fuzz-corpus
 
-.PHONY: all deps check test demo bench install uninstall clean
+.PHONY: all deps check test demo bench fuzz install uninstall clean
