@@ -776,7 +776,7 @@ compile_dynamics(struct model *m, struct scope *sc, struct twin_err *err)
 	struct enode **dtree = NULL, **rhs = NULL;
 	int i, j, k, nd = 0, rc = -1, njac = 0;
 
-	dtree = calloc(sc->nderived + 1, sizeof(*dtree));
+	dtree = calloc(count(b, DEF_DERIVED) + 1, sizeof(*dtree));
 	rhs = calloc(m->nstate + 1, sizeof(*rhs));
 	m->rhs = calloc(m->nstate + 1, sizeof(*m->rhs));
 	m->jac = calloc((size_t)m->nstate * m->nstate + 1, sizeof(*m->jac));

@@ -88,6 +88,22 @@ $c["EVID"] == 0 && $c["TIME"] > 0 {
 END { print m, n; exit !(m <= 1e-6 && n == 96) }' "$tmp/o1" > "$tmp/m"
 ok $? "pk1cmt oral dose matches the closed form ($(cat "$tmp/m"))"
 
+# Derived quantities that build on each other are inlined in order.
+cat > "$tmp/derived.yaml" <<EOF
+compartments: [central]
+theta: {TVCL: 5, TVV: 50}
+individual: {CL: TVCL, V: TVV}
+derived:
+  C: central/V
+  E: CL*C
+ode: {central: -E}
+output: {CP: C}
+EOF
+printf 'ID\tTIME\tAMT\n1\t0\t100\n1\t10\t0\n' |
+    twin-sim -m "$tmp/derived.yaml" | awk -F'\t' 'END {
+    w = 2 * exp(-1); r = ($4 - w) / w; exit !(r * r < 1e-24) }'
+ok $? "two derived quantities, one using the other (IV bolus closed form)"
+
 # --- parameter and random-effect overrides ---------------------------------
 printf 'ID\tTIME\tEVID\tAMT\tCMT\tCL\n1\t0\t1\t100\tcentral\t2.5\n' |
     twin-sim -m pk1cmt --grid 0:24:1 > "$tmp/ov"
