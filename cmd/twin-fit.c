@@ -72,8 +72,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 	memset(o, 0, sizeof(*o));
 	o->nthread = 1;
 	o->so.method = ODE_AUTO;
-	o->so.rtol = 1e-10;
-	o->so.atol = 1e-12;
+	o->so.rtol = SIM_RTOL;
+	o->so.atol = SIM_ATOL;
 	while ((c = getopt_long(argc, argv, "hVj:m:o:z", lo, NULL)) != -1) {
 		switch (c) {
 		case 'h':

@@ -384,8 +384,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 	o->nthread = 1;
 	o->seed = 1;
 	o->so.method = ODE_AUTO;
-	o->so.rtol = 1e-10;
-	o->so.atol = 1e-12;
+	o->so.rtol = SIM_RTOL;
+	o->so.atol = SIM_ATOL;
 	while ((c = getopt_long(argc, argv, "hVj:m:n:o:z", lo, NULL)) != -1) {
 		switch (c) {
 		case 'h':

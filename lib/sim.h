@@ -67,6 +67,11 @@ struct sim_opts {
 	double rtol, atol;
 };
 
+/* Default tolerances of the CVODES path: about 1e-8 relative error
+ * against closed forms (tests/unit/test_closed.c). */
+#define SIM_RTOL 1e-10
+#define SIM_ATOL 1e-12
+
 struct sim;
 
 struct sim *sim_new(const struct model *m, const struct sim_opts *o,
