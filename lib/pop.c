@@ -21,6 +21,7 @@ struct pop {
 	int n, cap;
 	struct fit_data *ind;
 	char **id;
+	double *ofv;		/* each individual's last contribution */
 	int nthread;
 	struct fit *w[MAXW];
 	struct fit_params cur;
@@ -56,6 +57,7 @@ pop_free(struct pop *p)
 	}
 	free(p->ind);
 	free(p->id);
+	free(p->ofv);
 	for (i = 0; i < p->nthread; i++)
 		fit_free(p->w[i]);
 	fit_params_free(&p->cur);
@@ -124,6 +126,7 @@ pop_add(struct pop *p, struct fit_data *fd, const char *id,
 		int cap = p->cap ? 2 * p->cap : 64;
 		struct fit_data *a = realloc(p->ind, cap * sizeof(*a));
 		char **b;
+		double *o;
 
 		if (a == NULL)
 			return twin_error(err, "out of memory");
@@ -131,6 +134,9 @@ pop_add(struct pop *p, struct fit_data *fd, const char *id,
 		if ((b = realloc(p->id, cap * sizeof(*b))) == NULL)
 			return twin_error(err, "out of memory");
 		p->id = b;
+		if ((o = realloc(p->ofv, cap * sizeof(*o))) == NULL)
+			return twin_error(err, "out of memory");
+		p->ofv = o;
 		p->cap = cap;
 	}
 	if ((p->id[p->n] = strdup(id)) == NULL)
@@ -249,7 +255,6 @@ pack_initial(struct pop *p, double *phi, struct twin_err *err)
 struct slice {
 	struct pop *p;
 	int w;
-	double sum;
 	int failed;
 	struct twin_err err;
 };
@@ -261,7 +266,6 @@ run_slice(void *arg)
 	struct pop *p = s->p;
 	int i;
 
-	s->sum = 0;
 	for (i = s->w; i < p->n; i += p->nthread) {
 		double o;
 
@@ -271,7 +275,7 @@ run_slice(void *arg)
 			s->failed = 1;
 			return NULL;
 		}
-		s->sum += o;
+		p->ofv[i] = o;
 	}
 	return NULL;
 }
@@ -300,14 +304,15 @@ objective(struct pop *p, double *ofv, struct twin_err *err)
 	run_slice(&sl[0]);
 	for (i = 1; i <= started; i++)
 		pthread_join(th[i], NULL);
-	*ofv = 0;
-	for (i = 0; i < p->nthread; i++) {
+	for (i = 0; i < p->nthread; i++)
 		if (sl[i].failed) {
 			memcpy(err, &sl[i].err, sizeof(*err));
 			return -1;
 		}
-		*ofv += sl[i].sum;
-	}
+	/* Summed in input order, so the result does not depend on -j. */
+	*ofv = 0;
+	for (i = 0; i < p->n; i++)
+		*ofv += p->ofv[i];
 	return 0;
 }
 

@@ -63,6 +63,13 @@ awk -F'\t' "$hdr"' { n++; s += $c["CWRES"]; q += $c["CWRES"] ^ 2 }
     exit !(m * m < 0.3 ^ 2 && v > 0.6 && v < 1.5) }' "$tmp/table"
 ok $? "pheno CWRES have mean about 0 and variance about 1"
 
+twin-fit -m "$top/testdata/pheno.yaml" --evaluate -j 1 \
+    "$top/testdata/pheno.tsv" > "$tmp/e1"
+twin-fit -m "$top/testdata/pheno.yaml" --evaluate -j 2 \
+    "$top/testdata/pheno.tsv" > "$tmp/e2"
+cmp -s "$tmp/e1" "$tmp/e2"
+ok $? "the population objective does not depend on -j"
+
 # --- theophylline: NONMEM FOCE-I OFV and nlme ---------------------------
 twin-fit -m "$top/testdata/theoph.yaml" --population -j 2 \
     "$top/testdata/theoph.tsv" > "$tmp/theoph" 2> "$tmp/err"
