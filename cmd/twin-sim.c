@@ -29,6 +29,9 @@ struct opts {
 /* Output layout: which input columns are replaced, what is appended. */
 struct layout {
 	struct rec_layout cols;
+	int *lincov;		/* per input column: covariate interpolated
+				 * linearly, or -1 */
+	int ncov;
 	int c_id, c_time, c_evid, c_mdv, c_dv, c_amt, c_rate, c_ii, c_addl,
 	    c_ss, c_cmt;
 	/* indices into the written values */
@@ -121,6 +124,17 @@ layout_init(struct layout *l, const struct rec_reader *r,
 	memset(l, 0, sizeof(*l));
 	if (rec_layout_init(c, r) < 0)
 		return -1;
+	if ((l->lincov = malloc((rec_ncol(r) + 1) * sizeof(int))) == NULL)
+		return -1;
+	for (i = 0; i < rec_ncol(r); i++)
+		l->lincov[i] = -1;
+	l->ncov = m->ncov;
+	for (i = 0; i < m->ncov; i++) {
+		int col = rec_col(r, m->slotname[m->cov0 + i]);
+
+		if (col >= 0 && m->covinterp[i] == COV_LINEAR)
+			l->lincov[col] = i;
+	}
 	l->c_id = rec_col(r, "ID");
 	l->c_time = rec_col(r, "TIME");
 	l->c_evid = rec_col(r, "EVID");
@@ -158,6 +172,8 @@ static void
 layout_free(struct layout *l)
 {
 	rec_layout_free(&l->cols);
+	free(l->lincov);
+	l->lincov = NULL;
 }
 
 /* One output row: input fields or an added time's fields, then values. */
@@ -201,6 +217,11 @@ write_row(struct outbuf *b, const struct layout *l,
 			put_text(b, "0", first);
 		} else if (i == l->c_dv || i == l->c_cmt) {
 			put_text(b, ".", first);
+		} else if (l->lincov[i] >= 0) {
+			/* The interpolated value, so that the stream read
+			 * again gives the same curve. */
+			put_num(b, si->cov[(size_t)k * l->ncov + l->lincov[i]],
+			    first);
 		} else {
 			put_text(b, row->field[i], first);
 		}
