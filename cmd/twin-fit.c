@@ -8,9 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_blas.h>
 #include <gsl/gsl_errno.h>
-#include <gsl/gsl_linalg.h>
 
 #include "cli.h"
 #include "fit.h"
@@ -293,53 +291,26 @@ put_num_or_missing(struct outbuf *b, double x)
 		ob_putc(b, '.');
 }
 
-/*
- * One row of --params.  Standard errors of the parameters come from the
- * posterior covariance of eta by the delta method (derivatives by central
- * differences of the parameter expressions).
- */
+/* One row of --params. */
 static void
 write_params(struct outbuf *b, const struct model *m, const char *id,
-    struct fit_data *fd, struct indiv_out *io, const struct fit_result *res,
-    int covok)
+    struct fit *f, struct fit_data *fd, const struct fit_params *p,
+    struct indiv_out *io, const struct fit_result *res, int covok)
 {
-	double *d = io->vals, e0[64];
-	int i, j, k, n = m->neta;
+	double *se = io->vals;
+	int i, n = m->neta;
 
 	ob_puts(b, id);
 	for (i = 0; i < n; i++)
 		put_num_or_missing(b, fd->eta[i]);
-	sim_params(io->sim, &fd->si, 0, io->par);
+	if (fit_params_at(f, fd, p, 0, res->cov, io->par, se) < 0)
+		covok = 0;
 	for (i = 0; i < m->nind; i++)
 		put_num_or_missing(b, io->par[i]);
 	for (i = 0; i < n; i++)
 		put_num_or_missing(b, covok ? sqrt(res->cov[i * n + i]) : NAN);
-	/* d[i * n + k] = d par_i / d eta_k */
-	memcpy(e0, fd->eta, n * sizeof(double));
-	for (k = 0; k < n; k++) {
-		double h = 1e-6;
-
-		fd->eta[k] = e0[k] + h;
-		memcpy(fd->si.eta, fd->eta, n * sizeof(double));
-		sim_params(io->sim, &fd->si, 0, io->pred);
-		fd->eta[k] = e0[k] - h;
-		memcpy(fd->si.eta, fd->eta, n * sizeof(double));
-		sim_params(io->sim, &fd->si, 0, io->ipred);
-		fd->eta[k] = e0[k];
-		for (i = 0; i < m->nind; i++)
-			d[i * n + k] = (io->pred[i] - io->ipred[i]) / (2 * h);
-	}
-	memcpy(fd->si.eta, fd->eta, n * sizeof(double));
-	for (i = 0; i < m->nind; i++) {
-		double s = 0;
-
-		for (j = 0; j < n; j++)
-			for (k = 0; k < n; k++)
-				if (!isnan(res->cov[j * n + k]))
-					s += d[i * n + j] * res->cov[j * n + k] *
-					    d[i * n + k];
-		put_num_or_missing(b, covok ? sqrt(s) : NAN);
-	}
+	for (i = 0; i < m->nind; i++)
+		put_num_or_missing(b, covok ? se[i] : NAN);
 	for (i = 0; i < n; i++) {
 		double w = m->omega[i * n + i];
 
@@ -481,8 +452,8 @@ run_individuals(const struct opts *o, const struct model *m,
 		}
 		if (o->mode == M_PARAMS) {
 			res.converged = ok;
-			write_params(&b, m, ind.id, &fd, &io, &res, covok &&
-			    fd.nobs > 0 && ok);
+			write_params(&b, m, ind.id, f, &fd, &p, &io, &res,
+			    covok && fd.nobs > 0 && ok);
 		} else {
 			write_records(&b, &rl, m, &ind, &fd, &p, &io, ok);
 		}
@@ -616,128 +587,48 @@ write_ebe(const char *path, struct pop *pp, const struct model *m,
 	return rec_wclose(w, 1, err);
 }
 
-/*
- * Per-observation table: PRED (random effects 0), IPRED (at the EBE),
- * CWRES (Hooker et al., Pharm Res 2007;24:2187): the residual from the
- * first-order expansion around the EBE, decorrelated by the Cholesky
- * factor of its covariance G Omega G' + diag(V).
- */
+/* Per-observation table: PRED, IPRED and CWRES at the final estimates. */
 static int
-write_table(const char *path, struct pop *pp, const struct model *m,
-    const struct sim_opts *so, struct twin_err *err)
+write_table(const char *path, struct pop *pp, struct twin_err *err)
 {
 	const struct fit_params *p = pop_params(pp);
 	struct outbuf b = { 0 };
 	struct rec_writer *w;
-	struct sim *s;
-	double *ip = NULL, *pr = NULL, *C = NULL, *res = NULL, *G = NULL;
-	int i, j, k, l, n = m->neta, bad, rc = -1, wd = sim_width(m);
+	double *pred = NULL, *ipred = NULL, *cwres = NULL;
+	int i, j, rc = -1;
 
-	if ((s = sim_new(m, so, err)) == NULL)
+	if ((w = rec_wopen(path, 0, err)) == NULL)
 		return -1;
-	sim_set_theta(s, p->theta);
-	if ((w = rec_wopen(path, 0, err)) == NULL) {
-		sim_free(s);
-		return -1;
-	}
 	ob_puts(&b, "ID\tTIME\tDV\tPRED\tIPRED\tCWRES\n");
 	for (i = 0; i < pop_count(pp); i++) {
 		const char *id;
 		struct fit_data *fd = pop_individual(pp, i, &id);
-		int no = fd->nobs, nr = fd->si.n;
-		double e0[64];
 
-		free(ip);
-		free(pr);
-		free(C);
-		free(res);
-		free(G);
-		ip = malloc(((size_t)nr * wd + 1) * sizeof(double));
-		pr = malloc(((size_t)nr * wd + 1) * sizeof(double));
-		C = malloc(((size_t)no * no + 1) * sizeof(double));
-		res = malloc((no + 1) * sizeof(double));
-		G = malloc(((size_t)no * n + 1) * sizeof(double));
-		if (!ip || !pr || !C || !res || !G) {
+		free(pred);
+		free(ipred);
+		free(cwres);
+		pred = malloc((fd->nobs + 1) * sizeof(double));
+		ipred = malloc((fd->nobs + 1) * sizeof(double));
+		cwres = malloc((fd->nobs + 1) * sizeof(double));
+		if (!pred || !ipred || !cwres) {
 			twin_error(err, "out of memory");
 			goto out;
 		}
-		memcpy(e0, fd->eta, n * sizeof(double));
-		/* G by central differences around the EBE. */
-		for (k = 0; k < n; k++) {
-			memcpy(fd->si.eta, e0, n * sizeof(double));
-			fd->si.eta[k] = e0[k] + 1e-5;
-			if (sim_run(s, &fd->si, 0, ip, &bad, err) < 0)
-				goto out;
-			for (j = 0; j < no; j++)
-				G[j * n + k] = ip[(size_t)fd->obs[j] * wd +
-				    m->dv];
-			fd->si.eta[k] = e0[k] - 1e-5;
-			if (sim_run(s, &fd->si, 0, ip, &bad, err) < 0)
-				goto out;
-			for (j = 0; j < no; j++)
-				G[j * n + k] = (G[j * n + k] -
-				    ip[(size_t)fd->obs[j] * wd + m->dv]) / 2e-5;
-		}
-		memcpy(fd->si.eta, e0, n * sizeof(double));
-		if (sim_run(s, &fd->si, 0, ip, &bad, err) < 0 ||
-		    sim_run(s, &fd->si, 1, pr, &bad, err) < 0)
+		if (fit_residuals(pop_worker(pp), fd, p, pred, ipred, cwres,
+		    err) < 0) {
+			twin_error_prefix(err, "ID %s", id);
 			goto out;
-		/* Exponential error lives on the log scale. */
-		for (j = 0; m->errkind == ERR_EXPONENTIAL && j < no; j++)
-			for (k = 0; k < n; k++)
-				G[j * n + k] /= ip[(size_t)fd->obs[j] * wd + m->dv];
-		for (j = 0; j < no; j++) {
-			double f = ip[(size_t)fd->obs[j] * wd + m->dv], ge = 0;
-			double y = fd->dv[j];
-
-			if (m->errkind == ERR_EXPONENTIAL) {
-				f = log(f);
-				y = log(y);
-			}
-			for (k = 0; k < n; k++)
-				ge += G[j * n + k] * e0[k];
-			res[j] = y - (f - ge);
-			for (l = 0; l < no; l++) {
-				double c = 0;
-
-				for (k = 0; k < n; k++) {
-					int q;
-
-					for (q = 0; q < n; q++)
-						c += G[j * n + k] *
-						    p->omega[k * n + q] *
-						    G[l * n + q];
-				}
-				if (l == j)
-					c += fit_resvar(m, p, f);
-				C[j * no + l] = c;
-			}
 		}
-		{
-			gsl_matrix_view cv = gsl_matrix_view_array(C, no, no);
-			gsl_vector_view rv = gsl_vector_view_array(res, no);
-			int ok = gsl_linalg_cholesky_decomp1(&cv.matrix) == 0;
-
-			/* Solve L x = res: the decorrelated residuals. */
-			if (ok)
-				gsl_blas_dtrsv(CblasLower, CblasNoTrans,
-				    CblasNonUnit, &cv.matrix, &rv.vector);
-			for (j = 0; j < no; j++) {
-				int rec = fd->obs[j];
-
-				ob_puts(&b, id);
-				ob_putc(&b, '\t');
-				ob_putnum(&b, fd->si.rec[rec].time);
-				ob_putc(&b, '\t');
-				ob_putnum(&b, fd->dv[j]);
-				put_num_or_missing(&b, pr[(size_t)rec * wd +
-				    m->dv]);
-				put_num_or_missing(&b, ip[(size_t)rec * wd +
-				    m->dv]);
-				put_num_or_missing(&b, ok && isnan(fd->lloq[j]) ?
-				    res[j] : NAN);
-				ob_putc(&b, '\n');
-			}
+		for (j = 0; j < fd->nobs; j++) {
+			ob_puts(&b, id);
+			ob_putc(&b, '\t');
+			ob_putnum(&b, fd->si.rec[fd->obs[j]].time);
+			ob_putc(&b, '\t');
+			ob_putnum(&b, fd->dv[j]);
+			put_num_or_missing(&b, pred[j]);
+			put_num_or_missing(&b, ipred[j]);
+			put_num_or_missing(&b, cwres[j]);
+			ob_putc(&b, '\n');
 		}
 	}
 	if (rec_write(w, b.p, b.len, err) < 0)
@@ -747,12 +638,9 @@ out:
 	if (rec_wclose(w, rc == 0, rc == 0 ? err : NULL) < 0)
 		rc = -1;
 	ob_free(&b);
-	sim_free(s);
-	free(ip);
-	free(pr);
-	free(C);
-	free(res);
-	free(G);
+	free(pred);
+	free(ipred);
+	free(cwres);
 	return rc;
 }
 
@@ -804,8 +692,7 @@ run_population(const struct opts *o, const struct model *m,
 	}
 	if (rec_write(w, b.p, b.len, &err) < 0 ||
 	    (o->ebepath && write_ebe(o->ebepath, pp, m, &err) < 0) ||
-	    (o->tablepath && write_table(o->tablepath, pp, m, &o->so,
-	    &err) < 0)) {
+	    (o->tablepath && write_table(o->tablepath, pp, &err) < 0)) {
 		cli_warn(PROG, "%s", err.msg);
 		goto out;
 	}

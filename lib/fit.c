@@ -780,3 +780,118 @@ fit_focei(struct fit *f, struct fit_data *fd, const struct fit_params *p,
 	(void)m;
 	return 0;
 }
+
+/* ---- results ---------------------------------------------------------- */
+
+int
+fit_params_at(struct fit *f, struct fit_data *fd, const struct fit_params *p,
+    int k, const double *cov, double *par, double *se)
+{
+	const struct model *m = f->m;
+	double e0[MAXETA], *up, *dn, *d;
+	int i, j, l, n = m->neta, q = m->nind;
+
+	sim_set_theta(f->sim, p->theta);
+	memcpy(fd->si.eta, fd->eta, n * sizeof(double));
+	sim_params(f->sim, &fd->si, k, par);
+	if (se == NULL)
+		return 0;
+	up = malloc((q + 1) * sizeof(double));
+	dn = malloc((q + 1) * sizeof(double));
+	d = malloc(((size_t)q * n + 1) * sizeof(double));
+	if (!up || !dn || !d) {
+		free(up);
+		free(dn);
+		free(d);
+		return -1;
+	}
+	/* d[i * n + j] = d par_i / d eta_j, central differences. */
+	memcpy(e0, fd->eta, n * sizeof(double));
+	for (j = 0; j < n; j++) {
+		memcpy(fd->si.eta, e0, n * sizeof(double));
+		fd->si.eta[j] = e0[j] + 1e-6;
+		sim_params(f->sim, &fd->si, k, up);
+		fd->si.eta[j] = e0[j] - 1e-6;
+		sim_params(f->sim, &fd->si, k, dn);
+		for (i = 0; i < q; i++)
+			d[i * n + j] = (up[i] - dn[i]) / 2e-6;
+	}
+	memcpy(fd->si.eta, e0, n * sizeof(double));
+	for (i = 0; i < q; i++) {
+		double s = 0;
+
+		for (j = 0; j < n; j++)
+			for (l = 0; l < n; l++)
+				if (!isnan(cov[j * n + l]))
+					s += d[i * n + j] * cov[j * n + l] *
+					    d[i * n + l];
+		se[i] = sqrt(s);
+	}
+	free(up);
+	free(dn);
+	free(d);
+	return 0;
+}
+
+int
+fit_residuals(struct fit *f, struct fit_data *fd, const struct fit_params *p,
+    double *pred, double *ipred, double *cwres, struct twin_err *err)
+{
+	const struct model *m = f->m;
+	double *C = NULL, e0[MAXETA];
+	int j, k, l, q, n = m->neta, no = fd->nobs, expo, ok, rc = -1;
+
+	expo = m->errkind == ERR_EXPONENTIAL;
+	if (grow(f, no, n) < 0 ||
+	    (C = malloc(((size_t)no * no + 1) * sizeof(double))) == NULL)
+		return twin_error(err, "out of memory");
+	memcpy(e0, fd->eta, n * sizeof(double));
+	/* PRED: the typical individual, random effects 0. */
+	{
+		double zero[MAXETA] = { 0 };
+
+		if (predict(f, fd, p, zero, f->fp, f->Vp, err) < 0)
+			goto out;
+	}
+	for (j = 0; j < no; j++)
+		pred[j] = expo ? exp(f->fp[j]) : f->fp[j];
+	/* f, V and G = df/deta at the mode (on the log scale for
+	 * exponential error, where the model is additive). */
+	if (sensitivities(f, fd, p, e0, err) < 0)
+		goto out;
+	for (j = 0; j < no; j++) {
+		double ge = 0;
+
+		ipred[j] = expo ? exp(f->f[j]) : f->f[j];
+		for (k = 0; k < n; k++)
+			ge += f->g[j * n + k] * e0[k];
+		cwres[j] = observed(m, fd->dv[j]) - (f->f[j] - ge);
+		for (l = 0; l < no; l++) {
+			double c = l == j ? f->V[j] : 0;
+
+			for (k = 0; k < n; k++)
+				for (q = 0; q < n; q++)
+					c += f->g[j * n + k] * p->omega[k * n + q] *
+					    f->g[l * n + q];
+			C[j * no + l] = c;
+		}
+	}
+	{
+		gsl_matrix_view cv = gsl_matrix_view_array(C, no, no);
+		gsl_vector_view rv = gsl_vector_view_array(cwres, no);
+
+		ok = gsl_linalg_cholesky_decomp1(&cv.matrix) == 0;
+		/* Solve L x = residuals: the decorrelated residuals. */
+		if (ok)
+			gsl_blas_dtrsv(CblasLower, CblasNoTrans, CblasNonUnit,
+			    &cv.matrix, &rv.vector);
+	}
+	for (j = 0; j < no; j++)
+		if (!ok || !isnan(fd->lloq[j]))
+			cwres[j] = NAN;
+	rc = 0;
+out:
+	memcpy(fd->si.eta, e0, n * sizeof(double));
+	free(C);
+	return rc;
+}

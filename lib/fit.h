@@ -104,6 +104,25 @@ int fit_objective(struct fit *f, struct fit_data *fd,
     const struct fit_params *p, const double *eta, int prior, double *obj,
     struct twin_err *err);
 
+/*
+ * The individual parameters in force at record k for the random effects
+ * fd->eta into par (model->nind), and when se is not NULL their standard
+ * errors from cov (posterior covariance of eta, NAN for fixed effects) by
+ * the delta method.  Returns -1 only when out of memory.
+ */
+int fit_params_at(struct fit *f, struct fit_data *fd, const struct fit_params *p,
+    int k, const double *cov, double *par, double *se);
+
+/*
+ * Per observation, at the mode fd->eta: PRED (random effects 0), IPRED
+ * and CWRES (Hooker et al., Pharm Res 2007;24:2187: the residual from the
+ * first-order expansion around the mode, decorrelated by the Cholesky
+ * factor of G Omega G' + diag(V); NAN for censored observations).
+ */
+int fit_residuals(struct fit *f, struct fit_data *fd,
+    const struct fit_params *p, double *pred, double *ipred, double *cwres,
+    struct twin_err *err);
+
 /* Residual variance of an observation predicted as ipred. */
 double fit_resvar(const struct model *m, const struct fit_params *p,
     double ipred);

@@ -65,8 +65,6 @@ sim_cols_init(struct sim_cols *c, const struct rec_reader *r,
 		c->ind[i] = rec_col(r, m->slotname[m->ind0 + i]);
 	for (i = 0; i < m->neta; i++)
 		c->eta[i] = rec_col(r, m->slotname[m->eta0 + i]);
-	if (c->evid < 0 && c->amt < 0)
-		return 0;
 	return 0;
 }
 
