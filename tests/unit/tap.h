@@ -9,7 +9,7 @@
 
 static int tap_n, tap_failed;
 
-static void
+static void __attribute__((unused))
 tap_ok(int cond, const char *what)
 {
 	tap_n++;
@@ -19,7 +19,7 @@ tap_ok(int cond, const char *what)
 }
 
 /* |got - want| <= rtol * |want| (or <= rtol when want == 0). */
-static void
+static void __attribute__((unused))
 tap_close(double got, double want, double rtol, const char *what)
 {
 	double scale = fabs(want) > 0 ? fabs(want) : 1;
@@ -31,7 +31,7 @@ tap_close(double got, double want, double rtol, const char *what)
 		    fabs(got - want) / scale, rtol);
 }
 
-static int
+static int __attribute__((unused))
 tap_done(void)
 {
 	printf("1..%d\n", tap_n);
