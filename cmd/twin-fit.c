@@ -346,7 +346,7 @@ fixed_etas(const struct model *m, const struct opts *o, int *fixed)
 static int
 run_individuals(const struct opts *o, const struct model *m,
     const char *path, struct rec_writer *w, int first, char **header,
-    int *flagged)
+    struct rec_reader **prev, int *flagged)
 {
 	struct twin_err err;
 	struct rec_reader *r;
@@ -371,6 +371,7 @@ run_individuals(const struct opts *o, const struct model *m,
 		cli_warn(PROG, "%s", err.msg);
 		return -1;
 	}
+	rec_continue(r, *prev);
 	if (fixed_etas(m, o, fixed) < 0)
 		goto out;
 	if (fit_cols_init(&cols, &lloq, &blq, r, m, &err) < 0 ||
@@ -486,7 +487,8 @@ out:
 	fit_data_free(&fd);
 	sim_cols_free(&cols);
 	rec_indiv_free(&ind);
-	rec_close(r);
+	rec_close(*prev);
+	*prev = r;
 	return status;
 }
 
@@ -494,7 +496,7 @@ out:
 
 static int
 load_cohort(struct pop *pp, const struct model *m, const char *path,
-    struct twin_err *err)
+    struct rec_reader **prev, struct twin_err *err)
 {
 	struct rec_reader *r;
 	struct rec_indiv ind = { 0 };
@@ -505,6 +507,7 @@ load_cohort(struct pop *pp, const struct model *m, const char *path,
 	memset(&fd, 0, sizeof(fd));
 	if ((r = rec_open(path, err)) == NULL)
 		return -1;
+	rec_continue(r, *prev);
 	if (fit_cols_init(&cols, &lloq, &blq, r, m, err) < 0) {
 		rec_close(r);
 		return -1;
@@ -526,7 +529,8 @@ out:
 	fit_data_free(&fd);
 	sim_cols_free(&cols);
 	rec_indiv_free(&ind);
-	rec_close(r);
+	rec_close(*prev);
+	*prev = r;
 	return status;
 }
 
@@ -652,6 +656,7 @@ run_population(const struct opts *o, const struct model *m,
 	struct pop *pp;
 	struct pop_result res;
 	struct outbuf b = { 0 };
+	struct rec_reader *prev = NULL;
 	int i, status = -1;
 
 	memset(&res, 0, sizeof(res));
@@ -665,7 +670,7 @@ run_population(const struct opts *o, const struct model *m,
 			goto out;
 		}
 	for (i = 0; i < nf; i++)
-		if (load_cohort(pp, m, files[i], &err) < 0) {
+		if (load_cohort(pp, m, files[i], &prev, &err) < 0) {
 			cli_warn(PROG, "%s", err.msg);
 			goto out;
 		}
@@ -699,6 +704,7 @@ run_population(const struct opts *o, const struct model *m,
 	status = o->mode == M_POPULATION && !res.converged ? 3 : 0;
 out:
 	ob_free(&b);
+	rec_close(prev);
 	pop_result_free(&res);
 	pop_free(pp);
 	return status;
@@ -714,6 +720,7 @@ main(int argc, char **argv)
 	const char *stdin_only[] = { "-" };
 	const char **files;
 	char *header = NULL;
+	struct rec_reader *prev = NULL;
 	int i, nf, status = 2, flagged = 0, rc;
 
 	gsl_set_error_handler_off();
@@ -735,11 +742,12 @@ main(int argc, char **argv)
 	}
 	for (i = 0; i < nf; i++)
 		if (run_individuals(&o, m, files[i], w, i == 0, &header,
-		    &flagged) < 0)
+		    &prev, &flagged) < 0)
 			goto out;
 	status = flagged ? 3 : 0;
 out:
 	free(header);
+	rec_close(prev);
 	if (w && rec_wclose(w, status == 0 || status == 3, &err) < 0) {
 		cli_warn(PROG, "%s", err.msg);
 		status = 2;

@@ -586,7 +586,7 @@ main(int argc, char **argv)
 	struct opts o;
 	struct twin_err err;
 	struct model *m = NULL;
-	struct rec_reader *r = NULL;
+	struct rec_reader *r = NULL, *prev = NULL;
 	struct rec_writer *w = NULL;
 	struct sim_cols cols;
 	struct layout lay;
@@ -638,6 +638,7 @@ main(int argc, char **argv)
 			cli_warn("twin-sim", "%s", err.msg);
 			goto out;
 		}
+		rec_continue(r, prev);
 		layout_free(&lay);
 		sim_cols_free(&cols);
 		if (sim_cols_init(&cols, r, m, &err) < 0) {
@@ -676,7 +677,8 @@ main(int argc, char **argv)
 		sh.njob = njob;
 		if (run_file(&sh, wk, o.nthread, w, &nextid, &failures) < 0)
 			goto out;
-		rec_close(r);
+		rec_close(prev);
+		prev = r;
 		r = NULL;
 	}
 	status = failures ? 2 : 0;
@@ -690,6 +692,7 @@ out:
 		status = 2;
 	}
 	rec_close(r);
+	rec_close(prev);
 	if (sh.jobs) {
 		for (i = 0; i < njob; i++) {
 			rec_indiv_free(&sh.jobs[i].ind);

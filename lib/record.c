@@ -506,6 +506,16 @@ rec_open(const char *path, struct twin_err *err)
 }
 
 void
+rec_continue(struct rec_reader *r, struct rec_reader *prev)
+{
+	if (prev == NULL)
+		return;
+	idset_free(&r->done);
+	r->done = prev->done;
+	memset(&prev->done, 0, sizeof(prev->done));
+}
+
+void
 rec_close(struct rec_reader *r)
 {
 	if (r == NULL)

@@ -45,6 +45,10 @@ struct rec_indiv {
 struct rec_reader *rec_open(const char *path, struct twin_err *err);
 void rec_close(struct rec_reader *r);
 
+/* Carry the IDs already read by prev over to r, so that an ID that
+ * appeared in an earlier file of the same stream is caught too. */
+void rec_continue(struct rec_reader *r, struct rec_reader *prev);
+
 const char *rec_path(const struct rec_reader *r);	/* "<stdin>" for stdin */
 int rec_ncol(const struct rec_reader *r);
 const char *rec_colname(const struct rec_reader *r, int col);

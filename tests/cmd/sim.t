@@ -69,6 +69,9 @@ awk -F'\t' 'NR == 1 || $1 == 2' "$tmp/r.tsv" > "$tmp/r2.tsv"
 awk -F'\t' 'NR == 1 || $1 == 1' "$tmp/r.tsv" > "$tmp/r1.tsv"
 twin-sim -m pk1cmt "$tmp/r1.tsv" "$tmp/r2.tsv" | cmp -s - "$tmp/r.out"
 ok $? "two files in a row give what one file with both gives"
+twin-sim -m pk1cmt "$tmp/r1.tsv" "$tmp/r1.tsv" > /dev/null 2> "$tmp/err"
+[ $? -eq 2 ] && grep -q "r1.tsv:2: ID 1 appears again" "$tmp/err"
+ok $? "an ID that comes back in a later file is caught"
 
 # --- 1-compartment oral closed form, CMT by number and name ----------------
 # C = F D KA/(V (KA-k)) (exp(-k t) - exp(-KA t)), k = CL/V; WT 70, eta 0.
