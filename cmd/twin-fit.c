@@ -25,7 +25,7 @@ enum mode { M_RECORDS, M_PARAMS, M_EVALUATE, M_POPULATION };
 struct opts {
 	const char *model, *outpath, *ebepath, *tablepath;
 	enum mode mode;
-	int gz, noprior, nthread, nocov;
+	int gz, noprior, nthread, nocov, hessian;
 	int nfix;
 	const char *fix[MAXFIX];
 	struct sim_opts so;
@@ -36,8 +36,9 @@ usage(FILE *fp)
 {
 	fprintf(fp, "usage: twin-fit [-hVz] [-j threads] -m model [-o file] "
 	    "[--atol x]\n"
-	    "                [--ebe file] [--evaluate] [--fix name] "
-	    "[--no-covariance]\n"
+	    "                [--covariance matrix] [--ebe file] [--evaluate] "
+	    "[--fix name]\n"
+	    "                [--no-covariance]\n"
 	    "                [--no-prior] [--params] [--population] "
 	    "[--rtol x]\n"
 	    "                [--solver name] [--table file] [file ...]\n");
@@ -46,10 +47,11 @@ usage(FILE *fp)
 static void
 parse_opts(int argc, char **argv, struct opts *o)
 {
-	enum { O_ATOL = 256, O_EBE, O_EVAL, O_FIX, O_NOCOV, O_NOPRIOR,
+	enum { O_ATOL = 256, O_COV, O_EBE, O_EVAL, O_FIX, O_NOCOV, O_NOPRIOR,
 	    O_PARAMS, O_POP, O_RTOL, O_SOLVER, O_TABLE };
 	static const struct option lo[] = {
 		{ "atol", required_argument, NULL, O_ATOL },
+		{ "covariance", required_argument, NULL, O_COV },
 		{ "ebe", required_argument, NULL, O_EBE },
 		{ "evaluate", no_argument, NULL, O_EVAL },
 		{ "fix", required_argument, NULL, O_FIX },
@@ -94,6 +96,15 @@ parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case O_ATOL:
 			o->so.atol = cli_double(PROG, "--atol", optarg);
+			break;
+		case O_COV:
+			if (!strcmp(optarg, "sandwich"))
+				o->hessian = 0;
+			else if (!strcmp(optarg, "hessian"))
+				o->hessian = 1;
+			else
+				cli_usage_error(PROG, "--covariance must be "
+				    "sandwich or hessian, got \"%s\"", optarg);
 			break;
 		case O_EBE:
 			o->ebepath = optarg;
@@ -664,6 +675,7 @@ run_population(const struct opts *o, const struct model *m,
 		cli_warn(PROG, "%s", err.msg);
 		return -1;
 	}
+	pop_covariance_hessian(pp, o->hessian);
 	for (i = 0; i < o->nfix; i++)
 		if (pop_fix(pp, o->fix[i], &err) < 0) {
 			cli_warn(PROG, "%s", err.msg);

@@ -33,6 +33,7 @@ struct pop {
 	int nl;
 	int add, prop;		/* residual SDs estimated */
 	double *phi;		/* current */
+	int hessian_only;	/* covariance 2 R^-1 instead of R^-1 S R^-1 */
 	struct twin_err err;
 	int failed;
 	long nevals;
@@ -430,21 +431,27 @@ report_names(const struct pop *p, struct pop_estimate *e)
 }
 
 /*
- * Covariance step: Hessian of the objective in phi by central differences,
- * cov(phi) = 2 H^-1, then J cov J' with J = d(reported)/d(phi).
+ * Covariance step.  R, the Hessian of the objective in phi, and S, the sum
+ * over individuals of the outer products of their objective gradients,
+ * both by central differences; cov(phi) = R^-1 S R^-1 (NONMEM's default
+ * sandwich, in objective units), or 2 R^-1 with p->hessian_only; then
+ * J cov J' with J = d(reported)/d(phi).
  */
 static int
 covariance(struct pop *p, const double *phi0, double *se)
 {
-	int n = p->nphi, r = nreport(p), i, j, k, l, ok = -1;
+	int n = p->nphi, r = nreport(p), i, j, k, l, ok = -1, m = p->n;
 	double *H = calloc((size_t)n * n + 1, sizeof(double));
 	double *J = calloc((size_t)r * n + 1, sizeof(double));
 	double *v1 = calloc(r + 1, sizeof(double));
 	double *v2 = calloc(r + 1, sizeof(double));
+	double *G = calloc((size_t)m * n + 1, sizeof(double));
+	double *S = calloc((size_t)n * n + 1, sizeof(double));
+	double *C = calloc((size_t)n * n + 1, sizeof(double));
 	double phi[256], f0, h = 1e-3;
 	gsl_matrix_view hv;
 
-	if (!H || !J || !v1 || !v2)
+	if (!H || !J || !v1 || !v2 || !G || !S || !C)
 		goto out;
 	memcpy(phi, phi0, n * sizeof(double));
 	f0 = ofv_at(p, phi);
@@ -453,10 +460,17 @@ covariance(struct pop *p, const double *phi0, double *se)
 			double fpp, fpm, fmp, fmm;
 
 			if (i == j) {
+				int q;
+
 				phi[i] = phi0[i] + h;
 				fpp = ofv_at(p, phi);
+				for (q = 0; q < m; q++)
+					G[q * n + i] = p->ofv[q];
 				phi[i] = phi0[i] - h;
 				fmm = ofv_at(p, phi);
+				for (q = 0; q < m; q++)
+					G[q * n + i] = (G[q * n + i] -
+					    p->ofv[q]) / (2 * h);
 				phi[i] = phi0[i];
 				H[i * n + i] = (fpp - 2 * f0 + fmm) / (h * h);
 				continue;
@@ -482,6 +496,30 @@ covariance(struct pop *p, const double *phi0, double *se)
 	if (gsl_linalg_cholesky_decomp1(&hv.matrix) != 0 ||
 	    gsl_linalg_cholesky_invert(&hv.matrix) != 0)
 		goto out;
+	/* H now holds R^-1. */
+	for (i = 0; i < n; i++)
+		for (j = 0; j < n; j++) {
+			double s = 0;
+			int q;
+
+			for (q = 0; q < m; q++)
+				s += G[q * n + i] * G[q * n + j];
+			S[i * n + j] = s;
+		}
+	for (i = 0; i < n; i++)
+		for (j = 0; j < n; j++) {
+			double s = 0;
+
+			if (p->hessian_only) {
+				C[i * n + j] = 2 * H[i * n + j];
+				continue;
+			}
+			for (k = 0; k < n; k++)
+				for (l = 0; l < n; l++)
+					s += H[i * n + k] * S[k * n + l] *
+					    H[l * n + j];
+			C[i * n + j] = s;
+		}
 	for (i = 0; i < n; i++) {
 		memcpy(phi, phi0, n * sizeof(double));
 		phi[i] = phi0[i] + 1e-6;
@@ -496,7 +534,7 @@ covariance(struct pop *p, const double *phi0, double *se)
 
 		for (i = 0; i < n; i++)
 			for (l = 0; l < n; l++)
-				s += J[k * n + i] * 2 * H[i * n + l] *
+				s += J[k * n + i] * C[i * n + l] *
 				    J[k * n + l];
 		se[k] = s >= 0 ? sqrt(s) : NAN;
 	}
@@ -507,7 +545,16 @@ out:
 	free(J);
 	free(v1);
 	free(v2);
+	free(G);
+	free(S);
+	free(C);
 	return ok;
+}
+
+void
+pop_covariance_hessian(struct pop *p, int on)
+{
+	p->hessian_only = on;
 }
 
 int

@@ -46,6 +46,10 @@ void pop_free(struct pop *p);
 int pop_add(struct pop *p, struct fit_data *fd, const char *id,
     struct twin_err *err);
 
+/* The covariance step's matrix: NONMEM's default sandwich R^-1 S R^-1
+ * (on = 0, the default) or the inverse Hessian 2 R^-1 (on = 1). */
+void pop_covariance_hessian(struct pop *p, int on);
+
 /* Keep a theta (by name) at its value. */
 int pop_fix(struct pop *p, const char *name, struct twin_err *err);
 

@@ -36,6 +36,15 @@ done
 awk -F'\t' '$1 == "OFV" { d = $2 - 586.276; if (d < 0) d = -d
     printf "%s", $2; exit !(d <= 0.1) }' "$tmp/pheno" > "$tmp/v"
 ok $? "pheno OFV $(cat "$tmp/v") = NONMEM 586.276 (within 0.1)"
+# NONMEM's standard errors (its default covariance step, R^-1 S R^-1).
+for ref in "TVCL 0.000210" "TVV 0.0269" "TVAPGR 0.0838" "OMEGA_CL 0.0134" \
+    "OMEGA_V 0.00748" "SIGMA_PROP 0.00228"; do
+	set -- $ref
+	awk -F'\t' -v n="$1" -v want="$2" '$1 == n { r = ($3 - want) / want
+	    if (r < 0) r = -r; printf "%.3g", $3; exit !(r <= 0.02) }
+	    END { if (NR == 0) exit 1 }' "$tmp/pheno" > "$tmp/v"
+	ok $? "pheno SE of $1 = $(cat "$tmp/v"), NONMEM $2 (within 2%)"
+done
 if command -v Rscript > /dev/null 2>&1 &&
     Rscript -e 'library(nlme)' > /dev/null 2>&1; then
 	Rscript "$top/tests/ref/nlme_pheno.R" "$top/testdata/pheno.tsv" \
