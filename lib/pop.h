@@ -9,9 +9,10 @@
  * Cholesky factor of each block with the logarithm of its diagonal, each
  * residual standard deviation through its logarithm, so variances stay
  * positive.  The gradient is by central differences of the objective.
- * The covariance step inverts the Hessian of the objective (central
- * differences): cov = 2 H^-1, carried to the reported scale by the delta
- * method.
+ * The covariance step takes the Hessian R of the objective and the sum S
+ * of the outer products of the individuals' gradients (central
+ * differences): cov = R^-1 S R^-1 as NONMEM, or 2 R^-1, carried to the
+ * reported scale by the delta method.
  *
  * Ownership: pop_new returns an estimator freed by pop_free; it takes over
  * nothing, and copies what it keeps.
