@@ -190,6 +190,20 @@ layout(char *buf, int neg, uint64_t m, int e)
  * long doubles are either too short or emulated in software.
  * TWIN_DTOA_PORTABLE forces the fallback (for testing it).
  */
+/* Zero, nan and inf, which both methods write alike; 0 for others. */
+static int
+special(double x, char *buf)
+{
+	if (x == 0) {
+		memcpy(buf, "0", 2);
+		return 1;
+	}
+	if (!isfinite(x))
+		return snprintf(buf, TWIN_NUMBUF, "%s",
+		    isnan(x) ? "nan" : x < 0 ? "-inf" : "inf");
+	return 0;
+}
+
 #if !defined(TWIN_DTOA_PORTABLE) && defined(__x86_64__) && \
     LDBL_MANT_DIG == 64 && FLT_EVAL_METHOD == 0
 
@@ -300,16 +314,11 @@ twin_dtoa(double x, char *buf)
 	long double R, M;
 	long double f;
 	uint64_t bits, frac, m, m17, q, r, c;
-	int neg, e2, e10, nd, tight, i, k;
+	int neg, e2, e10, nd, tight, i, k, n;
 	double a;
 
-	if (x == 0) {
-		memcpy(buf, "0", 2);
-		return 1;
-	}
-	if (!isfinite(x))
-		return snprintf(buf, TWIN_NUMBUF, "%s",
-		    isnan(x) ? "nan" : x < 0 ? "-inf" : "inf");
+	if ((n = special(x, buf)) > 0)
+		return n;
 	neg = x < 0;
 	a = fabs(x);
 
@@ -412,15 +421,10 @@ twin_dtoa(double x, char *buf)
 {
 	char tmp[40], *mant, *ep;
 	uint64_t m;
-	int prec, e;
+	int prec, e, n;
 
-	if (x == 0) {
-		memcpy(buf, "0", 2);
-		return 1;
-	}
-	if (!isfinite(x))
-		return snprintf(buf, TWIN_NUMBUF, "%s",
-		    isnan(x) ? "nan" : x < 0 ? "-inf" : "inf");
+	if ((n = special(x, buf)) > 0)
+		return n;
 	/* As above: 15 digits find any shorter form, except for subnormals. */
 	for (prec = fabs(x) < DBL_MIN ? 1 : 15; prec < 17; prec++) {
 		snprintf(tmp, sizeof(tmp), "%.*e", prec - 1, x);

@@ -282,6 +282,22 @@ ode_restart(struct ode *o, struct ode_sys *sys, double t, const double *y,
  * their innermost loop.  Larger models use GSL.  Returns -1 if the
  * denominator is singular (it is not, for |A| <= 1/2).
  */
+/* c = a b for n x n row-major matrices (c distinct from a and b). */
+static void
+matmul(const double *a, const double *b, double *c, int n)
+{
+	int i, j, l;
+
+	for (i = 0; i < n; i++)
+		for (j = 0; j < n; j++) {
+			double t = 0;
+
+			for (l = 0; l < n; l++)
+				t += a[i * n + l] * b[l * n + j];
+			c[i * n + j] = t;
+		}
+}
+
 static int
 expm_small(const double *a, int n, double *e)
 {
@@ -307,15 +323,7 @@ expm_small(const double *a, int n, double *e)
 	}
 	for (k = 2; k <= q; k++) {
 		c = c * (q - k + 1) / (k * (2 * q - k + 1));
-		for (i = 0; i < n; i++)
-			for (j = 0; j < n; j++) {
-				double t = 0;
-				int l;
-
-				for (l = 0; l < n; l++)
-					t += A[i * n + l] * X[l * n + j];
-				T[i * n + j] = t;
-			}
+		matmul(A, X, T, n);
 		memcpy(X, T, n * n * sizeof(double));
 		/* D has the signs of N alternating: + for even k. */
 		for (i = 0; i < n * n; i++) {
@@ -362,15 +370,7 @@ expm_small(const double *a, int n, double *e)
 			e[k * n + j] = t / D[k * n + k];
 		}
 	for (; s > 0; s--) {
-		for (i = 0; i < n; i++)
-			for (j = 0; j < n; j++) {
-				double t = 0;
-				int l;
-
-				for (l = 0; l < n; l++)
-					t += e[i * n + l] * e[l * n + j];
-				T[i * n + j] = t;
-			}
+		matmul(e, e, T, n);
 		memcpy(e, T, n * n * sizeof(double));
 	}
 	return 0;

@@ -6,6 +6,26 @@
 . "$(dirname "$0")/lib.sh"
 
 hdr='NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }'
+have_nlme=0
+command -v Rscript > /dev/null 2>&1 &&
+    Rscript -e 'library(nlme)' > /dev/null 2>&1 && have_nlme=1
+
+# nlme_agree NAME ESTIMATES NLME TOLERANCE "OURS THEIRS" ...: each fixed
+# effect of twin-fit's table within TOLERANCE (relative) of nlme's.
+# nlme's Lindstrom-Bates likelihood is not FOCE-I, hence a tolerance.
+nlme_agree() {
+	name=$1 ours=$2 theirs=$3 tol=$4
+	shift 4
+	for pair in "$@"; do
+		set -- $pair
+		want=$(awk -F'\t' -v n="$2" '$1 == n { print $2 }' "$theirs")
+		awk -F'\t' -v n="$1" -v want="$want" -v tol="$tol" '$1 == n {
+		    r = ($2 - want) / want; if (r < 0) r = -r
+		    printf "%s vs %s", $2, want; exit !(r <= tol) }' \
+		    "$ours" > "$tmp/v"
+		ok $? "$name $1 $(cat "$tmp/v") agrees with nlme within $tol"
+	done
+}
 py=/usr/bin/python3
 [ -x "$py" ] || py=python3
 
@@ -45,21 +65,11 @@ for ref in "TVCL 0.000210" "TVV 0.0269" "TVAPGR 0.0838" "OMEGA_CL 0.0134" \
 	    END { if (NR == 0) exit 1 }' "$tmp/pheno" > "$tmp/v"
 	ok $? "pheno SE of $1 = $(cat "$tmp/v"), NONMEM $2 (within 2%)"
 done
-if command -v Rscript > /dev/null 2>&1 &&
-    Rscript -e 'library(nlme)' > /dev/null 2>&1; then
+if [ $have_nlme -eq 1 ]; then
 	Rscript "$top/tests/ref/nlme_pheno.R" "$top/testdata/pheno.tsv" \
 	    > "$tmp/nlmep" 2> /dev/null
-	# nlme's Lindstrom-Bates likelihood is not FOCE-I: fixed effects
-	# agree within 2%.
-	for p in "TVCL CL" "TVV V" "TVAPGR APGR_V"; do
-		set -- $p
-		want=$(awk -F'\t' -v n="$2" '$1 == n { print $2 }' "$tmp/nlmep")
-		awk -F'\t' -v n="$1" -v want="$want" '$1 == n {
-		    r = ($2 - want) / want; if (r < 0) r = -r
-		    printf "%s vs %s", $2, want; exit !(r <= 0.02) }' \
-		    "$tmp/pheno" > "$tmp/v"
-		ok $? "pheno $1 $(cat "$tmp/v") agrees with nlme within 2%"
-	done
+	nlme_agree pheno "$tmp/pheno" "$tmp/nlmep" 0.02 "TVCL CL" "TVV V" \
+	    "TVAPGR APGR_V"
 fi
 awk -F'\t' 'NR > 1 && $1 != "OFV" && !($3 > 0 && $4 > 0 && $4 < 100) { bad++ }
     END { exit bad > 0 }' "$tmp/pheno"
@@ -86,21 +96,11 @@ ok $? "twin-fit --population fits the theophylline data"
 awk -F'\t' '$1 == "OFV" { d = $2 - 116.803; if (d < 0) d = -d
     printf "%s", $2; exit !(d <= 0.1) }' "$tmp/theoph" > "$tmp/v"
 ok $? "theoph OFV $(cat "$tmp/v") = NONMEM FOCE-I 116.803 (within 0.1)"
-if command -v Rscript > /dev/null 2>&1 &&
-    Rscript -e 'library(nlme)' > /dev/null 2>&1; then
+if [ $have_nlme -eq 1 ]; then
 	Rscript "$top/tests/ref/nlme_theoph.R" "$top/testdata/theoph.tsv" \
 	    > "$tmp/nlme" 2> /dev/null
-	# nlme (Lindstrom-Bates) and FOCE-I are different approximations:
-	# fixed effects agree within 3%.
-	for p in "TVCL CL" "TVV V" "TVKA KA"; do
-		set -- $p
-		want=$(awk -F'\t' -v n="$2" '$1 == n { print $2 }' "$tmp/nlme")
-		awk -F'\t' -v n="$1" -v want="$want" '$1 == n {
-		    r = ($2 - want) / want; if (r < 0) r = -r
-		    printf "%s vs %s", $2, want; exit !(r <= 0.03) }' \
-		    "$tmp/theoph" > "$tmp/v"
-		ok $? "theoph $1 $(cat "$tmp/v") agrees with nlme within 3%"
-	done
+	nlme_agree theoph "$tmp/theoph" "$tmp/nlme" 0.03 "TVCL CL" "TVV V" \
+	    "TVKA KA"
 else
 	echo "# R with nlme is not installed: skipping the nlme comparison"
 fi
