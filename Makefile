@@ -29,7 +29,7 @@ LDLIBS = $(SUNDIALS_LIBS) $(PKG_LIBS) -lpthread -lm
 
 LIBSRC = $(wildcard lib/*.c)
 LIBOBJ = $(LIBSRC:.c=.o)
-PROGS = twin-sim twin-fit
+PROGS = twin-sim twin-fit twin-report
 UNITSRC = $(wildcard tests/unit/test_*.c)
 UNITS = $(UNITSRC:.c=)
 MAN1 = $(wildcard man/*.1)

@@ -1,0 +1,1107 @@
+/*
+ * twin-report - tables and pictures from a record stream: NCA, target
+ * attainment, cohort quantile bands, CGM metrics, concentration-time
+ * plots and ambulatory glucose profiles.
+ */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
+
+#include "bands.h"
+#include "cgm.h"
+#include "cli.h"
+#include "nca.h"
+#include "num.h"
+#include "profile.h"
+#include "record.h"
+#include "svg.h"
+#include "table.h"
+#include "target.h"
+
+#define PROG "twin-report"
+#define MAXQ 16
+#define MAXBY 8
+#define MAXAUC 16
+#define MAXCOND 16
+
+enum verb { V_NCA, V_TARGET, V_BANDS, V_CGM, V_PLOT, V_AGP };
+
+static const char *verbs[] = { "nca", "target", "bands", "cgm", "plot",
+    "agp" };
+
+struct opts {
+	enum verb verb;
+	const char *y, *outpath, *target_text;
+	const char *title, *xlabel, *ylabel;
+	const char *by[MAXBY];
+	int nby;
+	int pretty, pta, logy, bands, noobs, gz, mmol;
+	double after, before, level, bin, hours, interval, clock0;
+	double width, height;
+	double q[MAXQ];
+	int nq;
+	struct nca_opts nca;
+	double partial[2 * MAXAUC];
+	struct profile_cols pc;	/* BLQ handling */
+	struct target target;
+	char bybuf[256], qbuf[256];
+};
+
+/* What an individual contributes, per verb. */
+struct group {
+	char *key;		/* tab-joined --by values */
+	long n, met, na;
+};
+
+struct report {
+	const struct opts *o;
+	struct outbuf ob;
+	struct table tab;
+	struct rec_writer *w;
+	int by[MAXBY];		/* --by columns of the current file */
+	struct group *grp;
+	int ngrp;
+	struct bands *bands;
+	/* plot: every individual's points, NAN between individuals */
+	double *px, *py, *ox, *oy;
+	size_t np, pcap, no, ocap;
+	double *tbuf, *gbuf;
+	int gcap;
+	long nread;
+	struct twin_err err;
+};
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+	    "usage: twin-report nca    [-y col] [--method linlog|linear] "
+	    "[--tau t] [--auc a,b]\n"
+	    "                          [--lambdaz n | --lambdaz-window a,b] "
+	    "[--blq rule] [--lloq x]\n"
+	    "       twin-report target 'metric range [and ...]' [--after t] "
+	    "[--before t]\n"
+	    "                          [--pta [--level p]] [--by col,...] "
+	    "[-y col]\n"
+	    "       twin-report bands  -y col [--bin w] [--by col,...] "
+	    "[--quantiles q,...]\n"
+	    "       twin-report cgm    [-y col] [--unit mg/dL|mmol/L] "
+	    "[--interval min]\n"
+	    "       twin-report plot   -y col [--bands] [--log] [--bin w] "
+	    "[--no-obs] -o file.svg\n"
+	    "       twin-report agp    [-y col] [--unit u] [--clock hh:mm] "
+	    "[--bin min] -o file.svg\n"
+	    "common options: [-hV] [-o file] [--pretty] [--time-unit h|min|d] "
+	    "[--title s]\n"
+	    "                [--xlabel s] [--ylabel s] [file ...]\n");
+}
+
+/* "a,b" into two numbers. */
+static int
+pair(const char *s, double *a, double *b)
+{
+	char buf[128], *comma;
+
+	if (strlen(s) >= sizeof(buf))
+		return -1;
+	strcpy(buf, s);
+	if ((comma = strchr(buf, ',')) == NULL)
+		return -1;
+	*comma = '\0';
+	return twin_strtod(buf, a) < 0 || twin_strtod(comma + 1, b) < 0 ||
+	    !(*a < *b) ? -1 : 0;
+}
+
+/* Split s at commas into at most max strings (s is modified). */
+static int
+split(char *s, const char **out, int max)
+{
+	int n = 0;
+	char *p;
+
+	for (p = strtok(s, ","); p != NULL; p = strtok(NULL, ",")) {
+		if (n == max)
+			return -1;
+		out[n++] = p;
+	}
+	return n;
+}
+
+enum {
+	O_AFTER = 256, O_AUC, O_BANDS, O_BEFORE, O_BIN, O_BLQ, O_BY, O_CLOCK,
+	O_HEIGHT, O_INTERVAL, O_LAMBDAZ, O_LZWIN, O_LEVEL, O_LLOQ, O_LOG,
+	O_METHOD, O_NOOBS, O_PRETTY, O_PTA, O_QUANT, O_TAU, O_TITLE, O_TUNIT,
+	O_UNIT, O_WIDTH, O_XLABEL, O_YLABEL
+};
+
+static double
+time_unit(const char *s)
+{
+	if (!strcmp(s, "h"))
+		return 1;
+	if (!strcmp(s, "min"))
+		return 60;
+	if (!strcmp(s, "d"))
+		return 1.0 / 24;
+	cli_usage_error(PROG, "--time-unit must be h, min or d, got \"%s\"",
+	    s);
+}
+
+static void
+parse_opts(int argc, char **argv, struct opts *o)
+{
+	static const struct option lo[] = {
+		{ "after", required_argument, NULL, O_AFTER },
+		{ "auc", required_argument, NULL, O_AUC },
+		{ "bands", no_argument, NULL, O_BANDS },
+		{ "before", required_argument, NULL, O_BEFORE },
+		{ "bin", required_argument, NULL, O_BIN },
+		{ "blq", required_argument, NULL, O_BLQ },
+		{ "by", required_argument, NULL, O_BY },
+		{ "clock", required_argument, NULL, O_CLOCK },
+		{ "height", required_argument, NULL, O_HEIGHT },
+		{ "help", no_argument, NULL, 'h' },
+		{ "interval", required_argument, NULL, O_INTERVAL },
+		{ "lambdaz", required_argument, NULL, O_LAMBDAZ },
+		{ "lambdaz-window", required_argument, NULL, O_LZWIN },
+		{ "level", required_argument, NULL, O_LEVEL },
+		{ "lloq", required_argument, NULL, O_LLOQ },
+		{ "log", no_argument, NULL, O_LOG },
+		{ "method", required_argument, NULL, O_METHOD },
+		{ "no-obs", no_argument, NULL, O_NOOBS },
+		{ "pretty", no_argument, NULL, O_PRETTY },
+		{ "pta", no_argument, NULL, O_PTA },
+		{ "quantiles", required_argument, NULL, O_QUANT },
+		{ "tau", required_argument, NULL, O_TAU },
+		{ "time-unit", required_argument, NULL, O_TUNIT },
+		{ "title", required_argument, NULL, O_TITLE },
+		{ "unit", required_argument, NULL, O_UNIT },
+		{ "version", no_argument, NULL, 'V' },
+		{ "width", required_argument, NULL, O_WIDTH },
+		{ "xlabel", required_argument, NULL, O_XLABEL },
+		{ "ylabel", required_argument, NULL, O_YLABEL },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *qs[MAXQ];
+	struct twin_err err;
+	double a, b;
+	size_t i;
+	int c, k, hh, mm;
+
+	memset(o, 0, sizeof(*o));
+	o->y = "DV";
+	o->after = -INFINITY;
+	o->before = INFINITY;
+	o->level = 0.95;
+	o->hours = 1;
+	o->interval = 5;
+	o->width = 720;
+	o->height = 440;
+	o->nca.method = INTERP_LINLOG;
+	o->nca.lz_from = o->nca.lz_to = o->nca.tau = NAN;
+	o->nca.partial = o->partial;
+	o->pc.lloq_value = NAN;
+	o->pc.blq_rule = BLQ_DEFAULT;
+	if (argc > 1 && (!strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "--help"))) {
+		usage(stdout);
+		exit(0);
+	}
+	if (argc > 1 && (!strcmp(argv[1], "-V") ||
+	    !strcmp(argv[1], "--version"))) {
+		printf("twin-report %s\n", TWIN_VERSION);
+		exit(0);
+	}
+	if (argc < 2)
+		cli_usage_error(PROG, "no verb given (nca, target, bands, cgm, "
+		    "plot or agp)");
+	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if (!strcmp(argv[1], verbs[i]))
+			break;
+	if (i == sizeof(verbs) / sizeof(verbs[0]))
+		cli_usage_error(PROG, "unknown verb \"%s\" (nca, target, "
+		    "bands, cgm, plot or agp)", argv[1]);
+	o->verb = (enum verb)i;
+	argc--;
+	argv++;
+	while ((c = getopt_long(argc, argv, "hVo:y:z", lo, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			usage(stdout);
+			exit(0);
+		case 'V':
+			printf("twin-report %s\n", TWIN_VERSION);
+			exit(0);
+		case 'o':
+			o->outpath = optarg;
+			break;
+		case 'y':
+			o->y = optarg;
+			break;
+		case 'z':
+			o->gz = 1;
+			break;
+		case O_AFTER:
+			o->after = cli_double(PROG, "--after", optarg);
+			break;
+		case O_AUC:
+			if (o->nca.npartial == MAXAUC || pair(optarg, &a, &b) < 0)
+				cli_usage_error(PROG, "--auc wants FROM,TO with "
+				    "FROM < TO (at most %d), got \"%s\"",
+				    MAXAUC, optarg);
+			o->partial[2 * o->nca.npartial] = a;
+			o->partial[2 * o->nca.npartial++ + 1] = b;
+			break;
+		case O_BANDS:
+			o->bands = 1;
+			break;
+		case O_BEFORE:
+			o->before = cli_double(PROG, "--before", optarg);
+			break;
+		case O_BIN:
+			o->bin = cli_double(PROG, "--bin", optarg);
+			if (!(o->bin > 0))
+				cli_usage_error(PROG, "--bin must be positive");
+			break;
+		case O_BLQ:
+			if (!strcmp(optarg, "default"))
+				o->pc.blq_rule = BLQ_DEFAULT;
+			else if (!strcmp(optarg, "zero"))
+				o->pc.blq_rule = BLQ_ZERO;
+			else if (!strcmp(optarg, "drop"))
+				o->pc.blq_rule = BLQ_DROP;
+			else if (!strcmp(optarg, "keep"))
+				o->pc.blq_rule = BLQ_KEEP;
+			else
+				cli_usage_error(PROG, "--blq must be default, "
+				    "zero, drop or keep, got \"%s\"", optarg);
+			break;
+		case O_BY:
+			if (strlen(optarg) >= sizeof(o->bybuf))
+				cli_usage_error(PROG, "--by: too long");
+			strcpy(o->bybuf, optarg);
+			if ((o->nby = split(o->bybuf, o->by, MAXBY)) <= 0)
+				cli_usage_error(PROG, "--by wants 1 to %d column "
+				    "names separated by commas", MAXBY);
+			break;
+		case O_CLOCK:
+			if (sscanf(optarg, "%2d:%2d%n", &hh, &mm, &k) != 2 ||
+			    optarg[k] != '\0' || hh > 23 || mm > 59 || hh < 0 ||
+			    mm < 0)
+				cli_usage_error(PROG, "--clock wants HH:MM, got "
+				    "\"%s\"", optarg);
+			o->clock0 = hh + mm / 60.0;
+			break;
+		case O_HEIGHT:
+			o->height = cli_int(PROG, "--height", optarg, 200,
+			    10000);
+			break;
+		case O_INTERVAL:
+			o->interval = cli_double(PROG, "--interval", optarg);
+			if (!(o->interval > 0))
+				cli_usage_error(PROG, "--interval must be "
+				    "positive");
+			break;
+		case O_LAMBDAZ:
+			o->nca.lz_points = cli_int(PROG, "--lambdaz", optarg, 3,
+			    100000);
+			break;
+		case O_LZWIN:
+			if (pair(optarg, &o->nca.lz_from, &o->nca.lz_to) < 0)
+				cli_usage_error(PROG, "--lambdaz-window wants "
+				    "FROM,TO with FROM < TO, got \"%s\"",
+				    optarg);
+			break;
+		case O_LEVEL:
+			o->level = cli_double(PROG, "--level", optarg);
+			if (!(o->level > 0 && o->level < 1))
+				cli_usage_error(PROG, "--level must be between 0 "
+				    "and 1, e.g. 0.95");
+			break;
+		case O_LLOQ:
+			o->pc.lloq_value = cli_double(PROG, "--lloq", optarg);
+			break;
+		case O_LOG:
+			o->logy = 1;
+			break;
+		case O_METHOD:
+			if (!strcmp(optarg, "linlog"))
+				o->nca.method = INTERP_LINLOG;
+			else if (!strcmp(optarg, "linear"))
+				o->nca.method = INTERP_LINEAR;
+			else
+				cli_usage_error(PROG, "--method must be linlog "
+				    "or linear, got \"%s\"", optarg);
+			break;
+		case O_NOOBS:
+			o->noobs = 1;
+			break;
+		case O_PRETTY:
+			o->pretty = 1;
+			break;
+		case O_PTA:
+			o->pta = 1;
+			break;
+		case O_QUANT:
+			if (strlen(optarg) >= sizeof(o->qbuf))
+				cli_usage_error(PROG, "--quantiles: too long");
+			strcpy(o->qbuf, optarg);
+			if ((o->nq = split(o->qbuf, qs, MAXQ)) <= 0)
+				cli_usage_error(PROG, "--quantiles wants up to %d "
+				    "percentiles separated by commas", MAXQ);
+			for (k = 0; k < o->nq; k++)
+				if (twin_strtod(qs[k], &o->q[k]) < 0 ||
+				    o->q[k] < 0 || o->q[k] > 100)
+					cli_usage_error(PROG, "--quantiles: "
+					    "\"%s\" is not a percentile (0 to "
+					    "100)", qs[k]);
+			break;
+		case O_TAU:
+			o->nca.tau = cli_double(PROG, "--tau", optarg);
+			if (!(o->nca.tau > 0))
+				cli_usage_error(PROG, "--tau must be positive");
+			break;
+		case O_TITLE:
+			o->title = optarg;
+			break;
+		case O_TUNIT:
+			o->hours = time_unit(optarg);
+			break;
+		case O_UNIT:
+			if (!strcmp(optarg, "mg/dL"))
+				o->mmol = 0;
+			else if (!strcmp(optarg, "mmol/L"))
+				o->mmol = 1;
+			else
+				cli_usage_error(PROG, "--unit must be mg/dL or "
+				    "mmol/L, got \"%s\"", optarg);
+			break;
+		case O_WIDTH:
+			o->width = cli_int(PROG, "--width", optarg, 200, 10000);
+			break;
+		case O_XLABEL:
+			o->xlabel = optarg;
+			break;
+		case O_YLABEL:
+			o->ylabel = optarg;
+			break;
+		default:
+			usage(stderr);
+			exit(1);
+		}
+	}
+	if (o->nq == 0) {
+		static const double def[] = { 5, 25, 50, 75, 95 };
+
+		memcpy(o->q, def, sizeof(def));
+		o->nq = 5;
+	}
+	if (o->verb == V_TARGET) {
+		if (optind >= argc)
+			cli_usage_error(PROG, "target: no target given, e.g. "
+			    "'trough >= 10'");
+		o->target_text = argv[optind++];
+		if (target_parse(o->target_text, &o->target, &err) < 0)
+			cli_usage_error(PROG, "target: %s", err.msg);
+		if (o->target.n > MAXCOND)
+			cli_usage_error(PROG, "target: at most %d conditions",
+			    MAXCOND);
+	}
+	if ((o->verb == V_PLOT || o->verb == V_AGP) && o->outpath == NULL)
+		cli_usage_error(PROG, "%s: give the SVG file with -o FILE",
+		    verbs[o->verb]);
+	if (!(o->after < o->before))
+		cli_usage_error(PROG, "--after must be before --before");
+	if (o->verb == V_AGP && o->bin == 0)
+		o->bin = 15;
+	/* getopt ran on argv + 1 */
+	optind++;
+}
+
+/* --by values of the individual's first row, tab-joined. */
+static void
+group_key(struct report *rp, const struct rec_indiv *ind, char *buf,
+    size_t n)
+{
+	int k;
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (k = 0; k < rp->o->nby; k++)
+		len += snprintf(buf + len, len < n ? n - len : 0, "%s%s",
+		    k ? "\t" : "", ind->row[0].field[rp->by[k]]);
+}
+
+static void
+put_key(struct report *rp, const char *key)
+{
+	char buf[1024], *p, *tab;
+
+	if (rp->o->nby == 0)
+		return;
+	snprintf(buf, sizeof(buf), "%s", key);
+	for (p = buf;; p = tab + 1) {
+		if ((tab = strchr(p, '\t')) != NULL)
+			*tab = '\0';
+		table_text(&rp->tab, p);
+		if (tab == NULL)
+			break;
+	}
+}
+
+static void
+head_by(struct report *rp)
+{
+	int k;
+
+	for (k = 0; k < rp->o->nby; k++)
+		table_head(&rp->tab, rp->o->by[k]);
+}
+
+static int
+flush(struct report *rp)
+{
+	if (rec_write(rp->w, rp->ob.p, rp->ob.len, &rp->err) < 0)
+		return -1;
+	rp->ob.len = 0;
+	return 0;
+}
+
+/* nca */
+
+static void
+nca_head(struct report *rp)
+{
+	static const char *cols[] = { "DOSE", "CMAX", "TMAX", "CLAST",
+	    "TLAST", "AUCLAST", "AUCINF", "AUCPEXT", "LAMBDAZ", "LZN",
+	    "LZSTART", "LZEND", "LZR2ADJ", "LZRULE", "THALF", "MRT", "CL",
+	    "VZ", "TAU", "AUCTAU", "CMIN", "CTROUGH", "CAVG", "RAC" };
+	const struct opts *o = rp->o;
+	char buf[96];
+	size_t i;
+	int k;
+
+	table_head(&rp->tab, "ID");
+	for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
+		table_head(&rp->tab, cols[i]);
+	for (k = 0; k < o->nca.npartial; k++) {
+		char a[TWIN_NUMBUF], b[TWIN_NUMBUF];
+
+		twin_dtoa(o->partial[2 * k], a);
+		twin_dtoa(o->partial[2 * k + 1], b);
+		snprintf(buf, sizeof(buf), "AUC_%s_%s", a, b);
+		table_head(&rp->tab, buf);
+	}
+	table_end_row(&rp->tab);
+}
+
+static int
+nca_indiv(struct report *rp, const struct profile *p)
+{
+	const struct opts *o = rp->o;
+	struct nca_result r;
+	double part[MAXAUC];
+	int k;
+
+	r.partial = part;
+	if (nca_compute(p, &o->nca, &r, &rp->err) < 0)
+		return -1;
+	table_text(&rp->tab, p->id);
+	table_num(&rp->tab, r.dose);
+	table_num(&rp->tab, r.cmax);
+	table_num(&rp->tab, r.tmax);
+	table_num(&rp->tab, r.clast);
+	table_num(&rp->tab, r.tlast);
+	table_num(&rp->tab, r.auclast);
+	table_num(&rp->tab, r.aucinf);
+	table_num(&rp->tab, r.aucpext);
+	table_num(&rp->tab, r.lambdaz);
+	if (r.lzn > 0)
+		table_int(&rp->tab, r.lzn);
+	else
+		table_text(&rp->tab, ".");
+	table_num(&rp->tab, r.lzstart);
+	table_num(&rp->tab, r.lzend);
+	table_num(&rp->tab, r.lzr2adj);
+	table_text(&rp->tab, r.lzrule);
+	table_num(&rp->tab, r.thalf);
+	table_num(&rp->tab, r.mrt);
+	table_num(&rp->tab, r.cl);
+	table_num(&rp->tab, r.vz);
+	table_num(&rp->tab, r.tau);
+	table_num(&rp->tab, r.auctau);
+	table_num(&rp->tab, r.cmin);
+	table_num(&rp->tab, r.ctrough);
+	table_num(&rp->tab, r.cavg);
+	table_num(&rp->tab, r.rac);
+	for (k = 0; k < o->nca.npartial; k++)
+		table_num(&rp->tab, part[k]);
+	table_end_row(&rp->tab);
+	return 0;
+}
+
+/* target */
+
+static void
+target_head(struct report *rp)
+{
+	const struct opts *o = rp->o;
+	char lo[64], hi[64];
+	int k;
+
+	if (o->pta) {
+		head_by(rp);
+		table_head(&rp->tab, "N");
+		table_head(&rp->tab, "MET");
+		table_head(&rp->tab, "NA");
+		table_head(&rp->tab, "PTA");
+		snprintf(lo, sizeof(lo), "LO%g", 100 * o->level);
+		snprintf(hi, sizeof(hi), "HI%g", 100 * o->level);
+		table_head(&rp->tab, lo);
+		table_head(&rp->tab, hi);
+		table_end_row(&rp->tab);
+		return;
+	}
+	table_head(&rp->tab, "ID");
+	head_by(rp);
+	for (k = 0; k < o->target.n; k++)
+		table_head(&rp->tab, o->target.c[k].m.name);
+	table_head(&rp->tab, "MET");
+	table_end_row(&rp->tab);
+}
+
+static struct group *
+find_group(struct report *rp, const char *key)
+{
+	struct group *g;
+	int i;
+
+	for (i = 0; i < rp->ngrp; i++)
+		if (!strcmp(rp->grp[i].key, key))
+			return &rp->grp[i];
+	if ((g = realloc(rp->grp, (rp->ngrp + 1) * sizeof(*g))) == NULL)
+		return NULL;
+	rp->grp = g;
+	g = &rp->grp[rp->ngrp];
+	memset(g, 0, sizeof(*g));
+	if ((g->key = strdup(key)) == NULL)
+		return NULL;
+	rp->ngrp++;
+	return g;
+}
+
+static int
+target_indiv(struct report *rp, const struct profile *p, const char *key)
+{
+	const struct opts *o = rp->o;
+	int k, met = 1, na = 0;
+	double v[MAXCOND];
+
+	for (k = 0; k < o->target.n; k++) {
+		const struct condition *c = &o->target.c[k];
+
+		v[k] = metric_eval(&c->m, p, o->after, o->before,
+		    o->nca.method, o->hours);
+		if (isnan(v[k]))
+			na = 1;
+		else if (!range_holds(&c->r, v[k]))
+			met = 0;
+	}
+	if (o->pta) {
+		struct group *g = find_group(rp, key);
+
+		if (g == NULL)
+			return twin_error(&rp->err, "out of memory");
+		g->n++;
+		if (na)
+			g->na++;
+		else
+			g->met += met;
+		return 0;
+	}
+	table_text(&rp->tab, p->id);
+	put_key(rp, key);
+	for (k = 0; k < o->target.n; k++)
+		table_num(&rp->tab, v[k]);
+	if (na)
+		table_text(&rp->tab, ".");
+	else
+		table_int(&rp->tab, met);
+	table_end_row(&rp->tab);
+	return 0;
+}
+
+/* Clopper-Pearson interval of k successes in n. */
+static void
+exact_ci(long k, long n, double level, double *lo, double *hi)
+{
+	double a = (1 - level) / 2;
+
+	*lo = k == 0 ? 0 : gsl_cdf_beta_Pinv(a, k, n - k + 1);
+	*hi = k == n ? 1 : gsl_cdf_beta_Pinv(1 - a, k + 1, n - k);
+}
+
+static void
+target_end(struct report *rp)
+{
+	int i;
+
+	if (!rp->o->pta)
+		return;
+	for (i = 0; i < rp->ngrp; i++) {
+		const struct group *g = &rp->grp[i];
+		long n = g->n - g->na;
+		double lo = NAN, hi = NAN;
+
+		if (n > 0)
+			exact_ci(g->met, n, rp->o->level, &lo, &hi);
+		put_key(rp, g->key);
+		table_int(&rp->tab, g->n);
+		table_int(&rp->tab, g->met);
+		table_int(&rp->tab, g->na);
+		table_num(&rp->tab, n > 0 ? 100.0 * g->met / n : NAN);
+		table_num(&rp->tab, 100 * lo);
+		table_num(&rp->tab, 100 * hi);
+		table_end_row(&rp->tab);
+	}
+}
+
+/* bands, and the points of plot and agp */
+
+static double
+bin_of(double t, double w)
+{
+	return w > 0 ? (floor(t / w) + 0.5) * w : t;
+}
+
+static int
+bands_indiv(struct report *rp, const struct profile *p, const char *key)
+{
+	const struct opts *o = rp->o;
+	int i;
+
+	for (i = 0; i < p->n; i++) {
+		double x = p->t[i];
+
+		if (x < o->after || x > o->before)
+			continue;
+		if (o->verb == V_AGP) {
+			/* time of day in hours, binned in minutes */
+			x = fmod(o->clock0 + x / o->hours, 24);
+			x = bin_of(x * 60, o->bin) / 60;
+		} else
+			x = bin_of(x, o->bin);
+		if (bands_add(rp->bands, key, x, p->y[i] *
+		    (o->mmol ? CGM_MMOL : 1)) < 0)
+			return twin_error(&rp->err, "out of memory");
+	}
+	return 0;
+}
+
+static void
+qname(char *buf, size_t n, double q)
+{
+	char num[TWIN_NUMBUF];
+
+	twin_dtoa(q, num);
+	snprintf(buf, n, "P%s", num);
+}
+
+static void
+bands_end(struct report *rp)
+{
+	const struct opts *o = rp->o;
+	char name[64];
+	int i, k;
+
+	head_by(rp);
+	table_head(&rp->tab, "TIME");
+	table_head(&rp->tab, "N");
+	for (k = 0; k < o->nq; k++) {
+		qname(name, sizeof(name), o->q[k]);
+		table_head(&rp->tab, name);
+	}
+	table_head(&rp->tab, "MEAN");
+	table_end_row(&rp->tab);
+	bands_sort(rp->bands);
+	for (i = 0; i < bands_ncell(rp->bands); i++) {
+		put_key(rp, bands_group(rp->bands, i));
+		table_num(&rp->tab, bands_x(rp->bands, i));
+		table_int(&rp->tab, bands_count(rp->bands, i));
+		for (k = 0; k < o->nq; k++)
+			table_num(&rp->tab, bands_quantile(rp->bands, i,
+			    o->q[k] / 100));
+		table_num(&rp->tab, bands_mean(rp->bands, i));
+		table_end_row(&rp->tab);
+	}
+}
+
+/* cgm */
+
+static void
+cgm_head(struct report *rp)
+{
+	static const char *cols[] = { "ID", "N", "MEAN", "SD", "CV", "GMI",
+	    "TBR2", "TBR1", "TIR", "TAR1", "TAR2", "LBGI", "HBGI", "HYPO54",
+	    "HYPO70", "COVERAGE" };
+	size_t i;
+
+	for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
+		table_head(&rp->tab, cols[i]);
+	table_end_row(&rp->tab);
+}
+
+static int
+cgm_indiv(struct report *rp, const struct profile *p)
+{
+	const struct opts *o = rp->o;
+	struct cgm m;
+	int i;
+
+	if (p->n > rp->gcap) {
+		free(rp->tbuf);
+		free(rp->gbuf);
+		rp->tbuf = malloc(p->n * sizeof(double));
+		rp->gbuf = malloc(p->n * sizeof(double));
+		if (rp->tbuf == NULL || rp->gbuf == NULL)
+			return twin_error(&rp->err, "out of memory");
+		rp->gcap = p->n;
+	}
+	for (i = 0; i < p->n; i++) {
+		rp->tbuf[i] = p->t[i] * 60 / o->hours;
+		rp->gbuf[i] = p->y[i] * (o->mmol ? CGM_MMOL : 1);
+		if (!(rp->gbuf[i] > 0))
+			return twin_error(&rp->err, "ID %s: glucose must be "
+			    "positive, got %g (row %d of the individual)",
+			    p->id, p->y[i], p->row[i] + 1);
+	}
+	cgm_compute(rp->tbuf, rp->gbuf, p->n, o->interval, &m);
+	table_text(&rp->tab, p->id);
+	table_int(&rp->tab, m.n);
+	table_num(&rp->tab, m.mean);
+	table_num(&rp->tab, m.sd);
+	table_num(&rp->tab, m.cv);
+	table_num(&rp->tab, m.gmi);
+	table_num(&rp->tab, m.tbr2);
+	table_num(&rp->tab, m.tbr1);
+	table_num(&rp->tab, m.tir);
+	table_num(&rp->tab, m.tar1);
+	table_num(&rp->tab, m.tar2);
+	table_num(&rp->tab, m.lbgi);
+	table_num(&rp->tab, m.hbgi);
+	table_int(&rp->tab, m.hypo54);
+	table_int(&rp->tab, m.hypo70);
+	table_num(&rp->tab, m.coverage);
+	table_end_row(&rp->tab);
+	return 0;
+}
+
+/* plot */
+
+static int
+push(double **x, double **y, size_t *n, size_t *cap, double a, double b)
+{
+	if (*n == *cap) {
+		size_t c = *cap ? 2 * *cap : 1024;
+		void *p;
+
+		if ((p = realloc(*x, c * sizeof(double))) == NULL)
+			return -1;
+		*x = p;
+		if ((p = realloc(*y, c * sizeof(double))) == NULL)
+			return -1;
+		*y = p;
+		*cap = c;
+	}
+	(*x)[*n] = a;
+	(*y)[(*n)++] = b;
+	return 0;
+}
+
+static int
+plot_indiv(struct report *rp, const struct profile *p,
+    const struct profile *obs)
+{
+	const struct opts *o = rp->o;
+	int i;
+
+	if (o->bands && bands_indiv(rp, p, "") < 0)
+		return -1;
+	for (i = 0; !o->bands && i < p->n; i++)
+		if (p->t[i] >= o->after && p->t[i] <= o->before &&
+		    push(&rp->px, &rp->py, &rp->np, &rp->pcap, p->t[i],
+		    p->y[i]) < 0)
+			return twin_error(&rp->err, "out of memory");
+	if (!o->bands && push(&rp->px, &rp->py, &rp->np, &rp->pcap, NAN,
+	    NAN) < 0)
+		return twin_error(&rp->err, "out of memory");
+	for (i = 0; obs != NULL && i < obs->n; i++)
+		if (obs->t[i] >= o->after && obs->t[i] <= o->before &&
+		    push(&rp->ox, &rp->oy, &rp->no, &rp->ocap, obs->t[i],
+		    obs->y[i]) < 0)
+			return twin_error(&rp->err, "out of memory");
+	return 0;
+}
+
+static void
+extend(double *lo, double *hi, const double *v, size_t n, int logy)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!isfinite(v[i]) || (logy && !(v[i] > 0)))
+			continue;
+		if (v[i] < *lo)
+			*lo = v[i];
+		if (v[i] > *hi)
+			*hi = v[i];
+	}
+}
+
+/* Quantile p of every cell, in x order (one group). */
+static double *
+band_column(struct bands *b, double p)
+{
+	int i, n = bands_ncell(b);
+	double *v = malloc((n + 1) * sizeof(double));
+
+	for (i = 0; v != NULL && i < n; i++)
+		v[i] = bands_quantile(b, i, p);
+	return v;
+}
+
+static int
+plot_end(struct report *rp)
+{
+	const struct opts *o = rp->o;
+	struct chart ch;
+	double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
+	double *bx = NULL, *q[5] = { NULL };
+	static const double qs[5] = { 0.05, 0.25, 0.5, 0.75, 0.95 };
+	char xl[128];
+	int i, nb = 0, agp = o->verb == V_AGP, rc = 0;
+
+	if (o->bands || agp) {
+		bands_sort(rp->bands);
+		nb = bands_ncell(rp->bands);
+		bx = malloc((nb + 1) * sizeof(double));
+		for (i = 0; bx != NULL && i < nb; i++)
+			bx[i] = bands_x(rp->bands, i);
+		for (i = 0; i < 5; i++)
+			q[i] = band_column(rp->bands, qs[i]);
+		if (bx == NULL || !q[0] || !q[1] || !q[2] || !q[3] || !q[4]) {
+			rc = twin_error(&rp->err, "out of memory");
+			goto out;
+		}
+		extend(&x0, &x1, bx, nb, 0);
+		extend(&y0, &y1, q[0], nb, o->logy);
+		extend(&y0, &y1, q[4], nb, o->logy);
+	}
+	extend(&x0, &x1, rp->px, rp->np, 0);
+	extend(&y0, &y1, rp->py, rp->np, o->logy);
+	if (!o->noobs) {
+		extend(&x0, &x1, rp->ox, rp->no, 0);
+		extend(&y0, &y1, rp->oy, rp->no, o->logy);
+	}
+	if (agp) {
+		x0 = 0;
+		x1 = 24;
+		y0 = o->logy ? y0 : 0;
+		y1 = y1 > 350 ? y1 : 350;
+	} else if (!(x0 <= x1)) {
+		rc = twin_error(&rp->err, "nothing to plot: no values of %s",
+		    o->y);
+		goto out;
+	}
+	if (!o->logy && !agp && y0 > 0)
+		y0 = 0;
+	chart_begin(&ch, &rp->ob, o->width, o->height, x0, x1, y0, y1,
+	    o->logy);
+	if (agp) {
+		chart_hband(&ch, CGM_LOW, CGM_HIGH, "#e3f4e3");
+		snprintf(xl, sizeof(xl), "Time of day");
+		chart_axes(&ch, o->title ? o->title :
+		    "Ambulatory glucose profile", o->xlabel ? o->xlabel : xl,
+		    o->ylabel ? o->ylabel : "Glucose (mg/dL)", 3, 1);
+	} else {
+		snprintf(xl, sizeof(xl), "Time (%s)", o->hours == 1 ? "h" :
+		    o->hours == 60 ? "min" : "d");
+		chart_axes(&ch, o->title, o->xlabel ? o->xlabel : xl,
+		    o->ylabel ? o->ylabel : o->y, 0, 0);
+	}
+	if (o->bands || agp) {
+		chart_ribbon(&ch, bx, q[0], q[4], nb, "#4a7ab5", 0.25);
+		chart_ribbon(&ch, bx, q[1], q[3], nb, "#4a7ab5", 0.45);
+		chart_line(&ch, bx, q[2], nb, "#1d3f6e", 2, 1);
+		chart_legend(&ch, 0, "median", "#1d3f6e", 0);
+		chart_legend(&ch, 1, "25th-75th percentile", "#4a7ab5", 1);
+		chart_legend(&ch, 2, "5th-95th percentile", "#a4bddb", 1);
+	} else
+		chart_line(&ch, rp->px, rp->py, (int)rp->np, "#2b5c9e", 1.2,
+		    0.6);
+	if (!o->noobs && rp->no > 0) {
+		chart_points(&ch, rp->ox, rp->oy, (int)rp->no, "#000000");
+		chart_legend(&ch, o->bands || agp ? 3 : 0, "observed",
+		    "#000000", 0);
+	}
+	chart_end(&ch);
+out:
+	free(bx);
+	for (i = 0; i < 5; i++)
+		free(q[i]);
+	return rc;
+}
+
+static int
+run_file(struct report *rp, struct rec_reader *r)
+{
+	const struct opts *o = rp->o;
+	struct profile_cols pc, oc;
+	struct profile p = { 0 }, obs = { 0 };
+	struct rec_indiv ind = { 0 };
+	char key[1024];
+	int k, rc, withobs;
+
+	pc = o->pc;
+	if (profile_cols(&pc, r, o->y, &rp->err) < 0)
+		return -1;
+	oc = o->pc;
+	withobs = o->verb == V_PLOT && !o->noobs && strcmp(o->y, "DV") != 0 &&
+	    rec_col(r, "DV") >= 0;
+	if (withobs && profile_cols(&oc, r, "DV", &rp->err) < 0)
+		return -1;
+	for (k = 0; k < o->nby; k++)
+		if ((rp->by[k] = rec_col(r, o->by[k])) < 0)
+			return twin_error(&rp->err, "%s:%ld: --by: no column "
+			    "\"%s\"", rec_path(r), rec_header_line(r),
+			    o->by[k]);
+	while ((rc = rec_next(r, &ind, &rp->err)) > 0) {
+		if (profile_read(&p, &pc, r, &ind, &rp->err) < 0 ||
+		    (withobs && profile_read(&obs, &oc, r, &ind,
+		    &rp->err) < 0))
+			goto bad;
+		group_key(rp, &ind, key, sizeof(key));
+		rp->nread++;
+		switch (o->verb) {
+		case V_NCA:
+			rc = nca_indiv(rp, &p);
+			break;
+		case V_TARGET:
+			rc = target_indiv(rp, &p, key);
+			break;
+		case V_BANDS:
+		case V_AGP:
+			rc = bands_indiv(rp, &p, key);
+			break;
+		case V_CGM:
+			rc = cgm_indiv(rp, &p);
+			break;
+		case V_PLOT:
+			rc = plot_indiv(rp, &p, withobs ? &obs : NULL);
+			break;
+		}
+		if (rc < 0 || flush(rp) < 0)
+			goto bad;
+	}
+	if (rc < 0)
+		goto bad;
+	profile_free(&p);
+	profile_free(&obs);
+	rec_indiv_free(&ind);
+	return 0;
+bad:
+	profile_free(&p);
+	profile_free(&obs);
+	rec_indiv_free(&ind);
+	return -1;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts o;
+	struct report rp;
+	struct rec_reader *r = NULL, *prev = NULL;
+	const char *stdin_only[] = { "-" };
+	const char **files;
+	int i, nf, status = 2, complete = 0;
+
+	gsl_set_error_handler_off();
+	parse_opts(argc, argv, &o);
+	nf = argc - optind;
+	files = nf ? (const char **)argv + optind : stdin_only;
+	if (nf == 0)
+		nf = 1;
+	memset(&rp, 0, sizeof(rp));
+	rp.o = &o;
+	table_init(&rp.tab, &rp.ob, o.pretty);
+	if ((o.verb == V_BANDS || o.verb == V_AGP || o.bands) &&
+	    (rp.bands = bands_new()) == NULL) {
+		cli_warn(PROG, "out of memory");
+		goto out;
+	}
+	if ((rp.w = rec_wopen(o.outpath, o.gz, &rp.err)) == NULL)
+		goto fail;
+	switch (o.verb) {
+	case V_NCA:
+		nca_head(&rp);
+		break;
+	case V_TARGET:
+		target_head(&rp);
+		break;
+	case V_CGM:
+		cgm_head(&rp);
+		break;
+	default:
+		break;
+	}
+	for (i = 0; i < nf; i++) {
+		if ((r = rec_open(files[i], &rp.err)) == NULL)
+			goto fail;
+		rec_continue(r, prev);
+		if (run_file(&rp, r) < 0)
+			goto fail;
+		rec_close(prev);
+		prev = r;
+		r = NULL;
+	}
+	if (o.verb == V_TARGET)
+		target_end(&rp);
+	else if (o.verb == V_BANDS)
+		bands_end(&rp);
+	else if ((o.verb == V_PLOT || o.verb == V_AGP) && plot_end(&rp) < 0)
+		goto fail;
+	if (flush(&rp) < 0)
+		goto fail;
+	complete = 1;
+	status = 0;
+	goto out;
+fail:
+	cli_warn(PROG, "%s", rp.err.msg);
+out:
+	if (rp.w && rec_wclose(rp.w, complete, &rp.err) < 0) {
+		cli_warn(PROG, "%s", rp.err.msg);
+		status = 2;
+	}
+	rec_close(r);
+	rec_close(prev);
+	for (i = 0; i < rp.ngrp; i++)
+		free(rp.grp[i].key);
+	free(rp.grp);
+	bands_free(rp.bands);
+	free(rp.px);
+	free(rp.py);
+	free(rp.ox);
+	free(rp.oy);
+	free(rp.tbuf);
+	free(rp.gbuf);
+	table_free(&rp.tab);
+	ob_free(&rp.ob);
+	target_free(&o.target);
+	return status;
+}

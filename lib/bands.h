@@ -1,0 +1,37 @@
+/*
+ * bands.h - quantiles of a value across individuals, per group and time
+ * (the table behind a visual predictive check or an AGP).
+ *
+ * Exact quantiles need every value, so a table keeps each one: 8 bytes
+ * per value (one per individual per time point) plus about 48 bytes per
+ * time point and group.  Quantiles are R's type 7 (linear interpolation
+ * between order statistics, GSL's gsl_stats_quantile_from_sorted_data).
+ *
+ * Ownership: bands_new returns a table freed by bands_free; group names
+ * are copied.
+ */
+#ifndef TWIN_BANDS_H
+#define TWIN_BANDS_H
+
+struct bands;
+
+struct bands *bands_new(void);
+void bands_free(struct bands *b);
+
+/* Add value y at x for group (any string, "" for none); -1 if out of
+ * memory. */
+int bands_add(struct bands *b, const char *group, double x, double y);
+
+/* Sort by group (first seen first) and x; then cell i of bands_ncell. */
+void bands_sort(struct bands *b);
+int bands_ncell(const struct bands *b);
+const char *bands_group(const struct bands *b, int i);
+double bands_x(const struct bands *b, int i);
+int bands_count(const struct bands *b, int i);
+/* The p-quantile (0 <= p <= 1) and mean of cell i. */
+double bands_quantile(const struct bands *b, int i, double p);
+double bands_mean(const struct bands *b, int i);
+/* The lowest and highest value of all cells. */
+void bands_range(const struct bands *b, double *lo, double *hi);
+
+#endif

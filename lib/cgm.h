@@ -1,0 +1,38 @@
+/*
+ * cgm.h - continuous glucose monitoring metrics of one trace, as defined
+ * by the international consensus (Battelino et al., Diabetes Care
+ * 2019;42:1593-1603).  Glucose in mg/dL, times in minutes; every reading
+ * weighs the same.  Definitions and formulas: twin-report(1).
+ */
+#ifndef TWIN_CGM_H
+#define TWIN_CGM_H
+
+/* Consensus bounds, mg/dL: < 54, [54, 70), [70, 180], (180, 250], > 250. */
+#define CGM_VERY_LOW 54.0
+#define CGM_LOW 70.0
+#define CGM_HIGH 180.0
+#define CGM_VERY_HIGH 250.0
+/* A hypoglycaemic event lasts at least this long, minutes (Battelino). */
+#define CGM_EVENT_MIN 15.0
+/* Times in hours are not exact in binary: 15 min may come out as
+ * 14.999999999999998.  Durations and counts of intervals allow this much
+ * (minutes, and intervals). */
+#define CGM_TIME_TOL 1e-6
+/* mmol/L to mg/dL, the factor of the consensus report */
+#define CGM_MMOL 18.0
+
+struct cgm {
+	int n;
+	double mean, sd, cv, gmi;
+	double tbr2, tbr1, tir, tar1, tar2;	/* percent of readings */
+	double lbgi, hbgi;
+	int hypo54, hypo70;	/* events */
+	double coverage;	/* percent of the expected readings */
+};
+
+/* t (minutes, non-decreasing) and g (mg/dL) of n readings; interval:
+ * the sensor's reading interval, minutes. */
+void cgm_compute(const double *t, const double *g, int n, double interval,
+    struct cgm *out);
+
+#endif

@@ -1,0 +1,46 @@
+/*
+ * nca.h - noncompartmental analysis of one individual's profile.
+ *
+ * With a single dose the analysis starts at that dose; with repeated
+ * doses, or a dose at steady state, it covers the last dose and its
+ * dosing interval tau (steady-state analysis).  Times are relative to
+ * that dose.  Without a sample at the dose time the curve starts at 0
+ * after a single dose and at the interval's lowest sample at steady
+ * state.  Definitions and formulas: twin-report(1).
+ */
+#ifndef TWIN_NCA_H
+#define TWIN_NCA_H
+
+#include "err.h"
+#include "profile.h"
+
+struct nca_opts {
+	enum interp method;
+	int lz_points;		/* > 0: lambda-z from the last N samples */
+	double lz_from, lz_to;	/* not NAN: from the samples in this window */
+	double tau;		/* NAN: the last dose's II */
+	int npartial;
+	const double *partial;	/* npartial pairs (from, to) */
+};
+
+struct nca_result {
+	double tref, dose;
+	double cmax, tmax, clast, tlast;
+	double auclast, aucinf, aucpext, aumclast, aumcinf;
+	double lambdaz, lzr2adj, lzstart, lzend, thalf;
+	int lzn;
+	const char *lzrule;	/* "best-fit", "points", "window", "none" */
+	double mrt, cl, vz;
+	int ss;			/* steady-state analysis of the last interval */
+	double tau, auctau, cmin, ctrough, cavg, rac;
+	double *partial;	/* npartial areas, caller-allocated */
+};
+
+/* Best-fit lambda-z: adjusted R^2 within this of the best counts as a
+ * tie, and the tie with more points wins. */
+#define NCA_LZ_TIE 1e-4
+
+int nca_compute(const struct profile *p, const struct nca_opts *o,
+    struct nca_result *res, struct twin_err *err);
+
+#endif

@@ -1,0 +1,30 @@
+/*
+ * table.h - tables out: tab-separated with numbers that read back as the
+ * same double, or (pretty) aligned columns with 6 significant digits for
+ * a terminal.  Missing values are ".".  Rows are built in the caller's
+ * outbuf, so a table streams.
+ */
+#ifndef TWIN_TABLE_H
+#define TWIN_TABLE_H
+
+#include "num.h"
+#include "record.h"
+
+struct table {
+	struct outbuf *ob;
+	int pretty;
+	int col;		/* next column of the row */
+	int ncol, cap;
+	int *width;		/* pretty: width of each column */
+};
+
+void table_init(struct table *t, struct outbuf *ob, int pretty);
+void table_free(struct table *t);
+/* Header cells fix the columns (and their widths when pretty). */
+void table_head(struct table *t, const char *name);
+void table_text(struct table *t, const char *s);
+void table_num(struct table *t, double x);	/* NAN: "." */
+void table_int(struct table *t, long x);
+void table_end_row(struct table *t);
+
+#endif
