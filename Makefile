@@ -55,7 +55,7 @@ deps:
 	@sh .ci/deps
 
 check: deps all $(UNITS)
-	prove -f tests/unit/run.t tests/cmd/*.t
+	prove -f tests/unit/run.t tests/ref/selfcheck.t tests/cmd/*.t
 	mandoc -T lint -W warning $(MAN1) $(MAN5) $(MAN7)
 	cppcheck --error-exitcode=1 --enable=warning,style,performance \
 	    --quiet -Ilib -Icmd lib/*.c cmd/*.c

@@ -149,7 +149,9 @@ parse_metric(struct lex *l, struct metric *m)
 		    "is empty", (int)(start - l->s) + 1, m->arg[0],
 		    m->arg[1]);
 name:
-	n = l->p - start;
+	for (n = l->p - start; n > 0 && isspace((unsigned char)start[n - 1]);
+	    n--)
+		;
 	if (n >= sizeof(m->name))
 		n = sizeof(m->name) - 1;
 	memcpy(m->name, start, n);

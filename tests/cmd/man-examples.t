@@ -1,7 +1,8 @@
 #!/bin/sh
 # The EXAMPLES of the manual pages run, and print what the pages say
 # (mdoc(7): "Make sure that examples work properly!").  In each literal
-# display a line "$ command" (continued by indented lines) is run in a
+# display a line "$ command" (continued by indented lines after a line
+# ending in "|" or "\\", or inside a quoted string) is run in a
 # scratch folder per page, in order; the lines after it up to the next
 # command are its expected output.  "cat FILE" with FILE not yet there
 # shows a file's contents: the file is made from them.  The folder holds
@@ -25,9 +26,14 @@ for page in "$top"/man/*.[1-9]; do
 	/^\.Ed/ { inb = 0; next }
 	!inb { next }
 	{ l = unesc($0) }
+	function more(l,  c) {	# does the command go on after line l?
+		c = l; q += gsub(/\047/, "", c)
+		return l ~ /[|\\]$/ || q % 2
+	}
 	l ~ /^\$ / { cur = ++n; printf "%s\n", substr(l, 3) > (dir "/cmd" n)
-	    cont = 1; printf "" > (dir "/exp" n); next }
-	cur && cont && l ~ /^    / { print l > (dir "/cmd" n); next }
+	    q = 0; cont = more(l); printf "" > (dir "/exp" n); next }
+	cur && cont && l ~ /^    / { print l > (dir "/cmd" n)
+	    cont = more(l); next }
 	cur { cont = 0; print l > (dir "/exp" n) }
 	END { print n + 0 > (dir "/count") }' "$page"
 	count=$(cat "$dir/count")

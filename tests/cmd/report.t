@@ -1,0 +1,225 @@
+#!/bin/sh
+# twin-report: NCA against an independent Perl NCA (tests/ref/nca.pl) and
+# NonCompart's published Theoph table, and against closed forms of the
+# one-compartment model; targets, PTA and its exact confidence interval;
+# quantile bands; CGM metrics on a trace whose answers are known by
+# construction (tests/ref/cgm_trace.pl); SVG validity; bad input.
+# Tolerances: 1e-12 relative against the Perl reference (same formulas,
+# other code), 1e-9 against closed forms where the log-down trapezoid is
+# exact, 1e-5 for an oral curve on a 0.01 h grid (trapezoid error).
+. "$(dirname "$0")/lib.sh"
+ref="$top/tests/ref"
+
+# select named columns (COLS=a,b,c) of a TSV table
+sel() {
+	awk -F'\t' -v COLS="$1" 'BEGIN { n = split(COLS, w, ",") }
+	    NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i }
+	    { s = ""; for (k = 1; k <= n; k++) s = s (k > 1 ? "\t" : "") $(c[w[k]])
+	      print s }'
+}
+# value of column $1 in the row of ID $2
+val() {
+	awk -F'\t' -v C="$1" -v ID="$2" 'NR == 1 { for (i = 1; i <= NF; i++)
+	    c[$i] = i; next } $1 == ID { print $(c[C]) }'
+}
+# |got - want| <= rtol |want|
+close_to() {
+	awk -v g="$1" -v w="$2" -v r="$3" 'BEGIN { d = g - w; if (d < 0) d = -d
+	    s = w < 0 ? -w : w; if (s == 0) s = 1; exit !(d <= r * s) }'
+}
+
+# --- NCA on Theoph against the independent reference --------------------
+for m in linlog linear; do
+	perl "$ref/nca.pl" --method $m < "$top/testdata/theoph.tsv" > "$tmp/ref"
+	twin-report nca --method $m < "$top/testdata/theoph.tsv" |
+	    sel "$(head -1 "$tmp/ref" | tr '\t' ,)" > "$tmp/got"
+	perl "$ref/tsvcmp.pl" --rel 1e-12 "$tmp/got" "$tmp/ref"
+	ok $? "nca --method $m: all 12 Theoph subjects = tests/ref/nca.pl (Cmax..Vz, lambda-z points)"
+done
+awk -F'\t' 'BEGIN { OFS = "\t" } NR > 1 && $3 == "1" { $4 = 320 } { print }' \
+    "$top/testdata/theoph.tsv" | twin-report nca --method linear |
+    sel "$(grep -v '^#' "$ref/nca_noncompart.tsv" | head -1 | tr '\t' ,)" |
+    sed -n 1,7p > "$tmp/got"
+perl "$ref/tsvcmp.pl" --rel 1e-12 "$tmp/got" "$ref/nca_noncompart.tsv"
+ok $? "nca --method linear, dose 320 mg: Theoph 1-6 = NonCompart's published table"
+twin-report nca --lambdaz 5 < "$top/testdata/theoph.tsv" | val LZN 1 |
+    grep -qx 5
+ok $? "nca --lambdaz 5 uses the last five points"
+twin-report nca --lambdaz-window 5,25 < "$top/testdata/theoph.tsv" |
+    sel ID,LZN,LZSTART,LZRULE | awk -F'\t' '$1 == 1' |
+    grep -qx "1	5	5.1	window"
+ok $? "nca --lambdaz-window 5,25 uses the points in the window"
+
+# --- NCA against closed forms: CL 5 L/h, V 50 L (k = 0.1/h), dose 100 mg --
+cat > "$tmp/d.tsv" <<EOF
+ID	TIME	EVID	AMT	CMT	SS	II
+1	0	1	100	central	0	0
+2	0	1	100	central	1	12
+3	0	1	100	depot	0	0
+EOF
+twin-sim -m pk1cmt --grid 0:48:0.5 < "$tmp/d.tsv" |
+    twin-report nca -y CP --auc 0,24 > "$tmp/nca"
+r=0
+close_to "$(val AUCINF 1 < "$tmp/nca")" 20 1e-9 || r=1
+close_to "$(val LAMBDAZ 1 < "$tmp/nca")" 0.1 1e-9 || r=1
+close_to "$(val CL 1 < "$tmp/nca")" 5 1e-9 || r=1
+close_to "$(val VZ 1 < "$tmp/nca")" 50 1e-9 || r=1
+close_to "$(val MRT 1 < "$tmp/nca")" 10 1e-9 || r=1
+close_to "$(val THALF 1 < "$tmp/nca")" "$(awk 'BEGIN { printf "%.17g", log(2) / 0.1 }')" 1e-9 || r=1
+close_to "$(val AUC_0_24 1 < "$tmp/nca")" "$(awk 'BEGIN { printf "%.17g", 20 * (1 - exp(-2.4)) }')" 1e-9 || r=1
+ok $r "IV bolus: AUCinf = Dose/CL, lambda-z = CL/V, Vz, MRT = 1/k, t1/2, AUC(0-24) exact"
+r=0
+e=$(awk 'BEGIN { printf "%.17g", exp(-1.2) }')
+close_to "$(val AUCTAU 2 < "$tmp/nca")" 20 1e-9 || r=1
+close_to "$(val CAVG 2 < "$tmp/nca")" "$(awk 'BEGIN { printf "%.17g", 20 / 12 }')" 1e-9 || r=1
+close_to "$(val CTROUGH 2 < "$tmp/nca")" "$(awk -v e="$e" 'BEGIN { printf "%.17g", 2 * e / (1 - e) }')" 1e-9 || r=1
+close_to "$(val CMIN 2 < "$tmp/nca")" "$(awk -v e="$e" 'BEGIN { printf "%.17g", 2 * e / (1 - e) }')" 1e-9 || r=1
+close_to "$(val RAC 2 < "$tmp/nca")" "$(awk -v e="$e" 'BEGIN { printf "%.17g", 1 / (1 - e) }')" 1e-9 || r=1
+close_to "$(val CL 2 < "$tmp/nca")" 5 1e-9 || r=1
+close_to "$(val MRT 2 < "$tmp/nca")" 10 1e-9 || r=1
+ok $r "steady state q12h: AUCtau = Dose/CL, Cavg, Ctrough = Cmin, accumulation 1/(1-e^-k tau), MRT"
+twin-sim -m pk1cmt --grid 0:96:0.01 < "$tmp/d.tsv" | twin-report nca -y CP |
+    val AUCINF 3 > "$tmp/auc"
+close_to "$(cat "$tmp/auc")" 20 1e-5
+ok $? "oral dose: AUCinf = F Dose/CL within 1e-5 (0.01 h grid)"
+
+# --- BLQ ------------------------------------------------------------------
+cat > "$tmp/blq.tsv" <<EOF
+ID	TIME	EVID	AMT	DV	BLQ
+1	0	1	100	.	0
+1	0.5	0	.	.	1
+1	1	0	.	4	0
+1	2	0	.	8	0
+1	4	0	.	4	0
+1	8	0	.	2	0
+1	12	0	.	1	0
+1	16	0	.	.	1
+1	24	0	.	0.5	0
+EOF
+twin-report nca --method linear < "$tmp/blq.tsv" | sel AUCLAST,TLAST | sed 1d > "$tmp/got"
+# the leading BLQ counts as 0, the later one is dropped (linear trapezoid):
+# 0.5 (0+4)/2 + (4+8)/2 + 2 (8+4)/2 + 4 (4+2)/2 + 4 (2+1)/2 + 12 (1+0.5)/2
+printf '46\t24\n' | cmp -s - "$tmp/got"
+ok $? "--blq default: leading BLQ is 0, later BLQ dropped (AUClast 46)"
+# every BLQ is 0: 12 to 24 h becomes 4 (1+0)/2 + 8 (0+0.5)/2
+twin-report nca --method linear --blq zero < "$tmp/blq.tsv" | sel AUCLAST | sed 1d | grep -qx 41
+ok $? "--blq zero: the BLQ sample at 16 h counts as 0 (AUClast 41)"
+twin-report nca --method linear --lloq 1.5 < "$tmp/blq.tsv" | sel TLAST | sed 1d | grep -qx 8
+ok $? "--lloq 1.5: samples below it are BLQ, Tlast moves to 8 h"
+
+# --- targets and PTA --------------------------------------------------------
+# ten individuals, one q12h SS bolus each, CL from 1 to 10 L/h, V 50 L:
+# trough = 2 e^(-12 CL/50) / (1 - e^(-12 CL/50))
+awk 'BEGIN { OFS = "\t"; print "ID", "TIME", "EVID", "AMT", "CMT", "SS", "II", "CL", "ARM"
+    for (i = 1; i <= 10; i++) print i, 0, 1, 100, "central", 1, 12, i, i % 2 ? "odd" : "even" }' \
+    > "$tmp/t.tsv"
+twin-sim -m pk1cmt --grid 0:12:0.25 < "$tmp/t.tsv" > "$tmp/ts.tsv"
+twin-report target -y CP 'trough >= 0.5' < "$tmp/ts.tsv" > "$tmp/tt"
+r=0
+for i in 1 4 10; do
+	close_to "$(val trough $i < "$tmp/tt")" "$(awk -v c=$i 'BEGIN { e = exp(-12 * c / 50); printf "%.17g", 2 * e / (1 - e) }')" 1e-9 || r=1
+done
+ok $r "trough = closed-form steady-state trough (last sample of the interval)"
+# trough >= 0.5 holds for CL <= 3 (trough 1.02 at CL 3, 0.62 at 4? see awk)
+n=$(awk 'BEGIN { for (c = 1; c <= 10; c++) { e = exp(-12 * c / 50); if (2 * e / (1 - e) >= 0.5) n++ } print n }')
+twin-report target -y CP 'trough >= 0.5' --pta < "$tmp/ts.tsv" | sel MET | sed 1d | grep -qx "$n"
+ok $? "PTA counts the individuals meeting the target ($n of 10)"
+twin-report target -y CP 'trough >= 0.4' --pta < "$tmp/ts.tsv" | sed 1d > "$tmp/pta"
+k=$(awk 'BEGIN { for (c = 1; c <= 10; c++) { e = exp(-12 * c / 50); if (2 * e / (1 - e) >= 0.4) n++ } print n }')
+# R: binom.test(7, 10)$conf.int = 0.3475471 0.9332605 (Clopper-Pearson)
+if [ "$k" = 7 ]; then
+	awk -F'\t' '{ exit !($2 == 7 && $4 == 70 && ($5 - 34.75471)^2 < 1e-8 && ($6 - 93.32605)^2 < 1e-8) }' "$tmp/pta"
+	ok $? "PTA 7/10 = 70% with R's binom.test interval 34.75%-93.33%"
+else
+	ok 1 "the design gives 7 of 10 at trough >= 0.4 (got $k)"
+fi
+twin-report target -y CP 'trough >= 0.3' --pta --by ARM < "$tmp/ts.tsv" | sel ARM,N | sed 1d | tr '\n' ' ' | grep -qx "odd	5 even	5 "
+ok $? "--by ARM: one PTA row per arm, in order of appearance"
+# fT>MIC over the interval: C0 e^(-kt) > MIC for t < ln(C0/MIC)/k
+twin-report target -y CP 'fT>1 >= 0' < "$tmp/ts.tsv" | val 'fT>1' 7 > "$tmp/ft"
+close_to "$(cat "$tmp/ft")" "$(awk 'BEGIN { k = 7 / 50; e = exp(-12 * k); c0 = 2 / (1 - e); printf "%.17g", 100 * log(c0 / 1) / k / 12 }')" 1e-9
+ok $? "fT>MIC = 100 ln(C0/MIC)/(k tau) on an exponential (log-down interpolation)"
+twin-report target -y CP 'auc(0,12) 19.9..20.1 and cavg >= 1' < "$tmp/ts.tsv" | val 'auc(0,12)' 5 > "$tmp/a"
+close_to "$(cat "$tmp/a")" 20 1e-9
+ok $? "auc(0,12) at steady state = Dose/CL"
+
+# --- bands ----------------------------------------------------------------
+awk 'BEGIN { OFS = "\t"; print "ID", "TIME", "Y"; for (i = 0; i <= 100; i++) for (t = 0; t <= 2; t++) print i + 1, t, i * (t + 1) }' |
+    twin-report bands -y Y > "$tmp/b"
+sed -n 2p "$tmp/b" | grep -qx "0	101	5	25	50	75	95	50"
+ok $? "bands: 5/25/50/75/95th percentiles of 0..100 are 5, 25, 50, 75, 95"
+sed -n 4p "$tmp/b" | grep -qx "2	101	15	75	150	225	285	150"
+ok $? "bands: one row per time"
+printf 'ID\tTIME\tY\n1\t0\t1\n2\t0\t2\n3\t0\t3\n4\t0\t4\n' |
+    twin-report bands -y Y --quantiles 25,10 | sed 1d | grep -qx "0	4	1.75	1.3	2.5"
+ok $? "quantiles are R's type 7 (quantile(1:4, c(.25, .1)) = 1.75 1.3)"
+awk 'BEGIN { OFS = "\t"; print "ID", "TIME", "Y"; for (i = 1; i <= 4; i++) for (t = 0; t < 2; t += 0.25) print i, t, i }' |
+    twin-report bands -y Y --bin 1 | cut -f1,2 | sed 1d | tr '\n' ' ' | grep -qx "0.5	16 1.5	16 "
+ok $? "--bin 1: times pooled into bins, reported at the bin middle"
+
+# --- CGM --------------------------------------------------------------------
+perl "$ref/cgm_trace.pl" > "$tmp/cgm.tsv"
+perl "$ref/cgm_trace.pl" --expected > "$tmp/want"
+twin-report cgm < "$tmp/cgm.tsv" > "$tmp/got"
+perl "$ref/tsvcmp.pl" --rel 1e-9 "$tmp/got" "$tmp/want"
+ok $? "cgm: every metric of the constructed trace (counts, events, coverage, LBGI/HBGI)"
+awk -F'\t' 'BEGIN { OFS = "\t" } NR > 1 { $2 = $2 * 60; if ($3 != ".") $3 = sprintf("%.17g", $3 / 18) } { print }' "$tmp/cgm.tsv" |
+    twin-report cgm --time-unit min --unit mmol/L > "$tmp/got"
+perl "$ref/tsvcmp.pl" --rel 1e-9 "$tmp/got" "$tmp/want" >/dev/null
+ok $? "cgm --time-unit min --unit mmol/L gives the same table"
+perl "$ref/cgm.pl" < "$tmp/cgm.tsv" > "$tmp/want2"
+perl "$ref/tsvcmp.pl" --rel 1e-9 "$tmp/got" "$tmp/want2" >/dev/null
+ok $? "cgm = tests/ref/cgm.pl"
+
+# --- plots -----------------------------------------------------------------
+twin-sim -m pk1cmt --iiv -n 20 --grid 0:24:0.5 < "$tmp/d.tsv" > "$tmp/coh.tsv"
+twin-report plot -y CP -o "$tmp/l.svg" < "$tmp/coh.tsv"
+ok $? "plot writes an SVG"
+twin-report plot -y CP --bands --log --title 'a < b & "c"' -o "$tmp/b.svg" < "$tmp/coh.tsv"
+ok $? "plot --bands --log writes an SVG"
+twin-report agp -o "$tmp/agp.svg" < "$tmp/cgm.tsv"
+ok $? "agp writes an SVG"
+if command -v xmllint >/dev/null 2>&1; then
+	xmllint --noout "$tmp/l.svg" "$tmp/b.svg" "$tmp/agp.svg"
+	ok $? "the SVG files are well-formed XML (xmllint)"
+else
+	perl -e 'for (@ARGV) { local $/; open F, $_; $_ = <F>; s/<\?xml.*?\?>//s;
+	    1 while s/<[a-zA-Z]+(?:\s+[\w:-]+="[^"<]*")*\s*\/>//g ||
+	    s/<([a-zA-Z]+)(?:\s+[\w:-]+="[^"<]*")*\s*>[^<]*<\/\1>//g; exit 1 if /</ }' \
+	    "$tmp/l.svg" "$tmp/b.svg" "$tmp/agp.svg"
+	ok $? "the SVG files nest their elements properly (no xmllint)"
+fi
+[ "$(grep -c '<polyline' "$tmp/l.svg")" -eq 60 ]
+ok $? "plot: one line per individual (60)"
+grep -q 'a &lt; b &amp; &quot;c&quot;' "$tmp/b.svg"
+ok $? "titles are escaped for XML"
+
+# --- bad input --------------------------------------------------------------
+twin-report frobnicate < /dev/null 2> "$tmp/e"; s=$?
+[ $s -eq 1 ] && grep -q 'unknown verb "frobnicate"' "$tmp/e"
+ok $? "an unknown verb is a usage error (exit 1)"
+twin-report target 'trough >= ten' < /dev/null 2> "$tmp/e"; s=$?
+[ $s -eq 1 ] && grep -q 'column 11: expected a number, got "ten"' "$tmp/e"
+ok $? "a bad target names the column"
+twin-report target 'trof >= 1' < /dev/null 2> "$tmp/e"; s=$?
+[ $s -eq 1 ] && grep -q 'column 1: expected a metric' "$tmp/e"
+ok $? "an unknown metric is named"
+twin-report nca -y CP < "$top/testdata/theoph.tsv" 2> "$tmp/e"; s=$?
+[ $s -eq 2 ] && grep -q 'theoph.tsv\|stdin' "$tmp/e" && grep -q 'no column "CP"' "$tmp/e"
+ok $? "a missing column is a data error (exit 2) naming the file and line"
+printf 'ID\tTIME\tDV\n1\t0\t100\n1\t5\t-3\n' | twin-report cgm 2> "$tmp/e"; s=$?
+[ $s -eq 2 ] && grep -q 'glucose must be positive' "$tmp/e"
+ok $? "cgm: a non-positive glucose is an error"
+printf 'ID\tTIME\tDV\n1\t0\t1\n1\t1\tx\n' | twin-report nca 2> "$tmp/e"; s=$?
+[ $s -eq 2 ] && grep -q '<stdin>:3: column DV: not a number' "$tmp/e"
+ok $? "a bad number names the line"
+echo keep > "$tmp/keep.svg"
+printf 'ID\tTIME\tY\n' | twin-report plot -y Y -o "$tmp/keep.svg" 2>/dev/null
+[ $? -eq 2 ] && grep -qx keep "$tmp/keep.svg"
+ok $? "a failed plot leaves an existing file as it was"
+twin-report --version | grep -q '^twin-report '
+ok $? "--version"
+twin-report --help | grep -q '^usage: twin-report nca'
+ok $? "--help"
+
+done_testing
