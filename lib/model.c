@@ -15,7 +15,7 @@
 
 enum def_kind {
 	DEF_STATE, DEF_THETA, DEF_COV, DEF_OMEGA, DEF_IND, DEF_DERIVED,
-	DEF_ODE, DEF_OUTPUT, DEF_DV, DEF_PROP, DEF_ERROR
+	DEF_ODE, DEF_OUTPUT, DEF_DV, DEF_PROP, DEF_ERROR, DEF_ROUTE
 };
 
 struct def {
@@ -125,6 +125,10 @@ model_free(struct model *m)
 	free(m->units_time);
 	free(m->units_amount);
 	free(m->units_conc);
+	for (i = 0; i < m->nroute; i++)
+		free(m->routename[i]);
+	free(m->routename);
+	free(m->routecmt);
 	free(m);
 }
 
@@ -421,6 +425,50 @@ model_set_error_combination(struct model *m, int sd, struct srcpos at,
 		return -1;
 	d->value = sd;
 	return 0;
+}
+
+/*
+ * Routes have their own name space: "iv" may also be a compartment or a
+ * parameter.  The compartment is resolved by model_finish, since it may
+ * be declared after the route.
+ */
+int
+model_add_route(struct model *m, const char *route, const char *cmt,
+    struct srcpos at, struct twin_err *err)
+{
+	int i;
+
+	if (!valid_name(route)) {
+		twin_error(err, "invalid route name \"%s\"", route ? route : "");
+		return where(err, m, at.file, at.line, at.col);
+	}
+	if (!valid_name(cmt)) {
+		twin_error(err, "route \"%s\": invalid compartment name \"%s\"",
+		    route, cmt ? cmt : "");
+		return where(err, m, at.file, at.line, at.col);
+	}
+	if (m->b == NULL)
+		return twin_error(err, "model %s is already finished", m->name);
+	for (i = 0; i < m->b->n; i++) {
+		const struct def *d = &m->b->def[i];
+
+		if (d->kind == DEF_ROUTE && !strcmp(d->name, route)) {
+			twin_error(err, "route \"%s\" is given twice", route);
+			return where(err, m, at.file, at.line, at.col);
+		}
+	}
+	return add_def(m, DEF_ROUTE, route, cmt, NULL, at, err) ? 0 : -1;
+}
+
+int
+model_route(const struct model *m, const char *route)
+{
+	int i;
+
+	for (i = 0; i < m->nroute; i++)
+		if (strcmp(m->routename[i], route) == 0)
+			return m->routecmt[i];
+	return -1;
 }
 
 int
@@ -1009,6 +1057,34 @@ finish_error_dv(struct model *m, struct twin_err *err)
 	return 0;
 }
 
+/* Resolve each route's compartment. */
+static int
+finish_routes(struct model *m, struct twin_err *err)
+{
+	struct builder *b = m->b;
+	int i, k, n = count(b, DEF_ROUTE);
+
+	m->routename = calloc(n + 1, sizeof(*m->routename));
+	m->routecmt = calloc(n + 1, sizeof(*m->routecmt));
+	if (m->routename == NULL || m->routecmt == NULL)
+		return twin_error(err, "out of memory");
+	for (i = 0, k = 0; i < b->n; i++) {
+		const struct def *d = &b->def[i];
+
+		if (d->kind != DEF_ROUTE)
+			continue;
+		if ((m->routecmt[k] = model_state(m, d->name2)) < 0) {
+			twin_error(err, "route \"%s\": unknown compartment "
+			    "\"%s\"", d->name, d->name2);
+			return where(err, m, d->file, d->line, d->col);
+		}
+		if ((m->routename[k] = strdup(d->name)) == NULL)
+			return twin_error(err, "out of memory");
+		m->nroute = ++k;
+	}
+	return 0;
+}
+
 int
 model_finish(struct model *m, struct twin_err *err)
 {
@@ -1022,7 +1098,7 @@ model_finish(struct model *m, struct twin_err *err)
 		twin_error(err, "model has no compartments");
 		return where(err, m, m->path, 0, 0);
 	}
-	if (layout(m, err) < 0)
+	if (layout(m, err) < 0 || finish_routes(m, err) < 0)
 		return -1;
 	memset(&sc, 0, sizeof(sc));
 	sc.m = m;

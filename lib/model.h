@@ -80,6 +80,9 @@ struct model {
 	int linear;		/* rhs affine in the states, autonomous */
 	int timevarying;	/* uses linearly interpolated covariates */
 	char *units_time, *units_amount, *units_conc;
+	int nroute;		/* declared routes of administration */
+	char **routename;	/* nroute names, e.g. "iv", "po" */
+	int *routecmt;		/* their compartments, 0-based */
 	struct builder *b;	/* pending definitions until model_finish */
 };
 
@@ -111,6 +114,10 @@ int model_set_cmtprop(struct model *m, enum cmt_prop p, const char *cmt,
     const char *expr, struct srcpos at, struct twin_err *err);
 int model_set_error(struct model *m, const char *kind, double sd,
     struct srcpos at, struct twin_err *err);
+/* Route of administration: doses by route go into compartment cmt.  The
+ * route is a name; the compartment is checked by model_finish. */
+int model_add_route(struct model *m, const char *route, const char *cmt,
+    struct srcpos at, struct twin_err *err);
 /* How additive and proportional error combine: variances add (0, the
  * default) or standard deviations add (1). */
 int model_set_error_combination(struct model *m, int sd, struct srcpos at,
@@ -135,5 +142,7 @@ int model_find(const char *name, char *buf, size_t bufsz,
 int model_slot(const struct model *m, const char *name);
 int model_state(const struct model *m, const char *name);	/* 0-based */
 int model_eta(const struct model *m, const char *name);	/* "CL" or "ETA_CL" */
+/* Compartment (0-based) of a declared route, -1 if it is not declared. */
+int model_route(const struct model *m, const char *route);
 
 #endif

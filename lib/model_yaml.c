@@ -255,6 +255,16 @@ on_error(struct loader *ld, yaml_node_t *k, yaml_node_t *v, int arg)
 }
 
 static int
+on_route(struct loader *ld, yaml_node_t *k, yaml_node_t *v, int arg)
+{
+	(void)arg;
+	if (scalar(v) == NULL)
+		return fail(ld, v, "expected a compartment name");
+	return model_add_route(ld->m, scalar(k), scalar(v), pos(ld, k),
+	    ld->err);
+}
+
+static int
 on_units(struct loader *ld, yaml_node_t *k, yaml_node_t *v, int arg)
 {
 	const char *key = scalar(k), *val = scalar(v);
@@ -323,6 +333,8 @@ on_top(struct loader *ld, yaml_node_t *k, yaml_node_t *v, int arg)
 		return each_pair(ld, v, on_units, 0);
 	if (!strcmp(key, "compartments"))
 		return compartments(ld, v);
+	if (!strcmp(key, "routes"))
+		return each_pair(ld, v, on_route, 0);
 	if (!strcmp(key, "theta"))
 		return each_pair(ld, v, on_theta, 0);
 	if (!strcmp(key, "covariates"))

@@ -62,6 +62,10 @@ try lag-unknown "9:(3|8)" '"gut"' "" "lag for an unknown compartment"
 try cov-attr "6:8" '"defualt"' "" "unknown covariate attribute"
 try interp "6:34" '"spline"' "interpolate" \
     "interpolate not locf, nocb or linear"
+# po: gut at line 7; gut is not a compartment.
+try route-unknown "7:3" '"po"' '"gut"' "route to an unknown compartment"
+# routes: {iv: central, iv: central}: the second iv at column 23.
+try route-dup "5:23" '"iv"' "twice" "route given twice"
 
 # Model not found, by name and by path.
 twin-sim -m nosuchmodel < "$tmp/in.tsv" > "$tmp/out" 2> "$tmp/err"

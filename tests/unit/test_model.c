@@ -4,7 +4,9 @@
  * by both solvers and checked against the closed form of a chain of equal
  * first-order steps (the Erlang density: after a dose D into the first
  * compartment, compartment j holds D (kt)^j / j! exp(-kt), j = 0, 1, ...),
- * relative tolerance 1e-6 where the amount is at least 1e-3 mg.  Also: builder errors name the offending name.
+ * relative tolerance 1e-6 where the amount is at least 1e-3 mg.  Also:
+ * builder errors name the offending name, and routes of administration
+ * map to compartments.
  */
 #include <math.h>
 #include <stdio.h>
@@ -127,6 +129,57 @@ done:
 	rmdir(dir);
 }
 
+/* Routes: names mapped to compartments, checked when the model is
+ * finished; a route may be declared before its compartment. */
+static void
+routes(void)
+{
+	struct srcpos at = { "r.yaml", 7, 3 };
+	struct twin_err err;
+	struct model *m;
+
+	m = model_new("routes");
+	tap_ok(m != NULL &&
+	    model_add_route(m, "po", "depot", at, &err) == 0 &&
+	    model_add_compartment(m, "depot", at, &err) == 0 &&
+	    model_add_compartment(m, "central", at, &err) == 0 &&
+	    model_add_route(m, "iv", "central", at, &err) == 0 &&
+	    model_set_ode(m, "depot", "-depot", at, &err) == 0 &&
+	    model_set_ode(m, "central", "depot - central", at, &err) == 0 &&
+	    model_add_output(m, "C", "central", at, &err) == 0 &&
+	    model_finish(m, &err) == 0,
+	    "routes: a model with routes po and iv finishes");
+	tap_ok(m != NULL && m->nroute == 2 && model_route(m, "po") == 0 &&
+	    model_route(m, "iv") == 1 && model_route(m, "sc") == -1 &&
+	    model_route(m, "depot") == -1,
+	    "routes: model_route gives the 0-based compartment, -1 if "
+	    "undeclared");
+	model_free(m);
+
+	m = model_new("bad");
+	tap_ok(model_add_compartment(m, "central", at, &err) == 0 &&
+	    model_add_route(m, "iv", "central", at, &err) == 0 &&
+	    model_add_route(m, "iv", "central", at, &err) < 0 &&
+	    strstr(err.msg, "route \"iv\" is given twice") != NULL &&
+	    strncmp(err.msg, "r.yaml:7:3: ", 12) == 0,
+	    "routes: a duplicate route is refused with file:line:col");
+	tap_ok(model_add_route(m, "2po", "central", at, &err) < 0 &&
+	    strstr(err.msg, "invalid route name \"2po\"") != NULL,
+	    "routes: a route name must be an identifier");
+	model_free(m);
+
+	m = model_new("bad");
+	tap_ok(model_add_compartment(m, "central", at, &err) == 0 &&
+	    model_add_route(m, "po", "gut", at, &err) == 0 &&
+	    model_set_ode(m, "central", "-central", at, &err) == 0 &&
+	    model_add_output(m, "C", "central", at, &err) == 0 &&
+	    model_finish(m, &err) < 0 &&
+	    strstr(err.msg, "route \"po\": unknown compartment \"gut\"") !=
+	    NULL && strncmp(err.msg, "r.yaml:7:3: ", 12) == 0,
+	    "routes: a route to an unknown compartment fails model_finish");
+	model_free(m);
+}
+
 int
 main(void)
 {
@@ -161,5 +214,6 @@ main(void)
 	    strncmp(err.msg, "model bad", 9) == 0,
 	    "builder: an unknown name is reported with the model's name");
 	model_free(m);
+	routes();
 	return tap_done();
 }
