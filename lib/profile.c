@@ -173,14 +173,15 @@ profile_read(struct profile *p, const struct profile_cols *c,
 		if (add_sample(p, t, y, i) < 0)
 			return twin_error(err, "out of memory");
 	}
-	/* A repeated dose has no row: samples at its time come first. */
+	/* A repeated dose has no row; it acts before the records at its
+	 * time (as in NONMEM), so samples at its time are post-dose. */
 	nexpl = p->nd;
 	for (k = 0; k < nexpl; k++) {
 		struct pdose *d = &p->dose[k];
 
 		if (d->pre >= 0)
 			continue;
-		for (d->pre = 0; d->pre < p->n && p->t[d->pre] <= d->t;
+		for (d->pre = 0; d->pre < p->n && p->t[d->pre] < d->t;
 		    d->pre++)
 			;
 	}

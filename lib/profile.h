@@ -7,8 +7,9 @@
  * rows (EVID 1 and 4), in stream order: at a dose time, a sample written
  * before the dose row is a pre-dose sample, one written after it a
  * post-dose sample (twin-sim writes both).  Doses come from EVID 1 and 4
- * rows; ADDL/II repeats are expanded.  An ADDL dose has no row, so a
- * sample at its time counts as pre-dose.
+ * rows; ADDL/II repeats are expanded.  An ADDL dose has no row and acts
+ * before the records at its time (NONMEM's order, twin-sim's too), so a
+ * sample at its time is post-dose.
  *
  * Between two samples the curve is a straight line, or with linear-up/
  * log-down an exponential where it falls between positive values: the

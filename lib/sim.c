@@ -345,6 +345,57 @@ fill_covariates(struct sim_indiv *si, const struct model *m,
 	return 0;
 }
 
+int
+sim_add_dose(struct sim_indiv *si, const struct model *m,
+    const struct ev_rec *dose, struct twin_err *err)
+{
+	int k, j, last = -1, c, oldcap = si->cap;
+
+	if (si->n == si->cap) {
+		/* Knots are stored per covariate at stride cap: move them
+		 * to the new stride. */
+		size_t w = (size_t)m->ncov * oldcap;
+		double *kt = malloc(w * sizeof(double) + 1);
+		double *kv = malloc(w * sizeof(double) + 1);
+
+		if (kt == NULL || kv == NULL || grow(si, m, si->n + 1) < 0) {
+			free(kt);
+			free(kv);
+			return twin_error(err, "out of memory");
+		}
+		memcpy(kt, si->knot_t, w * sizeof(double));
+		memcpy(kv, si->knot_v, w * sizeof(double));
+		for (c = 0; c < m->ncov; c++) {
+			memcpy(si->knot_t + (size_t)c * si->cap,
+			    kt + (size_t)c * oldcap, si->nknot[c] *
+			    sizeof(double));
+			memcpy(si->knot_v + (size_t)c * si->cap,
+			    kv + (size_t)c * oldcap, si->nknot[c] *
+			    sizeof(double));
+		}
+		free(kt);
+		free(kv);
+	}
+	/* The covariates and overrides in force: those of the last record
+	 * at or before the dose, else of the first. */
+	for (j = 0; j < si->n; j++)
+		if (si->rec[j].time <= dose->time &&
+		    (last < 0 || si->rec[j].time >= si->rec[last].time))
+			last = j;
+	if (last < 0)
+		last = 0;
+	k = si->n++;
+	si->rec[k] = *dose;
+	si->src[k] = -1;
+	for (c = 0; c < m->ncov; c++)
+		si->cov[(size_t)k * m->ncov + c] = si->n > 1 ?
+		    si->cov[(size_t)last * m->ncov + c] : m->covdefault[c];
+	for (c = 0; c < m->nind; c++)
+		si->ovr[(size_t)k * m->nind + c] = si->n > 1 ?
+		    si->ovr[(size_t)last * m->nind + c] : NAN;
+	return 0;
+}
+
 /* Is there an input observation at time g among the last records? */
 static int
 observed_at(const struct sim_indiv *si, int k, double g)

@@ -62,6 +62,17 @@ int sim_bind(struct sim_indiv *si, const struct model *m,
     struct twin_err *err);
 void sim_indiv_free(struct sim_indiv *si);
 
+/*
+ * Add a dose record after the bound ones (the timeline orders actions by
+ * time; at equal times records added later act later), with the
+ * covariates and overrides of the last record at or before its time.
+ * Setting si->n back to its earlier value removes added records, so one
+ * binding serves many candidate regimens.  dose->lag, bio, mrate and mdur
+ * are filled by sim_run.
+ */
+int sim_add_dose(struct sim_indiv *si, const struct model *m,
+    const struct ev_rec *dose, struct twin_err *err);
+
 struct sim_opts {
 	enum ode_method method;
 	double rtol, atol;

@@ -1,0 +1,80 @@
+/*
+ * dose.h - choosing a regimen for one individual: candidate regimens are
+ * simulated with the shared ODE core on the individual's own records
+ * (and parameters: a fitted twin carries them as columns) and scored with
+ * the metrics of target.h, the same code as twin-report target.
+ *
+ * A candidate is an amount per dose, an interval (or daily clock times),
+ * an infusion duration and an optional loading dose, all starting at
+ * `from'.  It is evaluated either at steady state (a dose with SS=1 at
+ * `from', the metrics over one interval, or over 24 h for auc24), or over
+ * a window after `from' with the individual's own history before it.
+ *
+ * Ownership: dose_new returns a workspace freed by dose_free; it keeps a
+ * pointer to the problem, which must outlive it.
+ */
+#ifndef TWIN_DOSE_H
+#define TWIN_DOSE_H
+
+#include "err.h"
+#include "model.h"
+#include "record.h"
+#include "sim.h"
+#include "target.h"
+
+#define DOSE_MAXCLOCK 12
+
+struct dose_problem {
+	const struct model *m;
+	struct sim_opts so;
+	int cmt;		/* compartment dosed */
+	int out;		/* model output scored */
+	double hours;		/* model time units in one hour */
+	double from;		/* first candidate dose, model time */
+	int ss;			/* score at steady state */
+	double w0, w1;		/* else: window after from, model time */
+	double clock[DOSE_MAXCLOCK];	/* daily clock times (hours) */
+	int nclock;		/* > 0: doses at these times, not an interval */
+	double clock0;		/* clock time at TIME 0, hours */
+	struct target target;
+	double no_below;	/* the curve must stay >= this; NAN: none */
+	int nstep;		/* grid points over the scored span */
+};
+
+struct dose_plan {
+	double amt, ii, dur;	/* model units; dur 0: bolus */
+	double load;		/* loading dose at from, 0: none */
+};
+
+/* The scores of a plan. */
+struct dose_score {
+	double value[16];	/* per condition of the target */
+	double lowest;		/* lowest value of the curve scored */
+	int met;		/* every condition holds, and no_below */
+	int evaluable;		/* every metric could be computed */
+};
+
+struct dose;
+
+struct dose *dose_new(const struct dose_problem *p, struct twin_err *err);
+void dose_free(struct dose *d);
+
+/* Bind one individual's records (its history and covariates). */
+int dose_bind(struct dose *d, const struct sim_cols *c,
+    const struct rec_reader *r, const struct rec_indiv *ind,
+    struct twin_err *err);
+
+/* Simulate and score a plan for the bound individual.  Solver failures
+ * name the time. */
+int dose_score(struct dose *d, const struct dose_plan *plan,
+    struct dose_score *s, struct twin_err *err);
+
+/* The doses a plan gives from `from' up to `until' (model time): the
+ * records twin-dose writes.  Returns the number (<= max). */
+int dose_records(const struct dose_problem *p, const struct dose_plan *plan,
+    double until, struct ev_rec *out, int max);
+
+/* Doses per 24 h of a plan (loading dose not counted). */
+double dose_per_day(const struct dose_problem *p, const struct dose_plan *plan);
+
+#endif
