@@ -59,10 +59,16 @@ struct dose;
 struct dose *dose_new(const struct dose_problem *p, struct twin_err *err);
 void dose_free(struct dose *d);
 
-/* Bind one individual's records (its history and covariates). */
+/* Bind one individual's records (its history and covariates), with a
+ * grid of nstep + 1 sample times over [from, from + span]: span covers
+ * every plan to be scored (the longest interval, 24 h for auc24, the
+ * window). */
 int dose_bind(struct dose *d, const struct sim_cols *c,
-    const struct rec_reader *r, const struct rec_indiv *ind,
+    const struct rec_reader *r, const struct rec_indiv *ind, double span,
     struct twin_err *err);
+
+/* The span after from that a plan is scored over. */
+double dose_span(const struct dose_problem *p, const struct dose_plan *plan);
 
 /* Simulate and score a plan for the bound individual.  Solver failures
  * name the time. */
