@@ -909,8 +909,8 @@ convert(struct expander *e, const struct amount *a, int to, double *v)
 
 			twin_dtoa(ctx->wt, wb);
 			return colerr(e->err, a->sp.at, "dose per kg needs a "
-			    "weight: WT %s kg is not plausible (0 to 500 kg)",
-			    wb);
+			    "weight: WT %s kg is out of range (above 0, up "
+			    "to 500)", wb);
 		}
 		x *= ctx->wt;
 	}
@@ -1062,8 +1062,8 @@ expand_part(struct expander *e, const struct part *pt, double start,
 		char c0[TWIN_NUMBUF];
 
 		twin_dtoa(ctx->clock0, c0);
-		return colerr(e->err, pt->cl[K_AT].at, "the clock time at "
-		    "TIME 0 must be from 0 to 24 h, got %s", c0);
+		return colerr(e->err, pt->cl[K_AT].at, "the clock time of "
+		    "TIME 0 must be in [0, 24) hours, got %s", c0);
 	}
 	if (pt->nclock == 0) {
 		n = 1;
