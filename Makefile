@@ -68,22 +68,29 @@ demo: deps all
 bench: all
 	sh bench/run.sh
 
-# libFuzzer on the three parsers: records, expressions, model files.
+# libFuzzer on the four parsers: records, expressions, model files,
+# dosing regimens.
 FUZZ_SECONDS = 60
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
 	-D_POSIX_C_SOURCE=200809L -Ilib
 fuzz:
-	mkdir -p fuzz-corpus/expr fuzz-corpus/record fuzz-corpus/model
+	mkdir -p fuzz-corpus/expr fuzz-corpus/record fuzz-corpus/model \
+	    fuzz-corpus/regimen
 	cp -f models/*.yaml testdata/*.yaml fuzz-corpus/model/
+	split -l 1 testdata/regimens.txt fuzz-corpus/regimen/seed-
 	clang $(FUZZ_FLAGS) -o fuzz-expr tests/unit/fuzz_expr.c lib/expr.c \
 	    lib/err.c -lm
 	clang $(FUZZ_FLAGS) -o fuzz-record tests/unit/fuzz_record.c \
 	    lib/record.c lib/num.c lib/err.c -lz -lm
 	clang $(FUZZ_FLAGS) -o fuzz-model tests/unit/fuzz_model.c lib/model.c \
 	    lib/model_yaml.c lib/expr.c lib/err.c lib/num.c -lyaml -lm
+	clang $(FUZZ_FLAGS) -o fuzz-regimen tests/unit/fuzz_regimen.c \
+	    lib/regimen.c lib/num.c lib/err.c -lm
 	./fuzz-expr -max_total_time=$(FUZZ_SECONDS) fuzz-corpus/expr
 	./fuzz-record -max_total_time=$(FUZZ_SECONDS) fuzz-corpus/record
 	./fuzz-model -max_total_time=$(FUZZ_SECONDS) fuzz-corpus/model
+	./fuzz-regimen -max_total_time=$(FUZZ_SECONDS) \
+	    -dict=tests/unit/fuzz_regimen.dict fuzz-corpus/regimen
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MODELDIR) \
@@ -104,7 +111,7 @@ uninstall:
 
 clean:
 	rm -f lib/*.o libtwin.a $(PROGS) $(UNITS) fuzz-expr fuzz-record \
-	    fuzz-model
+	    fuzz-model fuzz-regimen
 	rm -rf fuzz-corpus
 
 .PHONY: all deps check test demo bench fuzz install uninstall clean
