@@ -29,7 +29,7 @@ LDLIBS = $(SUNDIALS_LIBS) $(PKG_LIBS) -lpthread -lm
 
 LIBSRC = $(wildcard lib/*.c)
 LIBOBJ = $(LIBSRC:.c=.o)
-PROGS = twin-sim twin-fit twin-report
+PROGS = twin-sim twin-fit twin-report twin-dose
 UNITSRC = $(wildcard tests/unit/test_*.c)
 UNITS = $(UNITSRC:.c=)
 MAN1 = $(wildcard man/*.1)
@@ -75,7 +75,7 @@ FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
 	-D_POSIX_C_SOURCE=200809L -Ilib
 fuzz:
 	mkdir -p fuzz-corpus/expr fuzz-corpus/record fuzz-corpus/model \
-	    fuzz-corpus/regimen
+	    fuzz-corpus/regimen fuzz-corpus/target
 	cp -f models/*.yaml testdata/*.yaml fuzz-corpus/model/
 	split -l 1 testdata/regimens.txt fuzz-corpus/regimen/seed-
 	clang $(FUZZ_FLAGS) -o fuzz-expr tests/unit/fuzz_expr.c lib/expr.c \
@@ -86,11 +86,14 @@ fuzz:
 	    lib/model_yaml.c lib/expr.c lib/err.c lib/num.c -lyaml -lm
 	clang $(FUZZ_FLAGS) -o fuzz-regimen tests/unit/fuzz_regimen.c \
 	    lib/regimen.c lib/num.c lib/err.c -lm
+	clang $(FUZZ_FLAGS) -o fuzz-target tests/unit/fuzz_target.c \
+	    lib/target.c lib/profile.c lib/record.c lib/num.c lib/err.c -lz -lm
 	./fuzz-expr -max_total_time=$(FUZZ_SECONDS) fuzz-corpus/expr
 	./fuzz-record -max_total_time=$(FUZZ_SECONDS) fuzz-corpus/record
 	./fuzz-model -max_total_time=$(FUZZ_SECONDS) fuzz-corpus/model
 	./fuzz-regimen -max_total_time=$(FUZZ_SECONDS) \
 	    -dict=tests/unit/fuzz_regimen.dict fuzz-corpus/regimen
+	./fuzz-target -max_total_time=$(FUZZ_SECONDS) fuzz-corpus/target
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MODELDIR) \

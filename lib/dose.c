@@ -290,7 +290,6 @@ dose_score(struct dose *d, const struct dose_plan *plan,
 		if (d->prof.t[k] >= a && d->prof.t[k] <= b &&
 		    d->prof.y[k] < s->lowest)
 			s->lowest = d->prof.y[k];
-	if (!isnan(p->no_below) && !(s->lowest >= p->no_below))
-		s->met = 0;
+	s->safe = isnan(p->no_below) || s->lowest >= p->no_below;
 	return 0;
 }

@@ -50,7 +50,8 @@ struct dose_plan {
 struct dose_score {
 	double value[16];	/* per condition of the target */
 	double lowest;		/* lowest value of the curve scored */
-	int met;		/* every condition holds, and no_below */
+	int met;		/* every condition holds */
+	int safe;		/* the curve stays >= no_below */
 	int evaluable;		/* every metric could be computed */
 };
 

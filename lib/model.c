@@ -7,6 +7,7 @@
  * parses each expression with the names visible at its stage, inlines
  * derived quantities, differentiates the right-hand sides and compiles.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,8 +128,11 @@ model_free(struct model *m)
 	free(m->units_conc);
 	for (i = 0; i < m->nroute; i++)
 		free(m->routename[i]);
+	for (i = 0; i < m->nroute; i++)
+		free(m->routeunit[i]);
 	free(m->routename);
 	free(m->routecmt);
+	free(m->routeunit);
 	free(m);
 }
 
@@ -434,7 +438,7 @@ model_set_error_combination(struct model *m, int sd, struct srcpos at,
  */
 int
 model_add_route(struct model *m, const char *route, const char *cmt,
-    struct srcpos at, struct twin_err *err)
+    const char *unit, struct srcpos at, struct twin_err *err)
 {
 	int i;
 
@@ -457,7 +461,11 @@ model_add_route(struct model *m, const char *route, const char *cmt,
 			return where(err, m, at.file, at.line, at.col);
 		}
 	}
-	return add_def(m, DEF_ROUTE, route, cmt, NULL, at, err) ? 0 : -1;
+	if (unit != NULL && *unit == '\0') {
+		twin_error(err, "route \"%s\": empty unit", route);
+		return where(err, m, at.file, at.line, at.col);
+	}
+	return add_def(m, DEF_ROUTE, route, cmt, unit, at, err) ? 0 : -1;
 }
 
 int
@@ -469,6 +477,36 @@ model_route(const struct model *m, const char *route)
 		if (strcmp(m->routename[i], route) == 0)
 			return m->routecmt[i];
 	return -1;
+}
+
+double
+model_hours(const struct model *m)
+{
+	static const struct {
+		const char *name;
+		double per_hour;
+	} u[] = { { "s", 3600 }, { "min", 60 }, { "h", 1 }, { "hr", 1 },
+	    { "d", 1.0 / 24 }, { "day", 1.0 / 24 }, { "w", 1.0 / 168 } };
+	size_t i;
+
+	if (m->units_time == NULL)
+		return 1;
+	for (i = 0; i < sizeof(u) / sizeof(u[0]); i++)
+		if (strcmp(m->units_time, u[i].name) == 0)
+			return u[i].per_hour;
+	return NAN;
+}
+
+const char *
+model_route_unit(const struct model *m, const char *route)
+{
+	int i;
+
+	for (i = 0; i < m->nroute; i++)
+		if (strcmp(m->routename[i], route) == 0)
+			return m->routeunit[i] ? m->routeunit[i] :
+			    m->units_amount;
+	return m->units_amount;
 }
 
 int
@@ -1066,7 +1104,9 @@ finish_routes(struct model *m, struct twin_err *err)
 
 	m->routename = calloc(n + 1, sizeof(*m->routename));
 	m->routecmt = calloc(n + 1, sizeof(*m->routecmt));
-	if (m->routename == NULL || m->routecmt == NULL)
+	m->routeunit = calloc(n + 1, sizeof(*m->routeunit));
+	if (m->routename == NULL || m->routecmt == NULL ||
+	    m->routeunit == NULL)
 		return twin_error(err, "out of memory");
 	for (i = 0, k = 0; i < b->n; i++) {
 		const struct def *d = &b->def[i];
@@ -1078,7 +1118,9 @@ finish_routes(struct model *m, struct twin_err *err)
 			    "\"%s\"", d->name, d->name2);
 			return where(err, m, d->file, d->line, d->col);
 		}
-		if ((m->routename[k] = strdup(d->name)) == NULL)
+		if ((m->routename[k] = strdup(d->name)) == NULL ||
+		    (d->expr != NULL &&
+		    (m->routeunit[k] = strdup(d->expr)) == NULL))
 			return twin_error(err, "out of memory");
 		m->nroute = ++k;
 	}

@@ -83,6 +83,7 @@ struct model {
 	int nroute;		/* declared routes of administration */
 	char **routename;	/* nroute names, e.g. "iv", "po" */
 	int *routecmt;		/* their compartments, 0-based */
+	char **routeunit;	/* their amount units, NULL: units_amount */
 	struct builder *b;	/* pending definitions until model_finish */
 };
 
@@ -114,10 +115,11 @@ int model_set_cmtprop(struct model *m, enum cmt_prop p, const char *cmt,
     const char *expr, struct srcpos at, struct twin_err *err);
 int model_set_error(struct model *m, const char *kind, double sd,
     struct srcpos at, struct twin_err *err);
-/* Route of administration: doses by route go into compartment cmt.  The
- * route is a name; the compartment is checked by model_finish. */
+/* Route of administration: doses by route go into compartment cmt, in
+ * unit (NULL: the model's amount unit).  The route is a name; the
+ * compartment is checked by model_finish. */
 int model_add_route(struct model *m, const char *route, const char *cmt,
-    struct srcpos at, struct twin_err *err);
+    const char *unit, struct srcpos at, struct twin_err *err);
 /* How additive and proportional error combine: variances add (0, the
  * default) or standard deviations add (1). */
 int model_set_error_combination(struct model *m, int sd, struct srcpos at,
@@ -138,11 +140,17 @@ struct model *model_load(const char *path, struct twin_err *err);
 int model_find(const char *name, char *buf, size_t bufsz,
     struct twin_err *err);
 
+/* Model time units in one hour, from units: time (h when not given);
+ * NAN for a unit it does not know. */
+double model_hours(const struct model *m);
+
 /* Slot lookup by name, -1 if none. */
 int model_slot(const struct model *m, const char *name);
 int model_state(const struct model *m, const char *name);	/* 0-based */
 int model_eta(const struct model *m, const char *name);	/* "CL" or "ETA_CL" */
 /* Compartment (0-based) of a declared route, -1 if it is not declared. */
 int model_route(const struct model *m, const char *route);
+/* The amount unit of a declared route's doses (may be NULL). */
+const char *model_route_unit(const struct model *m, const char *route);
 
 #endif

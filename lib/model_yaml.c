@@ -254,13 +254,38 @@ on_error(struct loader *ld, yaml_node_t *k, yaml_node_t *v, int arg)
 	return model_set_error(ld->m, scalar(k), x, pos(ld, k), ld->err);
 }
 
+/* A route is a compartment name, or {compartment: NAME, unit: UNIT} when
+ * its doses come in another unit than the model's amounts. */
 static int
 on_route(struct loader *ld, yaml_node_t *k, yaml_node_t *v, int arg)
 {
+	const char *cmt = NULL, *unit = NULL;
+	yaml_node_pair_t *p;
+
 	(void)arg;
-	if (scalar(v) == NULL)
-		return fail(ld, v, "expected a compartment name");
-	return model_add_route(ld->m, scalar(k), scalar(v), pos(ld, k),
+	if (v->type == YAML_SCALAR_NODE)
+		return model_add_route(ld->m, scalar(k), scalar(v), NULL,
+		    pos(ld, k), ld->err);
+	if (v->type != YAML_MAPPING_NODE)
+		return fail(ld, v, "expected a compartment name or a mapping "
+		    "with compartment and unit");
+	for (p = v->data.mapping.pairs.start; p < v->data.mapping.pairs.top;
+	    p++) {
+		yaml_node_t *pk = yaml_document_get_node(&ld->doc, p->key);
+		yaml_node_t *pv = yaml_document_get_node(&ld->doc, p->value);
+		const char *key = scalar(pk);
+
+		if (key && !strcmp(key, "compartment") && scalar(pv))
+			cmt = scalar(pv);
+		else if (key && !strcmp(key, "unit") && scalar(pv))
+			unit = scalar(pv);
+		else
+			return fail(ld, pk, "a route has a compartment and "
+			    "a unit");
+	}
+	if (cmt == NULL)
+		return fail(ld, v, "the route has no compartment");
+	return model_add_route(ld->m, scalar(k), cmt, unit, pos(ld, k),
 	    ld->err);
 }
 

@@ -54,9 +54,11 @@ lambdaz(const double *t, const double *c, const int *pos, int npos,
     int imax, const struct nca_opts *o, double *ws, struct nca_result *res)
 {
 	double *x = ws, *y = ws + npos, *r2 = ws + 2 * npos, slope, best;
-	int a, b, i0;
+	int a, i0;
 
 	if (o->lz_points > 0 || !isnan(o->lz_from)) {
+		int b;
+
 		if (o->lz_points > 0) {
 			res->lzrule = "points";
 			a = npos - o->lz_points;
@@ -135,12 +137,15 @@ nca_compute(const struct profile *p, const struct nca_opts *o,
 		;
 	n = p->n - s0;
 	/* t, c, and scratch for lambda-z: 5 (n + 1) doubles, n + 1 ints */
-	if ((t = malloc((n + 1) * (5 * sizeof(double) + sizeof(int)))) ==
-	    NULL)
+	t = malloc((n + 1) * 5 * sizeof(double));
+	pos = malloc((n + 1) * sizeof(int));
+	if (t == NULL || pos == NULL) {
+		free(t);
+		free(pos);
 		return twin_error(err, "out of memory");
+	}
 	c = t + n + 1;
 	ws = c + n + 1;
-	pos = (int *)(ws + 3 * (n + 1));
 	i = 0;
 	if (n == 0 || p->t[s0] > tref) {
 		double c0 = 0;
@@ -181,16 +186,12 @@ nca_compute(const struct profile *p, const struct nca_opts *o,
 		if (c[i] > 0)
 			ilast = i;
 	}
-	if (imax < 0) {
-		free(t);
-		return 0;
-	}
+	if (imax < 0)
+		goto out;
 	res->cmax = c[imax];
 	res->tmax = t[imax];
-	if (ilast < 0) {
-		free(t);
-		return 0;
-	}
+	if (ilast < 0)
+		goto out;
 	res->clast = c[ilast];
 	res->tlast = t[ilast];
 	res->auclast = res->aumclast = 0;
@@ -251,6 +252,8 @@ nca_compute(const struct profile *p, const struct nca_opts *o,
 		res->mrt = t[n - 1] < tau ? NAN : (aumctau + tau *
 		    (res->aucinf - res->auctau)) / res->auctau;
 	}
+out:
 	free(t);
+	free(pos);
 	return 0;
 }

@@ -868,7 +868,8 @@ struct expander {
 	const struct reg_context *ctx;
 	struct twin_err *err;
 	double tu;		/* seconds per model time unit */
-	int mu;			/* units[] of the model's amounts, -1 */
+	int mu_model;		/* units[] of the model's amounts, -1 */
+	int mu;			/* of the current part's route, -1 */
 	struct rec *rec;
 	int n;
 };
@@ -1028,6 +1029,15 @@ expand_part(struct expander *e, const struct part *pt, double start,
 		    ctx->routes != NULL ? " (routes: " : "",
 		    ctx->routes != NULL ? ctx->routes : "",
 		    ctx->routes != NULL ? ")" : "");
+	/* A route may take another unit than the model's amounts (grams
+	 * of carbohydrate into a model of insulin units). */
+	e->mu = e->mu_model;
+	if (ctx->route_unit != NULL) {
+		const char *u = ctx->route_unit(ctx->arg, pt->route);
+
+		if (u != NULL)
+			e->mu = unit_find(u, strlen(u));
+	}
 	if (convert(e, &pt->dose, pt->dose.unit, &amt) == -1)
 		return -1;
 	if (pt->cl[K_FOR].len > 0)
@@ -1134,9 +1144,10 @@ regimen_expand(const struct regimen *r, const struct reg_context *ctx,
 			    "is not one of s, min, h, d, w", ctx->time_unit);
 		e.tu = tunits[i].s;
 	}
-	e.mu = -1;
+	e.mu_model = -1;
 	if (ctx->amount_unit != NULL)
-		e.mu = unit_find(ctx->amount_unit, strlen(ctx->amount_unit));
+		e.mu_model = unit_find(ctx->amount_unit,
+		    strlen(ctx->amount_unit));
 	nrec = 0;
 	for (i = 0; i < r->npart; i++)
 		nrec += r->part[i].nclock > 0 ? r->part[i].nclock : 1;

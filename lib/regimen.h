@@ -111,6 +111,9 @@ struct reg_context {
 	const char *amount_unit;	/* NULL: amounts as written */
 	/* Route name to 0-based compartment, or -1 if unknown. */
 	int (*route)(void *arg, const char *name);
+	/* The amount unit of a route when it is not amount_unit (NULL
+	 * callback or result: amount_unit). */
+	const char *(*route_unit)(void *arg, const char *name);
 	void *arg;
 	const char *routes;	/* for messages: "iv, po"; may be NULL */
 };

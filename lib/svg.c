@@ -83,8 +83,6 @@ void
 chart_begin(struct chart *c, struct outbuf *ob, double w, double h,
     double x0, double x1, double y0, double y1, int logy)
 {
-	double s;
-
 	c->ob = ob;
 	c->width = w;
 	c->height = h;
@@ -107,7 +105,8 @@ chart_begin(struct chart *c, struct outbuf *ob, double w, double h,
 			y0 -= 0.5;
 			y1 = y0 + 1;
 		}
-		s = nice_step(y1 - y0, 6);
+		double s = nice_step(y1 - y0, 6);
+
 		y0 = floor(y0 / s) * s;
 		y1 = ceil(y1 / s) * s;
 	}

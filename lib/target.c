@@ -265,10 +265,22 @@ range_parse(const char *text, struct range *r, struct twin_err *err)
 int
 range_holds(const struct range *r, double x)
 {
+	double lo = r->lo - RANGE_RTOL * fabs(r->lo);
+	double hi = r->hi + RANGE_RTOL * fabs(r->hi);
+
 	if (isnan(x))
 		return 0;
-	return (r->incl_lo ? x >= r->lo : x > r->lo) &&
-	    (r->incl_hi ? x <= r->hi : x < r->hi);
+	if (r->incl_lo ? x < lo : x <= r->lo)
+		return 0;
+	return r->incl_hi ? x <= hi : x < r->hi;
+}
+
+double
+range_distance(const struct range *r, double x)
+{
+	if (range_holds(r, x))
+		return 0;
+	return x < r->lo ? r->lo - x : x - r->hi;
 }
 
 static double

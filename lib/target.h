@@ -58,7 +58,13 @@ void target_free(struct target *t);
 /* Parse a metric or a range alone (twin-dose's objectives). */
 int metric_parse(const char *text, struct metric *m, struct twin_err *err);
 int range_parse(const char *text, struct range *r, struct twin_err *err);
+/* Does x lie in r?  A value within RANGE_RTOL (relative) of a bound
+ * counts as on it: simulated values are accurate to about 1e-10, so a
+ * dose that reaches a bound exactly is not refused for rounding. */
+#define RANGE_RTOL 1e-9
 int range_holds(const struct range *r, double x);
+/* How far x is outside r (0 inside). */
+double range_distance(const struct range *r, double x);
 
 /* Value of m over [a, b] of p; hours: time units in one hour (1 for h,
  * 60 for min).  NAN if the window has no samples to tell. */

@@ -140,10 +140,10 @@ routes(void)
 
 	m = model_new("routes");
 	tap_ok(m != NULL &&
-	    model_add_route(m, "po", "depot", at, &err) == 0 &&
+	    model_add_route(m, "po", "depot", NULL, at, &err) == 0 &&
 	    model_add_compartment(m, "depot", at, &err) == 0 &&
 	    model_add_compartment(m, "central", at, &err) == 0 &&
-	    model_add_route(m, "iv", "central", at, &err) == 0 &&
+	    model_add_route(m, "iv", "central", NULL, at, &err) == 0 &&
 	    model_set_ode(m, "depot", "-depot", at, &err) == 0 &&
 	    model_set_ode(m, "central", "depot - central", at, &err) == 0 &&
 	    model_add_output(m, "C", "central", at, &err) == 0 &&
@@ -158,19 +158,19 @@ routes(void)
 
 	m = model_new("bad");
 	tap_ok(model_add_compartment(m, "central", at, &err) == 0 &&
-	    model_add_route(m, "iv", "central", at, &err) == 0 &&
-	    model_add_route(m, "iv", "central", at, &err) < 0 &&
+	    model_add_route(m, "iv", "central", NULL, at, &err) == 0 &&
+	    model_add_route(m, "iv", "central", NULL, at, &err) < 0 &&
 	    strstr(err.msg, "route \"iv\" is given twice") != NULL &&
 	    strncmp(err.msg, "r.yaml:7:3: ", 12) == 0,
 	    "routes: a duplicate route is refused with file:line:col");
-	tap_ok(model_add_route(m, "2po", "central", at, &err) < 0 &&
+	tap_ok(model_add_route(m, "2po", "central", NULL, at, &err) < 0 &&
 	    strstr(err.msg, "invalid route name \"2po\"") != NULL,
 	    "routes: a route name must be an identifier");
 	model_free(m);
 
 	m = model_new("bad");
 	tap_ok(model_add_compartment(m, "central", at, &err) == 0 &&
-	    model_add_route(m, "po", "gut", at, &err) == 0 &&
+	    model_add_route(m, "po", "gut", NULL, at, &err) == 0 &&
 	    model_set_ode(m, "central", "-central", at, &err) == 0 &&
 	    model_add_output(m, "C", "central", at, &err) == 0 &&
 	    model_finish(m, &err) < 0 &&

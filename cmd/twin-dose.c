@@ -1,0 +1,1245 @@
+/*
+ * twin-dose - write dosing regimens into a record stream, or choose for
+ * each individual (or a cohort) the regimen that reaches a target.
+ */
+#include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
+
+#include "cli.h"
+#include "dose.h"
+#include "model.h"
+#include "num.h"
+#include "record.h"
+#include "regimen.h"
+#include "sim.h"
+#include "table.h"
+#include "target.h"
+
+#define PROG "twin-dose"
+#define MAXLIST 256
+#define MAXPLAN 100000
+
+enum prefer { PREFER_DOSE, PREFER_FEWEST, PREFER_CLOSEST };
+
+struct opts {
+	const char *model, *outpath, *regimen_text, *target_text, *y;
+	const char *route;
+	double from_h, clock0;
+	double amt[MAXLIST];
+	int namt, continuous;
+	double amt_lo, amt_hi;
+	double ii_h[MAXLIST];
+	int nii;
+	double dur_h[MAXLIST];
+	int ndur;
+	double load[MAXLIST];
+	int nload;
+	double clock[DOSE_MAXCLOCK];
+	int nclock;
+	double w0_h, w1_h;
+	int window;
+	double no_below;
+	enum prefer prefer;
+	int cohort, table, gz, nstep, ndoses, days, pretty;
+	double level;
+};
+
+/* The columns a dose record needs, appended when the input lacks them. */
+static const char *dose_cols[] = { "EVID", "AMT", "RATE", "CMT", "II",
+    "ADDL" };
+#define NDOSECOL (int)(sizeof(dose_cols) / sizeof(dose_cols[0]))
+
+struct out {
+	struct outbuf ob;
+	struct rec_writer *w;
+	int ncol;		/* input columns */
+	int add[NDOSECOL];	/* appended (1) or present in input (0) */
+	int col[NDOSECOL];	/* input column of each, or -1 */
+	int c_time, c_mdv, c_dv, c_ss, c_blq, c_lloq;
+};
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+	    "usage: twin-dose -m model --regimen text [--clock hh:mm] "
+	    "[--from t] [file ...]\n"
+	    "       twin-dose -m model --target text --amounts list|a..b[/step]\n"
+	    "                 [--intervals list | --at hh:mm,...] [--over list] "
+	    "[--load list]\n"
+	    "                 [--route r] [-y output] [--from t] [--day n | "
+	    "--window a,b]\n"
+	    "                 [--no-below x] [--prefer lowest-dose|fewest-doses|"
+	    "closest]\n"
+	    "                 [--doses n] [--days n] [--table | --cohort "
+	    "[--level p]] [file ...]\n"
+	    "options: [-hVz] [-o file] [--pretty] [--step n]\n"
+	    "times are in hours unless a unit is given: 30min, 36h, 2d\n");
+}
+
+/* A time in hours: a number with an optional unit (min, h, d, w). */
+static double
+hours_arg(const char *opt, const char *arg)
+{
+	static const struct {
+		const char *u;
+		double h;
+	} units[] = { { "min", 1.0 / 60 }, { "h", 1 }, { "d", 24 },
+	    { "w", 168 } };
+	char buf[64];
+	size_t n = strlen(arg), i, k;
+	double x;
+
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		k = strlen(units[i].u);
+		if (n > k && n < sizeof(buf) && !strcmp(arg + n - k,
+		    units[i].u)) {
+			memcpy(buf, arg, n - k);
+			buf[n - k] = '\0';
+			if (twin_strtod(buf, &x) == 0)
+				return x * units[i].h;
+		}
+	}
+	if (twin_strtod(arg, &x) < 0)
+		cli_usage_error(PROG, "%s wants a time such as 12, 12h, 30min "
+		    "or 2d, got \"%s\"", opt, arg);
+	return x;
+}
+
+/* "a,b,c" of times or numbers. */
+static int
+list_arg(const char *opt, const char *arg, double *out, int max, int time)
+{
+	char buf[1024], *p;
+	int n = 0;
+
+	if (strlen(arg) >= sizeof(buf))
+		cli_usage_error(PROG, "%s: too long", opt);
+	strcpy(buf, arg);
+	for (p = strtok(buf, ","); p != NULL; p = strtok(NULL, ",")) {
+		if (n == max)
+			cli_usage_error(PROG, "%s: at most %d values", opt, max);
+		if (time)
+			out[n] = hours_arg(opt, p);
+		else if (twin_strtod(p, &out[n]) < 0)
+			cli_usage_error(PROG, "%s wants numbers, got \"%s\"",
+			    opt, p);
+		n++;
+	}
+	if (n == 0)
+		cli_usage_error(PROG, "%s: no values", opt);
+	return n;
+}
+
+/* Amounts: a list, a..b/step (each step), or a..b (any amount). */
+static void
+amounts_arg(struct opts *o, const char *arg)
+{
+	const char *dots = strstr(arg, "..");
+	char a[64], b[64];
+	double lo, hi, step = 0;
+	int k;
+
+	if (dots == NULL) {
+		o->namt = list_arg("--amounts", arg, o->amt, MAXLIST, 0);
+		for (k = 0; k < o->namt; k++)
+			if (!(o->amt[k] >= 0))
+				cli_usage_error(PROG, "--amounts: an amount must "
+				    "not be negative");
+		return;
+	}
+	if ((size_t)(dots - arg) >= sizeof(a) || strlen(dots + 2) >= sizeof(b))
+		cli_usage_error(PROG, "--amounts: too long");
+	memcpy(a, arg, dots - arg);
+	a[dots - arg] = '\0';
+	strcpy(b, dots + 2);
+	if (strchr(b, '/') != NULL) {
+		char *slash = strchr(b, '/');
+
+		*slash = '\0';
+		if (twin_strtod(slash + 1, &step) < 0 || !(step > 0))
+			cli_usage_error(PROG, "--amounts: the step must be a "
+			    "positive number, got \"%s\"", slash + 1);
+	}
+	if (twin_strtod(a, &lo) < 0 || twin_strtod(b, &hi) < 0 || lo < 0 ||
+	    !(lo < hi))
+		cli_usage_error(PROG, "--amounts wants LOW..HIGH[/STEP] with 0 "
+		    "<= LOW < HIGH, or a list, got \"%s\"", arg);
+	if (step == 0) {
+		o->continuous = 1;
+		o->amt_lo = lo;
+		o->amt_hi = hi;
+		return;
+	}
+	o->namt = 0;
+	for (k = 0; lo + k * step <= hi * (1 + 1e-12); k++) {
+		if (o->namt == MAXLIST)
+			cli_usage_error(PROG, "--amounts: more than %d amounts",
+			    MAXLIST);
+		o->amt[o->namt++] = lo + k * step;
+	}
+}
+
+static double
+clock_arg(const char *opt, const char *s)
+{
+	int hh, mm, k;
+
+	if (sscanf(s, "%2d:%2d%n", &hh, &mm, &k) != 2 || s[k] != '\0' ||
+	    hh < 0 || hh > 23 || mm < 0 || mm > 59)
+		cli_usage_error(PROG, "%s wants HH:MM, got \"%s\"", opt, s);
+	return hh + mm / 60.0;
+}
+
+enum {
+	O_AMOUNTS = 256, O_AT, O_CLOCK, O_COHORT, O_DAY, O_DAYS, O_DOSES,
+	O_FROM, O_LEVEL, O_LOAD, O_NOBELOW, O_OVER, O_PREFER, O_PRETTY,
+	O_REGIMEN, O_ROUTE, O_STEP, O_TABLE, O_TARGET, O_WINDOW, O_INTERVALS
+};
+
+static void
+parse_opts(int argc, char **argv, struct opts *o)
+{
+	static const struct option lo[] = {
+		{ "amounts", required_argument, NULL, O_AMOUNTS },
+		{ "at", required_argument, NULL, O_AT },
+		{ "clock", required_argument, NULL, O_CLOCK },
+		{ "cohort", no_argument, NULL, O_COHORT },
+		{ "day", required_argument, NULL, O_DAY },
+		{ "days", required_argument, NULL, O_DAYS },
+		{ "doses", required_argument, NULL, O_DOSES },
+		{ "from", required_argument, NULL, O_FROM },
+		{ "help", no_argument, NULL, 'h' },
+		{ "intervals", required_argument, NULL, O_INTERVALS },
+		{ "level", required_argument, NULL, O_LEVEL },
+		{ "load", required_argument, NULL, O_LOAD },
+		{ "model", required_argument, NULL, 'm' },
+		{ "no-below", required_argument, NULL, O_NOBELOW },
+		{ "over", required_argument, NULL, O_OVER },
+		{ "prefer", required_argument, NULL, O_PREFER },
+		{ "pretty", no_argument, NULL, O_PRETTY },
+		{ "regimen", required_argument, NULL, O_REGIMEN },
+		{ "route", required_argument, NULL, O_ROUTE },
+		{ "step", required_argument, NULL, O_STEP },
+		{ "table", no_argument, NULL, O_TABLE },
+		{ "target", required_argument, NULL, O_TARGET },
+		{ "version", no_argument, NULL, 'V' },
+		{ "window", required_argument, NULL, O_WINDOW },
+		{ NULL, 0, NULL, 0 }
+	};
+	double w[2];
+	char buf[256];
+	int c, k;
+
+	memset(o, 0, sizeof(*o));
+	o->no_below = NAN;
+	o->level = 0.95;
+	while ((c = getopt_long(argc, argv, "hVm:o:y:z", lo, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			usage(stdout);
+			exit(0);
+		case 'V':
+			printf("twin-dose %s\n", TWIN_VERSION);
+			exit(0);
+		case 'm':
+			o->model = optarg;
+			break;
+		case 'o':
+			o->outpath = optarg;
+			break;
+		case 'y':
+			o->y = optarg;
+			break;
+		case 'z':
+			o->gz = 1;
+			break;
+		case O_AMOUNTS:
+			amounts_arg(o, optarg);
+			break;
+		case O_AT:
+			if (strlen(optarg) >= sizeof(buf))
+				cli_usage_error(PROG, "--at: too long");
+			strcpy(buf, optarg);
+			o->nclock = 0;
+			for (char *p = strtok(buf, ","); p != NULL;
+			    p = strtok(NULL, ",")) {
+				if (o->nclock == DOSE_MAXCLOCK)
+					cli_usage_error(PROG, "--at: at most %d "
+					    "times", DOSE_MAXCLOCK);
+				o->clock[o->nclock++] = clock_arg("--at", p);
+			}
+			break;
+		case O_CLOCK:
+			o->clock0 = clock_arg("--clock", optarg);
+			break;
+		case O_COHORT:
+			o->cohort = 1;
+			break;
+		case O_DAY:
+			k = cli_int(PROG, "--day", optarg, 1, 100000);
+			o->w0_h = 24.0 * (k - 1);
+			o->w1_h = 24.0 * k;
+			o->window = 1;
+			break;
+		case O_DAYS:
+			o->days = cli_int(PROG, "--days", optarg, 1, 100000);
+			break;
+		case O_DOSES:
+			o->ndoses = cli_int(PROG, "--doses", optarg, 1,
+			    10000000);
+			break;
+		case O_FROM:
+			o->from_h = hours_arg("--from", optarg);
+			break;
+		case O_INTERVALS:
+			o->nii = list_arg("--intervals", optarg, o->ii_h,
+			    MAXLIST, 1);
+			for (k = 0; k < o->nii; k++)
+				if (!(o->ii_h[k] > 0))
+					cli_usage_error(PROG, "--intervals must "
+					    "be positive");
+			break;
+		case O_LEVEL:
+			o->level = cli_double(PROG, "--level", optarg);
+			if (!(o->level > 0 && o->level < 1))
+				cli_usage_error(PROG, "--level must be between "
+				    "0 and 1");
+			break;
+		case O_LOAD:
+			o->nload = list_arg("--load", optarg, o->load, MAXLIST,
+			    0);
+			for (k = 0; k < o->nload; k++)
+				if (!(o->load[k] >= 0))
+					cli_usage_error(PROG, "--load: a loading "
+					    "dose must not be negative");
+			break;
+		case O_NOBELOW:
+			o->no_below = cli_double(PROG, "--no-below", optarg);
+			break;
+		case O_OVER:
+			o->ndur = list_arg("--over", optarg, o->dur_h, MAXLIST,
+			    1);
+			for (k = 0; k < o->ndur; k++)
+				if (!(o->dur_h[k] >= 0))
+					cli_usage_error(PROG, "--over: a duration "
+					    "must not be negative");
+			break;
+		case O_PREFER:
+			if (!strcmp(optarg, "lowest-dose") ||
+			    !strcmp(optarg, "lowest total dose"))
+				o->prefer = PREFER_DOSE;
+			else if (!strcmp(optarg, "fewest-doses") ||
+			    !strcmp(optarg, "fewest doses"))
+				o->prefer = PREFER_FEWEST;
+			else if (!strcmp(optarg, "closest"))
+				o->prefer = PREFER_CLOSEST;
+			else
+				cli_usage_error(PROG, "--prefer must be "
+				    "lowest-dose, fewest-doses or closest, got "
+				    "\"%s\"", optarg);
+			break;
+		case O_PRETTY:
+			o->pretty = 1;
+			break;
+		case O_REGIMEN:
+			o->regimen_text = optarg;
+			break;
+		case O_ROUTE:
+			o->route = optarg;
+			break;
+		case O_STEP:
+			o->nstep = cli_int(PROG, "--step", optarg, 10, 1000000);
+			break;
+		case O_TABLE:
+			o->table = 1;
+			break;
+		case O_TARGET:
+			o->target_text = optarg;
+			break;
+		case O_WINDOW:
+			if (strlen(optarg) >= sizeof(buf) ||
+			    strchr(optarg, ',') == NULL)
+				cli_usage_error(PROG, "--window wants FROM,TO "
+				    "after --from, e.g. 0,24h");
+			strcpy(buf, optarg);
+			*strchr(buf, ',') = '\0';
+			w[0] = hours_arg("--window", buf);
+			w[1] = hours_arg("--window", strchr(optarg, ',') + 1);
+			if (!(w[0] >= 0 && w[0] < w[1]))
+				cli_usage_error(PROG, "--window: FROM must be "
+				    ">= 0 and before TO");
+			o->w0_h = w[0];
+			o->w1_h = w[1];
+			o->window = 1;
+			break;
+		default:
+			usage(stderr);
+			exit(1);
+		}
+	}
+	if (o->model == NULL)
+		cli_usage_error(PROG, "no model given (-m MODEL)");
+	if ((o->regimen_text != NULL) == (o->target_text != NULL))
+		cli_usage_error(PROG, "give either --regimen or --target");
+	if (o->target_text == NULL)
+		return;
+	if (o->namt == 0 && !o->continuous)
+		cli_usage_error(PROG, "--target needs --amounts");
+	if (o->nii > 0 && o->nclock > 0)
+		cli_usage_error(PROG, "give --intervals or --at, not both");
+	if (o->nii == 0 && o->nclock == 0)
+		cli_usage_error(PROG, "--target needs --intervals (e.g. "
+		    "8,12,24) or --at (clock times)");
+	if (o->nclock > 0 && !o->window) {
+		o->w0_h = 0;
+		o->w1_h = 24.0 * (o->days > 0 ? o->days : 1);
+		o->window = 1;
+	}
+	if (o->nload > 0 && !o->window)
+		cli_usage_error(PROG, "--load needs --day or --window: at "
+		    "steady state a loading dose has no effect");
+	if (o->cohort && o->table)
+		cli_usage_error(PROG, "give --cohort or --table, not both");
+	if (o->continuous && o->cohort)
+		cli_usage_error(PROG, "--cohort needs a list of amounts or "
+		    "LOW..HIGH/STEP");
+	if (o->nclock > 0 && o->ndur == 0) {
+		o->dur_h[0] = 0;
+		o->ndur = 1;
+	}
+	for (k = 0; k < o->ndur && o->nii > 0; k++) {
+		int j;
+
+		for (j = 0; j < o->nii; j++)
+			if (o->dur_h[k] > o->ii_h[j])
+				cli_usage_error(PROG, "an infusion over %g h is "
+				    "longer than the %g h interval", o->dur_h[k],
+				    o->ii_h[j]);
+	}
+}
+
+/* ---- output records ---------------------------------------------------- */
+
+static int
+out_init(struct out *u, const struct rec_reader *r)
+{
+	int k;
+
+	u->ncol = rec_ncol(r);
+	for (k = 0; k < NDOSECOL; k++) {
+		u->col[k] = rec_col(r, dose_cols[k]);
+		u->add[k] = u->col[k] < 0;
+	}
+	u->c_time = rec_col(r, "TIME");
+	u->c_mdv = rec_col(r, "MDV");
+	u->c_dv = rec_col(r, "DV");
+	u->c_ss = rec_col(r, "SS");
+	u->c_blq = rec_col(r, "BLQ");
+	u->c_lloq = rec_col(r, "LLOQ");
+	return 0;
+}
+
+static void
+out_header(struct out *u, const struct rec_reader *r)
+{
+	int k;
+
+	for (k = 0; k < u->ncol; k++) {
+		if (k)
+			ob_putc(&u->ob, '\t');
+		ob_puts(&u->ob, rec_colname(r, k));
+	}
+	for (k = 0; k < NDOSECOL; k++)
+		if (u->add[k]) {
+			ob_putc(&u->ob, '\t');
+			ob_puts(&u->ob, dose_cols[k]);
+		}
+	ob_putc(&u->ob, '\n');
+}
+
+static void
+out_row(struct out *u, const struct rec_row *row)
+{
+	int k;
+
+	for (k = 0; k < u->ncol; k++) {
+		if (k)
+			ob_putc(&u->ob, '\t');
+		ob_puts(&u->ob, row->field[k]);
+	}
+	for (k = 0; k < NDOSECOL; k++)
+		if (u->add[k])
+			ob_puts(&u->ob, "\t.");
+	ob_putc(&u->ob, '\n');
+}
+
+/* A dose record: covariates from row (the record in force), the dose
+ * columns from d. */
+static void
+out_dose(struct out *u, const struct rec_row *row, const struct model *m,
+    const struct reg_dose *d)
+{
+	char num[6][TWIN_NUMBUF];
+	const char *val[NDOSECOL];
+	int k, j;
+
+	twin_dtoa(d->amt, num[0]);
+	twin_dtoa(d->rate, num[1]);
+	twin_dtoa(d->ii, num[2]);
+	snprintf(num[3], sizeof(num[3]), "%d", d->addl);
+	twin_dtoa(d->time, num[4]);
+	val[0] = "1";
+	val[1] = num[0];
+	val[2] = num[1];
+	val[3] = m->slotname[m->state0 + d->cmt];
+	val[4] = num[2];
+	val[5] = num[3];
+	for (k = 0; k < u->ncol; k++) {
+		const char *f = row->field[k];
+
+		if (k)
+			ob_putc(&u->ob, '\t');
+		for (j = 0; j < NDOSECOL; j++)
+			if (u->col[j] == k)
+				f = val[j];
+		if (k == u->c_time)
+			f = num[4];
+		else if (k == u->c_mdv)
+			f = "1";
+		else if (k == u->c_dv || k == u->c_blq || k == u->c_lloq)
+			f = ".";
+		else if (k == u->c_ss)
+			f = "0";
+		ob_puts(&u->ob, f);
+	}
+	for (j = 0; j < NDOSECOL; j++)
+		if (u->add[j]) {
+			ob_putc(&u->ob, '\t');
+			ob_puts(&u->ob, val[j]);
+		}
+	ob_putc(&u->ob, '\n');
+}
+
+/* The individual's rows with doses merged in: a dose goes after the rows
+ * at or before its time. */
+static int
+out_merge(struct out *u, const struct rec_reader *r,
+    const struct rec_indiv *ind, const struct model *m,
+    const struct reg_dose *d, int nd, struct twin_err *err)
+{
+	int i = 0, k = 0;
+
+	while (i < ind->nrow || k < nd) {
+		double t = 0;
+
+		if (i < ind->nrow && rec_num(r, &ind->row[i], u->c_time, &t,
+		    err) < 0)
+			return -1;
+		if (i < ind->nrow && (k == nd || t <= d[k].time)) {
+			out_row(u, &ind->row[i++]);
+			continue;
+		}
+		out_dose(u, &ind->row[i > 0 ? i - 1 : 0], m, &d[k++]);
+	}
+	if (rec_write(u->w, u->ob.p, u->ob.len, err) < 0)
+		return -1;
+	u->ob.len = 0;
+	return 0;
+}
+
+/* ---- regimens --------------------------------------------------------- */
+
+struct routes {
+	const struct model *m;
+};
+
+static int
+route_cmt(void *arg, const char *name)
+{
+	const struct model *m = arg;
+	int k = model_route(m, name);
+
+	/* Without a routes: section a compartment name is a route. */
+	return k >= 0 || m->nroute > 0 ? k : model_state(m, name);
+}
+
+static const char *
+route_unit(void *arg, const char *name)
+{
+	return model_route_unit(arg, name);
+}
+
+static void
+route_list(const struct model *m, char *buf, size_t n)
+{
+	size_t len = 0;
+	int k;
+
+	buf[0] = '\0';
+	for (k = 0; k < m->nroute && len < n; k++)
+		len += snprintf(buf + len, n - len, "%s%s", k ? ", " : "",
+		    m->routename[k]);
+}
+
+static int
+write_regimen(struct out *u, const struct rec_reader *r,
+    const struct rec_indiv *ind, const struct model *m,
+    const struct regimen *reg, const struct opts *o, const char *routes,
+    struct twin_err *err)
+{
+	struct reg_context ctx;
+	struct reg_dose *d = NULL;
+	int nd, wtcol = rec_col(r, "WT"), rc;
+	double wt = NAN;
+
+	memset(&ctx, 0, sizeof(ctx));
+	if (wtcol >= 0 && rec_num(r, &ind->row[0], wtcol, &wt, err) < 0)
+		return -1;
+	ctx.start = o->from_h * model_hours(m);
+	ctx.clock0 = o->clock0;
+	ctx.wt = wt;
+	ctx.time_unit = m->units_time;
+	ctx.amount_unit = m->units_amount;
+	ctx.route = route_cmt;
+	ctx.route_unit = route_unit;
+	ctx.arg = (void *)m;
+	ctx.routes = routes;
+	if ((nd = regimen_expand(reg, &ctx, &d, err)) < 0)
+		return twin_error_prefix(err, "%s:%ld: ID %s: --regimen",
+		    rec_path(r), ind->row[0].line, ind->id);
+	rc = out_merge(u, r, ind, m, d, nd, err);
+	free(d);
+	return rc;
+}
+
+/* ---- targets ---------------------------------------------------------- */
+
+struct chooser {
+	const struct opts *o;
+	struct dose_problem p;
+	struct dose *d;
+	struct dose_plan *plan;
+	int nplan;
+	long *met, *eval;	/* cohort: per plan */
+	long ncohort;
+	struct table tab;
+	struct outbuf tob;
+	int flagged;		/* individuals with no regimen */
+};
+
+/* Sort key of a feasible plan: lower is better. */
+static void
+plan_key(const struct chooser *ch, const struct dose_plan *pl,
+    const struct dose_score *s, double key[3])
+{
+	const struct condition *c = &ch->p.target.c[0];
+	double daily = pl->amt * dose_per_day(&ch->p, pl) + pl->load;
+	double perday = dose_per_day(&ch->p, pl);
+
+	switch (ch->o->prefer) {
+	case PREFER_DOSE:
+		key[0] = daily;
+		key[1] = perday;
+		key[2] = pl->dur;
+		break;
+	case PREFER_FEWEST:
+		key[0] = perday;
+		key[1] = daily;
+		key[2] = pl->dur;
+		break;
+	case PREFER_CLOSEST:
+		/* distance of the first metric from the middle of its
+		 * range, or from its one bound */
+		if (isinf(c->r.lo) && isinf(c->r.hi))
+			key[0] = 0;
+		else if (isinf(c->r.lo))
+			key[0] = fabs(c->r.hi - s->value[0]);
+		else if (isinf(c->r.hi))
+			key[0] = fabs(s->value[0] - c->r.lo);
+		else
+			key[0] = fabs(s->value[0] - (c->r.lo + c->r.hi) / 2);
+		key[1] = daily;
+		key[2] = perday;
+		break;
+	}
+}
+
+static int
+better(const double a[3], const double b[3])
+{
+	int k;
+
+	for (k = 0; k < 3; k++) {
+		/* equal within rounding of the products */
+		if (fabs(a[k] - b[k]) <= 1e-9 * (fabs(a[k]) + fabs(b[k])))
+			continue;
+		return a[k] < b[k];
+	}
+	return 0;
+}
+
+/* Lowest amount in [lo, hi] meeting the lower bounds of the target (the
+ * metrics grow with the amount), by bisection; or for --prefer closest the
+ * amount putting the first metric at the middle of its range. */
+static int
+solve_amount(struct chooser *ch, struct dose_plan *pl, struct twin_err *err)
+{
+	const struct condition *c = &ch->p.target.c[0];
+	struct dose_score s;
+	double lo = ch->o->amt_lo, hi = ch->o->amt_hi, aim = NAN;
+	int k, j, ok;
+
+	if (ch->o->prefer == PREFER_CLOSEST && isfinite(c->r.lo) &&
+	    isfinite(c->r.hi))
+		aim = (c->r.lo + c->r.hi) / 2;
+	for (k = 0; k < 100 && hi - lo > 1e-12 * hi; k++) {
+		pl->amt = (lo + hi) / 2;
+		if (dose_score(ch->d, pl, &s, err) < 0)
+			return -1;
+		if (!isnan(aim))
+			ok = s.value[0] >= aim;
+		else {
+			ok = s.evaluable;
+			for (j = 0; j < ch->p.target.n; j++)
+				if (s.value[j] < ch->p.target.c[j].r.lo ||
+				    (!ch->p.target.c[j].r.incl_lo &&
+				    s.value[j] == ch->p.target.c[j].r.lo))
+					ok = 0;
+		}
+		if (ok)
+			hi = pl->amt;
+		else
+			lo = pl->amt;
+	}
+	pl->amt = hi;
+	return 0;
+}
+
+static int
+build_plans(struct chooser *ch, double hours)
+{
+	const struct opts *o = ch->o;
+	int na = o->continuous ? 1 : o->namt, ni = o->nii ? o->nii : 1;
+	int nd = o->ndur ? o->ndur : 1, nl = o->nload ? o->nload : 1;
+	int a, i, d, l, n = 0;
+	long total = (long)na * ni * nd * nl;
+
+	if (total > MAXPLAN)
+		cli_usage_error(PROG, "%ld candidate regimens: at most %d",
+		    total, MAXPLAN);
+	if ((ch->plan = calloc(total, sizeof(*ch->plan))) == NULL)
+		return -1;
+	for (l = 0; l < nl; l++)
+		for (i = 0; i < ni; i++)
+			for (d = 0; d < nd; d++)
+				for (a = 0; a < na; a++) {
+					struct dose_plan *p = &ch->plan[n++];
+
+					p->amt = o->continuous ? o->amt_lo :
+					    o->amt[a];
+					p->ii = o->nii ? o->ii_h[i] * hours : 0;
+					p->dur = o->ndur ? o->dur_h[d] * hours :
+					    0;
+					p->load = o->nload ? o->load[l] : 0;
+				}
+	ch->nplan = n;
+	return 0;
+}
+
+static void
+appendf(char *buf, size_t n, size_t *len, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void
+appendf(char *buf, size_t n, size_t *len, const char *fmt, ...)
+{
+	va_list ap;
+	int k;
+
+	if (*len >= n)
+		return;
+	va_start(ap, fmt);
+	k = vsnprintf(buf + *len, n - *len, fmt, ap);
+	va_end(ap);
+	if (k > 0)
+		*len += (size_t)k;
+}
+
+static void
+describe(const struct chooser *ch, const struct dose_plan *pl, char *buf,
+    size_t n)
+{
+	const struct model *m = ch->p.m;
+	const char *u = m->units_amount ? m->units_amount : "";
+	double h = ch->p.hours;
+	size_t len = 0;
+	int k;
+
+	buf[0] = '\0';
+	if (pl->load > 0)
+		appendf(buf, n, &len, "load %g %s; then ", pl->load, u);
+	appendf(buf, n, &len, "%g %s", pl->amt, u);
+	if (ch->p.nclock > 0) {
+		for (k = 0; k < ch->p.nclock; k++)
+			appendf(buf, n, &len, "%s%02d:%02d", k ? "," : " at ",
+			    (int)ch->p.clock[k],
+			    (int)lround(fmod(ch->p.clock[k], 1) * 60));
+		appendf(buf, n, &len, " daily");
+	} else
+		appendf(buf, n, &len, " q%gh", pl->ii / h);
+	if (pl->dur > 0)
+		appendf(buf, n, &len, " over %gh", pl->dur / h);
+}
+
+/* The records of a plan as written: ADDL/II for the repeats. */
+static int
+plan_doses(const struct chooser *ch, const struct dose_plan *pl,
+    struct reg_dose *d)
+{
+	const struct dose_problem *p = &ch->p;
+	double day = 24 * p->hours;
+	int n = 0, k, ndoses;
+
+	memset(d, 0, (DOSE_MAXCLOCK + 2) * sizeof(*d));
+	if (pl->load > 0) {
+		d[n].time = p->from;
+		d[n].amt = pl->load;
+		d[n].rate = pl->dur > 0 ? pl->load / pl->dur : 0;
+		d[n++].cmt = p->cmt;
+	}
+	if (p->nclock > 0) {
+		double tday = fmod(p->clock0 * p->hours + p->from, day);
+		int days = ch->o->days > 0 ? ch->o->days :
+		    (int)ceil((p->w1 - 1e-9 * day) / day);
+
+		for (k = 0; k < p->nclock; k++) {
+			double at = p->from - tday + p->clock[k] * p->hours;
+
+			if (at < p->from)
+				at += day;
+			d[n].time = at;
+			d[n].amt = pl->amt;
+			d[n].rate = pl->dur > 0 ? pl->amt / pl->dur : 0;
+			d[n].cmt = p->cmt;
+			d[n].ii = days > 1 ? day : 0;
+			d[n++].addl = days - 1;
+		}
+		/* in time order */
+		for (k = 1; k < n; k++) {
+			int j;
+
+			for (j = k; j > 0 && d[j].time < d[j - 1].time; j--) {
+				struct reg_dose t = d[j];
+
+				d[j] = d[j - 1];
+				d[j - 1] = t;
+			}
+		}
+		return n;
+	}
+	ndoses = ch->o->ndoses > 0 ? ch->o->ndoses :
+	    (int)ceil(168 * p->hours / pl->ii - 1e-9);
+	d[n].time = p->from + (pl->load > 0 ? pl->ii : 0);
+	d[n].amt = pl->amt;
+	d[n].rate = pl->dur > 0 ? pl->amt / pl->dur : 0;
+	d[n].cmt = p->cmt;
+	d[n].ii = ndoses > 1 ? pl->ii : 0;
+	d[n++].addl = ndoses - 1;
+	return n;
+}
+
+static void
+table_head_row(struct chooser *ch)
+{
+	struct table *t = &ch->tab;
+	int k;
+
+	if (ch->o->cohort) {
+		static const char *h[] = { "REGIMEN", "AMT", "II", "DUR",
+		    "LOAD", "DAILY", "N", "MET", "NA", "PTA" };
+		char lo[32], hi[32];
+		size_t i;
+
+		for (i = 0; i < sizeof(h) / sizeof(h[0]); i++)
+			table_head(t, h[i]);
+		snprintf(lo, sizeof(lo), "LO%g", 100 * ch->o->level);
+		snprintf(hi, sizeof(hi), "HI%g", 100 * ch->o->level);
+		table_head(t, lo);
+		table_head(t, hi);
+		table_head(t, "BEST");
+		table_end_row(t);
+		return;
+	}
+	table_head(t, "ID");
+	table_head(t, "REGIMEN");
+	table_head(t, "AMT");
+	table_head(t, "II");
+	table_head(t, "DUR");
+	table_head(t, "LOAD");
+	table_head(t, "DAILY");
+	for (k = 0; k < ch->p.target.n; k++)
+		table_head(t, ch->p.target.c[k].m.name);
+	table_head(t, "LOWEST");
+	table_head(t, "MET");
+	table_end_row(t);
+}
+
+static void
+plan_cells(struct chooser *ch, const struct dose_plan *pl)
+{
+	char text[256];
+
+	describe(ch, pl, text, sizeof(text));
+	table_text(&ch->tab, text);
+	table_num(&ch->tab, pl->amt);
+	table_num(&ch->tab, ch->p.nclock ? NAN : pl->ii);
+	table_num(&ch->tab, pl->dur);
+	table_num(&ch->tab, pl->load);
+	table_num(&ch->tab, pl->amt * dose_per_day(&ch->p, pl) + pl->load);
+}
+
+/* Choose for one individual; write its records (or table row). */
+static int
+choose(struct chooser *ch, const struct rec_reader *r,
+    const struct sim_cols *sc, const struct rec_indiv *ind, struct out *u,
+    struct twin_err *err)
+{
+	const struct opts *o = ch->o;
+	struct dose_plan best = { 0 }, pl, top = { 0 };
+	struct dose_score s, bs, ts;
+	double span = 0, bkey[3], key[3], topv = -INFINITY;
+	int k, found = 0, anymet = 0, anysafe = 0;
+	char text[256];
+
+	for (k = 0; k < ch->nplan; k++)
+		if (dose_span(&ch->p, &ch->plan[k]) > span)
+			span = dose_span(&ch->p, &ch->plan[k]);
+	if (dose_bind(ch->d, sc, r, ind, span, err) < 0)
+		return -1;
+	memset(&bs, 0, sizeof(bs));
+	memset(&ts, 0, sizeof(ts));
+	for (k = 0; k < ch->nplan; k++) {
+		pl = ch->plan[k];
+		if (o->continuous && solve_amount(ch, &pl, err) < 0)
+			goto fail;
+		if (dose_score(ch->d, &pl, &s, err) < 0)
+			goto fail;
+		if (o->cohort) {
+			ch->eval[k] += s.evaluable;
+			ch->met[k] += s.evaluable && s.met && s.safe;
+			continue;
+		}
+		anymet |= s.met;
+		anysafe |= s.safe;
+		/* the candidate nearest the first condition's range */
+		if (s.evaluable && -range_distance(&ch->p.target.c[0].r,
+		    s.value[0]) > topv) {
+			topv = -range_distance(&ch->p.target.c[0].r,
+			    s.value[0]);
+			top = pl;
+			ts = s;
+		}
+		if (!s.met || !s.safe)
+			continue;
+		plan_key(ch, &pl, &s, key);
+		if (!found || better(key, bkey)) {
+			best = pl;
+			bs = s;
+			memcpy(bkey, key, sizeof(key));
+			found = 1;
+		}
+	}
+	if (o->cohort) {
+		ch->ncohort++;
+		return 0;
+	}
+	if (!found) {
+		ch->flagged++;
+		if (!anysafe)
+			cli_warn(PROG, "ID %s: no dose is safe: every candidate "
+			    "takes the curve below %g", ind->id, o->no_below);
+		else if (anymet)
+			cli_warn(PROG, "ID %s: every regimen that reaches the "
+			    "target takes the curve below %g", ind->id,
+			    o->no_below);
+		else if (isinf(topv))
+			cli_warn(PROG, "ID %s: the target cannot be evaluated "
+			    "(no samples in the window)", ind->id);
+		else {
+			describe(ch, &top, text, sizeof(text));
+			cli_warn(PROG, "ID %s: no candidate reaches %s; the "
+			    "nearest %s is %g, with %s", ind->id, o->target_text,
+			    ch->p.target.c[0].m.name, ts.value[0], text);
+		}
+	}
+	if (o->table) {
+		table_text(&ch->tab, ind->id);
+		if (found)
+			plan_cells(ch, &best);
+		else
+			for (k = 0; k < 6; k++)
+				table_text(&ch->tab, ".");
+		for (k = 0; k < ch->p.target.n; k++)
+			table_num(&ch->tab, found ? bs.value[k] : NAN);
+		table_num(&ch->tab, found ? bs.lowest : NAN);
+		table_int(&ch->tab, found);
+		table_end_row(&ch->tab);
+		if (rec_write(u->w, ch->tob.p, ch->tob.len, err) < 0)
+			return -1;
+		ch->tob.len = 0;
+		return 0;
+	}
+	if (!found)
+		return out_merge(u, r, ind, ch->p.m, NULL, 0, err);
+	{
+		struct reg_dose d[DOSE_MAXCLOCK + 2];
+		int nd = plan_doses(ch, &best, d);
+
+		return out_merge(u, r, ind, ch->p.m, d, nd, err);
+	}
+fail:
+	return twin_error_prefix(err, "ID %s", ind->id);
+}
+
+/* Clopper-Pearson interval of k successes in n. */
+static void
+exact_ci(long k, long n, double level, double *lo, double *hi)
+{
+	double a = (1 - level) / 2;
+
+	*lo = k == 0 ? 0 : gsl_cdf_beta_Pinv(a, k, n - k + 1);
+	*hi = k == n ? 1 : gsl_cdf_beta_Pinv(1 - a, k + 1, n - k);
+}
+
+static int
+cohort_table(struct chooser *ch, struct out *u, struct twin_err *err)
+{
+	int k, best = -1;
+	double bp = -1, bd = 0;
+
+	for (k = 0; k < ch->nplan; k++) {
+		double pta = ch->eval[k] ? (double)ch->met[k] / ch->eval[k] :
+		    -1;
+		double daily = ch->plan[k].amt * dose_per_day(&ch->p,
+		    &ch->plan[k]) + ch->plan[k].load;
+
+		if (pta > bp + 1e-12 || (fabs(pta - bp) <= 1e-12 &&
+		    daily < bd)) {
+			bp = pta;
+			bd = daily;
+			best = k;
+		}
+	}
+	for (k = 0; k < ch->nplan; k++) {
+		long n = ch->eval[k];
+		double lo = NAN, hi = NAN;
+
+		if (n > 0)
+			exact_ci(ch->met[k], n, ch->o->level, &lo, &hi);
+		plan_cells(ch, &ch->plan[k]);
+		table_int(&ch->tab, ch->ncohort);
+		table_int(&ch->tab, ch->met[k]);
+		table_int(&ch->tab, ch->ncohort - n);
+		table_num(&ch->tab, n ? 100.0 * ch->met[k] / n : NAN);
+		table_num(&ch->tab, 100 * lo);
+		table_num(&ch->tab, 100 * hi);
+		table_int(&ch->tab, k == best);
+		table_end_row(&ch->tab);
+	}
+	if (rec_write(u->w, ch->tob.p, ch->tob.len, err) < 0)
+		return -1;
+	ch->tob.len = 0;
+	return 0;
+}
+
+static int
+default_route(const struct model *m, const char *route, char *msg,
+    size_t n)
+{
+	int k;
+
+	if (route != NULL) {
+		if ((k = route_cmt((void *)m, route)) < 0)
+			snprintf(msg, n, "route \"%s\" is not declared in "
+			    "model %s", route, m->name);
+		return k;
+	}
+	if ((k = model_route(m, "iv")) >= 0)
+		return k;
+	if (m->nroute == 1)
+		return m->routecmt[0];
+	snprintf(msg, n, "give the route with --route (model %s declares "
+	    "%d routes)", m->name, m->nroute);
+	return -1;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts o;
+	struct twin_err err;
+	struct model *m = NULL;
+	struct regimen *reg = NULL;
+	struct rec_reader *r = NULL, *prev = NULL;
+	struct rec_indiv ind = { 0 };
+	struct sim_cols sc;
+	struct chooser ch;
+	struct out u;
+	const char *stdin_only[] = { "-" };
+	const char **files;
+	char routes[512], msg[256];
+	int i, nf, rc, status = 2, complete = 0;
+	double hours;
+
+	gsl_set_error_handler_off();
+	parse_opts(argc, argv, &o);
+	nf = argc - optind;
+	files = nf ? (const char **)argv + optind : stdin_only;
+	if (nf == 0)
+		nf = 1;
+	memset(&ch, 0, sizeof(ch));
+	memset(&u, 0, sizeof(u));
+	memset(&sc, 0, sizeof(sc));
+	if ((m = cli_model(PROG, o.model)) == NULL)
+		return 2;
+	hours = model_hours(m);
+	if (isnan(hours)) {
+		cli_warn(PROG, "model %s: unknown time unit \"%s\"", m->name,
+		    m->units_time);
+		goto out;
+	}
+	route_list(m, routes, sizeof(routes));
+	if (o.regimen_text != NULL &&
+	    (reg = regimen_parse(o.regimen_text, &err)) == NULL)
+		cli_usage_error(PROG, "--regimen: %s", err.msg);
+	if (o.target_text != NULL) {
+		struct dose_problem *p = &ch.p;
+
+		ch.o = &o;
+		p->m = m;
+		p->so.method = ODE_AUTO;
+		p->so.rtol = SIM_RTOL;
+		p->so.atol = SIM_ATOL;
+		p->hours = hours;
+		p->from = o.from_h * hours;
+		p->ss = !o.window;
+		p->w0 = o.w0_h * hours;
+		p->w1 = o.w1_h * hours;
+		memcpy(p->clock, o.clock, sizeof(o.clock));
+		p->nclock = o.nclock;
+		p->clock0 = o.clock0;
+		p->no_below = o.no_below;
+		p->nstep = o.nstep;
+		if (target_parse(o.target_text, &p->target, &err) < 0)
+			cli_usage_error(PROG, "--target: %s", err.msg);
+		if (p->target.n > 16)
+			cli_usage_error(PROG, "--target: at most 16 conditions");
+		p->out = m->dv;
+		if (o.y != NULL) {
+			int slot = model_slot(m, o.y);
+
+			if (slot < m->out0 || slot >= m->out0 + m->nout)
+				cli_usage_error(PROG, "-y: model %s has no "
+				    "output \"%s\"", m->name, o.y);
+			p->out = slot - m->out0;
+		}
+		if ((p->cmt = default_route(m, o.route, msg,
+		    sizeof(msg))) < 0)
+			cli_usage_error(PROG, "%s", msg);
+		if (build_plans(&ch, hours) < 0 ||
+		    (ch.d = dose_new(p, &err)) == NULL) {
+			cli_warn(PROG, "%s", ch.d ? "out of memory" : err.msg);
+			goto out;
+		}
+		ch.met = calloc(ch.nplan, sizeof(long));
+		ch.eval = calloc(ch.nplan, sizeof(long));
+		if (ch.met == NULL || ch.eval == NULL) {
+			cli_warn(PROG, "out of memory");
+			goto out;
+		}
+		table_init(&ch.tab, &ch.tob, o.pretty);
+	}
+	if ((u.w = rec_wopen(o.outpath, o.gz, &err)) == NULL) {
+		cli_warn(PROG, "%s", err.msg);
+		goto out;
+	}
+	if (o.table || o.cohort) {
+		table_head_row(&ch);
+		if (rec_write(u.w, ch.tob.p, ch.tob.len, &err) < 0) {
+			cli_warn(PROG, "%s", err.msg);
+			goto out;
+		}
+		ch.tob.len = 0;
+	}
+	for (i = 0; i < nf; i++) {
+		if ((r = rec_open(files[i], &err)) == NULL) {
+			cli_warn(PROG, "%s", err.msg);
+			goto out;
+		}
+		rec_continue(r, prev);
+		out_init(&u, r);
+		if (i == 0 && !o.table && !o.cohort) {
+			out_header(&u, r);
+			if (rec_write(u.w, u.ob.p, u.ob.len, &err) < 0) {
+				cli_warn(PROG, "%s", err.msg);
+				goto out;
+			}
+			u.ob.len = 0;
+		}
+		sim_cols_free(&sc);
+		if (o.target_text && sim_cols_init(&sc, r, m, &err) < 0) {
+			cli_warn(PROG, "%s", err.msg);
+			goto out;
+		}
+		while ((rc = rec_next(r, &ind, &err)) > 0) {
+			if (reg != NULL)
+				rc = write_regimen(&u, r, &ind, m, reg, &o,
+				    routes, &err);
+			else
+				rc = choose(&ch, r, &sc, &ind, &u, &err);
+			if (rc < 0)
+				break;
+		}
+		if (rc < 0) {
+			cli_warn(PROG, "%s", err.msg);
+			goto out;
+		}
+		rec_close(prev);
+		prev = r;
+		r = NULL;
+	}
+	if (o.cohort && cohort_table(&ch, &u, &err) < 0) {
+		cli_warn(PROG, "%s", err.msg);
+		goto out;
+	}
+	complete = 1;
+	status = ch.flagged ? 3 : 0;
+out:
+	if (u.w && rec_wclose(u.w, complete, &err) < 0) {
+		cli_warn(PROG, "%s", err.msg);
+		status = 2;
+	}
+	rec_close(r);
+	rec_close(prev);
+	rec_indiv_free(&ind);
+	sim_cols_free(&sc);
+	regimen_free(reg);
+	dose_free(ch.d);
+	free(ch.plan);
+	free(ch.met);
+	free(ch.eval);
+	target_free(&ch.p.target);
+	table_free(&ch.tab);
+	ob_free(&ch.tob);
+	ob_free(&u.ob);
+	model_free(m);
+	return status;
+}
