@@ -94,11 +94,12 @@ hours_arg(const char *opt, const char *arg)
 	} units[] = { { "min", 1.0 / 60 }, { "h", 1 }, { "d", 24 },
 	    { "w", 168 } };
 	char buf[64];
-	size_t n = strlen(arg), i, k;
+	size_t n = strlen(arg), i;
 	double x;
 
 	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		k = strlen(units[i].u);
+		size_t k = strlen(units[i].u);
+
 		if (n > k && n < sizeof(buf) && !strcmp(arg + n - k,
 		    units[i].u)) {
 			memcpy(buf, arg, n - k);
@@ -557,10 +558,6 @@ out_merge(struct out *u, const struct rec_reader *r,
 
 /* ---- regimens --------------------------------------------------------- */
 
-struct routes {
-	const struct model *m;
-};
-
 static int
 route_cmt(void *arg, const char *name)
 {
@@ -781,13 +778,14 @@ describe(const struct chooser *ch, const struct dose_plan *pl, char *buf,
 	const char *u = m->units_amount ? m->units_amount : "";
 	double h = ch->p.hours;
 	size_t len = 0;
-	int k;
 
 	buf[0] = '\0';
 	if (pl->load > 0)
 		appendf(buf, n, &len, "load %g %s; then ", pl->load, u);
 	appendf(buf, n, &len, "%g %s", pl->amt, u);
 	if (ch->p.nclock > 0) {
+		int k;
+
 		for (k = 0; k < ch->p.nclock; k++)
 			appendf(buf, n, &len, "%s%02d:%02d", k ? "," : " at ",
 			    (int)ch->p.clock[k],
@@ -806,7 +804,7 @@ plan_doses(const struct chooser *ch, const struct dose_plan *pl,
 {
 	const struct dose_problem *p = &ch->p;
 	double day = 24 * p->hours;
-	int n = 0, k, ndoses;
+	int n = 0, ndoses;
 
 	memset(d, 0, (DOSE_MAXCLOCK + 2) * sizeof(*d));
 	if (pl->load > 0) {
@@ -818,7 +816,7 @@ plan_doses(const struct chooser *ch, const struct dose_plan *pl,
 	if (p->nclock > 0) {
 		double tday = fmod(p->clock0 * p->hours + p->from, day);
 		int days = ch->o->days > 0 ? ch->o->days :
-		    (int)ceil((p->w1 - 1e-9 * day) / day);
+		    (int)ceil((p->w1 - 1e-9 * day) / day), k;
 
 		for (k = 0; k < p->nclock; k++) {
 			double at = p->from - tday + p->clock[k] * p->hours;

@@ -551,10 +551,11 @@ static void
 target_head(struct report *rp)
 {
 	const struct opts *o = rp->o;
-	char lo[64], hi[64];
 	int k;
 
 	if (o->pta) {
+		char lo[64], hi[64];
+
 		head_by(rp);
 		table_head(&rp->tab, "N");
 		table_head(&rp->tab, "MET");

@@ -97,7 +97,7 @@ dose_records(const struct dose_problem *p, const struct dose_plan *plan,
     double until, struct ev_rec *out, int max)
 {
 	struct ev_rec e;
-	double t, day = 24 * p->hours;
+	double day = 24 * p->hours;
 	int n = 0, k;
 
 	memset(&e, 0, sizeof(e));
@@ -115,9 +115,9 @@ dose_records(const struct dose_problem *p, const struct dose_plan *plan,
 	if (p->nclock > 0) {
 		/* each clock time from its first occurrence at or after from */
 		double tday = fmod(p->clock0 * p->hours + p->from, day);
-		double day0 = p->from - tday;
+		double t;
 
-		for (t = day0; t < until; t += day)
+		for (t = p->from - tday; t < until; t += day)
 			for (k = 0; k < p->nclock && n < max; k++) {
 				double at = t + p->clock[k] * p->hours;
 
@@ -129,7 +129,8 @@ dose_records(const struct dose_problem *p, const struct dose_plan *plan,
 		return n;
 	}
 	/* A loading dose takes the first slot: maintenance one interval on. */
-	for (k = plan->load > 0; n < max; k++) {
+	k = plan->load > 0 ? 1 : 0;
+	for (; n < max; k++) {
 		e.time = p->from + k * plan->ii;
 		if (e.time >= until)
 			break;
