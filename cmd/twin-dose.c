@@ -866,7 +866,8 @@ table_head_row(struct chooser *ch)
 		char lo[32], hi[32];
 		size_t i;
 
-		for (i = 0; i < sizeof(h) / sizeof(h[0]); i++)
+		table_head_width(t, h[0], 36);
+		for (i = 1; i < sizeof(h) / sizeof(h[0]); i++)
 			table_head(t, h[i]);
 		snprintf(lo, sizeof(lo), "LO%g", 100 * ch->o->level);
 		snprintf(hi, sizeof(hi), "HI%g", 100 * ch->o->level);
@@ -877,7 +878,7 @@ table_head_row(struct chooser *ch)
 		return;
 	}
 	table_head(t, "ID");
-	table_head(t, "REGIMEN");
+	table_head_width(t, "REGIMEN", 36);
 	table_head(t, "AMT");
 	table_head(t, "II");
 	table_head(t, "DUR");

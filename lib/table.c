@@ -45,6 +45,12 @@ cell(struct table *t, const char *s)
 void
 table_head(struct table *t, const char *name)
 {
+	table_head_width(t, name, 0);
+}
+
+void
+table_head_width(struct table *t, const char *name, int width)
+{
 	if (t->ncol == t->cap) {
 		int cap = t->cap ? 2 * t->cap : 16;
 		int *a = realloc(t->width, cap * sizeof(int));
@@ -59,6 +65,8 @@ table_head(struct table *t, const char *name)
 	}
 	t->width[t->ncol] = (int)strlen(name) > PRETTY_MIN ?
 	    (int)strlen(name) : PRETTY_MIN;
+	if (width > t->width[t->ncol])
+		t->width[t->ncol] = width;
 	t->ncol++;
 	cell(t, name);
 }

@@ -22,6 +22,8 @@ void table_init(struct table *t, struct outbuf *ob, int pretty);
 void table_free(struct table *t);
 /* Header cells fix the columns (and their widths when pretty). */
 void table_head(struct table *t, const char *name);
+/* A header cell whose values may be as wide as width (pretty). */
+void table_head_width(struct table *t, const char *name, int width);
 void table_text(struct table *t, const char *s);
 void table_num(struct table *t, double x);	/* NAN: "." */
 void table_int(struct table *t, long x);
