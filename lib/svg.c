@@ -1,6 +1,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "svg.h"
 
@@ -88,7 +89,8 @@ chart_begin(struct chart *c, struct outbuf *ob, double w, double h,
 	c->height = h;
 	c->left = 70;
 	c->right = w - 20;
-	c->top = 40;
+	c->top = 58;		/* title, then a row of legend entries */
+	c->legend_x = c->left;
 	c->bottom = h - 55;
 	c->logy = logy;
 	if (!(x1 > x0)) {
@@ -304,10 +306,10 @@ chart_points(struct chart *c, const double *x, const double *y, int n,
 }
 
 void
-chart_legend(struct chart *c, int k, const char *label, const char *color,
+chart_legend(struct chart *c, const char *label, const char *color,
     int ribbon)
 {
-	double y = c->top + 14 + 18 * k, x = c->right - 150;
+	double y = c->top - 12, x = c->legend_x;
 
 	if (ribbon)
 		printf_ob(c->ob, "<rect x=\"%.2f\" y=\"%.2f\" width=\"18\" "
@@ -320,6 +322,8 @@ chart_legend(struct chart *c, int k, const char *label, const char *color,
 	printf_ob(c->ob, "<text x=\"%.2f\" y=\"%.2f\">", x + 24, y);
 	put_escaped(c->ob, label);
 	ob_puts(c->ob, "</text>\n");
+	/* about 7 px a character at 12 px sans-serif */
+	c->legend_x += 24 + 7 * strlen(label) + 18;
 }
 
 void

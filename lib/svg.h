@@ -17,7 +17,7 @@ struct chart {
 	double left, right, top, bottom;	/* plot area, pixels */
 	double x0, x1, y0, y1;		/* data range */
 	int logy;
-	int clip;			/* id of the plot area's clip path */
+	double legend_x;		/* where the next legend entry goes */
 };
 
 /* Start an SVG document of w x h pixels with a chart whose data range is
@@ -37,9 +37,9 @@ void chart_ribbon(struct chart *c, const double *x, const double *lo,
     const double *hi, int n, const char *fill, double opacity);
 void chart_points(struct chart *c, const double *x, const double *y, int n,
     const char *fill);
-/* A legend entry, k-th from the top right. */
-void chart_legend(struct chart *c, int k, const char *label,
-    const char *color, int ribbon);
+/* A legend entry, in a row above the plot after the previous ones. */
+void chart_legend(struct chart *c, const char *label, const char *color,
+    int ribbon);
 void chart_end(struct chart *c);
 
 #endif
