@@ -48,6 +48,7 @@ struct opts {
 	double no_below;
 	enum prefer prefer;
 	int cohort, table, gz, nstep, ndoses, days, pretty;
+	double until_h;		/* write doses before this time; 0: a week */
 	double level;
 };
 
@@ -78,7 +79,7 @@ usage(FILE *fp)
 	    "--window a,b]\n"
 	    "                 [--no-below x] [--prefer lowest-dose|fewest-doses|"
 	    "closest]\n"
-	    "                 [--doses n] [--days n] [--table | --cohort "
+	    "                 [--doses n | --until t] [--days n] [--table | --cohort "
 	    "[--level p]] [file ...]\n"
 	    "options: [-hVz] [-o file] [--pretty] [--step n]\n"
 	    "times are in hours unless a unit is given: 30min, 36h, 2d\n");
@@ -202,7 +203,8 @@ clock_arg(const char *opt, const char *s)
 enum {
 	O_AMOUNTS = 256, O_AT, O_CLOCK, O_COHORT, O_DAY, O_DAYS, O_DOSES,
 	O_FROM, O_LEVEL, O_LOAD, O_NOBELOW, O_OVER, O_PREFER, O_PRETTY,
-	O_REGIMEN, O_ROUTE, O_STEP, O_TABLE, O_TARGET, O_WINDOW, O_INTERVALS
+	O_REGIMEN, O_ROUTE, O_STEP, O_TABLE, O_TARGET, O_WINDOW, O_INTERVALS,
+	O_UNTIL
 };
 
 static void
@@ -231,6 +233,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "step", required_argument, NULL, O_STEP },
 		{ "table", no_argument, NULL, O_TABLE },
 		{ "target", required_argument, NULL, O_TARGET },
+		{ "until", required_argument, NULL, O_UNTIL },
 		{ "version", no_argument, NULL, 'V' },
 		{ "window", required_argument, NULL, O_WINDOW },
 		{ NULL, 0, NULL, 0 }
@@ -292,6 +295,9 @@ parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case O_DAYS:
 			o->days = cli_int(PROG, "--days", optarg, 1, 100000);
+			break;
+		case O_UNTIL:
+			o->until_h = hours_arg("--until", optarg);
 			break;
 		case O_DOSES:
 			o->ndoses = cli_int(PROG, "--doses", optarg, 1,
@@ -843,8 +849,16 @@ plan_doses(const struct chooser *ch, const struct dose_plan *pl,
 		}
 		return n;
 	}
-	ndoses = ch->o->ndoses > 0 ? ch->o->ndoses :
-	    (int)ceil(168 * p->hours / pl->ii - 1e-9);
+	/* --doses, or the doses starting before --until, or a week's */
+	if (ch->o->ndoses > 0)
+		ndoses = ch->o->ndoses;
+	else if (ch->o->until_h > 0)
+		ndoses = (int)ceil((ch->o->until_h * p->hours - p->from -
+		    (pl->load > 0 ? pl->ii : 0)) / pl->ii - 1e-9);
+	else
+		ndoses = (int)ceil(168 * p->hours / pl->ii - 1e-9);
+	if (ndoses < 1)
+		ndoses = 1;
 	d[n].time = p->from + (pl->load > 0 ? pl->ii : 0);
 	d[n].amt = pl->amt;
 	d[n].rate = pl->dur > 0 ? pl->amt / pl->dur : 0;

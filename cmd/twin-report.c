@@ -939,17 +939,20 @@ plot_end(struct report *rp)
 		chart_ribbon(&ch, bx, q[0], q[4], nb, "#4a7ab5", 0.25);
 		chart_ribbon(&ch, bx, q[1], q[3], nb, "#4a7ab5", 0.45);
 		chart_line(&ch, bx, q[2], nb, "#1d3f6e", 2, 1);
-		chart_legend(&ch, "median", "#1d3f6e", 0);
-		chart_legend(&ch, "25th-75th percentile", "#4a7ab5", 1);
-		chart_legend(&ch, "5th-95th percentile", "#a4bddb", 1);
+		chart_legend(&ch, "median", "#1d3f6e", LEGEND_LINE);
+		chart_legend(&ch, "25th-75th percentile", "#4a7ab5",
+		    LEGEND_RIBBON);
+		chart_legend(&ch, "5th-95th percentile", "#a4bddb",
+		    LEGEND_RIBBON);
 		if (agp)
-			chart_legend(&ch, "target 70-180 mg/dL", "#b5dcb5", 1);
+			chart_legend(&ch, "target 70-180 mg/dL", "#b5dcb5",
+			    LEGEND_RIBBON);
 	} else
 		chart_line(&ch, rp->px, rp->py, (int)rp->np, "#2b5c9e", 1.2,
 		    0.6);
 	if (!o->noobs && rp->no > 0) {
 		chart_points(&ch, rp->ox, rp->oy, (int)rp->no, "#000000");
-		chart_legend(&ch, "observed", "#000000", 0);
+		chart_legend(&ch, "observed", "#000000", LEGEND_POINT);
 	}
 	chart_end(&ch);
 out:

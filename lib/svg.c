@@ -307,14 +307,17 @@ chart_points(struct chart *c, const double *x, const double *y, int n,
 
 void
 chart_legend(struct chart *c, const char *label, const char *color,
-    int ribbon)
+    int style)
 {
 	double y = c->top - 12, x = c->legend_x;
 
-	if (ribbon)
+	if (style == LEGEND_RIBBON)
 		printf_ob(c->ob, "<rect x=\"%.2f\" y=\"%.2f\" width=\"18\" "
 		    "height=\"10\" fill=\"%s\" fill-opacity=\"0.5\"/>\n", x,
 		    y - 9, color);
+	else if (style == LEGEND_POINT)
+		printf_ob(c->ob, "<circle cx=\"%.2f\" cy=\"%.2f\" r=\"2.5\" "
+		    "fill=\"%s\"/>\n", x + 9, y - 4, color);
 	else
 		printf_ob(c->ob, "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" "
 		    "y2=\"%.2f\" stroke=\"%s\" stroke-width=\"2\"/>\n", x,

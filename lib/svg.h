@@ -38,8 +38,9 @@ void chart_ribbon(struct chart *c, const double *x, const double *lo,
 void chart_points(struct chart *c, const double *x, const double *y, int n,
     const char *fill);
 /* A legend entry, in a row above the plot after the previous ones. */
+enum { LEGEND_LINE, LEGEND_RIBBON, LEGEND_POINT };
 void chart_legend(struct chart *c, const char *label, const char *color,
-    int ribbon);
+    int style);
 void chart_end(struct chart *c);
 
 #endif
