@@ -15,25 +15,10 @@ grep -v '^#' "$here/regimen.tsv" |
 
 echo
 echo "== 1000 virtual patients (between-subject variability, seed 7):"
-echo "   steady-state trough (t = 156 h) and peak (max over 156-168 h), mg/L =="
-twin-sim -m pk2cmt --iiv --seed 7 -n 1000 --grid 156:168:0.5 -j 2 \
+echo "   probability that the last trough (just before 156 h) is >= 2 mg/L =="
+twin-sim -m pk2cmt --iiv --seed 7 -n 1000 --grid 11.99:168:12 -j 2 \
     < "$here/regimen.tsv" |
-    awk -F'\t' '
-	NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-	$c["EVID"] == 0 {
-		id = $c["ID"]
-		if ($c["TIME"] == 156) trough[id] = $c["IPRED"]
-		if ($c["IPRED"] > peak[id]) peak[id] = $c["IPRED"]
-	}
-	END { for (id in trough) print trough[id] "\t" peak[id] }' |
-    sort -g | awk -F'\t' '
-	{ t[NR] = $1; p[NR] += $2; n = NR }
-	END {
-		printf "   trough percentiles  5%%: %.2f  50%%: %.2f  95%%: %.2f\n",
-		    t[int(0.05 * n) + 1], t[int(0.5 * n) + 1], t[int(0.95 * n)]
-		for (i = 1; i <= n; i++) if (t[i] >= 2) above++
-		printf "   patients with trough >= 2 mg/L: %d of %d\n", above, n
-	}'
+    twin-report target -y IPRED 'trough >= 2' --after 144 --pta --pretty
 
 echo
 echo "== A personal twin: theophylline subject 1's 11 levels -> MAP estimates =="
@@ -53,3 +38,32 @@ echo "== Glucose twin: Bergman minimal model on an IVGTT, glucose mg/dL =="
 grep -v '^#' "$here/ivgtt.tsv" |
     twin-sim -m bergman --states --grid 0:180:20 |
     awk -F'\t' 'NR == 1 || $3 != 1' | cut -f2,7,10,11 | head -12
+
+echo
+echo "== Vancomycin TDM: levels -> twins -> the regimen for AUC24 400-600 =="
+twin-fit -m vanco "$top/testdata/vanco_tdm.tsv" > "$tmp/vt.tsv"
+twin-dose -m vanco --target 'auc24 400..600' --amounts 250..3000/250 \
+    --intervals 8,12,24 --over 1 --from 48 --table < "$tmp/vt.tsv" |
+    cut -f1,2,8
+twin-dose -m vanco --target 'auc24 400..600' --amounts 250..3000/250 \
+    --intervals 8,12,24 --over 1 --from 48 --until 408 < "$tmp/vt.tsv" |
+    twin-sim -m vanco --grid 0:408:0.25 > "$tmp/plan.tsv"
+echo "   re-simulated, AUC24 on day 16:"
+twin-report target -y IPRED 'auc24 400..600' --after 360 < "$tmp/plan.tsv"
+
+echo
+echo "== Type 1 diabetes: the least pre-meal bolus for >= 80% time in range,"
+echo "   never below 70 mg/dL (Kanderian virtual patient) =="
+printf 'ID\tTIME\tBASAL\n1\t0\t0.02\n' |
+    twin-dose -m ivp --regimen 'basal 0.02 U/min sc for 1d; meal 60 g at 07:00,12:30,19:00 daily x1' |
+    twin-dose -m ivp --target 'tir(70,180) >= 80' --no-below 70 \
+	--amounts 0..12/0.5 --at 07:00,12:30,19:00 --route sc --table | cut -f2,8,9
+
+out=${TWIN_DEMO_OUT:-demo-out}
+mkdir -p "$out"
+twin-report plot -y IPRED --ylabel 'Vancomycin (mg/L)' -o "$out/vanco.svg" \
+    < "$tmp/plan.tsv"
+twin-sim -m pk2cmt --iiv --seed 7 -n 200 --grid 0:168:0.5 < "$here/regimen.tsv" |
+    twin-report plot -y IPRED --bands --log --ylabel 'CP (mg/L)' -o "$out/cohort.svg"
+echo
+echo "== Pictures: $out/vanco.svg (the three plans), $out/cohort.svg (cohort bands) =="
