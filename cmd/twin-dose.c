@@ -140,25 +140,27 @@ list_arg(const char *opt, const char *arg, double *out, int max, int time)
 	return n;
 }
 
-/* Amounts: a list, a..b/step (each step), or a..b (any amount). */
-static void
-amounts_arg(struct opts *o, const char *arg)
+/* Amounts: a list, a..b/step (each step), or a..b (any amount: *lo and
+ * *hi set, returns 0). */
+static int
+amounts_arg(const char *opt, const char *arg, double *out, double *lo,
+    double *hi)
 {
 	const char *dots = strstr(arg, "..");
 	char a[64], b[64];
-	double lo, hi, step = 0;
-	int k;
+	double step = 0;
+	int k, n;
 
 	if (dots == NULL) {
-		o->namt = list_arg("--amounts", arg, o->amt, MAXLIST, 0);
-		for (k = 0; k < o->namt; k++)
-			if (!(o->amt[k] >= 0))
-				cli_usage_error(PROG, "--amounts: an amount must "
-				    "not be negative");
-		return;
+		n = list_arg(opt, arg, out, MAXLIST, 0);
+		for (k = 0; k < n; k++)
+			if (!(out[k] >= 0))
+				cli_usage_error(PROG, "%s: an amount must not "
+				    "be negative", opt);
+		return n;
 	}
 	if ((size_t)(dots - arg) >= sizeof(a) || strlen(dots + 2) >= sizeof(b))
-		cli_usage_error(PROG, "--amounts: too long");
+		cli_usage_error(PROG, "%s: too long", opt);
 	memcpy(a, arg, dots - arg);
 	a[dots - arg] = '\0';
 	strcpy(b, dots + 2);
@@ -167,26 +169,22 @@ amounts_arg(struct opts *o, const char *arg)
 
 		*slash = '\0';
 		if (twin_strtod(slash + 1, &step) < 0 || !(step > 0))
-			cli_usage_error(PROG, "--amounts: the step must be a "
-			    "positive number, got \"%s\"", slash + 1);
+			cli_usage_error(PROG, "%s: the step must be a positive "
+			    "number, got \"%s\"", opt, slash + 1);
 	}
-	if (twin_strtod(a, &lo) < 0 || twin_strtod(b, &hi) < 0 || lo < 0 ||
-	    !(lo < hi))
-		cli_usage_error(PROG, "--amounts wants LOW..HIGH[/STEP] with 0 "
-		    "<= LOW < HIGH, or a list, got \"%s\"", arg);
-	if (step == 0) {
-		o->continuous = 1;
-		o->amt_lo = lo;
-		o->amt_hi = hi;
-		return;
-	}
-	o->namt = 0;
-	for (k = 0; lo + k * step <= hi * (1 + 1e-12); k++) {
-		if (o->namt == MAXLIST)
-			cli_usage_error(PROG, "--amounts: more than %d amounts",
+	if (twin_strtod(a, lo) < 0 || twin_strtod(b, hi) < 0 || *lo < 0 ||
+	    !(*lo < *hi))
+		cli_usage_error(PROG, "%s wants LOW..HIGH[/STEP] with 0 <= LOW "
+		    "< HIGH, or a list, got \"%s\"", opt, arg);
+	if (step == 0)
+		return 0;
+	for (n = 0; *lo + n * step <= *hi * (1 + 1e-12); n++) {
+		if (n == MAXLIST)
+			cli_usage_error(PROG, "%s: more than %d amounts", opt,
 			    MAXLIST);
-		o->amt[o->namt++] = lo + k * step;
+		out[n] = *lo + n * step;
 	}
+	return n;
 }
 
 static double
@@ -266,7 +264,9 @@ parse_opts(int argc, char **argv, struct opts *o)
 			o->gz = 1;
 			break;
 		case O_AMOUNTS:
-			amounts_arg(o, optarg);
+			o->namt = amounts_arg("--amounts", optarg, o->amt,
+			    &o->amt_lo, &o->amt_hi);
+			o->continuous = o->namt == 0;
 			break;
 		case O_AT:
 			if (strlen(optarg) >= sizeof(buf))
@@ -321,12 +321,10 @@ parse_opts(int argc, char **argv, struct opts *o)
 				    "0 and 1");
 			break;
 		case O_LOAD:
-			o->nload = list_arg("--load", optarg, o->load, MAXLIST,
-			    0);
-			for (k = 0; k < o->nload; k++)
-				if (!(o->load[k] >= 0))
-					cli_usage_error(PROG, "--load: a loading "
-					    "dose must not be negative");
+			if ((o->nload = amounts_arg("--load", optarg, o->load,
+			    &w[0], &w[1])) == 0)
+				cli_usage_error(PROG, "--load wants a list or "
+				    "LOW..HIGH/STEP");
 			break;
 		case O_NOBELOW:
 			o->no_below = cli_double(PROG, "--no-below", optarg);

@@ -75,6 +75,19 @@ twin-dose -m pk1cmt --target 'trough >= 2' --amounts 100,300,250 --intervals 12 
     --table < "$tmp/one.tsv" | cell AMT 1 | grep -qx 250
 ok $? "a list of strengths"
 
+# loading dose: trough >= 2 at 24 h on day 1 with 250 mg q12h from 12 h:
+# (L e^(-2.4) + 250 e^(-1.2)) / 50 >= 2  <=>  L >= 272.29: 300 of 0..1000/50
+twin-dose -m pk1cmt --target 'trough >= 2' --amounts 250 --intervals 12 \
+    --load 0..1000/50 --day 1 --table < "$tmp/one.tsv" > "$tmp/t"
+r=0
+[ "$(cell LOAD 1 < "$tmp/t")" = 300 ] || r=1
+close_to "$(cell trough 1 < "$tmp/t")" "$(awk 'BEGIN { printf "%.17g", (300 * exp(-2.4) + 250 * exp(-1.2)) / 50 }')" 1e-9 || r=1
+ok $r "loading dose: the least of 0..1000/50 giving a day-1 trough >= 2 (closed form)"
+twin-dose -m pk1cmt --target 'trough >= 2' --amounts 250 --intervals 12 \
+    --load 0..1000/50 --day 1 --doses 3 < "$tmp/one.tsv" | sed 1,2d |
+    cut -f2,4,7,8 | tr '\n' ' ' | grep -qx '0	300	0	0 12	250	12	2 '
+ok $? "loading dose written at the start, maintenance one interval later"
+
 # --- the chosen regimen, re-simulated, meets the target --------------------
 twin-dose -m vanco --target 'auc24 400..600' --amounts 250..3000/250 \
     --intervals 8,12,24 --over 1 --doses 60 < "$tmp/p.tsv" > "$tmp/d.tsv"
