@@ -149,9 +149,11 @@ amounts_arg(const char *opt, const char *arg, double *out, double *lo,
 	const char *dots = strstr(arg, "..");
 	char a[64], b[64];
 	double step = 0;
-	int k, n;
+	int n;
 
 	if (dots == NULL) {
+		int k;
+
 		n = list_arg(opt, arg, out, MAXLIST, 0);
 		for (k = 0; k < n; k++)
 			if (!(out[k] >= 0))
