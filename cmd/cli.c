@@ -56,6 +56,18 @@ cli_double(const char *prog, const char *opt, const char *arg)
 	return x;
 }
 
+double
+cli_clock(const char *prog, const char *opt, const char *arg)
+{
+	int hh, mm, k;
+
+	if (sscanf(arg, "%2d:%2d%n", &hh, &mm, &k) != 2 || arg[k] != '\0' ||
+	    hh < 0 || hh > 23 || mm < 0 || mm > 59)
+		cli_usage_error(prog, "%s wants a time of day HH:MM, got "
+		    "\"%s\"", opt, arg);
+	return hh + mm / 60.0;
+}
+
 enum ode_method
 cli_solver(const char *prog, const char *arg)
 {

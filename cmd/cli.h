@@ -16,6 +16,9 @@ int cli_int(const char *prog, const char *opt, const char *arg, int lo,
     int hi);
 double cli_double(const char *prog, const char *opt, const char *arg);
 
+/* A time of day HH:MM as hours; a usage error otherwise. */
+double cli_clock(const char *prog, const char *opt, const char *arg);
+
 /* --solver auto|bdf|exact; a usage error otherwise. */
 enum ode_method cli_solver(const char *prog, const char *arg);
 

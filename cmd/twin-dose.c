@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
 
 #include "cli.h"
@@ -189,17 +188,6 @@ amounts_arg(const char *opt, const char *arg, double *out, double *lo,
 	return n;
 }
 
-static double
-clock_arg(const char *opt, const char *s)
-{
-	int hh, mm, k;
-
-	if (sscanf(s, "%2d:%2d%n", &hh, &mm, &k) != 2 || s[k] != '\0' ||
-	    hh < 0 || hh > 23 || mm < 0 || mm > 59)
-		cli_usage_error(PROG, "%s wants HH:MM, got \"%s\"", opt, s);
-	return hh + mm / 60.0;
-}
-
 enum {
 	O_AMOUNTS = 256, O_AT, O_CLOCK, O_COHORT, O_DAY, O_DAYS, O_DOSES,
 	O_FROM, O_LEVEL, O_LOAD, O_NOBELOW, O_OVER, O_PREFER, O_PRETTY,
@@ -280,11 +268,11 @@ parse_opts(int argc, char **argv, struct opts *o)
 				if (o->nclock == DOSE_MAXCLOCK)
 					cli_usage_error(PROG, "--at: at most %d "
 					    "times", DOSE_MAXCLOCK);
-				o->clock[o->nclock++] = clock_arg("--at", p);
+				o->clock[o->nclock++] = cli_clock(PROG, "--at", p);
 			}
 			break;
 		case O_CLOCK:
-			o->clock0 = clock_arg("--clock", optarg);
+			o->clock0 = cli_clock(PROG, "--clock", optarg);
 			break;
 		case O_COHORT:
 			o->cohort = 1;
@@ -1022,16 +1010,6 @@ fail:
 	return twin_error_prefix(err, "ID %s", ind->id);
 }
 
-/* Clopper-Pearson interval of k successes in n. */
-static void
-exact_ci(long k, long n, double level, double *lo, double *hi)
-{
-	double a = (1 - level) / 2;
-
-	*lo = k == 0 ? 0 : gsl_cdf_beta_Pinv(a, k, n - k + 1);
-	*hi = k == n ? 1 : gsl_cdf_beta_Pinv(1 - a, k + 1, n - k);
-}
-
 static int
 cohort_table(struct chooser *ch, struct out *u, struct twin_err *err)
 {
@@ -1056,7 +1034,7 @@ cohort_table(struct chooser *ch, struct out *u, struct twin_err *err)
 		double lo = NAN, hi = NAN;
 
 		if (n > 0)
-			exact_ci(ch->met[k], n, ch->o->level, &lo, &hi);
+			target_ci(ch->met[k], n, ch->o->level, &lo, &hi);
 		plan_cells(ch, &ch->plan[k]);
 		table_int(&ch->tab, ch->ncohort);
 		table_int(&ch->tab, ch->met[k]);

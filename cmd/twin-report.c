@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
 
 #include "bands.h"
@@ -191,7 +190,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 	struct twin_err err;
 	double a, b;
 	size_t i;
-	int c, k, hh, mm;
+	int c, k;
 
 	memset(o, 0, sizeof(*o));
 	o->y = "DV";
@@ -290,12 +289,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 				    "names separated by commas", MAXBY);
 			break;
 		case O_CLOCK:
-			if (sscanf(optarg, "%2d:%2d%n", &hh, &mm, &k) != 2 ||
-			    optarg[k] != '\0' || hh > 23 || mm > 59 || hh < 0 ||
-			    mm < 0)
-				cli_usage_error(PROG, "--clock wants HH:MM, got "
-				    "\"%s\"", optarg);
-			o->clock0 = hh + mm / 60.0;
+			o->clock0 = cli_clock(PROG, "--clock", optarg);
 			break;
 		case O_HEIGHT:
 			o->height = cli_int(PROG, "--height", optarg, 200,
@@ -637,16 +631,6 @@ target_indiv(struct report *rp, const struct profile *p, const char *key)
 	return 0;
 }
 
-/* Clopper-Pearson interval of k successes in n. */
-static void
-exact_ci(long k, long n, double level, double *lo, double *hi)
-{
-	double a = (1 - level) / 2;
-
-	*lo = k == 0 ? 0 : gsl_cdf_beta_Pinv(a, k, n - k + 1);
-	*hi = k == n ? 1 : gsl_cdf_beta_Pinv(1 - a, k + 1, n - k);
-}
-
 static void
 target_end(struct report *rp)
 {
@@ -660,7 +644,7 @@ target_end(struct report *rp)
 		double lo = NAN, hi = NAN;
 
 		if (n > 0)
-			exact_ci(g->met, n, rp->o->level, &lo, &hi);
+			target_ci(g->met, n, rp->o->level, &lo, &hi);
 		put_key(rp, g->key);
 		table_int(&rp->tab, g->n);
 		table_int(&rp->tab, g->met);

@@ -4,6 +4,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <gsl/gsl_cdf.h>
+
 #include "num.h"
 #include "target.h"
 
@@ -365,4 +367,13 @@ metric_eval(const struct metric *m, const struct profile *p, double a,
 		    INFINITY, 0, in) / w : NAN;
 	}
 	return NAN;
+}
+
+void
+target_ci(long k, long n, double level, double *lo, double *hi)
+{
+	double a = (1 - level) / 2;
+
+	*lo = k == 0 ? 0 : gsl_cdf_beta_Pinv(a, k, n - k + 1);
+	*hi = k == n ? 1 : gsl_cdf_beta_Pinv(1 - a, k + 1, n - k);
 }

@@ -66,6 +66,10 @@ int range_holds(const struct range *r, double x);
 /* How far x is outside r (0 inside). */
 double range_distance(const struct range *r, double x);
 
+/* The exact (Clopper-Pearson) interval at level (e.g. 0.95) of the
+ * probability of attainment when k of n attain. */
+void target_ci(long k, long n, double level, double *lo, double *hi);
+
 /* Value of m over [a, b] of p; hours: time units in one hour (1 for h,
  * 60 for min).  NAN if the window has no samples to tell. */
 double metric_eval(const struct metric *m, const struct profile *p,
