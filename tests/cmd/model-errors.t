@@ -66,6 +66,7 @@ try interp "6:34" '"spline"' "interpolate" \
 try route-unknown "7:3" '"po"' '"gut"' "route to an unknown compartment"
 # routes: {iv: central, iv: central}: the second iv at column 23.
 try route-dup "5:23" '"iv"' "twice" "route given twice"
+try route-nocmt "6:9" 'route has' "no compartment" "route mapping without a compartment"
 
 # Model not found, by name and by path.
 twin-sim -m nosuchmodel < "$tmp/in.tsv" > "$tmp/out" 2> "$tmp/err"
