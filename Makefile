@@ -87,7 +87,8 @@ fuzz:
 	clang $(FUZZ_FLAGS) -o fuzz-regimen tests/unit/fuzz_regimen.c \
 	    lib/regimen.c lib/num.c lib/err.c -lm
 	clang $(FUZZ_FLAGS) -o fuzz-target tests/unit/fuzz_target.c \
-	    lib/target.c lib/profile.c lib/record.c lib/num.c lib/err.c -lz -lm
+	    lib/target.c lib/profile.c lib/record.c lib/num.c lib/err.c \
+	    -lgsl -lgslcblas -lz -lm
 	./fuzz-expr -max_total_time=$(FUZZ_SECONDS) fuzz-corpus/expr
 	./fuzz-record -max_total_time=$(FUZZ_SECONDS) fuzz-corpus/record
 	./fuzz-model -max_total_time=$(FUZZ_SECONDS) fuzz-corpus/model
