@@ -160,7 +160,8 @@ bands_sort(struct bands *b)
 {
 	int i;
 
-	qsort(b->cell, b->ncell, sizeof(*b->cell), cmp_cell);
+	if (b->ncell > 1)
+		qsort(b->cell, b->ncell, sizeof(*b->cell), cmp_cell);
 	/* The hash now points at the wrong cells; adding after sorting
 	 * starts it afresh. */
 	free(b->hash);

@@ -185,7 +185,8 @@ profile_read(struct profile *p, const struct profile_cols *c,
 		    d->pre++)
 			;
 	}
-	qsort(p->dose, p->nd, sizeof(*p->dose), cmp_dose);
+	if (p->nd > 1)
+		qsort(p->dose, p->nd, sizeof(*p->dose), cmp_dose);
 	return 0;
 }
 

@@ -1018,6 +1018,8 @@ rec_write(struct rec_writer *w, const char *p, size_t n, struct twin_err *err)
 {
 	if (w->failed)
 		return wr_fail(w, 0, err);
+	if (n == 0)
+		return 0;
 	if (n < WR_BUFSZ - w->len) {
 		memcpy(w->buf + w->len, p, n);
 		w->len += n;
