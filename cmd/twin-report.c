@@ -14,6 +14,7 @@
 #include "bands.h"
 #include "cgm.h"
 #include "cli.h"
+#include "model.h"
 #include "nca.h"
 #include "num.h"
 #include "profile.h"
@@ -36,7 +37,9 @@ static const char *verbs[] = { "nca", "target", "bands", "cgm", "plot",
 struct opts {
 	enum verb verb;
 	const char *y, *outpath, *target_text;
-	const char *title, *xlabel, *ylabel;
+	const char *title, *xlabel, *ylabel, *model;
+	int tunit_given;
+	char ylabelbuf[128];
 	const char *by[MAXBY];
 	int nby;
 	int pretty, pta, logy, bands, noobs, gz, mmol;
@@ -95,9 +98,10 @@ usage(FILE *fp)
 	    "[--no-obs] -o file.svg\n"
 	    "       twin-report agp    [-y col] [--unit u] [--clock hh:mm] "
 	    "[--bin min] -o file.svg\n"
-	    "common options: [-hV] [-o file] [--pretty] [--time-unit h|min|d] "
-	    "[--title s]\n"
-	    "                [--xlabel s] [--ylabel s] [file ...]\n");
+	    "common options: [-hVz] [-m model] [-o file] [--pretty] "
+	    "[--time-unit h|min|d]\n"
+	    "                [--title s] [--xlabel s] [--ylabel s] "
+	    "[file ...]\n");
 }
 
 /* "a,b" into two numbers. */
@@ -172,6 +176,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "lloq", required_argument, NULL, O_LLOQ },
 		{ "log", no_argument, NULL, O_LOG },
 		{ "method", required_argument, NULL, O_METHOD },
+		{ "model", required_argument, NULL, 'm' },
 		{ "no-obs", no_argument, NULL, O_NOOBS },
 		{ "pretty", no_argument, NULL, O_PRETTY },
 		{ "pta", no_argument, NULL, O_PTA },
@@ -228,7 +233,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 	o->verb = (enum verb)i;
 	argc--;
 	argv++;
-	while ((c = getopt_long(argc, argv, "hVo:y:z", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hVm:o:y:z", lo, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			usage(stdout);
@@ -236,6 +241,9 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case 'V':
 			printf("twin-report %s\n", TWIN_VERSION);
 			exit(0);
+		case 'm':
+			o->model = optarg;
+			break;
 		case 'o':
 			o->outpath = optarg;
 			break;
@@ -365,6 +373,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case O_TUNIT:
 			o->hours = time_unit(optarg);
+			o->tunit_given = 1;
 			break;
 		case O_UNIT:
 			if (!strcmp(optarg, "mg/dL"))
@@ -1010,6 +1019,38 @@ bad:
 	return -1;
 }
 
+/* -m: the time unit and the unit of the model's observed quantity, for
+ * the metrics and the axes. */
+static int
+model_units(struct opts *o)
+{
+	struct model *m = cli_model(PROG, o->model);
+	const char *dv;
+
+	if (m == NULL)
+		return -1;
+	if (!o->tunit_given && m->units_time != NULL) {
+		o->hours = model_hours(m);
+		if (isnan(o->hours) || (o->hours != 1 && o->hours != 60 &&
+		    o->hours != 1.0 / 24)) {
+			cli_warn(PROG, "model %s: time unit \"%s\" is not h, "
+			    "min or d", m->name, m->units_time);
+			model_free(m);
+			return -1;
+		}
+	}
+	dv = m->slotname[m->out0 + m->dv];
+	if (o->ylabel == NULL && m->units_conc != NULL &&
+	    (!strcmp(o->y, "DV") || !strcmp(o->y, "IPRED") ||
+	    !strcmp(o->y, "PRED") || !strcmp(o->y, dv))) {
+		snprintf(o->ylabelbuf, sizeof(o->ylabelbuf), "%s (%s)", o->y,
+		    m->units_conc);
+		o->ylabel = o->ylabelbuf;
+	}
+	model_free(m);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1022,6 +1063,8 @@ main(int argc, char **argv)
 
 	gsl_set_error_handler_off();
 	parse_opts(argc, argv, &o);
+	if (o.model != NULL && model_units(&o) < 0)
+		return 2;
 	nf = argc - optind;
 	files = nf ? (const char **)argv + optind : stdin_only;
 	if (nf == 0)

@@ -193,6 +193,9 @@ fi
 ok $? "plot: one line per individual (60)"
 grep -q 'a &lt; b &amp; &quot;c&quot;' "$tmp/b.svg"
 ok $? "titles are escaped for XML"
+twin-report plot -m pk1cmt -y CP -o "$tmp/u.svg" < "$tmp/coh.tsv" &&
+    grep -q '>CP (mg/L)<' "$tmp/u.svg" && grep -q '>Time (h)<' "$tmp/u.svg"
+ok $? "-m: the axes carry the model's units"
 
 # --- bad input --------------------------------------------------------------
 twin-report frobnicate < /dev/null 2> "$tmp/e"; s=$?
