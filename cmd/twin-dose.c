@@ -45,6 +45,7 @@ struct opts {
 	double w0_h, w1_h;
 	int window;
 	double no_below;
+	int no_below_none;	/* --no-below none: no safety bound */
 	enum prefer prefer;
 	int cohort, table, gz, nstep, ndoses, days, pretty;
 	double until_h;		/* write doses before this time; 0: a week */
@@ -317,7 +318,10 @@ parse_opts(int argc, char **argv, struct opts *o)
 				    "LOW..HIGH/STEP");
 			break;
 		case O_NOBELOW:
-			o->no_below = cli_double(PROG, "--no-below", optarg);
+			o->no_below_none = !strcmp(optarg, "none");
+			if (!o->no_below_none)
+				o->no_below = cli_double(PROG, "--no-below",
+				    optarg);
 			break;
 		case O_OVER:
 			o->ndur = list_arg("--over", optarg, o->dur_h, MAXLIST,
@@ -966,11 +970,11 @@ choose(struct chooser *ch, const struct rec_reader *r,
 		ch->flagged++;
 		if (!anysafe)
 			cli_warn(PROG, "ID %s: no dose is safe: every candidate "
-			    "takes the curve below %g", ind->id, o->no_below);
+			    "takes the curve below %g", ind->id, ch->p.no_below);
 		else if (anymet)
 			cli_warn(PROG, "ID %s: every regimen that reaches the "
 			    "target takes the curve below %g", ind->id,
-			    o->no_below);
+			    ch->p.no_below);
 		else if (isinf(topv))
 			cli_warn(PROG, "ID %s: the target cannot be evaluated "
 			    "(no samples in the window)", ind->id);
@@ -1141,6 +1145,15 @@ main(int argc, char **argv)
 				cli_usage_error(PROG, "-y: model %s has no "
 				    "output \"%s\"", m->name, o.y);
 			p->out = slot - m->out0;
+		}
+		/* Glucose is never driven below the hypoglycaemia bound
+		 * (level 1, 70 mg/dL = 3.9 mmol/L) unless asked. */
+		if (isnan(p->no_below) && !o.no_below_none &&
+		    p->out == m->dv && m->units_conc != NULL) {
+			if (!strcmp(m->units_conc, "mg/dL"))
+				p->no_below = 70;
+			else if (!strcmp(m->units_conc, "mmol/L"))
+				p->no_below = 3.9;
 		}
 		if ((p->cmt = default_route(m, o.route, msg,
 		    sizeof(msg))) < 0)

@@ -146,6 +146,17 @@ printf 'ID\tTIME\tBASAL\n1\t0\t0.06\n' |
 [ $s -eq 3 ] && grep -q 'no dose is safe' "$tmp/e"
 ok $? "too much basal insulin: no dose is safe, and twin-dose says so"
 
+# glucose models get the hypoglycaemia bound by default: holding the peak
+# <= 150 mg/dL takes enough insulin to go below 70 (14.5 U, lowest 56)
+twin-dose -m ivp --target 'cmax <= 150' --amounts 0..20/0.5 \
+    --at 07:00,12:30,19:00 --route sc --table < "$tmp/t1d.tsv" > "$tmp/ins" 2> "$tmp/e"; s=$?
+[ $s -eq 3 ] && grep -q 'takes the curve below 70' "$tmp/e"
+ok $? "glucose: 70 mg/dL is the default bound (the peak target needs hypoglycaemia)"
+twin-dose -m ivp --target 'cmax <= 150' --amounts 0..20/0.5 --no-below none \
+    --at 07:00,12:30,19:00 --route sc --table < "$tmp/t1d.tsv" |
+    awk -F'\t' 'NR == 2 { exit !($NF == 1 && $9 < 70) }'
+ok $? "--no-below none lifts it (and the table shows the low)"
+
 # --- bad input ----------------------------------------------------------------
 printf 'ID\tTIME\tWT\n1\t0\t-70\n' | twin-dose -m vanco --regimen '15 mg/kg iv q12h x2' > /dev/null 2> "$tmp/e"; s=$?
 [ $s -eq 2 ] && grep -q 'ID 1: --regimen: column 1: dose per kg needs a weight: WT -70 kg is out of range' "$tmp/e"
