@@ -136,6 +136,8 @@ nca_compute(const struct profile *p, const struct nca_opts *o,
 	for (s0 = 0; s0 < p->n && p->t[s0] < tref; s0++)
 		;
 	n = p->n - s0;
+	if (n == 0)
+		return 0;	/* no samples: nothing to tell */
 	/* t, c, and scratch for lambda-z: 5 (n + 1) doubles, n + 1 ints */
 	t = malloc((n + 1) * 5 * sizeof(double));
 	pos = malloc((n + 1) * sizeof(int));
@@ -147,7 +149,7 @@ nca_compute(const struct profile *p, const struct nca_opts *o,
 	c = t + n + 1;
 	ws = c + n + 1;
 	i = 0;
-	if (n == 0 || p->t[s0] > tref) {
+	if (p->t[s0] > tref) {
 		double c0 = 0;
 
 		/* No sample at the dose: 0 after a single dose, the lowest
