@@ -107,6 +107,11 @@ ok $? "--blq zero: the BLQ sample at 16 h counts as 0 (AUClast 41)"
 twin-report nca --method linear --lloq 1.5 < "$tmp/blq.tsv" | sel TLAST | sed 1d | grep -qx 8
 ok $? "--lloq 1.5: samples below it are BLQ, Tlast moves to 8 h"
 
+printf 'ID\tTIME\tEVID\tAMT\tDV\n1\t0\t1\t100\t.\n2\t0\t1\t100\t.\n2\t1\t0\t.\t0\n' |
+    twin-report nca | sel ID,DOSE,CMAX,TMAX,AUCLAST | sed 1d | tr '\n' ' ' |
+    grep -qx '1	100	.	.	. 2	100	0	0	. '
+ok $? "no samples: missing values; only zeros: Cmax 0, no AUC to the last positive"
+
 # --- targets and PTA --------------------------------------------------------
 # ten individuals, one q12h SS bolus each, CL from 1 to 10 L/h, V 50 L:
 # trough = 2 e^(-12 CL/50) / (1 - e^(-12 CL/50))
