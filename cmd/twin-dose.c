@@ -4,7 +4,6 @@
  */
 #include <getopt.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +24,6 @@
 #define MAXLIST 256
 #define MAXPLAN 100000
 
-enum prefer { PREFER_DOSE, PREFER_FEWEST, PREFER_CLOSEST };
 
 struct opts {
 	const char *model, *outpath, *regimen_text, *target_text, *y;
@@ -46,7 +44,7 @@ struct opts {
 	int window;
 	double no_below;
 	int no_below_none;	/* --no-below none: no safety bound */
-	enum prefer prefer;
+	enum dose_prefer prefer;
 	int cohort, table, gz, nstep, ndoses, days, pretty;
 	double until_h;		/* write doses before this time; 0: a week */
 	double level;
@@ -334,12 +332,12 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case O_PREFER:
 			if (!strcmp(optarg, "lowest-dose") ||
 			    !strcmp(optarg, "lowest total dose"))
-				o->prefer = PREFER_DOSE;
+				o->prefer = DOSE_LOWEST;
 			else if (!strcmp(optarg, "fewest-doses") ||
 			    !strcmp(optarg, "fewest doses"))
-				o->prefer = PREFER_FEWEST;
+				o->prefer = DOSE_FEWEST;
 			else if (!strcmp(optarg, "closest"))
-				o->prefer = PREFER_CLOSEST;
+				o->prefer = DOSE_CLOSEST;
 			else
 				cli_usage_error(PROG, "--prefer must be "
 				    "lowest-dose, fewest-doses or closest, got "
@@ -624,99 +622,12 @@ struct chooser {
 	struct dose_plan *plan;
 	int nplan;
 	long *met, *eval;	/* cohort: per plan */
+	int *met1, *eval1;	/* one individual's */
 	long ncohort;
 	struct table tab;
 	struct outbuf tob;
 	int flagged;		/* individuals with no regimen */
 };
-
-/* Sort key of a feasible plan: lower is better. */
-static void
-plan_key(const struct chooser *ch, const struct dose_plan *pl,
-    const struct dose_score *s, double key[3])
-{
-	const struct condition *c = &ch->p.target.c[0];
-	double daily = pl->amt * dose_per_day(&ch->p, pl) + pl->load;
-	double perday = dose_per_day(&ch->p, pl);
-
-	switch (ch->o->prefer) {
-	case PREFER_DOSE:
-		key[0] = daily;
-		key[1] = perday;
-		key[2] = pl->dur;
-		break;
-	case PREFER_FEWEST:
-		key[0] = perday;
-		key[1] = daily;
-		key[2] = pl->dur;
-		break;
-	case PREFER_CLOSEST:
-		/* distance of the first metric from the middle of its
-		 * range, or from its one bound */
-		if (isinf(c->r.lo) && isinf(c->r.hi))
-			key[0] = 0;
-		else if (isinf(c->r.lo))
-			key[0] = fabs(c->r.hi - s->value[0]);
-		else if (isinf(c->r.hi))
-			key[0] = fabs(s->value[0] - c->r.lo);
-		else
-			key[0] = fabs(s->value[0] - (c->r.lo + c->r.hi) / 2);
-		key[1] = daily;
-		key[2] = perday;
-		break;
-	}
-}
-
-static int
-better(const double a[3], const double b[3])
-{
-	int k;
-
-	for (k = 0; k < 3; k++) {
-		/* equal within rounding of the products */
-		if (fabs(a[k] - b[k]) <= 1e-9 * (fabs(a[k]) + fabs(b[k])))
-			continue;
-		return a[k] < b[k];
-	}
-	return 0;
-}
-
-/* Lowest amount in [lo, hi] meeting the lower bounds of the target (the
- * metrics grow with the amount), by bisection; or for --prefer closest the
- * amount putting the first metric at the middle of its range. */
-static int
-solve_amount(struct chooser *ch, struct dose_plan *pl, struct twin_err *err)
-{
-	const struct condition *c = &ch->p.target.c[0];
-	struct dose_score s;
-	double lo = ch->o->amt_lo, hi = ch->o->amt_hi, aim = NAN;
-	int k, j, ok;
-
-	if (ch->o->prefer == PREFER_CLOSEST && isfinite(c->r.lo) &&
-	    isfinite(c->r.hi))
-		aim = (c->r.lo + c->r.hi) / 2;
-	for (k = 0; k < 100 && hi - lo > 1e-12 * hi; k++) {
-		pl->amt = (lo + hi) / 2;
-		if (dose_score(ch->d, pl, &s, err) < 0)
-			return -1;
-		if (!isnan(aim))
-			ok = s.value[0] >= aim;
-		else {
-			ok = s.evaluable;
-			for (j = 0; j < ch->p.target.n; j++)
-				if (s.value[j] < ch->p.target.c[j].r.lo ||
-				    (!ch->p.target.c[j].r.incl_lo &&
-				    s.value[j] == ch->p.target.c[j].r.lo))
-					ok = 0;
-		}
-		if (ok)
-			hi = pl->amt;
-		else
-			lo = pl->amt;
-	}
-	pl->amt = hi;
-	return 0;
-}
 
 static int
 build_plans(struct chooser *ch, double hours)
@@ -746,118 +657,36 @@ build_plans(struct chooser *ch, double hours)
 					p->load = o->nload ? o->load[l] : 0;
 				}
 	ch->nplan = n;
+	ch->p.plan = ch->plan;
+	ch->p.nplan = n;
+	ch->p.continuous = o->continuous;
+	ch->p.amt_lo = o->amt_lo;
+	ch->p.amt_hi = o->amt_hi;
+	ch->p.prefer = o->prefer;
 	return 0;
 }
 
-static void
-appendf(char *buf, size_t n, size_t *len, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void
-appendf(char *buf, size_t n, size_t *len, const char *fmt, ...)
-{
-	va_list ap;
-	int k;
-
-	if (*len >= n)
-		return;
-	va_start(ap, fmt);
-	k = vsnprintf(buf + *len, n - *len, fmt, ap);
-	va_end(ap);
-	if (k > 0)
-		*len += (size_t)k;
-}
-
-static void
-describe(const struct chooser *ch, const struct dose_plan *pl, char *buf,
-    size_t n)
-{
-	const struct model *m = ch->p.m;
-	const char *u = m->units_amount ? m->units_amount : "";
-	double h = ch->p.hours;
-	size_t len = 0;
-
-	buf[0] = '\0';
-	if (pl->load > 0)
-		appendf(buf, n, &len, "load %g %s; then ", pl->load, u);
-	appendf(buf, n, &len, "%g %s", pl->amt, u);
-	if (ch->p.nclock > 0) {
-		int k;
-
-		for (k = 0; k < ch->p.nclock; k++)
-			appendf(buf, n, &len, "%s%02d:%02d", k ? "," : " at ",
-			    (int)ch->p.clock[k],
-			    (int)lround(fmod(ch->p.clock[k], 1) * 60));
-		appendf(buf, n, &len, " daily");
-	} else
-		appendf(buf, n, &len, " q%gh", pl->ii / h);
-	if (pl->dur > 0)
-		appendf(buf, n, &len, " over %gh", pl->dur / h);
-}
-
-/* The records of a plan as written: ADDL/II for the repeats. */
+/* The records of the chosen plan: --doses, the doses before --until, a
+ * week's; with clock times --days or the window's days. */
 static int
 plan_doses(const struct chooser *ch, const struct dose_plan *pl,
     struct reg_dose *d)
 {
 	const struct dose_problem *p = &ch->p;
+	const struct opts *o = ch->o;
 	double day = 24 * p->hours;
-	int n = 0, ndoses;
+	int ndoses = 1, days;
 
-	memset(d, 0, (DOSE_MAXCLOCK + 2) * sizeof(*d));
-	if (pl->load > 0) {
-		d[n].time = p->from;
-		d[n].amt = pl->load;
-		d[n].rate = pl->dur > 0 ? pl->load / pl->dur : 0;
-		d[n++].cmt = p->cmt;
-	}
-	if (p->nclock > 0) {
-		double tday = fmod(p->clock0 * p->hours + p->from, day);
-		int days = ch->o->days > 0 ? ch->o->days :
-		    (int)ceil((p->w1 - 1e-9 * day) / day), k;
-
-		for (k = 0; k < p->nclock; k++) {
-			double at = p->from - tday + p->clock[k] * p->hours;
-
-			if (at < p->from)
-				at += day;
-			d[n].time = at;
-			d[n].amt = pl->amt;
-			d[n].rate = pl->dur > 0 ? pl->amt / pl->dur : 0;
-			d[n].cmt = p->cmt;
-			d[n].ii = days > 1 ? day : 0;
-			d[n++].addl = days - 1;
-		}
-		/* in time order */
-		for (k = 1; k < n; k++) {
-			int j;
-
-			for (j = k; j > 0 && d[j].time < d[j - 1].time; j--) {
-				struct reg_dose t = d[j];
-
-				d[j] = d[j - 1];
-				d[j - 1] = t;
-			}
-		}
-		return n;
-	}
-	/* --doses, or the doses starting before --until, or a week's */
-	if (ch->o->ndoses > 0)
-		ndoses = ch->o->ndoses;
-	else if (ch->o->until_h > 0)
-		ndoses = (int)ceil((ch->o->until_h * p->hours - p->from -
+	if (p->nclock == 0 && o->ndoses > 0)
+		ndoses = o->ndoses;
+	else if (p->nclock == 0 && o->until_h > 0)
+		ndoses = (int)ceil((o->until_h * p->hours - p->from -
 		    (pl->load > 0 ? pl->ii : 0)) / pl->ii - 1e-9);
-	else
-		ndoses = (int)ceil(168 * p->hours / pl->ii - 1e-9);
-	if (ndoses < 1)
-		ndoses = 1;
-	d[n].time = p->from + (pl->load > 0 ? pl->ii : 0);
-	d[n].amt = pl->amt;
-	d[n].rate = pl->dur > 0 ? pl->amt / pl->dur : 0;
-	d[n].cmt = p->cmt;
-	d[n].ii = ndoses > 1 ? pl->ii : 0;
-	d[n++].addl = ndoses - 1;
-	return n;
+	else if (p->nclock == 0)
+		ndoses = (int)ceil(7 * day / pl->ii - 1e-9);
+	days = o->days > 0 ? o->days : (int)ceil((p->w1 - 1e-9 * day) / day);
+	return dose_plan_records(p, pl, ndoses > 1 ? ndoses : 1,
+	    days > 1 ? days : 1, d);
 }
 
 static void
@@ -902,13 +731,13 @@ plan_cells(struct chooser *ch, const struct dose_plan *pl)
 {
 	char text[256];
 
-	describe(ch, pl, text, sizeof(text));
+	dose_describe(&ch->p, pl, text, sizeof(text));
 	table_text(&ch->tab, text);
 	table_num(&ch->tab, pl->amt);
 	table_num(&ch->tab, ch->p.nclock ? NAN : pl->ii);
 	table_num(&ch->tab, pl->dur);
 	table_num(&ch->tab, pl->load);
-	table_num(&ch->tab, pl->amt * dose_per_day(&ch->p, pl) + pl->load);
+	table_num(&ch->tab, dose_daily(&ch->p, pl));
 }
 
 /* Choose for one individual; write its records (or table row). */
@@ -918,100 +747,66 @@ choose(struct chooser *ch, const struct rec_reader *r,
     struct twin_err *err)
 {
 	const struct opts *o = ch->o;
-	struct dose_plan best = { 0 }, pl, top = { 0 };
-	struct dose_score s, bs, ts;
-	double span = 0, bkey[3], key[3], topv = -INFINITY;
-	int k, found = 0, anymet = 0, anysafe = 0;
+	struct dose_choice c;
 	char text[256];
+	int k, found;
 
-	for (k = 0; k < ch->nplan; k++)
-		if (dose_span(&ch->p, &ch->plan[k]) > span)
-			span = dose_span(&ch->p, &ch->plan[k]);
-	if (dose_bind(ch->d, sc, r, ind, span, err) < 0)
-		return -1;
-	memset(&bs, 0, sizeof(bs));
-	memset(&ts, 0, sizeof(ts));
-	for (k = 0; k < ch->nplan; k++) {
-		pl = ch->plan[k];
-		if (o->continuous && solve_amount(ch, &pl, err) < 0)
-			goto fail;
-		if (dose_score(ch->d, &pl, &s, err) < 0)
-			goto fail;
-		if (o->cohort) {
-			ch->eval[k] += s.evaluable;
-			ch->met[k] += s.evaluable && s.met && s.safe;
-			continue;
-		}
-		anymet |= s.met;
-		anysafe |= s.safe;
-		/* the candidate nearest the first condition's range */
-		if (s.evaluable && -range_distance(&ch->p.target.c[0].r,
-		    s.value[0]) > topv) {
-			topv = -range_distance(&ch->p.target.c[0].r,
-			    s.value[0]);
-			top = pl;
-			ts = s;
-		}
-		if (!s.met || !s.safe)
-			continue;
-		plan_key(ch, &pl, &s, key);
-		if (!found || better(key, bkey)) {
-			best = pl;
-			bs = s;
-			memcpy(bkey, key, sizeof(key));
-			found = 1;
-		}
-	}
+	if (dose_bind(ch->d, sc, r, ind, err) < 0 ||
+	    dose_choose(ch->d, &c, ch->met1, ch->eval1, err) < 0)
+		return twin_error_prefix(err, "ID %s", ind->id);
 	if (o->cohort) {
+		for (k = 0; k < ch->p.nplan; k++) {
+			ch->met[k] += ch->met1[k];
+			ch->eval[k] += ch->eval1[k];
+		}
 		ch->ncohort++;
 		return 0;
 	}
-	if (!found) {
-		ch->flagged++;
-		if (!anysafe)
-			cli_warn(PROG, "ID %s: no dose is safe: every candidate "
-			    "takes the curve below %g", ind->id, ch->p.no_below);
-		else if (anymet)
-			cli_warn(PROG, "ID %s: every regimen that reaches the "
-			    "target takes the curve below %g", ind->id,
-			    ch->p.no_below);
-		else if (isinf(topv))
-			cli_warn(PROG, "ID %s: the target cannot be evaluated "
-			    "(no samples in the window)", ind->id);
-		else {
-			describe(ch, &top, text, sizeof(text));
-			cli_warn(PROG, "ID %s: no candidate reaches %s; the "
-			    "nearest %s is %g, with %s", ind->id, o->target_text,
-			    ch->p.target.c[0].m.name, ts.value[0], text);
-		}
+	found = c.verdict == DOSE_CHOSEN;
+	switch (c.verdict) {
+	case DOSE_CHOSEN:
+		break;
+	case DOSE_NONE_SAFE:
+		cli_warn(PROG, "ID %s: no dose is safe: every candidate takes "
+		    "the curve below %g", ind->id, ch->p.no_below);
+		break;
+	case DOSE_UNSAFE:
+		cli_warn(PROG, "ID %s: every regimen that reaches the target "
+		    "takes the curve below %g", ind->id, ch->p.no_below);
+		break;
+	case DOSE_UNEVALUABLE:
+		cli_warn(PROG, "ID %s: the target cannot be evaluated (no "
+		    "samples in the window)", ind->id);
+		break;
+	case DOSE_UNREACHABLE:
+		dose_describe(&ch->p, &c.nearest, text, sizeof(text));
+		cli_warn(PROG, "ID %s: no candidate reaches %s; the nearest %s "
+		    "is %g, with %s", ind->id, o->target_text,
+		    ch->p.target.c[0].m.name, c.nearest_score.value[0], text);
+		break;
 	}
-	if (o->table) {
-		table_text(&ch->tab, ind->id);
-		if (found)
-			plan_cells(ch, &best);
-		else
-			for (k = 0; k < 6; k++)
-				table_text(&ch->tab, ".");
-		for (k = 0; k < ch->p.target.n; k++)
-			table_num(&ch->tab, found ? bs.value[k] : NAN);
-		table_num(&ch->tab, found ? bs.lowest : NAN);
-		table_int(&ch->tab, found);
-		table_end_row(&ch->tab);
-		if (rec_write(u->w, ch->tob.p, ch->tob.len, err) < 0)
-			return -1;
-		ch->tob.len = 0;
-		return 0;
-	}
-	if (!found)
-		return out_merge(u, r, ind, ch->p.m, NULL, 0, err);
-	{
-		struct reg_dose d[DOSE_MAXCLOCK + 2];
-		int nd = plan_doses(ch, &best, d);
+	ch->flagged += !found;
+	if (!o->table) {
+		struct reg_dose d[DOSE_MAXCLOCK + 1];
 
-		return out_merge(u, r, ind, ch->p.m, d, nd, err);
+		return out_merge(u, r, ind, ch->p.m, d, found ?
+		    plan_doses(ch, &c.plan, d) : 0, err);
 	}
-fail:
-	return twin_error_prefix(err, "ID %s", ind->id);
+	table_text(&ch->tab, ind->id);
+	if (found)
+		plan_cells(ch, &c.plan);
+	else
+		for (k = 0; k < 6; k++)
+			table_text(&ch->tab, ".");
+	for (k = 0; k < ch->p.target.n; k++)
+		table_num(&ch->tab, found ? c.score.value[k] : NAN);
+	table_num(&ch->tab, found ? c.score.lowest : NAN);
+	table_int(&ch->tab, found);
+	table_end_row(&ch->tab);
+	if (rec_write(u->w, ch->tob.p, ch->tob.len, err) < 0)
+		return -1;
+	ch->tob.len = 0;
+	return 0;
 }
 
 static int
@@ -1023,8 +818,7 @@ cohort_table(struct chooser *ch, struct out *u, struct twin_err *err)
 	for (k = 0; k < ch->nplan; k++) {
 		double pta = ch->eval[k] ? (double)ch->met[k] / ch->eval[k] :
 		    -1;
-		double daily = ch->plan[k].amt * dose_per_day(&ch->p,
-		    &ch->plan[k]) + ch->plan[k].load;
+		double daily = dose_daily(&ch->p, &ch->plan[k]);
 
 		if (pta > bp + 1e-12 || (fabs(pta - bp) <= 1e-12 &&
 		    daily < bd)) {
@@ -1165,7 +959,9 @@ main(int argc, char **argv)
 		}
 		ch.met = calloc(ch.nplan, sizeof(long));
 		ch.eval = calloc(ch.nplan, sizeof(long));
-		if (ch.met == NULL || ch.eval == NULL) {
+		ch.met1 = calloc(ch.nplan, sizeof(int));
+		ch.eval1 = calloc(ch.nplan, sizeof(int));
+		if (!ch.met || !ch.eval || !ch.met1 || !ch.eval1) {
 			cli_warn(PROG, "out of memory");
 			goto out;
 		}
@@ -1240,6 +1036,8 @@ out:
 	free(ch.plan);
 	free(ch.met);
 	free(ch.eval);
+	free(ch.met1);
+	free(ch.eval1);
 	target_free(&ch.p.target);
 	table_free(&ch.tab);
 	ob_free(&ch.tob);

@@ -1,4 +1,6 @@
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,12 +73,16 @@ dose_free(struct dose *d)
 
 int
 dose_bind(struct dose *d, const struct sim_cols *c,
-    const struct rec_reader *r, const struct rec_indiv *ind, double span,
+    const struct rec_reader *r, const struct rec_indiv *ind,
     struct twin_err *err)
 {
 	const struct dose_problem *p = d->p;
 	int k, n = p->nstep > 0 ? p->nstep : 480;
+	double span = 0;
 
+	for (k = 0; k < p->nplan; k++)
+		if (dose_span(p, &p->plan[k]) > span)
+			span = dose_span(p, &p->plan[k]);
 	free(d->grid);
 	if ((d->grid = malloc((n + 1) * sizeof(double))) == NULL)
 		return twin_error(err, "out of memory");
@@ -145,6 +151,106 @@ dose_per_day(const struct dose_problem *p, const struct dose_plan *plan)
 	if (p->nclock > 0)
 		return p->nclock;
 	return 24 * p->hours / plan->ii;
+}
+
+double
+dose_daily(const struct dose_problem *p, const struct dose_plan *plan)
+{
+	return plan->amt * dose_per_day(p, plan) + plan->load;
+}
+
+int
+dose_plan_records(const struct dose_problem *p, const struct dose_plan *pl,
+    int ndoses, int days, struct reg_dose *d)
+{
+	double day = 24 * p->hours;
+	int n = 0, k;
+
+	memset(d, 0, (DOSE_MAXCLOCK + 1) * sizeof(*d));
+	if (pl->load > 0) {
+		d[n].time = p->from;
+		d[n].amt = pl->load;
+		d[n].rate = pl->dur > 0 ? pl->load / pl->dur : 0;
+		d[n++].cmt = p->cmt;
+	}
+	if (p->nclock == 0) {
+		d[n].time = p->from + (pl->load > 0 ? pl->ii : 0);
+		d[n].amt = pl->amt;
+		d[n].rate = pl->dur > 0 ? pl->amt / pl->dur : 0;
+		d[n].cmt = p->cmt;
+		d[n].ii = ndoses > 1 ? pl->ii : 0;
+		d[n++].addl = ndoses - 1;
+		return n;
+	}
+	for (k = 0; k < p->nclock && n <= DOSE_MAXCLOCK; k++) {
+		double tday = fmod(p->clock0 * p->hours + p->from, day);
+		double at = p->from - tday + p->clock[k] * p->hours;
+
+		if (at < p->from)
+			at += day;
+		d[n].time = at;
+		d[n].amt = pl->amt;
+		d[n].rate = pl->dur > 0 ? pl->amt / pl->dur : 0;
+		d[n].cmt = p->cmt;
+		d[n].ii = days > 1 ? day : 0;
+		d[n++].addl = days - 1;
+	}
+	/* in time order: clock times need not be given in order */
+	for (k = 1; k < n; k++) {
+		int j;
+
+		for (j = k; j > 0 && d[j].time < d[j - 1].time; j--) {
+			struct reg_dose t = d[j];
+
+			d[j] = d[j - 1];
+			d[j - 1] = t;
+		}
+	}
+	return n;
+}
+
+static void
+appendf(char *buf, size_t n, size_t *len, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void
+appendf(char *buf, size_t n, size_t *len, const char *fmt, ...)
+{
+	va_list ap;
+	int k;
+
+	if (*len >= n)
+		return;
+	va_start(ap, fmt);
+	k = vsnprintf(buf + *len, n - *len, fmt, ap);
+	va_end(ap);
+	if (k > 0)
+		*len += (size_t)k;
+}
+
+void
+dose_describe(const struct dose_problem *p, const struct dose_plan *pl,
+    char *buf, size_t n)
+{
+	const char *u = p->m->units_amount ? p->m->units_amount : "";
+	size_t len = 0;
+
+	buf[0] = '\0';
+	if (pl->load > 0)
+		appendf(buf, n, &len, "load %g %s; then ", pl->load, u);
+	appendf(buf, n, &len, "%g %s", pl->amt, u);
+	if (p->nclock > 0) {
+		int k;
+
+		for (k = 0; k < p->nclock; k++)
+			appendf(buf, n, &len, "%s%02d:%02d", k ? "," : " at ",
+			    (int)p->clock[k],
+			    (int)lround(fmod(p->clock[k], 1) * 60));
+		appendf(buf, n, &len, " daily");
+	} else
+		appendf(buf, n, &len, " q%gh", pl->ii / p->hours);
+	if (pl->dur > 0)
+		appendf(buf, n, &len, " over %gh", pl->dur / p->hours);
 }
 
 static int
@@ -292,5 +398,143 @@ dose_score(struct dose *d, const struct dose_plan *plan,
 		    d->prof.y[k] < s->lowest)
 			s->lowest = d->prof.y[k];
 	s->safe = isnan(p->no_below) || s->lowest >= p->no_below;
+	return 0;
+}
+
+/* Sort key of an acceptable plan: lower is better. */
+static void
+plan_key(const struct dose_problem *p, const struct dose_plan *pl,
+    const struct dose_score *s, double key[3])
+{
+	const struct range *r = &p->target.c[0].r;
+
+	switch (p->prefer) {
+	case DOSE_LOWEST:
+		key[0] = dose_daily(p, pl);
+		key[1] = dose_per_day(p, pl);
+		key[2] = pl->dur;
+		break;
+	case DOSE_FEWEST:
+		key[0] = dose_per_day(p, pl);
+		key[1] = dose_daily(p, pl);
+		key[2] = pl->dur;
+		break;
+	case DOSE_CLOSEST:
+		/* from the middle of the range, or from its one bound */
+		if (isinf(r->lo) && isinf(r->hi))
+			key[0] = 0;
+		else if (isinf(r->lo))
+			key[0] = fabs(r->hi - s->value[0]);
+		else if (isinf(r->hi))
+			key[0] = fabs(s->value[0] - r->lo);
+		else
+			key[0] = fabs(s->value[0] - (r->lo + r->hi) / 2);
+		key[1] = dose_daily(p, pl);
+		key[2] = dose_per_day(p, pl);
+		break;
+	}
+}
+
+static int
+better(const double a[3], const double b[3])
+{
+	int k;
+
+	for (k = 0; k < 3; k++) {
+		/* equal within the rounding of the products */
+		if (fabs(a[k] - b[k]) <= 1e-9 * (fabs(a[k]) + fabs(b[k])))
+			continue;
+		return a[k] < b[k];
+	}
+	return 0;
+}
+
+/* The least amount in [lo, hi] meeting the lower bounds of the target,
+ * or with DOSE_CLOSEST putting the first metric at its range's middle. */
+static int
+solve_amount(struct dose *d, struct dose_plan *pl, struct twin_err *err)
+{
+	const struct dose_problem *p = d->p;
+	const struct range *r0 = &p->target.c[0].r;
+	struct dose_score s;
+	double lo = p->amt_lo, hi = p->amt_hi, aim = NAN;
+	int k, j, ok;
+
+	if (p->prefer == DOSE_CLOSEST && isfinite(r0->lo) && isfinite(r0->hi))
+		aim = (r0->lo + r0->hi) / 2;
+	for (k = 0; k < 100 && hi - lo > 1e-12 * hi; k++) {
+		pl->amt = (lo + hi) / 2;
+		if (dose_score(d, pl, &s, err) < 0)
+			return -1;
+		if (!isnan(aim))
+			ok = s.value[0] >= aim;
+		else {
+			ok = s.evaluable;
+			for (j = 0; j < p->target.n; j++) {
+				struct range low = p->target.c[j].r;
+
+				low.hi = INFINITY;
+				if (!range_holds(&low, s.value[j]))
+					ok = 0;
+			}
+		}
+		if (ok)
+			hi = pl->amt;
+		else
+			lo = pl->amt;
+	}
+	pl->amt = hi;
+	return 0;
+}
+
+int
+dose_choose(struct dose *d, struct dose_choice *c, int *met, int *eval,
+    struct twin_err *err)
+{
+	const struct dose_problem *p = d->p;
+	struct dose_plan pl;
+	struct dose_score s;
+	double bkey[3], key[3], near = -INFINITY;
+	int k, found = 0, anymet = 0, anysafe = 0;
+
+	memset(c, 0, sizeof(*c));
+	for (k = 0; k < p->nplan; k++) {
+		pl = p->plan[k];
+		if (p->continuous && solve_amount(d, &pl, err) < 0)
+			return -1;
+		if (dose_score(d, &pl, &s, err) < 0)
+			return -1;
+		if (eval != NULL)
+			eval[k] = s.evaluable;
+		if (met != NULL)
+			met[k] = s.evaluable && s.met && s.safe;
+		anymet |= s.met;
+		anysafe |= s.safe;
+		if (s.evaluable && -range_distance(&p->target.c[0].r,
+		    s.value[0]) > near) {
+			near = -range_distance(&p->target.c[0].r, s.value[0]);
+			c->nearest = pl;
+			c->nearest_score = s;
+		}
+		if (!s.met || !s.safe)
+			continue;
+		plan_key(p, &pl, &s, key);
+		if (!found || better(key, bkey)) {
+			c->plan = pl;
+			c->score = s;
+			memcpy(bkey, key, sizeof(key));
+			found = 1;
+		}
+	}
+	if (found)
+		c->verdict = DOSE_CHOSEN;
+	else if (!anysafe)
+		c->verdict = DOSE_NONE_SAFE;
+	else if (anymet)
+		c->verdict = DOSE_UNSAFE;
+	else if (isinf(near))
+		c->verdict = DOSE_UNEVALUABLE;
+	else
+		c->verdict = DOSE_UNREACHABLE;
 	return 0;
 }
