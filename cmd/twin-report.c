@@ -86,6 +86,7 @@ usage(FILE *fp)
 	    "[--tau t] [--auc a,b]\n"
 	    "                          [--lambdaz n | --lambdaz-window a,b] "
 	    "[--blq rule] [--lloq x]\n"
+	    "                          [--iv-bolus]\n"
 	    "       twin-report target 'metric range [and ...]' [--after t] "
 	    "[--before t]\n"
 	    "                          [--pta [--level p]] [--by col,...] "
@@ -137,7 +138,7 @@ split(char *s, const char **out, int max)
 
 enum {
 	O_AFTER = 256, O_AUC, O_BANDS, O_BEFORE, O_BIN, O_BLQ, O_BY, O_CLOCK,
-	O_HEIGHT, O_INTERVAL, O_LAMBDAZ, O_LZWIN, O_LEVEL, O_LLOQ, O_LOG,
+	O_HEIGHT, O_INTERVAL, O_IVBOLUS, O_LAMBDAZ, O_LZWIN, O_LEVEL, O_LLOQ, O_LOG,
 	O_METHOD, O_NOOBS, O_PRETTY, O_PTA, O_QUANT, O_TAU, O_TITLE, O_TUNIT,
 	O_UNIT, O_WIDTH, O_XLABEL, O_YLABEL
 };
@@ -170,6 +171,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "height", required_argument, NULL, O_HEIGHT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "interval", required_argument, NULL, O_INTERVAL },
+		{ "iv-bolus", no_argument, NULL, O_IVBOLUS },
 		{ "lambdaz", required_argument, NULL, O_LAMBDAZ },
 		{ "lambdaz-window", required_argument, NULL, O_LZWIN },
 		{ "level", required_argument, NULL, O_LEVEL },
@@ -308,6 +310,9 @@ parse_opts(int argc, char **argv, struct opts *o)
 			if (!(o->interval > 0))
 				cli_usage_error(PROG, "--interval must be "
 				    "positive");
+			break;
+		case O_IVBOLUS:
+			o->nca.iv_bolus = 1;
 			break;
 		case O_LAMBDAZ:
 			o->nca.lz_points = cli_int(PROG, "--lambdaz", optarg, 3,
@@ -483,7 +488,7 @@ nca_head(struct report *rp)
 	static const char *cols[] = { "DOSE", "CMAX", "TMAX", "CLAST",
 	    "TLAST", "AUCLAST", "AUCINF", "AUCPEXT", "LAMBDAZ", "LZN",
 	    "LZSTART", "LZEND", "LZR2ADJ", "LZRULE", "THALF", "MRT", "CL",
-	    "VZ", "TAU", "AUCTAU", "CMIN", "CTROUGH", "CAVG", "RAC" };
+	    "VZ", "TAU", "AUCTAU", "CMIN", "CTROUGH", "CAVG", "RAC", "C0" };
 	const struct opts *o = rp->o;
 	char buf[96];
 	size_t i;
@@ -542,6 +547,7 @@ nca_indiv(struct report *rp, const struct profile *p)
 	table_num(&rp->tab, r.ctrough);
 	table_num(&rp->tab, r.cavg);
 	table_num(&rp->tab, r.rac);
+	table_num(&rp->tab, r.c0);
 	for (k = 0; k < o->nca.npartial; k++)
 		table_num(&rp->tab, part[k]);
 	table_end_row(&rp->tab);

@@ -108,7 +108,7 @@ clear(struct nca_result *res, int npartial)
 	res->aumclast = res->aumcinf = res->lambdaz = res->lzr2adj = NAN;
 	res->lzstart = res->lzend = res->thalf = res->mrt = res->cl = NAN;
 	res->vz = res->tau = res->auctau = res->cmin = res->ctrough = NAN;
-	res->cavg = res->rac = NAN;
+	res->cavg = res->rac = res->c0 = NAN;
 	res->lzrule = "none";
 }
 
@@ -153,8 +153,22 @@ nca_compute(const struct profile *p, const struct nca_opts *o,
 		double c0 = 0;
 
 		/* No sample at the dose: 0 after a single dose, the lowest
-		 * of the interval at steady state. */
-		if (res->ss) {
+		 * of the interval at steady state; after an IV bolus the
+		 * log-linear line through the first two samples when they
+		 * fall (else the first), as WinNonlin and PKNCA do. */
+		if (o->iv_bolus && !res->ss) {
+			double t1 = p->t[s0] - tref, c1 = p->y[s0];
+
+			c0 = c1;
+			if (s0 + 1 < p->n) {
+				double t2 = p->t[s0 + 1] - tref;
+				double c2 = p->y[s0 + 1];
+
+				if (c2 < c1 && c2 > 0 && t2 > t1)
+					c0 = c1 * exp(t1 * log(c1 / c2) /
+					    (t2 - t1));
+			}
+		} else if (res->ss) {
 			int j;
 
 			c0 = INFINITY;
@@ -166,6 +180,7 @@ nca_compute(const struct profile *p, const struct nca_opts *o,
 		}
 		t[0] = 0;
 		c[0] = c0;
+		res->c0 = c0;
 		i = 1;
 	}
 	for (; s0 < p->n; s0++, i++) {
@@ -183,7 +198,9 @@ nca_compute(const struct profile *p, const struct nca_opts *o,
 	for (i = 0; i < n; i++) {
 		if (isnan(c[i]))
 			continue;
-		if (imax < 0 || c[i] > c[imax])
+		/* Cmax is observed: not a back-extrapolated C0 */
+		if ((imax < 0 || c[i] > c[imax]) && !(i == 0 && o->iv_bolus &&
+		    !isnan(res->c0)))
 			imax = i;
 		if (c[i] > 0)
 			ilast = i;

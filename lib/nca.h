@@ -5,8 +5,8 @@
  * doses, or a dose at steady state, it covers the last dose and its
  * dosing interval tau (steady-state analysis).  Times are relative to
  * that dose.  Without a sample at the dose time the curve starts at 0
- * after a single dose and at the interval's lowest sample at steady
- * state.  Definitions and formulas: twin-report(1).
+ * after a single dose (back-extrapolated after an IV bolus) and at the
+ * interval's lowest sample at steady state.  Definitions and formulas: twin-report(1).
  */
 #ifndef TWIN_NCA_H
 #define TWIN_NCA_H
@@ -19,12 +19,14 @@ struct nca_opts {
 	int lz_points;		/* > 0: lambda-z from the last N samples */
 	double lz_from, lz_to;	/* not NAN: from the samples in this window */
 	double tau;		/* NAN: the last dose's II */
+	int iv_bolus;		/* back-extrapolate C0 after a single dose */
 	int npartial;
 	const double *partial;	/* npartial pairs (from, to) */
 };
 
 struct nca_result {
 	double tref, dose;
+	double c0;		/* the value put at the dose time, NAN if sampled */
 	double cmax, tmax, clast, tlast;
 	double auclast, aucinf, aucpext, aumclast, aumcinf;
 	double lambdaz, lzr2adj, lzstart, lzend, thalf;

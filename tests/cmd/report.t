@@ -83,6 +83,16 @@ twin-sim -m pk1cmt --grid 0:96:0.01 < "$tmp/d.tsv" | twin-report nca -y CP |
 close_to "$(cat "$tmp/auc")" 20 1e-5
 ok $? "oral dose: AUCinf = F Dose/CL within 1e-5 (0.01 h grid)"
 
+# IV bolus without a sample at the dose: --iv-bolus back-extrapolates C0
+printf 'ID\tTIME\tEVID\tAMT\tCMT\n1\t0\t1\t100\tcentral\n' |
+    twin-sim -m pk1cmt --grid 0.5:48:0.5 | twin-report nca -y CP --iv-bolus > "$tmp/iv"
+r=0
+close_to "$(val C0 1 < "$tmp/iv")" 2 1e-9 || r=1
+close_to "$(val AUCINF 1 < "$tmp/iv")" 20 1e-9 || r=1
+close_to "$(val CMAX 1 < "$tmp/iv")" "$(awk 'BEGIN { printf "%.17g", 2 * exp(-0.05) }')" 1e-9 || r=1
+[ "$(val TMAX 1 < "$tmp/iv")" = 0.5 ] || r=1
+ok $r "--iv-bolus: C0 = Dose/V back-extrapolated, AUCinf = Dose/CL; Cmax stays the first sample"
+
 # --- BLQ ------------------------------------------------------------------
 cat > "$tmp/blq.tsv" <<EOF
 ID	TIME	EVID	AMT	DV	BLQ
