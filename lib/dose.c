@@ -292,6 +292,7 @@ add_pdose(struct dose *d, const struct ev_rec *e)
 	q->dose[q->nd].t = e->time;
 	q->dose[q->nd].amt = e->amt;
 	q->dose[q->nd].ii = e->ii;
+	q->dose[q->nd].rate = e->rate;
 	q->dose[q->nd].ss = e->ss;
 	q->dose[q->nd++].pre = q->n;
 	return 0;

@@ -234,7 +234,10 @@ nca_compute(const struct profile *p, const struct nca_opts *o,
 		res->aumcinf = res->aumclast + res->clast * res->tlast / lz +
 		    res->clast / (lz * lz);
 		if (!res->ss) {
-			res->mrt = res->aumcinf / res->aucinf;
+			/* after an infusion, less half its duration: the
+			 * residence time in the body (Gibaldi and Perrier) */
+			res->mrt = res->aumcinf / res->aucinf - (d != NULL &&
+			    d->rate > 0 ? d->amt / d->rate / 2 : 0);
 			res->cl = res->dose / res->aucinf;
 			res->vz = res->dose / (lz * res->aucinf);
 		}

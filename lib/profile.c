@@ -12,6 +12,7 @@ profile_cols(struct profile_cols *c, const struct rec_reader *r,
 	c->evid = rec_col(r, "EVID");
 	c->mdv = rec_col(r, "MDV");
 	c->amt = rec_col(r, "AMT");
+	c->rate = rec_col(r, "RATE");
 	c->ii = rec_col(r, "II");
 	c->addl = rec_col(r, "ADDL");
 	c->ss = rec_col(r, "SS");
@@ -118,10 +119,11 @@ profile_read(struct profile *p, const struct profile_cols *c,
 		    num_or(r, row, c->mdv, 0, &mdv, err) < 0)
 			return -1;
 		if (evid == 1 || evid == 4) {
-			struct pdose d = { t, 0, 0, 0, p->n };
+			struct pdose d = { t, 0, 0, 0, 0, p->n };
 			double addl, ss;
 
 			if (num_or(r, row, c->amt, 0, &d.amt, err) < 0 ||
+			    num_or(r, row, c->rate, 0, &d.rate, err) < 0 ||
 			    num_or(r, row, c->ii, 0, &d.ii, err) < 0 ||
 			    num_or(r, row, c->addl, 0, &addl, err) < 0 ||
 			    num_or(r, row, c->ss, 0, &ss, err) < 0)
@@ -132,6 +134,9 @@ profile_read(struct profile *p, const struct profile_cols *c,
 				    "a positive II", rec_path(r), row->line,
 				    addl);
 			d.ss = (int)ss;
+			/* RATE -1/-2 (from the model) is not known here */
+			if (d.rate < 0)
+				d.rate = 0;
 			for (k = 0; k <= (int)addl; k++) {
 				if (add_dose(p, &d) < 0)
 					return twin_error(err, "out of memory");

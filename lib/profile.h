@@ -36,13 +36,14 @@ enum blq_rule {
 };
 
 struct profile_cols {
-	int time, evid, mdv, amt, ii, addl, ss, y, lloq, blq;
+	int time, evid, mdv, amt, rate, ii, addl, ss, y, lloq, blq;
 	double lloq_value;	/* --lloq, NAN if not given */
 	enum blq_rule blq_rule;
 };
 
 struct pdose {
 	double t, amt, ii;
+	double rate;	/* RATE > 0: an infusion; else 0 */
 	int ss;		/* SS flag of the record */
 	int pre;	/* samples before the dose in stream order */
 };

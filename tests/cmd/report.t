@@ -83,6 +83,12 @@ twin-sim -m pk1cmt --grid 0:96:0.01 < "$tmp/d.tsv" | twin-report nca -y CP |
 close_to "$(cat "$tmp/auc")" 20 1e-5
 ok $? "oral dose: AUCinf = F Dose/CL within 1e-5 (0.01 h grid)"
 
+# 2 h infusion: MRT in the body = AUMC/AUC - Tinf/2 = 1/k
+printf 'ID\tTIME\tEVID\tAMT\tRATE\tCMT\n1\t0\t1\t100\t50\tcentral\n' |
+    twin-sim -m pk1cmt --grid 0:96:0.01 | twin-report nca -y CP | val MRT 1 > "$tmp/mrt"
+close_to "$(cat "$tmp/mrt")" 10 1e-5
+ok $? "infusion: MRT = AUMC/AUC - Tinf/2 = 1/k within 1e-5 (0.01 h grid)"
+
 # IV bolus without a sample at the dose: --iv-bolus back-extrapolates C0
 printf 'ID\tTIME\tEVID\tAMT\tCMT\n1\t0\t1\t100\tcentral\n' |
     twin-sim -m pk1cmt --grid 0.5:48:0.5 | twin-report nca -y CP --iv-bolus > "$tmp/iv"

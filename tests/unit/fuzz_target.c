@@ -18,8 +18,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static double t[] = { 0, 1, 1, 2, 4, 8, 12 };
 	static double y[] = { 0, 5, 5, 8, 4, 2, 0.5 };
-	static struct pdose d[] = { { 0, 100, 12, 0, 0 }, { 12, 100, 0, 0,
-	    7 } };
+	static struct pdose d[] = {
+		{ .t = 0, .amt = 100, .ii = 12, .pre = 0 },
+		{ .t = 12, .amt = 100, .pre = 7 }
+	};
 	struct profile p;
 	struct target tg;
 	struct twin_err err;
