@@ -3,6 +3,7 @@
  * each individual (or a cohort) the regimen that reaches a target.
  */
 #include <getopt.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@
 #define PROG "twin-dose"
 #define MAXLIST 256
 #define MAXPLAN 100000
+#define MAXTHREAD 64
 
 
 struct opts {
@@ -45,7 +47,7 @@ struct opts {
 	double no_below;
 	int no_below_none;	/* --no-below none: no safety bound */
 	enum dose_prefer prefer;
-	int cohort, table, gz, nstep, ndoses, days, pretty;
+	int cohort, table, gz, nstep, ndoses, days, pretty, nthread;
 	double until_h;		/* write doses before this time; 0: a week */
 	double level;
 };
@@ -79,7 +81,7 @@ usage(FILE *fp)
 	    "closest]\n"
 	    "                 [--doses n | --until t] [--days n] [--table | --cohort "
 	    "[--level p]] [file ...]\n"
-	    "options: [-hVz] [-o file] [--pretty] [--step n]\n"
+	    "options: [-hVz] [-j threads] [-o file] [--pretty] [--step n]\n"
 	    "times are in hours unless a unit is given: 30min, 36h, 2d\n");
 }
 
@@ -232,7 +234,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 	memset(o, 0, sizeof(*o));
 	o->no_below = NAN;
 	o->level = 0.95;
-	while ((c = getopt_long(argc, argv, "hVm:o:y:z", lo, NULL)) != -1) {
+	o->nthread = 1;
+	while ((c = getopt_long(argc, argv, "hVj:m:o:y:z", lo, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			usage(stdout);
@@ -240,6 +243,9 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case 'V':
 			printf("twin-dose %s\n", TWIN_VERSION);
 			exit(0);
+		case 'j':
+			o->nthread = cli_int(PROG, "-j", optarg, 1, MAXTHREAD);
+			break;
 		case 'm':
 			o->model = optarg;
 			break;
@@ -445,44 +451,45 @@ out_init(struct out *u, const struct rec_reader *r)
 }
 
 static void
-out_header(struct out *u, const struct rec_reader *r)
+out_header(const struct out *u, const struct rec_reader *r,
+    struct outbuf *ob)
 {
 	int k;
 
 	for (k = 0; k < u->ncol; k++) {
 		if (k)
-			ob_putc(&u->ob, '\t');
-		ob_puts(&u->ob, rec_colname(r, k));
+			ob_putc(ob, '\t');
+		ob_puts(ob, rec_colname(r, k));
 	}
 	for (k = 0; k < NDOSECOL; k++)
 		if (u->add[k]) {
-			ob_putc(&u->ob, '\t');
-			ob_puts(&u->ob, dose_cols[k]);
+			ob_putc(ob, '\t');
+			ob_puts(ob, dose_cols[k]);
 		}
-	ob_putc(&u->ob, '\n');
+	ob_putc(ob, '\n');
 }
 
 static void
-out_row(struct out *u, const struct rec_row *row)
+out_row(const struct out *u, const struct rec_row *row, struct outbuf *ob)
 {
 	int k;
 
 	for (k = 0; k < u->ncol; k++) {
 		if (k)
-			ob_putc(&u->ob, '\t');
-		ob_puts(&u->ob, row->field[k]);
+			ob_putc(ob, '\t');
+		ob_puts(ob, row->field[k]);
 	}
 	for (k = 0; k < NDOSECOL; k++)
 		if (u->add[k])
-			ob_puts(&u->ob, "\t.");
-	ob_putc(&u->ob, '\n');
+			ob_puts(ob, "\t.");
+	ob_putc(ob, '\n');
 }
 
 /* A dose record: covariates from row (the record in force), the dose
  * columns from d. */
 static void
-out_dose(struct out *u, const struct rec_row *row, const struct model *m,
-    const struct reg_dose *d)
+out_dose(const struct out *u, const struct rec_row *row,
+    const struct model *m, const struct reg_dose *d, struct outbuf *ob)
 {
 	char num[6][TWIN_NUMBUF];
 	const char *val[NDOSECOL];
@@ -503,7 +510,7 @@ out_dose(struct out *u, const struct rec_row *row, const struct model *m,
 		const char *f = row->field[k];
 
 		if (k)
-			ob_putc(&u->ob, '\t');
+			ob_putc(ob, '\t');
 		for (j = 0; j < NDOSECOL; j++)
 			if (u->col[j] == k)
 				f = val[j];
@@ -515,22 +522,23 @@ out_dose(struct out *u, const struct rec_row *row, const struct model *m,
 			f = ".";
 		else if (k == u->c_ss)
 			f = "0";
-		ob_puts(&u->ob, f);
+		ob_puts(ob, f);
 	}
 	for (j = 0; j < NDOSECOL; j++)
 		if (u->add[j]) {
-			ob_putc(&u->ob, '\t');
-			ob_puts(&u->ob, val[j]);
+			ob_putc(ob, '\t');
+			ob_puts(ob, val[j]);
 		}
-	ob_putc(&u->ob, '\n');
+	ob_putc(ob, '\n');
 }
 
-/* The individual's rows with doses merged in: a dose goes after the rows
- * at or before its time. */
+/* The individual's rows with doses merged in, into ob: a dose goes after
+ * the rows at or before its time. */
 static int
-out_merge(struct out *u, const struct rec_reader *r,
+out_merge(const struct out *u, const struct rec_reader *r,
     const struct rec_indiv *ind, const struct model *m,
-    const struct reg_dose *d, int nd, struct twin_err *err)
+    const struct reg_dose *d, int nd, struct outbuf *ob,
+    struct twin_err *err)
 {
 	int i = 0, k = 0;
 
@@ -541,14 +549,11 @@ out_merge(struct out *u, const struct rec_reader *r,
 		    err) < 0)
 			return -1;
 		if (i < ind->nrow && (k == nd || t <= d[k].time)) {
-			out_row(u, &ind->row[i++]);
+			out_row(u, &ind->row[i++], ob);
 			continue;
 		}
-		out_dose(u, &ind->row[i > 0 ? i - 1 : 0], m, &d[k++]);
+		out_dose(u, &ind->row[i > 0 ? i - 1 : 0], m, &d[k++], ob);
 	}
-	if (rec_write(u->w, u->ob.p, u->ob.len, err) < 0)
-		return -1;
-	u->ob.len = 0;
 	return 0;
 }
 
@@ -608,8 +613,11 @@ write_regimen(struct out *u, const struct rec_reader *r,
 	if ((nd = regimen_expand(reg, &ctx, &d, err)) < 0)
 		return twin_error_prefix(err, "%s:%ld: ID %s: --regimen",
 		    rec_path(r), ind->row[0].line, ind->id);
-	rc = out_merge(u, r, ind, m, d, nd, err);
+	rc = out_merge(u, r, ind, m, d, nd, &u->ob, err);
 	free(d);
+	if (rc == 0 && rec_write(u->w, u->ob.p, u->ob.len, err) < 0)
+		rc = -1;
+	u->ob.len = 0;
 	return rc;
 }
 
@@ -618,15 +626,39 @@ write_regimen(struct out *u, const struct rec_reader *r,
 struct chooser {
 	const struct opts *o;
 	struct dose_problem p;
-	struct dose *d;
 	struct dose_plan *plan;
 	int nplan;
-	long *met, *eval;	/* cohort: per plan */
-	int *met1, *eval1;	/* one individual's */
+	long *met, *eval;	/* cohort: per plan, over all workers */
 	long ncohort;
-	struct table tab;
+	struct table tab;	/* the header (and the cohort table) */
 	struct outbuf tob;
 	int flagged;		/* individuals with no regimen */
+};
+
+/* Individuals are read in batches and chosen for on the workers; the
+ * output is written in input order. */
+struct job {
+	struct rec_indiv ind;
+	struct outbuf ob;	/* its records or table row */
+	char msg[1200];		/* a warning, or the error when failed */
+	int flagged, failed;
+};
+
+struct worker {
+	struct dose *d;
+	int *met1, *eval1;	/* one individual's */
+	long *met, *eval;	/* this worker's cohort counts */
+	long ncohort;
+};
+
+struct batch {
+	struct chooser *ch;
+	const struct rec_reader *r;
+	const struct sim_cols *sc;
+	const struct out *u;
+	struct job *jobs;
+	int njob, next;
+	pthread_mutex_t lock;
 };
 
 static int
@@ -727,39 +759,43 @@ table_head_row(struct chooser *ch)
 }
 
 static void
-plan_cells(struct chooser *ch, const struct dose_plan *pl)
+plan_cells(const struct chooser *ch, struct table *t,
+    const struct dose_plan *pl)
 {
 	char text[256];
 
 	dose_describe(&ch->p, pl, text, sizeof(text));
-	table_text(&ch->tab, text);
-	table_num(&ch->tab, pl->amt);
-	table_num(&ch->tab, ch->p.nclock ? NAN : pl->ii);
-	table_num(&ch->tab, pl->dur);
-	table_num(&ch->tab, pl->load);
-	table_num(&ch->tab, dose_daily(&ch->p, pl));
+	table_text(t, text);
+	table_num(t, pl->amt);
+	table_num(t, ch->p.nclock ? NAN : pl->ii);
+	table_num(t, pl->dur);
+	table_num(t, pl->load);
+	table_num(t, dose_daily(&ch->p, pl));
 }
 
-/* Choose for one individual; write its records (or table row). */
+/* Choose for one individual: its records (or table row) into the job. */
 static int
-choose(struct chooser *ch, const struct rec_reader *r,
-    const struct sim_cols *sc, const struct rec_indiv *ind, struct out *u,
-    struct twin_err *err)
+choose(const struct chooser *ch, struct worker *wk,
+    const struct rec_reader *r, const struct sim_cols *sc,
+    const struct out *u, struct job *jb, struct twin_err *err)
 {
 	const struct opts *o = ch->o;
+	const struct rec_indiv *ind = &jb->ind;
 	struct dose_choice c;
+	struct table t;
 	char text[256];
 	int k, found;
 
-	if (dose_bind(ch->d, sc, r, ind, err) < 0 ||
-	    dose_choose(ch->d, &c, ch->met1, ch->eval1, err) < 0)
+	jb->msg[0] = '\0';
+	if (dose_bind(wk->d, sc, r, ind, err) < 0 ||
+	    dose_choose(wk->d, &c, wk->met1, wk->eval1, err) < 0)
 		return twin_error_prefix(err, "ID %s", ind->id);
 	if (o->cohort) {
 		for (k = 0; k < ch->p.nplan; k++) {
-			ch->met[k] += ch->met1[k];
-			ch->eval[k] += ch->eval1[k];
+			wk->met[k] += wk->met1[k];
+			wk->eval[k] += wk->eval1[k];
 		}
-		ch->ncohort++;
+		wk->ncohort++;
 		return 0;
 	}
 	found = c.verdict == DOSE_CHOSEN;
@@ -767,45 +803,140 @@ choose(struct chooser *ch, const struct rec_reader *r,
 	case DOSE_CHOSEN:
 		break;
 	case DOSE_NONE_SAFE:
-		cli_warn(PROG, "ID %s: no dose is safe: every candidate takes "
-		    "the curve below %g", ind->id, ch->p.no_below);
+		snprintf(jb->msg, sizeof(jb->msg), "ID %s: no dose is safe: "
+		    "every candidate takes the curve below %g", ind->id,
+		    ch->p.no_below);
 		break;
 	case DOSE_UNSAFE:
-		cli_warn(PROG, "ID %s: every regimen that reaches the target "
-		    "takes the curve below %g", ind->id, ch->p.no_below);
+		snprintf(jb->msg, sizeof(jb->msg), "ID %s: every regimen that "
+		    "reaches the target takes the curve below %g", ind->id,
+		    ch->p.no_below);
 		break;
 	case DOSE_UNEVALUABLE:
-		cli_warn(PROG, "ID %s: the target cannot be evaluated (no "
-		    "samples in the window)", ind->id);
+		snprintf(jb->msg, sizeof(jb->msg), "ID %s: the target cannot "
+		    "be evaluated (no samples in the window)", ind->id);
 		break;
 	case DOSE_UNREACHABLE:
 		dose_describe(&ch->p, &c.nearest, text, sizeof(text));
-		cli_warn(PROG, "ID %s: no candidate reaches %s; the nearest %s "
-		    "is %g, with %s", ind->id, o->target_text,
-		    ch->p.target.c[0].m.name, c.nearest_score.value[0], text);
+		snprintf(jb->msg, sizeof(jb->msg), "ID %s: no candidate "
+		    "reaches %.200s; the nearest %s is %g, with %s", ind->id,
+		    o->target_text, ch->p.target.c[0].m.name,
+		    c.nearest_score.value[0], text);
 		break;
 	}
-	ch->flagged += !found;
+	jb->flagged = !found;
 	if (!o->table) {
 		struct reg_dose d[DOSE_MAXCLOCK + 1];
 
 		return out_merge(u, r, ind, ch->p.m, d, found ?
-		    plan_doses(ch, &c.plan, d) : 0, err);
+		    plan_doses(ch, &c.plan, d) : 0, &jb->ob, err);
 	}
-	table_text(&ch->tab, ind->id);
+	table_like(&t, &ch->tab, &jb->ob);
+	table_text(&t, ind->id);
 	if (found)
-		plan_cells(ch, &c.plan);
+		plan_cells(ch, &t, &c.plan);
 	else
 		for (k = 0; k < 6; k++)
-			table_text(&ch->tab, ".");
+			table_text(&t, ".");
 	for (k = 0; k < ch->p.target.n; k++)
-		table_num(&ch->tab, found ? c.score.value[k] : NAN);
-	table_num(&ch->tab, found ? c.score.lowest : NAN);
-	table_int(&ch->tab, found);
-	table_end_row(&ch->tab);
-	if (rec_write(u->w, ch->tob.p, ch->tob.len, err) < 0)
+		table_num(&t, found ? c.score.value[k] : NAN);
+	table_num(&t, found ? c.score.lowest : NAN);
+	table_int(&t, found);
+	table_end_row(&t);
+	table_free(&t);
+	return 0;
+}
+
+static void
+run_job(struct batch *b, struct worker *wk, struct job *jb)
+{
+	struct twin_err err;
+
+	jb->ob.len = 0;
+	jb->flagged = jb->failed = 0;
+	if (choose(b->ch, wk, b->r, b->sc, b->u, jb, &err) < 0) {
+		jb->failed = 1;
+		snprintf(jb->msg, sizeof(jb->msg), "%s", err.msg);
+	}
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct worker *wk = ((void **)arg)[0];
+	struct batch *b = ((void **)arg)[1];
+
+	for (;;) {
+		int i;
+
+		pthread_mutex_lock(&b->lock);
+		i = b->next++;
+		pthread_mutex_unlock(&b->lock);
+		if (i >= b->njob)
+			return NULL;
+		run_job(b, wk, &b->jobs[i]);
+	}
+}
+
+/* Choose for every individual of the file, nworker at a time; write in
+ * input order. */
+static int
+choose_file(struct batch *b, struct worker *wk, int nworker, int cap,
+    struct rec_writer *w)
+{
+	struct twin_err err;
+	pthread_t th[MAXTHREAD];
+	void *args[MAXTHREAD][2];
+	int i, n, rc = 1;
+
+	while (rc > 0) {
+		for (n = 0; n < cap; n++)
+			if ((rc = rec_next((struct rec_reader *)b->r,
+			    &b->jobs[n].ind, &err)) <= 0)
+				break;
+		b->njob = n;
+		b->next = 0;
+		if (nworker == 1 || n <= 1) {
+			for (i = 0; i < n; i++)
+				run_job(b, &wk[0], &b->jobs[i]);
+		} else {
+			int started = 0;
+
+			for (i = 0; i < nworker; i++) {
+				args[i][0] = &wk[i];
+				args[i][1] = b;
+				if (pthread_create(&th[i], NULL, worker_main,
+				    args[i]) != 0)
+					break;
+				started++;
+			}
+			for (i = 0; i < started; i++)
+				pthread_join(th[i], NULL);
+			/* without threads, do the rest here */
+			if (started == 0)
+				for (i = 0; i < n; i++)
+					run_job(b, &wk[0], &b->jobs[i]);
+		}
+		for (i = 0; i < n; i++) {
+			struct job *jb = &b->jobs[i];
+
+			if (jb->failed) {
+				cli_warn(PROG, "%s", jb->msg);
+				return -1;
+			}
+			if (jb->msg[0])
+				cli_warn(PROG, "%s", jb->msg);
+			b->ch->flagged += jb->flagged;
+			if (rec_write(w, jb->ob.p, jb->ob.len, &err) < 0) {
+				cli_warn(PROG, "%s", err.msg);
+				return -1;
+			}
+		}
+	}
+	if (rc < 0) {
+		cli_warn(PROG, "%s", err.msg);
 		return -1;
-	ch->tob.len = 0;
+	}
 	return 0;
 }
 
@@ -833,7 +964,7 @@ cohort_table(struct chooser *ch, struct out *u, struct twin_err *err)
 
 		if (n > 0)
 			target_ci(ch->met[k], n, ch->o->level, &lo, &hi);
-		plan_cells(ch, &ch->plan[k]);
+		plan_cells(ch, &ch->tab, &ch->plan[k]);
 		table_int(&ch->tab, ch->ncohort);
 		table_int(&ch->tab, ch->met[k]);
 		table_int(&ch->tab, ch->ncohort - n);
@@ -882,6 +1013,8 @@ main(int argc, char **argv)
 	struct sim_cols sc;
 	struct chooser ch;
 	struct out u;
+	struct worker wk[MAXTHREAD];
+	struct batch b;
 	const char *stdin_only[] = { "-" };
 	const char **files;
 	char routes[512], msg[256];
@@ -897,6 +1030,9 @@ main(int argc, char **argv)
 	memset(&ch, 0, sizeof(ch));
 	memset(&u, 0, sizeof(u));
 	memset(&sc, 0, sizeof(sc));
+	memset(wk, 0, sizeof(wk));
+	memset(&b, 0, sizeof(b));
+	pthread_mutex_init(&b.lock, NULL);
 	if ((m = cli_model(PROG, o.model)) == NULL)
 		return 2;
 	hours = model_hours(m);
@@ -952,19 +1088,33 @@ main(int argc, char **argv)
 		if ((p->cmt = default_route(m, o.route, msg,
 		    sizeof(msg))) < 0)
 			cli_usage_error(PROG, "%s", msg);
-		if (build_plans(&ch, hours) < 0 ||
-		    (ch.d = dose_new(p, &err)) == NULL) {
-			cli_warn(PROG, "%s", ch.d ? "out of memory" : err.msg);
+		if (build_plans(&ch, hours) < 0) {
+			cli_warn(PROG, "out of memory");
 			goto out;
 		}
 		ch.met = calloc(ch.nplan, sizeof(long));
 		ch.eval = calloc(ch.nplan, sizeof(long));
-		ch.met1 = calloc(ch.nplan, sizeof(int));
-		ch.eval1 = calloc(ch.nplan, sizeof(int));
-		if (!ch.met || !ch.eval || !ch.met1 || !ch.eval1) {
+		b.jobs = calloc(32 * o.nthread, sizeof(*b.jobs));
+		if (!ch.met || !ch.eval || !b.jobs) {
 			cli_warn(PROG, "out of memory");
 			goto out;
 		}
+		for (i = 0; i < o.nthread; i++) {
+			if ((wk[i].d = dose_new(p, &err)) == NULL) {
+				cli_warn(PROG, "%s", err.msg);
+				goto out;
+			}
+			wk[i].met1 = calloc(ch.nplan, sizeof(int));
+			wk[i].eval1 = calloc(ch.nplan, sizeof(int));
+			wk[i].met = calloc(ch.nplan, sizeof(long));
+			wk[i].eval = calloc(ch.nplan, sizeof(long));
+			if (!wk[i].met1 || !wk[i].eval1 || !wk[i].met ||
+			    !wk[i].eval) {
+				cli_warn(PROG, "out of memory");
+				goto out;
+			}
+		}
+		b.ch = &ch;
 		table_init(&ch.tab, &ch.tob, o.pretty);
 	}
 	if ((u.w = rec_wopen(o.outpath, o.gz, &err)) == NULL) {
@@ -987,7 +1137,7 @@ main(int argc, char **argv)
 		rec_continue(r, prev);
 		out_init(&u, r);
 		if (i == 0 && !o.table && !o.cohort) {
-			out_header(&u, r);
+			out_header(&u, r, &u.ob);
 			if (rec_write(u.w, u.ob.p, u.ob.len, &err) < 0) {
 				cli_warn(PROG, "%s", err.msg);
 				goto out;
@@ -999,22 +1149,35 @@ main(int argc, char **argv)
 			cli_warn(PROG, "%s", err.msg);
 			goto out;
 		}
-		while ((rc = rec_next(r, &ind, &err)) > 0) {
-			if (reg != NULL)
-				rc = write_regimen(&u, r, &ind, m, reg, &o,
-				    routes, &err);
-			else
-				rc = choose(&ch, r, &sc, &ind, &u, &err);
-			if (rc < 0)
-				break;
-		}
-		if (rc < 0) {
-			cli_warn(PROG, "%s", err.msg);
-			goto out;
+		if (reg == NULL) {
+			b.r = r;
+			b.sc = &sc;
+			b.u = &u;
+			if (choose_file(&b, wk, o.nthread, 32 * o.nthread,
+			    u.w) < 0)
+				goto out;
+		} else {
+			while ((rc = rec_next(r, &ind, &err)) > 0 &&
+			    (rc = write_regimen(&u, r, &ind, m, reg, &o, routes,
+			    &err)) == 0)
+				;
+			if (rc < 0) {
+				cli_warn(PROG, "%s", err.msg);
+				goto out;
+			}
 		}
 		rec_close(prev);
 		prev = r;
 		r = NULL;
+	}
+	for (i = 0; o.cohort && i < o.nthread; i++) {
+		int k;
+
+		for (k = 0; k < ch.nplan; k++) {
+			ch.met[k] += wk[i].met[k];
+			ch.eval[k] += wk[i].eval[k];
+		}
+		ch.ncohort += wk[i].ncohort;
 	}
 	if (o.cohort && cohort_table(&ch, &u, &err) < 0) {
 		cli_warn(PROG, "%s", err.msg);
@@ -1032,12 +1195,22 @@ out:
 	rec_indiv_free(&ind);
 	sim_cols_free(&sc);
 	regimen_free(reg);
-	dose_free(ch.d);
+	for (i = 0; i < MAXTHREAD; i++) {
+		dose_free(wk[i].d);
+		free(wk[i].met1);
+		free(wk[i].eval1);
+		free(wk[i].met);
+		free(wk[i].eval);
+	}
+	for (i = 0; b.jobs != NULL && i < 32 * o.nthread; i++) {
+		rec_indiv_free(&b.jobs[i].ind);
+		ob_free(&b.jobs[i].ob);
+	}
+	free(b.jobs);
+	pthread_mutex_destroy(&b.lock);
 	free(ch.plan);
 	free(ch.met);
 	free(ch.eval);
-	free(ch.met1);
-	free(ch.eval1);
 	target_free(&ch.p.target);
 	table_free(&ch.tab);
 	ob_free(&ch.tob);

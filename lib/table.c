@@ -18,9 +18,20 @@ table_init(struct table *t, struct outbuf *ob, int pretty)
 }
 
 void
+table_like(struct table *t, const struct table *head, struct outbuf *ob)
+{
+	memset(t, 0, sizeof(*t));
+	t->ob = ob;
+	t->pretty = head->pretty;
+	t->ncol = head->ncol;
+	t->width = head->width;	/* cap 0: not ours to free */
+}
+
+void
 table_free(struct table *t)
 {
-	free(t->width);
+	if (t->cap > 0)
+		free(t->width);
 	t->width = NULL;
 }
 

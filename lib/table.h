@@ -19,6 +19,10 @@ struct table {
 };
 
 void table_init(struct table *t, struct outbuf *ob, int pretty);
+/* Rows of head's table (its columns and widths, which t only borrows)
+ * into another buffer: one per thread. */
+void table_like(struct table *t, const struct table *head,
+    struct outbuf *ob);
 void table_free(struct table *t);
 /* Header cells fix the columns (and their widths when pretty). */
 void table_head(struct table *t, const char *name);

@@ -123,6 +123,19 @@ done
 [ "$(cell BEST 3 < "$tmp/ct")" = 1 ] || r=1
 ok $r "--cohort: attainment per regimen = the closed-form count; the best is marked"
 
+# threads: the same output in the same order
+awk 'BEGIN { OFS = "\t"; print "ID", "TIME", "WT", "CRCL"
+    for (i = 1; i <= 70; i++) print i, 0, 50 + i % 50, 30 + i }' > "$tmp/v70.tsv"
+r=0
+for mode in "" --table --cohort; do
+	twin-dose -m vanco --target 'auc24 400..600' --amounts 250..3000/250 \
+	    --intervals 8,12,24 --over 1 $mode < "$tmp/v70.tsv" > "$tmp/j1" 2>&1
+	twin-dose -j 2 -m vanco --target 'auc24 400..600' --amounts 250..3000/250 \
+	    --intervals 8,12,24 --over 1 $mode < "$tmp/v70.tsv" > "$tmp/j2" 2>&1
+	cmp -s "$tmp/j1" "$tmp/j2" || r=1
+done
+ok $r "-j 2 writes what -j 1 writes (records, --table, --cohort)"
+
 # --- insulin: never below the hypoglycaemia bound -----------------------------
 printf 'ID\tTIME\tBASAL\n1\t0\t0.02\n' |
     twin-dose -m ivp --regimen 'basal 0.02 U/min sc for 2d; meal 60 g at 07:00,12:30,19:00 daily x2' \
