@@ -1,3 +1,4 @@
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,4 +110,68 @@ cli_columns(const struct rec_reader *r)
 	rec_layout_header(&l, r, &b);
 	rec_layout_free(&l);
 	return b.p;
+}
+
+struct parallel {
+	int n, next;
+	pthread_mutex_t lock;
+	void *ctx;
+	void (*fn)(void *ctx, void *worker, int i);
+};
+
+struct thread {
+	struct parallel *par;
+	void *worker;
+};
+
+static void *
+thread_main(void *arg)
+{
+	struct thread *t = arg;
+	struct parallel *par = t->par;
+
+	for (;;) {
+		int i;
+
+		pthread_mutex_lock(&par->lock);
+		i = par->next++;
+		pthread_mutex_unlock(&par->lock);
+		if (i >= par->n)
+			return NULL;
+		par->fn(par->ctx, t->worker, i);
+	}
+}
+
+int
+cli_parallel(int n, int nworker, void *const *workers, void *ctx,
+    void (*fn)(void *ctx, void *worker, int i))
+{
+	struct parallel par;
+	struct thread t[256];
+	pthread_t th[256];
+	int i, started = 0;
+
+	if (nworker > 256)
+		nworker = 256;
+	if (nworker <= 1 || n <= 1) {
+		for (i = 0; i < n; i++)
+			fn(ctx, workers[0], i);
+		return 0;
+	}
+	par.n = n;
+	par.next = 0;
+	par.ctx = ctx;
+	par.fn = fn;
+	pthread_mutex_init(&par.lock, NULL);
+	for (i = 0; i < nworker; i++) {
+		t[i].par = &par;
+		t[i].worker = workers[i];
+		if (pthread_create(&th[i], NULL, thread_main, &t[i]) != 0)
+			break;
+		started++;
+	}
+	for (i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	pthread_mutex_destroy(&par.lock);
+	return started > 0 ? 0 : -1;
 }

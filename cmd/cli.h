@@ -22,6 +22,15 @@ double cli_clock(const char *prog, const char *opt, const char *arg);
 /* --solver auto|bdf|exact; a usage error otherwise. */
 enum ode_method cli_solver(const char *prog, const char *arg);
 
+/*
+ * Call fn(ctx, workers[k], i) for every i in [0, n): on nworker threads,
+ * each taking the next i while there is one (worker k only ever in
+ * thread k), or in this thread when nworker or n is 1.  Returns -1 when
+ * no thread could be started (after doing nothing).
+ */
+int cli_parallel(int n, int nworker, void *const *workers, void *ctx,
+    void (*fn)(void *ctx, void *worker, int i));
+
 struct rec_reader;
 /* The input columns of r as one line, malloc'ed; NULL if out of memory. */
 char *cli_columns(const struct rec_reader *r);

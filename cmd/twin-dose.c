@@ -3,7 +3,6 @@
  * each individual (or a cohort) the regimen that reaches a target.
  */
 #include <getopt.h>
-#include <pthread.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -657,8 +656,6 @@ struct batch {
 	const struct sim_cols *sc;
 	const struct out *u;
 	struct job *jobs;
-	int njob, next;
-	pthread_mutex_t lock;
 };
 
 static int
@@ -860,22 +857,12 @@ run_job(struct batch *b, struct worker *wk, struct job *jb)
 	}
 }
 
-static void *
-worker_main(void *arg)
+static void
+dose_job(void *ctx, void *worker, int i)
 {
-	struct worker *wk = ((void **)arg)[0];
-	struct batch *b = ((void **)arg)[1];
+	struct batch *b = ctx;
 
-	for (;;) {
-		int i;
-
-		pthread_mutex_lock(&b->lock);
-		i = b->next++;
-		pthread_mutex_unlock(&b->lock);
-		if (i >= b->njob)
-			return NULL;
-		run_job(b, wk, &b->jobs[i]);
-	}
+	run_job(b, worker, &b->jobs[i]);
 }
 
 /* Choose for every individual of the file, nworker at a time; write in
@@ -885,37 +872,20 @@ choose_file(struct batch *b, struct worker *wk, int nworker, int cap,
     struct rec_writer *w)
 {
 	struct twin_err err;
-	pthread_t th[MAXTHREAD];
-	void *args[MAXTHREAD][2];
+	void *wks[MAXTHREAD];
 	int i, n, rc = 1;
+
+	for (i = 0; i < nworker; i++)
+		wks[i] = &wk[i];
 
 	while (rc > 0) {
 		for (n = 0; n < cap; n++)
 			if ((rc = rec_next((struct rec_reader *)b->r,
 			    &b->jobs[n].ind, &err)) <= 0)
 				break;
-		b->njob = n;
-		b->next = 0;
-		if (nworker == 1 || n <= 1) {
-			for (i = 0; i < n; i++)
-				run_job(b, &wk[0], &b->jobs[i]);
-		} else {
-			int started = 0;
-
-			for (i = 0; i < nworker; i++) {
-				args[i][0] = &wk[i];
-				args[i][1] = b;
-				if (pthread_create(&th[i], NULL, worker_main,
-				    args[i]) != 0)
-					break;
-				started++;
-			}
-			for (i = 0; i < started; i++)
-				pthread_join(th[i], NULL);
-			/* without threads, do the rest here */
-			if (started == 0)
-				for (i = 0; i < n; i++)
-					run_job(b, &wk[0], &b->jobs[i]);
+		if (cli_parallel(n, nworker, wks, b, dose_job) < 0) {
+			cli_warn(PROG, "cannot start a thread");
+			return -1;
 		}
 		for (i = 0; i < n; i++) {
 			struct job *jb = &b->jobs[i];
@@ -1032,7 +1002,6 @@ main(int argc, char **argv)
 	memset(&sc, 0, sizeof(sc));
 	memset(wk, 0, sizeof(wk));
 	memset(&b, 0, sizeof(b));
-	pthread_mutex_init(&b.lock, NULL);
 	if ((m = cli_model(PROG, o.model)) == NULL)
 		return 2;
 	hours = model_hours(m);
@@ -1207,7 +1176,6 @@ out:
 		ob_free(&b.jobs[i].ob);
 	}
 	free(b.jobs);
-	pthread_mutex_destroy(&b.lock);
 	free(ch.plan);
 	free(ch.met);
 	free(ch.eval);

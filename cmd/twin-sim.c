@@ -2,7 +2,6 @@
  * twin-sim - simulate a model over a stream of event records.
  */
 #include <getopt.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,8 +59,7 @@ struct shared {
 	const struct sim_cols *cols;
 	const struct layout *lay;
 	struct job *jobs;
-	int njob, next;
-	pthread_mutex_t lock;
+	int njob;
 };
 
 static void
@@ -325,22 +323,12 @@ fail:
 	return -1;
 }
 
-static void *
-worker_main(void *arg)
+static void
+sim_job(void *ctx, void *worker, int i)
 {
-	struct worker *wk = ((void **)arg)[0];
-	struct shared *sh = ((void **)arg)[1];
+	struct shared *sh = ctx;
 
-	for (;;) {
-		int i;
-
-		pthread_mutex_lock(&sh->lock);
-		i = sh->next++;
-		pthread_mutex_unlock(&sh->lock);
-		if (i >= sh->njob)
-			return NULL;
-		run_job(sh, wk, &sh->jobs[i]);
-	}
+	run_job(sh, worker, &sh->jobs[i]);
 }
 
 static int
@@ -519,8 +507,10 @@ run_file(struct shared *sh, struct worker *wk, int nworker,
 	const struct opts *o = sh->o;
 	struct twin_err err, rerr;
 	int i, n, rc = 1;
-	pthread_t th[256];
-	void *args[256][2];
+	void *wks[256];
+
+	for (i = 0; i < nworker; i++)
+		wks[i] = &wk[i];
 
 	for (;;) {
 		/* Individuals read before a bad record are still written. */
@@ -534,24 +524,10 @@ run_file(struct shared *sh, struct worker *wk, int nworker,
 		}
 		if (n == 0)
 			goto done;
-		sh->next = 0;
 		sh->njob = n;
-		if (nworker == 1 || n == 1) {
-			for (i = 0; i < n; i++)
-				run_job(sh, &wk[0], &sh->jobs[i]);
-		} else {
-			for (i = 0; i < nworker; i++) {
-				args[i][0] = &wk[i];
-				args[i][1] = sh;
-				if (pthread_create(&th[i], NULL, worker_main,
-				    args[i]) != 0) {
-					cli_warn("twin-sim", "cannot start a "
-					    "thread");
-					return -1;
-				}
-			}
-			for (i = 0; i < nworker; i++)
-				pthread_join(th[i], NULL);
+		if (cli_parallel(n, nworker, wks, sh, sim_job) < 0) {
+			cli_warn("twin-sim", "cannot start a thread");
+			return -1;
 		}
 		for (i = 0; i < n; i++) {
 			struct job *jb = &sh->jobs[i];
@@ -630,7 +606,6 @@ main(int argc, char **argv)
 	sh.cols = &cols;
 	sh.lay = &lay;
 	sh.jobs = calloc(njob, sizeof(struct job));
-	pthread_mutex_init(&sh.lock, NULL);
 	if (sh.jobs == NULL)
 		goto out;
 	for (i = 0; i < nf; i++) {
