@@ -72,6 +72,8 @@ struct report {
 	/* plot: every individual's points, NAN between individuals */
 	double *px, *py, *ox, *oy;
 	size_t np, pcap, no, ocap;
+	int *seggrp;		/* plot: each individual's group */
+	size_t nseg, segcap;
 	double *tbuf, *gbuf;
 	int gcap;
 	long nread;
@@ -825,27 +827,101 @@ push(double **x, double **y, size_t *n, size_t *cap, double a, double b)
 
 static int
 plot_indiv(struct report *rp, const struct profile *p,
-    const struct profile *obs)
+    const struct profile *obs, const char *key)
 {
 	const struct opts *o = rp->o;
+	struct group *g;
 	int i;
 
-	if (o->bands && bands_indiv(rp, p, "") < 0)
-		return -1;
-	for (i = 0; !o->bands && i < p->n; i++)
+	if (o->bands)
+		return bands_indiv(rp, p, key);
+	for (i = 0; i < p->n; i++)
 		if (p->t[i] >= o->after && p->t[i] <= o->before &&
 		    push(&rp->px, &rp->py, &rp->np, &rp->pcap, p->t[i],
 		    p->y[i]) < 0)
 			return twin_error(&rp->err, "out of memory");
-	if (!o->bands && push(&rp->px, &rp->py, &rp->np, &rp->pcap, NAN,
-	    NAN) < 0)
+	/* NAN ends the individual's line; its group colours it */
+	if (push(&rp->px, &rp->py, &rp->np, &rp->pcap, NAN, NAN) < 0 ||
+	    (g = find_group(rp, key)) == NULL)
 		return twin_error(&rp->err, "out of memory");
+	if (rp->nseg == rp->segcap) {
+		size_t cap = rp->segcap ? 2 * rp->segcap : 256;
+		int *a = realloc(rp->seggrp, cap * sizeof(int));
+
+		if (a == NULL)
+			return twin_error(&rp->err, "out of memory");
+		rp->seggrp = a;
+		rp->segcap = cap;
+	}
+	rp->seggrp[rp->nseg++] = (int)(g - rp->grp);
 	for (i = 0; obs != NULL && i < obs->n; i++)
 		if (obs->t[i] >= o->after && obs->t[i] <= o->before &&
 		    push(&rp->ox, &rp->oy, &rp->no, &rp->ocap, obs->t[i],
 		    obs->y[i]) < 0)
 			return twin_error(&rp->err, "out of memory");
 	return 0;
+}
+
+/* Colours of groups: Okabe and Ito's, told apart by colour-blind eyes. */
+static const char *const palette[] = { "#0072B2", "#D55E00", "#009E73",
+    "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#999999" };
+#define NPALETTE (int)(sizeof(palette) / sizeof(palette[0]))
+
+/* "ARM=odd, WTBAND=2" of a tab-joined key. */
+static void
+group_label(const struct report *rp, const char *key, char *buf, size_t n)
+{
+	size_t len = 0;
+	int k;
+
+	buf[0] = '\0';
+	for (k = 0; k < rp->o->nby && len < n; k++) {
+		const char *tab = strchr(key, '\t');
+		int vl = tab ? (int)(tab - key) : (int)strlen(key);
+
+		len += snprintf(buf + len, n - len, "%s%s=%.*s", k ? ", " : "",
+		    rp->o->by[k], vl, key);
+		key = tab ? tab + 1 : key + vl;
+	}
+}
+
+/* One group's bands: ribbon of 5th-95th, line of the median. */
+static void
+plot_group_bands(struct report *rp, struct chart *ch, const double *bx,
+    double *const *q, int c0, int c1, int color)
+{
+	char label[256], full[300];
+
+	chart_ribbon(ch, bx + c0, q[0] + c0, q[4] + c0, c1 - c0,
+	    palette[color % NPALETTE], 0.2);
+	chart_line(ch, bx + c0, q[2] + c0, c1 - c0, palette[color % NPALETTE],
+	    2, 1);
+	group_label(rp, bands_group(rp->bands, c0), label, sizeof(label));
+	snprintf(full, sizeof(full), "%s: median, 5th-95th", label);
+	chart_legend(ch, full, palette[color % NPALETTE], LEGEND_LINE);
+}
+
+/* Individual lines coloured by group, a legend entry per group. */
+static void
+plot_group_lines(struct report *rp, struct chart *ch)
+{
+	char label[256];
+	size_t i, start = 0, k = 0;
+	int g;
+
+	for (i = 0; i < rp->np; i++) {
+		if (!isnan(rp->px[i]))
+			continue;
+		g = k < rp->nseg ? rp->seggrp[k] : 0;
+		chart_line(ch, rp->px + start, rp->py + start, (int)(i - start),
+		    palette[g % NPALETTE], 1.2, 0.6);
+		start = i + 1;
+		k++;
+	}
+	for (g = 0; g < rp->ngrp; g++) {
+		group_label(rp, rp->grp[g].key, label, sizeof(label));
+		chart_legend(ch, label, palette[g % NPALETTE], LEGEND_LINE);
+	}
 }
 
 static void
@@ -934,7 +1010,17 @@ plot_end(struct report *rp)
 		chart_axes(&ch, o->title, o->xlabel ? o->xlabel : xl,
 		    o->ylabel ? o->ylabel : o->y, 0, 0);
 	}
-	if (o->bands || agp) {
+	if (o->bands && o->nby > 0) {
+		int c0 = 0, c, color = 0;
+
+		for (c = 1; c <= nb; c++)
+			if (c == nb || strcmp(bands_group(rp->bands, c),
+			    bands_group(rp->bands, c0)) != 0) {
+				plot_group_bands(rp, &ch, bx, q, c0, c,
+				    color++);
+				c0 = c;
+			}
+	} else if (o->bands || agp) {
 		chart_ribbon(&ch, bx, q[0], q[4], nb, "#4a7ab5", 0.25);
 		chart_ribbon(&ch, bx, q[1], q[3], nb, "#4a7ab5", 0.45);
 		chart_line(&ch, bx, q[2], nb, "#1d3f6e", 2, 1);
@@ -946,7 +1032,9 @@ plot_end(struct report *rp)
 		if (agp)
 			chart_legend(&ch, "target 70-180 mg/dL", "#b5dcb5",
 			    LEGEND_RIBBON);
-	} else
+	} else if (o->nby > 0)
+		plot_group_lines(rp, &ch);
+	else
 		chart_line(&ch, rp->px, rp->py, (int)rp->np, "#2b5c9e", 1.2,
 		    0.6);
 	if (!o->noobs && rp->no > 0) {
@@ -1006,7 +1094,7 @@ run_file(struct report *rp, struct rec_reader *r)
 			rc = cgm_indiv(rp, &p);
 			break;
 		case V_PLOT:
-			rc = plot_indiv(rp, &p, withobs ? &obs : NULL);
+			rc = plot_indiv(rp, &p, withobs ? &obs : NULL, key);
 			break;
 		}
 		if (rc < 0 || flush(rp) < 0)
@@ -1134,6 +1222,7 @@ out:
 	bands_free(rp.bands);
 	free(rp.px);
 	free(rp.py);
+	free(rp.seggrp);
 	free(rp.ox);
 	free(rp.oy);
 	free(rp.tbuf);

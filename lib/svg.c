@@ -325,8 +325,8 @@ chart_legend(struct chart *c, const char *label, const char *color,
 	printf_ob(c->ob, "<text x=\"%.2f\" y=\"%.2f\">", x + 24, y);
 	put_escaped(c->ob, label);
 	ob_puts(c->ob, "</text>\n");
-	/* about 7 px a character at 12 px sans-serif */
-	c->legend_x += 24 + 7 * strlen(label) + 18;
+	/* about 7.5 px a character at 12 px sans-serif */
+	c->legend_x += 24 + 7.5 * strlen(label) + 18;
 }
 
 void

@@ -214,6 +214,15 @@ fi
 ok $? "plot: one line per individual (60)"
 grep -q 'a &lt; b &amp; &quot;c&quot;' "$tmp/b.svg"
 ok $? "titles are escaped for XML"
+printf 'ID\tTIME\tEVID\tAMT\tCMT\tARM\n1\t0\t1\t100\tcentral\tA\n2\t0\t1\t300\tcentral\tB\n' |
+    twin-sim -m pk1cmt --iiv -n 10 --grid 0:24:1 > "$tmp/arms.tsv"
+twin-report plot -y CP --by ARM -o "$tmp/gl.svg" < "$tmp/arms.tsv" &&
+    twin-report plot -y CP --by ARM --bands -o "$tmp/gb.svg" < "$tmp/arms.tsv" &&
+    [ "$(grep -c 'polyline.*stroke="#0072B2"' "$tmp/gl.svg")" -eq 10 ] &&
+    [ "$(grep -c 'polyline.*stroke="#D55E00"' "$tmp/gl.svg")" -eq 10 ] &&
+    grep -q '>ARM=B<' "$tmp/gl.svg" && grep -q '>ARM=A: median, 5th-95th<' "$tmp/gb.svg" &&
+    [ "$(grep -c '<polygon' "$tmp/gb.svg")" -eq 2 ]
+ok $? "plot --by: one colour per group (lines, and a band per group)"
 twin-report plot -m pk1cmt -y CP -o "$tmp/u.svg" < "$tmp/coh.tsv" &&
     grep -q '>CP (mg/L)<' "$tmp/u.svg" && grep -q '>Time (h)<' "$tmp/u.svg"
 ok $? "-m: the axes carry the model's units"
