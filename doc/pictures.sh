@@ -2,6 +2,7 @@
 # The pictures of the README, made by the toolkit itself:
 #   doc/conc.svg  a virtual cohort's concentration bands, vancomycin
 #   doc/agp.svg   the ambulatory glucose profile of a virtual type 1 patient
+#   doc/arms.svg  two regimens compared (plot --by)
 # Run from the source tree after make: sh doc/pictures.sh
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -42,3 +43,13 @@ awk 'BEGIN {
     twin-sim -m ivp --ruv --seed 3 --grid 0:20160:5 |
     twin-report agp -y DV --time-unit min \
 	--title 'AGP: a virtual type 1 patient, 14 days' -o "$here/agp.svg"
+
+# Two vancomycin regimens side by side, 200 virtual patients each:
+# the same daily dose as 1000 mg q12h or 2000 mg q24h (1 h infusions).
+printf 'ID\tTIME\tEVID\tAMT\tRATE\tCMT\tII\tADDL\tWT\tCRCL\tARM\n%s\n%s\n' \
+    '1	0	1	1000	1000	central	12	5	70	90	1000 mg q12h' \
+    '2	0	1	2000	2000	central	24	2	70	90	2000 mg q24h' |
+    twin-sim -m vanco --iiv -n 200 --seed 12 --grid 0:72:0.25 |
+    twin-report plot -m vanco -y IPRED --bands --by ARM \
+	--title 'Same daily dose, two schedules: 200 virtual patients each' \
+	-o "$here/arms.svg"

@@ -111,6 +111,7 @@ chart_begin(struct chart *c, struct outbuf *ob, double w, double h,
 
 		y0 = floor(y0 / s) * s;
 		y1 = ceil(y1 / s) * s;
+		c->ystep = s;
 	}
 	c->x0 = x0;
 	c->x1 = x1;
@@ -164,7 +165,7 @@ chart_axes(struct chart *c, const char *title, const char *xlabel,
 			    c->right, y);
 		}
 	} else {
-		double s = nice_step(c->y1 - c->y0, 6);
+		double s = c->ystep;
 
 		for (v = c->y0; v <= c->y1 + 1e-9 * s; v += s)
 			printf_ob(ob, "<line x1=\"%.2f\" y1=\"%.2f\" "
@@ -198,7 +199,7 @@ chart_axes(struct chart *c, const char *title, const char *xlabel,
 			}
 		}
 	} else {
-		double s = nice_step(c->y1 - c->y0, 6);
+		double s = c->ystep;
 
 		for (v = c->y0; v <= c->y1 + 1e-9 * s; v += s) {
 			tick_label(buf, sizeof(buf), v, 0);

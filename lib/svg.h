@@ -17,6 +17,7 @@ struct chart {
 	double left, right, top, bottom;	/* plot area, pixels */
 	double x0, x1, y0, y1;		/* data range */
 	int logy;
+	double ystep;			/* linear y: the tick step */
 	double legend_x;		/* where the next legend entry goes */
 };
 
