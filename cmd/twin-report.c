@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_statistics_double.h>
 
 #include "bands.h"
 #include "cgm.h"
@@ -42,7 +43,7 @@ struct opts {
 	char ylabelbuf[128];
 	const char *by[MAXBY];
 	int nby;
-	int pretty, pta, logy, bands, noobs, gz, mmol;
+	int pretty, pta, logy, bands, noobs, gz, mmol, summary;
 	double after, before, level, bin, hours, interval, clock0;
 	double width, height;
 	double q[MAXQ];
@@ -88,7 +89,7 @@ usage(FILE *fp)
 	    "[--tau t] [--auc a,b]\n"
 	    "                          [--lambdaz n | --lambdaz-window a,b] "
 	    "[--blq rule] [--lloq x]\n"
-	    "                          [--iv-bolus]\n"
+	    "                          [--iv-bolus] [--summary [--by col,...]]\n"
 	    "       twin-report target 'metric range [and ...]' [--after t] "
 	    "[--before t]\n"
 	    "                          [--pta [--level p]] [--by col,...] "
@@ -141,7 +142,7 @@ split(char *s, const char **out, int max)
 enum {
 	O_AFTER = 256, O_AUC, O_BANDS, O_BEFORE, O_BIN, O_BLQ, O_BY, O_CLOCK,
 	O_HEIGHT, O_INTERVAL, O_IVBOLUS, O_LAMBDAZ, O_LZWIN, O_LEVEL, O_LLOQ, O_LOG,
-	O_METHOD, O_NOOBS, O_PRETTY, O_PTA, O_QUANT, O_TAU, O_TITLE, O_TUNIT,
+	O_METHOD, O_NOOBS, O_PRETTY, O_PTA, O_QUANT, O_SUMMARY, O_TAU, O_TITLE, O_TUNIT,
 	O_UNIT, O_WIDTH, O_XLABEL, O_YLABEL
 };
 
@@ -185,6 +186,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "pretty", no_argument, NULL, O_PRETTY },
 		{ "pta", no_argument, NULL, O_PTA },
 		{ "quantiles", required_argument, NULL, O_QUANT },
+		{ "summary", no_argument, NULL, O_SUMMARY },
 		{ "tau", required_argument, NULL, O_TAU },
 		{ "time-unit", required_argument, NULL, O_TUNIT },
 		{ "title", required_argument, NULL, O_TITLE },
@@ -356,6 +358,9 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case O_PTA:
 			o->pta = 1;
 			break;
+		case O_SUMMARY:
+			o->summary = 1;
+			break;
 		case O_QUANT:
 			if (strlen(optarg) >= sizeof(o->qbuf))
 				cli_usage_error(PROG, "--quantiles: too long");
@@ -496,6 +501,8 @@ nca_head(struct report *rp)
 	size_t i;
 	int k;
 
+	if (o->summary)
+		return;
 	table_head(&rp->tab, "ID");
 	for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
 		table_head(&rp->tab, cols[i]);
@@ -510,8 +517,88 @@ nca_head(struct report *rp)
 	table_end_row(&rp->tab);
 }
 
+/* The parameters --summary describes, in its order. */
+static const char *const summary_names[] = { "CMAX", "TMAX", "AUCLAST",
+    "AUCINF", "AUCPEXT", "LAMBDAZ", "THALF", "MRT", "CL", "VZ", "AUCTAU",
+    "CMIN", "CTROUGH", "CAVG", "RAC" };
+#define NSUMMARY (int)(sizeof(summary_names) / sizeof(summary_names[0]))
+
 static int
-nca_indiv(struct report *rp, const struct profile *p)
+nca_collect(struct report *rp, const struct nca_result *r, const char *key)
+{
+	const double v[NSUMMARY] = { r->cmax, r->tmax, r->auclast, r->aucinf,
+	    r->aucpext, r->lambdaz, r->thalf, r->mrt, r->cl, r->vz,
+	    r->auctau, r->cmin, r->ctrough, r->cavg, r->rac };
+	int k;
+
+	for (k = 0; k < NSUMMARY + rp->o->nca.npartial; k++) {
+		double x = k < NSUMMARY ? v[k] : r->partial[k - NSUMMARY];
+
+		if (!isnan(x) && bands_add(rp->bands, key, k, x) < 0)
+			return twin_error(&rp->err, "out of memory");
+	}
+	return 0;
+}
+
+/* Descriptive statistics of each parameter per group. */
+static void
+nca_summary(struct report *rp)
+{
+	const struct opts *o = rp->o;
+	static const char *cols[] = { "PARAM", "N", "MEAN", "SD", "CV",
+	    "GEOMEAN", "GEOCV", "MEDIAN", "MIN", "MAX" };
+	char name[96];
+	size_t c;
+	int i, k;
+
+	head_by(rp);
+	for (c = 0; c < sizeof(cols) / sizeof(cols[0]); c++)
+		table_head(&rp->tab, cols[c]);
+	table_end_row(&rp->tab);
+	bands_sort(rp->bands);
+	for (i = 0; i < bands_ncell(rp->bands); i++) {
+		const double *v = bands_values(rp->bands, i);
+		int n = bands_count(rp->bands, i), pos = 1;
+		double mean = gsl_stats_mean(v, 1, n), sd = NAN, lm = 0, ls;
+
+		k = (int)bands_x(rp->bands, i);
+		if (k < NSUMMARY)
+			snprintf(name, sizeof(name), "%s", summary_names[k]);
+		else {
+			char a[TWIN_NUMBUF], b[TWIN_NUMBUF];
+
+			twin_dtoa(o->partial[2 * (k - NSUMMARY)], a);
+			twin_dtoa(o->partial[2 * (k - NSUMMARY) + 1], b);
+			snprintf(name, sizeof(name), "AUC_%s_%s", a, b);
+		}
+		if (n > 1)
+			sd = gsl_stats_sd_m(v, 1, n, mean);
+		/* geometric statistics of positive values only */
+		for (c = 0; c < (size_t)n; c++) {
+			pos &= v[c] > 0;
+			lm += pos ? log(v[c]) / n : 0;
+		}
+		ls = 0;
+		for (c = 0; pos && c < (size_t)n; c++)
+			ls += (log(v[c]) - lm) * (log(v[c]) - lm);
+		ls = n > 1 ? ls / (n - 1) : NAN;
+		put_key(rp, bands_group(rp->bands, i));
+		table_text(&rp->tab, name);
+		table_int(&rp->tab, n);
+		table_num(&rp->tab, mean);
+		table_num(&rp->tab, sd);
+		table_num(&rp->tab, 100 * sd / mean);
+		table_num(&rp->tab, pos ? exp(lm) : NAN);
+		table_num(&rp->tab, pos ? 100 * sqrt(exp(ls) - 1) : NAN);
+		table_num(&rp->tab, bands_quantile(rp->bands, i, 0.5));
+		table_num(&rp->tab, v[0]);
+		table_num(&rp->tab, v[n - 1]);
+		table_end_row(&rp->tab);
+	}
+}
+
+static int
+nca_indiv(struct report *rp, const struct profile *p, const char *key)
 {
 	const struct opts *o = rp->o;
 	struct nca_result r;
@@ -521,6 +608,8 @@ nca_indiv(struct report *rp, const struct profile *p)
 	r.partial = part;
 	if (nca_compute(p, &o->nca, &r, &rp->err) < 0)
 		return -1;
+	if (o->summary)
+		return nca_collect(rp, &r, key);
 	table_text(&rp->tab, p->id);
 	table_num(&rp->tab, r.dose);
 	table_num(&rp->tab, r.cmax);
@@ -1081,7 +1170,7 @@ run_file(struct report *rp, struct rec_reader *r)
 		rp->nread++;
 		switch (o->verb) {
 		case V_NCA:
-			rc = nca_indiv(rp, &p);
+			rc = nca_indiv(rp, &p, key);
 			break;
 		case V_TARGET:
 			rc = target_indiv(rp, &p, key);
@@ -1166,7 +1255,7 @@ main(int argc, char **argv)
 	memset(&rp, 0, sizeof(rp));
 	rp.o = &o;
 	table_init(&rp.tab, &rp.ob, o.pretty);
-	if ((o.verb == V_BANDS || o.verb == V_AGP || o.bands) &&
+	if ((o.verb == V_BANDS || o.verb == V_AGP || o.bands || o.summary) &&
 	    (rp.bands = bands_new()) == NULL) {
 		cli_warn(PROG, "out of memory");
 		goto out;
@@ -1196,7 +1285,9 @@ main(int argc, char **argv)
 		prev = r;
 		r = NULL;
 	}
-	if (o.verb == V_TARGET)
+	if (o.verb == V_NCA && o.summary)
+		nca_summary(&rp);
+	else if (o.verb == V_TARGET)
 		target_end(&rp);
 	else if (o.verb == V_BANDS)
 		bands_end(&rp);

@@ -206,6 +206,12 @@ bands_quantile(const struct bands *b, int i, double p)
 	return gsl_stats_quantile_from_sorted_data(c->y, 1, c->n, p);
 }
 
+const double *
+bands_values(const struct bands *b, int i)
+{
+	return b->cell[i].y;
+}
+
 double
 bands_mean(const struct bands *b, int i)
 {

@@ -31,6 +31,8 @@ int bands_count(const struct bands *b, int i);
 /* The p-quantile (0 <= p <= 1) and mean of cell i. */
 double bands_quantile(const struct bands *b, int i, double p);
 double bands_mean(const struct bands *b, int i);
+/* The values of cell i, sorted (after bands_sort). */
+const double *bands_values(const struct bands *b, int i);
 /* The lowest and highest value of all cells. */
 void bands_range(const struct bands *b, double *lo, double *hi);
 

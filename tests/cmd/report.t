@@ -50,6 +50,27 @@ twin-report nca --lambdaz-window 5,25 < "$top/testdata/theoph.tsv" |
     grep -qx "1	5	5.1	window"
 ok $? "nca --lambdaz-window 5,25 uses the points in the window"
 
+# --- descriptive statistics, checked against awk on the per-subject table
+twin-report nca < "$top/testdata/theoph.tsv" > "$tmp/per"
+twin-report nca --summary < "$top/testdata/theoph.tsv" > "$tmp/sum"
+r=0
+for par in CMAX AUCINF CL; do
+	want=$(awk -F'\t' -v P=$par 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == P) c = i; next }
+	    { x[++n] = $c; s += $c; l += log($c) }
+	    END { m = s / n; for (i = 1; i <= n; i++) { v += (x[i] - m)^2; w += (log(x[i]) - l / n)^2 }
+	      printf "%.17g %.17g %.17g %.17g", m, sqrt(v / (n - 1)), exp(l / n), 100 * sqrt(exp(w / (n - 1)) - 1) }' "$tmp/per")
+	got=$(awk -F'\t' -v P=$par '$1 == P { print $3, $4, $6, $7 }' "$tmp/sum")
+	set -- $want
+	[ "$(echo $got | wc -w)" -eq 4 ] || r=1
+	for g in $got; do
+		close_to "$g" "$1" 1e-12 || r=1
+		shift
+	done
+done
+ok $r "nca --summary: mean, SD, geometric mean and CV of Cmax, AUCinf, CL/F = awk on the table"
+awk -F'\t' '$1 == "TMAX" { exit !($8 == 1.135 && $9 == 0.63 && $10 == 3.55 && $2 == 12) }' "$tmp/sum"
+ok $? "nca --summary: median, min, max, N (Tmax)"
+
 # --- NCA against closed forms: CL 5 L/h, V 50 L (k = 0.1/h), dose 100 mg --
 cat > "$tmp/d.tsv" <<EOF
 ID	TIME	EVID	AMT	CMT	SS	II
