@@ -549,7 +549,7 @@ nca_summary(struct report *rp)
 	    "GEOMEAN", "GEOCV", "MEDIAN", "MIN", "MAX" };
 	char name[96];
 	size_t c;
-	int i, k;
+	int i;
 
 	head_by(rp);
 	for (c = 0; c < sizeof(cols) / sizeof(cols[0]); c++)
@@ -560,8 +560,8 @@ nca_summary(struct report *rp)
 		const double *v = bands_values(rp->bands, i);
 		int n = bands_count(rp->bands, i), pos = 1;
 		double mean = gsl_stats_mean(v, 1, n), sd = NAN, lm = 0, ls;
+		int k = (int)bands_x(rp->bands, i);
 
-		k = (int)bands_x(rp->bands, i);
 		if (k < NSUMMARY)
 			snprintf(name, sizeof(name), "%s", summary_names[k]);
 		else {
@@ -589,7 +589,7 @@ nca_summary(struct report *rp)
 		table_num(&rp->tab, sd);
 		table_num(&rp->tab, 100 * sd / mean);
 		table_num(&rp->tab, pos ? exp(lm) : NAN);
-		table_num(&rp->tab, pos ? 100 * sqrt(exp(ls) - 1) : NAN);
+		table_num(&rp->tab, pos ? 100 * sqrt(expm1(ls)) : NAN);
 		table_num(&rp->tab, bands_quantile(rp->bands, i, 0.5));
 		table_num(&rp->tab, v[0]);
 		table_num(&rp->tab, v[n - 1]);
