@@ -52,7 +52,7 @@ struct opts {
 };
 
 /* The columns a dose record needs, appended when the input lacks them. */
-static const char *dose_cols[] = { "EVID", "AMT", "RATE", "CMT", "II",
+static const char *const dose_cols[] = { "EVID", "AMT", "RATE", "CMT", "II",
     "ADDL" };
 #define NDOSECOL (int)(sizeof(dose_cols) / sizeof(dose_cols[0]))
 
@@ -725,7 +725,7 @@ table_head_row(struct chooser *ch)
 	int k;
 
 	if (ch->o->cohort) {
-		static const char *h[] = { "REGIMEN", "AMT", "II", "DUR",
+		static const char *const h[] = { "REGIMEN", "AMT", "II", "DUR",
 		    "LOAD", "DAILY", "N", "MET", "NA", "PTA" };
 		char lo[32], hi[32];
 		size_t i;

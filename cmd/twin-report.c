@@ -32,7 +32,7 @@
 
 enum verb { V_NCA, V_TARGET, V_BANDS, V_CGM, V_PLOT, V_AGP };
 
-static const char *verbs[] = { "nca", "target", "bands", "cgm", "plot",
+static const char *const verbs[] = { "nca", "target", "bands", "cgm", "plot",
     "agp" };
 
 struct opts {
@@ -492,7 +492,7 @@ flush(struct report *rp)
 static void
 nca_head(struct report *rp)
 {
-	static const char *cols[] = { "DOSE", "CMAX", "TMAX", "CLAST",
+	static const char *const cols[] = { "DOSE", "CMAX", "TMAX", "CLAST",
 	    "TLAST", "AUCLAST", "AUCINF", "AUCPEXT", "LAMBDAZ", "LZN",
 	    "LZSTART", "LZEND", "LZR2ADJ", "LZRULE", "THALF", "MRT", "CL",
 	    "VZ", "TAU", "AUCTAU", "CMIN", "CTROUGH", "CAVG", "RAC", "C0" };
@@ -545,7 +545,7 @@ static void
 nca_summary(struct report *rp)
 {
 	const struct opts *o = rp->o;
-	static const char *cols[] = { "PARAM", "N", "MEAN", "SD", "CV",
+	static const char *const cols[] = { "PARAM", "N", "MEAN", "SD", "CV",
 	    "GEOMEAN", "GEOCV", "MEDIAN", "MIN", "MAX" };
 	char name[96];
 	size_t c;
@@ -837,7 +837,7 @@ bands_end(struct report *rp)
 static void
 cgm_head(struct report *rp)
 {
-	static const char *cols[] = { "ID", "N", "MEAN", "SD", "CV", "GMI",
+	static const char *const cols[] = { "ID", "N", "MEAN", "SD", "CV", "GMI",
 	    "TBR2", "TBR1", "TIR", "TAR1", "TAR2", "LBGI", "HBGI", "HYPO54",
 	    "HYPO70", "COVERAGE" };
 	size_t i;
