@@ -11,7 +11,8 @@
  * a window after `from' with the individual's own history before it.
  *
  * Ownership: dose_new returns a workspace freed by dose_free; it keeps a
- * pointer to the problem, which must outlive it.
+ * pointer to the problem, which must outlive it.  One workspace per
+ * thread; the problem and the model are read-only and shared.
  */
 #ifndef TWIN_DOSE_H
 #define TWIN_DOSE_H
