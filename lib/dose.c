@@ -19,7 +19,6 @@ struct dose {
 	struct ev_rec *recs;	/* a plan's doses */
 	int reccap;
 	struct profile prof;
-	int pcap, dcap;
 };
 
 double
@@ -64,10 +63,7 @@ dose_free(struct dose *d)
 	free(d->grid);
 	free(d->out);
 	free(d->recs);
-	free(d->prof.t);
-	free(d->prof.y);
-	free(d->prof.row);
-	free(d->prof.dose);
+	profile_free(&d->prof);
 	free(d);
 }
 
@@ -253,51 +249,6 @@ dose_describe(const struct dose_problem *p, const struct dose_plan *pl,
 		appendf(buf, n, &len, " over %gh", pl->dur / p->hours);
 }
 
-static int
-add_sample(struct dose *d, double t, double y)
-{
-	struct profile *q = &d->prof;
-
-	if (q->n == d->pcap) {
-		int cap = d->pcap ? 2 * d->pcap : 1024;
-		void *a;
-
-		if ((a = realloc(q->t, cap * sizeof(double))) == NULL)
-			return -1;
-		q->t = a;
-		if ((a = realloc(q->y, cap * sizeof(double))) == NULL)
-			return -1;
-		q->y = a;
-		d->pcap = cap;
-	}
-	q->t[q->n] = t;
-	q->y[q->n++] = y;
-	return 0;
-}
-
-static int
-add_pdose(struct dose *d, const struct ev_rec *e)
-{
-	struct profile *q = &d->prof;
-
-	if (q->nd == d->dcap) {
-		int cap = d->dcap ? 2 * d->dcap : 64;
-		void *a = realloc(q->dose, cap * sizeof(*q->dose));
-
-		if (a == NULL)
-			return -1;
-		q->dose = a;
-		d->dcap = cap;
-	}
-	q->dose[q->nd].t = e->time;
-	q->dose[q->nd].amt = e->amt;
-	q->dose[q->nd].ii = e->ii;
-	q->dose[q->nd].rate = e->rate;
-	q->dose[q->nd].ss = e->ss;
-	q->dose[q->nd++].pre = q->n;
-	return 0;
-}
-
 int
 dose_score(struct dose *d, const struct dose_plan *plan,
     struct dose_score *s, struct twin_err *err)
@@ -307,6 +258,7 @@ dose_score(struct dose *d, const struct dose_plan *plan,
 	double span = dose_span(p, plan), until = p->from + span, a, b;
 	int n, k, j, w = sim_width(m), badrec, nrec;
 	struct ev_rec smp;
+	struct pdose pd;
 
 	/* Doses to the end of the span, and one past it so that the last
 	 * sample of the span is a trough before a dose. */
@@ -363,15 +315,21 @@ dose_score(struct dose *d, const struct dose_plan *plan,
 			    d->si.rec[k].evid != 2) || tk < p->from ||
 			    tk > until || (p->ss && tk == p->from))
 				continue;
-			if (add_sample(d, tk, d->out[(size_t)k * w + p->out]) <
-			    0)
+			if (profile_add_sample(&d->prof, tk,
+			    d->out[(size_t)k * w + p->out], -1) < 0)
 				return twin_error(err, "out of memory");
 		}
 		if (j == nrec)
 			break;
-		if (add_pdose(d, &d->si.rec[j]) < 0 || (tj <= until &&
-		    add_sample(d, tj, d->out[(size_t)(j + 1) * w + p->out]) <
-		    0))
+		pd.t = tj;
+		pd.amt = d->si.rec[j].amt;
+		pd.ii = d->si.rec[j].ii;
+		pd.rate = d->si.rec[j].rate;
+		pd.ss = d->si.rec[j].ss;
+		pd.pre = d->prof.n;
+		if (profile_add_dose(&d->prof, &pd) < 0 || (tj <= until &&
+		    profile_add_sample(&d->prof, tj,
+		    d->out[(size_t)(j + 1) * w + p->out], -1) < 0))
 			return twin_error(err, "out of memory");
 	}
 	if (p->ss) {

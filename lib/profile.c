@@ -38,8 +38,8 @@ profile_free(struct profile *p)
 	memset(p, 0, sizeof(*p));
 }
 
-static int
-add_sample(struct profile *p, double t, double y, int row)
+int
+profile_add_sample(struct profile *p, double t, double y, int row)
 {
 	if (p->n == p->cap) {
 		int cap = p->cap ? 2 * p->cap : 64;
@@ -62,8 +62,8 @@ add_sample(struct profile *p, double t, double y, int row)
 	return 0;
 }
 
-static int
-add_dose(struct profile *p, const struct pdose *d)
+int
+profile_add_dose(struct profile *p, const struct pdose *d)
 {
 	if (p->nd == p->dcap) {
 		int cap = p->dcap ? 2 * p->dcap : 16;
@@ -138,7 +138,7 @@ profile_read(struct profile *p, const struct profile_cols *c,
 			if (d.rate < 0)
 				d.rate = 0;
 			for (k = 0; k <= (int)addl; k++) {
-				if (add_dose(p, &d) < 0)
+				if (profile_add_dose(p, &d) < 0)
 					return twin_error(err, "out of memory");
 				d.t += d.ii;
 				d.pre = -1;	/* counted below */
@@ -175,7 +175,7 @@ profile_read(struct profile *p, const struct profile_cols *c,
 			}
 		} else
 			quantified = 1;
-		if (add_sample(p, t, y, i) < 0)
+		if (profile_add_sample(p, t, y, i) < 0)
 			return twin_error(err, "out of memory");
 	}
 	/* A repeated dose has no row; it acts before the records at its

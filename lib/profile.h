@@ -68,6 +68,11 @@ int profile_read(struct profile *p, const struct profile_cols *c,
     struct twin_err *err);
 void profile_free(struct profile *p);
 
+/* Append a sample (row: its input row, or -1) or a dose, growing the
+ * arrays; -1 if out of memory.  For curves built by a program. */
+int profile_add_sample(struct profile *p, double t, double y, int row);
+int profile_add_dose(struct profile *p, const struct pdose *d);
+
 /* Value at time x (t[0] <= x <= t[n-1]) by the interpolation rule, taking
  * the later of samples at equal times, NAN outside the samples. */
 double profile_at(const struct profile *p, double x, enum interp m);
