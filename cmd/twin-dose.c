@@ -1034,8 +1034,6 @@ main(int argc, char **argv)
 		p->nstep = o.nstep;
 		if (target_parse(o.target_text, &p->target, &err) < 0)
 			cli_usage_error(PROG, "--target: %s", err.msg);
-		if (p->target.n > 16)
-			cli_usage_error(PROG, "--target: at most 16 conditions");
 		p->out = m->dv;
 		if (o.y != NULL) {
 			int slot = model_slot(m, o.y);

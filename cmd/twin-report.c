@@ -28,7 +28,6 @@
 #define MAXQ 16
 #define MAXBY 8
 #define MAXAUC 16
-#define MAXCOND 16
 
 enum verb { V_NCA, V_TARGET, V_BANDS, V_CGM, V_PLOT, V_AGP };
 
@@ -423,9 +422,6 @@ parse_opts(int argc, char **argv, struct opts *o)
 		o->target_text = argv[optind++];
 		if (target_parse(o->target_text, &o->target, &err) < 0)
 			cli_usage_error(PROG, "target: %s", err.msg);
-		if (o->target.n > MAXCOND)
-			cli_usage_error(PROG, "target: at most %d conditions",
-			    MAXCOND);
 	}
 	if ((o->verb == V_PLOT || o->verb == V_AGP) && o->outpath == NULL)
 		cli_usage_error(PROG, "%s: give the SVG file with -o FILE",
@@ -700,19 +696,11 @@ static int
 target_indiv(struct report *rp, const struct profile *p, const char *key)
 {
 	const struct opts *o = rp->o;
-	int k, met = 1, na = 0;
-	double v[MAXCOND];
+	double v[TARGET_MAXCOND];
+	int k, rc = target_eval(&o->target, p, o->after, o->before,
+	    o->nca.method, o->hours, v);
+	int met = rc == 1, na = rc < 0;
 
-	for (k = 0; k < o->target.n; k++) {
-		const struct condition *c = &o->target.c[k];
-
-		v[k] = metric_eval(&c->m, p, o->after, o->before,
-		    o->nca.method, o->hours);
-		if (isnan(v[k]))
-			na = 1;
-		else if (!range_holds(&c->r, v[k]))
-			met = 0;
-	}
 	if (o->pta) {
 		struct group *g = find_group(rp, key);
 

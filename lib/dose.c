@@ -339,18 +339,10 @@ dose_score(struct dose *d, const struct dose_plan *plan,
 		a = p->from + p->w0;
 		b = p->from + p->w1;
 	}
-	s->met = 1;
-	s->evaluable = 1;
-	for (k = 0; k < p->target.n && k < 16; k++) {
-		const struct condition *c = &p->target.c[k];
-
-		s->value[k] = metric_eval(&c->m, &d->prof, a, b, INTERP_LINLOG,
-		    p->hours);
-		if (isnan(s->value[k]))
-			s->evaluable = s->met = 0;
-		else if (!range_holds(&c->r, s->value[k]))
-			s->met = 0;
-	}
+	k = target_eval(&p->target, &d->prof, a, b, INTERP_LINLOG, p->hours,
+	    s->value);
+	s->met = k == 1;
+	s->evaluable = k >= 0;
 	s->lowest = INFINITY;
 	for (k = 0; k < d->prof.n; k++)
 		if (d->prof.t[k] >= a && d->prof.t[k] <= b &&

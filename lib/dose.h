@@ -63,7 +63,7 @@ struct dose_problem {
 
 /* The scores of a plan. */
 struct dose_score {
-	double value[16];	/* per condition of the target */
+	double value[TARGET_MAXCOND];	/* per condition of the target */
 	double lowest;		/* lowest value of the curve scored */
 	int met;		/* every condition holds */
 	int safe;		/* the curve stays >= no_below */

@@ -213,6 +213,11 @@ target_parse(const char *text, struct target *t, struct twin_err *err)
 		struct condition c;
 		void *a;
 
+		if (t->n == TARGET_MAXCOND) {
+			twin_error(err, "column %d: at most %d conditions",
+			    col(&l), TARGET_MAXCOND);
+			goto bad;
+		}
 		if (parse_metric(&l, &c.m) < 0 || parse_range(&l, &c.r) < 0)
 			goto bad;
 		if ((a = realloc(t->c, (t->n + 1) * sizeof(c))) == NULL) {
@@ -376,4 +381,22 @@ target_ci(long k, long n, double level, double *lo, double *hi)
 
 	*lo = k == 0 ? 0 : gsl_cdf_beta_Pinv(a, k, n - k + 1);
 	*hi = k == n ? 1 : gsl_cdf_beta_Pinv(1 - a, k + 1, n - k);
+}
+
+int
+target_eval(const struct target *t, const struct profile *p, double a,
+    double b, enum interp in, double hours, double *value)
+{
+	int k, met = 1, na = 0;
+
+	for (k = 0; k < t->n; k++) {
+		const struct condition *c = &t->c[k];
+
+		value[k] = metric_eval(&c->m, p, a, b, in, hours);
+		if (isnan(value[k]))
+			na = 1;
+		else if (!range_holds(&c->r, value[k]))
+			met = 0;
+	}
+	return na ? -1 : met;
 }

@@ -46,8 +46,10 @@ struct condition {
 	struct range r;
 };
 
+#define TARGET_MAXCOND 16
+
 struct target {
-	int n;
+	int n;			/* at most TARGET_MAXCOND */
 	struct condition *c;
 };
 
@@ -65,6 +67,12 @@ int range_parse(const char *text, struct range *r, struct twin_err *err);
 int range_holds(const struct range *r, double x);
 /* How far x is outside r (0 inside). */
 double range_distance(const struct range *r, double x);
+
+/* Every condition of t over [a, b] of p: the metrics into value (t->n of
+ * them).  Returns 1 if all hold, 0 if one does not, -1 if a metric cannot
+ * be told (NAN). */
+int target_eval(const struct target *t, const struct profile *p, double a,
+    double b, enum interp in, double hours, double *value);
 
 /* The exact (Clopper-Pearson) interval at level (e.g. 0.95) of the
  * probability of attainment when k of n attain. */
