@@ -246,18 +246,6 @@ target_free(struct target *t)
 }
 
 int
-metric_parse(const char *text, struct metric *m, struct twin_err *err)
-{
-	struct lex l = { text, text, err };
-
-	if (parse_metric(&l, m) < 0)
-		return -1;
-	if (!at_end(&l))
-		return fail(&l, "expected the end");
-	return 0;
-}
-
-int
 range_parse(const char *text, struct range *r, struct twin_err *err)
 {
 	struct lex l = { text, text, err };

@@ -57,8 +57,7 @@ struct target {
 int target_parse(const char *text, struct target *t, struct twin_err *err);
 void target_free(struct target *t);
 
-/* Parse a metric or a range alone (twin-dose's objectives). */
-int metric_parse(const char *text, struct metric *m, struct twin_err *err);
+/* Parse a range alone. */
 int range_parse(const char *text, struct range *r, struct twin_err *err);
 /* Does x lie in r?  A value within RANGE_RTOL (relative) of a bound
  * counts as on it: simulated values are accurate to about 1e-10, so a
