@@ -270,15 +270,17 @@ profile_at(const struct profile *p, double x, enum interp m)
 	return seg_value(p->t[i], p->y[i], p->t[i + 1], p->y[i + 1], x, m);
 }
 
-/* Calls f on each piece of the curve within [a, b] (clipped segments). */
+/* A segment of the curve, clipped to a window. */
 struct piece {
 	double t1, c1, t2, c2;
 };
 
-static int
-pieces(const struct profile *p, double a, double b, enum interp m,
-    int (*f)(const struct piece *, void *), void *arg)
+/* The sum of f over the pieces of the curve within [a, b]. */
+static double
+sum_pieces(const struct profile *p, double a, double b, enum interp m,
+    double (*f)(const struct piece *, const void *), const void *arg)
 {
+	double sum = 0;
 	int i;
 
 	for (i = 0; i + 1 < p->n; i++) {
@@ -295,55 +297,44 @@ pieces(const struct profile *p, double a, double b, enum interp m,
 			c.t2 = b;
 			c.c2 = seg_value(s.t1, s.c1, s.t2, s.c2, b, m);
 		}
-		if (f(&c, arg) < 0)
-			return -1;
+		sum += f(&c, arg);
 	}
-	return 0;
+	return sum;
 }
 
-struct auc_acc {
-	enum interp m;
-	double sum;
-};
-
-static int
-acc_auc(const struct piece *s, void *arg)
+static double
+piece_auc(const struct piece *s, const void *arg)
 {
-	struct auc_acc *a = arg;
+	const enum interp *m = arg;
 
-	a->sum += seg_auc(s->t1, s->c1, s->t2, s->c2, a->m);
-	return 0;
+	return seg_auc(s->t1, s->c1, s->t2, s->c2, *m);
 }
 
 double
 profile_auc(const struct profile *p, double a, double b, enum interp m,
     double lambdaz)
 {
-	struct auc_acc acc = { m, 0 };
-	double tl, yl;
+	double tl, yl, sum;
 
 	if (p->n == 0 || a < p->t[0] || !(a <= b))
 		return NAN;
-	pieces(p, a, b, m, acc_auc, &acc);
+	sum = sum_pieces(p, a, b, m, piece_auc, &m);
 	tl = p->t[p->n - 1];
 	yl = p->y[p->n - 1];
-	if (b <= tl)
-		return acc.sum;
-	if (yl == 0)
-		return acc.sum;
+	if (b <= tl || yl == 0)
+		return sum;
 	if (!(lambdaz > 0))
 		return NAN;
 	a = a > tl ? a : tl;
 	/* yl e^{-lz (s - tl)} integrated from a to b */
-	return acc.sum + yl / lambdaz * (exp(-lambdaz * (a - tl)) -
+	return sum + yl / lambdaz * (exp(-lambdaz * (a - tl)) -
 	    (isinf(b) ? 0 : exp(-lambdaz * (b - tl))));
 }
 
-struct range_acc {
+struct in_range {
 	enum interp m;
 	double lo, hi;
 	int incl_lo, incl_hi;
-	double sum;
 };
 
 /* Where a monotone piece crosses level v, clamped to the piece. */
@@ -367,31 +358,30 @@ crossing(const struct piece *s, double v, enum interp m)
 	return x > s->t2 ? s->t2 : x;
 }
 
-static int
-acc_range(const struct piece *s, void *arg)
+/* Time a piece spends in the range: a flat piece all or nothing (the
+ * bounds' closedness decides), a monotone one between its crossings. */
+static double
+piece_time_in(const struct piece *s, const void *arg)
 {
-	struct range_acc *a = arg;
+	const struct in_range *a = arg;
 
 	if (s->c1 == s->c2) {
 		double c = s->c1;
 		int in = (a->incl_lo ? c >= a->lo : c > a->lo) &&
 		    (a->incl_hi ? c <= a->hi : c < a->hi);
 
-		a->sum += in ? s->t2 - s->t1 : 0;
-		return 0;
+		return in ? s->t2 - s->t1 : 0;
 	}
-	a->sum += fabs(crossing(s, a->hi, a->m) - crossing(s, a->lo, a->m));
-	return 0;
+	return fabs(crossing(s, a->hi, a->m) - crossing(s, a->lo, a->m));
 }
 
 double
 profile_time_in(const struct profile *p, double a, double b, double lo,
     int incl_lo, double hi, int incl_hi, enum interp m)
 {
-	struct range_acc acc = { m, lo, hi, incl_lo, incl_hi, 0 };
+	struct in_range r = { m, lo, hi, incl_lo, incl_hi };
 
 	if (p->n == 0 || a < p->t[0] || b > p->t[p->n - 1] || !(a <= b))
 		return NAN;
-	pieces(p, a, b, m, acc_range, &acc);
-	return acc.sum;
+	return sum_pieces(p, a, b, m, piece_time_in, &r);
 }
