@@ -2,6 +2,7 @@
  * twin-dose - write dosing regimens into a record stream, or choose for
  * each individual (or a cohort) the regimen that reaches a target.
  */
+#include <ctype.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -19,6 +20,7 @@
 #include "sim.h"
 #include "table.h"
 #include "target.h"
+#include "units.h"
 
 #define PROG "twin-dose"
 #define MAXLIST 256
@@ -88,30 +90,24 @@ usage(FILE *fp)
 static double
 hours_arg(const char *opt, const char *arg)
 {
-	static const struct {
-		const char *u;
-		double h;
-	} units[] = { { "min", 1.0 / 60 }, { "h", 1 }, { "d", 24 },
-	    { "w", 168 } };
+	const struct time_unit *u = NULL;
+	const char *num = arg;
+	size_t n = strlen(arg), k = n;
 	char buf[64];
-	size_t n = strlen(arg), i;
 	double x;
 
-	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		size_t k = strlen(units[i].u);
-
-		if (n > k && n < sizeof(buf) && !strcmp(arg + n - k,
-		    units[i].u)) {
-			memcpy(buf, arg, n - k);
-			buf[n - k] = '\0';
-			if (twin_strtod(buf, &x) == 0)
-				return x * units[i].h;
-		}
+	while (k > 0 && isalpha((unsigned char)arg[k - 1]))
+		k--;
+	if (k < n && k < sizeof(buf) &&
+	    (u = time_unit_find(arg + k, n - k, 1)) != NULL) {
+		memcpy(buf, arg, k);
+		buf[k] = '\0';
+		num = buf;
 	}
-	if (twin_strtod(arg, &x) < 0)
+	if (twin_strtod(num, &x) < 0)
 		cli_usage_error(PROG, "%s wants a time such as 12, 12h, 30min "
 		    "or 2d, got \"%s\"", opt, arg);
-	return x;
+	return u != NULL ? x * u->s / 3600 : x;
 }
 
 /* "a,b,c" of times or numbers. */

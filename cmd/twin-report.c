@@ -23,6 +23,7 @@
 #include "svg.h"
 #include "table.h"
 #include "target.h"
+#include "units.h"
 
 #define PROG "twin-report"
 #define MAXQ 16
@@ -39,6 +40,7 @@ struct opts {
 	const char *y, *outpath, *target_text;
 	const char *title, *xlabel, *ylabel, *model;
 	int tunit_given;
+	const char *tunit;	/* TIME's unit, short name */
 	char ylabelbuf[128];
 	const char *by[MAXBY];
 	int nby;
@@ -145,17 +147,17 @@ enum {
 	O_UNIT, O_WIDTH, O_XLABEL, O_YLABEL
 };
 
-static double
-time_unit(const char *s)
+/* TIME's unit: time units in an hour, and its short name for the axis. */
+static int
+set_time_unit(struct opts *o, const char *s)
 {
-	if (!strcmp(s, "h"))
-		return 1;
-	if (!strcmp(s, "min"))
-		return 60;
-	if (!strcmp(s, "d"))
-		return 1.0 / 24;
-	cli_usage_error(PROG, "--time-unit must be h, min or d, got \"%s\"",
-	    s);
+	const struct time_unit *u = time_unit_find(s, strlen(s), 0);
+
+	if (u == NULL)
+		return -1;
+	o->hours = 3600 / u->s;
+	o->tunit = u->abbr;
+	return 0;
 }
 
 static void
@@ -208,6 +210,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 	o->before = INFINITY;
 	o->level = 0.95;
 	o->hours = 1;
+	o->tunit = "h";
 	o->interval = 5;
 	o->width = 720;
 	o->height = 440;
@@ -383,7 +386,10 @@ parse_opts(int argc, char **argv, struct opts *o)
 			o->title = optarg;
 			break;
 		case O_TUNIT:
-			o->hours = time_unit(optarg);
+			if (set_time_unit(o, optarg) < 0)
+				cli_usage_error(PROG, "--time-unit must be a unit "
+				    "of time such as h, min or d, got \"%s\"",
+				    optarg);
 			o->tunit_given = 1;
 			break;
 		case O_UNIT:
@@ -1082,8 +1088,7 @@ plot_end(struct report *rp)
 		    "Ambulatory glucose profile", o->xlabel ? o->xlabel : xl,
 		    o->ylabel ? o->ylabel : "Glucose (mg/dL)", 3, 1);
 	} else {
-		snprintf(xl, sizeof(xl), "Time (%s)", o->hours == 1 ? "h" :
-		    o->hours == 60 ? "min" : "d");
+		snprintf(xl, sizeof(xl), "Time (%s)", o->tunit);
 		chart_axes(&ch, o->title, o->xlabel ? o->xlabel : xl,
 		    o->ylabel ? o->ylabel : o->y, 0, 0);
 	}
@@ -1200,15 +1205,12 @@ model_units(struct opts *o)
 
 	if (m == NULL)
 		return -1;
-	if (!o->tunit_given && m->units_time != NULL) {
-		o->hours = model_hours(m);
-		if (isnan(o->hours) || (o->hours != 1 && o->hours != 60 &&
-		    o->hours != 1.0 / 24)) {
-			cli_warn(PROG, "model %s: time unit \"%s\" is not h, "
-			    "min or d", m->name, m->units_time);
-			model_free(m);
-			return -1;
-		}
+	if (!o->tunit_given && m->units_time != NULL &&
+	    set_time_unit(o, m->units_time) < 0) {
+		cli_warn(PROG, "model %s: \"%s\" is not a unit of time",
+		    m->name, m->units_time);
+		model_free(m);
+		return -1;
 	}
 	dv = m->slotname[m->out0 + m->dv];
 	if (o->ylabel == NULL && m->units_conc != NULL &&

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "units.h"
 
 enum def_kind {
 	DEF_STATE, DEF_THETA, DEF_COV, DEF_OMEGA, DEF_IND, DEF_DERIVED,
@@ -482,19 +483,12 @@ model_route(const struct model *m, const char *route)
 double
 model_hours(const struct model *m)
 {
-	static const struct {
-		const char *name;
-		double per_hour;
-	} u[] = { { "s", 3600 }, { "min", 60 }, { "h", 1 }, { "hr", 1 },
-	    { "d", 1.0 / 24 }, { "day", 1.0 / 24 }, { "w", 1.0 / 168 } };
-	size_t i;
+	const struct time_unit *u;
 
 	if (m->units_time == NULL)
 		return 1;
-	for (i = 0; i < sizeof(u) / sizeof(u[0]); i++)
-		if (strcmp(m->units_time, u[i].name) == 0)
-			return u[i].per_hour;
-	return NAN;
+	u = time_unit_find(m->units_time, strlen(m->units_time), 0);
+	return u != NULL ? 3600 / u->s : NAN;
 }
 
 const char *

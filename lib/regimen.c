@@ -15,6 +15,7 @@
 
 #include "num.h"
 #include "regimen.h"
+#include "units.h"
 
 #define DAY		86400.0
 #define MAXTEXT		65536
@@ -38,23 +39,8 @@ static const struct unit {
 #define NUNIT	((int)(sizeof(units) / sizeof(units[0])))
 #define UNITLIST "ng, ug, mcg, mg, g, kg, mU, U, IU, nmol, umol, mmol, mol"
 
-static const struct tunit {
-	const char *name, *abbr;	/* abbr: for messages */
-	double s;		/* seconds */
-	int text;		/* usable in a regimen, not only in a model */
-} tunits[] = {
-	{ "s", "s", 1, 0 }, { "sec", "s", 1, 0 }, { "second", "s", 1, 0 },
-	{ "seconds", "s", 1, 0 },
-	{ "min", "min", 60, 1 }, { "mins", "min", 60, 1 },
-	{ "minute", "min", 60, 1 }, { "minutes", "min", 60, 1 },
-	{ "h", "h", 3600, 1 }, { "hr", "h", 3600, 1 }, { "hrs", "h", 3600, 1 },
-	{ "hour", "h", 3600, 1 }, { "hours", "h", 3600, 1 },
-	{ "d", "d", DAY, 1 }, { "day", "d", DAY, 1 }, { "days", "d", DAY, 1 },
-	{ "w", "w", 7 * DAY, 1 }, { "wk", "w", 7 * DAY, 1 },
-	{ "week", "w", 7 * DAY, 1 }, { "weeks", "w", 7 * DAY, 1 },
-};
-#define NTUNIT	((int)(sizeof(tunits) / sizeof(tunits[0])))
-#define H_UNIT	8		/* index of "h" */
+/* The unit of "daily" in messages */
+#define H_UNIT	time_unit_find("h", 1, 0)
 
 enum label { L_NONE, L_LOAD, L_MEAL, L_BASAL };
 
@@ -91,14 +77,14 @@ struct part {
 	struct span routesp;
 	enum kind kind;
 	double ii;		/* interval, s; 0 if none */
-	int iiunit;		/* tunits[] of the interval as written */
+	const struct time_unit *iiunit;	/* of the interval as written */
 	long x;			/* 0 if not given */
 	double dur;		/* "for", s; 0 if not given */
 	double until, from;	/* s */
 	int *clock;		/* seconds of the day */
 	int nclock;
 	double over;		/* s; 0 if not given */
-	int overunit;
+	const struct time_unit *overunit;
 	struct amount rate;	/* x 0 if not given */
 	struct span cl[NKW];	/* the clauses given, len 0 if not */
 };
@@ -214,17 +200,6 @@ unit_find(const char *s, size_t n)
 	return -1;
 }
 
-/* A time unit; text: only those allowed in a regimen. */
-static int
-tunit_find(const char *s, size_t n, int text)
-{
-	int u;
-
-	for (u = 0; u < NTUNIT; u++)
-		if (word_is(s, n, tunits[u].name) && (tunits[u].text || !text))
-			return u;
-	return -1;
-}
 
 /* The token at s + at for a message: "..." quoted, or end of text. */
 static const char *
@@ -291,14 +266,13 @@ getnum(struct parser *p, size_t at, size_t n, double *x)
 }
 
 /*
- * A time unit after a number (blanks allowed): its index, or -1 with an
- * error naming what the number was for.
+ * A time unit after a number (blanks allowed), or -1 with an error
+ * naming what the number was for.
  */
 static int
-parse_tunit(struct parser *p, struct span num)
+parse_tunit(struct parser *p, struct span num, const struct time_unit **u)
 {
 	size_t n;
-	int u;
 
 	skipws(p);
 	n = alphalen(p->s + p->i);
@@ -306,11 +280,11 @@ parse_tunit(struct parser *p, struct span num)
 		return colerr(p->err, p->i, "\"%.*s\" needs a time unit such "
 		    "as h or d, got %s", (int)num.len, p->s + num.at,
 		    tok(p, p->i));
-	if ((u = tunit_find(p->s + p->i, n, 1)) < 0)
+	if ((*u = time_unit_find(p->s + p->i, n, 1)) == NULL)
 		return colerr(p->err, p->i, "unknown time unit \"%.*s\" "
 		    "(min, h, d, w)", (int)n, p->s + p->i);
 	p->i += n;
-	return u;
+	return 0;
 }
 
 /*
@@ -319,11 +293,11 @@ parse_tunit(struct parser *p, struct span num)
  */
 static int
 parse_time(struct parser *p, const char *what, int positive, double *sec,
-    int *unit)
+    const struct time_unit **unit)
 {
+	const struct time_unit *u;
 	struct span num;
 	double x;
-	int u;
 
 	skipws(p);
 	num.at = p->i;
@@ -333,12 +307,12 @@ parse_time(struct parser *p, const char *what, int positive, double *sec,
 	if (getnum(p, num.at, num.len, &x) == -1)
 		return -1;
 	p->i += num.len;
-	if ((u = parse_tunit(p, num)) == -1)
+	if (parse_tunit(p, num, &u) == -1)
 		return -1;
 	if (positive && !(x > 0))
 		return colerr(p->err, num.at, "%s must be positive, got "
 		    "\"%.*s\"", what, (int)num.len, p->s + num.at);
-	*sec = x * tunits[u].s;
+	*sec = x * u->s;
 	if (!isfinite(*sec))
 		return colerr(p->err, num.at, "%s \"%.*s\" is out of range",
 		    what, (int)num.len, p->s + num.at);
@@ -355,7 +329,7 @@ parse_amount(struct parser *p, struct amount *a, const char *what)
 {
 	struct span num;
 	size_t n;
-	int u;
+	const struct time_unit *tu;
 
 	skipws(p);
 	num.at = a->sp.at = p->i;
@@ -398,12 +372,12 @@ parse_amount(struct parser *p, struct amount *a, const char *what)
 		skipws(p);
 		n = alphalen(p->s + p->i);
 	}
-	if (n == 0 || (u = tunit_find(p->s + p->i, n, 1)) < 0)
+	if (n == 0 || (tu = time_unit_find(p->s + p->i, n, 1)) == NULL)
 		return colerr(p->err, p->i, "expected %sa time unit such as h "
 		    "after \"/\", got %s", a->perkg ? "" : "kg or ",
 		    tok(p, p->i));
 	p->i += n;
-	a->per = tunits[u].s;
+	a->per = tu->s;
 	a->sp.len = p->i - a->sp.at;
 	return 0;
 }
@@ -510,16 +484,17 @@ parse_clause(struct parser *p, struct part *pt, int k, size_t n)
 	case K_EVERY:
 		skipws(p);
 		if (numlen(p->s + p->i) == 0) {
-			int u;
+			const struct time_unit *u;
 
 			/* "every day" */
 			n = alphalen(p->s + p->i);
-			if (n == 0 || (u = tunit_find(p->s + p->i, n, 1)) < 0)
+			if (n == 0 || (u = time_unit_find(p->s + p->i, n, 1)) ==
+			    NULL)
 				return colerr(p->err, p->i, "expected an "
 				    "interval such as \"12h\", got %s",
 				    tok(p, p->i));
 			p->i += n;
-			pt->ii = tunits[u].s;
+			pt->ii = u->s;
 			pt->iiunit = u;
 			break;
 		}
@@ -577,14 +552,14 @@ parse_clause(struct parser *p, struct part *pt, int k, size_t n)
 
 /* Print a number of seconds in time unit u into buf (TWIN_NUMBUF). */
 static const char *
-in_unit(double sec, int u, char *buf)
+in_unit(double sec, const struct time_unit *u, char *buf)
 {
-	twin_dtoa(sec / tunits[u].s, buf);
+	twin_dtoa(sec / u->s, buf);
 	return buf;
 }
 
 /* The interval's unit for messages: as written, h for daily. */
-static int
+static const struct time_unit *
 iiunit(const struct part *pt)
 {
 	return pt->cl[K_Q].len > 0 || pt->cl[K_EVERY].len > 0 ?
@@ -606,14 +581,14 @@ first_of(const struct part *pt, const int *k, int nk)
 
 /* "infusion of 13 h is longer than the 12 h interval" */
 static int
-too_long(struct twin_err *err, size_t at, double dur, int durunit,
-    double ii, int iiu)
+too_long(struct twin_err *err, size_t at, double dur,
+    const struct time_unit *durunit, double ii, const struct time_unit *iiu)
 {
 	char a[TWIN_NUMBUF], b[TWIN_NUMBUF];
 
 	return colerr(err, at, "infusion of %s %s is longer than the %s %s "
-	    "interval", in_unit(dur, durunit, a), tunits[durunit].abbr,
-	    in_unit(ii, iiu, b), tunits[iiu].abbr);
+	    "interval", in_unit(dur, durunit, a), durunit->abbr,
+	    in_unit(ii, iiu, b), iiu->abbr);
 }
 
 /* A continuous infusion: an end, and nothing that repeats or infuses. */
@@ -1129,7 +1104,6 @@ regimen_expand(const struct regimen *r, const struct reg_context *ctx,
 	struct reg_dose *d;
 	double start, last = 0, next = 0;
 	int i, strict, nrec;
-	size_t n;
 
 	*out = NULL;
 	memset(&e, 0, sizeof(e));
@@ -1138,11 +1112,13 @@ regimen_expand(const struct regimen *r, const struct reg_context *ctx,
 	e.err = err;
 	e.tu = 3600;
 	if (ctx->time_unit != NULL) {
-		n = strlen(ctx->time_unit);
-		if ((i = tunit_find(ctx->time_unit, n, 0)) < 0)
+		const struct time_unit *u = time_unit_find(ctx->time_unit,
+		    strlen(ctx->time_unit), 0);
+
+		if (u == NULL)
 			return twin_error(err, "the model's time unit \"%s\" "
 			    "is not one of s, min, h, d, w", ctx->time_unit);
-		e.tu = tunits[i].s;
+		e.tu = u->s;
 	}
 	e.mu_model = -1;
 	if (ctx->amount_unit != NULL)
