@@ -93,51 +93,38 @@ dose_bind(struct dose *d, const struct sim_cols *c,
 	return 0;
 }
 
-/* The doses of a plan from p->from up to until. */
+/* The doses of a plan from p->from up to until, one record each and in
+ * time order: the records as written, repeats expanded. */
 int
 dose_records(const struct dose_problem *p, const struct dose_plan *plan,
     double until, struct ev_rec *out, int max)
 {
-	struct ev_rec e;
-	double day = 24 * p->hours;
-	int n = 0, k;
+	struct reg_dose rec[DOSE_MAXCLOCK + 1];
+	double span = until - p->from, day = 24 * p->hours;
+	int nrec, n = 0, i, k;
 
-	memset(&e, 0, sizeof(e));
-	e.evid = 1;
-	e.cmt = p->cmt;
-	e.bio = 1;
-	if (plan->load > 0 && n < max) {
-		e.time = p->from;
-		e.amt = plan->load;
-		e.rate = plan->dur > 0 ? plan->load / plan->dur : 0;
-		out[n++] = e;
-	}
-	e.amt = plan->amt;
-	e.rate = plan->dur > 0 ? plan->amt / plan->dur : 0;
-	if (p->nclock > 0) {
-		/* each clock time from its first occurrence at or after from */
-		double tday = fmod(p->clock0 * p->hours + p->from, day);
-		double t;
+	nrec = dose_plan_records(p, plan, p->nclock ? 1 :
+	    (int)ceil(span / plan->ii) + 1, (int)ceil(span / day) + 1, rec);
+	for (i = 0; i < nrec; i++)
+		for (k = 0; k <= rec[i].addl && n < max; k++) {
+			struct ev_rec e;
+			int j;
 
-		for (t = p->from - tday; t < until; t += day)
-			for (k = 0; k < p->nclock && n < max; k++) {
-				double at = t + p->clock[k] * p->hours;
-
-				if (at < p->from || at >= until)
-					continue;
-				e.time = at;
-				out[n++] = e;
-			}
-		return n;
-	}
-	/* A loading dose takes the first slot: maintenance one interval on. */
-	k = plan->load > 0 ? 1 : 0;
-	for (; n < max; k++) {
-		e.time = p->from + k * plan->ii;
-		if (e.time >= until)
-			break;
-		out[n++] = e;
-	}
+			memset(&e, 0, sizeof(e));
+			e.time = rec[i].time + k * rec[i].ii;
+			if (e.time >= until)
+				break;
+			e.evid = 1;
+			e.cmt = rec[i].cmt;
+			e.amt = rec[i].amt;
+			e.rate = rec[i].rate;
+			e.bio = 1;
+			/* insert in time order, after equal times */
+			for (j = n; j > 0 && out[j - 1].time > e.time; j--)
+				out[j] = out[j - 1];
+			out[j] = e;
+			n++;
+		}
 	return n;
 }
 

@@ -143,6 +143,12 @@ printf 'ID\tTIME\tBASAL\n1\t0\t0.02\n' |
 twin-dose -m ivp --target 'tir(70,180) >= 80' --no-below 70 --amounts 0..12/0.5 \
     --at 07:00,12:30,19:00 --route sc < "$tmp/t1d.tsv" > "$tmp/ins.tsv"
 ok $? "ivp: a pre-meal bolus for time in range >= 80 %"
+twin-dose -m ivp --target 'tir(70,180) >= 80' --no-below 70 --amounts 0..12/0.5 \
+    --at 19:00,07:00,12:30 --route sc --table < "$tmp/t1d.tsv" | cut -f3,8 > "$tmp/o1"
+twin-dose -m ivp --target 'tir(70,180) >= 80' --no-below 70 --amounts 0..12/0.5 \
+    --at 07:00,12:30,19:00 --route sc --table < "$tmp/t1d.tsv" | cut -f3,8 > "$tmp/o2"
+cmp -s "$tmp/o1" "$tmp/o2"
+ok $? "--at: clock times in any order choose the same dose"
 twin-sim -m ivp --grid 0:1440:1 < "$tmp/ins.tsv" |
     twin-report target -y GLU 'tir(70,180) >= 80 and cmin >= 70' --before 1440 --time-unit min |
     cell MET 1 | grep -qx 1
