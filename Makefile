@@ -11,6 +11,9 @@ MANDIR = $(PREFIX)/share/man
 
 CC = cc
 PKGS = gsl yaml-0.1 zlib
+# Asked of pkg-config when the Makefile is read: `make demo` and `make
+# check` install the packages first (target deps) and then run a second
+# make, which reads them; a plain `make` without them stops at depcheck.
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 SUNDIALS_LIBS = -lsundials_cvodes -lsundials_nvecserial \
@@ -38,6 +41,14 @@ MAN7 = $(wildcard man/*.7)
 
 all: $(PROGS)
 
+# Before compiling anything: are the libraries there?  (pkg-config said
+# nothing when the Makefile was read.)
+depcheck:
+	@test -n "$(PKG_LIBS)" || { echo "twin: pkg-config finds no $(PKGS):" \
+	    "run 'make deps' as root (or see README.md) first" >&2; exit 1; }
+
+$(LIBOBJ) $(PROGS) $(UNITS): | depcheck
+
 lib/%.o: lib/%.c $(wildcard lib/*.h)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
@@ -54,7 +65,11 @@ tests/unit/%: tests/unit/%.c tests/unit/tap.h libtwin.a
 deps:
 	@sh .ci/deps
 
-check: deps all $(UNITS)
+# deps first, then a new make that reads the flags of what deps installed.
+check: deps
+	@$(MAKE) --no-print-directory check-installed
+
+check-installed: all $(UNITS)
 	prove -f tests/unit/run.t tests/ref/selfcheck.t tests/cmd/*.t
 	mandoc -T lint -W warning $(MAN1) $(MAN5) $(MAN7)
 	cppcheck --error-exitcode=1 --enable=warning,style,performance \
@@ -62,7 +77,8 @@ check: deps all $(UNITS)
 
 test: check
 
-demo: deps all
+demo: deps
+	@$(MAKE) --no-print-directory all
 	sh examples/demo.sh
 
 bench: all
@@ -118,4 +134,4 @@ clean:
 	    fuzz-model fuzz-regimen
 	rm -rf fuzz-corpus
 
-.PHONY: all deps check test demo bench fuzz install uninstall clean
+.PHONY: all depcheck deps check check-installed test demo bench fuzz install uninstall clean
