@@ -52,8 +52,12 @@ ok $? "nca --lambdaz-window 5,25 uses the points in the window"
 
 # --- descriptive statistics, checked against awk on the per-subject table
 twin-report nca < "$top/testdata/theoph.tsv" > "$tmp/per"
-twin-report nca --summary < "$top/testdata/theoph.tsv" > "$tmp/sum"
+twin-report nca --summary < "$top/testdata/theoph.tsv" > "$tmp/sumc"
+# theoph.tsv has a CMT column: its one observed CMT leads each row
 r=0
+[ "$(head -1 "$tmp/sumc" | cut -f1,2)" = "CMT	PARAM" ] || r=1
+[ "$(sed 1d "$tmp/sumc" | cut -f1 | sort -u)" = central ] || r=1
+cut -f2- "$tmp/sumc" > "$tmp/sum"
 for par in CMAX AUCINF CL; do
 	want=$(awk -F'\t' -v P=$par 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == P) c = i; next }
 	    { x[++n] = $c; s += $c; l += log($c) }
