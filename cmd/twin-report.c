@@ -39,7 +39,9 @@ struct opts {
 	enum verb verb;
 	const char *y, *outpath, *target_text;
 	const char *title, *xlabel, *ylabel, *model;
-	int tunit_given;
+	const char *cmt;	/* nca --cmt */
+	int tunit_given;	/* --time-unit */
+	int tunit_known;	/* --time-unit or the model's units */
 	const char *tunit;	/* TIME's unit, short name */
 	char ylabelbuf[128];
 	const char *by[MAXBY];
@@ -76,8 +78,12 @@ struct report {
 	size_t np, pcap, no, ocap;
 	int *seggrp;		/* plot: each individual's group */
 	size_t nseg, segcap;
-	double *tbuf, *gbuf;
+	double *tbuf, *gbuf, *sbuf;
 	int gcap;
+	int headdone;		/* nca: the header is out */
+	int cmtsplit;		/* nca: a row per ID and CMT, a CMT column */
+	const char **cmts;	/* nca: the individual's observed CMTs */
+	int ncmt, cmtcap;
 	long nread;
 	struct twin_err err;
 };
@@ -89,8 +95,10 @@ usage(FILE *fp)
 	    "usage: twin-report nca    [-y col] [--method linlog|linear] "
 	    "[--tau t] [--auc a,b]\n"
 	    "                          [--lambdaz n | --lambdaz-window a,b] "
-	    "[--blq rule] [--lloq x]\n"
-	    "                          [--iv-bolus] [--summary [--by col,...]]\n"
+	    "[--lambdaz-r2adj r]\n"
+	    "                          [--blq rule] [--lloq x] [--cmt c] "
+	    "[--iv-bolus]\n"
+	    "                          [--summary [--by col,...]]\n"
 	    "       twin-report target 'metric range [and ...]' [--after t] "
 	    "[--before t]\n"
 	    "                          [--pta [--level p]] [--by col,...] "
@@ -142,7 +150,8 @@ split(char *s, const char **out, int max)
 
 enum {
 	O_AFTER = 256, O_AUC, O_BANDS, O_BEFORE, O_BIN, O_BLQ, O_BY, O_CLOCK,
-	O_HEIGHT, O_INTERVAL, O_IVBOLUS, O_LAMBDAZ, O_LZWIN, O_LEVEL, O_LLOQ, O_LOG,
+	O_CMT, O_HEIGHT, O_INTERVAL, O_IVBOLUS, O_LAMBDAZ, O_LZR2, O_LZWIN,
+	O_LEVEL, O_LLOQ, O_LOG,
 	O_METHOD, O_NOOBS, O_PRETTY, O_PTA, O_QUANT, O_SUMMARY, O_TAU, O_TITLE, O_TUNIT,
 	O_UNIT, O_WIDTH, O_XLABEL, O_YLABEL
 };
@@ -172,11 +181,13 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "blq", required_argument, NULL, O_BLQ },
 		{ "by", required_argument, NULL, O_BY },
 		{ "clock", required_argument, NULL, O_CLOCK },
+		{ "cmt", required_argument, NULL, O_CMT },
 		{ "height", required_argument, NULL, O_HEIGHT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "interval", required_argument, NULL, O_INTERVAL },
 		{ "iv-bolus", no_argument, NULL, O_IVBOLUS },
 		{ "lambdaz", required_argument, NULL, O_LAMBDAZ },
+		{ "lambdaz-r2adj", required_argument, NULL, O_LZR2 },
 		{ "lambdaz-window", required_argument, NULL, O_LZWIN },
 		{ "level", required_argument, NULL, O_LEVEL },
 		{ "lloq", required_argument, NULL, O_LLOQ },
@@ -307,6 +318,9 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case O_CLOCK:
 			o->clock0 = cli_clock(PROG, "--clock", optarg);
 			break;
+		case O_CMT:
+			o->cmt = optarg;
+			break;
 		case O_HEIGHT:
 			o->height = cli_int(PROG, "--height", optarg, 200,
 			    10000);
@@ -323,6 +337,14 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case O_LAMBDAZ:
 			o->nca.lz_points = cli_int(PROG, "--lambdaz", optarg, 3,
 			    100000);
+			break;
+		case O_LZR2:
+			o->nca.lz_min_r2adj = cli_double(PROG,
+			    "--lambdaz-r2adj", optarg);
+			if (!(o->nca.lz_min_r2adj >= 0 &&
+			    o->nca.lz_min_r2adj <= 1))
+				cli_usage_error(PROG, "--lambdaz-r2adj must be "
+				    "between 0 and 1, e.g. 0.9");
 			break;
 		case O_LZWIN:
 			if (pair(optarg, &o->nca.lz_from, &o->nca.lz_to) < 0)
@@ -390,7 +412,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 				cli_usage_error(PROG, "--time-unit must be a unit "
 				    "of time such as h, min or d, got \"%s\"",
 				    optarg);
-			o->tunit_given = 1;
+			o->tunit_given = o->tunit_known = 1;
 			break;
 		case O_UNIT:
 			if (!strcmp(optarg, "mg/dL"))
@@ -459,7 +481,7 @@ put_key(struct report *rp, const char *key)
 {
 	char buf[1024], *p, *tab;
 
-	if (rp->o->nby == 0)
+	if (rp->o->nby == 0 && !rp->cmtsplit)
 		return;
 	snprintf(buf, sizeof(buf), "%s", key);
 	for (p = buf;; p = tab + 1) {
@@ -478,6 +500,9 @@ head_by(struct report *rp)
 
 	for (k = 0; k < rp->o->nby; k++)
 		table_head(&rp->tab, rp->o->by[k]);
+	/* nca --summary: the CMT ends the group key */
+	if (rp->cmtsplit)
+		table_head(&rp->tab, "CMT");
 }
 
 static int
@@ -497,7 +522,8 @@ nca_head(struct report *rp)
 	static const char *const cols[] = { "DOSE", "CMAX", "TMAX", "CLAST",
 	    "TLAST", "AUCLAST", "AUCINF", "AUCPEXT", "LAMBDAZ", "LZN",
 	    "LZSTART", "LZEND", "LZR2ADJ", "LZRULE", "THALF", "MRT", "CL",
-	    "VZ", "TAU", "AUCTAU", "CMIN", "CTROUGH", "CAVG", "RAC", "C0" };
+	    "VZ", "TAU", "AUCTAU", "CMIN", "CTROUGH", "CAVG", "RAC", "C0",
+	    "LZNOTE" };
 	const struct opts *o = rp->o;
 	char buf[96];
 	size_t i;
@@ -506,6 +532,8 @@ nca_head(struct report *rp)
 	if (o->summary)
 		return;
 	table_head(&rp->tab, "ID");
+	if (rp->cmtsplit)
+		table_head(&rp->tab, "CMT");
 	for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
 		table_head(&rp->tab, cols[i]);
 	for (k = 0; k < o->nca.npartial; k++) {
@@ -599,20 +627,35 @@ nca_summary(struct report *rp)
 	}
 }
 
+/* One profile (of one CMT when cmt is not NULL). */
 static int
-nca_indiv(struct report *rp, const struct profile *p, const char *key)
+nca_profile(struct report *rp, const struct rec_reader *rr,
+    const struct rec_indiv *ind, const struct profile *p, const char *key,
+    const char *cmt)
 {
 	const struct opts *o = rp->o;
 	struct nca_result r;
 	double part[MAXAUC];
+	char ckey[1100];
 	int k;
 
 	r.partial = part;
 	if (nca_compute(p, &o->nca, &r, &rp->err) < 0)
-		return -1;
-	if (o->summary)
+		return twin_error_prefix(&rp->err, "%s:%ld", rec_path(rr),
+		    ind->row[r.bad >= 0 ? p->row[r.bad] : 0].line);
+	if (!rp->cmtsplit)
+		cmt = NULL;
+	if (o->summary) {
+		if (cmt != NULL) {
+			snprintf(ckey, sizeof(ckey), "%s%s%s", key,
+			    o->nby ? "\t" : "", cmt);
+			key = ckey;
+		}
 		return nca_collect(rp, &r, key);
+	}
 	table_text(&rp->tab, p->id);
+	if (rp->cmtsplit)
+		table_text(&rp->tab, cmt != NULL ? cmt : ".");
 	table_num(&rp->tab, r.dose);
 	table_num(&rp->tab, r.cmax);
 	table_num(&rp->tab, r.tmax);
@@ -641,9 +684,64 @@ nca_indiv(struct report *rp, const struct profile *p, const char *key)
 	table_num(&rp->tab, r.cavg);
 	table_num(&rp->tab, r.rac);
 	table_num(&rp->tab, r.c0);
+	table_text(&rp->tab, r.lznote != NULL ? r.lznote : ".");
 	for (k = 0; k < o->nca.npartial; k++)
 		table_num(&rp->tab, part[k]);
 	table_end_row(&rp->tab);
+	return 0;
+}
+
+/* One individual: a profile per observed CMT of DV when the stream has
+ * a CMT column (PKNCA's analytes), else one.  p holds the individual's
+ * profile under pc and is reused. */
+static int
+nca_indiv(struct report *rp, const struct rec_reader *r,
+    const struct rec_indiv *ind, const struct profile_cols *pc,
+    struct profile *p, const char *key)
+{
+	struct profile_cols one;
+	int j, k;
+
+	if (pc->cmt < 0 || pc->cmt_value != NULL || strcmp(rp->o->y, "DV"))
+		return nca_profile(rp, r, ind, p, key, pc->cmt_value);
+	/* the CMTs of every sample, BLQ or not, in order of appearance */
+	one = *pc;
+	one.blq_rule = BLQ_ZERO;
+	if (profile_read(p, &one, r, ind, &rp->err) < 0)
+		return -1;
+	rp->ncmt = 0;
+	for (k = 0; k < p->n; k++) {
+		const char *v = ind->row[p->row[k]].field[pc->cmt];
+
+		for (j = 0; j < rp->ncmt && strcmp(rp->cmts[j], v) != 0; j++)
+			;
+		if (j < rp->ncmt)
+			continue;
+		if (rp->ncmt == rp->cmtcap) {
+			int cap = rp->cmtcap ? 2 * rp->cmtcap : 8;
+			const char **a = realloc(rp->cmts, cap * sizeof(*a));
+
+			if (a == NULL)
+				return twin_error(&rp->err, "out of memory");
+			rp->cmts = a;
+			rp->cmtcap = cap;
+		}
+		rp->cmts[rp->ncmt++] = v;
+	}
+	if (!rp->cmtsplit && rp->ncmt > 1)
+		return twin_error(&rp->err, "%s:%ld: ID %s: samples of DV in "
+		    "CMT \"%s\" and \"%s\" but the first file has no CMT "
+		    "column: give --cmt", rec_path(r), ind->row[0].line,
+		    ind->id, rp->cmts[0], rp->cmts[1]);
+	if (rp->ncmt == 0)
+		return nca_profile(rp, r, ind, p, key, NULL);
+	for (j = 0; j < rp->ncmt; j++) {
+		one = *pc;
+		one.cmt_value = rp->cmts[j];
+		if (profile_read(p, &one, r, ind, &rp->err) < 0 ||
+		    nca_profile(rp, r, ind, p, key, rp->cmts[j]) < 0)
+			return -1;
+	}
 	return 0;
 }
 
@@ -764,8 +862,10 @@ bin_of(double t, double w)
 	return w > 0 ? (floor(t / w) + 0.5) * w : t;
 }
 
+/* per: minutes per unit of TIME (agp only) */
 static int
-bands_indiv(struct report *rp, const struct profile *p, const char *key)
+bands_indiv(struct report *rp, const struct profile *p, const char *key,
+    double per)
 {
 	const struct opts *o = rp->o;
 	int i;
@@ -777,7 +877,7 @@ bands_indiv(struct report *rp, const struct profile *p, const char *key)
 			continue;
 		if (o->verb == V_AGP) {
 			/* time of day in hours, binned in minutes */
-			x = fmod(o->clock0 + x / o->hours, 24);
+			x = fmod(o->clock0 + x * per / 60, 24);
 			x = bin_of(x * 60, o->bin) / 60;
 		} else
 			x = bin_of(x, o->bin);
@@ -828,6 +928,61 @@ bands_end(struct report *rp)
 
 /* cgm */
 
+/* Scratch of n values in tbuf, gbuf and sbuf. */
+static int
+cgm_bufs(struct report *rp, int n)
+{
+	if (n <= rp->gcap)
+		return 0;
+	free(rp->tbuf);
+	free(rp->gbuf);
+	free(rp->sbuf);
+	rp->tbuf = malloc(n * sizeof(double));
+	rp->gbuf = malloc(n * sizeof(double));
+	rp->sbuf = malloc(n * sizeof(double));
+	if (rp->tbuf == NULL || rp->gbuf == NULL || rp->sbuf == NULL) {
+		rp->gcap = 0;
+		return twin_error(&rp->err, "out of memory");
+	}
+	rp->gcap = n;
+	return 0;
+}
+
+/* Minutes per unit of TIME in one trace: --time-unit or the model's,
+ * else told by the spacing of its readings (cgm_time_scale); what the
+ * spacing does not tell is an error.  The CGM metrics of a trace without
+ * a spacing (one reading) do not depend on the unit. */
+static int
+trace_minutes(struct report *rp, const struct rec_reader *r,
+    const struct rec_indiv *ind, const struct profile *p, double *per)
+{
+	const struct opts *o = rp->o;
+	char num[TWIN_NUMBUF];
+	double med;
+
+	if (o->tunit_known) {
+		*per = 60 / o->hours;
+		return 0;
+	}
+	if (cgm_bufs(rp, p->n) < 0)
+		return -1;
+	if ((*per = cgm_time_scale(p->t, p->n, rp->sbuf, &med)) > 0)
+		return 0;
+	if (isnan(med) && o->verb == V_CGM) {
+		*per = 1;
+		return 0;
+	}
+	if (isnan(med))
+		return twin_error(&rp->err, "%s:%ld: ID %s: cannot tell the "
+		    "unit of TIME from fewer than two reading times: give "
+		    "--time-unit", rec_path(r), ind->row[0].line, ind->id);
+	twin_dtoa(med, num);
+	return twin_error(&rp->err, "%s:%ld: ID %s: cannot tell the unit of "
+	    "TIME from the median spacing of the readings, \"%s\" (sensors "
+	    "read every 1, 5 or 15 min, or 1/60, 1/12 or 1/4 h): give "
+	    "--time-unit", rec_path(r), ind->row[0].line, ind->id, num);
+}
+
 static void
 cgm_head(struct report *rp)
 {
@@ -842,28 +997,24 @@ cgm_head(struct report *rp)
 }
 
 static int
-cgm_indiv(struct report *rp, const struct profile *p)
+cgm_indiv(struct report *rp, const struct rec_reader *r,
+    const struct rec_indiv *ind, const struct profile *p)
 {
 	const struct opts *o = rp->o;
 	struct cgm m;
+	double per;
 	int i;
 
-	if (p->n > rp->gcap) {
-		free(rp->tbuf);
-		free(rp->gbuf);
-		rp->tbuf = malloc(p->n * sizeof(double));
-		rp->gbuf = malloc(p->n * sizeof(double));
-		if (rp->tbuf == NULL || rp->gbuf == NULL)
-			return twin_error(&rp->err, "out of memory");
-		rp->gcap = p->n;
-	}
+	if (trace_minutes(rp, r, ind, p, &per) < 0 ||
+	    cgm_bufs(rp, p->n) < 0)
+		return -1;
 	for (i = 0; i < p->n; i++) {
-		rp->tbuf[i] = p->t[i] * 60 / o->hours;
+		rp->tbuf[i] = p->t[i] * per;
 		rp->gbuf[i] = p->y[i] * (o->mmol ? CGM_MMOL : 1);
 		if (!(rp->gbuf[i] > 0))
-			return twin_error(&rp->err, "ID %s: glucose must be "
-			    "positive, got %g (row %d of the individual)",
-			    p->id, p->y[i], p->row[i] + 1);
+			return twin_error(&rp->err, "%s:%ld: ID %s: glucose "
+			    "must be positive, got %g", rec_path(r),
+			    ind->row[p->row[i]].line, p->id, p->y[i]);
 	}
 	cgm_compute(rp->tbuf, rp->gbuf, p->n, o->interval, &m);
 	table_text(&rp->tab, p->id);
@@ -917,7 +1068,7 @@ plot_indiv(struct report *rp, const struct profile *p,
 	int i;
 
 	if (o->bands)
-		return bands_indiv(rp, p, key);
+		return bands_indiv(rp, p, key, 1);
 	for (i = 0; i < p->n; i++)
 		if (p->t[i] >= o->after && p->t[i] <= o->before &&
 		    push(&rp->px, &rp->py, &rp->np, &rp->pcap, p->t[i],
@@ -1139,11 +1290,21 @@ run_file(struct report *rp, struct rec_reader *r)
 	struct profile p = { 0 }, obs = { 0 };
 	struct rec_indiv ind = { 0 };
 	char key[1024];
+	double per;
 	int k, rc, withobs;
 
 	pc = o->pc;
+	if (o->verb == V_NCA)
+		pc.cmt_value = o->cmt;
 	if (profile_cols(&pc, r, o->y, &rp->err) < 0)
 		return -1;
+	if (o->verb == V_NCA && !rp->headdone) {
+		/* the first file decides the columns */
+		rp->cmtsplit = o->cmt == NULL && pc.cmt >= 0 &&
+		    !strcmp(o->y, "DV");
+		nca_head(rp);
+		rp->headdone = 1;
+	}
 	oc = o->pc;
 	withobs = o->verb == V_PLOT && !o->noobs && strcmp(o->y, "DV") != 0 &&
 	    rec_col(r, "DV") >= 0;
@@ -1163,17 +1324,20 @@ run_file(struct report *rp, struct rec_reader *r)
 		rp->nread++;
 		switch (o->verb) {
 		case V_NCA:
-			rc = nca_indiv(rp, &p, key);
+			rc = nca_indiv(rp, r, &ind, &pc, &p, key);
 			break;
 		case V_TARGET:
 			rc = target_indiv(rp, &p, key);
 			break;
 		case V_BANDS:
+			rc = bands_indiv(rp, &p, key, 1);
+			break;
 		case V_AGP:
-			rc = bands_indiv(rp, &p, key);
+			rc = trace_minutes(rp, r, &ind, &p, &per) < 0 ? -1 :
+			    bands_indiv(rp, &p, key, per);
 			break;
 		case V_CGM:
-			rc = cgm_indiv(rp, &p);
+			rc = cgm_indiv(rp, r, &ind, &p);
 			break;
 		case V_PLOT:
 			rc = plot_indiv(rp, &p, withobs ? &obs : NULL, key);
@@ -1205,12 +1369,14 @@ model_units(struct opts *o)
 
 	if (m == NULL)
 		return -1;
-	if (!o->tunit_given && m->units_time != NULL &&
-	    set_time_unit(o, m->units_time) < 0) {
-		cli_warn(PROG, "model %s: \"%s\" is not a unit of time",
-		    m->name, m->units_time);
-		model_free(m);
-		return -1;
+	if (!o->tunit_given && m->units_time != NULL) {
+		if (set_time_unit(o, m->units_time) < 0) {
+			cli_warn(PROG, "model %s: \"%s\" is not a unit of time",
+			    m->name, m->units_time);
+			model_free(m);
+			return -1;
+		}
+		o->tunit_known = 1;
 	}
 	dv = m->slotname[m->out0 + m->dv];
 	if (o->ylabel == NULL && m->units_conc != NULL &&
@@ -1253,9 +1419,6 @@ main(int argc, char **argv)
 	if ((rp.w = rec_wopen(o.outpath, o.gz, &rp.err)) == NULL)
 		goto fail;
 	switch (o.verb) {
-	case V_NCA:
-		nca_head(&rp);
-		break;
 	case V_TARGET:
 		target_head(&rp);
 		break;
@@ -1308,6 +1471,8 @@ out:
 	free(rp.oy);
 	free(rp.tbuf);
 	free(rp.gbuf);
+	free(rp.sbuf);
+	free(rp.cmts);
 	table_free(&rp.tab);
 	ob_free(&rp.ob);
 	target_free(&o.target);

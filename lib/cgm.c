@@ -1,6 +1,9 @@
 #include <math.h>
 #include <string.h>
 
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+
 #include "cgm.h"
 
 /* Events: a run of consecutive readings below the bound lasting from its
@@ -87,4 +90,29 @@ cgm_compute(const double *t, const double *g, int n, double interval,
 	o->hypo70 = events(t, g, n, interval, CGM_LOW);
 	expected = floor((t[n - 1] - t[0]) / interval + CGM_TIME_TOL) + 1;
 	o->coverage = 100 * n / expected;
+}
+
+double
+cgm_time_scale(const double *t, int n, double *ws, double *median)
+{
+	static const double every[] = { 1, 5, 15 };	/* minutes */
+	double m;
+	int i, k = 0;
+	size_t j;
+
+	for (i = 0; i + 1 < n; i++)
+		if (t[i + 1] > t[i])
+			ws[k++] = t[i + 1] - t[i];
+	*median = NAN;
+	if (k == 0)
+		return 0;
+	gsl_sort(ws, 1, k);
+	*median = m = gsl_stats_median_from_sorted_data(ws, 1, k);
+	for (j = 0; j < sizeof(every) / sizeof(every[0]); j++) {
+		if (fabs(m - every[j]) <= CGM_SPACING_TOL * every[j])
+			return 1;
+		if (fabs(m - every[j] / 60) <= CGM_SPACING_TOL * every[j] / 60)
+			return 60;
+	}
+	return 0;
 }

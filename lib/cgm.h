@@ -20,6 +20,10 @@
 #define CGM_TIME_TOL 1e-6
 /* mmol/L to mg/dL, the factor of the consensus report */
 #define CGM_MMOL 18.0
+/* Sensors read every 1, 5 or 15 minutes; a median spacing of readings
+ * within this fraction of one of these, in minutes or in hours, tells
+ * the unit of TIME when nothing else does. */
+#define CGM_SPACING_TOL 0.02
 
 struct cgm {
 	int n;
@@ -34,5 +38,12 @@ struct cgm {
  * the sensor's reading interval, minutes. */
 void cgm_compute(const double *t, const double *g, int n, double interval,
     struct cgm *out);
+
+/* Minutes per unit of t (non-decreasing, n readings) told by the median
+ * of the positive spacings: 1 (minutes) if it is 1, 5 or 15, 60 (hours)
+ * if it is 1/60, 1/12 or 1/4, each within CGM_SPACING_TOL; 0 if it is
+ * none of these or there is no spacing.  *median gets the median (NAN
+ * if none); ws: scratch for n values. */
+double cgm_time_scale(const double *t, int n, double *ws, double *median);
 
 #endif

@@ -6,7 +6,8 @@
 
 #include "nca.h"
 
-/* Log-linear least squares on the samples idx[0..n): slope, adjusted R^2.
+/* Log-linear least squares on the samples idx[0..n): slope, adjusted R^2;
+ * -1 with fewer than 3 distinct times, -2 if the slope is not negative.
  * x and y are scratch space for n values. */
 static int
 loglin(const double *t, const double *c, const int *idx, int n, double *x,
@@ -25,8 +26,10 @@ loglin(const double *t, const double *c, const int *idx, int n, double *x,
 	for (i = 0; i < n; i++)
 		sstot += (y[i] - mean) * (y[i] - mean);
 	if (x[n - 1] == x[0] || gsl_fit_linear(x, 1, y, 1, n, &c0, &c1, &v00,
-	    &v01, &v11, &ssres) != 0 || !(c1 < 0))
+	    &v01, &v11, &ssres) != 0)
 		return -1;
+	if (!(c1 < 0))
+		return -2;
 	*slope = c1;
 	*r2adj = sstot > 0 ? 1 - (ssres / sstot) * (n - 1) / (n - 2) : 1;
 	return 0;
@@ -54,7 +57,7 @@ lambdaz(const double *t, const double *c, const int *pos, int npos,
     int imax, const struct nca_opts *o, double *ws, struct nca_result *res)
 {
 	double *x = ws, *y = ws + npos, *r2 = ws + 2 * npos, slope, best;
-	int a, i0;
+	int a, i0, k, nfit = 0;
 
 	if (o->lz_points > 0 || !isnan(o->lz_from)) {
 		int b;
@@ -70,27 +73,64 @@ lambdaz(const double *t, const double *c, const int *pos, int npos,
 			for (b = a; b < npos && t[pos[b]] <= o->lz_to; b++)
 				;
 		}
-		if (a >= 0 && loglin(t, c, pos + a, b - a, x, y, &slope,
-		    &r2[0]) == 0)
+		if (a < 0)
+			res->lznote = NCA_LZ_FEW;
+		else if ((k = loglin(t, c, pos + a, b - a, x, y, &slope,
+		    &r2[0])) == 0)
 			set_lz(res, t, pos + a, b - a, slope, r2[0]);
+		else
+			res->lznote = k == -2 ? NCA_LZ_FLAT : NCA_LZ_FEW;
 		return;
 	}
 	res->lzrule = "best-fit";
 	best = -INFINITY;
 	for (i0 = npos - 3; i0 >= 0 && pos[i0] > imax; i0--) {
-		if (loglin(t, c, pos + i0, npos - i0, x, y, &slope,
-		    &r2[i0]) < 0)
+		if ((k = loglin(t, c, pos + i0, npos - i0, x, y, &slope,
+		    &r2[i0])) < 0)
 			r2[i0] = -INFINITY;
+		nfit += k != -1;
 		if (r2[i0] > best)
 			best = r2[i0];
 	}
-	if (isinf(best))
+	if (isinf(best)) {
+		res->lznote = nfit > 0 ? NCA_LZ_FLAT : NCA_LZ_FEW;
 		return;
+	}
 	/* i0 + 1 is the earliest candidate: the tie with most points. */
 	for (a = i0 + 1; r2[a] < best - NCA_LZ_TIE; a++)
 		;
 	loglin(t, c, pos + a, npos - a, x, y, &slope, &r2[a]);
 	set_lz(res, t, pos + a, npos - a, slope, r2[a]);
+}
+
+/* A fitted line counts if it explains more than the mean (adjusted R^2
+ * > 0: a zero slope has R^2 0) and meets the user's bound; else it is
+ * reported but nothing is extrapolated with it. */
+static void
+accept_lz(struct nca_result *res, const struct nca_opts *o)
+{
+	if (isnan(res->lambdaz))
+		return;
+	if (!(res->lambdaz > 0 && res->lzr2adj > 0))
+		res->lznote = NCA_LZ_FLAT;
+	else if (res->lzr2adj < o->lz_min_r2adj)
+		res->lznote = NCA_LZ_LOWR2;
+	else
+		return;
+	res->lambdaz = NAN;
+}
+
+/* Overflow: a result that is not finite although the samples are.  want:
+ * the value must be a number (NAN is an overflow too). */
+static int
+finite_or_fail(const struct profile *p, struct nca_result *res, int sample,
+    const char *name, double v, int want, struct twin_err *err)
+{
+	if (isfinite(v) || (isnan(v) && !want))
+		return 0;
+	res->bad = sample;
+	return twin_error(err, "ID %s: %s is out of the range of double "
+	    "precision (%g)", p->id, name, v);
 }
 
 static void
@@ -108,8 +148,43 @@ clear(struct nca_result *res, int npartial)
 	res->aumclast = res->aumcinf = res->lambdaz = res->lzr2adj = NAN;
 	res->lzstart = res->lzend = res->thalf = res->mrt = res->cl = NAN;
 	res->vz = res->tau = res->auctau = res->cmin = res->ctrough = NAN;
+	res->aumcinf = NAN;
 	res->cavg = res->rac = res->c0 = NAN;
 	res->lzrule = "none";
+	res->lznote = NULL;
+	res->bad = -1;
+}
+
+/* Every result past AUClast: an infinity is an overflow, and so is a
+ * NAN where the result is always a number once lambda-z is known. */
+static int
+check_results(const struct profile *p, struct nca_result *res,
+    int npartial, int sample, struct twin_err *err)
+{
+	const struct {
+		const char *name;
+		double v;
+		int want;
+	} v[] = {
+		{ "AUCINF", res->aucinf, 1 }, { "AUMCINF", res->aumcinf, 1 },
+		{ "AUCPEXT", res->aucpext, 1 }, { "THALF", res->thalf, 1 },
+		{ "MRT", res->mrt, 0 }, { "CL", res->cl, 0 },
+		{ "VZ", res->vz, 0 }, { "AUCTAU", res->auctau, 0 },
+		{ "CTROUGH", res->ctrough, 0 }, { "CAVG", res->cavg, 0 },
+		{ "RAC", res->rac, 0 },
+	};
+	size_t k;
+	int i;
+
+	for (k = 0; k < sizeof(v) / sizeof(v[0]); k++)
+		if (finite_or_fail(p, res, sample, v[k].name, v[k].v,
+		    v[k].want && res->lambdaz > 0, err) < 0)
+			return -1;
+	for (i = 0; i < npartial; i++)
+		if (finite_or_fail(p, res, sample, "a partial AUC",
+		    res->partial[i], 0, err) < 0)
+			return -1;
+	return 0;
 }
 
 int
@@ -119,7 +194,7 @@ nca_compute(const struct profile *p, const struct nca_opts *o,
 	struct profile q;
 	const struct pdose *d = p->nd > 0 ? &p->dose[p->nd - 1] : NULL;
 	double *t, *c, *ws, tref;
-	int *pos, i, s0, n, npos, imax, ilast;
+	int *pos, i, s0, n, npos, imax, ilast, first, off, rc = 0;
 
 	clear(res, o->npartial);
 	res->ss = d != NULL && (p->nd > 1 || d->ss != 0);
@@ -135,6 +210,11 @@ nca_compute(const struct profile *p, const struct nca_opts *o,
 	}
 	for (s0 = 0; s0 < p->n && p->t[s0] < tref; s0++)
 		;
+	/* A sample before an IV bolus is not the concentration after it
+	 * (a pre-dose sample at the dose time, written before its row). */
+	if (o->iv_bolus && !res->ss)
+		while (s0 < p->dose[0].pre && s0 < p->n && p->t[s0] == tref)
+			s0++;
 	n = p->n - s0;
 	if (n == 0)
 		return 0;	/* no samples: nothing to tell */
@@ -183,6 +263,10 @@ nca_compute(const struct profile *p, const struct nca_opts *o,
 		res->c0 = c0;
 		i = 1;
 	}
+	first = s0;
+	off = i;
+/* the sample of p behind point k of the curve (k = 0 may be C0) */
+#define SRC(k) (first + ((k) > off ? (k) - off : 0))
 	for (; s0 < p->n; s0++, i++) {
 		t[i] = p->t[s0] - tref;
 		c[i] = p->y[s0];
@@ -219,11 +303,16 @@ nca_compute(const struct profile *p, const struct nca_opts *o,
 		    o->method);
 		res->aumclast += seg_aumc(t[i], c[i], t[i + 1], c[i + 1],
 		    o->method);
+		if ((rc = finite_or_fail(p, res, SRC(i + 1), "AUCLAST",
+		    res->auclast, 1, err)) < 0 || (rc = finite_or_fail(p,
+		    res, SRC(i + 1), "AUMCLAST", res->aumclast, 1, err)) < 0)
+			goto out;
 	}
 	for (npos = 0, i = 0; i <= ilast; i++)
 		if (c[i] > 0)
 			pos[npos++] = i;
 	lambdaz(t, c, pos, npos, imax, o, ws, res);
+	accept_lz(res, o);
 	if (res->lambdaz > 0) {
 		double lz = res->lambdaz;
 
@@ -274,8 +363,10 @@ nca_compute(const struct profile *p, const struct nca_opts *o,
 		res->mrt = t[n - 1] < tau ? NAN : (aumctau + tau *
 		    (res->aucinf - res->auctau)) / res->auctau;
 	}
+	rc = check_results(p, res, o->npartial, SRC(ilast), err);
 out:
 	free(t);
 	free(pos);
-	return 0;
+	return rc;
 }
+#undef SRC

@@ -18,9 +18,14 @@ profile_cols(struct profile_cols *c, const struct rec_reader *r,
 	c->ss = rec_col(r, "SS");
 	c->lloq = rec_col(r, "LLOQ");
 	c->blq = rec_col(r, "BLQ");
+	c->cmt = rec_col(r, "CMT");
 	if ((c->y = rec_col(r, y)) < 0)
 		return twin_error(err, "%s:%ld: no column \"%s\"", rec_path(r),
 		    rec_header_line(r), y);
+	if (c->cmt_value != NULL && c->cmt < 0)
+		return twin_error(err, "%s:%ld: no column \"CMT\" to select "
+		    "CMT \"%s\" from", rec_path(r), rec_header_line(r),
+		    c->cmt_value);
 	/* MDV says whether DV is missing; it says nothing of a simulated
 	 * column. */
 	if (strcmp(y, "DV") != 0)
@@ -147,7 +152,8 @@ profile_read(struct profile *p, const struct profile_cols *c,
 		}
 		if (evid != 0 && evid != 2)
 			continue;
-		if (mdv == 1)
+		if (mdv == 1 || (c->cmt_value != NULL &&
+		    strcmp(row->field[c->cmt], c->cmt_value) != 0))
 			continue;
 		if ((has = rec_num(r, row, c->y, &y, err)) < 0 ||
 		    num_or(r, row, c->blq, 0, &blq, err) < 0 ||

@@ -36,9 +36,12 @@ enum blq_rule {
 };
 
 struct profile_cols {
-	int time, evid, mdv, amt, rate, ii, addl, ss, y, lloq, blq;
+	int time, evid, mdv, amt, rate, ii, addl, ss, y, lloq, blq, cmt;
 	double lloq_value;	/* --lloq, NAN if not given */
 	enum blq_rule blq_rule;
+	const char *cmt_value;	/* not NULL: only samples whose CMT field
+				 * is this string (doses count whatever
+				 * their CMT) */
 };
 
 struct pdose {
@@ -58,7 +61,9 @@ struct profile {
 };
 
 /* Columns of r by name; y is the column to read ("DV" for observed data).
- * Missing optional columns are -1; a missing y column is an error. */
+ * Missing optional columns are -1; a missing y column is an error, and
+ * so is a missing CMT column when cmt_value is set.  lloq_value,
+ * blq_rule and cmt_value are the caller's and left as they are. */
 int profile_cols(struct profile_cols *c, const struct rec_reader *r,
     const char *y, struct twin_err *err);
 

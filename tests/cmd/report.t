@@ -52,8 +52,12 @@ ok $? "nca --lambdaz-window 5,25 uses the points in the window"
 
 # --- descriptive statistics, checked against awk on the per-subject table
 twin-report nca < "$top/testdata/theoph.tsv" > "$tmp/per"
-twin-report nca --summary < "$top/testdata/theoph.tsv" > "$tmp/sum"
+twin-report nca --summary < "$top/testdata/theoph.tsv" > "$tmp/sumc"
+# theoph.tsv has a CMT column: its one observed CMT leads each row
 r=0
+[ "$(head -1 "$tmp/sumc" | cut -f1,2)" = "CMT	PARAM" ] || r=1
+[ "$(sed 1d "$tmp/sumc" | cut -f1 | sort -u)" = central ] || r=1
+cut -f2- "$tmp/sumc" > "$tmp/sum"
 for par in CMAX AUCINF CL; do
 	want=$(awk -F'\t' -v P=$par 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == P) c = i; next }
 	    { x[++n] = $c; s += $c; l += log($c) }
@@ -119,6 +123,90 @@ close_to "$(val AUCINF 1 < "$tmp/iv")" 20 1e-9 || r=1
 close_to "$(val CMAX 1 < "$tmp/iv")" "$(awk 'BEGIN { printf "%.17g", 2 * exp(-0.05) }')" 1e-9 || r=1
 [ "$(val TMAX 1 < "$tmp/iv")" = 0.5 ] || r=1
 ok $r "--iv-bolus: C0 = Dose/V back-extrapolated, AUCinf = Dose/CL; Cmax stays the first sample"
+
+# A pre-dose sample at the dose time (its row before the dose row, per
+# twin-records(5)) is not the curve's start after a bolus: C0 is still
+# back-extrapolated to Dose/V = 2 (k = 0.1/h, V = 50 L)
+printf 'ID\tTIME\tEVID\tAMT\tCMT\tDV\n1\t0\t0\t.\tcentral\t0\n1\t0\t1\t100\tcentral\t.\n' > "$tmp/pre.tsv"
+awk 'BEGIN { OFS = "\t"; for (t = 0.5; t <= 48; t += 0.5) printf "1\t%s\t0\t.\tcentral\t%.17g\n", t, 2 * exp(-0.1 * t) }' >> "$tmp/pre.tsv"
+twin-report nca --iv-bolus < "$tmp/pre.tsv" > "$tmp/iv"
+r=0
+close_to "$(val C0 1 < "$tmp/iv")" 2 1e-9 || r=1
+close_to "$(val AUCINF 1 < "$tmp/iv")" 20 1e-9 || r=1
+close_to "$(val AUCLAST 1 < "$tmp/iv")" "$(awk 'BEGIN { printf "%.17g", 20 * (1 - exp(-4.8)) }')" 1e-9 || r=1
+ok $r "--iv-bolus with a pre-dose 0 at the dose time: C0 = Dose/V = 2 back-extrapolated, AUCinf = Dose/CL"
+
+# --- terminal phase: a fit that does not fall gives no AUCinf --------------
+# 0, 2, 0, 1, 2, 1: the last three points have slope 0 (adjusted R2 -1)
+printf 'ID\tTIME\tEVID\tAMT\tDV\n1\t0\t1\t100\t.\n' > "$tmp/flat.tsv"
+printf '1\t%s\t0\t.\t%s\n' 0 0 1 2 2 0 3 1 4 2 5 1 >> "$tmp/flat.tsv"
+twin-report nca < "$tmp/flat.tsv" > "$tmp/f"
+r=0
+for c in AUCINF LAMBDAZ THALF CL VZ MRT AUCPEXT; do
+	[ "$(val $c 1 < "$tmp/f")" = . ] || r=1
+done
+[ "$(val LZNOTE 1 < "$tmp/f")" = no-decline ] || r=1
+# linear up, log down: 1 + 1 + 0.5 + 1.5 + 1/ln 2
+close_to "$(val AUCLAST 1 < "$tmp/f")" "$(awk 'BEGIN { printf "%.17g", 4 + 1 / log(2) }')" 1e-12 || r=1
+ok $r "a zero-slope terminal fit: no lambda-z, AUCinf, t1/2, CL, Vz (LZNOTE no-decline); AUClast stays"
+twin-report nca --lambdaz 3 < "$tmp/flat.tsv" | val LZNOTE 1 | grep -qx no-decline &&
+    twin-report nca --lambdaz 3 < "$tmp/flat.tsv" | val AUCINF 1 | grep -qx '\.'
+ok $? "--lambdaz 3 on the same profile: no-decline, no AUCinf"
+printf 'ID\tTIME\tEVID\tAMT\tDV\n1\t0\t1\t100\t.\n1\t1\t0\t.\t4\n1\t2\t0\t.\t2\n' |
+    twin-report nca | val LZNOTE 1 | grep -qx few-points
+ok $? "fewer than 3 points after Cmax: LZNOTE few-points"
+# Theoph: with --lambdaz-r2adj m the subjects whose best fit is below m
+# lose AUCinf (LZNOTE low-r2adj), the others keep it
+twin-report nca < "$top/testdata/theoph.tsv" | sel ID,LZR2ADJ,AUCINF | sed 1d > "$tmp/r2"
+m=$(sort -t'	' -k2,2g "$tmp/r2" | awk -F'\t' 'NR == 6 { print $2 }')
+awk -F'\t' -v m="$m" 'BEGIN { OFS = "\t" } { print $1, ($2 < m ? "." : $3), ($2 < m ? "low-r2adj" : ".") }' "$tmp/r2" > "$tmp/want"
+twin-report nca --lambdaz-r2adj "$m" < "$top/testdata/theoph.tsv" | sel ID,AUCINF,LZNOTE | sed 1d > "$tmp/got"
+cmp -s "$tmp/got" "$tmp/want" && [ "$(grep -c low-r2adj "$tmp/got")" -eq 5 ]
+ok $? "--lambdaz-r2adj: the 5 Theoph subjects with adjusted R2 below the 6th lowest get no AUCinf"
+
+# --- several analytes: one NCA per observed CMT --------------------------
+# Theoph as parent (CMT central) and a made-up metabolite (CMT metab) of
+# another shape at the same times; each analyte's row = tests/ref/nca.pl
+# on its records alone
+awk -F'\t' 'BEGIN { OFS = "\t" } { print }
+    NR > 1 && $3 == "0" { $6 = "metab"; $7 = sprintf("%.6g", $7 * 0.3 * (1 + $2 / 10)); print }' \
+    "$top/testdata/theoph.tsv" > "$tmp/two.tsv"
+twin-report nca < "$tmp/two.tsv" > "$tmp/two"
+r=0
+for cmt in central metab; do
+	awk -F'\t' -v C=$cmt 'NR == 1 || $3 != "0" || $6 == C' "$tmp/two.tsv" > "$tmp/one.tsv"
+	perl "$ref/nca.pl" < "$tmp/one.tsv" > "$tmp/ref"
+	awk -F'\t' -v C=$cmt 'NR == 1 || $2 == C' "$tmp/two" | cut -f1,3- |
+	    sel "$(head -1 "$tmp/ref" | tr '\t' ,)" > "$tmp/got"
+	perl "$ref/tsvcmp.pl" --rel 1e-12 "$tmp/got" "$tmp/ref" || r=1
+	twin-report nca --cmt $cmt < "$tmp/two.tsv" | sel "$(head -1 "$tmp/ref" | tr '\t' ,)" > "$tmp/got"
+	perl "$ref/tsvcmp.pl" --rel 1e-12 "$tmp/got" "$tmp/ref" || r=1
+done
+[ "$(sed 1d "$tmp/two" | cut -f2 | tr '\n' ' ' | cut -c1-28)" = "central metab central metab " ] || r=1
+ok $r "two CMTs: a row per ID and CMT, each = tests/ref/nca.pl on that CMT alone (and = --cmt)"
+twin-report nca --summary < "$tmp/two.tsv" | awk -F'\t' '$2 == "CMAX"' | cut -f1,3 | tr '\n' ' ' |
+    grep -qx 'central	12 metab	12 '
+ok $? "nca --summary with two CMTs: statistics per CMT"
+printf 'ID\tTIME\tDV\n1\t0\t1\n' | twin-report nca --cmt central 2> "$tmp/e"; s=$?
+[ $s -eq 2 ] && grep -q '<stdin>:1: no column "CMT"' "$tmp/e"
+ok $? "--cmt without a CMT column is an error naming the header line"
+
+# --- overflow: a result out of range is an error with the record's line ----
+printf 'ID\tTIME\tEVID\tAMT\tDV\n1\t0\t1\t100\t.\n1\t1\t0\t.\t1e308\n1\t2\t0\t.\t1e308\n' |
+    twin-report nca > "$tmp/o" 2> "$tmp/e"; s=$?
+[ $s -eq 2 ] && grep -qx 'twin-report: <stdin>:4: ID 1: AUCLAST is out of the range of double precision (inf)' "$tmp/e" &&
+    ! grep -q inf "$tmp/o"
+ok $? "DV 1e308 twice: AUClast overflows, an error naming line 4 (no inf written)"
+{ printf 'ID\tTIME\tEVID\tAMT\tDV\n1\t0\t1\t100\t.\n'
+  for t in $(seq 1 30); do printf '1\t%s\t0\t.\t1e307\n' $t; done; } |
+    twin-report nca > "$tmp/o" 2> "$tmp/e"; s=$?
+# the moment curve sum_k (2k - 1)/2 1e307 = k^2/2 1e307 passes DBL_MAX at k = 6
+[ $s -eq 2 ] && grep -qx 'twin-report: <stdin>:8: ID 1: AUMCLAST is out of the range of double precision (inf)' "$tmp/e"
+ok $? "DV 1e307 thirty times: the AUMC trapezoid overflows at the sample at 6 h (line 8)"
+printf 'ID\tTIME\tEVID\tAMT\tDV\n1\t0\t1\t100\t.\n1\t1e160\t0\t.\t1e150\n1\t2e160\t0\t.\t1e150\n' |
+    twin-report nca 2> "$tmp/e"; s=$?
+[ $s -eq 2 ] && grep -q '^twin-report: <stdin>:3: ID 1: AUCLAST is out of the range' "$tmp/e"
+ok $? "moderate values over a huge time span: the overflow is named with its line"
 
 # --- BLQ ------------------------------------------------------------------
 cat > "$tmp/blq.tsv" <<EOF
@@ -213,6 +301,34 @@ perl "$ref/cgm.pl" < "$tmp/cgm.tsv" > "$tmp/want2"
 perl "$ref/tsvcmp.pl" --rel 1e-9 "$tmp/got" "$tmp/want2" >/dev/null
 ok $? "cgm = tests/ref/cgm.pl"
 
+# TIME's unit from the readings' spacing: the same trace in minutes and
+# in hours gives the same table; a spacing that is neither is refused
+awk -F'\t' 'BEGIN { OFS = "\t" } NR > 1 { $2 = sprintf("%.17g", $2 * 60) } { print }' "$tmp/cgm.tsv" > "$tmp/cgm_min.tsv"
+twin-report cgm < "$tmp/cgm_min.tsv" > "$tmp/got"
+perl "$ref/tsvcmp.pl" --rel 1e-9 "$tmp/got" "$tmp/want" >/dev/null
+ok $? "cgm on minutes (5 min spacing) without --time-unit = the table in hours"
+twin-report agp -o "$tmp/agp_h.svg" < "$tmp/cgm.tsv" &&
+    twin-report agp -o "$tmp/agp_min.svg" < "$tmp/cgm_min.tsv" &&
+    cmp -s "$tmp/agp_h.svg" "$tmp/agp_min.svg"
+ok $? "agp on minutes without --time-unit = the picture from hours"
+awk -F'\t' 'BEGIN { OFS = "\t" } NR > 1 { $2 = sprintf("%.17g", $2 * 24) } { print }' "$tmp/cgm.tsv" |
+    twin-report cgm > "$tmp/o" 2> "$tmp/e"; s=$?
+[ $s -eq 2 ] && grep -q '^twin-report: <stdin>:2: ID 1: cannot tell the unit of TIME from the median spacing of the readings, "2" .*give --time-unit$' "$tmp/e" &&
+    [ ! -s "$tmp/o" ]
+ok $? "cgm: a 2-unit spacing (neither minutes nor hours of a sensor) is refused: give --time-unit"
+awk -F'\t' 'BEGIN { OFS = "\t" } NR > 1 { $2 = sprintf("%.17g", $2 * 24) } { print }' "$tmp/cgm.tsv" |
+    twin-report agp -o "$tmp/x.svg" 2> "$tmp/e"; s=$?
+[ $s -eq 2 ] && grep -q 'cannot tell the unit of TIME' "$tmp/e"
+ok $? "agp: the same spacing is refused"
+awk -F'\t' 'BEGIN { OFS = "\t" } NR > 1 { $2 = sprintf("%.17g", $2 / 24) } { print }' "$tmp/cgm.tsv" |
+    twin-report cgm --time-unit d > "$tmp/got"
+perl "$ref/tsvcmp.pl" --rel 1e-9 "$tmp/got" "$tmp/want" >/dev/null
+ok $? "cgm --time-unit d: an explicit unit is taken as given"
+printf 'ID\tTIME\tDV\n1\t0\t100\n1\t5\t60\n1\t10\t60\n1\t15\t60\n1\t20\t100\n' > "$tmp/g5"
+twin-report cgm < "$tmp/g5" | val COVERAGE 1 | grep -qx 100 &&
+    close_to "$(twin-report cgm -m pk1cmt < "$tmp/g5" | val COVERAGE 1)" "$(awk 'BEGIN { printf "%.17g", 500 / 241 }')" 1e-12
+ok $? "cgm -m pk1cmt: the model's unit (h) wins over the spacing (5 readings of 241 expected in 20 h)"
+
 # --- plots -----------------------------------------------------------------
 twin-sim -m pk1cmt --iiv -n 20 --grid 0:24:0.5 < "$tmp/d.tsv" > "$tmp/coh.tsv"
 twin-report plot -y CP -o "$tmp/l.svg" < "$tmp/coh.tsv"
@@ -262,8 +378,8 @@ twin-report nca -y CP < "$top/testdata/theoph.tsv" 2> "$tmp/e"; s=$?
 [ $s -eq 2 ] && grep -q 'theoph.tsv\|stdin' "$tmp/e" && grep -q 'no column "CP"' "$tmp/e"
 ok $? "a missing column is a data error (exit 2) naming the file and line"
 printf 'ID\tTIME\tDV\n1\t0\t100\n1\t5\t-3\n' | twin-report cgm 2> "$tmp/e"; s=$?
-[ $s -eq 2 ] && grep -q 'glucose must be positive' "$tmp/e"
-ok $? "cgm: a non-positive glucose is an error"
+[ $s -eq 2 ] && grep -q '^twin-report: <stdin>:3: ID 1: glucose must be positive, got -3$' "$tmp/e"
+ok $? "cgm: a non-positive glucose is an error naming its line"
 printf 'ID\tTIME\tDV\n1\t0\t1\n1\t1\tx\n' | twin-report nca 2> "$tmp/e"; s=$?
 [ $s -eq 2 ] && grep -q '<stdin>:3: column DV: not a number' "$tmp/e"
 ok $? "a bad number names the line"
