@@ -198,8 +198,10 @@ parse_row(struct sim_indiv *si, int k, const struct model *m,
 		if (getint(r, row, c->evid, 0, 4, &e->evid, err) < 0)
 			return -1;
 	} else {
-		/* Without EVID, a record with an amount is a dose. */
-		e->evid = e->amt > 0 ? 1 : mdv != 0 ? 2 : 0;
+		/* Without EVID, a record with an amount is a dose, and so
+		 * is a steady-state constant infusion (AMT 0, RATE > 0). */
+		e->evid = e->amt > 0 || (e->ss > 0 && e->rate > 0) ? 1 :
+		    mdv != 0 ? 2 : 0;
 	}
 	if (e->amt < 0)
 		return row_error(err, r, row, "AMT must not be negative, got "
@@ -1016,8 +1018,7 @@ sim_run(struct sim *s, struct sim_indiv *si, int typical, double *out,
 			break;
 		case ACT_SS: {
 			const struct ev_rec *e = &si->rec[a->rec];
-			int constinf = e->amt == 0 && e->rate > 0 &&
-			    e->ii == 0;
+			int constinf = ev_constant_infusion(e);
 
 			epoch = a->epoch;
 			*badrec = a->rec;

@@ -303,6 +303,69 @@ END { m = s / n; v = q / n - m * m
 	exit !(n == 2000 && !bad && m * m < 0.01 && (v - 1) ^ 2 < (5 * sqrt(2 / n)) ^ 2) }'
 ok $? "--ruv adds combined residual error with the model's SDs"
 
+# --- bounded work (issue 9) -------------------------------------------------
+# -n streams: memory does not grow with the replicates, rows come out at once.
+if grep -q __asan "$top/twin-sim"; then
+	ok 0 "-n 2000 with a grid runs in 60 MB # SKIP address space limits under ASan"
+else
+	( ulimit -v 60000
+	  twin-sim -m pk2cmt --iiv -n 2000 --grid 0:168:0.5 \
+	      "$top/examples/regimen.tsv" | wc -l > "$tmp/n1"
+	  twin-sim -m pk2cmt --iiv -n 2000 --grid 0:168:0.5 -j 2 \
+	      "$top/examples/regimen.tsv" | wc -l > "$tmp/n2" )
+	[ "$(cat "$tmp/n1")" -eq 676001 ] && [ "$(cat "$tmp/n2")" -eq 676001 ]
+	ok $? "-n 2000 with a grid runs in 60 MB of address space, -j 1 and -j 2 (held every replicate: 84 MB)"
+fi
+timeout 20 twin-sim -m pk2cmt --iiv -n 100000000 --grid 0:168:0.5 \
+    "$top/examples/regimen.tsv" | head -2 > "$tmp/h"
+[ "$(wc -l < "$tmp/h")" -eq 2 ] && grep -q '^1	0	1	500	' "$tmp/h"
+ok $? "-n 100000000 | head -2: the first rows come out at once"
+twin-sim -m pk1cmt --iiv --ruv --seed 11 -n 3000 --grid 0:2:1 \
+    < "$tmp/four.tsv" > "$tmp/j1"
+twin-sim -m pk1cmt --iiv --ruv --seed 11 -n 3000 --grid 0:2:1 -j 2 \
+    < "$tmp/four.tsv" | cmp -s - "$tmp/j1" &&
+    awk -F'\t' "$hdr"' { n++; if ($c["ID"] != id) { k++; id = $c["ID"]
+	if (id != k) exit 1 } }
+END { exit !(n == 4 * 3000 * 4 && k == 12000) }' "$tmp/j1"
+ok $? "-n 3000 in chunks: -j 2 equals -j 1, IDs 1..12000 in order"
+# --grid is linear: 2e5 points in well under a second (quadratic: 19 s).
+printf 'ID\tTIME\tAMT\tCMT\n1\t0\t100\tcentral\n' |
+    timeout 10 twin-sim -m pk1cmt --grid 0:200000:1 | tail -1 |
+    awk -F'\t' '{ t = $2; cp = $7 } END { exit !(t == 200000 && cp == 0) }'
+ok $? "--grid with 200001 points finishes within 10 s"
+# ADDL is expanded only up to the last record: ADDL 1e7 with three records
+# is as quick as ADDL 4.  Closed form, k = CL/V = 0.1, C0 = 100/50 = 2.
+printf 'ID\tTIME\tAMT\tCMT\tII\tADDL\n1\t0\t100\tcentral\t12\t10000000\n1\t30\t.\tcentral\t.\t.\n1\t50\t.\tcentral\t.\t.\n' |
+    timeout 2 twin-sim -m pk1cmt --no-pred | awk -F'\t' "$hdr"'
+function rel(a, b) { return (a - b) / b < 0 ? (b - a) / b : (a - b) / b }
+$c["TIME"] == 30 { a = $c["CP"]; e = 0
+	for (t = 0; t <= 30; t += 12) e += 2 * exp(-0.1 * (30 - t))
+	ok1 = rel(a, e) < 1e-9 }
+$c["TIME"] == 50 { a = $c["CP"]; e = 0
+	for (t = 0; t <= 50; t += 12) e += 2 * exp(-0.1 * (50 - t))
+	ok2 = rel(a, e) < 1e-9 }
+END { exit !(ok1 && ok2) }'
+ok $? "ADDL 1e7 with three records: within 2 s, superposition to 1e-9"
+
+# --- steady-state constant infusion written with an interval ---------------
+printf 'ID\tTIME\tEVID\tAMT\tRATE\tCMT\tII\tSS\tCL\tV\n1\t0\t1\t0\t25\tcentral\t10\t1\t1.3\t20\n1\t5\t0\t.\t.\tcentral\t.\t.\t1.3\t20\n' |
+    twin-sim -m pk1cmt --no-pred | awk -F'\t' "$hdr"'
+# At steady state CL * CP = RATE: CP = 25 / 1.3; then it decays with CL/V.
+$c["TIME"] == 0 { a = $c["CP"]
+	ok1 = (a - 25 / 1.3) ^ 2 < (1e-9 * 25 / 1.3) ^ 2 }
+$c["TIME"] == 5 { a = $c["CP"]; e = 25 / 1.3 * exp(-1.3 / 20 * 5)
+	ok2 = (a - e) ^ 2 < (1e-9 * e) ^ 2 }
+END { exit !(ok1 && ok2) }'
+ok $? "SS=1, AMT=0, RATE=25, II=10: constant-infusion steady state 25/CL (II ignored)"
+printf 'ID\tTIME\tAMT\tRATE\tCMT\tII\tSS\tCL\tV\n1\t0\t0\t25\tcentral\t0\t1\t1.3\t20\n' |
+    twin-sim -m pk1cmt --no-pred | awk -F'\t' "$hdr"'
+{ a = $c["CP"]; exit !((a - 25 / 1.3) ^ 2 < (1e-9 * 25 / 1.3) ^ 2) }'
+ok $? "without an EVID column, SS=1 with AMT=0 and RATE > 0 is a dose"
+printf 'ID\tTIME\tEVID\tAMT\tRATE\tCMT\tII\tADDL\tSS\n1\t0\t1\t0\t25\tcentral\t10\t2\t1\n' |
+    twin-sim -m pk1cmt > /dev/null 2> "$tmp/err"
+[ $? -eq 2 ] && grep -q "<stdin>:2: ID 1: ADDL=2 on a steady-state constant infusion" "$tmp/err"
+ok $? "ADDL on a steady-state constant infusion is refused"
+
 # --- installation -----------------------------------------------------------
 make -s -C "$top" install DESTDIR="$tmp/stage" PREFIX=/usr > /dev/null 2>&1
 ok $? "make install DESTDIR=... PREFIX=/usr"
