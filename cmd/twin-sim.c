@@ -30,6 +30,8 @@ struct layout {
 	struct rec_layout cols;
 	int *lincov;		/* per input column: covariate interpolated
 				 * linearly, or -1 */
+	char *obscol;		/* per input column: about one observation
+				 * only (sim_obs_column) */
 	int ncov;
 	int c_id, c_time, c_evid, c_mdv, c_dv, c_amt, c_rate, c_ii, c_addl,
 	    c_ss, c_cmt;
@@ -146,10 +148,13 @@ layout_init(struct layout *l, const struct rec_reader *r,
 	memset(l, 0, sizeof(*l));
 	if (rec_layout_init(c, r) < 0)
 		return -1;
-	if ((l->lincov = malloc((rec_ncol(r) + 1) * sizeof(int))) == NULL)
+	if ((l->lincov = malloc((rec_ncol(r) + 1) * sizeof(int))) == NULL ||
+	    (l->obscol = malloc(rec_ncol(r) + 1)) == NULL)
 		return -1;
-	for (i = 0; i < rec_ncol(r); i++)
+	for (i = 0; i < rec_ncol(r); i++) {
 		l->lincov[i] = -1;
+		l->obscol[i] = (char)sim_obs_column(rec_colname(r, i));
+	}
 	l->ncov = m->ncov;
 	for (i = 0; i < m->ncov; i++) {
 		int col = rec_col(r, m->slotname[m->cov0 + i]);
@@ -195,7 +200,9 @@ layout_free(struct layout *l)
 {
 	rec_layout_free(&l->cols);
 	free(l->lincov);
+	free(l->obscol);
 	l->lincov = NULL;
+	l->obscol = NULL;
 }
 
 /*
@@ -234,7 +241,7 @@ write_row(struct outbuf *b, const struct layout *l,
 		} else if (i == l->c_amt || i == l->c_rate || i == l->c_ii ||
 		    i == l->c_addl || i == l->c_ss) {
 			put_text(b, "0", first);
-		} else if (i == l->c_dv || i == l->c_cmt) {
+		} else if (i == l->c_dv || i == l->c_cmt || l->obscol[i]) {
 			put_text(b, ".", first);
 		} else if (l->lincov[i] >= 0) {
 			/* The interpolated value, so that the stream read

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_randist.h>
@@ -65,6 +66,26 @@ sim_cols_init(struct sim_cols *c, const struct rec_reader *r,
 		c->ind[i] = rec_col(r, m->slotname[m->ind0 + i]);
 	for (i = 0; i < m->neta; i++)
 		c->eta[i] = rec_col(r, m->slotname[m->eta0 + i]);
+	return 0;
+}
+
+/* Columns that belong to one observation (sim_obs_column). */
+static const char *const SIM_OBS_COLUMNS[] = {
+	"DV", "BLQ", "CENS", "LIMIT",
+	"RES", "WRES", "IRES", "IWRES", "CWRES", "CWRESI", "CIWRES",
+	"EWRES", "ECWRES", "ERES", "NPDE", "NPD", "EPRED", "CPRED",
+	"CPREDI", "CIPRED", "CIPREDI", "OBJI"
+};
+
+int
+sim_obs_column(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(SIM_OBS_COLUMNS) / sizeof(*SIM_OBS_COLUMNS);
+	    i++)
+		if (strcasecmp(name, SIM_OBS_COLUMNS[i]) == 0)
+			return 1;
 	return 0;
 }
 

@@ -36,6 +36,16 @@ int sim_cols_init(struct sim_cols *c, const struct rec_reader *r,
     const struct model *m, struct twin_err *err);
 void sim_cols_free(struct sim_cols *c);
 
+/*
+ * Is a column of this name (case ignored) about one observation only: the
+ * observation itself or a residual, weighted residual or prediction made
+ * for it (DV, IRES, IWRES, CWRES, NPDE, EPRED, BLQ, ...)?  Records added
+ * at other times (twin-sim --grid) write "." there, and copy the other
+ * columns (covariates, parameter and ETA_ columns, notes) from the latest
+ * input record.  The list is SIM_OBS_COLUMNS in sim.c.
+ */
+int sim_obs_column(const char *name);
+
 struct sim_indiv {
 	int n, cap;
 	int *src;		/* input row of each record, -1 for added times */

@@ -366,6 +366,21 @@ printf 'ID\tTIME\tEVID\tAMT\tRATE\tCMT\tII\tADDL\tSS\n1\t0\t1\t0\t25\tcentral\t1
 [ $? -eq 2 ] && grep -q "<stdin>:2: ID 1: ADDL=2 on a steady-state constant infusion" "$tmp/err"
 ok $? "ADDL on a steady-state constant infusion is refused"
 
+# --- added records carry no observation's columns --------------------------
+awk -F'\t' 'NR == 1 || $1 == 1' "$top/testdata/theoph.tsv" |
+    twin-fit -m "$top/testdata/theoph.yaml" 2> /dev/null |
+    twin-sim -m "$top/testdata/theoph.yaml" --grid 0:24:0.5 |
+    awk -F'\t' "$hdr"'
+$c["MDV"] == 1 && $c["EVID"] == 0 { g++
+	if ($c["IRES"] != "." || $c["IWRES"] != "." || $c["DV"] != ".") bad++ }
+$c["MDV"] == 0 { o++; if ($c["IRES"] == "." || $c["IWRES"] == ".") bad++ }
+END { exit !(g >= 40 && o == 11 && !bad) }'
+ok $? "twin-fit | twin-sim --grid: grid rows have IRES, IWRES, DV \".\", observations keep theirs"
+printf 'ID\tTIME\tAMT\tCMT\tDV\tcwres\tNPDE\tRES\tSTUDY\n1\t0\t100\tcentral\t.\t.\t.\t.\tA\n1\t1\t.\tcentral\t1.5\t0.3\t-0.2\t0.1\tA\n' |
+    twin-sim -m pk1cmt --grid 2:2:1 | tail -1 | cut -f1-9 |
+    grep -q "^1	2	0	.	.	.	.	.	A$"
+ok $? "an added record writes \".\" for per-observation columns (any case) and copies others"
+
 # --- installation -----------------------------------------------------------
 make -s -C "$top" install DESTDIR="$tmp/stage" PREFIX=/usr > /dev/null 2>&1
 ok $? "make install DESTDIR=... PREFIX=/usr"
