@@ -19,7 +19,7 @@ struct opts {
 	const char *model, *outpath;
 	double *grid;
 	int ngrid;
-	int iiv, ruv, states, gz, keepgoing, nopred;
+	int iiv, ruv, states, gz, keepgoing, nopred, strict;
 	int nrep, nthread;
 	unsigned long seed;
 	struct sim_opts so;
@@ -97,7 +97,7 @@ usage(FILE *fp)
 	    "[--keep-going]\n"
 	    "                [--no-pred] [--rtol x] [--ruv] [--seed n] "
 	    "[--solver name]\n"
-	    "                [--states] [file ...]\n");
+	    "                [--states] [--strict] [file ...]\n");
 }
 
 static void
@@ -425,7 +425,7 @@ static void
 parse_opts(int argc, char **argv, struct opts *o)
 {
 	enum { O_ATOL = 256, O_GRID, O_IIV, O_KEEP, O_NOPRED, O_RTOL, O_RUV,
-	    O_SEED, O_SOLVER, O_STATES };
+	    O_SEED, O_SOLVER, O_STATES, O_STRICT };
 	static const struct option lo[] = {
 		{ "atol", required_argument, NULL, O_ATOL },
 		{ "grid", required_argument, NULL, O_GRID },
@@ -439,6 +439,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "seed", required_argument, NULL, O_SEED },
 		{ "solver", required_argument, NULL, O_SOLVER },
 		{ "states", no_argument, NULL, O_STATES },
+		{ "strict", no_argument, NULL, O_STRICT },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -509,6 +510,9 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case O_STATES:
 			o->states = 1;
 			break;
+		case O_STRICT:
+			o->strict = 1;
+			break;
 		default:
 			usage(stderr);
 			exit(1);
@@ -518,6 +522,14 @@ parse_opts(int argc, char **argv, struct opts *o)
 		cli_usage_error("twin-sim", "no model given (-m MODEL)");
 	if (!(o->so.rtol > 0) || !(o->so.atol > 0))
 		cli_usage_error("twin-sim", "tolerances must be positive");
+}
+
+/* What sim_cols_check reports, as a warning. */
+static void
+col_warning(void *ctx, const char *msg)
+{
+	(void)ctx;
+	cli_warn("twin-sim", "warning: %s", msg);
 }
 
 static int
@@ -731,7 +743,9 @@ main(int argc, char **argv)
 		rec_continue(r, prev);
 		layout_free(&lay);
 		sim_cols_free(&cols);
-		if (sim_cols_init(&cols, r, m, &err) < 0) {
+		if (sim_cols_init(&cols, r, m, &err) < 0 ||
+		    (i == 0 && sim_cols_check(&cols, r, m, o.strict,
+		    col_warning, NULL, &err) < 0)) {
 			cli_warn("twin-sim", "%s", err.msg);
 			goto out;
 		}

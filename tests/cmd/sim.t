@@ -398,8 +398,51 @@ ok $? "by default twin-sim stops at the failing individual, after writing those 
 twin-sim -m pk1cmt --keep-going -n 2 "$tmp/f.tsv" > "$tmp/o" 2> "$tmp/err"
 [ $? -eq 2 ] && [ "$(cut -f1 "$tmp/o" | tr '\n' ' ')" = "ID 1 2 5 6 " ] &&
     grep -q "f.tsv:3: ID 2, replicate 1: output CP is inf" "$tmp/err" &&
-    [ "$(wc -l < "$tmp/err")" -eq 1 ]
+    [ "$(grep -c "ID 2" "$tmp/err")" -eq 1 ]
 ok $? "-n 2 --keep-going: the failing individual's replicates are left out, once reported"
+
+# --- covariates the data lack, near misses, theta columns, --strict --------
+printf 'ID\tTIME\tAMT\tRATE\tCMT\tWEIGHT\tCrCl\n1\t0\t1000\t1000\tcentral\t120\t20\n2\t0\t1000\t1000\tcentral\t60\t50\n' \
+    > "$tmp/v.tsv"
+twin-sim -m vanco "$tmp/v.tsv" > /dev/null 2> "$tmp/err"
+[ $? -eq 0 ] && [ "$(wc -l < "$tmp/err")" -eq 3 ] &&
+    grep -q "v.tsv:1: model vanco: no column for these covariates; every individual gets the model's default: WT=70, CRCL=120, DIAL=0$" "$tmp/err" &&
+    grep -q "v.tsv:1: column WEIGHT is not used: did you mean WT (covariate" "$tmp/err" &&
+    grep -q "v.tsv:1: column CrCl is not used: did you mean CRCL (covariate" "$tmp/err"
+ok $? "defaulted covariates are named with their values, once per run; WEIGHT and CrCl flagged as near misses"
+twin-sim -m vanco --strict "$tmp/v.tsv" > "$tmp/o" 2> "$tmp/err"
+[ $? -eq 2 ] && [ ! -s "$tmp/o" ] &&
+    grep -q "^twin-sim: .*v.tsv:1: model vanco: no column for these covariates" "$tmp/err"
+ok $? "twin-sim --strict: a defaulted covariate is an error, before any output"
+printf 'ID\tTIME\tAMT\tCMT\tDV\tBW\tCRCL\n1\t0\t1000\tcentral\t.\t120\t20\n1\t2\t.\tcentral\t30\t120\t20\n' \
+    > "$tmp/v2.tsv"
+twin-fit -m vanco --strict "$tmp/v2.tsv" > /dev/null 2> "$tmp/err"
+[ $? -ne 0 ] && grep -q "^twin-fit: .*v2.tsv:1: model vanco: no column for these covariates; .*: WT=70, DIAL=0$" "$tmp/err"
+ok $? "twin-fit --strict refuses the same data"
+twin-fit -m vanco "$tmp/v2.tsv" > /dev/null 2> "$tmp/err"
+grep -q "^twin-fit: warning: .*column BW is not used: did you mean WT" "$tmp/err"
+ok $? "twin-fit warns of BW for WT"
+twin-dose -m vanco --target 'auc24 400..600' --amounts 500..1500/500 \
+    --intervals 12 "$tmp/v2.tsv" > /dev/null 2> "$tmp/err"
+grep -q "^twin-dose: warning: .*no column for these covariates" "$tmp/err"
+ok $? "twin-dose warns of defaulted covariates"
+twin-dose -m vanco --strict --target 'auc24 400..600' \
+    --amounts 500..1500/500 --intervals 12 "$tmp/v2.tsv" > /dev/null 2> "$tmp/err"
+[ $? -eq 2 ] && grep -q "^twin-dose: .*v2.tsv:1: model vanco: no column" "$tmp/err"
+ok $? "twin-dose --strict refuses them"
+printf 'ID\tTIME\tAMT\tCMT\tWT\tTVCL\n1\t0\t100\tcentral\t70\t2\n1\t10\t.\tcentral\t70\t2\n' |
+    twin-sim -m pk1cmt --no-pred 2> "$tmp/err" | awk -F'\t' "$hdr"'
+$c["TIME"] == 10 { e = 2 * exp(-0.1 * 10); exit !(($c["CP"] - e) ^ 2 < (1e-9 * e) ^ 2) }'
+[ $? -eq 0 ] && grep -q "column TVCL is ignored: TVCL is a population parameter of model pk1cmt" "$tmp/err"
+ok $? "a column named after a theta is ignored, with a warning (CP from TVCL 5)"
+printf 'ID\tTIME\tAMT\tCMT\tWT\tTVCL\n1\t0\t100\tcentral\t70\t2\n' |
+    twin-sim -m pk1cmt --strict > /dev/null 2>&1
+[ $? -eq 2 ]
+ok $? "--strict refuses a theta column"
+printf 'ID\tTIME\tAMT\tCMT\tWT\tcl\n1\t0\t100\tcentral\t70\t2\n' |
+    twin-sim -m pk1cmt 2>&1 > /dev/null |
+    grep -q "column cl is not used: did you mean CL (individual parameter of model pk1cmt)"
+ok $? "a parameter column in the wrong case is flagged"
 
 # --- installation -----------------------------------------------------------
 make -s -C "$top" install DESTDIR="$tmp/stage" PREFIX=/usr > /dev/null 2>&1
