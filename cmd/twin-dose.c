@@ -1112,6 +1112,13 @@ main(int argc, char **argv)
 		}
 		rec_continue(r, prev);
 		out_init(&u, r);
+		sim_cols_free(&sc);
+		if (o.target_text && (sim_cols_init(&sc, r, m, &err) < 0 ||
+		    (i == 0 && sim_cols_check(&sc, r, m, o.strict, col_warning,
+		    NULL, &err) < 0))) {
+			cli_warn(PROG, "%s", err.msg);
+			goto out;
+		}
 		if (i == 0 && !o.table && !o.cohort) {
 			out_header(&u, r, &u.ob);
 			if (rec_write(u.w, u.ob.p, u.ob.len, &err) < 0) {
@@ -1119,13 +1126,6 @@ main(int argc, char **argv)
 				goto out;
 			}
 			u.ob.len = 0;
-		}
-		sim_cols_free(&sc);
-		if (o.target_text && (sim_cols_init(&sc, r, m, &err) < 0 ||
-		    (i == 0 && sim_cols_check(&sc, r, m, o.strict, col_warning,
-		    NULL, &err) < 0))) {
-			cli_warn(PROG, "%s", err.msg);
-			goto out;
 		}
 		if (reg == NULL) {
 			b.r = r;
