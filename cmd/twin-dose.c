@@ -48,7 +48,7 @@ struct opts {
 	double no_below;
 	int no_below_none;	/* --no-below none: no safety bound */
 	enum dose_prefer prefer;
-	int cohort, table, gz, nstep, ndoses, days, pretty, nthread;
+	int cohort, table, gz, nstep, ndoses, days, pretty, nthread, strict;
 	double until_h;		/* write doses before this time; 0: a week */
 	double level;
 };
@@ -82,8 +82,17 @@ usage(FILE *fp)
 	    "closest]\n"
 	    "                 [--doses n | --until t] [--days n] [--table | --cohort "
 	    "[--level p]] [file ...]\n"
-	    "options: [-hVz] [-j threads] [-o file] [--pretty] [--step n]\n"
+	    "options: [-hVz] [-j threads] [-o file] [--pretty] [--step n] "
+	    "[--strict]\n"
 	    "times are in hours unless a unit is given: 30min, 36h, 2d\n");
+}
+
+/* What sim_cols_check reports, as a warning. */
+static void
+col_warning(void *ctx, const char *msg)
+{
+	(void)ctx;
+	cli_warn(PROG, "warning: %s", msg);
 }
 
 /* A time in hours: a number with an optional unit (min, h, d, w). */
@@ -188,7 +197,7 @@ enum {
 	O_AMOUNTS = 256, O_AT, O_CLOCK, O_COHORT, O_DAY, O_DAYS, O_DOSES,
 	O_FROM, O_LEVEL, O_LOAD, O_NOBELOW, O_OVER, O_PREFER, O_PRETTY,
 	O_REGIMEN, O_ROUTE, O_STEP, O_TABLE, O_TARGET, O_WINDOW, O_INTERVALS,
-	O_UNTIL
+	O_UNTIL, O_STRICT
 };
 
 static void
@@ -215,6 +224,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "regimen", required_argument, NULL, O_REGIMEN },
 		{ "route", required_argument, NULL, O_ROUTE },
 		{ "step", required_argument, NULL, O_STEP },
+		{ "strict", no_argument, NULL, O_STRICT },
 		{ "table", no_argument, NULL, O_TABLE },
 		{ "target", required_argument, NULL, O_TARGET },
 		{ "until", required_argument, NULL, O_UNTIL },
@@ -355,6 +365,9 @@ parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case O_STEP:
 			o->nstep = cli_int(PROG, "--step", optarg, 10, 1000000);
+			break;
+		case O_STRICT:
+			o->strict = 1;
 			break;
 		case O_TABLE:
 			o->table = 1;
@@ -1099,6 +1112,13 @@ main(int argc, char **argv)
 		}
 		rec_continue(r, prev);
 		out_init(&u, r);
+		sim_cols_free(&sc);
+		if (o.target_text && (sim_cols_init(&sc, r, m, &err) < 0 ||
+		    (i == 0 && sim_cols_check(&sc, r, m, o.strict, col_warning,
+		    NULL, &err) < 0))) {
+			cli_warn(PROG, "%s", err.msg);
+			goto out;
+		}
 		if (i == 0 && !o.table && !o.cohort) {
 			out_header(&u, r, &u.ob);
 			if (rec_write(u.w, u.ob.p, u.ob.len, &err) < 0) {
@@ -1106,11 +1126,6 @@ main(int argc, char **argv)
 				goto out;
 			}
 			u.ob.len = 0;
-		}
-		sim_cols_free(&sc);
-		if (o.target_text && sim_cols_init(&sc, r, m, &err) < 0) {
-			cli_warn(PROG, "%s", err.msg);
-			goto out;
 		}
 		if (reg == NULL) {
 			b.r = r;

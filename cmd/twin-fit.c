@@ -25,7 +25,7 @@ enum mode { M_RECORDS, M_PARAMS, M_EVALUATE, M_POPULATION };
 struct opts {
 	const char *model, *outpath, *ebepath, *tablepath;
 	enum mode mode;
-	int gz, noprior, nthread, nocov, hessian;
+	int gz, noprior, nthread, nocov, hessian, strict;
 	int nfix;
 	const char *fix[MAXFIX];
 	struct sim_opts so;
@@ -41,14 +41,15 @@ usage(FILE *fp)
 	    "                [--no-covariance]\n"
 	    "                [--no-prior] [--params] [--population] "
 	    "[--rtol x]\n"
-	    "                [--solver name] [--table file] [file ...]\n");
+	    "                [--solver name] [--strict] [--table file] "
+	    "[file ...]\n");
 }
 
 static void
 parse_opts(int argc, char **argv, struct opts *o)
 {
 	enum { O_ATOL = 256, O_COV, O_EBE, O_EVAL, O_FIX, O_NOCOV, O_NOPRIOR,
-	    O_PARAMS, O_POP, O_RTOL, O_SOLVER, O_TABLE };
+	    O_PARAMS, O_POP, O_RTOL, O_SOLVER, O_STRICT, O_TABLE };
 	static const struct option lo[] = {
 		{ "atol", required_argument, NULL, O_ATOL },
 		{ "covariance", required_argument, NULL, O_COV },
@@ -63,6 +64,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "population", no_argument, NULL, O_POP },
 		{ "rtol", required_argument, NULL, O_RTOL },
 		{ "solver", required_argument, NULL, O_SOLVER },
+		{ "strict", no_argument, NULL, O_STRICT },
 		{ "table", required_argument, NULL, O_TABLE },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -134,6 +136,9 @@ parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case O_SOLVER:
 			o->so.method = cli_solver(PROG, optarg);
+			break;
+		case O_STRICT:
+			o->strict = 1;
 			break;
 		case O_TABLE:
 			o->tablepath = optarg;
@@ -354,6 +359,14 @@ fixed_etas(const struct model *m, const struct opts *o, int *fixed)
 	return 0;
 }
 
+/* What sim_cols_check reports, as a warning. */
+static void
+col_warning(void *ctx, const char *msg)
+{
+	(void)ctx;
+	cli_warn(PROG, "warning: %s", msg);
+}
+
 static int
 run_individuals(const struct opts *o, const struct model *m,
     const char *path, struct rec_writer *w, int first, char **header,
@@ -386,6 +399,8 @@ run_individuals(const struct opts *o, const struct model *m,
 	if (fixed_etas(m, o, fixed) < 0)
 		goto out;
 	if (fit_cols_init(&cols, &lloq, &blq, r, m, &err) < 0 ||
+	    (*prev == NULL && sim_cols_check(&cols, r, m, o->strict,
+	    col_warning, NULL, &err) < 0) ||
 	    fit_params_init(&p, m) < 0 ||
 	    (f = fit_new(m, &o->so, &err)) == NULL ||
 	    (io.sim = sim_new(m, &o->so, &err)) == NULL) {
@@ -507,7 +522,7 @@ out:
 
 static int
 load_cohort(struct pop *pp, const struct model *m, const char *path,
-    struct rec_reader **prev, struct twin_err *err)
+    int strict, struct rec_reader **prev, struct twin_err *err)
 {
 	struct rec_reader *r;
 	struct rec_indiv ind = { 0 };
@@ -520,6 +535,12 @@ load_cohort(struct pop *pp, const struct model *m, const char *path,
 		return -1;
 	rec_continue(r, *prev);
 	if (fit_cols_init(&cols, &lloq, &blq, r, m, err) < 0) {
+		rec_close(r);
+		return -1;
+	}
+	if (*prev == NULL && sim_cols_check(&cols, r, m, strict, col_warning,
+	    NULL, err) < 0) {
+		sim_cols_free(&cols);
 		rec_close(r);
 		return -1;
 	}
@@ -682,7 +703,7 @@ run_population(const struct opts *o, const struct model *m,
 			goto out;
 		}
 	for (i = 0; i < nf; i++)
-		if (load_cohort(pp, m, files[i], &prev, &err) < 0) {
+		if (load_cohort(pp, m, files[i], o->strict, &prev, &err) < 0) {
 			cli_warn(PROG, "%s", err.msg);
 			goto out;
 		}

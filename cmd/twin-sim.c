@@ -19,7 +19,7 @@ struct opts {
 	const char *model, *outpath;
 	double *grid;
 	int ngrid;
-	int iiv, ruv, states, gz, keepgoing, nopred;
+	int iiv, ruv, states, gz, keepgoing, nopred, strict;
 	int nrep, nthread;
 	unsigned long seed;
 	struct sim_opts so;
@@ -30,6 +30,8 @@ struct layout {
 	struct rec_layout cols;
 	int *lincov;		/* per input column: covariate interpolated
 				 * linearly, or -1 */
+	char *obscol;		/* per input column: about one observation
+				 * only (sim_obs_column) */
 	int ncov;
 	int c_id, c_time, c_evid, c_mdv, c_dv, c_amt, c_rate, c_ii, c_addl,
 	    c_ss, c_cmt;
@@ -37,10 +39,31 @@ struct layout {
 	int w_ipred, w_pred, w_out, w_state, w_eta, w_dv, w_rep;
 };
 
-struct job {
+/*
+ * Replicates (-n) are solved and written in chunks of about CHUNK_ROWS
+ * output rows, so that memory does not grow with -n and the first rows
+ * come out at once.  A batch solved in parallel holds at most
+ * JOBS_PER_THREAD jobs and about BATCH_CHUNKS chunks' rows per thread.
+ */
+#define CHUNK_ROWS 4096
+#define JOBS_PER_THREAD 32
+#define BATCH_CHUNKS 4
+
+/* An individual read, with the replicates still to be given out. */
+struct indiv {
 	struct rec_indiv ind;
+	long serial;		/* count of individuals read, from 1 */
 	long firstid;		/* new ID of the first replicate (-n) */
+	int nextrep;		/* next replicate to give out */
+};
+
+/* Replicates rep0 .. rep1 of one individual. */
+struct job {
+	struct indiv *iv;
+	int rep0, rep1;
 	struct outbuf ob;
+	size_t goodlen;		/* bytes of ob from replicates before a
+				 * failure */
 	int failed;
 	char msg[1100];
 };
@@ -48,6 +71,7 @@ struct job {
 struct worker {
 	struct sim *sim;
 	struct sim_indiv si;
+	long bound;		/* serial of the individual in si, 0: none */
 	double *ipred, *pred, *eta, *vals;
 	gsl_rng *rng;
 };
@@ -59,7 +83,9 @@ struct shared {
 	const struct sim_cols *cols;
 	const struct layout *lay;
 	struct job *jobs;
-	int njob;
+	int njob;		/* jobs of this batch */
+	int maxjob;		/* room in jobs */
+	struct indiv *iv;	/* maxjob + 1 */
 };
 
 static void
@@ -71,7 +97,7 @@ usage(FILE *fp)
 	    "[--keep-going]\n"
 	    "                [--no-pred] [--rtol x] [--ruv] [--seed n] "
 	    "[--solver name]\n"
-	    "                [--states] [file ...]\n");
+	    "                [--states] [--strict] [file ...]\n");
 }
 
 static void
@@ -122,10 +148,13 @@ layout_init(struct layout *l, const struct rec_reader *r,
 	memset(l, 0, sizeof(*l));
 	if (rec_layout_init(c, r) < 0)
 		return -1;
-	if ((l->lincov = malloc((rec_ncol(r) + 1) * sizeof(int))) == NULL)
+	if ((l->lincov = malloc((rec_ncol(r) + 1) * sizeof(int))) == NULL ||
+	    (l->obscol = malloc(rec_ncol(r) + 1)) == NULL)
 		return -1;
-	for (i = 0; i < rec_ncol(r); i++)
+	for (i = 0; i < rec_ncol(r); i++) {
 		l->lincov[i] = -1;
+		l->obscol[i] = (char)sim_obs_column(rec_colname(r, i));
+	}
 	l->ncov = m->ncov;
 	for (i = 0; i < m->ncov; i++) {
 		int col = rec_col(r, m->slotname[m->cov0 + i]);
@@ -171,25 +200,24 @@ layout_free(struct layout *l)
 {
 	rec_layout_free(&l->cols);
 	free(l->lincov);
+	free(l->obscol);
 	l->lincov = NULL;
+	l->obscol = NULL;
 }
 
-/* One output row: input fields or an added time's fields, then values. */
+/*
+ * One output row: input fields or an added time's fields, then values.
+ * An added time (src < 0) carries the fields of the latest input row at
+ * or before it, last (the first row if none).
+ */
 static void
 write_row(struct outbuf *b, const struct layout *l,
     const struct rec_indiv *ind, const struct sim_indiv *si, int k,
-    const char *newid, const double *vals, const int *have)
+    int last, const char *newid, const double *vals, const int *have)
 {
 	const struct rec_row *row;
-	int i, first = 1, src = si->src[k], last = -1;
+	int i, first = 1, src = si->src[k];
 
-	if (src < 0) {
-		/* Carry covariates forward from the latest input row. */
-		for (i = k - 1; i >= 0 && last < 0; i--)
-			last = si->src[i];
-		if (last < 0)
-			last = 0;
-	}
 	row = &ind->row[src >= 0 ? src : last];
 	for (i = 0; i < l->cols.ncol; i++, first = 0) {
 		int w = l->cols.repl[i];
@@ -213,7 +241,7 @@ write_row(struct outbuf *b, const struct layout *l,
 		} else if (i == l->c_amt || i == l->c_rate || i == l->c_ii ||
 		    i == l->c_addl || i == l->c_ss) {
 			put_text(b, "0", first);
-		} else if (i == l->c_dv || i == l->c_cmt) {
+		} else if (i == l->c_dv || i == l->c_cmt || l->obscol[i]) {
 			put_text(b, ".", first);
 		} else if (l->lincov[i] >= 0) {
 			/* The interpolated value, so that the stream read
@@ -242,33 +270,45 @@ run_job(struct shared *sh, struct worker *wk, struct job *jb)
 	const struct opts *o = sh->o;
 	const struct model *m = sh->m;
 	const struct layout *l = sh->lay;
+	const struct rec_indiv *ind = &jb->iv->ind;
 	struct sim_indiv *si = &wk->si;
 	struct twin_err err;
-	int rep, k, j, badrec, w = sim_width(m);
+	int rep = 0, k, j, last, badrec = -1, w = sim_width(m);
 	int *have = NULL;
 	char newid[32];
 
 	jb->ob.len = 0;
+	jb->goodlen = 0;
 	jb->failed = 0;
-	if (sim_bind(si, m, sh->cols, sh->r, &jb->ind, o->grid, o->ngrid,
-	    &err) < 0)
-		goto fail;
-	free(wk->ipred);
-	free(wk->pred);
-	wk->ipred = malloc((size_t)si->n * w * sizeof(double) + 1);
-	wk->pred = malloc((size_t)si->n * w * sizeof(double) + 1);
-	have = calloc(l->cols.nw + 1, sizeof(int));
-	if (!wk->ipred || !wk->pred || !have) {
+	if ((have = calloc(l->cols.nw + 1, sizeof(int))) == NULL) {
 		twin_error(&err, "out of memory");
 		goto fail;
 	}
-	/* The typical individual does not depend on the replicate. */
-	if (!o->nopred && sim_run(wk->sim, si, 1, wk->pred, &badrec,
-	    &err) < 0)
-		goto solvefail;
-	for (rep = 1; rep <= o->nrep; rep++) {
+	/* The binding and the typical individual do not depend on the
+	 * replicate: a worker given the next chunk of the same individual
+	 * keeps them. */
+	if (wk->bound != jb->iv->serial) {
+		wk->bound = 0;
+		if (sim_bind(si, m, sh->cols, sh->r, ind, o->grid, o->ngrid,
+		    &err) < 0)
+			goto fail;
+		free(wk->ipred);
+		free(wk->pred);
+		wk->ipred = malloc((size_t)si->n * w * sizeof(double) + 1);
+		wk->pred = malloc((size_t)si->n * w * sizeof(double) + 1);
+		if (!wk->ipred || !wk->pred) {
+			twin_error(&err, "out of memory");
+			goto fail;
+		}
+		if (!o->nopred && sim_run(wk->sim, si, 1, wk->pred, &badrec,
+		    &err) < 0)
+			goto solvefail;
+		wk->bound = jb->iv->serial;
+	}
+	for (rep = jb->rep0; rep <= jb->rep1; rep++) {
+		jb->goodlen = jb->ob.len;
 		if (o->iiv || o->ruv)
-			gsl_rng_set(wk->rng, stream_seed(o->seed, jb->ind.id,
+			gsl_rng_set(wk->rng, stream_seed(o->seed, ind->id,
 			    rep));
 		if (o->iiv) {
 			sim_sample_eta(wk->sim, wk->rng, wk->eta);
@@ -278,8 +318,9 @@ run_job(struct shared *sh, struct worker *wk, struct job *jb)
 		}
 		if (sim_run(wk->sim, si, 0, wk->ipred, &badrec, &err) < 0)
 			goto solvefail;
-		snprintf(newid, sizeof(newid), "%ld", jb->firstid + rep - 1);
-		for (k = 0; k < si->n; k++) {
+		snprintf(newid, sizeof(newid), "%ld", jb->iv->firstid + rep -
+		    1);
+		for (k = 0, last = 0; k < si->n; k++) {
 			const double *ip = wk->ipred + (size_t)k * w;
 			const double *pp = wk->pred + (size_t)k * w;
 			const struct ev_rec *e = &si->rec[k];
@@ -303,19 +344,34 @@ run_job(struct shared *sh, struct worker *wk, struct job *jb)
 			}
 			if (l->w_rep >= 0)
 				wk->vals[l->w_rep] = rep;
-			write_row(&jb->ob, l, &jb->ind, si, k,
+			if (si->src[k] >= 0)
+				last = si->src[k];
+			write_row(&jb->ob, l, ind, si, k, last,
 			    o->nrep > 1 ? newid : NULL, wk->vals, have);
 		}
 	}
 	free(have);
+	jb->goodlen = jb->ob.len;
 	return 0;
 solvefail:
-	if (badrec >= 0 && si->src[badrec] >= 0)
-		twin_error_prefix(&err, "%s:%ld: ID %s", rec_path(sh->r),
-		    jb->ind.row[si->src[badrec]].line, jb->ind.id);
-	else
-		twin_error_prefix(&err, "%s: ID %s", rec_path(sh->r),
-		    jb->ind.id);
+	{
+		/* The input row of the record, or the latest before an
+		 * added time, or the individual's first. */
+		int src = -1;
+
+		for (k = badrec; k >= 0 && src < 0; k--)
+			src = si->src[k];
+		if (src < 0)
+			src = 0;
+		if (o->nrep > 1 && rep > 0)
+			twin_error_prefix(&err, "%s:%ld: ID %s, replicate %d",
+			    rec_path(sh->r), ind->row[src].line, ind->id, rep);
+		else
+			twin_error_prefix(&err, "%s:%ld: ID %s",
+			    rec_path(sh->r), ind->row[src].line, ind->id);
+		/* The solver's state is no longer that of a clean binding. */
+		wk->bound = 0;
+	}
 fail:
 	free(have);
 	jb->failed = 1;
@@ -369,7 +425,7 @@ static void
 parse_opts(int argc, char **argv, struct opts *o)
 {
 	enum { O_ATOL = 256, O_GRID, O_IIV, O_KEEP, O_NOPRED, O_RTOL, O_RUV,
-	    O_SEED, O_SOLVER, O_STATES };
+	    O_SEED, O_SOLVER, O_STATES, O_STRICT };
 	static const struct option lo[] = {
 		{ "atol", required_argument, NULL, O_ATOL },
 		{ "grid", required_argument, NULL, O_GRID },
@@ -383,6 +439,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "seed", required_argument, NULL, O_SEED },
 		{ "solver", required_argument, NULL, O_SOLVER },
 		{ "states", no_argument, NULL, O_STATES },
+		{ "strict", no_argument, NULL, O_STRICT },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -453,6 +510,9 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case O_STATES:
 			o->states = 1;
 			break;
+		case O_STRICT:
+			o->strict = 1;
+			break;
 		default:
 			usage(stderr);
 			exit(1);
@@ -462,6 +522,14 @@ parse_opts(int argc, char **argv, struct opts *o)
 		cli_usage_error("twin-sim", "no model given (-m MODEL)");
 	if (!(o->so.rtol > 0) || !(o->so.atol > 0))
 		cli_usage_error("twin-sim", "tolerances must be positive");
+}
+
+/* What sim_cols_check reports, as a warning. */
+static void
+col_warning(void *ctx, const char *msg)
+{
+	(void)ctx;
+	cli_warn("twin-sim", "warning: %s", msg);
 }
 
 static int
@@ -499,28 +567,84 @@ free_workers(struct worker *wk, int n)
 	}
 }
 
-/* Read up to njob individuals, solve them on the workers, write in order. */
+/* Replicates per job: about CHUNK_ROWS output rows. */
+static int
+chunk_reps(const struct opts *o, const struct rec_indiv *ind)
+{
+	long rows = (long)ind->nrow + o->ngrid;
+	long n = rows > 0 ? CHUNK_ROWS / rows : CHUNK_ROWS;
+
+	return n < 1 ? 1 : n > o->nrep ? o->nrep : (int)n;
+}
+
+/*
+ * Read individuals and cut them into jobs (at most sh->maxjob), solve
+ * them on the workers, write them in input order, repeat.  An individual
+ * whose replicates are not all given out is carried to the next batch in
+ * sh->iv[0].  When a replicate fails, those before it are written and
+ * the rest of the individual is skipped.
+ */
 static int
 run_file(struct shared *sh, struct worker *wk, int nworker,
-    struct rec_writer *w, long *nextid, int *failures)
+    struct rec_writer *w, long *nextid, long *serial, int *failures)
 {
 	const struct opts *o = sh->o;
 	struct twin_err err, rerr;
-	int i, n, rc = 1;
+	struct indiv *cur = NULL;
+	int i, n, niv, rc = 1;
+	long failed = 0, rows, maxrows = (long)BATCH_CHUNKS * CHUNK_ROWS *
+	    nworker;
 	void *wks[256];
 
 	for (i = 0; i < nworker; i++)
 		wks[i] = &wk[i];
 
 	for (;;) {
-		/* Individuals read before a bad record are still written. */
-		for (n = 0; n < sh->njob; n++) {
-			rc = rec_next((struct rec_reader *)sh->r,
-			    &sh->jobs[n].ind, &rerr);
-			if (rc <= 0)
-				break;
-			sh->jobs[n].firstid = *nextid;
-			*nextid += o->nrep;
+		niv = 0;
+		if (cur != NULL) {
+			/* The carried individual moves to slot 0. */
+			if (cur != &sh->iv[0]) {
+				struct indiv t = sh->iv[0];
+
+				sh->iv[0] = *cur;
+				*cur = t;
+				cur = &sh->iv[0];
+			}
+			niv = 1;
+		}
+		for (n = 0, rows = 0; n < sh->maxjob && rows < maxrows;) {
+			struct job *jb;
+
+			if (cur == NULL) {
+				/* Individuals read before a bad record are
+				 * still written. */
+				if (rc <= 0)
+					break;
+				cur = &sh->iv[niv];
+				rc = rec_next((struct rec_reader *)sh->r,
+				    &cur->ind, &rerr);
+				if (rc <= 0) {
+					cur = NULL;
+					break;
+				}
+				niv++;
+				cur->serial = ++*serial;
+				cur->firstid = *nextid;
+				cur->nextrep = 1;
+				*nextid += o->nrep;
+			}
+			jb = &sh->jobs[n++];
+			jb->iv = cur;
+			jb->rep0 = cur->nextrep;
+			jb->rep1 = cur->nextrep + chunk_reps(o, &cur->ind) - 1;
+			rows += (long)(jb->rep1 - jb->rep0 + 1) *
+			    (cur->ind.nrow + o->ngrid);
+			if (jb->rep1 >= o->nrep) {
+				jb->rep1 = o->nrep;
+				cur = NULL;
+			} else {
+				cur->nextrep = jb->rep1 + 1;
+			}
 		}
 		if (n == 0)
 			goto done;
@@ -532,21 +656,22 @@ run_file(struct shared *sh, struct worker *wk, int nworker,
 		for (i = 0; i < n; i++) {
 			struct job *jb = &sh->jobs[i];
 
+			if (jb->iv->serial == failed)
+				continue;
+			if (rec_write(w, jb->ob.p, jb->goodlen, &err) < 0) {
+				cli_warn("twin-sim", "%s", err.msg);
+				return -1;
+			}
 			if (jb->failed) {
 				cli_warn("twin-sim", "%s", jb->msg);
 				++*failures;
 				if (!o->keepgoing)
 					return -1;
-				continue;
-			}
-			if (rec_write(w, jb->ob.p, jb->ob.len, &err) < 0) {
-				cli_warn("twin-sim", "%s", err.msg);
-				return -1;
+				failed = jb->iv->serial;
+				if (cur == jb->iv)
+					cur = NULL;
 			}
 		}
-		if (rc <= 0)
-			goto done;
-		sh->njob = nworker > 1 ? 32 * nworker : 1;
 	}
 done:
 	if (rc < 0) {
@@ -570,7 +695,7 @@ main(int argc, char **argv)
 	struct worker wk[256];
 	struct outbuf hb = { 0 };
 	char *cols_first = NULL, *cols_now;
-	long nextid = 1;
+	long nextid = 1, serial = 0;
 	int i, nf, failures = 0, status = 2, njob, complete = 0;
 	const char *stdin_only[] = { "-" };
 	const char **files;
@@ -600,13 +725,15 @@ main(int argc, char **argv)
 		cli_warn("twin-sim", "%s", err.msg);
 		goto out;
 	}
-	njob = o.nthread > 1 ? 32 * o.nthread : 1;
+	njob = o.nthread > 1 ? JOBS_PER_THREAD * o.nthread : 1;
 	sh.o = &o;
 	sh.m = m;
 	sh.cols = &cols;
 	sh.lay = &lay;
+	sh.maxjob = njob;
 	sh.jobs = calloc(njob, sizeof(struct job));
-	if (sh.jobs == NULL)
+	sh.iv = calloc(njob + 1, sizeof(struct indiv));
+	if (sh.jobs == NULL || sh.iv == NULL)
 		goto out;
 	for (i = 0; i < nf; i++) {
 		if ((r = rec_open(files[i], &err)) == NULL) {
@@ -616,7 +743,9 @@ main(int argc, char **argv)
 		rec_continue(r, prev);
 		layout_free(&lay);
 		sim_cols_free(&cols);
-		if (sim_cols_init(&cols, r, m, &err) < 0) {
+		if (sim_cols_init(&cols, r, m, &err) < 0 ||
+		    (i == 0 && sim_cols_check(&cols, r, m, o.strict,
+		    col_warning, NULL, &err) < 0)) {
 			cli_warn("twin-sim", "%s", err.msg);
 			goto out;
 		}
@@ -649,8 +778,8 @@ main(int argc, char **argv)
 			}
 		}
 		sh.r = r;
-		sh.njob = njob;
-		if (run_file(&sh, wk, o.nthread, w, &nextid, &failures) < 0)
+		if (run_file(&sh, wk, o.nthread, w, &nextid, &serial,
+		    &failures) < 0)
 			goto out;
 		rec_close(prev);
 		prev = r;
@@ -669,11 +798,14 @@ out:
 	rec_close(r);
 	rec_close(prev);
 	if (sh.jobs) {
-		for (i = 0; i < njob; i++) {
-			rec_indiv_free(&sh.jobs[i].ind);
+		for (i = 0; i < njob; i++)
 			ob_free(&sh.jobs[i].ob);
-		}
 		free(sh.jobs);
+	}
+	if (sh.iv) {
+		for (i = 0; i <= njob; i++)
+			rec_indiv_free(&sh.iv[i].ind);
+		free(sh.iv);
 	}
 	ob_free(&hb);
 	free(cols_first);

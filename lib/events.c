@@ -90,16 +90,22 @@ dose_infusion(const struct ev_rec *r, double *rate, double *dur,
 	    r->rate);
 }
 
+int
+ev_constant_infusion(const struct ev_rec *r)
+{
+	return r->ss && r->amt == 0 && r->rate > 0;
+}
+
 static int
 is_dose(const struct ev_rec *r)
 {
 	return r->evid == 1 || r->evid == 4;
 }
 
-/* A dose with its additional doses. */
+/* A dose with its additional doses, those given after tend left out. */
 static int
 push_doses(struct timeline *tl, const struct ev_rec *r, int k, int epoch,
-    struct twin_err *err)
+    double tend, struct twin_err *err)
 {
 	double rate, dur;
 	int a;
@@ -111,6 +117,8 @@ push_doses(struct timeline *tl, const struct ev_rec *r, int k, int epoch,
 		double td;
 
 		td = r->time + a * r->ii + r->lag;
+		if (a > 0 && td > tend)
+			break;
 		if (rate == 0) {
 			if (push(tl, td, ACT_BOLUS, k, r->cmt, r->bio * r->amt,
 			    epoch, pri, err) < 0)
@@ -173,8 +181,12 @@ timeline_build(struct timeline *tl, const struct ev_rec *r, int n,
     int *badrec, struct twin_err *err)
 {
 	int k, epoch = 0;
+	double tend = -INFINITY;
 
 	tl->n = 0;
+	for (k = 0; k < n; k++)
+		if (r[k].time > tend)
+			tend = r[k].time;
 	for (k = 0; k < n; k++) {
 		const struct ev_rec *e = &r[k];
 
@@ -186,11 +198,15 @@ timeline_build(struct timeline *tl, const struct ev_rec *r, int n,
 				return -1;
 		}
 		if (is_dose(e)) {
-			int constinf = e->ss && e->amt == 0 && e->rate > 0 &&
-			    e->ii == 0;
+			int constinf = ev_constant_infusion(e);
 
 			if (e->addl > 0 && !(e->ii > 0))
 				return twin_error(err, "ADDL=%d needs II > 0",
+				    e->addl);
+			if (constinf && e->addl > 0)
+				return twin_error(err, "ADDL=%d on a "
+				    "steady-state constant infusion (AMT=0, "
+				    "RATE > 0): it has no further doses",
 				    e->addl);
 			if (e->ss && !constinf && !(e->ii > 0))
 				return twin_error(err, "SS=%d needs II > 0 "
@@ -207,7 +223,8 @@ timeline_build(struct timeline *tl, const struct ev_rec *r, int n,
 				if (e->ss && push_ss_tails(tl, e, k, epoch,
 				    err) < 0)
 					return -1;
-				if (push_doses(tl, e, k, epoch, err) < 0)
+				if (push_doses(tl, e, k, epoch, tend,
+				    err) < 0)
 					return -1;
 			}
 		}

@@ -55,11 +55,20 @@ struct timeline {
  * F*AMT/RATE for RATE > 0, F*AMT/mrate for RATE = -1 and mdur for
  * RATE = -2.  Errors (an infusion with no usable rate or duration, II <= 0
  * with ADDL > 0 or SS > 0 and an amount) name the record index through
- * *badrec.
+ * *badrec.  Additional doses (ADDL) are generated only up to the latest
+ * record time: later ones cannot change any output, so the timeline's
+ * size and the work are bounded by the records, not by ADDL.
  */
 int timeline_build(struct timeline *tl, const struct ev_rec *r, int n,
     int *badrec, struct twin_err *err);
 void timeline_free(struct timeline *tl);
+
+/*
+ * A steady-state constant infusion: SS > 0, AMT = 0 and RATE > 0.  II is
+ * ignored (NONMEM's table lists II = 0; mrgsolve, like twin, accepts any
+ * II), and ADDL must be 0.
+ */
+int ev_constant_infusion(const struct ev_rec *r);
 
 /* Duration and rate of an infusion dose (0, 0 for a bolus). */
 int dose_infusion(const struct ev_rec *r, double *rate, double *dur,

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_randist.h>
@@ -65,6 +66,151 @@ sim_cols_init(struct sim_cols *c, const struct rec_reader *r,
 		c->ind[i] = rec_col(r, m->slotname[m->ind0 + i]);
 	for (i = 0; i < m->neta; i++)
 		c->eta[i] = rec_col(r, m->slotname[m->eta0 + i]);
+	return 0;
+}
+
+/*
+ * Usual column names for common covariates, compared ignoring case: a
+ * column named like any in a row is a near miss of a model covariate
+ * named like any other in that row.
+ */
+static const char *const SIM_COV_SYNONYMS[][8] = {
+	{ "WT", "WEIGHT", "BW", "WGT", "BWT", "BODYWEIGHT", "TBW", NULL },
+	{ "CRCL", "CLCR", "CRCLCG", "CLCRCG", "CRCL_CG", NULL },
+	{ "SCR", "SCREAT", "CREAT", "SERUMCREAT", "CREATININE", NULL },
+	{ "EGFR", "GFR", NULL },
+	{ "HT", "HEIGHT", "HGT", NULL },
+	{ "AGE", "AGEY", "AGEYR", "AGEYRS", NULL },
+	{ "SEX", "GENDER", NULL },
+	{ "ALB", "ALBUMIN", NULL },
+	{ "DIAL", "HD", "DIALYSIS", NULL },
+	{ "LBM", "LBW", "FFM", NULL }
+};
+
+static int
+syn_row(const char *name)
+{
+	size_t i, j;
+
+	for (i = 0; i < sizeof(SIM_COV_SYNONYMS) / sizeof(*SIM_COV_SYNONYMS);
+	    i++)
+		for (j = 0; SIM_COV_SYNONYMS[i][j] != NULL; j++)
+			if (strcasecmp(name, SIM_COV_SYNONYMS[i][j]) == 0)
+				return (int)i;
+	return -1;
+}
+
+/* Report msg: a warning through note, or with strict the error. */
+static int
+col_note(int strict, void (*note)(void *, const char *), void *ctx,
+    struct twin_err *err, const char *msg)
+{
+	if (strict)
+		return twin_error(err, "%s", msg);
+	if (note != NULL)
+		note(ctx, msg);
+	return 0;
+}
+
+int
+sim_cols_check(const struct sim_cols *c, const struct rec_reader *r,
+    const struct model *m, int strict,
+    void (*note)(void *ctx, const char *msg), void *ctx,
+    struct twin_err *err)
+{
+	char msg[1024];
+	int i, j, ncol = rec_ncol(r), len, ndef = 0;
+	long line = rec_header_line(r);
+
+	/* One message for all defaulted covariates. */
+	len = snprintf(msg, sizeof(msg), "%s:%ld: model %s: no column for "
+	    "these covariates; every individual gets the model's default:",
+	    rec_path(r), line, m->name);
+	for (i = 0; i < m->ncov; i++)
+		if (c->cov[i] < 0 && (size_t)len < sizeof(msg))
+			len += snprintf(msg + len, sizeof(msg) - len,
+			    "%s %s=%g", ndef++ ? "," : "",
+			    m->slotname[m->cov0 + i], m->covdefault[i]);
+	if (ndef > 0 && col_note(strict, note, ctx, err, msg) < 0)
+		return -1;
+	for (j = 0; j < ncol; j++) {
+		const char *col = rec_colname(r, j);
+		const char *kind = NULL, *name = NULL;
+		int k, exact = 0;
+
+		for (k = 0; k < m->ntheta; k++)
+			if (strcmp(col, m->slotname[m->theta0 + k]) == 0)
+				break;
+		if (k < m->ntheta) {
+			snprintf(msg, sizeof(msg), "%s:%ld: column %s is "
+			    "ignored: %s is a population parameter of model "
+			    "%s, set in the model file (a column named after "
+			    "an individual parameter overrides that)",
+			    rec_path(r), line, col, col, m->name);
+			if (col_note(strict, note, ctx, err, msg) < 0)
+				return -1;
+			continue;
+		}
+		/* Used as it is, or a near miss of a model input not given. */
+		for (k = 0; k < m->ncov && !exact; k++)
+			exact = strcmp(col, m->slotname[m->cov0 + k]) == 0;
+		for (k = 0; k < m->nind && !exact; k++)
+			exact = strcmp(col, m->slotname[m->ind0 + k]) == 0;
+		for (k = 0; k < m->neta && !exact; k++)
+			exact = strcmp(col, m->slotname[m->eta0 + k]) == 0;
+		if (exact)
+			continue;
+		for (k = 0; k < m->ncov && name == NULL; k++) {
+			const char *cv = m->slotname[m->cov0 + k];
+
+			if (c->cov[k] >= 0)
+				continue;
+			if (strcasecmp(col, cv) == 0 || (syn_row(col) >= 0 &&
+			    syn_row(col) == syn_row(cv))) {
+				name = cv;
+				kind = "covariate";
+			}
+		}
+		for (k = 0; k < m->nind && name == NULL; k++)
+			if (c->ind[k] < 0 &&
+			    strcasecmp(col, m->slotname[m->ind0 + k]) == 0) {
+				name = m->slotname[m->ind0 + k];
+				kind = "individual parameter";
+			}
+		for (k = 0; k < m->neta && name == NULL; k++)
+			if (c->eta[k] < 0 &&
+			    strcasecmp(col, m->slotname[m->eta0 + k]) == 0) {
+				name = m->slotname[m->eta0 + k];
+				kind = "random effect";
+			}
+		if (name == NULL)
+			continue;
+		snprintf(msg, sizeof(msg), "%s:%ld: column %s is not used: "
+		    "did you mean %s (%s of model %s)? rename the column",
+		    rec_path(r), line, col, name, kind, m->name);
+		if (col_note(strict, note, ctx, err, msg) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Columns that belong to one observation (sim_obs_column). */
+static const char *const SIM_OBS_COLUMNS[] = {
+	"DV", "BLQ", "CENS", "LIMIT",
+	"RES", "WRES", "IRES", "IWRES", "CWRES", "CWRESI", "CIWRES",
+	"EWRES", "ECWRES", "ERES", "NPDE", "NPD", "EPRED", "CPRED",
+	"CPREDI", "CIPRED", "CIPREDI", "OBJI"
+};
+
+int
+sim_obs_column(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(SIM_OBS_COLUMNS) / sizeof(*SIM_OBS_COLUMNS);
+	    i++)
+		if (strcasecmp(name, SIM_OBS_COLUMNS[i]) == 0)
+			return 1;
 	return 0;
 }
 
@@ -198,8 +344,10 @@ parse_row(struct sim_indiv *si, int k, const struct model *m,
 		if (getint(r, row, c->evid, 0, 4, &e->evid, err) < 0)
 			return -1;
 	} else {
-		/* Without EVID, a record with an amount is a dose. */
-		e->evid = e->amt > 0 ? 1 : mdv != 0 ? 2 : 0;
+		/* Without EVID, a record with an amount is a dose, and so
+		 * is a steady-state constant infusion (AMT 0, RATE > 0). */
+		e->evid = e->amt > 0 || (e->ss > 0 && e->rate > 0) ? 1 :
+		    mdv != 0 ? 2 : 0;
 	}
 	if (e->amt < 0)
 		return row_error(err, r, row, "AMT must not be negative, got "
@@ -1016,8 +1164,7 @@ sim_run(struct sim *s, struct sim_indiv *si, int typical, double *out,
 			break;
 		case ACT_SS: {
 			const struct ev_rec *e = &si->rec[a->rec];
-			int constinf = e->amt == 0 && e->rate > 0 &&
-			    e->ii == 0;
+			int constinf = ev_constant_infusion(e);
 
 			epoch = a->epoch;
 			*badrec = a->rec;

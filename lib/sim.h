@@ -36,6 +36,34 @@ int sim_cols_init(struct sim_cols *c, const struct rec_reader *r,
     const struct model *m, struct twin_err *err);
 void sim_cols_free(struct sim_cols *c);
 
+/*
+ * After sim_cols_init: what the columns silently leave to the model.
+ * Reports, one message each ("FILE:LINE: ..." naming the header line):
+ * a covariate with no column, which takes the model's default for every
+ * individual; a column whose name is a near miss of one of the model's
+ * inputs (the same but for case, or a usual synonym of a covariate from
+ * the table in sim.c: WEIGHT or BW for WT, CLCR for CRCL, ...) and so is
+ * not used; a column named after a population parameter (theta), which
+ * is ignored (population parameters come from the model file; a column
+ * named after an individual parameter overrides that).  Each is passed to
+ * note(ctx, msg) as a warning; with strict the first is an error instead
+ * (returns -1, err set).  Call once per run, not per individual.
+ */
+int sim_cols_check(const struct sim_cols *c, const struct rec_reader *r,
+    const struct model *m, int strict,
+    void (*note)(void *ctx, const char *msg), void *ctx,
+    struct twin_err *err);
+
+/*
+ * Is a column of this name (case ignored) about one observation only: the
+ * observation itself or a residual, weighted residual or prediction made
+ * for it (DV, IRES, IWRES, CWRES, NPDE, EPRED, BLQ, ...)?  Records added
+ * at other times (twin-sim --grid) write "." there, and copy the other
+ * columns (covariates, parameter and ETA_ columns, notes) from the latest
+ * input record.  The list is SIM_OBS_COLUMNS in sim.c.
+ */
+int sim_obs_column(const char *name);
+
 struct sim_indiv {
 	int n, cap;
 	int *src;		/* input row of each record, -1 for added times */

@@ -303,6 +303,148 @@ END { m = s / n; v = q / n - m * m
 	exit !(n == 2000 && !bad && m * m < 0.01 && (v - 1) ^ 2 < (5 * sqrt(2 / n)) ^ 2) }'
 ok $? "--ruv adds combined residual error with the model's SDs"
 
+# --- bounded work (issue 9) -------------------------------------------------
+# -n streams: memory does not grow with the replicates, rows come out at once.
+if grep -q __asan "$top/twin-sim"; then
+	ok 0 "-n 2000 with a grid runs in 60 MB # SKIP address space limits under ASan"
+else
+	( ulimit -v 60000
+	  twin-sim -m pk2cmt --iiv -n 2000 --grid 0:168:0.5 \
+	      "$top/examples/regimen.tsv" | wc -l > "$tmp/n1"
+	  twin-sim -m pk2cmt --iiv -n 2000 --grid 0:168:0.5 -j 2 \
+	      "$top/examples/regimen.tsv" | wc -l > "$tmp/n2" )
+	[ "$(cat "$tmp/n1")" -eq 676001 ] && [ "$(cat "$tmp/n2")" -eq 676001 ]
+	ok $? "-n 2000 with a grid runs in 60 MB of address space, -j 1 and -j 2 (held every replicate: 84 MB)"
+fi
+timeout 20 twin-sim -m pk2cmt --iiv -n 100000000 --grid 0:168:0.5 \
+    "$top/examples/regimen.tsv" | head -2 > "$tmp/h"
+[ "$(wc -l < "$tmp/h")" -eq 2 ] && grep -q '^1	0	1	500	' "$tmp/h"
+ok $? "-n 100000000 | head -2: the first rows come out at once"
+twin-sim -m pk1cmt --iiv --ruv --seed 11 -n 3000 --grid 0:2:1 \
+    < "$tmp/four.tsv" > "$tmp/j1"
+twin-sim -m pk1cmt --iiv --ruv --seed 11 -n 3000 --grid 0:2:1 -j 2 \
+    < "$tmp/four.tsv" | cmp -s - "$tmp/j1" &&
+    awk -F'\t' "$hdr"' { n++; if ($c["ID"] != id) { k++; id = $c["ID"]
+	if (id != k) exit 1 } }
+END { exit !(n == 4 * 3000 * 4 && k == 12000) }' "$tmp/j1"
+ok $? "-n 3000 in chunks: -j 2 equals -j 1, IDs 1..12000 in order"
+# --grid is linear: 2e5 points in well under a second (quadratic: 19 s).
+printf 'ID\tTIME\tAMT\tCMT\n1\t0\t100\tcentral\n' |
+    timeout 10 twin-sim -m pk1cmt --grid 0:200000:1 | tail -1 |
+    awk -F'\t' '{ t = $2; cp = $7 } END { exit !(t == 200000 && cp == 0) }'
+ok $? "--grid with 200001 points finishes within 10 s"
+# ADDL is expanded only up to the last record: ADDL 1e7 with three records
+# is as quick as ADDL 4.  Closed form, k = CL/V = 0.1, C0 = 100/50 = 2.
+printf 'ID\tTIME\tAMT\tCMT\tII\tADDL\n1\t0\t100\tcentral\t12\t10000000\n1\t30\t.\tcentral\t.\t.\n1\t50\t.\tcentral\t.\t.\n' |
+    timeout 2 twin-sim -m pk1cmt --no-pred | awk -F'\t' "$hdr"'
+function rel(a, b) { return (a - b) / b < 0 ? (b - a) / b : (a - b) / b }
+$c["TIME"] == 30 { a = $c["CP"]; e = 0
+	for (t = 0; t <= 30; t += 12) e += 2 * exp(-0.1 * (30 - t))
+	ok1 = rel(a, e) < 1e-9 }
+$c["TIME"] == 50 { a = $c["CP"]; e = 0
+	for (t = 0; t <= 50; t += 12) e += 2 * exp(-0.1 * (50 - t))
+	ok2 = rel(a, e) < 1e-9 }
+END { exit !(ok1 && ok2) }'
+ok $? "ADDL 1e7 with three records: within 2 s, superposition to 1e-9"
+
+# --- steady-state constant infusion written with an interval ---------------
+printf 'ID\tTIME\tEVID\tAMT\tRATE\tCMT\tII\tSS\tCL\tV\n1\t0\t1\t0\t25\tcentral\t10\t1\t1.3\t20\n1\t5\t0\t.\t.\tcentral\t.\t.\t1.3\t20\n' |
+    twin-sim -m pk1cmt --no-pred | awk -F'\t' "$hdr"'
+# At steady state CL * CP = RATE: CP = 25 / 1.3; then it decays with CL/V.
+$c["TIME"] == 0 { a = $c["CP"]
+	ok1 = (a - 25 / 1.3) ^ 2 < (1e-9 * 25 / 1.3) ^ 2 }
+$c["TIME"] == 5 { a = $c["CP"]; e = 25 / 1.3 * exp(-1.3 / 20 * 5)
+	ok2 = (a - e) ^ 2 < (1e-9 * e) ^ 2 }
+END { exit !(ok1 && ok2) }'
+ok $? "SS=1, AMT=0, RATE=25, II=10: constant-infusion steady state 25/CL (II ignored)"
+printf 'ID\tTIME\tAMT\tRATE\tCMT\tII\tSS\tCL\tV\n1\t0\t0\t25\tcentral\t0\t1\t1.3\t20\n' |
+    twin-sim -m pk1cmt --no-pred | awk -F'\t' "$hdr"'
+{ a = $c["CP"]; exit !((a - 25 / 1.3) ^ 2 < (1e-9 * 25 / 1.3) ^ 2) }'
+ok $? "without an EVID column, SS=1 with AMT=0 and RATE > 0 is a dose"
+printf 'ID\tTIME\tEVID\tAMT\tRATE\tCMT\tII\tADDL\tSS\n1\t0\t1\t0\t25\tcentral\t10\t2\t1\n' |
+    twin-sim -m pk1cmt > /dev/null 2> "$tmp/err"
+[ $? -eq 2 ] && grep -q "<stdin>:2: ID 1: ADDL=2 on a steady-state constant infusion" "$tmp/err"
+ok $? "ADDL on a steady-state constant infusion is refused"
+
+# --- added records carry no observation's columns --------------------------
+awk -F'\t' 'NR == 1 || $1 == 1' "$top/testdata/theoph.tsv" |
+    twin-fit -m "$top/testdata/theoph.yaml" 2> /dev/null |
+    twin-sim -m "$top/testdata/theoph.yaml" --grid 0:24:0.5 |
+    awk -F'\t' "$hdr"'
+$c["MDV"] == 1 && $c["EVID"] == 0 { g++
+	if ($c["IRES"] != "." || $c["IWRES"] != "." || $c["DV"] != ".") bad++ }
+$c["MDV"] == 0 { o++; if ($c["IRES"] == "." || $c["IWRES"] == ".") bad++ }
+END { exit !(g >= 40 && o == 11 && !bad) }'
+ok $? "twin-fit | twin-sim --grid: grid rows have IRES, IWRES, DV \".\", observations keep theirs"
+printf 'ID\tTIME\tAMT\tCMT\tDV\tcwres\tNPDE\tRES\tSTUDY\n1\t0\t100\tcentral\t.\t.\t.\t.\tA\n1\t1\t.\tcentral\t1.5\t0.3\t-0.2\t0.1\tA\n' |
+    twin-sim -m pk1cmt --grid 2:2:1 | tail -1 | cut -f1-9 |
+    grep -q "^1	2	0	.	.	.	.	.	A$"
+ok $? "an added record writes \".\" for per-observation columns (any case) and copies others"
+
+# --- a failing individual: ID, FILE:LINE, time; stop or --keep-going -------
+# KA < 0 makes the depot grow as exp(1000 t): the output at the added time 1
+# overflows.  The record to blame is an added one: the message names the
+# latest input line before it.
+printf 'ID\tTIME\tAMT\tKA\n7\t0\t100\t-1000\n' |
+    twin-sim -m pk1cmt --grid 1:1:1 > /dev/null 2> "$tmp/err"
+[ $? -eq 2 ] && grep -q "^twin-sim: <stdin>:2: ID 7: .*time" "$tmp/err"
+ok $? "a failure at an added time names FILE:LINE, the ID and the time"
+printf 'ID\tTIME\tAMT\tCMT\tV\n1\t0\t100\tcentral\t50\n2\t0\t100\tcentral\t0\n3\t0\t100\tcentral\t50\n' \
+    > "$tmp/f.tsv"
+twin-sim -m pk1cmt "$tmp/f.tsv" > "$tmp/o" 2> "$tmp/err"
+[ $? -eq 2 ] && [ "$(cut -f1 "$tmp/o" | tr '\n' ' ')" = "ID 1 " ] &&
+    grep -q "f.tsv:3: ID 2: output CP is inf at time 0" "$tmp/err"
+ok $? "by default twin-sim stops at the failing individual, after writing those before"
+twin-sim -m pk1cmt --keep-going -n 2 "$tmp/f.tsv" > "$tmp/o" 2> "$tmp/err"
+[ $? -eq 2 ] && [ "$(cut -f1 "$tmp/o" | tr '\n' ' ')" = "ID 1 2 5 6 " ] &&
+    grep -q "f.tsv:3: ID 2, replicate 1: output CP is inf" "$tmp/err" &&
+    [ "$(grep -c "ID 2" "$tmp/err")" -eq 1 ]
+ok $? "-n 2 --keep-going: the failing individual's replicates are left out, once reported"
+
+# --- covariates the data lack, near misses, theta columns, --strict --------
+printf 'ID\tTIME\tAMT\tRATE\tCMT\tWEIGHT\tCrCl\n1\t0\t1000\t1000\tcentral\t120\t20\n2\t0\t1000\t1000\tcentral\t60\t50\n' \
+    > "$tmp/v.tsv"
+twin-sim -m vanco "$tmp/v.tsv" > /dev/null 2> "$tmp/err"
+[ $? -eq 0 ] && [ "$(wc -l < "$tmp/err")" -eq 3 ] &&
+    grep -q "v.tsv:1: model vanco: no column for these covariates; every individual gets the model's default: WT=70, CRCL=120, DIAL=0$" "$tmp/err" &&
+    grep -q "v.tsv:1: column WEIGHT is not used: did you mean WT (covariate" "$tmp/err" &&
+    grep -q "v.tsv:1: column CrCl is not used: did you mean CRCL (covariate" "$tmp/err"
+ok $? "defaulted covariates are named with their values, once per run; WEIGHT and CrCl flagged as near misses"
+twin-sim -m vanco --strict "$tmp/v.tsv" > "$tmp/o" 2> "$tmp/err"
+[ $? -eq 2 ] && [ ! -s "$tmp/o" ] &&
+    grep -q "^twin-sim: .*v.tsv:1: model vanco: no column for these covariates" "$tmp/err"
+ok $? "twin-sim --strict: a defaulted covariate is an error, before any output"
+printf 'ID\tTIME\tAMT\tCMT\tDV\tBW\tCRCL\n1\t0\t1000\tcentral\t.\t120\t20\n1\t2\t.\tcentral\t30\t120\t20\n' \
+    > "$tmp/v2.tsv"
+twin-fit -m vanco --strict "$tmp/v2.tsv" > /dev/null 2> "$tmp/err"
+[ $? -ne 0 ] && grep -q "^twin-fit: .*v2.tsv:1: model vanco: no column for these covariates; .*: WT=70, DIAL=0$" "$tmp/err"
+ok $? "twin-fit --strict refuses the same data"
+twin-fit -m vanco "$tmp/v2.tsv" > /dev/null 2> "$tmp/err"
+grep -q "^twin-fit: warning: .*column BW is not used: did you mean WT" "$tmp/err"
+ok $? "twin-fit warns of BW for WT"
+twin-dose -m vanco --target 'auc24 400..600' --amounts 500..1500/500 \
+    --intervals 12 "$tmp/v2.tsv" > /dev/null 2> "$tmp/err"
+grep -q "^twin-dose: warning: .*no column for these covariates" "$tmp/err"
+ok $? "twin-dose warns of defaulted covariates"
+twin-dose -m vanco --strict --target 'auc24 400..600' \
+    --amounts 500..1500/500 --intervals 12 "$tmp/v2.tsv" > "$tmp/o" 2> "$tmp/err"
+[ $? -eq 2 ] && [ ! -s "$tmp/o" ] &&
+    grep -q "^twin-dose: .*v2.tsv:1: model vanco: no column" "$tmp/err"
+ok $? "twin-dose --strict refuses them, before any output"
+printf 'ID\tTIME\tAMT\tCMT\tWT\tTVCL\n1\t0\t100\tcentral\t70\t2\n1\t10\t.\tcentral\t70\t2\n' |
+    twin-sim -m pk1cmt --no-pred 2> "$tmp/err" | awk -F'\t' "$hdr"'
+$c["TIME"] == 10 { e = 2 * exp(-0.1 * 10); exit !(($c["CP"] - e) ^ 2 < (1e-9 * e) ^ 2) }'
+[ $? -eq 0 ] && grep -q "column TVCL is ignored: TVCL is a population parameter of model pk1cmt" "$tmp/err"
+ok $? "a column named after a theta is ignored, with a warning (CP from TVCL 5)"
+printf 'ID\tTIME\tAMT\tCMT\tWT\tTVCL\n1\t0\t100\tcentral\t70\t2\n' |
+    twin-sim -m pk1cmt --strict > /dev/null 2>&1
+[ $? -eq 2 ]
+ok $? "--strict refuses a theta column"
+printf 'ID\tTIME\tAMT\tCMT\tWT\tcl\n1\t0\t100\tcentral\t70\t2\n' |
+    twin-sim -m pk1cmt 2>&1 > /dev/null |
+    grep -q "column cl is not used: did you mean CL (individual parameter of model pk1cmt)"
+ok $? "a parameter column in the wrong case is flagged"
+
 # --- installation -----------------------------------------------------------
 make -s -C "$top" install DESTDIR="$tmp/stage" PREFIX=/usr > /dev/null 2>&1
 ok $? "make install DESTDIR=... PREFIX=/usr"
