@@ -45,7 +45,8 @@ struct ode {
 	gsl_matrix *aug, *work;
 	double *ycur;
 	double *ework;		/* 7 (n+1)^2: the result, then workspace */
-	int *perm;		/* order making aug lower triangular */
+	int *perm;		/* order making aug lower triangular, then
+				 * 2 (n+1) ints of workspace */
 	int tri;		/* perm is valid: the flow graph is acyclic */
 	struct expm_cache cache[NCACHE];
 	int ncache, next;
@@ -227,7 +228,7 @@ ode_new(const struct model *m, enum ode_method method, double rtol,
 	o->work = gsl_matrix_calloc(o->n + 1, o->n + 1);
 	o->ycur = calloc(o->n + 1, sizeof(double));
 	o->ework = calloc((size_t)7 * (o->n + 1) * (o->n + 1), sizeof(double));
-	o->perm = calloc(o->n + 1, sizeof(int));
+	o->perm = calloc((size_t)3 * (o->n + 1), sizeof(int));
 	if (!o->aug || !o->work || !o->ycur || !o->ework || !o->perm) {
 		twin_error(err, "out of memory");
 		ode_free(o);
@@ -246,7 +247,7 @@ ode_method(const struct ode *o)
  * An order of the indices of the square matrix a in which it is lower
  * triangular (every nonzero a[i][j], i != j, has j before i): Kahn's
  * topological sort of the flow graph, lowest index first.  Returns 1 and
- * the order in perm, or 0 if the graph has a cycle.  w has n^2 ints.
+ * the order in perm, or 0 if the graph has a cycle.  w has 2 n ints.
  */
 static int
 triangular_order(const gsl_matrix *a, int *perm, int *w)
@@ -302,7 +303,7 @@ exact_matrix(struct ode *o)
 		gsl_matrix_free(o->cache[i].e);
 	o->ncache = o->next = 0;
 	o->valid = 1;
-	o->tri = triangular_order(w, o->perm, (int *)o->ework);
+	o->tri = triangular_order(w, o->perm, o->perm + n + 1);
 }
 
 int
