@@ -499,6 +499,19 @@ enode_uses(const struct enode *n, int slot)
 	return 0;
 }
 
+long
+enode_size(const struct enode *n)
+{
+	long k = 1;
+	int i;
+
+	if (n == NULL)
+		return 0;
+	for (i = 0; i < arity[n->op]; i++)
+		k += enode_size(n->kid[i]);
+	return k;
+}
+
 void
 enode_foreach_slot(const struct enode *n, void (*fn)(void *, int),
     void *ctx)

@@ -60,6 +60,9 @@ int enode_is_const(const struct enode *n, double *value);
 /* 1 if n references slot, else 0. */
 int enode_uses(const struct enode *n, int slot);
 
+/* Number of nodes in n. */
+long enode_size(const struct enode *n);
+
 /* Call fn(ctx, slot) once for each slot referenced by n (repeats allowed). */
 void enode_foreach_slot(const struct enode *n, void (*fn)(void *, int),
     void *ctx);

@@ -13,11 +13,12 @@
 #include <string.h>
 
 #include "model.h"
+#include "num.h"
 #include "units.h"
 
 enum def_kind {
 	DEF_STATE, DEF_THETA, DEF_COV, DEF_OMEGA, DEF_IND, DEF_DERIVED,
-	DEF_ODE, DEF_OUTPUT, DEF_DV, DEF_PROP, DEF_ERROR, DEF_ROUTE
+	DEF_ODE, DEF_OUTPUT, DEF_DV, DEF_PROP, DEF_ERROR, DEF_ROUTE, DEF_BOUND
 };
 
 struct def {
@@ -31,6 +32,7 @@ struct def {
 
 struct builder {
 	int n, cap;
+	int nstate;		/* compartments so far */
 	struct def *def;
 };
 
@@ -134,6 +136,7 @@ model_free(struct model *m)
 	free(m->routename);
 	free(m->routecmt);
 	free(m->routeunit);
+	free(m->bound);
 	free(m);
 }
 
@@ -247,7 +250,235 @@ int
 model_add_compartment(struct model *m, const char *name, struct srcpos at,
     struct twin_err *err)
 {
-	return declare(m, DEF_STATE, name, at, err);
+	if (m->b != NULL && m->b->nstate == MODEL_MAX_STATES) {
+		twin_error(err, "compartment \"%s\": more than %d compartments "
+		    "(the limit of a model)", name ? name : "",
+		    MODEL_MAX_STATES);
+		return where(err, m, at.file, at.line, at.col);
+	}
+	if (declare(m, DEF_STATE, name, at, err) < 0)
+		return -1;
+	m->b->nstate++;
+	return 0;
+}
+
+int
+model_add_bound(struct model *m, const char *text, struct srcpos at,
+    struct twin_err *err)
+{
+	return add_def(m, DEF_BOUND, NULL, NULL, text, at, err) ? 0 : -1;
+}
+
+/* ---- bounds ------------------------------------------------------------ */
+
+static int count(const struct builder *b, enum def_kind k);
+
+enum btok { BT_END, BT_NUM, BT_NAME, BT_LT, BT_LE, BT_GT, BT_GE, BT_BAD };
+
+/* Next token of a bound at *p: its kind, and its text in tok[]. */
+static enum btok
+btoken(const char **p, char *tok, size_t toksz)
+{
+	const char *s = *p, *b;
+	size_t n;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	b = s;
+	if (*s == '\0') {
+		*p = s;
+		return BT_END;
+	}
+	if (*s == '<' || *s == '>') {
+		int eq = s[1] == '=';
+
+		*p = s + 1 + eq;
+		return *s == '<' ? (eq ? BT_LE : BT_LT) : (eq ? BT_GE : BT_GT);
+	}
+	if (*s == '_' || (*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z')) {
+		while (*s == '_' || (*s >= 'A' && *s <= 'Z') ||
+		    (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9'))
+			s++;
+	} else {
+		while (*s && strchr("0123456789.eE+-", *s) &&
+		    !(s > b && (*s == '+' || *s == '-') &&
+		    s[-1] != 'e' && s[-1] != 'E'))
+			s++;
+		if (s == b)
+			return BT_BAD;
+	}
+	n = s - b;
+	if (n >= toksz)
+		return BT_BAD;
+	memcpy(tok, b, n);
+	tok[n] = '\0';
+	*p = s;
+	return (*b >= '0' && *b <= '9') || *b == '.' || *b == '-' ||
+	    *b == '+' ? BT_NUM : BT_NAME;
+}
+
+/*
+ * "NAME op NUM", "NUM op NAME" or "NUM op NAME op NUM" into b (slot
+ * resolved against the laid-out model).  Returns 0 or -1 with err set.
+ */
+static int
+parse_bound(const struct model *m, const char *text, struct bound *b,
+    struct twin_err *err)
+{
+	const char *p = text;
+	char tok[5][128];
+	enum btok k[5];
+	double x;
+	int i, n = 0, name = -1;
+
+	for (n = 0; n < 5; n++) {
+		k[n] = btoken(&p, tok[n], sizeof(tok[n]));
+		if (k[n] == BT_END || k[n] == BT_BAD)
+			break;
+	}
+	if (n < 5 && k[n] == BT_BAD)
+		goto syntax;
+	if (n == 5 && btoken(&p, tok[0], sizeof(tok[0])) != BT_END)
+		goto syntax;
+	for (i = 0; i < n; i++)
+		if (k[i] == BT_NAME) {
+			if (name >= 0)
+				goto syntax;
+			name = i;
+		}
+	if (name < 0 || name % 2 || !(n == 3 || (n == 5 && name == 2)))
+		goto syntax;
+	b->lo = -INFINITY;
+	b->hi = INFINITY;
+	b->lo_incl = b->hi_incl = 0;
+	for (i = 0; i < n; i += 2) {
+		int right = i > name, op = right ? i - 1 : i + 1, lo;
+
+		if (i == name)
+			continue;
+		if (k[i] != BT_NUM || k[op] < BT_LT || k[op] > BT_GE)
+			goto syntax;
+		if (twin_strtod(tok[i], &x) < 0)
+			goto syntax;
+		/* NUM < NAME and NAME > NUM are lower bounds. */
+		lo = right ? (k[op] == BT_GT || k[op] == BT_GE) :
+		    (k[op] == BT_LT || k[op] == BT_LE);
+		if (lo) {
+			b->lo = x;
+			b->lo_incl = k[op] == BT_LE || k[op] == BT_GE;
+		} else {
+			b->hi = x;
+			b->hi_incl = k[op] == BT_LE || k[op] == BT_GE;
+		}
+	}
+	if (n == 5 && (isinf(b->lo) || isinf(b->hi)))
+		goto syntax;
+	if (!(b->lo < b->hi || (b->lo == b->hi && b->lo_incl && b->hi_incl))) {
+		twin_error(err, "bound \"%s\" admits no value", text);
+		return -1;
+	}
+	b->slot = model_slot(m, tok[name]);
+	if (b->slot < m->theta0 || b->slot >= m->out0 ||
+	    (b->slot >= m->eta0 && b->slot < m->cov0)) {
+		twin_error(err, "bound on \"%s\", which is not a theta, "
+		    "covariate or individual parameter", tok[name]);
+		return -1;
+	}
+	return 0;
+syntax:
+	twin_error(err, "bound \"%s\" is not of the form NAME > NUMBER or "
+	    "NUMBER <= NAME <= NUMBER (with <, <=, >, >=)", text);
+	return -1;
+}
+
+/* "KM > 0", "0 <= F <= 1": the bound as text, for messages. */
+static void
+bound_text(const struct model *m, const struct bound *b, char *buf,
+    size_t n)
+{
+	const char *name = m->slotname[b->slot];
+
+	if (isinf(b->lo))
+		snprintf(buf, n, "%s %s %g", name, b->hi_incl ? "<=" : "<",
+		    b->hi);
+	else if (isinf(b->hi))
+		snprintf(buf, n, "%s %s %g", name, b->lo_incl ? ">=" : ">",
+		    b->lo);
+	else
+		snprintf(buf, n, "%g %s %s %s %g", b->lo,
+		    b->lo_incl ? "<=" : "<", name, b->hi_incl ? "<=" : "<",
+		    b->hi);
+}
+
+static int
+inside(const struct bound *b, double x)
+{
+	return (b->lo_incl ? x >= b->lo : x > b->lo) &&
+	    (b->hi_incl ? x <= b->hi : x < b->hi);
+}
+
+int
+model_check_domain(const struct model *m, const double *v,
+    struct twin_err *err)
+{
+	char text[256], num[TWIN_NUMBUF];
+	int i;
+
+	for (i = 0; i < m->nbound; i++) {
+		const struct bound *b = &m->bound[i];
+
+		if (inside(b, v[b->slot]))
+			continue;
+		bound_text(m, b, text, sizeof(text));
+		if (isnan(v[b->slot]))
+			snprintf(num, sizeof(num), "nan");
+		else if (isinf(v[b->slot]))
+			snprintf(num, sizeof(num), "%sinf",
+			    v[b->slot] < 0 ? "-" : "");
+		else
+			twin_dtoa(v[b->slot], num);
+		return twin_error(err, "%s = %s is outside its domain %s",
+		    m->slotname[b->slot], num, text);
+	}
+	return 0;
+}
+
+/* Resolve the declared bounds; the thetas' values must be inside. */
+static int
+finish_bounds(struct model *m, struct twin_err *err)
+{
+	struct builder *b = m->b;
+	int i, j, n = count(b, DEF_BOUND);
+
+	if ((m->bound = calloc(n + 1, sizeof(*m->bound))) == NULL)
+		return twin_error(err, "out of memory");
+	for (i = 0; i < b->n; i++) {
+		const struct def *d = &b->def[i];
+		struct bound *bd = &m->bound[m->nbound];
+
+		if (d->kind != DEF_BOUND)
+			continue;
+		if (parse_bound(m, d->expr, bd, err) < 0)
+			return where(err, m, d->file, d->line, d->col);
+		for (j = 0; j < m->nbound; j++)
+			if (m->bound[j].slot == bd->slot) {
+				twin_error(err, "\"%s\" has two bounds",
+				    m->slotname[bd->slot]);
+				return where(err, m, d->file, d->line, d->col);
+			}
+		if (bd->slot >= m->theta0 && bd->slot < m->eta0 &&
+		    !inside(bd, m->theta[bd->slot - m->theta0])) {
+			char text[256], num[TWIN_NUMBUF];
+
+			bound_text(m, bd, text, sizeof(text));
+			twin_dtoa(m->theta[bd->slot - m->theta0], num);
+			twin_error(err, "theta %s = %s is outside its domain %s",
+			    m->slotname[bd->slot], num, text);
+			return where(err, m, d->file, d->line, d->col);
+		}
+		m->nbound++;
+	}
+	return 0;
 }
 
 int
@@ -811,18 +1042,48 @@ out:
 	return rc;
 }
 
-/* Replace every derived pseudo-slot by its definition. */
+struct count_ctx {
+	int slot;
+	long n;
+};
+
+static void
+count_use(void *ctx, int slot)
+{
+	struct count_ctx *c = ctx;
+
+	c->n += slot == c->slot;
+}
+
+/*
+ * Replace every derived pseudo-slot by its definition.  Each use gets a
+ * copy, so nested derived quantities can grow exponentially: refuse a
+ * result above MODEL_MAX_EXPR_NODES, naming the derived quantity.
+ */
 static struct enode *
-inline_derived(struct enode *n, struct enode **dtree, int nd, int derived0)
+inline_derived(struct enode *n, struct enode **dtree, int nd,
+    const struct scope *sc, struct twin_err *err)
 {
 	int i;
 
 	for (i = nd - 1; i >= 0; i--) {
+		struct count_ctx c = { sc->derived0 + i, 0 };
 		struct enode *r;
+		long size;
 
-		if (!enode_uses(n, derived0 + i))
+		enode_foreach_slot(n, count_use, &c);
+		if (c.n == 0)
 			continue;
-		if ((r = enode_subst(n, derived0 + i, dtree[i])) == NULL) {
+		size = enode_size(n) + c.n * (enode_size(dtree[i]) - 1);
+		if (size > MODEL_MAX_EXPR_NODES) {
+			twin_error(err, "derived quantity \"%s\" used %ld times "
+			    "expands to %ld nodes, above the limit of %d",
+			    sc->derived[i], c.n, size, MODEL_MAX_EXPR_NODES);
+			enode_free(n);
+			return NULL;
+		}
+		if ((r = enode_subst(n, sc->derived0 + i, dtree[i])) == NULL) {
+			twin_error(err, "out of memory");
 			enode_free(n);
 			return NULL;
 		}
@@ -873,9 +1134,11 @@ compile_dynamics(struct model *m, struct scope *sc, struct twin_err *err)
 		sc->nderived = nd;
 		if ((dtree[nd] = parse_def(m, sc, d, err)) == NULL)
 			goto out;
-		if ((dtree[nd] = inline_derived(dtree[nd], dtree, nd,
-		    sc->derived0)) == NULL)
-			goto oom;
+		if ((dtree[nd] = inline_derived(dtree[nd], dtree, nd, sc,
+		    err)) == NULL) {
+			where(err, m, d->file, d->line, d->col);
+			goto out;
+		}
 		nd++;
 	}
 	sc->nderived = nd;
@@ -899,9 +1162,11 @@ compile_dynamics(struct model *m, struct scope *sc, struct twin_err *err)
 		}
 		if ((rhs[s] = parse_def(m, sc, d, err)) == NULL)
 			goto out;
-		if ((rhs[s] = inline_derived(rhs[s], dtree, nd,
-		    sc->derived0)) == NULL)
-			goto oom;
+		if ((rhs[s] = inline_derived(rhs[s], dtree, nd, sc,
+		    err)) == NULL) {
+			where(err, m, d->file, d->line, d->col);
+			goto out;
+		}
 	}
 	m->linear = !m->timevarying;
 	for (i = 0; i < m->nstate; i++) {
@@ -960,8 +1225,10 @@ compile_dynamics(struct model *m, struct scope *sc, struct twin_err *err)
 		sc->limit = m->out0 + k;
 		if ((n = parse_def(m, sc, d, err)) == NULL)
 			goto out;
-		if ((n = inline_derived(n, dtree, nd, sc->derived0)) == NULL)
-			goto oom;
+		if ((n = inline_derived(n, dtree, nd, sc, err)) == NULL) {
+			where(err, m, d->file, d->line, d->col);
+			goto out;
+		}
 		m->out[k] = tape_compile(n);
 		enode_free(n);
 		if (m->out[k++] == NULL)
@@ -1134,7 +1401,8 @@ model_finish(struct model *m, struct twin_err *err)
 		twin_error(err, "model has no compartments");
 		return where(err, m, m->path, 0, 0);
 	}
-	if (layout(m, err) < 0 || finish_routes(m, err) < 0)
+	if (layout(m, err) < 0 || finish_routes(m, err) < 0 ||
+	    finish_bounds(m, err) < 0)
 		return -1;
 	memset(&sc, 0, sizeof(sc));
 	sc.m = m;

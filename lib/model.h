@@ -53,6 +53,22 @@ struct jac_entry {
 	struct tape *tape;
 };
 
+/*
+ * A declared domain of a theta, covariate or individual parameter
+ * (twin-model(5), bounds): lo < x (or lo <= x), x < hi (or x <= hi);
+ * -inf/+inf where a side is open.
+ */
+struct bound {
+	int slot;
+	double lo, hi;
+	int lo_incl, hi_incl;
+};
+
+/* Limits on what a model may ask of the machine (dense Jacobian, and
+ * derived quantities inlined into the expressions that use them). */
+#define MODEL_MAX_STATES 1000
+#define MODEL_MAX_EXPR_NODES 100000
+
 struct model {
 	char *name, *description, *path;
 	int nslot;
@@ -84,6 +100,8 @@ struct model {
 	char **routename;	/* nroute names, e.g. "iv", "po" */
 	int *routecmt;		/* their compartments, 0-based */
 	char **routeunit;	/* their amount units, NULL: units_amount */
+	int nbound;
+	struct bound *bound;
 	struct builder *b;	/* pending definitions until model_finish */
 };
 
@@ -123,6 +141,14 @@ int model_add_route(struct model *m, const char *route, const char *cmt,
 /* How additive and proportional error combine: variances add (0, the
  * default) or standard deviations add (1). */
 int model_set_error_combination(struct model *m, int sd, struct srcpos at,
+    struct twin_err *err);
+/* Declare a domain, e.g. "KM > 0", "0 <= F <= 1", "WT >= 0" (a name of
+ * a theta, covariate or individual parameter; < <= > >= with numbers). */
+int model_add_bound(struct model *m, const char *text, struct srcpos at,
+    struct twin_err *err);
+/* 0 if every bounded value in v is inside its domain; else -1 with err
+ * "NAME = VALUE is outside its domain NAME > 0" (the caller adds where). */
+int model_check_domain(const struct model *m, const double *v,
     struct twin_err *err);
 /* Resolve names, parse, differentiate, compile.  Errors name the file,
  * line and column of the definition and the offending name. */

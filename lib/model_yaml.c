@@ -332,6 +332,27 @@ compartments(struct loader *ld, yaml_node_t *v)
 	return 0;
 }
 
+/* bounds: [KM > 0, 0 <= F <= 1] (a list of domains). */
+static int
+bounds(struct loader *ld, yaml_node_t *v)
+{
+	yaml_node_item_t *it;
+
+	if (v->type != YAML_SEQUENCE_NODE)
+		return fail(ld, v, "bounds: expected a list such as "
+		    "[CL > 0, 0 <= F <= 1]");
+	for (it = v->data.sequence.items.start;
+	    it < v->data.sequence.items.top; it++) {
+		yaml_node_t *n = yaml_document_get_node(&ld->doc, *it);
+
+		if (scalar(n) == NULL)
+			return fail(ld, n, "expected a bound such as CL > 0");
+		if (model_add_bound(ld->m, scalar(n), pos(ld, n), ld->err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int
 set_string(struct loader *ld, yaml_node_t *v, char **dst)
 {
@@ -360,6 +381,8 @@ on_top(struct loader *ld, yaml_node_t *k, yaml_node_t *v, int arg)
 		return compartments(ld, v);
 	if (!strcmp(key, "routes"))
 		return each_pair(ld, v, on_route, 0);
+	if (!strcmp(key, "bounds"))
+		return bounds(ld, v);
 	if (!strcmp(key, "theta"))
 		return each_pair(ld, v, on_theta, 0);
 	if (!strcmp(key, "covariates"))

@@ -11,12 +11,16 @@
 #include <nvector/nvector_serial.h>
 #include <sunlinsol/sunlinsol_dense.h>
 #include <sunmatrix/sunmatrix_dense.h>
-#include <gsl/gsl_linalg.h>
 #include <gsl/gsl_matrix.h>
 
 #include "ode.h"
 
 #define NCACHE 8
+
+/* Squarings (2^s scaling) beyond which a matrix exponential of a cyclic
+ * system goes to CVODES: the slow exponents carry an absolute error of
+ * about 2^s u, here 2^20 * 1.1e-16 = 1.2e-10. */
+#define EXPM_MAX_SQUARINGS 20
 
 struct expm_cache {
 	double h;
@@ -28,7 +32,8 @@ struct ode {
 	enum ode_method method;
 	int n;
 	struct ode_sys *sys;
-	double t;
+	double t, tstop;
+	double rtol, atol;
 	char msg[512];		/* last message from CVODES */
 	/* CVODES */
 	SUNContext ctx;
@@ -39,6 +44,10 @@ struct ode {
 	/* exact */
 	gsl_matrix *aug, *work;
 	double *ycur;
+	double *ework;		/* 7 (n+1)^2: the result, then workspace */
+	int *perm;		/* order making aug lower triangular, then
+				 * 2 (n+1) ints of workspace */
+	int tri;		/* perm is valid: the flow graph is acyclic */
 	struct expm_cache cache[NCACHE];
 	int ncache, next;
 	int valid;
@@ -123,6 +132,18 @@ cv_errh(int code, const char *module, const char *fn, char *msg, void *ud)
 	snprintf(o->msg, sizeof(o->msg), "%s: %s", fn, msg);
 }
 
+int
+ode_check_tol(double rtol, double atol, struct twin_err *err)
+{
+	if (!(rtol >= ODE_RTOL_MIN && rtol <= ODE_RTOL_MAX))
+		return twin_error(err, "relative tolerance %g is outside "
+		    "[%g, %g]", rtol, ODE_RTOL_MIN, ODE_RTOL_MAX);
+	if (!(atol > 0 && atol <= ODE_ATOL_MAX))
+		return twin_error(err, "absolute tolerance %g is outside "
+		    "(0, %g]", atol, ODE_ATOL_MAX);
+	return 0;
+}
+
 void
 ode_free(struct ode *o)
 {
@@ -144,6 +165,8 @@ ode_free(struct ode *o)
 	for (i = 0; i < o->ncache; i++)
 		gsl_matrix_free(o->cache[i].e);
 	free(o->ycur);
+	free(o->ework);
+	free(o->perm);
 	free(o);
 }
 
@@ -181,16 +204,16 @@ ode_new(const struct model *m, enum ode_method method, double rtol,
 		    "exact solver does not apply", m->name);
 		return NULL;
 	}
-	if (!(rtol > 0) || !(atol > 0)) {
-		twin_error(err, "tolerances must be positive");
+	if (ode_check_tol(rtol, atol, err) < 0)
 		return NULL;
-	}
 	if ((o = calloc(1, sizeof(*o))) == NULL) {
 		twin_error(err, "out of memory");
 		return NULL;
 	}
 	o->m = m;
 	o->n = m->nstate;
+	o->rtol = rtol;
+	o->atol = atol;
 	if (method == ODE_AUTO)
 		method = m->linear ? ODE_EXACT : ODE_BDF;
 	o->method = method;
@@ -204,7 +227,9 @@ ode_new(const struct model *m, enum ode_method method, double rtol,
 	o->aug = gsl_matrix_calloc(o->n + 1, o->n + 1);
 	o->work = gsl_matrix_calloc(o->n + 1, o->n + 1);
 	o->ycur = calloc(o->n + 1, sizeof(double));
-	if (!o->aug || !o->work || !o->ycur) {
+	o->ework = calloc((size_t)7 * (o->n + 1) * (o->n + 1), sizeof(double));
+	o->perm = calloc((size_t)3 * (o->n + 1), sizeof(int));
+	if (!o->aug || !o->work || !o->ycur || !o->ework || !o->perm) {
 		twin_error(err, "out of memory");
 		ode_free(o);
 		return NULL;
@@ -216,6 +241,36 @@ enum ode_method
 ode_method(const struct ode *o)
 {
 	return o->method;
+}
+
+/*
+ * An order of the indices of the square matrix a in which it is lower
+ * triangular (every nonzero a[i][j], i != j, has j before i): Kahn's
+ * topological sort of the flow graph, lowest index first.  Returns 1 and
+ * the order in perm, or 0 if the graph has a cycle.  w has 2 n ints.
+ */
+static int
+triangular_order(const gsl_matrix *a, int *perm, int *w)
+{
+	int n = a->size1, *indeg = w, *done = w + n, i, j, k;
+
+	for (i = 0; i < n; i++) {
+		indeg[i] = done[i] = 0;
+		for (j = 0; j < n; j++)
+			indeg[i] += j != i && gsl_matrix_get(a, i, j) != 0;
+	}
+	for (k = 0; k < n; k++) {
+		for (i = 0; i < n && (done[i] || indeg[i] > 0); i++)
+			;
+		if (i == n)
+			return 0;
+		done[i] = 1;
+		perm[k] = i;
+		for (j = 0; j < n; j++)
+			if (j != i && gsl_matrix_get(a, j, i) != 0)
+				indeg[j]--;
+	}
+	return 1;
 }
 
 /*
@@ -248,6 +303,7 @@ exact_matrix(struct ode *o)
 		gsl_matrix_free(o->cache[i].e);
 	o->ncache = o->next = 0;
 	o->valid = 1;
+	o->tri = triangular_order(w, o->perm, o->perm + n + 1);
 }
 
 int
@@ -256,6 +312,7 @@ ode_restart(struct ode *o, struct ode_sys *sys, double t, const double *y,
 {
 	o->sys = sys;
 	o->t = t;
+	o->tstop = tstop;
 	if (o->method == ODE_EXACT) {
 		memcpy(o->ycur, y, o->n * sizeof(double));
 		exact_matrix(o);
@@ -270,53 +327,62 @@ ode_restart(struct ode *o, struct ode_sys *sys, double t, const double *y,
 	return 0;
 }
 
-#define SMALL 12
-
 /*
- * exp(A) for a small dense matrix by scaling and squaring with the
- * (6,6) Pade approximant (Moler and Van Loan, SIAM Review 2003, method
- * 3; the bound on the truncation error is 3.4e-16 for |A| <= 1/2).
- * GSL's gsl_linalg_exponential_ss computes the same to the same
- * accuracy, but through general matrix routines whose overhead dominates
- * for the 2-5 states of a compartmental model; the fits call this in
- * their innermost loop.  Larger models use GSL.  Returns -1 if the
- * denominator is singular (it is not, for |A| <= 1/2).
+ * exp(M) for the augmented matrix M = h [A b+r; 0 0] by scaling and
+ * squaring with the (6,6) Pade approximant (Moler and Van Loan, SIAM
+ * Review 2003, method 3; the truncation error is below 3.4e-16 for
+ * |M/2^s| <= 1/2).
+ *
+ * Plain scaling and squaring is normwise accurate only: with rates that
+ * differ by many orders of magnitude (KA 1e16 beside CL/V 0.1) the slow
+ * rates vanish below the rounding of 1 + x in the scaled matrix, and the
+ * squarings give no elimination at all (absolute error in the slow
+ * exponents about 2^s u).  Two remedies:
+ *
+ *  - When the flow graph has no cycle (absorption chains, transit
+ *    compartments, one compartment with any inputs: most linear PK
+ *    models), a permutation makes M lower triangular.  Then the diagonal
+ *    and first subdiagonal of every power exp(M/2^k) are known in closed
+ *    form and are written over the computed ones before each squaring
+ *    (Al-Mohy and Higham, SIAM J Matrix Anal Appl 2009, section 6):
+ *    the exponents are exact and the off-diagonal entries follow from
+ *    them with relative accuracy.
+ *  - Otherwise (a cycle, e.g. central <-> peripheral) the step is handed
+ *    to CVODES when the scaling 2^s exceeds 2^EXPM_MAX_SQUARINGS, where
+ *    the slow exponents could be wrong by more than about 1e-10.
  */
+
 /* c = a b for n x n row-major matrices (c distinct from a and b). */
 static void
 matmul(const double *a, const double *b, double *c, int n)
 {
 	int i, j, l;
 
-	for (i = 0; i < n; i++)
-		for (j = 0; j < n; j++) {
-			double t = 0;
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < n; j++)
+			c[i * n + j] = 0;
+		for (l = 0; l < n; l++) {
+			double x = a[i * n + l];
 
-			for (l = 0; l < n; l++)
-				t += a[i * n + l] * b[l * n + j];
-			c[i * n + j] = t;
+			if (x == 0)
+				continue;
+			for (j = 0; j < n; j++)
+				c[i * n + j] += x * b[l * n + j];
 		}
+	}
 }
 
+/* (6,6) Pade approximant of exp(A), |A| <= 1/2, into e; w has 4 n^2
+ * doubles.  Returns -1 if the denominator is singular (it is not, for
+ * |A| <= 1/2). */
 static int
-expm_small(const double *a, int n, double *e)
+pade6(const double *A, int n, double *e, double *w)
 {
-	double A[SMALL * SMALL], X[SMALL * SMALL], T[SMALL * SMALL];
-	double N[SMALL * SMALL], D[SMALL * SMALL], norm = 0, c = 0.5;
-	int i, j, k, s, q = 6;
+	double *X = w, *T = w + n * n, *N = w + 2 * n * n, *D = w + 3 * n * n;
+	double c = 0.5;
+	int i, j, k, q = 6;
 
-	for (i = 0; i < n; i++) {
-		double row = 0;
-
-		for (j = 0; j < n; j++)
-			row += fabs(a[i * n + j]);
-		norm = fmax(norm, row);
-	}
-	s = norm > 0.5 ? (int)ceil(log2(norm / 0.5)) : 0;
-	if (s > 1000 || !isfinite(norm))
-		return -1;
-	for (i = 0; i < n * n; i++)
-		X[i] = A[i] = ldexp(a[i], -s);
+	memcpy(X, A, (size_t)n * n * sizeof(double));
 	for (i = 0; i < n * n; i++) {
 		N[i] = (i % (n + 1) == 0) + c * A[i];
 		D[i] = (i % (n + 1) == 0) - c * A[i];
@@ -324,7 +390,7 @@ expm_small(const double *a, int n, double *e)
 	for (k = 2; k <= q; k++) {
 		c = c * (q - k + 1) / (k * (2 * q - k + 1));
 		matmul(A, X, T, n);
-		memcpy(X, T, n * n * sizeof(double));
+		memcpy(X, T, (size_t)n * n * sizeof(double));
 		/* D has the signs of N alternating: + for even k. */
 		for (i = 0; i < n * n; i++) {
 			N[i] += c * X[i];
@@ -369,25 +435,144 @@ expm_small(const double *a, int n, double *e)
 				t -= D[k * n + i] * e[i * n + j];
 			e[k * n + j] = t / D[k * n + k];
 		}
-	for (; s > 0; s--) {
-		matmul(e, e, T, n);
-		memcpy(e, T, n * n * sizeof(double));
+	return 0;
+}
+
+/* (e^b - e^a) / (b - a), without cancellation or spurious overflow;
+ * 0 when both exponents are -inf (a step beyond the range of double). */
+static double
+dexp(double a, double b)
+{
+	double d = b / 2 - a / 2, mu = a / 2 + b / 2;
+
+	if (fmax(a, b) == -INFINITY)
+		return 0;
+	if (d == 0)
+		return exp(a);
+	if (fabs(d) < 1)
+		return exp(mu) * (sinh(d) / d);
+	return (exp(b) - exp(a)) / (2 * d);
+}
+
+/* h a / 2^k, also when h a itself overflows but the quotient does not. */
+static double
+hscale(double h, double a, int k)
+{
+	double x = h * a;
+
+	return isfinite(x) ? ldexp(x, -k) : ldexp(h, -k) * a;
+}
+
+/* Exact diagonal and first subdiagonal of exp(h T / 2^k), T lower
+ * triangular, written over e. */
+static void
+fixup(double *e, const double *T, double h, int n, int k)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		e[i * n + i] = exp(hscale(h, T[i * n + i], k));
+	for (i = 0; i + 1 < n; i++) {
+		double c = T[(i + 1) * n + i], d;
+
+		if (c == 0) {
+			e[(i + 1) * n + i] = 0;
+			continue;
+		}
+		d = dexp(hscale(h, T[i * n + i], k),
+		    hscale(h, T[(i + 1) * n + i + 1], k));
+		e[(i + 1) * n + i] = d == 0 ? 0 : hscale(h, c, k) * d;
+	}
+}
+
+/*
+ * e = exp(h a) for the n x n matrix a and h >= 0; perm, if not NULL, is
+ * an order of the indices that makes a lower triangular.  w has 6 n^2
+ * doubles.  Returns 0, 1 if the result would be unreliable (no perm and
+ * more than EXPM_MAX_SQUARINGS squarings), -1 if a is not finite or the
+ * result overflows.
+ */
+static int
+expm_dense(const double *a, double h, int n, const int *perm, double *e,
+    double *w)
+{
+	double *T = w, *X = w + n * n, *pw = w + 2 * n * n, norm = 0;
+	int i, j, eh, en, s = 0;
+
+	for (i = 0; i < n; i++) {
+		double row = 0;
+
+		for (j = 0; j < n; j++) {
+			double x = perm ? a[perm[i] * n + perm[j]] : a[i * n + j];
+
+			T[i * n + j] = x;
+			row += fabs(x);
+		}
+		if (!isfinite(row))
+			return -1;
+		norm = fmax(norm, row);
+	}
+	if (!isfinite(h) || h < 0)
+		return -1;
+	/* |h a| < 2^(eh + en): |h a| / 2^s <= 1/2 (no overflow of h norm). */
+	frexp(h, &eh);
+	frexp(norm, &en);
+	if (h > 0 && norm > 0 && eh + en + 1 > 0)
+		s = eh + en + 1;
+	if (perm == NULL && s > EXPM_MAX_SQUARINGS)
+		return 1;
+	for (i = 0; i < n * n; i++)
+		X[i] = hscale(h, T[i], s);
+	if (pade6(X, n, e, pw) < 0)
+		return -1;
+	for (;;) {
+		if (perm)
+			fixup(e, T, h, n, s);
+		if (s-- == 0)
+			break;
+		matmul(e, e, X, n);
+		memcpy(e, X, (size_t)n * n * sizeof(double));
+	}
+	for (i = 0; i < n * n; i++)
+		if (!isfinite(e[i]))
+			return -1;
+	if (perm) {
+		memcpy(X, e, (size_t)n * n * sizeof(double));
+		for (i = 0; i < n; i++)
+			for (j = 0; j < n; j++)
+				e[perm[i] * n + perm[j]] = X[i * n + j];
 	}
 	return 0;
 }
 
+/*
+ * The matrix exponential for step h, from the cache or computed.  NULL
+ * with *stiff set: hand the step to CVODES; NULL otherwise: err is set.
+ */
 static const gsl_matrix *
-expm(struct ode *o, double h, struct twin_err *err)
+expm(struct ode *o, double h, int *stiff, struct twin_err *err)
 {
 	struct expm_cache *c;
-	int i;
+	int i, rc, n = o->n + 1;
 
+	*stiff = 0;
 	for (i = 0; i < o->ncache; i++)
 		if (o->cache[i].h == h)
 			return o->cache[i].e;
+	rc = expm_dense(o->aug->data, h, n, o->tri ? o->perm : NULL,
+	    o->ework, o->ework + n * n);
+	if (rc > 0) {
+		*stiff = 1;
+		return NULL;
+	}
+	if (rc < 0) {
+		twin_error(err, "matrix exponential failed for the step from "
+		    "time %g to %g", o->t, o->t + h);
+		return NULL;
+	}
 	if (o->ncache < NCACHE) {
 		c = &o->cache[o->ncache++];
-		c->e = gsl_matrix_alloc(o->n + 1, o->n + 1);
+		c->e = gsl_matrix_alloc(n, n);
 		if (c->e == NULL) {
 			o->ncache--;
 			twin_error(err, "out of memory");
@@ -397,23 +582,37 @@ expm(struct ode *o, double h, struct twin_err *err)
 		c = &o->cache[o->next];
 		o->next = (o->next + 1) % NCACHE;
 	}
-	gsl_matrix_memcpy(o->work, o->aug);
-	gsl_matrix_scale(o->work, h);
+	memcpy(c->e->data, o->ework, (size_t)n * n * sizeof(double));
 	c->h = h;
-	if (o->n + 1 <= SMALL && o->work->tda == (size_t)o->n + 1 &&
-	    c->e->tda == (size_t)o->n + 1) {
-		if (expm_small(o->work->data, o->n + 1, c->e->data) == 0)
-			return c->e;
-	} else if (gsl_linalg_exponential_ss(o->work, c->e,
-	    GSL_PREC_DOUBLE) == 0) {
-		return c->e;
-	}
-	{
-		c->h = NAN;
-		twin_error(err, "matrix exponential failed at time %g", o->t);
-		return NULL;
-	}
 	return c->e;
+}
+
+/* A step the matrix exponential cannot do reliably: CVODES from the
+ * current state, in the same smooth piece. */
+static int
+stiff_advance(struct ode *o, double tout, double *y, struct twin_err *err)
+{
+	sunrealtype tret;
+
+	if (o->cv == NULL && bdf_new(o, o->rtol, o->atol, err) < 0)
+		return -1;
+	memcpy(N_VGetArrayPointer(o->y), o->ycur, o->n * sizeof(double));
+	o->msg[0] = '\0';
+	if (CVodeReInit(o->cv, o->t, o->y) != CV_SUCCESS ||
+	    CVodeSetStopTime(o->cv, o->tstop) != CV_SUCCESS)
+		return twin_error(err, "CVODES restart failed at time %g: %s",
+		    o->t, o->msg);
+	do {
+		int rc = CVode(o->cv, tout, o->y, &tret, CV_NORMAL);
+
+		if (rc < 0)
+			return twin_error(err, "ODE solver failed near time "
+			    "%g: %s", tret, o->msg[0] ? o->msg : "?");
+	} while (tret < tout);
+	memcpy(y, N_VGetArrayPointer(o->y), o->n * sizeof(double));
+	memcpy(o->ycur, y, o->n * sizeof(double));
+	o->t = tout;
+	return 0;
 }
 
 static int
@@ -421,14 +620,14 @@ exact_advance(struct ode *o, double tout, double *y, struct twin_err *err)
 {
 	const gsl_matrix *e;
 	double *yc = o->ycur;
-	int i, j, n = o->n;
+	int i, j, n = o->n, stiff;
 
 	if (tout == o->t) {
 		memcpy(y, yc, n * sizeof(double));
 		return 0;
 	}
-	if ((e = expm(o, tout - o->t, err)) == NULL)
-		return -1;
+	if ((e = expm(o, tout - o->t, &stiff, err)) == NULL)
+		return stiff ? stiff_advance(o, tout, y, err) : -1;
 	for (i = 0; i < n; i++) {
 		const double *row = e->data + i * e->tda;
 		double s = row[n];

@@ -5,7 +5,9 @@
  *   ODE_BDF    SUNDIALS CVODES, BDF with the dense direct solver and the
  *              model's symbolic Jacobian: the reference, any model;
  *   ODE_EXACT  for linear autonomous models, y(t+h) = exp(h M) y with M
- *              the augmented matrix [A b+r; 0 0]: exact up to rounding.
+ *              the augmented matrix [A b+r; 0 0]: exact up to rounding
+ *              (a stiff step of a cyclic system goes to CVODES, see
+ *              ode.c).
  * The caller (sim) owns the value vector v[] (parameters, covariates) and
  * the infusion rates r[]; it calls ode_restart after any discontinuity
  * (dose, infusion change, parameter change) and ode_advance to move on.
@@ -34,6 +36,20 @@ struct ode_sys {
 };
 
 struct ode;
+
+/*
+ * The tolerances a solver accepts (CVODES's rtol and atol; the exact
+ * solver uses them for the steps it hands to CVODES).  Below 1e-14
+ * relative is beneath rounding; above 1e-2 the answer is not worth
+ * having.  atol is in the model's amount units.
+ */
+#define ODE_RTOL_MIN 1e-14
+#define ODE_RTOL_MAX 1e-2
+#define ODE_ATOL_MAX 1e-2
+
+/* 0 if rtol is in [ODE_RTOL_MIN, ODE_RTOL_MAX] and atol in
+ * (0, ODE_ATOL_MAX]; else -1 with err naming the value and the range. */
+int ode_check_tol(double rtol, double atol, struct twin_err *err);
 
 struct ode *ode_new(const struct model *m, enum ode_method method,
     double rtol, double atol, struct twin_err *err);

@@ -1115,8 +1115,13 @@ sim_run(struct sim *s, struct sim_indiv *si, int typical, double *out,
 	if ((changed = malloc(si->n)) == NULL)
 		return twin_error(err, "out of memory");
 	memset(s->pcur, 0xff, (m->out0 - m->cov0) * sizeof(double));
-	for (k = 0; k < si->n; k++)
+	for (k = 0; k < si->n; k++) {
 		changed[k] = (char)set_params(s, k, 1);
+		if (model_check_domain(m, s->v, err) < 0) {
+			*badrec = k;
+			goto out;
+		}
+	}
 	if (dose_values(s, si, err, badrec) < 0)
 		goto out;
 	if (timeline_build(tl, si->rec, si->n, badrec, err) < 0)

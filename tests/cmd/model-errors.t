@@ -82,4 +82,73 @@ ok $? "model file not found: exit status 2 (got $rc), nothing on stdout"
 grep -qF "twin-sim: $bad/nosuch.yaml: " "$tmp/err"
 ok $? "model file not found: stderr names the file"
 
+# tryfile FILE WHERE PHRASE PHRASE2 DESC: like try, for a model made
+# here, refused within 10 s (the limits are checked while loading).
+tryfile() {
+	f="$1"
+	timeout 10 twin-sim -m "$f" < "$tmp/in.tsv" > "$tmp/out" 2> "$tmp/err"
+	rc=$?
+	[ "$rc" -eq 2 ] && [ ! -s "$tmp/out" ]
+	ok $? "$5: exit status 2 within 10 s (got $rc), nothing on stdout"
+	errmsg "$f" "$2" "$3" "$4"
+	s=$?
+	ok $s "$5: stderr has \"$(basename "$f"):$2: ...$3...${4:+$4...}\""
+	[ "$s" -eq 0 ] || sed 's/^/# stderr: /' "$tmp/err"
+}
+
+# Bounds (twin-model(5)): malformed, on an unknown name, a theta outside.
+cat > "$tmp/bounds.yaml" <<'EOF'
+compartments: [central]
+theta: {TVCL: 5, TVV: 50}
+individual: {CL: TVCL, V: TVV}
+ode: {central: -CL/V*central}
+output: {CP: central/V}
+bounds: [CL > 0, V >< 0]
+EOF
+tryfile "$tmp/bounds.yaml" "6:18" '"V >< 0"' "form" "malformed bound"
+sed 's/V >< 0/VV > 0/' "$tmp/bounds.yaml" > "$tmp/bounds2.yaml"
+tryfile "$tmp/bounds2.yaml" "6:18" '"VV"' "not a theta" \
+    "bound on an unknown name"
+sed 's/V >< 0/TVCL < 0/' "$tmp/bounds.yaml" > "$tmp/bounds3.yaml"
+tryfile "$tmp/bounds3.yaml" "6:18" "TVCL = 5" "TVCL < 0" \
+    "theta outside its bound"
+sed 's/V >< 0/0 < CL <= 10/' "$tmp/bounds.yaml" > "$tmp/bounds4.yaml"
+tryfile "$tmp/bounds4.yaml" "6:18" '"CL"' "two bounds" \
+    "two bounds on one name"
+sed 's/V >< 0/1 < V < 1/' "$tmp/bounds.yaml" > "$tmp/bounds5.yaml"
+tryfile "$tmp/bounds5.yaml" "6:18" '"1 < V < 1"' "no value" \
+    "bound that admits no value"
+
+# Size limits: 23 nested derived quantities, each using the previous
+# twice (2^23 nodes once substituted; 2 GB before the limit), and 10,000
+# compartments (3.9 GB of dense Jacobian before the limit).
+{
+	echo 'compartments: [c]'
+	echo 'theta: {K: 1}'
+	echo 'derived:'
+	echo '  D0: K*c'
+	i=1
+	while [ $i -le 23 ]; do
+		echo "  D$i: D$((i - 1))*D$((i - 1))"
+		i=$((i + 1))
+	done
+	echo 'ode: {c: -D23}'
+	echo 'output: {Y: c}'
+} > "$tmp/nested.yaml"
+# D0 has 3 nodes, Di 2^(i+2) - 1: D15 = D14*D14 (line 19) is the first
+# above 100000 nodes.
+tryfile "$tmp/nested.yaml" "19:[0-9]+" '"D14"' "100000" \
+    "nested derived quantities"
+awk 'BEGIN {
+	printf "compartments: [c0"
+	for (i = 1; i < 10000; i++) printf ", c%d", i
+	print "]"
+	print "theta: {K: 1}"
+	print "ode:"
+	for (i = 0; i < 10000; i++) printf "  c%d: -K*c%d\n", i, i
+	print "output: {Y: c0}"
+}' > "$tmp/big.yaml"
+tryfile "$tmp/big.yaml" "1:[0-9]+" '"c1000"' "more than 1000" \
+    "10,000 compartments"
+
 done_testing

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "model.h"
+#include "ode.h"
 #include "record.h"
 #include "sim.h"
 #include "tap.h"
@@ -409,6 +410,359 @@ e_ss12(double t)
 
 static double e_ss24(double t) { return ss_oral(&R3, 100, 1.2, 24, t); }
 
+/* ---- the solvers directly, across stiffness ratios ---------------------
+ *
+ * Models built in memory; each case sets the thetas in v, starts from a
+ * state and compares amounts with closed forms written in a form that is
+ * itself well conditioned (no cancellation between exponentials of very
+ * different rates).  Tolerance 1e-9 relative for the exact solver.
+ */
+#define XTOL 1e-9
+
+static struct model *
+build(const char *const *cmt, int ncmt, const char *const *theta, int nth,
+    const char *const *ode)
+{
+	struct srcpos at = { NULL, 0, 0 };
+	struct twin_err err;
+	struct model *m = model_new("t");
+	int i;
+
+	for (i = 0; i < ncmt; i++)
+		if (model_add_compartment(m, cmt[i], at, &err) < 0 ||
+		    model_set_ode(m, cmt[i], ode[i], at, &err) < 0)
+			goto fail;
+	for (i = 0; i < nth; i++)
+		if (model_add_theta(m, theta[i], 1, at, &err) < 0)
+			goto fail;
+	if (model_add_output(m, "Y", cmt[ncmt - 1], at, &err) < 0 ||
+	    model_finish(m, &err) < 0)
+		goto fail;
+	return m;
+fail:
+	printf("# %s\n", err.msg);
+	model_free(m);
+	return NULL;
+}
+
+/* Solve from y0 at 0 to each of t[0..nt-1] (in one smooth piece, or
+ * restarting at each time when restart is set); amounts into y[nt][n]. */
+static int
+solve(const struct model *m, enum ode_method meth, const double *th,
+    const double *rate, const double *y0, const double *t, int nt,
+    int restart, double *y)
+{
+	struct twin_err err;
+	struct ode_sys sys;
+	struct ode *o;
+	double v[64], cur[16];
+	int i, n = m->nstate, rc = 0;
+
+	memset(v, 0, sizeof(v));
+	memcpy(v + m->theta0, th, m->ntheta * sizeof(double));
+	memset(&sys, 0, sizeof(sys));
+	sys.m = m;
+	sys.v = v;
+	sys.rate = rate;
+	if ((o = ode_new(m, meth, 1e-10, 1e-12, &err)) == NULL) {
+		printf("# %s\n", err.msg);
+		return -1;
+	}
+	memcpy(cur, y0, n * sizeof(double));
+	if (ode_restart(o, &sys, 0, cur, t[nt - 1], &err) < 0)
+		rc = -1;
+	for (i = 0; rc == 0 && i < nt; i++) {
+		if (ode_advance(o, t[i], y + i * n, &err) < 0 ||
+		    (restart && ode_restart(o, &sys, t[i], y + i * n,
+		    t[nt - 1], &err) < 0))
+			rc = -1;
+	}
+	if (rc < 0)
+		printf("# %s\n", err.msg);
+	ode_free(o);
+	return rc;
+}
+
+static double
+relerr(double got, double want)
+{
+	if (want == 0)
+		return fabs(got);
+	return fabs(got - want) / fabs(want);
+}
+
+/* (e^{-a t} - e^{-b t}) / (b - a), for a != b, without cancellation. */
+static double
+bateman(double a, double b, double t)
+{
+	double d = (b - a) * t / 2;
+
+	if (fabs(d) < 1)
+		return t * exp(-(a + b) * t / 2) * sinh(d) / d;
+	return (exp(-a * t) - exp(-b * t)) / (b - a);
+}
+
+static const double tobs[] = { 1e-3, 0.1, 1, 2.5, 10, 24, 100 };
+#define NOBS ((int)(sizeof(tobs) / sizeof(tobs[0])))
+
+/* 1-cmt oral, depot -> central at KA, elimination K: central =
+ * D KA bateman(K, KA, t); KA from 1e-16 K to 1e16 K. */
+static void
+stiff_oral(const struct model *m, enum ode_method meth, const char *mn,
+    double tol, double floor)
+{
+	static const double k = 0.1;
+	double y[NOBS * 2], y0[2] = { 100, 0 }, worst = 0, th[2];
+	char what[128];
+	int e, i, ok = 1;
+
+	for (e = -16; e <= 16; e++) {
+		double ka = k * pow(10, e);
+
+		if (e == 0)
+			continue;
+		th[0] = ka;
+		th[1] = k;
+		if (solve(m, meth, th, (const double[]){ 0, 0 }, y0, tobs,
+		    NOBS, 0, y) < 0) {
+			ok = 0;
+			continue;
+		}
+		for (i = 0; i < NOBS; i++) {
+			double wd = 100 * exp(-ka * tobs[i]);
+			double wc = 100 * ka * bateman(k, ka, tobs[i]);
+			double r = fmax(fabs(y[2 * i + 1] - wc) /
+			    (fabs(wc) + floor), wd > 1e-280 ?
+			    fabs(y[2 * i] - wd) / (wd + floor) :
+			    fabs(y[2 * i]));
+
+			if (r > worst)
+				worst = r;
+			if (r > tol)
+				printf("# KA %g t %g: depot %.17g (%.17g) central "
+				    "%.17g (%.17g)\n", ka, tobs[i], y[2 * i], wd,
+				    y[2 * i + 1], wc);
+		}
+	}
+	snprintf(what, sizeof(what), "1-cmt oral (Bateman), KA/K 1e-16 to "
+	    "1e16 (%s): error <= %g relative + %g", mn, tol, floor * tol);
+	tap_ok(ok && worst <= tol, what);
+	printf("# worst %.3g\n", worst);
+}
+
+/* 1-cmt IV infusion at rate R from empty: R/K (1 - e^{-K t}); and a
+ * bolus D e^{-K t}; K from 1e-16 to 1e16. */
+static void
+stiff_iv(const struct model *m)
+{
+	double y[NOBS], worst = 0;
+	int e, i, ok = 1;
+
+	for (e = -16; e <= 16; e++) {
+		double k = pow(10, e), r = 3;
+
+		if (solve(m, ODE_EXACT, &k, &r, (const double[]){ 0 }, tobs,
+		    NOBS, 1, y) < 0)
+			ok = 0;
+		for (i = 0; ok && i < NOBS; i++)
+			worst = fmax(worst, relerr(y[i],
+			    -r * expm1(-k * tobs[i]) / k));
+		if (solve(m, ODE_EXACT, &k, (const double[]){ 0 },
+		    (const double[]){ 100 }, tobs, NOBS, 0, y) < 0)
+			ok = 0;
+		for (i = 0; ok && i < NOBS; i++) {
+			double want = 100 * exp(-k * tobs[i]);
+
+			worst = fmax(worst, want > 1e-280 ? relerr(y[i], want) :
+			    fabs(y[i]));
+		}
+	}
+	tap_ok(ok && worst <= XTOL, "1-cmt IV bolus and infusion, K 1e-16 to "
+	    "1e16 (exact): relative error <= 1e-9");
+	printf("# worst %.3g\n", worst);
+}
+
+/*
+ * Transit chain gut -> t1 -> t2 (rate KTR each) -> t3 (KA) -> central
+ * (K): from the Laplace transform D KTR^3 KA / ((s+KTR)^3 (s+KA)(s+K)),
+ * residues at -KA, -K and the triple pole at -KTR.  Well conditioned for
+ * KTR well above KA and K: KTR from 4 to 4e15 (MTT 1 to 1e-15 h).
+ */
+static double
+transit_central(double ktr, double ka, double k, double d, double t)
+{
+	double a = ka - ktr, b = k - ktr, c = 1 / (k - ka);
+	double g = c * (1 / a - 1 / b), g1 = -c * (1 / (a * a) - 1 / (b * b));
+	double g2 = 2 * c * (1 / (a * a * a) - 1 / (b * b * b));
+	double q = ktr / (ktr - ka), r = ktr / (ktr - k);
+	double pole = ktr * ktr * ktr * exp(-ktr * t) *
+	    (t * t * g + 2 * t * g1 + g2) / 2;
+
+	if (!isfinite(pole))
+		pole = 0;
+	return d * ka * (q * q * q * exp(-ka * t) / (k - ka) +
+	    r * r * r * exp(-k * t) / (ka - k) + pole);
+}
+
+static void
+stiff_transit(const struct model *m)
+{
+	double y[NOBS * 5], y0[5] = { 100, 0, 0, 0, 0 }, worst = 0, th[3];
+	int e, i, ok = 1;
+
+	for (e = 0; e <= 15; e++) {
+		double ktr = 4 * pow(10, e);
+
+		th[0] = ktr;
+		th[1] = 1;
+		th[2] = 0.1;
+		if (solve(m, ODE_EXACT, th, (const double[]){ 0, 0, 0, 0, 0 },
+		    y0, tobs, NOBS, 0, y) < 0) {
+			ok = 0;
+			continue;
+		}
+		for (i = 0; i < NOBS; i++) {
+			double t = tobs[i], x = ktr * t;
+			double w[3] = { 100 * exp(-x), 100 * x * exp(-x),
+			    100 * x * x / 2 * exp(-x) };
+			double wc = transit_central(ktr, 1, 0.1, 100, t), r;
+			int j;
+
+			/* The closed form cancels while the chain is still
+			 * filling (KTR t below 30 with KTR near KA). */
+			r = x > 30 || ktr >= 400 ? relerr(y[5 * i + 4], wc) : 0;
+			for (j = 0; j < 3; j++)
+				r = fmax(r, w[j] > 1e-280 ?
+				    relerr(y[5 * i + j], w[j]) :
+				    fabs(y[5 * i + j]));
+			if (r > XTOL)
+				printf("# KTR %g t %g: central %.17g (%.17g) "
+				    "rel %.3g\n", ktr, t, y[5 * i + 4], wc, r);
+			worst = fmax(worst, r);
+		}
+	}
+	tap_ok(ok && worst <= XTOL, "transit chain, KTR/K 40 to 4e16 (exact): "
+	    "relative error <= 1e-9");
+	printf("# worst %.3g\n", worst);
+}
+
+/* Two compartments (a cycle: no triangular order) with fast exchange
+ * Q/V up to 1e8: exact where the scaling allows it, CVODES beyond.
+ * (Beyond about 1e12 the elimination K10 is lost to rounding in the
+ * Jacobian entry -(K10 + K12) itself, and no solver can recover it.) */
+static void
+stiff_2cmt(const struct model *m)
+{
+	double y[NOBS * 2], y0[2] = { 100, 0 }, worst = 0, th[3];
+	int e, i, ok = 1;
+
+	for (e = -2; e <= 8; e += 2) {
+		double k10 = 0.1, k12 = pow(10, e), k21 = 0.5 * k12;
+		double s = k10 + k12 + k21, dd = sqrt(s * s - 4 * k10 * k21);
+		double la = (s + dd) / 2, lb = 2 * k10 * k21 / (s + dd);
+
+		th[0] = k10;
+		th[1] = k12;
+		th[2] = k21;
+		if (solve(m, ODE_EXACT, th, (const double[]){ 0, 0 }, y0, tobs,
+		    NOBS, 0, y) < 0) {
+			ok = 0;
+			continue;
+		}
+		for (i = 0; i < NOBS; i++) {
+			double t = tobs[i];
+			double c = 100 * ((la - k21) * exp(-la * t) +
+			    (k21 - lb) * exp(-lb * t)) / (la - lb);
+
+			worst = fmax(worst, relerr(y[2 * i], c));
+			if (relerr(y[2 * i], c) > 1e-6)
+				printf("# K12 %g t %g: %.17g (%.17g)\n", k12, t,
+				    y[2 * i], c);
+		}
+	}
+	tap_ok(ok && worst <= 1e-6, "2-cmt IV bolus, Q/V1 1e-2 to 1e8 "
+	    "(exact, stiff steps by CVODES): relative error <= 1e-6");
+	printf("# worst %.3g\n", worst);
+}
+
+/* A step of length near DBL_MAX: finite, everything eliminated. */
+static void
+huge_step(const struct model *m)
+{
+	double y[4], th[2] = { 1.2, 0.1 }, t[2] = { 1, 1.7e308 };
+
+	if (solve(m, ODE_EXACT, th, (const double[]){ 0, 0 },
+	    (const double[]){ 100, 0 }, t, 2, 0, y) < 0) {
+		tap_ok(0, "step of 1.7e308 h: solved");
+		return;
+	}
+	tap_ok(y[2] == 0 && y[3] == 0, "step of 1.7e308 h: everything "
+	    "eliminated (depot 0, central 0)");
+	tap_close(y[1], 100 * 1.2 * bateman(0.1, 1.2, 1), 1e-12,
+	    "step of 1.7e308 h: the state before it is right");
+}
+
+static void
+tolerances(void)
+{
+	static const struct { double r, a; int ok; } c[] = {
+		{ 1e-10, 1e-12, 1 }, { ODE_RTOL_MIN, 1e-300, 1 },
+		{ ODE_RTOL_MAX, ODE_ATOL_MAX, 1 }, { 10, 1e-12, 0 },
+		{ 1e-15, 1e-12, 0 }, { 1e-6, 1e300, 0 }, { 1e-6, 0, 0 },
+		{ NAN, 1e-6, 0 }, { 1e-6, -1, 0 },
+	};
+	struct twin_err err;
+	char what[128];
+	size_t i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		int rc = ode_check_tol(c[i].r, c[i].a, &err);
+
+		snprintf(what, sizeof(what), "tolerances rtol %g atol %g are %s",
+		    c[i].r, c[i].a, c[i].ok ? "accepted" : "refused");
+		tap_ok((rc == 0) == c[i].ok, what);
+		if (rc < 0)
+			printf("# %s\n", err.msg);
+	}
+}
+
+static void
+stiff_checks(void)
+{
+	static const char *const c1[] = { "depot", "central" };
+	static const char *const t1[] = { "KA", "K" };
+	static const char *const o1[] = { "-KA*depot", "KA*depot - K*central" };
+	static const char *const c0[] = { "central" };
+	static const char *const t0[] = { "K" };
+	static const char *const o0[] = { "-K*central" };
+	static const char *const c5[] = { "gut", "t1", "t2", "t3", "central" };
+	static const char *const t5[] = { "KTR", "KA", "K" };
+	static const char *const o5[] = { "-KTR*gut", "KTR*gut - KTR*t1",
+	    "KTR*t1 - KTR*t2", "KTR*t2 - KA*t3", "KA*t3 - K*central" };
+	static const char *const c2[] = { "central", "periph" };
+	static const char *const t2[] = { "K10", "K12", "K21" };
+	static const char *const o2[] = { "-(K10 + K12)*central + K21*periph",
+	    "K12*central - K21*periph" };
+	struct model *m;
+
+	if ((m = build(c1, 2, t1, 2, o1)) != NULL) {
+		stiff_oral(m, ODE_EXACT, "exact", XTOL, 0);
+		stiff_oral(m, ODE_BDF, "bdf", 1e-6, 1e-3);
+		huge_step(m);
+	}
+	model_free(m);
+	if ((m = build(c0, 1, t0, 1, o0)) != NULL)
+		stiff_iv(m);
+	model_free(m);
+	if ((m = build(c5, 5, t5, 3, o5)) != NULL)
+		stiff_transit(m);
+	model_free(m);
+	if ((m = build(c2, 2, t2, 3, o2)) != NULL)
+		stiff_2cmt(m);
+	model_free(m);
+	tolerances();
+}
+
 int
 main(void)
 {
@@ -430,6 +784,7 @@ main(void)
 	    "closed form: SS at phase 5 (3-cmt oral) is self-consistent");
 	tap_close(R3.A[0] + R3.A[1] + R3.A[2], 1.0 / 30, 1e-12,
 	    "closed form: 3-cmt coefficients sum to 1/V1");
+	stiff_checks();
 	for (j = 0; j < 2; j++)
 		for (i = 0; i < sizeof(checks) / sizeof(checks[0]); i++)
 			run_check(&checks[i], meth[j], mname[j]);

@@ -179,6 +179,151 @@ routes(void)
 	    "routes: a route to an unknown compartment fails model_finish");
 	model_free(m);
 }
+/* A one-compartment model with parameters CL, V, F and the bounds. */
+static struct model *
+bounded(const char *const *bounds, int n, struct twin_err *err)
+{
+	struct srcpos at = { NULL, 0, 0 };
+	struct model *m = model_new("b");
+	int i;
+
+	if (model_add_compartment(m, "c", at, err) < 0 ||
+	    model_add_theta(m, "TVCL", 5, at, err) < 0 ||
+	    model_add_covariate(m, "WT", 1, 70, COV_LOCF, at, err) < 0 ||
+	    model_add_individual(m, "CL", "TVCL * WT / 70", at, err) < 0 ||
+	    model_add_individual(m, "F", "0.5", at, err) < 0 ||
+	    model_set_ode(m, "c", "-CL*c", at, err) < 0 ||
+	    model_add_output(m, "Y", "c", at, err) < 0)
+		goto fail;
+	for (i = 0; i < n; i++)
+		if (model_add_bound(m, bounds[i], at, err) < 0)
+			goto fail;
+	if (model_finish(m, err) < 0)
+		goto fail;
+	return m;
+fail:
+	model_free(m);
+	return NULL;
+}
+
+static void
+domains(void)
+{
+	static const char *const ok3[] = { "CL > 0", "0 <= F <= 1",
+	    "WT>=1e-3" };
+	static const struct {
+		const char *bound, *msg;
+	} bad[] = {
+		{ "CL >", "not of the form" }, { "CL > 0 > 1", "not of the form" },
+		{ "CL F > 0", "not of the form" }, { "0 < 1", "not of the form" },
+		{ "CL > x0", "not of the form" }, { "CL = 0", "not of the form" },
+		{ "0 < CL > 1", "not of the form" },
+		{ "Y > 0", "\"Y\", which is not a theta" },
+		{ "c > 0", "\"c\", which is not a theta" },
+		{ "ETA_CL > 0", "\"ETA_CL\", which is not a theta" },
+		{ "2 <= F <= 1", "admits no value" },
+		{ "TVCL < 5", "theta TVCL = 5 is outside its domain TVCL < 5" },
+	};
+	static const struct {
+		int slotoff;	/* 0 CL, 1 F, 2 WT */
+		double x;
+		const char *msg;
+	} out[] = {
+		{ 0, 0, "CL = 0 is outside its domain CL > 0" },
+		{ 0, -1, "CL = -1 is outside its domain CL > 0" },
+		{ 0, NAN, "CL = nan is outside its domain CL > 0" },
+		{ 1, 1.5, "F = 1.5 is outside its domain 0 <= F <= 1" },
+		{ 1, -1e-300, "F = -1e-300 is outside its domain 0 <= F <= 1" },
+		{ 2, 1e-4, "WT = 0.0001 is outside its domain WT >= 0.001" },
+	};
+	struct twin_err err;
+	struct model *m;
+	double v[32];
+	char what[256];
+	size_t i;
+
+	m = bounded(ok3, 3, &err);
+	tap_ok(m != NULL && m->nbound == 3, "bounds: three forms accepted");
+	if (m == NULL) {
+		printf("# %s\n", err.msg);
+		return;
+	}
+	memset(v, 0, sizeof(v));
+	v[model_slot(m, "CL")] = 1e-300;
+	v[model_slot(m, "F")] = 1;
+	v[model_slot(m, "WT")] = 1e-3;
+	tap_ok(model_check_domain(m, v, &err) == 0,
+	    "bounds: values at or just inside the limits pass");
+	v[model_slot(m, "F")] = 0;
+	tap_ok(model_check_domain(m, v, &err) == 0,
+	    "bounds: F = 0 passes 0 <= F <= 1");
+	for (i = 0; i < sizeof(out) / sizeof(out[0]); i++) {
+		static const char *const nm[] = { "CL", "F", "WT" };
+		double save[3];
+		int k;
+
+		for (k = 0; k < 3; k++)
+			save[k] = v[model_slot(m, nm[k])];
+		v[model_slot(m, nm[out[i].slotoff])] = out[i].x;
+		snprintf(what, sizeof(what), "bounds: \"%s\"", out[i].msg);
+		tap_ok(model_check_domain(m, v, &err) < 0 &&
+		    strcmp(err.msg, out[i].msg) == 0, what);
+		if (strcmp(err.msg, out[i].msg) != 0)
+			printf("# got \"%s\"\n", err.msg);
+		for (k = 0; k < 3; k++)
+			v[model_slot(m, nm[k])] = save[k];
+	}
+	model_free(m);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		m = bounded(&bad[i].bound, 1, &err);
+		snprintf(what, sizeof(what), "bounds: \"%s\" refused (%s)",
+		    bad[i].bound, bad[i].msg);
+		tap_ok(m == NULL && strstr(err.msg, bad[i].msg) != NULL, what);
+		if (m != NULL || strstr(err.msg, bad[i].msg) == NULL)
+			printf("# got \"%s\"\n", m ? "(accepted)" : err.msg);
+		model_free(m);
+	}
+}
+
+/* The size limits of model.h, through the builder. */
+static void
+limits(void)
+{
+	struct srcpos at = { NULL, 0, 0 };
+	struct twin_err err;
+	struct model *m = model_new("big");
+	char name[32], expr[64];
+	int i, rc = 0;
+
+	for (i = 0; i < MODEL_MAX_STATES && rc == 0; i++) {
+		snprintf(name, sizeof(name), "c%d", i);
+		rc = model_add_compartment(m, name, at, &err);
+	}
+	tap_ok(rc == 0, "limits: MODEL_MAX_STATES compartments accepted");
+	tap_ok(model_add_compartment(m, "one_more", at, &err) < 0 &&
+	    strstr(err.msg, "\"one_more\": more than 1000 compartments"),
+	    "limits: one compartment more is refused, by name");
+	model_free(m);
+	/* D0 = c*c + c (5 nodes); Di = D(i-1) + D(i-1) doubles. */
+	m = model_new("nested");
+	rc = model_add_compartment(m, "c", at, &err) |
+	    model_add_derived(m, "D0", "c*c + c", at, &err);
+	for (i = 1; i <= 20; i++) {
+		snprintf(name, sizeof(name), "D%d", i);
+		snprintf(expr, sizeof(expr), "D%d + D%d", i - 1, i - 1);
+		rc |= model_add_derived(m, name, expr, at, &err);
+	}
+	rc |= model_set_ode(m, "c", "-D20", at, &err) |
+	    model_add_output(m, "Y", "c", at, &err);
+	/* Di has 6 2^i - 1 nodes: D14 98303, D15 = D14 + D14 196607. */
+	tap_ok(rc == 0 && model_finish(m, &err) < 0 &&
+	    strstr(err.msg, "derived quantity \"D14\" used 2 times expands "
+	    "to 196607 nodes, above the limit of 100000") != NULL,
+	    "limits: a doubling derived chain is refused where D15 would "
+	    "exceed 100000 nodes, naming D14");
+	printf("# %s\n", err.msg);
+	model_free(m);
+}
 
 int
 main(void)
@@ -215,5 +360,7 @@ main(void)
 	    "builder: an unknown name is reported with the model's name");
 	model_free(m);
 	routes();
+	domains();
+	limits();
 	return tap_done();
 }
