@@ -384,18 +384,20 @@ ok $? "an added record writes \".\" for per-observation columns (any case) and c
 # --- a failing individual: ID, FILE:LINE, time; stop or --keep-going -------
 # KA < 0 makes the depot grow as exp(1000 t): the output at the added time 1
 # overflows.  The record to blame is an added one: the message names the
-# latest input line before it.
+# latest input line before it.  pk1cmt without its bounds, so that the
+# solve itself fails (with them, KA < 0 is refused before solving).
+grep -v '^bounds:' "$top/models/pk1cmt.yaml" > "$tmp/free.yaml"
 printf 'ID\tTIME\tAMT\tKA\n7\t0\t100\t-1000\n' |
-    twin-sim -m pk1cmt --grid 1:1:1 > /dev/null 2> "$tmp/err"
+    twin-sim -m "$tmp/free.yaml" --grid 1:1:1 > /dev/null 2> "$tmp/err"
 [ $? -eq 2 ] && grep -q "^twin-sim: <stdin>:2: ID 7: .*time" "$tmp/err"
 ok $? "a failure at an added time names FILE:LINE, the ID and the time"
 printf 'ID\tTIME\tAMT\tCMT\tV\n1\t0\t100\tcentral\t50\n2\t0\t100\tcentral\t0\n3\t0\t100\tcentral\t50\n' \
     > "$tmp/f.tsv"
-twin-sim -m pk1cmt "$tmp/f.tsv" > "$tmp/o" 2> "$tmp/err"
+twin-sim -m "$tmp/free.yaml" "$tmp/f.tsv" > "$tmp/o" 2> "$tmp/err"
 [ $? -eq 2 ] && [ "$(cut -f1 "$tmp/o" | tr '\n' ' ')" = "ID 1 " ] &&
     grep -q "f.tsv:3: ID 2: output CP is inf at time 0" "$tmp/err"
 ok $? "by default twin-sim stops at the failing individual, after writing those before"
-twin-sim -m pk1cmt --keep-going -n 2 "$tmp/f.tsv" > "$tmp/o" 2> "$tmp/err"
+twin-sim -m "$tmp/free.yaml" --keep-going -n 2 "$tmp/f.tsv" > "$tmp/o" 2> "$tmp/err"
 [ $? -eq 2 ] && [ "$(cut -f1 "$tmp/o" | tr '\n' ' ')" = "ID 1 2 5 6 " ] &&
     grep -q "f.tsv:3: ID 2, replicate 1: output CP is inf" "$tmp/err" &&
     [ "$(grep -c "ID 2" "$tmp/err")" -eq 1 ]
