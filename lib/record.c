@@ -642,7 +642,7 @@ rd_header(struct rec_reader *r, struct twin_err *err)
 	if ((r->col = calloc((size_t)r->ncol, sizeof(*r->col))) == NULL)
 		return twin_error(err, "%s: out of memory", r->path);
 	for (i = 0, p = r->hdr; i < r->ncol; i++) {
-		char *next = p + strlen(p) + 1;
+		char *after = p + strlen(p) + 1;
 
 		p = trim(p);
 		if (*p == '\0')
@@ -663,7 +663,7 @@ rd_header(struct rec_reader *r, struct twin_err *err)
 				    r->lineno, r->col[j], p);
 		}
 		r->col[i] = p;
-		p = next;
+		p = after;
 	}
 	r->idcol = rec_col(r, "ID");
 	r->timecol = rec_col(r, "TIME");
