@@ -4,14 +4,15 @@
  *
  * Reading goes through zlib for every input: gzread copies a plain file
  * unchanged and inflates a gzip one, recognised by its magic bytes.  Lines
- * are split out of large gzread chunks here, so there is no limit on their
- * length.  One individual is held at a time: its rows are copied, fields
+ * are split out of large gzread chunks here, up to REC_LINE_MAX bytes
+ * each.  Fields are unquoted in place as a line is split.  One individual is held at a time: its rows are copied, fields
  * NUL-terminated, into the caller's struct rec_indiv, and the first row of
  * the next individual, read to see that the ID changed, waits in the
  * reader.
  */
 #include <sys/stat.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <fcntl.h>
@@ -20,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <zlib.h>
@@ -48,8 +50,11 @@ struct idset {
 struct rec_reader {
 	gzFile gz;
 	char *path;		/* for messages: the name or "<stdin>" */
-	char sep;		/* '\t' or ',' */
+	char sep;		/* '\t', ',', ';' or ' ' (runs of blanks) */
 	int ncol, idcol, timecol;
+	int ccol;		/* the column C, or -1 */
+	int ign;		/* the ignore rule: IGN_... */
+	char ignc;		/* its character for IGN_CHAR */
 	char *hdr;		/* column names, NUL-separated */
 	char **col;		/* ncol pointers into hdr */
 
@@ -71,6 +76,9 @@ struct rec_reader {
 	int state;		/* 0 reading, 1 at end, -1 failed */
 	struct twin_err fail;	/* repeated by later calls after failure */
 };
+
+/* Ignore rules (rec_set_ignore). */
+enum { IGN_DEFAULT, IGN_CHAR, IGN_ALPHA, IGN_NONE };
 
 /* FNV-1a: short keys, no need for anything stronger. */
 static size_t
@@ -331,6 +339,14 @@ rd_fill(struct rec_reader *r, struct twin_err *err)
 	return 0;
 }
 
+static int
+rd_toolong(struct rec_reader *r, struct twin_err *err)
+{
+	twin_error(&r->fail, "%s:%ld: line longer than %ld bytes", r->path,
+	    r->lineno + 1, REC_LINE_MAX);
+	return rd_fail(r, err);
+}
+
 /*
  * Next line, without its newline and CR, NUL-terminated in place.
  * Returns 1, 0 at end of input, -1 on error.  The line lives until the
@@ -354,6 +370,8 @@ rd_line(struct rec_reader *r, char **line, size_t *len, struct twin_err *err)
 		}
 		/* Long lines: do not search the same bytes again. */
 		r->scan = r->len - r->pos;
+		if (r->scan > (size_t)REC_LINE_MAX)
+			return rd_toolong(r, err);
 		if (r->eof) {
 			if (r->pos == r->len)
 				return 0;
@@ -366,6 +384,8 @@ rd_line(struct rec_reader *r, char **line, size_t *len, struct twin_err *err)
 			return -1;
 	}
 	r->scan = 0;
+	if (n > (size_t)REC_LINE_MAX)
+		return rd_toolong(r, err);
 	r->lineno++;
 	s[n] = '\0';
 	if (n > 0 && s[n - 1] == '\r')
@@ -381,25 +401,186 @@ rd_line(struct rec_reader *r, char **line, size_t *len, struct twin_err *err)
 	return 1;
 }
 
-/* Next line that is not a comment or blank. */
+/* The character a rule tests: after blanks if skipblank, after an opening
+ * quote. */
+static int
+lead(const char *s, int skipblank)
+{
+	if (skipblank)
+		while (*s == ' ' || *s == '\t')
+			s++;
+	if (*s == '"')
+		s++;
+	return (unsigned char)*s;
+}
+
+/* Does the rule drop a record that starts with s (a line or a C field)? */
+static int
+ign_test(const struct rec_reader *r, const char *s)
+{
+	int c;
+
+	switch (r->ign) {
+	case IGN_DEFAULT:
+		return lead(s, 0) == 'C';
+	case IGN_CHAR:
+		return lead(s, 0) == (unsigned char)r->ignc;
+	case IGN_ALPHA:
+		c = lead(s, 1);
+		return c == '@' || (c < 128 && isalpha(c));
+	default:
+		return 0;
+	}
+}
+
+/* Next line that is not a comment, blank, or dropped by the rule. */
 static int
 rd_data(struct rec_reader *r, char **line, size_t *len, struct twin_err *err)
 {
 	int rc;
 
 	while ((rc = rd_line(r, line, len, err)) == 1)
-		if (*len > 0 && (*line)[0] != '#')
+		if (*len > 0 && (*line)[0] != '#' &&
+		    (r->ign == IGN_DEFAULT || !ign_test(r, *line)))
 			break;
 	return rc;
 }
 
 /*
- * Trim the spaces around the name in [p, end): column names are trimmed,
- * fields in data lines are not.
+ * Split s (len bytes, NUL-terminated) into fields at dst, each
+ * NUL-terminated, with quotes removed: a field that starts with '"'
+ * (after spaces) runs to the next lone '"', "" inside it standing for
+ * one '"', and may be followed only by spaces.  dst has room for len + 1
+ * bytes; *used gets the bytes written.  Returns the number of fields, or
+ * -1 with *why set and *bad the field number.
+ */
+static int
+split_fields(char sep, char *dst, const char *s, size_t len, size_t *used,
+    int *bad, const char **why)
+{
+	const char *end = s + len, *p;
+	char *w = dst;
+	int n = 0, blank = sep == ' ';
+
+#define ISSEP(c)	(blank ? (c) == ' ' || (c) == '\t' : (c) == sep)
+	if (blank)
+		while (s < end && ISSEP(*s))
+			s++;
+	for (;;) {
+		n++;
+		for (p = s; p < end && *p == ' '; p++)
+			;
+		if (p < end && *p == '"') {
+			for (p++;; p++) {
+				if (p == end) {
+					*bad = n;
+					*why = "unterminated quoted field";
+					return -1;
+				}
+				if (*p == '"') {
+					if (p + 1 == end || p[1] != '"')
+						break;
+					p++;
+				}
+				*w++ = *p;
+			}
+			for (p++; p < end && *p == ' ' && !blank; p++)
+				;
+			if (p < end && !ISSEP(*p)) {
+				*bad = n;
+				*why = "text after the closing quote";
+				return -1;
+			}
+			s = p;
+		} else {
+			while (s < end && !ISSEP(*s))
+				*w++ = *s++;
+		}
+		*w++ = '\0';
+		if (s == end)
+			break;
+		if (blank) {
+			while (s < end && ISSEP(*s))
+				s++;
+			if (s == end)
+				break;
+		} else {
+			s++;
+		}
+	}
+#undef ISSEP
+	*used = (size_t)(w - dst);
+	return n;
+}
+
+/*
+ * The delimiter of a header line: tab, else comma, else semicolon, else
+ * runs of blanks (outside quotes, between names).  -1 if both comma and
+ * semicolon appear without a tab.
+ */
+static int
+pick_sep(const char *s, char *sep)
+{
+	int q = 0, tab = 0, comma = 0, semi = 0, space = 0;
+	const char *e = s + strlen(s);
+
+	while (*s == ' ')
+		s++;
+	while (e > s && e[-1] == ' ')
+		e--;
+	for (; s < e; s++) {
+		if (*s == '"')
+			q = !q;
+		else if (!q)
+			switch (*s) {
+			case '\t': tab = 1; break;
+			case ',': comma = 1; break;
+			case ';': semi = 1; break;
+			case ' ': space = 1; break;
+			default: break;
+			}
+	}
+	if (tab)
+		*sep = '\t';
+	else if (comma && semi)
+		return -1;
+	else if (comma)
+		*sep = ',';
+	else if (semi)
+		*sep = ';';
+	else
+		*sep = space ? ' ' : '\t';
+	return 0;
+}
+
+/* The well-known columns: NONMEM's data items and twin's own, read in any
+ * case and kept in upper case. */
+static const char *const known_cols[] = {
+	"ID", "TIME", "EVID", "AMT", "RATE", "CMT", "DV", "MDV", "II", "ADDL",
+	"SS", "C", "PCMT", "CALL", "CONT", "L1", "L2", "DATE", "DAT1", "DAT2",
+	"DAT3", "LLOQ", "BLQ"
+};
+
+int
+rec_known_col(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(known_cols) / sizeof(known_cols[0]); i++)
+		if (strcasecmp(name, known_cols[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Trim the spaces around the name at p (NUL-terminated): column names
+ * are trimmed, fields in data lines are not.
  */
 static char *
-trim(char *p, char *end)
+trim(char *p)
 {
+	char *end = p + strlen(p);
+
 	while (*p == ' ')
 		p++;
 	while (end > p && end[-1] == ' ')
@@ -408,12 +589,33 @@ trim(char *p, char *end)
 	return p;
 }
 
+/* The names of the header, for a message: "A", "B", ... (shortened). */
+static void
+name_list(const struct rec_reader *r, char *buf, size_t n)
+{
+	size_t len = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < r->ncol && len + 8 < n; i++) {
+		int k = snprintf(buf + len, n - len - 4, "%s\"%s\"",
+		    i ? ", " : "", r->col[i]);
+
+		if (k < 0 || (size_t)k >= n - len - 4) {
+			strcpy(buf + (len < n - 4 ? len : n - 4), "...");
+			return;
+		}
+		len += (size_t)k;
+	}
+}
+
 static int
 rd_header(struct rec_reader *r, struct twin_err *err)
 {
-	char *line, *p, *q;
-	size_t len;
-	int rc, i, j;
+	char *line, *p, names[200];
+	const char *why;
+	size_t len, used;
+	int rc, i, j, bad;
 
 	if ((rc = rd_data(r, &line, &len, err)) == -1)
 		return -1;
@@ -426,41 +628,84 @@ rd_header(struct rec_reader *r, struct twin_err *err)
 		line += 3;
 		len -= 3;
 	}
-	r->sep = strchr(line, ',') != NULL && strchr(line, '\t') == NULL ?
-	    ',' : '\t';
+	if (pick_sep(line, &r->sep) == -1)
+		return twin_error(err, "%s:%ld: header has both ',' and ';' "
+		    "between names: expected one delimiter (tab, comma, "
+		    "semicolon or spaces)", r->path, r->lineno);
+	r->hdrline = r->lineno;
 	if ((r->hdr = malloc(len + 1)) == NULL)
 		return twin_error(err, "%s: out of memory", r->path);
-	memcpy(r->hdr, line, len + 1);
-	r->hdrline = r->lineno;
-	r->ncol = 1;
-	for (p = r->hdr; (p = strchr(p, r->sep)) != NULL; p++)
-		r->ncol++;
+	if ((r->ncol = split_fields(r->sep, r->hdr, line, len, &used, &bad,
+	    &why)) == -1)
+		return twin_error(err, "%s:%ld: column %d: %s", r->path,
+		    r->lineno, bad, why);
 	if ((r->col = calloc((size_t)r->ncol, sizeof(*r->col))) == NULL)
 		return twin_error(err, "%s: out of memory", r->path);
-	for (i = 0, p = r->hdr; i < r->ncol; i++, p = q + 1) {
-		if ((q = strchr(p, r->sep)) == NULL)
-			q = p + strlen(p);
-		*q = '\0';
-		p = trim(p, q);
+	for (i = 0, p = r->hdr; i < r->ncol; i++) {
+		char *after = p + strlen(p) + 1;
+
+		p = trim(p);
 		if (*p == '\0')
-			return twin_error(err, "%s:%ld: column %d has no name",
-			    r->path, r->lineno, i + 1);
-		for (j = 0; j < i; j++)
+			return twin_error(err, "%s:%ld: column %d has no name%s",
+			    r->path, r->lineno, i + 1, i == 0 ? " (row names "
+			    "from R? write.csv(..., row.names = FALSE))" : "");
+		if (rec_known_col(p))
+			for (j = 0; p[j] != '\0'; j++)
+				p[j] = (char)toupper((unsigned char)p[j]);
+		for (j = 0; j < i; j++) {
 			if (strcmp(r->col[j], p) == 0)
 				return twin_error(err,
 				    "%s:%ld: duplicate column %s", r->path,
 				    r->lineno, p);
+			if (strcasecmp(r->col[j], p) == 0)
+				return twin_error(err, "%s:%ld: columns \"%s\" "
+				    "and \"%s\" differ only in case", r->path,
+				    r->lineno, r->col[j], p);
+		}
 		r->col[i] = p;
+		p = after;
 	}
 	r->idcol = rec_col(r, "ID");
 	r->timecol = rec_col(r, "TIME");
-	if (r->idcol < 0)
-		return twin_error(err, "%s:%ld: missing required column ID",
-		    r->path, r->lineno);
-	if (r->timecol < 0)
-		return twin_error(err,
-		    "%s:%ld: missing required column TIME", r->path,
-		    r->lineno);
+	r->ccol = rec_col(r, "C");
+	for (i = 0; i < 2; i++)
+		if ((i == 0 ? r->idcol : r->timecol) < 0) {
+			name_list(r, names, sizeof(names));
+			return twin_error(err, "%s:%ld: missing required column "
+			    "%s; the header has %d column%s: %s", r->path,
+			    r->lineno, i == 0 ? "ID" : "TIME", r->ncol,
+			    r->ncol == 1 ? "" : "s", names);
+		}
+	return 0;
+}
+
+int
+rec_ignore_check(const char *rule, struct twin_err *err)
+{
+	if (rule == NULL || strcmp(rule, "none") == 0 ||
+	    (rule[0] != '\0' && rule[1] == '\0' &&
+	    isgraph((unsigned char)rule[0]) && rule[0] != '"' &&
+	    (unsigned char)rule[0] < 128))
+		return 0;
+	return twin_error(err, "bad ignore rule \"%s\": expected %s", rule,
+	    REC_IGNORE_HELP);
+}
+
+int
+rec_set_ignore(struct rec_reader *r, const char *rule, struct twin_err *err)
+{
+	if (rec_ignore_check(rule, err) == -1)
+		return -1;
+	if (rule == NULL)
+		r->ign = IGN_DEFAULT;
+	else if (strcmp(rule, "none") == 0)
+		r->ign = IGN_NONE;
+	else if (strcmp(rule, "@") == 0)
+		r->ign = IGN_ALPHA;
+	else {
+		r->ign = IGN_CHAR;
+		r->ignc = rule[0];
+	}
 	return 0;
 }
 
@@ -565,6 +810,9 @@ rec_col(const struct rec_reader *r, const char *name)
 	for (i = 0; i < r->ncol; i++)
 		if (strcmp(r->col[i], name) == 0)
 			return i;
+	for (i = 0; i < r->ncol; i++)
+		if (strcasecmp(r->col[i], name) == 0)
+			return i;
 	return -1;
 }
 
@@ -575,41 +823,61 @@ rec_missing(const char *field)
 	    strcmp(field, "NA") == 0;
 }
 
+/* Field col of a split row at row (ncol NUL-terminated strings). */
+static const char *
+field_at(const char *row, int col)
+{
+	for (; col > 0; col--)
+		row += strlen(row) + 1;
+	return row;
+}
+
 /*
- * Append line (len bytes) to ind->buf as ncol NUL-terminated fields and
- * note where its ID and TIME fields start (relative to the row).
- * Returns 0, or -1 if it has the wrong number of fields.
+ * Append line (len bytes) to ind->buf as NUL-terminated fields, unquoted,
+ * and note where its ID and TIME fields start (relative to the row).
+ * Returns 0; 1 if the ignore rule drops it (nothing appended); -1 if it
+ * has the wrong number of fields or a malformed quoted field.  A line
+ * whose fields cannot be counted right but whose ID field can be read
+ * leaves that field at ind->buf + ind->buflen for the caller.
  */
 static int
 split(struct rec_reader *r, struct rec_indiv *ind, const char *line,
     size_t len, struct twin_err *err)
 {
-	char *row, *p, *end, *q;
-	int n;
+	const char *why;
+	char *p, *row;
+	size_t used;
+	int n, bad;
 
 	if ((p = grow(ind->buf, &ind->bufcap, ind->buflen + len + 1, 1)) ==
 	    NULL)
 		return rd_nomem(r, err);
 	ind->buf = p;
-	row = p = ind->buf + ind->buflen;
-	memcpy(p, line, len + 1);
-	end = p + len;
-	for (n = 0;; n++) {
-		if (n == r->idcol)
-			r->rowid = (size_t)(p - row);
-		if (n == r->timecol)
-			r->rowtime = (size_t)(p - row);
-		if ((q = memchr(p, r->sep, (size_t)(end - p))) == NULL)
-			break;
-		*q = '\0';
-		p = q + 1;
+	row = ind->buf + ind->buflen;
+	if ((n = split_fields(r->sep, row, line, len, &used, &bad, &why)) ==
+	    -1) {
+		row[0] = '\0';	/* no ID to tell */
+		twin_error(&r->fail, "%s:%ld: field %d: %s", r->path,
+		    r->lineno, bad, why);
+		return rd_fail(r, err);
 	}
-	if (++n != r->ncol) {
+	/* A commented record need not have the right number of fields. */
+	if (r->ccol >= 0 && r->ccol < n && ign_test(r, field_at(row,
+	    r->ccol)))
+		return 1;
+	if (n != r->ncol) {
+		if (r->idcol < n)
+			memmove(row, field_at(row, r->idcol),
+			    strlen(field_at(row, r->idcol)) + 1);
+		else
+			row[0] = '\0';
 		twin_error(&r->fail, "%s:%ld: expected %d fields, found %d",
 		    r->path, r->lineno, r->ncol, n);
 		return rd_fail(r, err);
 	}
-	ind->buflen += len + 1;
+	r->rowid = (size_t)(field_at(row, r->idcol) - row);
+	r->rowtime = (size_t)(field_at(row, r->timecol) - row);
+	ind->buflen += used;
 	return 0;
 }
 
@@ -618,8 +886,14 @@ static int
 rowtime(struct rec_reader *r, const char *s, long line, double *t,
     struct twin_err *err)
 {
-	if (twin_strtod(s, t) == 0)
-		return 0;
+	if (twin_strtod(s, t) == 0) {
+		if (fabs(*t) <= REC_NUM_MAX)
+			return 0;
+		twin_error(&r->fail, "%s:%ld: column %s: number out of range: "
+		    "\"%s\" (magnitude above %g)", r->path, line,
+		    r->col[r->timecol], s, REC_NUM_MAX);
+		return rd_fail(r, err);
+	}
 	twin_error(&r->fail, "%s:%ld: column %s: not a number: \"%s\"",
 	    r->path, line, r->col[r->timecol], s);
 	return rd_fail(r, err);
@@ -669,25 +943,6 @@ finish(struct rec_reader *r, struct rec_indiv *ind, struct twin_err *err)
 	return 1;
 }
 
-/* Is field idcol of a raw line equal to id?  (Unknown counts as yes.) */
-static int
-same_id(const struct rec_reader *r, const char *line, const char *id)
-{
-	const char *p = line, *q;
-	int i;
-	size_t n = strlen(id);
-
-	for (i = 0; i < r->idcol; i++) {
-		if ((p = strchr(p, r->sep)) == NULL)
-			return 1;
-		p++;
-	}
-	q = strchr(p, r->sep);
-	if (q == NULL)
-		q = p + strlen(p);
-	return (size_t)(q - p) == n && strncmp(p, id, n) == 0;
-}
-
 static int
 next(struct rec_reader *r, struct rec_indiv *ind, struct twin_err *err)
 {
@@ -709,12 +964,14 @@ next(struct rec_reader *r, struct rec_indiv *ind, struct twin_err *err)
 		lineno = r->lookline;
 		r->havelook = 0;
 	} else {
-		if ((rc = rd_data(r, &line, &len, err)) <= 0) {
-			if (rc == 0)
-				r->state = 1;
-			return rc;
-		}
-		if (split(r, ind, line, len, err) == -1)
+		do {
+			if ((rc = rd_data(r, &line, &len, err)) <= 0) {
+				if (rc == 0)
+					r->state = 1;
+				return rc;
+			}
+		} while ((rc = split(r, ind, line, len, err)) == 1);
+		if (rc == -1)
 			return -1;
 		lineno = r->lineno;
 	}
@@ -739,11 +996,14 @@ next(struct rec_reader *r, struct rec_indiv *ind, struct twin_err *err)
 			return finish(r, ind, err);
 		}
 		row = ind->buflen;
-		if (split(r, ind, line, len, err) == -1) {
-			/* A line that cannot be split still names its ID:
+		if ((rc = split(r, ind, line, len, err)) == 1)
+			continue;
+		if (rc == -1) {
+			/* A line that cannot be split may still name its ID:
 			 * if it is another individual, this one is whole,
 			 * and the error comes with the next call. */
-			if (same_id(r, line, ind->buf + id))
+			if (strcmp(ind->buf + row, ind->buf + id) == 0 ||
+			    ind->buf[row] == '\0')
 				return -1;
 			ind->buflen = row;
 			return finish(r, ind, err);
@@ -828,8 +1088,13 @@ rec_num(const struct rec_reader *r, const struct rec_row *row, int col,
 	s = row->field[col];
 	if (rec_missing(s))
 		return 0;
-	if (twin_strtod(s, x) == 0)
-		return 1;
+	if (twin_strtod(s, x) == 0) {
+		if (fabs(*x) <= REC_NUM_MAX)
+			return 1;
+		return twin_error(err, "%s:%ld: column %s: number out of "
+		    "range: \"%s\" (magnitude above %g)", r->path, row->line,
+		    r->col[col], s, REC_NUM_MAX);
+	}
 	return twin_error(err, "%s:%ld: column %s: not a number: \"%s\"",
 	    r->path, row->line, r->col[col], s);
 }

@@ -2,10 +2,14 @@
  * record.h - the event-record stream: NONMEM-style TSV/CSV, plain or gzip.
  *
  * A stream is a header line naming the columns, then one record per line.
- * Input: tab- or comma-separated (decided by the header line), '#' lines
- * are comments, CRLF is accepted, gzip is recognised by its magic bytes.
- * Records are read one individual (one run of equal ID) at a time, so
- * memory is bounded by the largest individual, not by the file.
+ * Input: the delimiter is decided by the header line (tab, else comma,
+ * else semicolon, else runs of blanks); fields may be quoted with '"' as
+ * R's write.csv does; the well-known NONMEM column names are matched in
+ * any case; '#' lines are comments; records flagged by the ignore rule
+ * (NM-TRAN's $DATA IGNORE) are dropped; CRLF is accepted; gzip is
+ * recognised by its magic bytes.  Records are read one individual (one
+ * run of equal ID) at a time, so memory is bounded by the largest
+ * individual, not by the file.
  *
  * Ownership: rec_open returns a reader freed by rec_close.  A struct
  * rec_indiv is owned by the caller, filled (and its storage reused) by
@@ -21,6 +25,20 @@
 #include "err.h"
 
 struct rec_reader;
+
+/* The longest line read, in bytes (without its newline): a longer one is
+ * an error ("FILE:LINE: line longer than N bytes"), so that memory stays
+ * bounded whatever the input. */
+#define REC_LINE_MAX	(16L * 1024 * 1024)
+
+/*
+ * The largest magnitude of a number in a record.  A larger one is refused
+ * where it is read (rec_num, and TIME by rec_next) with its FILE:LINE,
+ * so that the products and sums of a few input numbers that programs
+ * form (areas, moments, squared residuals) stay finite: no quantity with
+ * a physical meaning comes near it.
+ */
+#define REC_NUM_MAX	1e100
 
 struct rec_row {
 	long line;		/* line number in the file, 1-based */
@@ -39,11 +57,43 @@ struct rec_indiv {
 	size_t fieldcap;
 };
 
-/* Open path ("-" or NULL for stdin) and read its header.  The columns ID
- * and TIME are required; an empty file, a missing header or a duplicate
- * column name is an error ("FILE:LINE: message" in err). */
+/*
+ * Open path ("-" or NULL for stdin) and read its header.  The columns ID
+ * and TIME are required; an empty file, a missing header, a header whose
+ * delimiter is ambiguous (both ',' and ';' and no tab), a malformed
+ * quoted name, a duplicate column name or two names that differ only in
+ * case are errors ("FILE:LINE: message" in err).  The names ID TIME EVID
+ * AMT RATE CMT DV MDV II ADDL SS C and the other well-known NONMEM names
+ * (rec_known_col) are kept in upper case whatever their case in the file.
+ */
 struct rec_reader *rec_open(const char *path, struct twin_err *err);
 void rec_close(struct rec_reader *r);
+
+/* Is name a well-known column (NONMEM's or twin's), in any case? */
+int rec_known_col(const char *name);
+
+/*
+ * The ignore rule: which records rec_next drops, after NM-TRAN's $DATA
+ * IGNORE.  Lines starting with '#' are comments whatever the rule.  C
+ * below is the column named C, if the header has one.
+ *
+ *   NULL     the default: records whose C field begins with 'C'
+ *            (NONMEM's comment column; without a C column, none)
+ *   "c"      one printable character other than '"' (e.g. "C", "#",
+ *            "*"): records whose first character, or whose C field's
+ *            first character, is c (NM-TRAN's IGNORE=c)
+ *   "@"      records whose first non-blank character, or whose C field's
+ *            first non-blank character, is a letter or '@' (IGNORE=@)
+ *   "none"   no record
+ *
+ * An opening '"' is skipped before the test.  rec_ignore_check checks the
+ * text of an option (0, or -1 with "bad ignore rule ..." in err);
+ * rec_set_ignore sets the rule of r, before its first rec_next.
+ */
+#define REC_IGNORE_HELP	"a character, @ or none"
+int rec_ignore_check(const char *rule, struct twin_err *err);
+int rec_set_ignore(struct rec_reader *r, const char *rule,
+    struct twin_err *err);
 
 /* Carry the IDs already read by prev over to r, so that an ID that
  * appeared in an earlier file of the same stream is caught too. */
@@ -52,14 +102,20 @@ void rec_continue(struct rec_reader *r, struct rec_reader *prev);
 const char *rec_path(const struct rec_reader *r);	/* "<stdin>" for stdin */
 int rec_ncol(const struct rec_reader *r);
 const char *rec_colname(const struct rec_reader *r, int col);
-int rec_col(const struct rec_reader *r, const char *name);	/* -1 if absent */
+/* The column named name: an exact match, else the one whose name differs
+ * only in case (unique, since rec_open refuses two such names); -1 if
+ * absent. */
+int rec_col(const struct rec_reader *r, const char *name);
 long rec_header_line(const struct rec_reader *r);
 
 /*
  * Read the next individual.  Returns 1 if one was read, 0 at end of input,
- * -1 on error: a line with the wrong number of fields, TIME not a number
- * or going backwards within an ID, an ID that reappears after another ID,
- * a read error or a truncated gzip stream.  The message in err starts with
+ * -1 on error: a line longer than REC_LINE_MAX, a line with the wrong
+ * number of fields or a malformed quoted field, TIME not a number (or
+ * beyond REC_NUM_MAX) or going backwards within an ID, an ID that
+ * reappears after another ID, a read error or a truncated gzip stream.
+ * Records dropped by the ignore rule are skipped before any of these
+ * checks but the field count.  The message in err starts with
  * "FILE:LINE: ".
  */
 int rec_next(struct rec_reader *r, struct rec_indiv *ind, struct twin_err *err);
@@ -71,7 +127,9 @@ int rec_missing(const char *field);
 /*
  * Parse field col of row as a number.  Returns 1 with *x set, 0 if the
  * field is missing (or col < 0), -1 if it is not a finite number (err gets
- * "FILE:LINE: column NAME: not a number: \"...\"").
+ * "FILE:LINE: column NAME: not a number: \"...\"") or its magnitude is
+ * above REC_NUM_MAX ("FILE:LINE: column NAME: number out of range:
+ * \"...\" (magnitude above 1e+100)").
  */
 int rec_num(const struct rec_reader *r, const struct rec_row *row, int col,
     double *x, struct twin_err *err);

@@ -413,4 +413,106 @@ for a in -V --version; do
 	ok $? "$a: exit status 0 (got $rc), version on stdout"
 done
 
+# ---- datasets as they come (twin-records(5)) --------------------------------
+
+# perr PROG FILE LINE PHRASE: a line of stderr starts with "PROG: FILE:LINE: "
+# and contains PHRASE.
+perr() {
+	awk -v p="$1: $2:$3: " -v k="$4" '
+	index($0, p) == 1 && index($0, k) { f = 1 }
+	END { exit !f }' "$tmp/err"
+}
+
+# A NONMEM comment row (C column "C") with DV 99 between the samples of a
+# 100 mg dose.  By hand, without it: CMAX 8 at TMAX 1; linear AUCLAST
+# from (0, 0): 4 + 7 + 10 + 7 + 5 = 33.
+recs "$tmp/c.tsv" <<'EOF2'
+C ID TIME AMT DV EVID MDV
+. 1 0 100 . 1 1
+. 1 1 . 8 0 0
+. 1 2 . 6 0 0
+C 1 3 . 99 0 0
+. 1 4 . 4 0 0
+. 1 6 . 3 0 0
+. 1 8 . 2 0 0
+EOF2
+grep -v '^C	1' "$tmp/c.tsv" > "$tmp/c-dropped.tsv"
+twin-report nca --method linear "$tmp/c.tsv" > "$tmp/out" 2> "$tmp/err"
+awk -F '\t' 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i }
+    NR == 2 { ok = $c["CMAX"] == 8 && $c["TMAX"] == 1 &&
+    $c["AUCLAST"] == 33 } END { exit !(ok && NR == 2) }' "$tmp/out"
+ok $? "nca: a row flagged C (DV 99) is left out: CMAX 8, TMAX 1, AUCLAST 33"
+twin-fit -m pk1cmt "$tmp/c.tsv" > "$tmp/out" 2> "$tmp/err"
+rc=$?
+twin-fit -m pk1cmt "$tmp/c-dropped.tsv" > "$tmp/want" 2> /dev/null
+[ "$rc" -eq 0 ] && cmp -s "$tmp/out" "$tmp/want"
+ok $? "twin-fit: a row flagged C is not fitted (same as without the row)"
+twin-sim -m pk1cmt "$tmp/c.tsv" > "$tmp/out" 2> "$tmp/err"
+[ "$(wc -l < "$tmp/out")" -eq 7 ] && ! grep -q 99 "$tmp/out"
+ok $? "twin-sim: a row flagged C is dropped from the output"
+
+# Overflow: a number beyond REC_NUM_MAX (1e100) is an error with its line.
+sed 's/	8	0	0$/	1e308	0	0/' "$tmp/c-dropped.tsv" > "$tmp/big.tsv"
+for p in "twin-report nca" "twin-fit -m pk1cmt"; do
+	$p "$tmp/big.tsv" > "$tmp/out" 2> "$tmp/err"
+	rc=$?
+	[ "$rc" -ne 0 ] && perr "${p%% *}" "$tmp/big.tsv" 3 \
+	    'column DV: number out of range: "1e308"' &&
+	    ! grep -q 'inf\|nan' "$tmp/out"
+	ok $? "$p: DV 1e308 is an error at FILE:3 (exit $rc), no inf or nan"
+done
+sed 's/	0	100	/	0	1e308	/' "$tmp/c-dropped.tsv" > "$tmp/bigamt.tsv"
+twin-sim -m pk1cmt "$tmp/bigamt.tsv" > "$tmp/out" 2> "$tmp/err"
+rc=$?
+[ "$rc" -eq 2 ] && perr twin-sim "$tmp/bigamt.tsv" 2 \
+    'column AMT: number out of range: "1e308"'
+ok $? "twin-sim: AMT 1e308 is an error at FILE:2 (exit $rc)"
+
+# A line longer than REC_LINE_MAX (16 MiB): refused.
+{ printf 'ID\tTIME\n1\t0\n1\t'; head -c 17000000 /dev/zero | tr '\0' 1
+    printf '\n'; } | gzip -1 > "$tmp/long.tsv.gz"
+twin-sim -m pk1cmt "$tmp/long.tsv.gz" > "$tmp/out" 2> "$tmp/err"
+rc=$?
+[ "$rc" -eq 2 ] && perr twin-sim "$tmp/long.tsv.gz" 3 \
+    "line longer than 16777216 bytes"
+ok $? "a 17 MB line in a gzip file: FILE:3: line longer than 16777216 bytes (exit $rc)"
+
+# R's write.csv: quoted names and fields, lower case, a comma in a field.
+cat > "$tmp/r.csv" <<'EOF2'
+"id","time","amt","dv","evid","mdv","note"
+1,0,100,NA,1,1,"oral, fasted"
+1,1,NA,8,0,0,""
+1,2,NA,6,0,0,"said ""fine"""
+1,4,NA,4,0,0,""
+1,6,NA,3,0,0,""
+1,8,NA,2,0,0,""
+EOF2
+twin-report nca --method linear "$tmp/r.csv" > "$tmp/out" 2> "$tmp/err"
+awk -F '\t' 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i }
+    NR == 2 { ok = $c["DOSE"] == 100 && $c["CMAX"] == 8 &&
+    $c["AUCLAST"] == 33 } END { exit !(ok && NR == 2) }' "$tmp/out"
+ok $? "nca reads R's write.csv output with lower-case names: DOSE 100, AUCLAST 33"
+twin-sim -m pk1cmt "$tmp/r.csv" > "$tmp/out" 2> "$tmp/err"
+head -1 "$tmp/out" | grep -q '^ID	TIME	AMT	DV	EVID	MDV	note	' &&
+    awk -F '\t' 'NR == 2 && $7 == "oral, fasted" { a = 1 }
+    NR == 4 && $7 == "said \"fine\"" { b = 1 } END { exit !(a && b) }' \
+    "$tmp/out"
+ok $? "twin-sim: names in upper case, quoted fields unquoted"
+tr ',' ';' < "$tmp/r.csv" | sed 's/oral; fasted/oral, fasted/' \
+    > "$tmp/semi.csv"
+twin-report nca --method linear "$tmp/semi.csv" > "$tmp/out2" 2> "$tmp/err"
+twin-report nca --method linear "$tmp/r.csv" > "$tmp/out" 2>> "$tmp/err"
+[ "$(wc -l < "$tmp/out2")" -eq 2 ] && cmp -s "$tmp/out" "$tmp/out2"
+ok $? "semicolon-separated: the same NCA"
+tr ',' ' ' < "$tmp/c-dropped.tsv" | tr '\t' ' ' > "$tmp/blank.txt"
+twin-report nca --method linear "$tmp/blank.txt" > "$tmp/out2" 2> "$tmp/err"
+[ "$(wc -l < "$tmp/out2")" -eq 2 ] && cmp -s "$tmp/out" "$tmp/out2"
+ok $? "blank-separated (NONMEM's own layout): the same NCA"
+printf 'ID,TIME;DV\n1,0,5\n' > "$tmp/amb.csv"
+twin-sim -m pk1cmt "$tmp/amb.csv" > "$tmp/out" 2> "$tmp/err"
+rc=$?
+[ "$rc" -eq 2 ] && [ ! -s "$tmp/out" ] && perr twin-sim "$tmp/amb.csv" 1 \
+    "header has both ',' and ';' between names: expected one delimiter"
+ok $? "a header with both ',' and ';': refused at FILE:1 before any output"
+
 done_testing

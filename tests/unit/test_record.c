@@ -16,14 +16,14 @@
 #include "tap.h"
 
 static char dir[64];
-static char files[64][128];
+static char files[128][128];
 static int nfiles;
 
 /* A path in the scratch directory, remembered for cleaning up. */
 static const char *
 tpath(const char *name)
 {
-	char *p = files[nfiles < 63 ? nfiles++ : 63];
+	char *p = files[nfiles < 127 ? nfiles++ : 127];
 
 	snprintf(p, sizeof(files[0]), "%s/%s", dir, name);
 	return p;
@@ -361,9 +361,11 @@ test_errors(void)
 	open_fails(writes("comments.tsv", "# only\n\n#comments\r\n"),
 	    ":4: empty input, no header line", "only comments and blank lines");
 	open_fails(writes("notime.tsv", "# c\nID\tAMT\n1\t0\n"),
-	    ":2: missing required column TIME", "missing TIME");
+	    ":2: missing required column TIME; the header has 2 columns: "
+	    "\"ID\", \"AMT\"", "missing TIME, the columns named");
 	open_fails(writes("noid.csv", "TIME,AMT\n"),
-	    ":1: missing required column ID", "missing ID");
+	    ":1: missing required column ID; the header has 2 columns: "
+	    "\"TIME\", \"AMT\"", "missing ID");
 	open_fails(writes("dup.tsv", "ID\tTIME\t DV\tDV\n"),
 	    ":1: duplicate column DV", "duplicate column (after trimming)");
 	open_fails(writes("noname.tsv", "ID\tTIME\t\n"),
@@ -424,6 +426,239 @@ test_errors(void)
 	    "gzip stream with a bad checksum");
 	free(cut);
 	free(buf);
+}
+
+/* Read path with the ignore rule (NULL: the default): "ID:nrow ..." of
+ * every individual, or "error: message" (path left out). */
+static void
+read_all(const char *path, const char *rule, char *out, size_t n)
+{
+	struct rec_indiv ind = { 0 };
+	struct twin_err e = { "" };
+	struct rec_reader *r;
+	size_t len = 0, plen = strlen(path);
+	int rc, k;
+
+	out[0] = '\0';
+	if ((r = rec_open(path, &e)) == NULL) {
+		snprintf(out, n, "open: %s", strncmp(e.msg, path, plen) == 0 ?
+		    e.msg + plen : e.msg);
+		return;
+	}
+	if (rule != NULL && rec_set_ignore(r, rule, &e) == -1) {
+		snprintf(out, n, "rule: %s", e.msg);
+		rec_close(r);
+		return;
+	}
+	while ((rc = rec_next(r, &ind, &e)) == 1) {
+		len += (size_t)snprintf(out + len, n - len, "%s%s:", len ?
+		    " " : "", ind.id);
+		for (k = 0; k < ind.nrow && len < n; k++)
+			len += (size_t)snprintf(out + len, n - len, "%s%ld",
+			    k ? "," : "", ind.row[k].line);
+	}
+	if (rc == -1 && len < n)
+		snprintf(out + len, n - len, "%serror%s", len ? " " : "",
+		    strncmp(e.msg, path, plen) == 0 ? e.msg + plen : e.msg);
+	rec_indiv_free(&ind);
+	rec_close(r);
+}
+
+static void
+is_read(const char *path, const char *rule, const char *want,
+    const char *what)
+{
+	char got[1024];
+
+	read_all(path, rule, got, sizeof(got));
+	tap_ok(strcmp(got, want) == 0, what);
+	if (strcmp(got, want) != 0)
+		printf("# got:  %s\n# want: %s\n", got, want);
+}
+
+/* Datasets as they come: quotes, delimiters, case. */
+static void
+test_formats(void)
+{
+	struct rec_indiv ind = { 0 };
+	struct twin_err e = { "" };
+	struct rec_reader *r;
+	const char *path;
+	int rc;
+
+	/* R's write.csv(..., row.names = FALSE). */
+	path = writes("r.csv", "\"ID\",\"TIME\",\"NOTE\",\"DV\"\n"
+	    "\"1\",0,\"a, b\",5\n1,1,\"say \"\"hi\"\"\" ,\"\"\n");
+	r = rec_open(path, &e);
+	tap_ok(r != NULL && rec_ncol(r) == 4 && rec_col(r, "ID") == 0 &&
+	    rec_col(r, "NOTE") == 2 && strcmp(rec_colname(r, 3), "DV") == 0,
+	    "quoted CSV header: four columns, names unquoted");
+	rc = r != NULL ? rec_next(r, &ind, &e) : -1;
+	tap_ok(rc == 1 && ind.nrow == 2 && strcmp(ind.id, "1") == 0 &&
+	    strcmp(ind.row[0].field[2], "a, b") == 0 &&
+	    strcmp(ind.row[0].field[3], "5") == 0 &&
+	    strcmp(ind.row[1].field[2], "say \"hi\"") == 0 &&
+	    strcmp(ind.row[1].field[3], "") == 0,
+	    "quoted fields: a comma inside, \"\" for a quote, spaces after");
+	rec_close(r);
+	open_fails(writes("rownames.csv", "\"\",\"ID\",\"TIME\"\n"),
+	    ":1: column 1 has no name (row names from R? "
+	    "write.csv(..., row.names = FALSE))", "R's row names column");
+	open_fails(writes("q1.csv", "\"ID,TIME\n"),
+	    ":1: column 1: unterminated quoted field",
+	    "unterminated quote in the header");
+	next_fails(writes("q2.csv", "ID,TIME\n1,\"0\n"), 0,
+	    ":2: field 2: unterminated quoted field",
+	    "unterminated quote in a record");
+	next_fails(writes("q3.csv", "ID,TIME\n1,\"0\"1\n"), 0,
+	    ":2: field 2: text after the closing quote",
+	    "text after a closing quote");
+
+	/* Delimiters, decided by the header. */
+	is_read(writes("semi.csv", "ID;TIME;DV\n1;0;5\n1;1;6\n2;0;.\n"), NULL,
+	    "1:2,3 2:4", "semicolons");
+	r = rec_open(path = writes("blank.txt", "  ID   TIME  DV \n"
+	    " 1  0   5\n1 1\t 6 \n"), &e);
+	rc = r != NULL ? rec_next(r, &ind, &e) : -1;
+	tap_ok(rc == 1 && rec_ncol(r) == 3 && ind.nrow == 2 &&
+	    strcmp(ind.row[1].field[2], "6") == 0,
+	    "runs of blanks, leading and trailing ignored... ");
+	rec_close(r);
+	is_read(writes("blank2.txt", "ID TIME DV\n1  0   5\n1 1\n"), NULL,
+	    "error:3: expected 3 fields, found 2", "... and counted");
+	is_read(writes("tabcomma.tsv", "ID\tTIME\tWT,KG\n1\t0\t7,5\n"), NULL,
+	    "1:2", "a tab decides over a comma");
+	open_fails(writes("ambig.csv", "ID,TIME;DV\n"),
+	    ":1: header has both ',' and ';' between names: expected one "
+	    "delimiter (tab, comma, semicolon or spaces)",
+	    "comma and semicolon: ambiguous");
+	is_read(writes("ambig2.csv", "ID,TIME,\"A;B\"\n1,0,x\n"), NULL, "1:2",
+	    "a semicolon inside quotes does not count");
+
+	/* Case. */
+	r = rec_open(writes("case.csv", "id,Time,amt,eViD,Wt,c\n"), &e);
+	tap_ok(r != NULL && strcmp(rec_colname(r, 0), "ID") == 0 &&
+	    strcmp(rec_colname(r, 1), "TIME") == 0 &&
+	    strcmp(rec_colname(r, 2), "AMT") == 0 &&
+	    strcmp(rec_colname(r, 3), "EVID") == 0 &&
+	    strcmp(rec_colname(r, 4), "Wt") == 0 &&
+	    strcmp(rec_colname(r, 5), "C") == 0,
+	    "NONMEM's names in upper case, others as written");
+	tap_ok(r != NULL && rec_col(r, "WT") == 4 && rec_col(r, "wt") == 4 &&
+	    rec_col(r, "Wt") == 4 && rec_col(r, "time") == 1 &&
+	    rec_col(r, "CRCL") == -1,
+	    "rec_col: exact, else differing only in case");
+	rec_close(r);
+	open_fails(writes("case2.csv", "ID,TIME,dv,DV\n"),
+	    ":1: duplicate column DV", "dv and DV are the same column");
+	open_fails(writes("case3.csv", "ID,TIME,wt,WT\n"),
+	    ":1: columns \"wt\" and \"WT\" differ only in case",
+	    "wt and WT: refused");
+	tap_ok(rec_known_col("addl") && rec_known_col("SS") &&
+	    !rec_known_col("WT") && !rec_known_col("IDX"), "rec_known_col");
+	rec_indiv_free(&ind);
+}
+
+/* The ignore rule (NM-TRAN's $DATA IGNORE). */
+static void
+test_ignore(void)
+{
+	struct twin_err e = { "" };
+	const char *path;
+
+	path = writes("c.csv", "C,ID,TIME,DV\n.,1,0,5\nC,1,.,99\n"
+	    "C,2,1\nC   note without the other fields\n.,1,2,4\n"
+	    "Comment,3,0,1\n0,3,1,2\n");
+	is_read(path, NULL, "1:2,6 3:8",
+	    "default: C rows dropped, whatever their other fields");
+	is_read(path, "C", "1:2,6 3:8", "--ignore C: the same");
+	is_read(path, "none", "error:3: column TIME: not a number: \".\"",
+	    "--ignore none: the C row is read");
+	path = writes("c2.tsv", "ID\tTIME\tC\tDV\n1\t0\t.\t5\n1\t1\tC\t99\n"
+	    "1\t2\t\"C\"\t4\n1\t3\t#\t1\n");
+	is_read(path, NULL, "1:2,5", "a C column that is not the first");
+	is_read(path, "#", "1:2,3,4", "--ignore #: the C field starting "
+	    "with #");
+	is_read(writes("noc.tsv", "ID\tTIME\nC01\t0\nC01\t1\n"), NULL,
+	    "C01:2,3", "no C column: an ID starting with C stays");
+	path = writes("table.tsv", "ID\tTIME\tDV\n1\t0\t5\nTABLE NO. 1\n"
+	    " ID\tTIME\tDV\n@x\n1\t1\t6\n");
+	is_read(path, "@", "1:2,6", "--ignore @: letters and @ first");
+	is_read(path, NULL, "1:2 error:3: expected 3 fields, found 1",
+	    "... which the default does not drop");
+	is_read(writes("star.csv", "ID,TIME\n1,0\n*1,1\n1,2\n"), "*",
+	    "1:2,4", "--ignore *: a record starting with *");
+	is_read(writes("star2.csv", "ID,TIME\n1,0\n\"*1\",1\n1,2\n"), "*",
+	    "1:2,4", "... also inside quotes");
+	tap_ok(rec_ignore_check(NULL, &e) == 0 &&
+	    rec_ignore_check("none", &e) == 0 &&
+	    rec_ignore_check("@", &e) == 0 &&
+	    rec_ignore_check("#", &e) == 0, "rec_ignore_check: good rules");
+	check_msg(rec_ignore_check("ab", &e) == -1, &e,
+	    "bad ignore rule \"ab\": expected a character, @ or none",
+	    "rec_ignore_check: two characters");
+	tap_ok(rec_ignore_check("", &e) == -1 &&
+	    rec_ignore_check(" ", &e) == -1 &&
+	    rec_ignore_check("\"", &e) == -1, "... empty, blank, quote");
+}
+
+/* Bounds: REC_LINE_MAX and REC_NUM_MAX. */
+static void
+test_bounds(void)
+{
+	struct rec_indiv ind = { 0 };
+	struct twin_err e = { "" };
+	struct rec_reader *r;
+	char *buf, want[128];
+	const char *path;
+	size_t n, cap = (size_t)REC_LINE_MAX + 4096;
+	double x = 0;
+	int rc;
+
+	buf = malloc(cap);
+	n = (size_t)snprintf(buf, cap, "ID\tTIME\tNOTE\n1\t0\t");
+	memset(buf + n, 'x', (size_t)REC_LINE_MAX - 4);
+	n += (size_t)REC_LINE_MAX - 4;
+	n += (size_t)snprintf(buf + n, cap - n, "\n");
+	path = writegz("max.tsv.gz", buf, n);
+	r = rec_open(path, &e);
+	rc = r != NULL ? rec_next(r, &ind, &e) : -1;
+	tap_ok(rc == 1 && ind.nrow == 1 && strlen(ind.row[0].field[2]) ==
+	    (size_t)REC_LINE_MAX - 4, "a line of REC_LINE_MAX bytes");
+	rec_close(r);
+	buf[n - 1] = 'x';
+	n += (size_t)snprintf(buf + n, cap - n, "\n1\t1\ty\n");
+	snprintf(want, sizeof(want), ":2: line longer than %ld bytes",
+	    REC_LINE_MAX);
+	next_fails(writegz("over.tsv.gz", buf, n), 0, want,
+	    "one byte more: an error");
+	memset(buf, 'x', (size_t)REC_LINE_MAX + 2);
+	snprintf(want, sizeof(want), ":1: line longer than %ld bytes",
+	    REC_LINE_MAX);
+	open_fails(writefile("hdr.tsv", buf, (size_t)REC_LINE_MAX + 2), want,
+	    "a header line that long, without a newline");
+	free(buf);
+
+	path = writes("num.tsv", "ID\tTIME\tDV\n1\t0\t1e100\n1\t1\t-1e100\n"
+	    "1\t2\t1.0000000001e100\n1\t3\t1e308\n");
+	r = rec_open(path, &e);
+	rc = r != NULL ? rec_next(r, &ind, &e) : -1;
+	tap_ok(rc == 1 && ind.nrow == 4 && rec_num(r, &ind.row[0], 2, &x,
+	    &e) == 1 && x == 1e100 && rec_num(r, &ind.row[1], 2, &x, &e) ==
+	    1 && x == -1e100, "rec_num: magnitude REC_NUM_MAX is a number");
+	snprintf(want, sizeof(want), "%s:4: column DV: number out of range: "
+	    "\"1.0000000001e100\" (magnitude above 1e+100)", path);
+	check_msg(rc == 1 && rec_num(r, &ind.row[2], 2, &x, &e) == -1, &e,
+	    want, "rec_num: above it, an error with FILE:LINE");
+	snprintf(want, sizeof(want), "%s:5: column DV: number out of range: "
+	    "\"1e308\" (magnitude above 1e+100)", path);
+	check_msg(rc == 1 && rec_num(r, &ind.row[3], 2, &x, &e) == -1, &e,
+	    want, "rec_num: 1e308");
+	rec_close(r);
+	next_fails(writes("bigtime.tsv", "ID\tTIME\n1\t0\n1\t1e300\n"), 0,
+	    ":3: column TIME: number out of range: \"1e300\" (magnitude "
+	    "above 1e+100)", "TIME above REC_NUM_MAX");
+	rec_indiv_free(&ind);
 }
 
 /* Many individuals across chunk boundaries, and one very long line. */
@@ -670,6 +905,9 @@ main(void)
 	test_read();
 	test_errors();
 	test_big();
+	test_formats();
+	test_ignore();
+	test_bounds();
 	test_outbuf();
 	test_writer();
 	for (i = 0; i < nfiles; i++)
