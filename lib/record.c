@@ -810,9 +810,6 @@ rec_col(const struct rec_reader *r, const char *name)
 	for (i = 0; i < r->ncol; i++)
 		if (strcmp(r->col[i], name) == 0)
 			return i;
-	for (i = 0; i < r->ncol; i++)
-		if (strcasecmp(r->col[i], name) == 0)
-			return i;
 	return -1;
 }
 

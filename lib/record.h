@@ -102,9 +102,11 @@ void rec_continue(struct rec_reader *r, struct rec_reader *prev);
 const char *rec_path(const struct rec_reader *r);	/* "<stdin>" for stdin */
 int rec_ncol(const struct rec_reader *r);
 const char *rec_colname(const struct rec_reader *r, int col);
-/* The column named name: an exact match, else the one whose name differs
- * only in case (unique, since rec_open refuses two such names); -1 if
- * absent. */
+/* The column named name, exactly; -1 if absent.  NONMEM's own column
+ * names are put in upper case by rec_open, so "id" is found as "ID"; any
+ * other name (a covariate) must match its case: a covariate column that
+ * differs only in case is a near miss that sim_cols_check reports, never
+ * a silent match. */
 int rec_col(const struct rec_reader *r, const char *name);
 long rec_header_line(const struct rec_reader *r);
 
