@@ -411,13 +411,12 @@ cli_list_models(const char *prog)
 		if (model_find(names[i], path, sizeof(path), &err) < 0)
 			continue;
 		if ((m = model_load(path, &err)) == NULL) {
-			printf("%-12s (does not load: %s)\n", names[i],
-			    err.msg);
+			printf("%s\t(does not load: %s)\t%s\n", names[i],
+			    err.msg, path);
 			continue;
 		}
-		printf("%-12s %s\n", names[i], m->description ?
-		    m->description : "");
-		printf("%-12s %s\n", "", path);
+		printf("%s\t%s\t%s\n", names[i], m->description ?
+		    m->description : "", path);
 		model_free(m);
 	}
 	for (i = 0; i < n; i++)
