@@ -198,34 +198,35 @@ cli_parallel(int n, int nworker, void *const *workers, void *ctx,
 
 /* ---- options and help ------------------------------------------------- */
 
-/* Levenshtein distance of a and b, at most 64 characters of each. */
+/* Edit distance of a and b (at most 64 characters of each): insertions,
+ * deletions, substitutions and transpositions of neighbours, each 1. */
 static int
 distance(const char *a, const char *b)
 {
-	int row[65], i, j, la = (int)strlen(a), lb = (int)strlen(b);
+	int d[65][65], i, j, la = (int)strlen(a), lb = (int)strlen(b);
 
 	if (la > 64)
 		la = 64;
 	if (lb > 64)
 		lb = 64;
+	for (i = 0; i <= la; i++)
+		d[i][0] = i;
 	for (j = 0; j <= lb; j++)
-		row[j] = j;
-	for (i = 1; i <= la; i++) {
-		int diag = row[0];
-
-		row[0] = i;
+		d[0][j] = j;
+	for (i = 1; i <= la; i++)
 		for (j = 1; j <= lb; j++) {
-			int up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+			int best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
 
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			diag = up;
-			row[j] = best;
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
 		}
-	}
-	return row[lb];
+	return d[la][lb];
 }
 
 const char *
