@@ -27,18 +27,27 @@ progress_break(void)
 	}
 }
 
+/*
+ * A message is printed once: the same message again right after it (a
+ * write error reported by the write that failed and again by the close)
+ * is not repeated.
+ */
 void
 cli_warn(const char *prog, const char *fmt, ...)
 {
+	static char last[2048];
+	char msg[2048];
 	va_list ap;
 
 	fflush(stdout);
-	progress_break();
-	fprintf(stderr, "%s: ", prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	if (!strcmp(msg, last))
+		return;
+	memcpy(last, msg, sizeof(last));
+	progress_break();
+	fprintf(stderr, "%s: %s\n", prog, msg);
 }
 
 void
@@ -319,8 +328,7 @@ cli_flush(const char *prog)
 			int e = errno;
 
 			told = 1;
-			progress_break();
-			fprintf(stderr, "%s: <stdout>: write error: %s\n", prog,
+			cli_warn(prog, "<stdout>: write error: %s",
 			    e ? strerror(e) : "unknown error");
 		}
 		return -1;
