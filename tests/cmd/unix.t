@@ -264,4 +264,18 @@ twin-dose -m vanco --regimen '15 mg/kg iv q12h x 2' --keep-going wt.tsv \
 [ $? -eq 2 ] && grep -q "^3	0	80	1	1200	" out && ! grep -q "^2" out
 ok $? "twin-dose --regimen --keep-going: ID 3 dosed (15 mg/kg x 80 kg = 1200), ID 2 left out"
 
+# ---- the README's example data ----------------------------------------------
+
+twin-report nca --summary --by ARM "$top/examples/study.tsv" > out 2> err
+[ $? -eq 0 ] && [ ! -s err ] &&
+    [ "$(awk -F'\t' '$2 == "CMAX" { printf "%s/%s ", $1, $3 }' out)" = "250 mg/6 500 mg/6 " ]
+ok $? "examples/study.tsv: nca --summary --by ARM, two arms of 6"
+twin-report cgm --time-unit min "$top/examples/cgm.tsv" > out 2> err
+[ $? -eq 0 ] && awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+    { exit !($c["N"] == 14 * 288 && $c["COVERAGE"] == 100) }' out
+ok $? "examples/cgm.tsv: 14 days of 5-min readings (4032), coverage 100%"
+twin-report agp -y DV --time-unit min -o agp.svg "$top/examples/cgm.tsv" &&
+    grep -q "<svg" agp.svg
+ok $? "examples/cgm.tsv: agp draws"
+
 done_testing
