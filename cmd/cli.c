@@ -242,16 +242,19 @@ const char *
 cli_nearest(const char *word, const char *const *cand)
 {
 	const char *best = NULL;
-	int d, bestd, limit = (int)strlen(word) / 3;
+	int bestd, limit = (int)strlen(word) / 3;
 
 	if (limit < 1)
 		limit = 1;
 	bestd = limit + 1;
-	for (; *cand != NULL; cand++)
-		if ((d = distance(word, *cand)) < bestd) {
+	for (; *cand != NULL; cand++) {
+		int d = distance(word, *cand);
+
+		if (d < bestd) {
 			bestd = d;
 			best = *cand;
 		}
+	}
 	return best;
 }
 
@@ -263,13 +266,12 @@ bad_option(int argc, char *const *argv, const struct option *lo, char *buf,
 {
 	const char *a = optind - 1 >= 1 && optind - 1 < argc ?
 	    argv[optind - 1] : "";
-	int i, islong = 0;
 
 	if (!strncmp(a, "--", 2)) {
 		size_t k = strcspn(a + 2, "=");
-
 		/* A long option, unless a short one in a later cluster. */
-		islong = optopt == 0 || optopt >= 256;
+		int i, islong = optopt == 0 || optopt >= 256;
+
 		for (i = 0; !islong && lo[i].name != NULL; i++)
 			islong = lo[i].val == optopt &&
 			    strlen(lo[i].name) == k &&
@@ -321,9 +323,9 @@ cli_getopt(const char *prog, int argc, char *const *argv,
 int
 cli_flush(const char *prog)
 {
-	static int told;
-
 	if (fflush(stdout) == EOF || ferror(stdout)) {
+		static int told;
+
 		if (!told) {
 			int e = errno;
 

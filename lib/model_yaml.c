@@ -533,7 +533,7 @@ model_find(const char *name, char *buf, size_t bufsz, struct twin_err *err)
 {
 	char dir[4096], places[1024];
 	size_t n = strlen(name), used = 0;
-	int i, k;
+	int i;
 
 	if (strchr(name, '/') || ends_with(name, ".yaml") ||
 	    ends_with(name, ".yml")) {
@@ -549,7 +549,7 @@ model_find(const char *name, char *buf, size_t bufsz, struct twin_err *err)
 		if (try_dir(dir, name, ".yaml", buf, bufsz) ||
 		    try_dir(dir, name, ".yml", buf, bufsz))
 			return 0;
-		k = snprintf(places + used, sizeof(places) - used, "%s%s",
+		int k = snprintf(places + used, sizeof(places) - used, "%s%s",
 		    i ? ", " : "", dir);
 		if (k > 0 && (size_t)k < sizeof(places) - used)
 			used += k;

@@ -1031,11 +1031,11 @@ static char *
 wr_target(const char *path)
 {
 	struct stat st;
-	char *cur = strdup(path), *next;
+	char *cur = strdup(path);
 	int hop;
 
 	for (hop = 0; cur != NULL && hop < 40; hop++) {
-		char link[PATH_MAX], *slash;
+		char link[PATH_MAX], *slash, *to;
 		ssize_t n;
 		size_t dir;
 
@@ -1051,12 +1051,12 @@ wr_target(const char *path)
 		slash = strrchr(cur, '/');
 		dir = link[0] != '/' && slash != NULL ? (size_t)(slash - cur) +
 		    1 : 0;
-		if ((next = malloc(dir + n + 1)) == NULL)
+		if ((to = malloc(dir + n + 1)) == NULL)
 			break;
-		memcpy(next, cur, dir);
-		memcpy(next + dir, link, n + 1);
+		memcpy(to, cur, dir);
+		memcpy(to + dir, link, n + 1);
 		free(cur);
-		cur = next;
+		cur = to;
 	}
 	if (cur != NULL && errno != ENOENT)
 		errno = ELOOP;
