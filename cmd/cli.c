@@ -1,25 +1,53 @@
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
-
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "record.h"
 #include "num.h"
 
+/* The progress line on the terminal, if one is shown: messages start on a
+ * line of their own. */
+static struct cli_progress *shown;
+
+static void
+progress_break(void)
+{
+	if (shown != NULL && shown->shown) {
+		fputc('\n', stderr);
+		shown->shown = 0;
+	}
+}
+
+/*
+ * A message is printed once: the same message again right after it (a
+ * write error reported by the write that failed and again by the close)
+ * is not repeated.
+ */
 void
 cli_warn(const char *prog, const char *fmt, ...)
 {
+	static char last[2048];
+	char msg[2048];
 	va_list ap;
 
 	fflush(stdout);
-	fprintf(stderr, "%s: ", prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	if (!strcmp(msg, last))
+		return;
+	memcpy(last, msg, sizeof(last));
+	progress_break();
+	fprintf(stderr, "%s: %s\n", prog, msg);
 }
 
 void
@@ -27,6 +55,7 @@ cli_usage_error(const char *prog, const char *fmt, ...)
 {
 	va_list ap;
 
+	progress_break();
 	fprintf(stderr, "%s: ", prog);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -80,6 +109,31 @@ cli_solver(const char *prog, const char *arg)
 		return ODE_EXACT;
 	cli_usage_error(prog, "--solver must be auto, bdf or exact, got \"%s\"",
 	    arg);
+}
+
+static const char *ignore_rule;	/* NULL: the reader's default */
+
+void
+cli_set_ignore(const char *prog, const char *rule)
+{
+	struct twin_err err;
+
+	if (rec_ignore_check(rule, &err) < 0)
+		cli_usage_error(prog, "--ignore: %s", err.msg);
+	ignore_rule = rule;
+}
+
+struct rec_reader *
+cli_rec_open(const char *path, struct twin_err *err)
+{
+	struct rec_reader *r = rec_open(path, err);
+
+	if (r != NULL && ignore_rule != NULL &&
+	    rec_set_ignore(r, ignore_rule, err) < 0) {
+		rec_close(r);
+		return NULL;
+	}
+	return r;
 }
 
 struct model *
@@ -174,4 +228,357 @@ cli_parallel(int n, int nworker, void *const *workers, void *ctx,
 		pthread_join(th[i], NULL);
 	pthread_mutex_destroy(&par.lock);
 	return started > 0 ? 0 : -1;
+}
+
+/* ---- options and help ------------------------------------------------- */
+
+/* Edit distance of a and b (at most 64 characters of each): insertions,
+ * deletions, substitutions and transpositions of neighbours, each 1. */
+static int
+distance(const char *a, const char *b)
+{
+	int d[65][65], i, j, la = (int)strlen(a), lb = (int)strlen(b);
+
+	if (la > 64)
+		la = 64;
+	if (lb > 64)
+		lb = 64;
+	for (i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (i = 1; i <= la; i++)
+		for (j = 1; j <= lb; j++) {
+			int best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	return d[la][lb];
+}
+
+const char *
+cli_nearest(const char *word, const char *const *cand)
+{
+	const char *best = NULL;
+	int bestd, limit = (int)strlen(word) / 3;
+
+	if (limit < 1)
+		limit = 1;
+	bestd = limit + 1;
+	for (; *cand != NULL; cand++) {
+		int d = distance(word, *cand);
+
+		if (d < bestd) {
+			bestd = d;
+			best = *cand;
+		}
+	}
+	return best;
+}
+
+/* The option that getopt_long refused: "--name" (without "=value") or
+ * "-c", into buf. */
+static void
+bad_option(int argc, char *const *argv, const struct option *lo, char *buf,
+    size_t n)
+{
+	const char *a = optind - 1 >= 1 && optind - 1 < argc ?
+	    argv[optind - 1] : "";
+
+	if (!strncmp(a, "--", 2)) {
+		size_t k = strcspn(a + 2, "=");
+		/* A long option, unless a short one in a later cluster. */
+		int i, islong = optopt == 0 || optopt >= 256;
+
+		for (i = 0; !islong && lo[i].name != NULL; i++)
+			islong = lo[i].val == optopt &&
+			    strlen(lo[i].name) == k &&
+			    !strncmp(lo[i].name, a + 2, k);
+		if (islong) {
+			snprintf(buf, n, "--%.*s", (int)k, a + 2);
+			return;
+		}
+	}
+	snprintf(buf, n, "-%c", optopt);
+}
+
+int
+cli_getopt(const char *prog, int argc, char *const *argv,
+    const char *shortopts, const struct option *lo)
+{
+	const char *names[256], *near;
+	char opts[128], bad[128];
+	int c, i, k, nprefix = 0;
+
+	/* A leading ':' tells a missing argument from an unknown option. */
+	snprintf(opts, sizeof(opts), ":%s", shortopts);
+	opterr = 0;
+	if ((c = getopt_long(argc, argv, opts, lo, NULL)) != '?' && c != ':')
+		return c;
+	bad_option(argc, argv, lo, bad, sizeof(bad));
+	if (c == ':')
+		cli_usage_error(prog, "option \"%s\" wants an argument", bad);
+	for (i = k = 0; lo[i].name != NULL && k < 255; i++) {
+		if (bad[1] == '-' && !strcmp(lo[i].name, bad + 2))
+			cli_usage_error(prog, "option \"%s\" takes no argument",
+			    bad);
+		if (bad[1] == '-' && bad[2] != '\0' && !strncmp(lo[i].name,
+		    bad + 2, strlen(bad + 2)))
+			nprefix++;
+		names[k++] = lo[i].name;
+	}
+	names[k] = NULL;
+	if (nprefix > 1)
+		cli_usage_error(prog, "option \"%s\" is ambiguous", bad);
+	if (bad[1] != '-')
+		cli_usage_error(prog, "unknown option \"%s\"", bad);
+	if ((near = cli_nearest(bad + 2, names)) != NULL)
+		cli_usage_error(prog, "unknown option \"%s\"; did you mean "
+		    "\"--%s\"?", bad, near);
+	cli_usage_error(prog, "unknown option \"%s\"", bad);
+}
+
+int
+cli_flush(const char *prog)
+{
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		static int told;
+
+		if (!told) {
+			int e = errno;
+
+			told = 1;
+			cli_warn(prog, "<stdout>: write error: %s",
+			    e ? strerror(e) : "unknown error");
+		}
+		return -1;
+	}
+	return 0;
+}
+
+void
+cli_help(const char *prog, const char *synopsis, const struct cli_help *h)
+{
+	int w = 0, n;
+
+	printf("%s", synopsis);
+	for (n = 0; h[n].opt != NULL; n++)
+		if ((int)strlen(h[n].opt) > w)
+			w = (int)strlen(h[n].opt);
+	if (w > 26)
+		w = 26;
+	printf("\noptions:\n");
+	for (; h->opt != NULL; h++) {
+		if ((int)strlen(h->opt) > w)
+			printf("  %s\n  %*s  %s\n", h->opt, w, "", h->text);
+		else
+			printf("  %-*s  %s\n", w, h->opt, h->text);
+	}
+	printf("\nSee %s(1) (man %s) for the details.\n", prog, prog);
+	errno = 0;
+	exit(cli_flush(prog) < 0 ? 2 : 0);
+}
+
+void
+cli_version(const char *prog)
+{
+	printf("%s %s\n", prog, TWIN_VERSION);
+	errno = 0;
+	exit(cli_flush(prog) < 0 ? 2 : 0);
+}
+
+/* ---- --list-models ---------------------------------------------------- */
+
+static int
+by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void
+cli_list_models(const char *prog)
+{
+	char dir[4096], path[4096], **names = NULL;
+	size_t n = 0, cap = 0, i;
+	int d;
+
+	for (d = 0; model_dir(d, dir, sizeof(dir)) >= 0; d++) {
+		DIR *dp = opendir(dir);
+		struct dirent *e;
+
+		if (dp == NULL)
+			continue;
+		while ((e = readdir(dp)) != NULL) {
+			size_t k = strlen(e->d_name);
+			char **p;
+
+			if (e->d_name[0] == '.' ||
+			    !((k > 5 && !strcmp(e->d_name + k - 5, ".yaml")) ||
+			    (k > 4 && !strcmp(e->d_name + k - 4, ".yml"))))
+				continue;
+			if (n == cap) {
+				cap = cap ? 2 * cap : 64;
+				if ((p = realloc(names, cap * sizeof(*p))) ==
+				    NULL)
+					break;
+				names = p;
+			}
+			if ((names[n] = strndup(e->d_name, k -
+			    (e->d_name[k - 4] == '.' ? 4 : 5))) != NULL)
+				n++;
+		}
+		closedir(dp);
+	}
+	if (n > 0)
+		qsort(names, n, sizeof(*names), by_name);
+	for (i = 0; i < n; i++) {
+		struct twin_err err;
+		struct model *m;
+
+		if (i > 0 && !strcmp(names[i], names[i - 1]))
+			continue;
+		if (model_find(names[i], path, sizeof(path), &err) < 0)
+			continue;
+		if ((m = model_load(path, &err)) == NULL) {
+			printf("%s\t(does not load: %s)\t%s\n", names[i],
+			    err.msg, path);
+			continue;
+		}
+		printf("%s\t%s\t%s\n", names[i], m->description ?
+		    m->description : "", path);
+		model_free(m);
+	}
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	errno = 0;
+	exit(cli_flush(prog) < 0 ? 2 : 0);
+}
+
+/* ---- progress --------------------------------------------------------- */
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+void
+cli_progress_start(struct cli_progress *p, const char *prog, int quiet)
+{
+	memset(p, 0, sizeof(*p));
+	p->prog = prog;
+	p->on = !quiet && isatty(2);
+	p->start = p->last = now();
+	if (p->on)
+		shown = p;
+}
+
+static long long
+file_size(const char *path)
+{
+	struct stat st;
+
+	if (!strcmp(path, "-") ? fstat(0, &st) : stat(path, &st))
+		return -1;
+	return S_ISREG(st.st_mode) ? (long long)st.st_size : -1;
+}
+
+void
+cli_progress_input(struct cli_progress *p, const char *const *files, int nf,
+    int cur, const struct rec_reader *r)
+{
+	long long sz;
+	int i;
+
+	if (!p->on)
+		return;
+	if (cur < 0) {
+		p->total = 0;
+		for (i = 0; i < nf; i++) {
+			if ((sz = file_size(files[i])) < 0) {
+				p->total = 0;
+				return;
+			}
+			p->total += sz;
+		}
+		return;
+	}
+	p->r = r;
+	for (p->base = 0, i = 0; i < cur && i < nf; i++)
+		if ((sz = file_size(files[i])) > 0)
+			p->base += sz;
+}
+
+static void
+progress_draw(struct cli_progress *p, const char *text)
+{
+	fprintf(stderr, "\r%s: %s\033[K", p->prog, text);
+	fflush(stderr);
+	p->shown = 1;
+}
+
+void
+cli_progress(struct cli_progress *p, int force, const char *fmt, ...)
+{
+	char text[256];
+	va_list ap;
+	double t;
+
+	if (!p->on)
+		return;
+	t = now();
+	if (!force && t - p->last < 1.0 / CLI_PROGRESS_HZ)
+		return;
+	p->last = t;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	progress_draw(p, text);
+}
+
+void
+cli_progress_count(struct cli_progress *p, const char *what, long done)
+{
+	char text[256];
+	double t, el, frac = -1;
+	long long off;
+	int k;
+
+	if (!p->on)
+		return;
+	t = now();
+	if (t - p->last < 1.0 / CLI_PROGRESS_HZ)
+		return;
+	p->last = t;
+	el = t - p->start;
+	k = snprintf(text, sizeof(text), "%ld %s, %.1f/s", done, what,
+	    el > 0 ? done / el : 0.0);
+	if (p->total > 0 && p->r != NULL && (off = rec_offset(p->r)) >= 0)
+		frac = (double)(p->base + off) / p->total;
+	if (frac > 0 && frac <= 1 && k > 0 && k < (int)sizeof(text))
+		snprintf(text + k, sizeof(text) - k, ", %.0f%% read, %.0f s "
+		    "left", 100 * frac, el * (1 - frac) / frac);
+	progress_draw(p, text);
+}
+
+void
+cli_progress_end(struct cli_progress *p)
+{
+	if (p->on && p->shown) {
+		fputc('\n', stderr);
+		p->shown = 0;
+	}
+	if (shown == p)
+		shown = NULL;
 }

@@ -1,12 +1,20 @@
 /*
  * cli.h - what every twin program does the same way: messages on stderr
- * as "prog: message", numeric option arguments, usage errors (exit 1).
+ * as "prog: message", numeric option arguments, usage errors (exit 1),
+ * --help and --version, "did you mean" for mistyped options and verbs,
+ * progress on a terminal, --list-models.
  */
 #ifndef TWIN_CLI_H
 #define TWIN_CLI_H
 
+#include <getopt.h>
+#include <stdio.h>
+
 #include "model.h"
 #include "ode.h"
+
+/* Progress is redrawn at most this many times a second. */
+#define CLI_PROGRESS_HZ	4
 
 void cli_warn(const char *prog, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -32,10 +40,79 @@ int cli_parallel(int n, int nworker, void *const *workers, void *ctx,
     void (*fn)(void *ctx, void *worker, int i));
 
 struct rec_reader;
+struct twin_err;
+/*
+ * --ignore RULE (every program): which records NM-TRAN-style comment
+ * rules drop (twin-records(5)); cli_set_ignore checks the rule (a usage
+ * error otherwise) and cli_rec_open opens a record file with it.
+ */
+void cli_set_ignore(const char *prog, const char *rule);
+struct rec_reader *cli_rec_open(const char *path, struct twin_err *err);
+
 /* The input columns of r as one line, malloc'ed; NULL if out of memory. */
 char *cli_columns(const struct rec_reader *r);
 
 /* Find a model by name or path and load it; NULL after printing why. */
 struct model *cli_model(const char *prog, const char *name);
+
+/*
+ * getopt_long with the toolkit's messages: an unknown option gets a "did
+ * you mean" from the long options lo, a missing or unwanted argument
+ * names the option; each is a usage error (exit 1).  Never returns '?'.
+ */
+int cli_getopt(const char *prog, int argc, char *const *argv,
+    const char *shortopts, const struct option *lo);
+
+/* The candidate nearest to word (edit distance, at most a third of its
+ * length, at least 1) or NULL; cand ends with a NULL. */
+const char *cli_nearest(const char *word, const char *const *cand);
+
+/* One line of --help: the option as written and what it does. */
+struct cli_help {
+	const char *opt, *text;
+};
+
+/*
+ * --help: the synopsis, one line per option (h ends with { NULL, NULL })
+ * and a pointer to the manual page prog(1).  --version: "prog VERSION".
+ * Both exit 0, or 2 after one message when stdout cannot be written.
+ */
+void cli_help(const char *prog, const char *synopsis,
+    const struct cli_help *h) __attribute__((noreturn));
+void cli_version(const char *prog) __attribute__((noreturn));
+
+/* Flush stdout; on a write error say so once and return -1. */
+int cli_flush(const char *prog);
+
+/* --list-models: every model found by name (model_find's places, in its
+ * order; a name shadowed by an earlier one is left out), one a line:
+ * name, description and path, tab-separated, on stdout; exits 0, or 2 if stdout cannot be written. */
+void cli_list_models(const char *prog) __attribute__((noreturn));
+
+/*
+ * Progress on stderr while stderr is a terminal and quiet is 0; nothing
+ * otherwise.  cli_progress redraws the line "prog: text", at most
+ * CLI_PROGRESS_HZ times a second unless force; cli_progress_count shows
+ * "N what, R/s" and, when the inputs are files of known size
+ * (cli_progress_input), the share read and the time left.  cli_progress_end ends the line.
+ * Messages by cli_warn start on a line of their own.
+ */
+struct cli_progress {
+	const char *prog;
+	int on, shown;
+	double start, last;
+	const struct rec_reader *r;	/* the input being read, or NULL */
+	long long base, total;	/* bytes before r's file; of all, 0 unknown */
+};
+void cli_progress_start(struct cli_progress *p, const char *prog, int quiet);
+/* The inputs (files[0, nf), "-" stdin), for the share read: call with
+ * cur -1 once to size them, then with cur and its reader at each file. */
+void cli_progress_input(struct cli_progress *p, const char *const *files,
+    int nf, int cur, const struct rec_reader *r);
+void cli_progress(struct cli_progress *p, int force, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void cli_progress_count(struct cli_progress *p, const char *what,
+    long done);
+void cli_progress_end(struct cli_progress *p);
 
 #endif

@@ -48,7 +48,8 @@ struct opts {
 	double no_below;
 	int no_below_none;	/* --no-below none: no safety bound */
 	enum dose_prefer prefer;
-	int cohort, table, gz, nstep, ndoses, days, pretty, nthread, strict;
+	int cohort, table, gz, nstep, ndoses, days, pretty, nthread;
+	int keepgoing, quiet, strict;
 	double until_h;		/* write doses before this time; 0: a week */
 	double level;
 };
@@ -67,10 +68,50 @@ struct out {
 	int c_time, c_mdv, c_dv, c_ss, c_blq, c_lloq;
 };
 
+static struct cli_progress progress;
+
 static void
-usage(FILE *fp)
+usage(void)
 {
-	fprintf(fp,
+	static const struct cli_help h[] = {
+		{ "-h, --help", "print this help and exit" },
+		{ "-V, --version", "print the version and exit" },
+		{ "-j threads", "choose for this many individuals at a time" },
+		{ "-m, --model model", "the model: a name or a file (required)" },
+		{ "-o file", "write to file (renamed into place when complete)" },
+		{ "-y output", "the model output the target is about" },
+		{ "-z", "compress the output with gzip" },
+		{ "--amounts list|a..b[/step]", "amounts per dose to try" },
+		{ "--at hh:mm,...", "give the doses at these times of day" },
+		{ "--clock hh:mm", "the time of day at TIME 0" },
+		{ "--cohort", "the share of the cohort each candidate suits" },
+		{ "--day n", "score over day n after --from" },
+		{ "--days n", "write n days of clock-time doses" },
+		{ "--doses n", "write n doses of the chosen regimen" },
+		{ "--from t", "when the regimen starts (default 0)" },
+		{ "--ignore rule", "drop records by this comment rule (C, @, none)" },
+		{ "--intervals list", "dosing intervals to try" },
+		{ "--keep-going", "leave out an individual that fails, go on" },
+		{ "--level p", "with --cohort: the share to reach" },
+		{ "--list-models", "list the models installed and exit" },
+		{ "--load list", "loading doses to try" },
+		{ "--no-below x|none", "refuse a curve going below x" },
+		{ "--over list", "infusion durations to try (0 a bolus)" },
+		{ "--prefer rule", "lowest-dose, fewest-doses or closest" },
+		{ "--pretty", "aligned tables for a terminal" },
+		{ "--quiet", "no progress on the terminal" },
+		{ "--regimen text", "add this regimen to every individual" },
+		{ "--route r", "the route of the doses" },
+		{ "--step n", "grid intervals over the scored span" },
+		{ "--strict", "refuse data that lack a covariate or misname a column" },
+		{ "--table", "one row per individual: the regimen chosen" },
+		{ "--target text", "choose the regimen that reaches the target" },
+		{ "--until t", "write the doses before this time" },
+		{ "--window a,b", "score over this window of time" },
+		{ NULL, NULL }
+	};
+
+	cli_help("twin-dose",
 	    "usage: twin-dose -m model --regimen text [--clock hh:mm] "
 	    "[--from t] [file ...]\n"
 	    "       twin-dose -m model --target text --amounts list|a..b[/step]\n"
@@ -82,9 +123,10 @@ usage(FILE *fp)
 	    "closest]\n"
 	    "                 [--doses n | --until t] [--days n] [--table | --cohort "
 	    "[--level p]] [file ...]\n"
-	    "options: [-hVz] [-j threads] [-o file] [--pretty] [--step n] "
-	    "[--strict]\n"
-	    "times are in hours unless a unit is given: 30min, 36h, 2d\n");
+	    "options: [-hVz] [-j threads] [-o file] [--ignore rule] [--keep-going] "
+	    "[--list-models]\n"
+	    "         [--pretty] [--quiet] [--step n] [--strict]\n"
+	    "times are in hours unless a unit is given: 30min, 36h, 2d\n", h);
 }
 
 /* What sim_cols_check reports, as a warning. */
@@ -197,7 +239,7 @@ enum {
 	O_AMOUNTS = 256, O_AT, O_CLOCK, O_COHORT, O_DAY, O_DAYS, O_DOSES,
 	O_FROM, O_LEVEL, O_LOAD, O_NOBELOW, O_OVER, O_PREFER, O_PRETTY,
 	O_REGIMEN, O_ROUTE, O_STEP, O_TABLE, O_TARGET, O_WINDOW, O_INTERVALS,
-	O_UNTIL, O_STRICT
+	O_UNTIL, O_KEEP, O_LIST, O_QUIET, O_IGNORE, O_STRICT
 };
 
 static void
@@ -214,13 +256,17 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "from", required_argument, NULL, O_FROM },
 		{ "help", no_argument, NULL, 'h' },
 		{ "intervals", required_argument, NULL, O_INTERVALS },
+		{ "keep-going", no_argument, NULL, O_KEEP },
 		{ "level", required_argument, NULL, O_LEVEL },
+		{ "list-models", no_argument, NULL, O_LIST },
 		{ "load", required_argument, NULL, O_LOAD },
 		{ "model", required_argument, NULL, 'm' },
 		{ "no-below", required_argument, NULL, O_NOBELOW },
 		{ "over", required_argument, NULL, O_OVER },
 		{ "prefer", required_argument, NULL, O_PREFER },
 		{ "pretty", no_argument, NULL, O_PRETTY },
+		{ "quiet", no_argument, NULL, O_QUIET },
+		{ "ignore", required_argument, NULL, O_IGNORE },
 		{ "regimen", required_argument, NULL, O_REGIMEN },
 		{ "route", required_argument, NULL, O_ROUTE },
 		{ "step", required_argument, NULL, O_STEP },
@@ -240,14 +286,24 @@ parse_opts(int argc, char **argv, struct opts *o)
 	o->no_below = NAN;
 	o->level = 0.95;
 	o->nthread = 1;
-	while ((c = getopt_long(argc, argv, "hVj:m:o:y:z", lo, NULL)) != -1) {
+	while ((c = cli_getopt(PROG, argc, argv, "hVj:m:o:y:z", lo)) != -1) {
 		switch (c) {
 		case 'h':
-			usage(stdout);
-			exit(0);
+			usage();
+			break;
 		case 'V':
-			printf("twin-dose %s\n", TWIN_VERSION);
-			exit(0);
+			cli_version(PROG);
+		case O_KEEP:
+			o->keepgoing = 1;
+			break;
+		case O_LIST:
+			cli_list_models(PROG);
+		case O_IGNORE:
+			cli_set_ignore("twin-dose", optarg);
+			break;
+		case O_QUIET:
+			o->quiet = 1;
+			break;
 		case 'j':
 			o->nthread = cli_int(PROG, "-j", optarg, 1, MAXTHREAD);
 			break;
@@ -392,7 +448,6 @@ parse_opts(int argc, char **argv, struct opts *o)
 			o->window = 1;
 			break;
 		default:
-			usage(stderr);
 			exit(1);
 		}
 	}
@@ -618,9 +673,11 @@ write_regimen(struct out *u, const struct rec_reader *r,
 	ctx.route_unit = route_unit;
 	ctx.arg = (void *)m;
 	ctx.routes = routes;
-	if ((nd = regimen_expand(reg, &ctx, &d, err)) < 0)
-		return twin_error_prefix(err, "%s:%ld: ID %s: --regimen",
+	if ((nd = regimen_expand(reg, &ctx, &d, err)) < 0) {
+		twin_error_prefix(err, "%s:%ld: ID %s: --regimen",
 		    rec_path(r), ind->row[0].line, ind->id);
+		return 1;
+	}
 	rc = out_merge(u, r, ind, m, d, nd, &u->ob, err);
 	free(d);
 	if (rc == 0 && rec_write(u->w, u->ob.p, u->ob.len, err) < 0)
@@ -665,6 +722,7 @@ struct batch {
 	const struct sim_cols *sc;
 	const struct out *u;
 	struct job *jobs;
+	long ndone;
 };
 
 static int
@@ -795,7 +853,8 @@ choose(const struct chooser *ch, struct worker *wk,
 	jb->msg[0] = '\0';
 	if (dose_bind(wk->d, sc, r, ind, err) < 0 ||
 	    dose_choose(wk->d, &c, wk->met1, wk->eval1, err) < 0)
-		return twin_error_prefix(err, "ID %s", ind->id);
+		return twin_error_prefix(err, "%s:%ld: ID %s", rec_path(r),
+		    ind->row[0].line, ind->id);
 	if (o->cohort) {
 		for (k = 0; k < ch->p.nplan; k++) {
 			wk->met[k] += wk->met1[k];
@@ -878,7 +937,7 @@ dose_job(void *ctx, void *worker, int i)
  * input order. */
 static int
 choose_file(struct batch *b, struct worker *wk, int nworker, int cap,
-    struct rec_writer *w)
+    struct rec_writer *w, int *failures)
 {
 	struct twin_err err;
 	void *wks[MAXTHREAD];
@@ -901,7 +960,10 @@ choose_file(struct batch *b, struct worker *wk, int nworker, int cap,
 
 			if (jb->failed) {
 				cli_warn(PROG, "%s", jb->msg);
-				return -1;
+				++*failures;
+				if (!b->ch->o->keepgoing)
+					return -1;
+				continue;
 			}
 			if (jb->msg[0])
 				cli_warn(PROG, "%s", jb->msg);
@@ -910,6 +972,8 @@ choose_file(struct batch *b, struct worker *wk, int nworker, int cap,
 				cli_warn(PROG, "%s", err.msg);
 				return -1;
 			}
+			b->ndone++;
+			cli_progress_count(&progress, "individuals", b->ndone);
 		}
 	}
 	if (rc < 0) {
@@ -997,7 +1061,7 @@ main(int argc, char **argv)
 	const char *stdin_only[] = { "-" };
 	const char **files;
 	char routes[512], msg[256];
-	int i, nf, rc, status = 2, complete = 0;
+	int i, nf, rc, status = 2, complete = 0, failures = 0;
 	double hours;
 
 	gsl_set_error_handler_off();
@@ -1006,6 +1070,8 @@ main(int argc, char **argv)
 	files = nf ? (const char **)argv + optind : stdin_only;
 	if (nf == 0)
 		nf = 1;
+	cli_progress_start(&progress, PROG, o.quiet);
+	cli_progress_input(&progress, files, nf, -1, NULL);
 	memset(&ch, 0, sizeof(ch));
 	memset(&u, 0, sizeof(u));
 	memset(&sc, 0, sizeof(sc));
@@ -1106,11 +1172,12 @@ main(int argc, char **argv)
 		ch.tob.len = 0;
 	}
 	for (i = 0; i < nf; i++) {
-		if ((r = rec_open(files[i], &err)) == NULL) {
+		if ((r = cli_rec_open(files[i], &err)) == NULL) {
 			cli_warn(PROG, "%s", err.msg);
 			goto out;
 		}
 		rec_continue(r, prev);
+		cli_progress_input(&progress, files, nf, i, r);
 		out_init(&u, r);
 		sim_cols_free(&sc);
 		if (o.target_text && (sim_cols_init(&sc, r, m, &err) < 0 ||
@@ -1132,14 +1199,18 @@ main(int argc, char **argv)
 			b.sc = &sc;
 			b.u = &u;
 			if (choose_file(&b, wk, o.nthread, 32 * o.nthread,
-			    u.w) < 0)
+			    u.w, &failures) < 0)
 				goto out;
 		} else {
+			/* 1: this individual failed (err says why). */
 			while ((rc = rec_next(r, &ind, &err)) > 0 &&
-			    (rc = write_regimen(&u, r, &ind, m, reg, &o, routes,
-			    &err)) == 0)
-				;
-			if (rc < 0) {
+			    ((rc = write_regimen(&u, r, &ind, m, reg, &o,
+			    routes, &err)) == 0 || (rc == 1 && o.keepgoing)))
+				if (rc == 1) {
+					cli_warn(PROG, "%s", err.msg);
+					failures++;
+				}
+			if (rc != 0) {
 				cli_warn(PROG, "%s", err.msg);
 				goto out;
 			}
@@ -1162,9 +1233,13 @@ main(int argc, char **argv)
 		goto out;
 	}
 	complete = 1;
-	status = ch.flagged ? 3 : 0;
+	status = failures ? 2 : ch.flagged ? 3 : 0;
 out:
-	if (u.w && rec_wclose(u.w, complete, &err) < 0) {
+	cli_progress_end(&progress);
+	/* With --keep-going the file holds every individual that could be
+	 * done, as twin-sim's. */
+	if (u.w && rec_wclose(u.w, complete && (failures == 0 ||
+	    o.keepgoing), &err) < 0) {
 		cli_warn(PROG, "%s", err.msg);
 		status = 2;
 	}

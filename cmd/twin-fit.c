@@ -25,31 +25,61 @@ enum mode { M_RECORDS, M_PARAMS, M_EVALUATE, M_POPULATION };
 struct opts {
 	const char *model, *outpath, *ebepath, *tablepath;
 	enum mode mode;
-	int gz, noprior, nthread, nocov, hessian, strict;
+	int gz, noprior, nthread, nocov, hessian, keepgoing, quiet, strict;
 	int nfix;
 	const char *fix[MAXFIX];
 	struct sim_opts so;
 };
 
+static struct cli_progress progress;
+
 static void
-usage(FILE *fp)
+usage(void)
 {
-	fprintf(fp, "usage: twin-fit [-hVz] [-j threads] -m model [-o file] "
-	    "[--atol x]\n"
+	static const struct cli_help h[] = {
+		{ "-h, --help", "print this help and exit" },
+		{ "-V, --version", "print the version and exit" },
+		{ "-j threads", "threads for the population objective" },
+		{ "-m, --model model", "the model: a name or a file (required)" },
+		{ "-o file", "write to file (renamed into place when complete)" },
+		{ "-z", "compress the output with gzip" },
+		{ "--atol x", "absolute tolerance of the BDF solver" },
+		{ "--covariance matrix", "sandwich (default) or hessian" },
+		{ "--ebe file", "write the individual estimates to file" },
+		{ "--evaluate", "the objective at the model's own parameters" },
+		{ "--fix name", "keep this random effect (or theta) fixed" },
+		{ "--ignore rule", "drop records by this comment rule (C, @, none)" },
+		{ "--keep-going", "leave out an individual that fails, go on" },
+		{ "--list-models", "list the models installed and exit" },
+		{ "--no-covariance", "skip the covariance step" },
+		{ "--no-prior", "individual fits without the omega prior" },
+		{ "--params", "one row of estimates per individual" },
+		{ "--population", "estimate the population parameters (FOCE-I)" },
+		{ "--quiet", "no progress on the terminal" },
+		{ "--rtol x", "relative tolerance of the BDF solver" },
+		{ "--solver name", "auto, exact or bdf" },
+		{ "--strict", "refuse data that lack a covariate or misname a column" },
+		{ "--table file", "write the records with predictions to file" },
+		{ NULL, NULL }
+	};
+
+	cli_help(PROG, "usage: twin-fit [-hVz] [-j threads] -m model "
+	    "[-o file] [--atol x]\n"
 	    "                [--covariance matrix] [--ebe file] [--evaluate] "
 	    "[--fix name]\n"
-	    "                [--no-covariance]\n"
-	    "                [--no-prior] [--params] [--population] "
-	    "[--rtol x]\n"
+	    "                [--ignore rule] [--keep-going] [--list-models] "
+	    "[--no-covariance] [--no-prior]\n"
+	    "                [--params] [--population] [--quiet] [--rtol x]\n"
 	    "                [--solver name] [--strict] [--table file] "
-	    "[file ...]\n");
+	    "[file ...]\n", h);
 }
 
 static void
 parse_opts(int argc, char **argv, struct opts *o)
 {
 	enum { O_ATOL = 256, O_COV, O_EBE, O_EVAL, O_FIX, O_NOCOV, O_NOPRIOR,
-	    O_PARAMS, O_POP, O_RTOL, O_SOLVER, O_STRICT, O_TABLE };
+	    O_PARAMS, O_POP, O_RTOL, O_SOLVER, O_TABLE, O_KEEP, O_LIST,
+	    O_QUIET, O_IGNORE, O_STRICT };
 	static const struct option lo[] = {
 		{ "atol", required_argument, NULL, O_ATOL },
 		{ "covariance", required_argument, NULL, O_COV },
@@ -57,11 +87,15 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "evaluate", no_argument, NULL, O_EVAL },
 		{ "fix", required_argument, NULL, O_FIX },
 		{ "help", no_argument, NULL, 'h' },
+		{ "keep-going", no_argument, NULL, O_KEEP },
+		{ "list-models", no_argument, NULL, O_LIST },
 		{ "model", required_argument, NULL, 'm' },
 		{ "no-covariance", no_argument, NULL, O_NOCOV },
 		{ "no-prior", no_argument, NULL, O_NOPRIOR },
 		{ "params", no_argument, NULL, O_PARAMS },
 		{ "population", no_argument, NULL, O_POP },
+		{ "quiet", no_argument, NULL, O_QUIET },
+		{ "ignore", required_argument, NULL, O_IGNORE },
 		{ "rtol", required_argument, NULL, O_RTOL },
 		{ "solver", required_argument, NULL, O_SOLVER },
 		{ "strict", no_argument, NULL, O_STRICT },
@@ -76,14 +110,24 @@ parse_opts(int argc, char **argv, struct opts *o)
 	o->so.method = ODE_AUTO;
 	o->so.rtol = SIM_RTOL;
 	o->so.atol = SIM_ATOL;
-	while ((c = getopt_long(argc, argv, "hVj:m:o:z", lo, NULL)) != -1) {
+	while ((c = cli_getopt(PROG, argc, argv, "hVj:m:o:z", lo)) != -1) {
 		switch (c) {
 		case 'h':
-			usage(stdout);
-			exit(0);
+			usage();
+			break;
 		case 'V':
-			printf("twin-fit %s\n", TWIN_VERSION);
-			exit(0);
+			cli_version(PROG);
+		case O_KEEP:
+			o->keepgoing = 1;
+			break;
+		case O_LIST:
+			cli_list_models(PROG);
+		case O_IGNORE:
+			cli_set_ignore("twin-fit", optarg);
+			break;
+		case O_QUIET:
+			o->quiet = 1;
+			break;
 		case 'j':
 			o->nthread = cli_int(PROG, "-j", optarg, 1, 64);
 			break;
@@ -144,7 +188,6 @@ parse_opts(int argc, char **argv, struct opts *o)
 			o->tablepath = optarg;
 			break;
 		default:
-			usage(stderr);
 			exit(1);
 		}
 	}
@@ -370,7 +413,7 @@ col_warning(void *ctx, const char *msg)
 static int
 run_individuals(const struct opts *o, const struct model *m,
     const char *path, struct rec_writer *w, int first, char **header,
-    struct rec_reader **prev, int *flagged)
+    struct rec_reader **prev, int *flagged, int *failures)
 {
 	struct twin_err err;
 	struct rec_reader *r;
@@ -384,6 +427,7 @@ run_individuals(const struct opts *o, const struct model *m,
 	struct outbuf b = { 0 };
 	struct fit *f = NULL;
 	int fixed[64], lloq, blq, rc, status = -1, n = m->neta;
+	static long ndone;
 	double cov[64 * 64];
 
 	memset(&cols, 0, sizeof(cols));
@@ -391,11 +435,12 @@ run_individuals(const struct opts *o, const struct model *m,
 	memset(&io, 0, sizeof(io));
 	memset(&rl, 0, sizeof(rl));
 	memset(&p, 0, sizeof(p));
-	if ((r = rec_open(path, &err)) == NULL) {
+	if ((r = cli_rec_open(path, &err)) == NULL) {
 		cli_warn(PROG, "%s", err.msg);
 		return -1;
 	}
 	rec_continue(r, *prev);
+	progress.r = r;
 	if (fixed_etas(m, o, fixed) < 0)
 		goto out;
 	if (fit_cols_init(&cols, &lloq, &blq, r, m, &err) < 0 ||
@@ -471,8 +516,13 @@ run_individuals(const struct opts *o, const struct model *m,
 		if (indiv_out_sims(&io, m, &fd, &p, &err) < 0) {
 			/* Not even the population values can be simulated:
 			 * the individual is left out, as twin-sim would. */
-			if (ok)
-				++*flagged;
+			if (!o->keepgoing) {
+				cli_warn(PROG, "%s:%ld: ID %s: %s",
+				    rec_path(r), ind.row[0].line, ind.id,
+				    err.msg);
+				goto out;
+			}
+			++*failures;
 			cli_warn(PROG, "%s:%ld: ID %s: %s; left out",
 			    rec_path(r), ind.row[0].line, ind.id, err.msg);
 			continue;
@@ -489,6 +539,7 @@ run_individuals(const struct opts *o, const struct model *m,
 			goto out;
 		}
 		b.len = 0;
+		cli_progress_count(&progress, "individuals", ++ndone);
 	}
 	if (rc < 0) {
 		cli_warn(PROG, "%s", err.msg);
@@ -531,7 +582,7 @@ load_cohort(struct pop *pp, const struct model *m, const char *path,
 	int rc, lloq, blq, status = -1;
 
 	memset(&fd, 0, sizeof(fd));
-	if ((r = rec_open(path, err)) == NULL)
+	if ((r = cli_rec_open(path, err)) == NULL)
 		return -1;
 	rec_continue(r, *prev);
 	if (fit_cols_init(&cols, &lloq, &blq, r, m, err) < 0) {
@@ -680,6 +731,15 @@ out:
 	return rc;
 }
 
+/* As NONMEM prints the estimation's progress. */
+static void
+show_iteration(void *arg, int iter, double ofv, long nevals)
+{
+	(void)arg;
+	cli_progress(&progress, 0, "ITERATION NO.: %5d  OBJECTIVE VALUE: "
+	    "%.6g  NO. OF FUNC. EVALS.: %ld", iter, ofv, nevals);
+}
+
 static int
 run_population(const struct opts *o, const struct model *m,
     const char **files, int nf, struct rec_writer *w)
@@ -697,11 +757,13 @@ run_population(const struct opts *o, const struct model *m,
 		return -1;
 	}
 	pop_covariance_hessian(pp, o->hessian);
+	pop_progress(pp, show_iteration, NULL);
 	for (i = 0; i < o->nfix; i++)
 		if (pop_fix(pp, o->fix[i], &err) < 0) {
 			cli_warn(PROG, "%s", err.msg);
 			goto out;
 		}
+	cli_progress(&progress, 1, "reading the cohort");
 	for (i = 0; i < nf; i++)
 		if (load_cohort(pp, m, files[i], o->strict, &prev, &err) < 0) {
 			cli_warn(PROG, "%s", err.msg);
@@ -754,7 +816,7 @@ main(int argc, char **argv)
 	const char **files;
 	char *header = NULL;
 	struct rec_reader *prev = NULL;
-	int i, nf, status = 2, flagged = 0, rc;
+	int i, nf, status = 2, flagged = 0, failures = 0, rc, complete = 0;
 
 	gsl_set_error_handler_off();
 	parse_opts(argc, argv, &o);
@@ -762,6 +824,8 @@ main(int argc, char **argv)
 	files = nf ? (const char **)argv + optind : stdin_only;
 	if (nf == 0)
 		nf = 1;
+	cli_progress_start(&progress, PROG, o.quiet);
+	cli_progress_input(&progress, files, nf, -1, NULL);
 	if ((m = cli_model(PROG, o.model)) == NULL)
 		goto out;
 	if ((w = rec_wopen(o.outpath, o.gz, &err)) == NULL) {
@@ -773,15 +837,23 @@ main(int argc, char **argv)
 		status = rc < 0 ? 2 : rc;
 		goto out;
 	}
-	for (i = 0; i < nf; i++)
+	for (i = 0; i < nf; i++) {
+		cli_progress_input(&progress, files, nf, i, NULL);
 		if (run_individuals(&o, m, files[i], w, i == 0, &header,
-		    &prev, &flagged) < 0)
+		    &prev, &flagged, &failures) < 0)
 			goto out;
-	status = flagged ? 3 : 0;
+	}
+	/* With --keep-going the file holds every individual but those left
+	 * out, as twin-sim's. */
+	status = failures ? 2 : flagged ? 3 : 0;
+	if (failures)
+		complete = 1;
 out:
+	cli_progress_end(&progress);
 	free(header);
 	rec_close(prev);
-	if (w && rec_wclose(w, status == 0 || status == 3, &err) < 0) {
+	if (w && rec_wclose(w, status == 0 || status == 3 || complete,
+	    &err) < 0) {
 		cli_warn(PROG, "%s", err.msg);
 		status = 2;
 	}

@@ -89,9 +89,49 @@ struct report {
 };
 
 static void
-usage(FILE *fp)
+usage(void)
 {
-	fprintf(fp,
+	static const struct cli_help h[] = {
+		{ "-h, --help", "print this help and exit" },
+		{ "-V, --version", "print the version and exit" },
+		{ "-m, --model model", "the model the data come from" },
+		{ "-o file", "write to file (renamed into place when complete)" },
+		{ "-y col", "the column to analyse (default DV)" },
+		{ "-z", "compress the output with gzip" },
+		{ "--after t, --before t", "target: only times in this span" },
+		{ "--auc a,b", "nca: also the AUC from a to b" },
+		{ "--bands", "plot: the quantile bands" },
+		{ "--bin w", "bands, plot, agp: the width of a time bin" },
+		{ "--blq rule", "nca: what to do with values below the LLOQ" },
+		{ "--by col,...", "a table per value of these columns" },
+		{ "--clock hh:mm", "agp: the time of day at TIME 0" },
+		{ "--cmt c", "nca: only the observations of this compartment" },
+		{ "--ignore rule", "drop records by this comment rule (C, @, none)" },
+		{ "--interval min", "cgm: the sensor's interval" },
+		{ "--iv-bolus", "nca: back-extrapolate C0 after an IV bolus" },
+		{ "--lambdaz n", "nca: the last n points for lambda-z" },
+		{ "--lambdaz-window a,b", "nca: lambda-z from points in a..b" },
+		{ "--lambdaz-r2adj r", "nca: the least adjusted R2 of a lambda-z fit" },
+		{ "--level p", "target --pta: the share to reach" },
+		{ "--list-models", "list the models installed and exit" },
+		{ "--lloq x", "nca: the lower limit of quantification" },
+		{ "--log", "plot: a logarithmic y axis" },
+		{ "--method m", "nca: linlog (default) or linear" },
+		{ "--no-obs", "plot: no observation points" },
+		{ "--pretty", "aligned tables for a terminal" },
+		{ "--pta", "target: the probability of target attainment" },
+		{ "--quantiles q,...", "bands: these quantiles" },
+		{ "--quiet", "no progress on the terminal" },
+		{ "--summary", "nca: statistics over the individuals" },
+		{ "--tau t", "nca: the dosing interval" },
+		{ "--time-unit u", "the unit of TIME (h, min, d, ...)" },
+		{ "--title, --xlabel, --ylabel s", "plot, agp: the labels" },
+		{ "--unit u", "cgm, agp: mg/dL or mmol/L" },
+		{ "--width, --height px", "plot, agp: the picture's size" },
+		{ NULL, NULL }
+	};
+
+	cli_help(PROG,
 	    "usage: twin-report nca    [-y col] [--method linlog|linear] "
 	    "[--tau t] [--auc a,b]\n"
 	    "                          [--lambdaz n | --lambdaz-window a,b] "
@@ -113,8 +153,9 @@ usage(FILE *fp)
 	    "[--bin min] -o file.svg\n"
 	    "common options: [-hVz] [-m model] [-o file] [--pretty] "
 	    "[--time-unit h|min|d]\n"
-	    "                [--title s] [--xlabel s] [--ylabel s] "
-	    "[file ...]\n");
+	    "                [--ignore rule] [--list-models] [--quiet] [--title s] "
+	    "[--xlabel s] [--ylabel s]\n"
+	    "                [file ...]\n", h);
 }
 
 /* "a,b" into two numbers. */
@@ -153,7 +194,7 @@ enum {
 	O_CMT, O_HEIGHT, O_INTERVAL, O_IVBOLUS, O_LAMBDAZ, O_LZR2, O_LZWIN,
 	O_LEVEL, O_LLOQ, O_LOG,
 	O_METHOD, O_NOOBS, O_PRETTY, O_PTA, O_QUANT, O_SUMMARY, O_TAU, O_TITLE, O_TUNIT,
-	O_UNIT, O_WIDTH, O_XLABEL, O_YLABEL
+	O_UNIT, O_WIDTH, O_XLABEL, O_YLABEL, O_LIST, O_QUIET, O_IGNORE
 };
 
 /* TIME's unit: time units in an hour, and its short name for the axis. */
@@ -190,6 +231,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "lambdaz-r2adj", required_argument, NULL, O_LZR2 },
 		{ "lambdaz-window", required_argument, NULL, O_LZWIN },
 		{ "level", required_argument, NULL, O_LEVEL },
+		{ "list-models", no_argument, NULL, O_LIST },
 		{ "lloq", required_argument, NULL, O_LLOQ },
 		{ "log", no_argument, NULL, O_LOG },
 		{ "method", required_argument, NULL, O_METHOD },
@@ -198,6 +240,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "pretty", no_argument, NULL, O_PRETTY },
 		{ "pta", no_argument, NULL, O_PTA },
 		{ "quantiles", required_argument, NULL, O_QUANT },
+		{ "quiet", no_argument, NULL, O_QUIET },
+		{ "ignore", required_argument, NULL, O_IGNORE },
 		{ "summary", no_argument, NULL, O_SUMMARY },
 		{ "tau", required_argument, NULL, O_TAU },
 		{ "time-unit", required_argument, NULL, O_TUNIT },
@@ -231,35 +275,49 @@ parse_opts(int argc, char **argv, struct opts *o)
 	o->pc.lloq_value = NAN;
 	o->pc.blq_rule = BLQ_DEFAULT;
 	if (argc > 1 && (!strcmp(argv[1], "-h") ||
-	    !strcmp(argv[1], "--help"))) {
-		usage(stdout);
-		exit(0);
-	}
+	    !strcmp(argv[1], "--help")))
+		usage();
 	if (argc > 1 && (!strcmp(argv[1], "-V") ||
-	    !strcmp(argv[1], "--version"))) {
-		printf("twin-report %s\n", TWIN_VERSION);
-		exit(0);
-	}
+	    !strcmp(argv[1], "--version")))
+		cli_version(PROG);
+	if (argc > 1 && !strcmp(argv[1], "--list-models"))
+		cli_list_models(PROG);
 	if (argc < 2)
 		cli_usage_error(PROG, "no verb given (nca, target, bands, cgm, "
 		    "plot or agp)");
 	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		if (!strcmp(argv[1], verbs[i]))
 			break;
-	if (i == sizeof(verbs) / sizeof(verbs[0]))
+	if (i == sizeof(verbs) / sizeof(verbs[0])) {
+		const char *names[sizeof(verbs) / sizeof(verbs[0]) + 1];
+		const char *near;
+
+		for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+			names[i] = verbs[i];
+		names[i] = NULL;
+		if ((near = cli_nearest(argv[1], names)) != NULL)
+			cli_usage_error(PROG, "unknown verb \"%s\"; did you "
+			    "mean \"%s\"?", argv[1], near);
 		cli_usage_error(PROG, "unknown verb \"%s\" (nca, target, "
 		    "bands, cgm, plot or agp)", argv[1]);
+	}
 	o->verb = (enum verb)i;
 	argc--;
 	argv++;
-	while ((c = getopt_long(argc, argv, "hVm:o:y:z", lo, NULL)) != -1) {
+	while ((c = cli_getopt(PROG, argc, argv, "hVm:o:y:z", lo)) != -1) {
 		switch (c) {
 		case 'h':
-			usage(stdout);
-			exit(0);
+			usage();
+			break;
 		case 'V':
-			printf("twin-report %s\n", TWIN_VERSION);
-			exit(0);
+			cli_version(PROG);
+		case O_LIST:
+			cli_list_models(PROG);
+		case O_IGNORE:
+			cli_set_ignore("twin-report", optarg);
+			break;
+		case O_QUIET:	/* nothing takes long enough to show */
+			break;
 		case 'm':
 			o->model = optarg;
 			break;
@@ -433,7 +491,6 @@ parse_opts(int argc, char **argv, struct opts *o)
 			o->ylabel = optarg;
 			break;
 		default:
-			usage(stderr);
 			exit(1);
 		}
 	}
@@ -1429,7 +1486,7 @@ main(int argc, char **argv)
 		break;
 	}
 	for (i = 0; i < nf; i++) {
-		if ((r = rec_open(files[i], &rp.err)) == NULL)
+		if ((r = cli_rec_open(files[i], &rp.err)) == NULL)
 			goto fail;
 		rec_continue(r, prev);
 		if (run_file(&rp, r) < 0)

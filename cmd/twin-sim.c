@@ -19,7 +19,7 @@ struct opts {
 	const char *model, *outpath;
 	double *grid;
 	int ngrid;
-	int iiv, ruv, states, gz, keepgoing, nopred, strict;
+	int iiv, ruv, states, gz, keepgoing, nopred, strict, quiet;
 	int nrep, nthread;
 	unsigned long seed;
 	struct sim_opts so;
@@ -88,16 +88,44 @@ struct shared {
 	struct indiv *iv;	/* maxjob + 1 */
 };
 
+static struct cli_progress progress;
+
 static void
-usage(FILE *fp)
+usage(void)
 {
-	fprintf(fp, "usage: twin-sim [-hVz] [-j threads] -m model "
+	static const struct cli_help h[] = {
+		{ "-h, --help", "print this help and exit" },
+		{ "-V, --version", "print the version and exit" },
+		{ "-j threads", "solve up to this many individuals at once" },
+		{ "-m, --model model", "the model: a name or a file (required)" },
+		{ "-n replicates", "simulate each individual this many times" },
+		{ "-o file", "write to file (renamed into place when complete)" },
+		{ "-z", "compress the output with gzip" },
+		{ "--atol x", "absolute tolerance of the BDF solver" },
+		{ "--grid start:end:step", "add output records at these times" },
+		{ "--ignore rule", "drop records by this comment rule (C, @, none)" },
+		{ "--iiv", "draw random effects from the model's omega" },
+		{ "--keep-going", "leave out an individual that fails, go on" },
+		{ "--list-models", "list the models installed and exit" },
+		{ "--no-pred", "do not compute PRED" },
+		{ "--quiet", "no progress on the terminal" },
+		{ "--rtol x", "relative tolerance of the BDF solver" },
+		{ "--ruv", "simulate DV with the model's residual error" },
+		{ "--seed n", "seed of the random numbers (default 1)" },
+		{ "--solver name", "auto, exact or bdf" },
+		{ "--states", "write the amount in each compartment" },
+		{ "--strict", "refuse data that lack a covariate or misname a column" },
+		{ NULL, NULL }
+	};
+
+	cli_help("twin-sim", "usage: twin-sim [-hVz] [-j threads] -m model "
 	    "[-n replicates] [-o file]\n"
-	    "                [--atol x] [--grid start:end:step] [--iiv] "
-	    "[--keep-going]\n"
-	    "                [--no-pred] [--rtol x] [--ruv] [--seed n] "
-	    "[--solver name]\n"
-	    "                [--states] [--strict] [file ...]\n");
+	    "                [--atol x] [--grid start:end:step] [--ignore rule] "
+	    "[--iiv]\n                [--keep-going]"
+	    " [--list-models] [--no-pred] [--quiet] [--rtol x] "
+	    "[--ruv]\n"
+	    "                [--seed n] [--solver name] [--states] [--strict] "
+	    "[file ...]\n", h);
 }
 
 static void
@@ -425,15 +453,18 @@ static void
 parse_opts(int argc, char **argv, struct opts *o)
 {
 	enum { O_ATOL = 256, O_GRID, O_IIV, O_KEEP, O_NOPRED, O_RTOL, O_RUV,
-	    O_SEED, O_SOLVER, O_STATES, O_STRICT };
+	    O_SEED, O_SOLVER, O_STATES, O_STRICT, O_LIST, O_QUIET, O_IGNORE };
 	static const struct option lo[] = {
 		{ "atol", required_argument, NULL, O_ATOL },
 		{ "grid", required_argument, NULL, O_GRID },
 		{ "help", no_argument, NULL, 'h' },
 		{ "iiv", no_argument, NULL, O_IIV },
 		{ "keep-going", no_argument, NULL, O_KEEP },
+		{ "list-models", no_argument, NULL, O_LIST },
 		{ "model", required_argument, NULL, 'm' },
 		{ "no-pred", no_argument, NULL, O_NOPRED },
+		{ "quiet", no_argument, NULL, O_QUIET },
+		{ "ignore", required_argument, NULL, O_IGNORE },
 		{ "rtol", required_argument, NULL, O_RTOL },
 		{ "ruv", no_argument, NULL, O_RUV },
 		{ "seed", required_argument, NULL, O_SEED },
@@ -452,14 +483,14 @@ parse_opts(int argc, char **argv, struct opts *o)
 	o->so.method = ODE_AUTO;
 	o->so.rtol = SIM_RTOL;
 	o->so.atol = SIM_ATOL;
-	while ((c = getopt_long(argc, argv, "hVj:m:n:o:z", lo, NULL)) != -1) {
+	while ((c = cli_getopt("twin-sim", argc, argv, "hVj:m:n:o:z", lo)) !=
+	    -1) {
 		switch (c) {
 		case 'h':
-			usage(stdout);
-			exit(0);
+			usage();
+			break;
 		case 'V':
-			printf("twin-sim %s\n", TWIN_VERSION);
-			exit(0);
+			cli_version("twin-sim");
 		case 'j':
 			o->nthread = cli_int("twin-sim", "-j", optarg, 1, 256);
 			break;
@@ -491,8 +522,16 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case O_KEEP:
 			o->keepgoing = 1;
 			break;
+		case O_LIST:
+			cli_list_models("twin-sim");
 		case O_NOPRED:
 			o->nopred = 1;
+			break;
+		case O_IGNORE:
+			cli_set_ignore("twin-sim", optarg);
+			break;
+		case O_QUIET:
+			o->quiet = 1;
 			break;
 		case O_RTOL:
 			o->so.rtol = cli_double("twin-sim", "--rtol", optarg);
@@ -514,7 +553,6 @@ parse_opts(int argc, char **argv, struct opts *o)
 			o->strict = 1;
 			break;
 		default:
-			usage(stderr);
 			exit(1);
 		}
 	}
@@ -671,6 +709,9 @@ run_file(struct shared *sh, struct worker *wk, int nworker,
 				if (cur == jb->iv)
 					cur = NULL;
 			}
+			if (jb->rep1 == o->nrep)	/* its last replicate */
+				cli_progress_count(&progress, "individuals",
+				    jb->iv->serial);
 		}
 	}
 done:
@@ -708,6 +749,8 @@ main(int argc, char **argv)
 	files = nf ? (const char **)argv + optind : stdin_only;
 	if (nf == 0)
 		nf = 1;
+	cli_progress_start(&progress, "twin-sim", o.quiet);
+	cli_progress_input(&progress, files, nf, -1, NULL);
 	memset(wk, 0, sizeof(wk));
 	memset(&cols, 0, sizeof(cols));
 	memset(&lay, 0, sizeof(lay));
@@ -736,11 +779,12 @@ main(int argc, char **argv)
 	if (sh.jobs == NULL || sh.iv == NULL)
 		goto out;
 	for (i = 0; i < nf; i++) {
-		if ((r = rec_open(files[i], &err)) == NULL) {
+		if ((r = cli_rec_open(files[i], &err)) == NULL) {
 			cli_warn("twin-sim", "%s", err.msg);
 			goto out;
 		}
 		rec_continue(r, prev);
+		cli_progress_input(&progress, files, nf, i, r);
 		layout_free(&lay);
 		sim_cols_free(&cols);
 		if (sim_cols_init(&cols, r, m, &err) < 0 ||
@@ -788,6 +832,7 @@ main(int argc, char **argv)
 	status = failures ? 2 : 0;
 	complete = 1;
 out:
+	cli_progress_end(&progress);
 	/* A file is kept when the whole input was read: with --keep-going
 	 * it holds every individual that could be simulated. */
 	if (w && rec_wclose(w, complete && (failures == 0 || o.keepgoing),

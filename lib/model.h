@@ -158,13 +158,19 @@ int model_finish(struct model *m, struct twin_err *err);
 struct model *model_load(const char *path, struct twin_err *err);
 
 /*
- * Find a model by name: a name containing '/' or ending in ".yaml" is a
- * path; otherwise NAME.yaml is looked up in each directory of
- * $TWIN_MODEL_PATH (colon-separated), then in the installed models
- * directory.  Returns the path in buf, or -1 with err set.
+ * Find a model by name: a name containing '/' or ending in ".yaml" or
+ * ".yml" is a path; otherwise NAME.yaml, then NAME.yml, is looked up in
+ * each of model_dir's directories in turn.  Returns the path in buf, or
+ * -1 with err set (naming the places searched).
  */
 int model_find(const char *name, char *buf, size_t bufsz,
     struct twin_err *err);
+
+/* The i-th directory (from 0) where models are looked up by name: each
+ * of $TWIN_MODEL_PATH (colon-separated), the current directory, the
+ * models installed beside the program (<bindir>/../share/twin/models),
+ * the compiled-in models directory.  -1 past the last. */
+int model_dir(int i, char *buf, size_t bufsz);
 
 /* Model time units in one hour, from units: time (h when not given);
  * NAN for a unit it does not know. */

@@ -485,12 +485,12 @@ out:
 }
 
 static int
-try_dir(const char *dir, size_t dirlen, const char *name, char *buf,
+try_dir(const char *dir, const char *name, const char *ext, char *buf,
     size_t bufsz)
 {
 	int n;
 
-	n = snprintf(buf, bufsz, "%.*s/%s.yaml", (int)dirlen, dir, name);
+	n = snprintf(buf, bufsz, "%s/%s%s", dir, name, ext);
 	return n > 0 && (size_t)n < bufsz && access(buf, R_OK) == 0;
 }
 
@@ -517,13 +517,49 @@ installed_dir(char *buf, size_t bufsz)
 }
 
 int
+model_dir(int i, char *buf, size_t bufsz)
+{
+	const char *path = getenv("TWIN_MODEL_PATH"), *p, *colon;
+	int n;
+
+	for (p = path; p != NULL && *p; p = *colon ? colon + 1 : colon) {
+		if ((colon = strchr(p, ':')) == NULL)
+			colon = p + strlen(p);
+		if (colon > p && i-- == 0) {
+			n = snprintf(buf, bufsz, "%.*s", (int)(colon - p), p);
+			return n > 0 && (size_t)n < bufsz ? 0 : -1;
+		}
+	}
+	if (i == 0) {
+		snprintf(buf, bufsz, ".");
+		return 0;
+	}
+	if (installed_dir(buf, bufsz) == 0 && --i == 0)
+		return 0;
+	if (i == 1) {
+		n = snprintf(buf, bufsz, "%s", TWIN_MODELDIR);
+		return n > 0 && (size_t)n < bufsz ? 0 : -1;
+	}
+	return -1;
+}
+
+static int
+ends_with(const char *s, const char *tail)
+{
+	size_t n = strlen(s), k = strlen(tail);
+
+	return n > k && !strcmp(s + n - k, tail);
+}
+
+int
 model_find(const char *name, char *buf, size_t bufsz, struct twin_err *err)
 {
-	const char *path, *p, *colon;
-	size_t n = strlen(name);
-	char dir[4096];
+	char dir[4096], places[1024];
+	size_t n = strlen(name), used = 0;
+	int i;
 
-	if (strchr(name, '/') || (n > 5 && !strcmp(name + n - 5, ".yaml"))) {
+	if (strchr(name, '/') || ends_with(name, ".yaml") ||
+	    ends_with(name, ".yml")) {
 		if (access(name, R_OK) != 0)
 			return twin_error(err, "%s: %s", name, strerror(errno));
 		if (n >= bufsz)
@@ -531,20 +567,16 @@ model_find(const char *name, char *buf, size_t bufsz, struct twin_err *err)
 		memcpy(buf, name, n + 1);
 		return 0;
 	}
-	if ((path = getenv("TWIN_MODEL_PATH")) != NULL) {
-		for (p = path; *p; p = *colon ? colon + 1 : colon) {
-			colon = strchr(p, ':');
-			if (colon == NULL)
-				colon = p + strlen(p);
-			if (colon > p && try_dir(p, colon - p, name, buf, bufsz))
-				return 0;
-		}
+	places[0] = '\0';
+	for (i = 0; model_dir(i, dir, sizeof(dir)) == 0; i++) {
+		if (try_dir(dir, name, ".yaml", buf, bufsz) ||
+		    try_dir(dir, name, ".yml", buf, bufsz))
+			return 0;
+		int k = snprintf(places + used, sizeof(places) - used, "%s%s",
+		    i ? ", " : "", dir);
+		if (k > 0 && (size_t)k < sizeof(places) - used)
+			used += k;
 	}
-	if (installed_dir(dir, sizeof(dir)) == 0 &&
-	    try_dir(dir, strlen(dir), name, buf, bufsz))
-		return 0;
-	if (try_dir(TWIN_MODELDIR, strlen(TWIN_MODELDIR), name, buf, bufsz))
-		return 0;
-	return twin_error(err, "model \"%s\" not found in $TWIN_MODEL_PATH "
-	    "or %s", name, TWIN_MODELDIR);
+	return twin_error(err, "model \"%s\" not found: no %s.yaml or %s.yml "
+	    "in %s", name, name, name, places);
 }

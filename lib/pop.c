@@ -37,6 +37,8 @@ struct pop {
 	struct twin_err err;
 	int failed;
 	long nevals;
+	void (*progress)(void *arg, int iter, double ofv, long nevals);
+	void *progress_arg;
 };
 
 static int
@@ -612,6 +614,9 @@ pop_estimate(struct pop *p, int cov, struct pop_result *res,
 		for (; it < 1000; it++) {
 			if (gsl_multimin_fdfminimizer_iterate(s) != 0)
 				break;
+			if (p->progress != NULL)
+				p->progress(p->progress_arg, it + 1, s->f,
+				    p->nevals);
 			status = gsl_multimin_test_gradient(s->gradient, 1e-3);
 			if (status != GSL_CONTINUE)
 				break;
@@ -685,4 +690,12 @@ struct fit *
 pop_worker(struct pop *p)
 {
 	return p->w[0];
+}
+
+void
+pop_progress(struct pop *p, void (*fn)(void *arg, int iter, double ofv,
+    long nevals), void *arg)
+{
+	p->progress = fn;
+	p->progress_arg = arg;
 }

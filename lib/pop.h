@@ -57,6 +57,11 @@ int pop_fix(struct pop *p, const char *name, struct twin_err *err);
 /* The FOCE-I objective at the model's own parameters (no estimation). */
 int pop_evaluate(struct pop *p, double *ofv, struct twin_err *err);
 
+/* Call fn after each iteration of pop_estimate (in the calling thread):
+ * the iteration from 1, the objective and the evaluations so far. */
+void pop_progress(struct pop *p, void (*fn)(void *arg, int iter, double ofv,
+    long nevals), void *arg);
+
 /* Estimate; res is filled (and must be freed with pop_result_free). */
 int pop_estimate(struct pop *p, int covariance, struct pop_result *res,
     struct twin_err *err);

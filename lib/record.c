@@ -17,6 +17,7 @@
 #include <math.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1144,12 +1145,22 @@ ob_free(struct outbuf *b)
 	memset(b, 0, sizeof(*b));
 }
 
+long long
+rec_offset(const struct rec_reader *r)
+{
+	z_off_t off = r->gz != NULL ? gzoffset(r->gz) : -1;
+
+	return off < 0 ? -1 : (long long)off;
+}
+
 struct rec_writer {
 	FILE *fp;		/* plain output, or NULL */
 	gzFile gz;		/* gzip output, or NULL */
 	int own;		/* fp is ours to close (not stdout) */
 	char *path;		/* for messages: the name or "<stdout>" */
-	char *tmp;		/* written here, renamed to path on success */
+	char *target;		/* the file path names (links followed) */
+	char *tmp;		/* written here, renamed to target on success,
+				 * or NULL when written directly */
 	char *buf;		/* collects small writes */
 	size_t len;
 	int failed;
@@ -1208,36 +1219,176 @@ wr_out(struct rec_writer *w, const char *p, size_t n, struct twin_err *err)
 	return 0;
 }
 
+/*
+ * The temporary files being written, for the signal handler: SIGINT,
+ * SIGTERM and SIGHUP remove them and then end the program as the signal
+ * would have.  Slots are filled and emptied with those signals blocked;
+ * the handler only reads them, and calls unlink and raise, which are
+ * async-signal-safe.
+ */
+#define WR_MAXTMP	16
+static char *volatile wr_tmps[WR_MAXTMP];
+static const int wr_signals[] = { SIGINT, SIGTERM, SIGHUP };
+
+static void
+wr_on_signal(int sig)
+{
+	int i;
+
+	for (i = 0; i < WR_MAXTMP; i++)
+		if (wr_tmps[i] != NULL)
+			unlink(wr_tmps[i]);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* Add (on != 0) or remove tmp from the registry; -1 if it is full. */
+static int
+wr_register(char *tmp, int on)
+{
+	static int installed;
+	sigset_t set, old;
+	size_t k;
+	int i, rc = -1;
+
+	sigemptyset(&set);
+	for (k = 0; k < sizeof(wr_signals) / sizeof(wr_signals[0]); k++)
+		sigaddset(&set, wr_signals[k]);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	if (on && !installed) {
+		struct sigaction sa, cur;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = wr_on_signal;
+		sigemptyset(&sa.sa_mask);
+		/* A signal ignored by the parent (nohup) stays ignored. */
+		for (k = 0; k < sizeof(wr_signals) / sizeof(wr_signals[0]); k++)
+			if (sigaction(wr_signals[k], NULL, &cur) == 0 &&
+			    cur.sa_handler == SIG_DFL)
+				sigaction(wr_signals[k], &sa, NULL);
+		installed = 1;
+	}
+	for (i = 0; i < WR_MAXTMP; i++) {
+		if (on && wr_tmps[i] == NULL) {
+			wr_tmps[i] = tmp;
+			rc = 0;
+			break;
+		}
+		if (!on && wr_tmps[i] == tmp) {
+			wr_tmps[i] = NULL;
+			rc = 0;
+			break;
+		}
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}
+
+/*
+ * Where to write path: a symbolic link is followed, so that the file it
+ * names is replaced and the link kept.  The final name, malloc'ed, or
+ * NULL (errno set).  A dangling link gives NULL with errno ENOENT.
+ */
+static char *
+wr_target(const char *path)
+{
+	struct stat st;
+	char *cur = strdup(path);
+	int hop;
+
+	for (hop = 0; cur != NULL && hop < 40; hop++) {
+		char link[PATH_MAX], *slash, *to;
+		ssize_t n;
+		size_t dir;
+
+		if (lstat(cur, &st) != 0 || !S_ISLNK(st.st_mode)) {
+			if (hop > 0 && errno == ENOENT && lstat(cur, &st) != 0)
+				break;
+			return cur;
+		}
+		if ((n = readlink(cur, link, sizeof(link) - 1)) < 0)
+			break;
+		link[n] = '\0';
+		/* A relative target is relative to the link's directory. */
+		slash = strrchr(cur, '/');
+		dir = link[0] != '/' && slash != NULL ? (size_t)(slash - cur) +
+		    1 : 0;
+		if ((to = malloc(dir + n + 1)) == NULL)
+			break;
+		memcpy(to, cur, dir);
+		memcpy(to + dir, link, n + 1);
+		free(cur);
+		cur = to;
+	}
+	if (cur != NULL && errno != ENOENT)
+		errno = ELOOP;
+	free(cur);
+	return NULL;
+}
+
 struct rec_writer *
 rec_wopen(const char *path, int gz, struct twin_err *err)
 {
 	struct rec_writer *w;
 	struct stat st;
 	size_t n;
-	int fd, out = path == NULL || strcmp(path, "-") == 0;
+	int fd = -1, out = path == NULL || strcmp(path, "-") == 0, direct = 1;
 
 	if (!out && (n = strlen(path)) >= 3 && strcmp(path + n - 3, ".gz") ==
 	    0)
 		gz = 1;
 	if ((w = calloc(1, sizeof(*w))) == NULL ||
 	    (w->path = strdup(out ? "<stdout>" : path)) == NULL ||
-	    (w->buf = malloc(WR_BUFSZ)) == NULL ||
-	    (!out && (w->tmp = malloc(strlen(path) + 32)) == NULL)) {
+	    (w->buf = malloc(WR_BUFSZ)) == NULL) {
 		twin_error(err, "%s: out of memory", out ? "<stdout>" : path);
 		goto fail;
 	}
-	/* A file is written beside its final name and renamed when complete,
-	 * so a failed run never leaves a truncated or half-written file.
-	 * Devices and pipes (/dev/stdout, a FIFO) are written directly. */
-	if (!out && (stat(path, &st) != 0 || S_ISREG(st.st_mode))) {
-		snprintf(w->tmp, strlen(path) + 32, "%s.tmp%ld", path,
+	/*
+	 * A file is written beside its final name and renamed when complete,
+	 * so a failed or interrupted run never leaves a truncated or
+	 * half-written file; it takes the mode of the file it replaces.
+	 * Devices and pipes (/dev/stdout, a FIFO) and the file a dangling
+	 * symbolic link names are written directly.
+	 */
+	if (!out) {
+		if ((w->target = wr_target(path)) == NULL && errno != ENOENT) {
+			twin_error(err, "%s: %s", path, strerror(errno));
+			goto fail;
+		}
+		direct = w->target == NULL || (stat(w->target, &st) == 0 &&
+		    !S_ISREG(st.st_mode));
+	}
+	if (!out && !direct) {
+		int exists = stat(w->target, &st) == 0;
+
+		if ((w->tmp = malloc(strlen(w->target) + 32)) == NULL) {
+			twin_error(err, "%s: out of memory", path);
+			goto fail;
+		}
+		snprintf(w->tmp, strlen(w->target) + 32, "%s.tmp%ld", w->target,
 		    (long)getpid());
-		path = w->tmp;
+		if (wr_register(w->tmp, 1) < 0) {
+			twin_error(err, "%s: too many files open for writing",
+			    path);
+			goto fail;
+		}
+		fd = open(w->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+		    exists ? 0600 : 0666);
+		if (fd == -1) {
+			twin_error(err, "%s: %s", w->path, strerror(errno));
+			goto fail;
+		}
+		if (exists)
+			(void)fchmod(fd, st.st_mode & 07777);
 	} else if (!out) {
-		strcpy(w->tmp, path);
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+		if (fd == -1) {
+			twin_error(err, "%s: %s", w->path, strerror(errno));
+			goto fail;
+		}
 	}
 	if (!gz) {
-		w->fp = out ? stdout : fopen(path, "w");
+		w->fp = out ? stdout : fdopen(fd, "w");
 		if (w->fp == NULL) {
 			twin_error(err, "%s: %s", w->path, strerror(errno));
 			goto fail;
@@ -1252,23 +1403,27 @@ rec_wopen(const char *path, int gz, struct twin_err *err)
 		goto fail;
 	}
 	/* A duplicate of fd 1, so that gzclose leaves stdout open. */
-	fd = out ? dup(1) : open(path, O_WRONLY | O_CREAT | O_TRUNC |
-	    O_CLOEXEC, 0666);
-	if (fd == -1) {
+	if (out && (fd = dup(1)) == -1) {
 		twin_error(err, "%s: %s", w->path, strerror(errno));
 		goto fail;
 	}
 	if ((w->gz = gzdopen(fd, "wb6")) == NULL) {
-		close(fd);
 		twin_error(err, "%s: out of memory", w->path);
 		goto fail;
 	}
 	gzbuffer(w->gz, GZ_BUFSZ);
 	return w;
 fail:
+	if (fd != -1)
+		close(fd);
 	if (w != NULL) {
+		if (w->tmp != NULL) {
+			unlink(w->tmp);
+			wr_register(w->tmp, 0);
+		}
 		free(w->buf);
 		free(w->path);
+		free(w->target);
 		free(w->tmp);
 		free(w);
 	}
@@ -1325,15 +1480,17 @@ rec_wclose(struct rec_writer *w, int commit, struct twin_err *err)
 	}
 	if (w->failed)
 		rc = wr_fail(w, 0, err);
-	if (w->tmp != NULL && strcmp(w->tmp, w->path) != 0) {
-		if (commit && rc == 0 && rename(w->tmp, w->path) != 0)
+	if (w->tmp != NULL) {
+		if (commit && rc == 0 && rename(w->tmp, w->target) != 0)
 			rc = twin_error(err, "%s: %s", w->path,
 			    strerror(errno));
 		if (!commit || rc != 0)
 			unlink(w->tmp);
+		wr_register(w->tmp, 0);
 	}
 	free(w->buf);
 	free(w->path);
+	free(w->target);
 	free(w->tmp);
 	free(w);
 	return rc;

@@ -109,6 +109,9 @@ const char *rec_colname(const struct rec_reader *r, int col);
  * a silent match. */
 int rec_col(const struct rec_reader *r, const char *name);
 long rec_header_line(const struct rec_reader *r);
+/* Bytes of the input file read so far (compressed bytes for gzip), for
+ * progress; -1 when not known (a pipe). */
+long long rec_offset(const struct rec_reader *r);
 
 /*
  * Read the next individual.  Returns 1 if one was read, 0 at end of input,
@@ -206,9 +209,13 @@ struct rec_writer *rec_wopen(const char *path, int gz, struct twin_err *err);
 int rec_write(struct rec_writer *w, const char *p, size_t n, struct twin_err *err);
 /*
  * Flush and close; returns -1 (err set) if any write failed.  Output to a
- * file goes to a temporary name beside it, renamed over the file only when
- * commit is non-zero and everything was written; otherwise it is removed
- * and an existing file of that name is left as it was.
+ * file goes to a temporary name beside it (FILE.tmpPID), renamed over the
+ * file only when commit is non-zero and everything was written; otherwise
+ * it is removed and an existing file of that name is left as it was.  The
+ * temporary file is also removed when SIGINT, SIGTERM or SIGHUP ends the
+ * program (rec_wopen installs handlers for those not ignored).  A
+ * symbolic link is written through (the file it names is replaced, the
+ * link kept); a replaced file keeps its mode.
  */
 int rec_wclose(struct rec_writer *w, int commit, struct twin_err *err);
 

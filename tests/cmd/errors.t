@@ -450,6 +450,17 @@ ok $? "twin-fit: a row flagged C is not fitted (same as without the row)"
 twin-sim -m pk1cmt "$tmp/c.tsv" > "$tmp/out" 2> "$tmp/err"
 [ "$(wc -l < "$tmp/out")" -eq 7 ] && ! grep -q 99 "$tmp/out"
 ok $? "twin-sim: a row flagged C is dropped from the output"
+twin-report nca --method linear --ignore none "$tmp/c.tsv" > "$tmp/out" 2> "$tmp/err"
+awk -F '\t' 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i }
+    NR == 2 { ok = $c["CMAX"] == 99 && $c["TMAX"] == 3 } END { exit !(ok && NR == 2) }' "$tmp/out"
+ok $? "nca --ignore none: the C row counts again (CMAX 99 at 3 h)"
+sed 's/^C\t1\t3/@\t1\t3/' "$tmp/c.tsv" > "$tmp/at.tsv"
+twin-sim -m pk1cmt --ignore @ "$tmp/at.tsv" > "$tmp/out" 2> /dev/null
+[ "$(wc -l < "$tmp/out")" -eq 7 ] && ! grep -q 99 "$tmp/out"
+ok $? "twin-sim --ignore @: a row starting with @ is dropped"
+twin-fit -m pk1cmt --ignore xy "$tmp/c.tsv" > "$tmp/out" 2> "$tmp/err"
+[ $? -eq 1 ] && grep -q '^twin-fit: --ignore: bad ignore rule "xy"' "$tmp/err" && [ ! -s "$tmp/out" ]
+ok $? "--ignore with a bad rule is a usage error"
 
 # Overflow: a number beyond REC_NUM_MAX (1e100) is an error with its line.
 sed 's/	8	0	0$/	1e308	0	0/' "$tmp/c-dropped.tsv" > "$tmp/big.tsv"

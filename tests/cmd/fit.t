@@ -323,9 +323,15 @@ sed 's/central: central^2/central: central^2 * exp(ETA_X)/' \
     "$top/testdata/bad/blowup.yaml" > "$tmp/blow.yaml"
 printf 'omega: {X: 0.1}\nerror: {additive: 1}\n' >> "$tmp/blow.yaml"
 printf 'ID\tTIME\tEVID\tAMT\tCMT\tDV\n1\t0\t1\t100\tcentral\t.\n1\t5\t0\t.\tcentral\t3\n2\t0\t1\t0.01\tcentral\t.\n2\t5\t0\t.\tcentral\t0.011\n' |
+    tee "$tmp/blow.tsv" |
     twin-fit -m "$tmp/blow.yaml" --params > "$tmp/o" 2> "$tmp/err"
-[ $? -eq 3 ] && grep -q "ID 1:.*solver" "$tmp/err" &&
+[ $? -eq 2 ] && grep -q "^twin-fit: <stdin>:2: ID 1:.*solver" "$tmp/err" &&
+    ! grep -q "^2" "$tmp/o"
+ok $? "an individual that cannot be simulated stops the fit there (exit 2), as in twin-sim"
+twin-fit -m "$tmp/blow.yaml" --params --keep-going < "$tmp/blow.tsv" \
+    > "$tmp/o" 2> "$tmp/err"
+[ $? -eq 2 ] && grep -q "ID 1:.*solver.*left out" "$tmp/err" &&
     awk -F'\t' "$hdr"' $1 == 2 { exit !($c["CONVERGED"] == 1) }' "$tmp/o"
-ok $? "a failed ODE solve during the fit flags that individual only"
+ok $? "--keep-going: that individual is left out, the others fitted (exit 2)"
 
 done_testing
