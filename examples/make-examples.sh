@@ -28,7 +28,7 @@ tab=$(printf '\t')
 			wt = 60 + 5 * ((i - 1) % 7)
 			print i, 0, 1, i <= 6 ? 250 : 500, "depot", ".", wt, arm
 			for (k = 1; k <= n; k++)
-				print i, t[k], 0, ".", "depot", ".", wt, arm
+				print i, t[k], 0, ".", "central", ".", wt, arm
 		}
 	}' | twin-sim -m pk1cmt --iiv --ruv --seed 21 |
 	    awk -F "$tab" -v OFS="$tab" '

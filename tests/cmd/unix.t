@@ -8,12 +8,12 @@ cd "$tmp" || exit 1
 
 # 20000 individuals of 25 records: long enough (about a second) for a
 # progress line, which is redrawn at most four times a second.
-awk 'BEGIN { OFS = "\t"; print "ID", "TIME", "AMT", "EVID", "DV"
+awk 'BEGIN { OFS = "\t"; print "ID", "TIME", "AMT", "EVID", "DV", "WT"
 	for (i = 1; i <= 20000; i++) {
-		print i, 0, 100, 1, "."
-		for (t = 1; t <= 24; t++) print i, t, ".", 0, "."
+		print i, 0, 100, 1, ".", 70
+		for (t = 1; t <= 24; t++) print i, t, ".", 0, ".", 70
 	} }' > many.tsv
-head -n 2501 many.tsv > some.tsv
+head -n 12501 many.tsv > some.tsv
 
 # ---- progress --------------------------------------------------------------
 
@@ -268,7 +268,7 @@ ok $? "twin-dose --regimen --keep-going: ID 3 dosed (15 mg/kg x 80 kg = 1200), I
 
 twin-report nca --summary --by ARM "$top/examples/study.tsv" > out 2> err
 [ $? -eq 0 ] && [ ! -s err ] &&
-    [ "$(awk -F'\t' '$2 == "CMAX" { printf "%s/%s ", $1, $3 }' out)" = "250 mg/6 500 mg/6 " ]
+    [ "$(awk -F'\t' '$3 == "CMAX" { printf "%s/%s/%s ", $1, $2, $4 }' out)" = "250 mg/central/6 500 mg/central/6 " ]
 ok $? "examples/study.tsv: nca --summary --by ARM, two arms of 6"
 twin-report cgm --time-unit min "$top/examples/cgm.tsv" > out 2> err
 [ $? -eq 0 ] && awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
