@@ -91,6 +91,13 @@ dose_infusion(const struct ev_rec *r, double *rate, double *dur,
 }
 
 int
+ev_evid_default(double amt, double rate, int ss, double mdv)
+{
+	return amt > 0 || (ss > 0 && amt == 0 && rate > 0) ? 1 :
+	    mdv != 0 ? 2 : 0;
+}
+
+int
 ev_constant_infusion(const struct ev_rec *r)
 {
 	return r->ss && r->amt == 0 && r->rate > 0;

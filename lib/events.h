@@ -70,6 +70,17 @@ void timeline_free(struct timeline *tl);
  */
 int ev_constant_infusion(const struct ev_rec *r);
 
+/*
+ * The EVID of a record that has none (no EVID column, or a missing
+ * value), as twin-records(5) states it: a record with an amount is a
+ * dose (1), and so is a steady-state constant infusion (SS > 0, AMT 0,
+ * RATE > 0); else one with MDV != 0 is 2, else an observation (0).
+ */
+int ev_evid_default(double amt, double rate, int ss, double mdv);
+
+/* The largest ADDL a record may give. */
+#define EV_ADDL_MAX 10000000
+
 /* Duration and rate of an infusion dose (0, 0 for a bolus). */
 int dose_infusion(const struct ev_rec *r, double *rate, double *dur,
     struct twin_err *err);

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "events.h"
 #include "profile.h"
 
 int
@@ -111,30 +112,46 @@ profile_read(struct profile *p, const struct profile_cols *c,
     struct twin_err *err)
 {
 	int i, k, quantified = 0, nexpl;
+	double tend = -INFINITY;
 
 	p->id = ind->id;
 	p->n = p->nd = 0;
+	/* Additional doses after the last record change nothing here. */
+	for (i = 0; i < ind->nrow; i++) {
+		double t;
+
+		if (num_or(r, &ind->row[i], c->time, NAN, &t, err) < 0)
+			return -1;
+		if (t > tend)
+			tend = t;
+	}
 	for (i = 0; i < ind->nrow; i++) {
 		const struct rec_row *row = &ind->row[i];
-		double t, evid, mdv, y, blq, lloq;
+		double t, evid, mdv, y, blq, lloq, amt, rate, ss;
 		int isblq, has;
 
 		if (num_or(r, row, c->time, NAN, &t, err) < 0 ||
-		    num_or(r, row, c->evid, 0, &evid, err) < 0 ||
-		    num_or(r, row, c->mdv, 0, &mdv, err) < 0)
+		    num_or(r, row, c->evid, NAN, &evid, err) < 0 ||
+		    num_or(r, row, c->mdv, 0, &mdv, err) < 0 ||
+		    num_or(r, row, c->amt, 0, &amt, err) < 0 ||
+		    num_or(r, row, c->rate, 0, &rate, err) < 0 ||
+		    num_or(r, row, c->ss, 0, &ss, err) < 0)
 			return -1;
+		if (isnan(evid))
+			evid = ev_evid_default(amt, rate, (int)ss, mdv);
 		if (evid == 1 || evid == 4) {
-			struct pdose d = { t, 0, 0, 0, 0, p->n };
-			double addl, ss;
+			struct pdose d = { t, amt, 0, rate, 0, p->n };
+			double addl;
 
-			if (num_or(r, row, c->amt, 0, &d.amt, err) < 0 ||
-			    num_or(r, row, c->rate, 0, &d.rate, err) < 0 ||
-			    num_or(r, row, c->ii, 0, &d.ii, err) < 0 ||
-			    num_or(r, row, c->addl, 0, &addl, err) < 0 ||
-			    num_or(r, row, c->ss, 0, &ss, err) < 0)
+			if (num_or(r, row, c->ii, 0, &d.ii, err) < 0 ||
+			    num_or(r, row, c->addl, 0, &addl, err) < 0)
 				return -1;
-			if (addl < 0 || addl != floor(addl) || addl > 1e6 ||
-			    (addl > 0 && !(d.ii > 0)))
+			if (addl < 0 || addl != floor(addl) ||
+			    addl > EV_ADDL_MAX)
+				return twin_error(err, "%s:%ld: ADDL must be a "
+				    "whole number from 0 to %d, got %g",
+				    rec_path(r), row->line, EV_ADDL_MAX, addl);
+			if (addl > 0 && !(d.ii > 0))
 				return twin_error(err, "%s:%ld: ADDL %g needs "
 				    "a positive II", rec_path(r), row->line,
 				    addl);
@@ -142,7 +159,8 @@ profile_read(struct profile *p, const struct profile_cols *c,
 			/* RATE -1/-2 (from the model) is not known here */
 			if (d.rate < 0)
 				d.rate = 0;
-			for (k = 0; k <= (int)addl; k++) {
+			for (k = 0; k <= (int)addl && (k == 0 || d.t <= tend);
+			    k++) {
 				if (profile_add_dose(p, &d) < 0)
 					return twin_error(err, "out of memory");
 				d.t += d.ii;

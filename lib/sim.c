@@ -337,17 +337,14 @@ parse_row(struct sim_indiv *si, int k, const struct model *m,
 	    getnum(r, row, c->rate, 0, &e->rate, err) < 0 ||
 	    getnum(r, row, c->ii, 0, &e->ii, err) < 0 ||
 	    getnum(r, row, c->mdv, 0, &mdv, err) < 0 ||
-	    getint(r, row, c->addl, 0, 10000000, &e->addl, err) < 0 ||
+	    getint(r, row, c->addl, 0, EV_ADDL_MAX, &e->addl, err) < 0 ||
 	    getint(r, row, c->ss, 0, 2, &e->ss, err) < 0)
 		return -1;
 	if (c->evid >= 0 && !rec_missing(row->field[c->evid])) {
 		if (getint(r, row, c->evid, 0, 4, &e->evid, err) < 0)
 			return -1;
 	} else {
-		/* Without EVID, a record with an amount is a dose, and so
-		 * is a steady-state constant infusion (AMT 0, RATE > 0). */
-		e->evid = e->amt > 0 || (e->ss > 0 && e->rate > 0) ? 1 :
-		    mdv != 0 ? 2 : 0;
+		e->evid = ev_evid_default(e->amt, e->rate, e->ss, mdv);
 	}
 	if (e->amt < 0)
 		return row_error(err, r, row, "AMT must not be negative, got "

@@ -391,4 +391,24 @@ ok $? "--version"
 twin-report --help | grep -q '^usage: twin-report nca'
 ok $? "--help"
 
+# --- records without EVID; ADDL beyond the last sample ----------------------
+# Without an EVID column a record with AMT is a dose (twin-records(5), the
+# rule twin-sim uses: ev_evid_default).  C = 10 exp(-ln2 t / 2) after an
+# IV bolus of 100: AUCinf = 10 * 2 / ln 2, CL = 100 / AUCinf.
+printf 'ID,TIME,AMT,DV\n1,0,100,NA\n1,1,NA,7.0710678118654755\n1,2,NA,5\n1,4,NA,2.5\n1,6,NA,1.25\n' > "$tmp/noevid.csv"
+twin-report nca --iv-bolus "$tmp/noevid.csv" | awk -F'\t' '
+NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+{ auc = 20 / log(2); e1 = $c["AUCINF"] / auc - 1; e2 = $c["CL"] / (100 / auc) - 1
+  exit !($c["DOSE"] == 100 && e1 < 1e-9 && e1 > -1e-9 && e2 < 1e-9 && e2 > -1e-9) }'
+ok $? "no EVID column: the AMT record is the dose (DOSE 100, AUCinf = 20/ln 2, CL = Dose/AUCinf, 1e-9)"
+printf 'ID\tTIME\tEVID\tAMT\tII\tADDL\tDV\n1\t0\t1\t100\t24\t10000000\t.\n1\t1\t0\t.\t.\t.\t7.0710678118654755\n1\t2\t0\t.\t.\t.\t5\n1\t4\t0\t.\t.\t.\t2.5\n1\t6\t0\t.\t.\t.\t1.25\n' |
+    (ulimit -t 5; twin-report nca --iv-bolus) > "$tmp/o" 2> "$tmp/e"; s=$?
+[ $s -eq 0 ] && awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+{ auc = 20 / log(2); e = $c["AUCINF"] / auc - 1; exit !(e < 1e-9 && e > -1e-9) }' "$tmp/o"
+ok $? "ADDL 1e7 after the samples: within 5 s of CPU, analysed as the single dose it is so far"
+printf 'ID\tTIME\tEVID\tAMT\tII\tADDL\tDV\n1\t0\t1\t100\t24\t20000000\t.\n1\t1\t0\t.\t.\t.\t1\n' |
+    twin-report nca 2> "$tmp/e"; s=$?
+[ $s -eq 2 ] && grep -q '<stdin>:2: ADDL must be a whole number from 0 to 10000000, got 2e+07' "$tmp/e"
+ok $? "ADDL beyond its bound: said as such, with the line"
+
 done_testing
