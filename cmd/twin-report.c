@@ -107,7 +107,7 @@ usage(void)
 		{ "--clock hh:mm", "agp: the time of day at TIME 0" },
 		{ "--cmt c", "nca: only the observations of this compartment" },
 		{ "--ignore rule", "drop records by this comment rule (C, @, none)" },
-		{ "--interval min", "cgm: the sensor's interval" },
+		{ "--interval min", "cgm: the sensor's interval (default: the spacing)" },
 		{ "--iv-bolus", "nca: back-extrapolate C0 after an IV bolus" },
 		{ "--lambdaz n", "nca: the last n points for lambda-z" },
 		{ "--lambdaz-window a,b", "nca: lambda-z from points in a..b" },
@@ -266,7 +266,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 	o->level = 0.95;
 	o->hours = 1;
 	o->tunit = "h";
-	o->interval = 5;
+	o->interval = 0;	/* the readings' median spacing */
 	o->width = 720;
 	o->height = 440;
 	o->nca.method = INTERP_LINLOG;
@@ -1059,7 +1059,7 @@ cgm_indiv(struct report *rp, const struct rec_reader *r,
 {
 	const struct opts *o = rp->o;
 	struct cgm m;
-	double per;
+	double per, interval;
 	int i;
 
 	if (trace_minutes(rp, r, ind, p, &per) < 0 ||
@@ -1073,7 +1073,16 @@ cgm_indiv(struct report *rp, const struct rec_reader *r,
 			    "must be positive, got %g", rec_path(r),
 			    ind->row[p->row[i]].line, p->id, p->y[i]);
 	}
-	cgm_compute(rp->tbuf, rp->gbuf, p->n, o->interval, &m);
+	interval = o->interval;
+	if (!(interval > 0)) {
+		/* The sensor's interval: the median spacing of the readings
+		 * when it is a sensor's (1, 5 or 15 min), else CGM_INTERVAL. */
+		double med;
+
+		interval = cgm_time_scale(rp->tbuf, p->n, rp->sbuf, &med) == 1 ?
+		    round(med) : CGM_INTERVAL;
+	}
+	cgm_compute(rp->tbuf, rp->gbuf, p->n, interval, &m);
 	table_text(&rp->tab, p->id);
 	table_int(&rp->tab, m.n);
 	table_num(&rp->tab, m.mean);

@@ -34,6 +34,10 @@ struct cgm {
 	double coverage;	/* percent of the expected readings */
 };
 
+/* The reading interval taken when the readings' median spacing is not a
+ * sensor's (1, 5 or 15 min, as cgm_time_scale tells), minutes. */
+#define CGM_INTERVAL 5
+
 /* t (minutes, non-decreasing) and g (mg/dL) of n readings; interval:
  * the sensor's reading interval, minutes. */
 void cgm_compute(const double *t, const double *g, int n, double interval,

@@ -327,6 +327,12 @@ printf 'ID\tTIME\tDV\n1\t0\t100\n1\t5\t60\n1\t10\t60\n1\t15\t60\n1\t20\t100\n' >
 twin-report cgm < "$tmp/g5" | val COVERAGE 1 | grep -qx 100 &&
     close_to "$(twin-report cgm -m pk1cmt < "$tmp/g5" | val COVERAGE 1)" "$(awk 'BEGIN { printf "%.17g", 500 / 241 }')" 1e-12
 ok $? "cgm -m pk1cmt: the model's unit (h) wins over the spacing (5 readings of 241 expected in 20 h)"
+awk 'BEGIN { OFS = "\t"; print "ID", "TIME", "DV"; for (i = 0; i < 96; i++) print 1, i * 15, 100 + i
+    for (i = 0; i < 48; i++) print 2, i * 15 + (i >= 24 ? 60 : 0), 100 }' > "$tmp/c15"
+[ "$(twin-report cgm < "$tmp/c15" | val COVERAGE 1)" = 100 ] &&
+    close_to "$(twin-report cgm < "$tmp/c15" | val COVERAGE 2)" "$(awk 'BEGIN { printf "%.17g", 4800 / 52 }')" 1e-12 &&
+    close_to "$(twin-report cgm --interval 5 < "$tmp/c15" | val COVERAGE 1)" "$(awk 'BEGIN { printf "%.17g", 9600 / 286 }')" 1e-12
+ok $? "cgm: a 15-min sensor's interval is told by its spacing (coverage 100%, 48 of 52 with an hour's gap; --interval 5 gives 96 of 286)"
 
 # --- plots -----------------------------------------------------------------
 twin-sim -m pk1cmt --iiv -n 20 --grid 0:24:0.5 < "$tmp/d.tsv" > "$tmp/coh.tsv"
