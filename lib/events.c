@@ -458,7 +458,7 @@ int
 ss_period(const struct ev_rec *r, struct action **acts, int *cap,
     struct twin_err *err)
 {
-	struct timeline tl;
+	struct timeline tl = {0};
 	double rate, dur, tau = r->ii;
 	int j, jmin;
 
