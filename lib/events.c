@@ -437,7 +437,8 @@ timeline_build(struct timeline *tl, const struct ev_rec *r, int n,
 		    err) < 0)
 			return -1;
 	}
-	qsort(tl->a, tl->n, sizeof(*tl->a), cmp_action);
+	if (tl->n > 1)
+		qsort(tl->a, tl->n, sizeof(*tl->a), cmp_action);
 	if (tl->n && tl->a[tl->n - 1].time > tl->tlast)
 		tl->tlast = tl->a[tl->n - 1].time;
 	timeline_start(tl);
@@ -493,7 +494,8 @@ ss_period(const struct ev_rec *r, struct action **acts, int *cap,
 			goto fail;
 	}
 done:
-	qsort(tl.a, tl.n, sizeof(*tl.a), cmp_phase);
+	if (tl.n > 1)
+		qsort(tl.a, tl.n, sizeof(*tl.a), cmp_phase);
 	*acts = tl.a;
 	*cap = tl.cap;
 	return tl.n;

@@ -370,6 +370,13 @@ $c["TIME"] == 1000000 { a = $c["CP"]; n++; ok = (a - 20) ^ 2 < (1e-9 * 20) ^ 2 }
 END { exit !(n == 1 && ok) }'
 	ok $? "ADDL 1e6 (II 1) overlapping 2 h infusions: 50 MB of address space, 2 RATE/CL to 1e-9"
 fi
+# A steady-state infusion with bioavailability 0 has no infusion at all
+# (sorting its empty period was undefined behaviour: UBSan said so).
+printf 'ID\tTIME\tEVID\tAMT\tRATE\tCMT\tII\tSS\tBIOAV\n1\t0\t1\t50\t20\t2\t6\t1\t0\n1\t3\t0\t.\t.\t2\t.\t.\t0\n' |
+    twin-sim -m nmtest --no-pred 2> "$tmp/err" | awk -F'\t' "$hdr"'
+$c["TIME"] == 3 { n++; ok = $c["CP"] == 0 } END { exit !(n == 1 && ok) }' &&
+    ! grep -q "runtime error" "$tmp/err"
+ok $? "SS=1 infusion with F = 0: CP 0 (no undefined behaviour)"
 
 # --- steady-state constant infusion written with an interval ---------------
 printf 'ID\tTIME\tEVID\tAMT\tRATE\tCMT\tII\tSS\tCL\tV\n1\t0\t1\t0\t25\tcentral\t10\t1\t1.3\t20\n1\t5\t0\t.\t.\tcentral\t.\t.\t1.3\t20\n' |
