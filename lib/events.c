@@ -310,6 +310,7 @@ static int
 push_doses(struct timeline *tl, const struct ev_rec *r, int k, int epoch,
     double tend, long long *seq, struct twin_err *err)
 {
+	/* Dose 0 by the generators' arithmetic (gen_time with a = 0). */
 	double rate, dur, td = r->time + 0 * r->ii + r->lag;
 	int pri = r->lag == 0, n0 = tl->n;
 	long long s = *seq;
