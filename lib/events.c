@@ -11,13 +11,17 @@ void
 timeline_free(struct timeline *tl)
 {
 	free(tl->a);
+	free(tl->gen);
+	free(tl->heap);
 	tl->a = NULL;
-	tl->n = tl->cap = 0;
+	tl->gen = NULL;
+	tl->heap = NULL;
+	tl->n = tl->cap = tl->ngen = tl->gencap = tl->nheap = tl->i = 0;
 }
 
 static int
 push(struct timeline *tl, double time, enum act_kind kind, int rec, int cmt,
-    double value, int epoch, int pri, struct twin_err *err)
+    double value, int epoch, int pri, long long seq, struct twin_err *err)
 {
 	struct action *a;
 
@@ -37,11 +41,15 @@ push(struct timeline *tl, double time, enum act_kind kind, int rec, int cmt,
 	a->value = value;
 	a->epoch = epoch;
 	a->pri = pri;
-	a->seq = tl->n;
+	a->seq = seq;
 	tl->n++;
 	return 0;
 }
 
+/*
+ * Actions are pushed record by record, so (rec, seq) is the order in
+ * which they are implied.
+ */
 static int
 cmp_action(const void *pa, const void *pb)
 {
@@ -51,7 +59,140 @@ cmp_action(const void *pa, const void *pb)
 		return a->time < b->time ? -1 : 1;
 	if (a->pri != b->pri)
 		return a->pri - b->pri;
+	if (a->rec != b->rec)
+		return a->rec < b->rec ? -1 : 1;
 	return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+/* Dose a of a generator: the same arithmetic as dose 0. */
+static double
+gen_time(const struct tl_gen *g, int a)
+{
+	double td = g->t0 + a * g->ii + g->lag;
+
+	return g->end ? td + g->dur : td;
+}
+
+static void
+gen_set(struct tl_gen *g, int a)
+{
+	g->a = a;
+	g->next.time = gen_time(g, a);
+	g->next.seq = g->seq0 + 2LL * a;
+}
+
+static int
+gen_less(const struct timeline *tl, int x, int y)
+{
+	return cmp_action(&tl->gen[tl->heap[x]].next,
+	    &tl->gen[tl->heap[y]].next) < 0;
+}
+
+static void
+heap_down(struct timeline *tl, int i)
+{
+	for (;;) {
+		int l = 2 * i + 1, m = i, h;
+
+		if (l < tl->nheap && gen_less(tl, l, m))
+			m = l;
+		if (l + 1 < tl->nheap && gen_less(tl, l + 1, m))
+			m = l + 1;
+		if (m == i)
+			return;
+		h = tl->heap[i];
+		tl->heap[i] = tl->heap[m];
+		tl->heap[m] = h;
+		i = m;
+	}
+}
+
+void
+timeline_start(struct timeline *tl)
+{
+	int g;
+
+	tl->i = 0;
+	tl->nheap = 0;
+	for (g = 0; g < tl->ngen; g++) {
+		gen_set(&tl->gen[g], 1);
+		tl->heap[tl->nheap++] = g;
+	}
+	for (g = tl->nheap / 2 - 1; g >= 0; g--)
+		heap_down(tl, g);
+}
+
+/* Whether the next action is generated. */
+static int
+next_is_gen(const struct timeline *tl)
+{
+	if (tl->nheap == 0)
+		return 0;
+	return tl->i == tl->n ||
+	    cmp_action(&tl->gen[tl->heap[0]].next, &tl->a[tl->i]) < 0;
+}
+
+const struct action *
+timeline_peek(const struct timeline *tl)
+{
+	if (next_is_gen(tl))
+		return &tl->gen[tl->heap[0]].next;
+	return tl->i < tl->n ? &tl->a[tl->i] : NULL;
+}
+
+const struct action *
+timeline_next(struct timeline *tl)
+{
+	struct tl_gen *g;
+
+	if (!next_is_gen(tl))
+		return tl->i < tl->n ? &tl->a[tl->i++] : NULL;
+	g = &tl->gen[tl->heap[0]];
+	tl->cur = g->next;
+	if (g->a < g->amax)
+		gen_set(g, g->a + 1);
+	else
+		tl->heap[0] = tl->heap[--tl->nheap];
+	heap_down(tl, 0);
+	return &tl->cur;
+}
+
+double
+timeline_stop_after(const struct timeline *tl, double t,
+    int (*stop)(const struct action *, void *), void *ctx)
+{
+	double best = INFINITY;
+	int j, h, found = 0;
+
+	for (j = tl->i; j < tl->n; j++)
+		if (tl->a[j].time > t && stop(&tl->a[j], ctx)) {
+			best = tl->a[j].time;
+			found = 1;
+			break;
+		}
+	/* The first generated action, if a stop after t, is the earliest. */
+	if (tl->nheap && tl->gen[tl->heap[0]].next.time > t &&
+	    stop(&tl->gen[tl->heap[0]].next, ctx)) {
+		double tg = tl->gen[tl->heap[0]].next.time;
+
+		return found && best < tg ? best : tg;
+	}
+	for (h = 0; h < tl->nheap; h++) {
+		const struct tl_gen *g = &tl->gen[tl->heap[h]];
+		double tg = g->next.time;
+		int a = g->a;
+
+		/* Its doses differ only in time and value. */
+		if (!stop(&g->next, ctx))
+			continue;
+		while (!(tg > t) && a < g->amax)
+			tg = gen_time(g, ++a);
+		if (tg > t && tg < best) {
+			best = tg;
+			found = 1;
+		}
+	}
+	return found ? best : tl->tlast;
 }
 
 int
@@ -109,37 +250,100 @@ is_dose(const struct ev_rec *r)
 	return r->evid == 1 || r->evid == 4;
 }
 
-/* A dose with its additional doses, those given after tend left out. */
+/*
+ * The last additional dose given at or before tend: dose times grow with
+ * a (rounding is monotonic), so those are a prefix.
+ */
+static int
+last_dose(const struct tl_gen *g, int addl, double tend)
+{
+	int lo = 0, hi = addl;
+
+	while (lo < hi) {
+		int mid = lo + (hi - lo + 1) / 2;
+
+		if (gen_time(g, mid) <= tend)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	return lo;
+}
+
+static int
+add_gen(struct timeline *tl, const struct action *a0, const struct ev_rec *r,
+    double dur, int end, double tend, struct twin_err *err)
+{
+	struct tl_gen *g;
+
+	if (tl->ngen == tl->gencap) {
+		int cap = tl->gencap ? 2 * tl->gencap : 8;
+		int *h;
+
+		if ((g = realloc(tl->gen, cap * sizeof(*g))) == NULL)
+			return twin_error(err, "out of memory");
+		tl->gen = g;
+		if ((h = realloc(tl->heap, cap * sizeof(*h))) == NULL)
+			return twin_error(err, "out of memory");
+		tl->heap = h;
+		tl->gencap = cap;
+	}
+	g = &tl->gen[tl->ngen];
+	g->next = *a0;
+	g->next.pri = 0;
+	g->t0 = r->time;
+	g->ii = r->ii;
+	g->lag = r->lag;
+	g->dur = dur;
+	g->seq0 = a0->seq;
+	/* Whether dose a is given depends on its start, not its end. */
+	g->end = 0;
+	g->amax = last_dose(g, r->addl, tend);
+	g->end = end;
+	if (g->amax == 0)
+		return 0;
+	gen_set(g, g->amax);
+	if (g->next.time > tl->tlast)
+		tl->tlast = g->next.time;
+	tl->ngen++;
+	return 0;
+}
+
+/*
+ * A dose: dose 0 as actions, its additional doses (those given after tend
+ * left out) as generators.  Dose a has seq *seq + 2a (its end + 1).
+ */
 static int
 push_doses(struct timeline *tl, const struct ev_rec *r, int k, int epoch,
-    double tend, struct twin_err *err)
+    double tend, long long *seq, struct twin_err *err)
 {
-	double rate, dur;
-	int a;
+	/* Dose 0 by the generators' arithmetic (gen_time with a = 0). */
+	double rate, dur, td = r->time + 0 * r->ii + r->lag;
+	int pri = r->lag == 0, n0 = tl->n;
+	long long s = *seq;
 
 	if (dose_infusion(r, &rate, &dur, err) < 0)
 		return -1;
-	for (a = 0; a <= r->addl; a++) {
-		int pri = a == 0 && r->lag == 0;
-		double td;
-
-		td = r->time + a * r->ii + r->lag;
-		if (a > 0 && td > tend)
-			break;
-		if (rate == 0) {
-			if (push(tl, td, ACT_BOLUS, k, r->cmt, r->bio * r->amt,
-			    epoch, pri, err) < 0)
-				return -1;
-			continue;
-		}
-		if (dur <= 0)
-			continue;
-		if (push(tl, td, ACT_INFUSION, k, r->cmt, rate, epoch, pri,
-		    err) < 0 ||
-		    push(tl, td + dur, ACT_INFUSION, k, r->cmt, -rate, epoch, 0,
-		    err) < 0)
+	/* Room for the records' own actions after the doses. */
+	*seq += 2 * ((long long)r->addl + 1);
+	if (rate == 0) {
+		if (push(tl, td, ACT_BOLUS, k, r->cmt, r->bio * r->amt,
+		    epoch, pri, s, err) < 0)
 			return -1;
+		return r->addl > 0 ? add_gen(tl, &tl->a[n0], r, 0, 0, tend,
+		    err) : 0;
 	}
+	if (dur <= 0)
+		return 0;
+	if (push(tl, td, ACT_INFUSION, k, r->cmt, rate, epoch, pri, s,
+	    err) < 0 ||
+	    push(tl, td + dur, ACT_INFUSION, k, r->cmt, -rate, epoch, 0, s + 1,
+	    err) < 0)
+		return -1;
+	if (r->addl > 0 && (add_gen(tl, &tl->a[n0], r, dur, 0, tend,
+	    err) < 0 || add_gen(tl, &tl->a[n0 + 1], r, dur, 1, tend,
+	    err) < 0))
+		return -1;
 	return 0;
 }
 
@@ -150,7 +354,7 @@ push_doses(struct timeline *tl, const struct ev_rec *r, int k, int epoch,
  */
 static int
 push_ss_tails(struct timeline *tl, const struct ev_rec *r, int k, int epoch,
-    struct twin_err *err)
+    long long *seq, struct twin_err *err)
 {
 	double rate, dur, tau = r->ii, t = r->time;
 	int j;
@@ -162,7 +366,7 @@ push_ss_tails(struct timeline *tl, const struct ev_rec *r, int k, int epoch,
 			double tb = t - j * tau + r->lag;
 
 			if (push(tl, tb, ACT_BOLUS, k, r->cmt, r->bio * r->amt,
-			    epoch, tb > t ? 0 : 1, err) < 0)
+			    epoch, tb > t ? 0 : 1, (*seq)++, err) < 0)
 				return -1;
 		}
 		return 0;
@@ -175,9 +379,9 @@ push_ss_tails(struct timeline *tl, const struct ev_rec *r, int k, int epoch,
 		if (s1 <= s0)
 			continue;
 		if (push(tl, s0, ACT_INFUSION, k, r->cmt, rate, epoch,
-		    s0 > t ? 0 : 1, err) < 0 ||
+		    s0 > t ? 0 : 1, (*seq)++, err) < 0 ||
 		    push(tl, s1, ACT_INFUSION, k, r->cmt, -rate, epoch, 0,
-		    err) < 0)
+		    (*seq)++, err) < 0)
 			return -1;
 	}
 	return 0;
@@ -190,18 +394,20 @@ timeline_build(struct timeline *tl, const struct ev_rec *r, int n,
 	int k, epoch = 0;
 	double tend = -INFINITY;
 
-	tl->n = 0;
+	tl->n = tl->ngen = tl->nheap = tl->i = 0;
+	tl->tlast = -INFINITY;
 	for (k = 0; k < n; k++)
 		if (r[k].time > tend)
 			tend = r[k].time;
 	for (k = 0; k < n; k++) {
 		const struct ev_rec *e = &r[k];
+		long long seq = 0;
 
 		*badrec = k;
 		if (e->evid == 3 || e->evid == 4) {
 			epoch++;
 			if (push(tl, e->time, ACT_RESET, k, 0, 0, epoch, 1,
-			    err) < 0)
+			    seq++, err) < 0)
 				return -1;
 		}
 		if (is_dose(e)) {
@@ -222,23 +428,28 @@ timeline_build(struct timeline *tl, const struct ev_rec *r, int n,
 			if (e->ss == 1)
 				epoch++;
 			if (e->ss && push(tl, e->time, ACT_SS, k, e->cmt, 0,
-			    epoch, 1, err) < 0)
+			    epoch, 1, seq++, err) < 0)
 				return -1;
 			/* As in NONMEM, a steady-state constant infusion sets
 			 * the amounts and does not itself go on. */
 			if (!constinf) {
 				if (e->ss && push_ss_tails(tl, e, k, epoch,
-				    err) < 0)
+				    &seq, err) < 0)
 					return -1;
-				if (push_doses(tl, e, k, epoch, tend,
+				if (push_doses(tl, e, k, epoch, tend, &seq,
 				    err) < 0)
 					return -1;
 			}
 		}
-		if (push(tl, e->time, ACT_RECORD, k, 0, 0, epoch, 1, err) < 0)
+		if (push(tl, e->time, ACT_RECORD, k, 0, 0, epoch, 1, seq++,
+		    err) < 0)
 			return -1;
 	}
-	qsort(tl->a, tl->n, sizeof(*tl->a), cmp_action);
+	if (tl->n > 1)
+		qsort(tl->a, tl->n, sizeof(*tl->a), cmp_action);
+	if (tl->n && tl->a[tl->n - 1].time > tl->tlast)
+		tl->tlast = tl->a[tl->n - 1].time;
+	timeline_start(tl);
 	return 0;
 }
 
@@ -256,7 +467,7 @@ int
 ss_period(const struct ev_rec *r, struct action **acts, int *cap,
     struct twin_err *err)
 {
-	struct timeline tl;
+	struct timeline tl = {0};
 	double rate, dur, tau = r->ii;
 	int j, jmin;
 
@@ -267,7 +478,7 @@ ss_period(const struct ev_rec *r, struct action **acts, int *cap,
 	tl.n = 0;
 	if (rate == 0) {
 		if (push(&tl, fmod(r->lag, tau), ACT_BOLUS, 0, r->cmt,
-		    r->bio * r->amt, 0, 0, err) < 0)
+		    r->bio * r->amt, 0, 0, tl.n, err) < 0)
 			goto fail;
 		goto done;
 	}
@@ -284,14 +495,15 @@ ss_period(const struct ev_rec *r, struct action **acts, int *cap,
 		if (s1 <= s0)
 			continue;
 		if (push(&tl, s0, ACT_INFUSION, 0, r->cmt, rate, 0, 0,
-		    err) < 0)
+		    tl.n, err) < 0)
 			goto fail;
 		if (s1 < tau && push(&tl, s1, ACT_INFUSION, 0, r->cmt, -rate,
-		    0, 0, err) < 0)
+		    0, 0, tl.n, err) < 0)
 			goto fail;
 	}
 done:
-	qsort(tl.a, tl.n, sizeof(*tl.a), cmp_phase);
+	if (tl.n > 1)
+		qsort(tl.a, tl.n, sizeof(*tl.a), cmp_phase);
 	*acts = tl.a;
 	*cap = tl.cap;
 	return tl.n;

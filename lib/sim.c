@@ -1056,6 +1056,20 @@ is_stop(const struct sim *s, const struct action *a, int epoch,
 	}
 }
 
+struct stop_ctx {
+	const struct sim *s;
+	int epoch;
+	const char *changed;
+};
+
+static int
+stop_cb(const struct action *a, void *ctx)
+{
+	const struct stop_ctx *c = ctx;
+
+	return is_stop(c->s, a, c->epoch, c->changed);
+}
+
 static int
 dose_values(struct sim *s, struct sim_indiv *si, struct twin_err *err,
     int *badrec)
@@ -1091,6 +1105,8 @@ sim_run(struct sim *s, struct sim_indiv *si, int typical, double *out,
 {
 	const struct model *m = s->m;
 	struct timeline *tl = &s->tl;
+	const struct action *a = NULL;
+	struct stop_ctx sc;
 	char *changed = NULL;
 	double t, tstop;
 	int i, j, k, n = m->nstate, w = sim_width(m), epoch = 0, restart = 1;
@@ -1128,25 +1144,24 @@ sim_run(struct sim *s, struct sim_indiv *si, int typical, double *out,
 	initial_state(s);
 	memcpy(s->y, s->init, n * sizeof(double));
 	memset(s->rate, 0, n * sizeof(double));
-	t = tl->n ? tl->a[0].time : si->rec[0].time;
-	for (i = 0; i < tl->n; i++) {
-		const struct action *a = &tl->a[i];
-
+	timeline_start(tl);
+	a = timeline_peek(tl);
+	t = a ? a->time : si->rec[0].time;
+	while ((a = timeline_next(tl)) != NULL) {
 		if ((a->kind == ACT_BOLUS || a->kind == ACT_INFUSION) &&
 		    a->epoch < epoch)
 			continue;
 		if (a->time > t) {
 			if (restart) {
-				tstop = a->time;
-				for (j = i; j < tl->n; j++)
-					if (tl->a[j].time > t &&
-					    is_stop(s, &tl->a[j], epoch,
-					    changed)) {
-						tstop = tl->a[j].time;
-						break;
-					}
-				if (j == tl->n)
-					tstop = tl->a[tl->n - 1].time;
+				if (is_stop(s, a, epoch, changed)) {
+					tstop = a->time;
+				} else {
+					sc.s = s;
+					sc.epoch = epoch;
+					sc.changed = changed;
+					tstop = timeline_stop_after(tl, t,
+					    stop_cb, &sc);
+				}
 				if (ode_restart(s->ode, &s->sys, t, s->y, tstop,
 				    err) < 0)
 					goto fail;
@@ -1223,8 +1238,8 @@ sim_run(struct sim *s, struct sim_indiv *si, int typical, double *out,
 	rc = 0;
 	goto out;
 fail:
-	if (*badrec < 0 && i < tl->n)
-		*badrec = tl->a[i].rec;
+	if (*badrec < 0 && a != NULL)
+		*badrec = a->rec;
 out:
 	free(changed);
 	return rc;
