@@ -225,7 +225,7 @@ indiv_out_sims(struct indiv_out *io, const struct model *m,
 		io->ipred = malloc(need * sizeof(double));
 		io->pred = malloc(need * sizeof(double));
 		if (!io->ipred || !io->pred)
-			return twin_error(err, "out of memory");
+			return twin_nomem(err);
 		io->cap = need;
 	}
 	sim_set_theta(io->sim, p->theta);
@@ -502,7 +502,7 @@ run_individuals(const struct opts *o, const struct model *m,
 			cli_warn(PROG, "%s:%ld: ID %s: %s; flagged FITOK 0",
 			    rec_path(r), ind.row[0].line, ind.id, err.msg);
 			ok = 0;
-			covok = strstr(err.msg, "flat") != NULL;
+			covok = err.kind == TWIN_EFLAT;
 			if (!covok)
 				memset(fd.eta, 0, n * sizeof(double));
 		} else if (!res.converged) {
@@ -698,7 +698,7 @@ write_table(const char *path, struct pop *pp, struct twin_err *err)
 		ipred = malloc((fd->nobs + 1) * sizeof(double));
 		cwres = malloc((fd->nobs + 1) * sizeof(double));
 		if (!pred || !ipred || !cwres) {
-			twin_error(err, "out of memory");
+			twin_nomem(err);
 			goto out;
 		}
 		if (fit_residuals(pop_worker(pp), fd, p, pred, ipred, cwres,

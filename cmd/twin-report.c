@@ -622,7 +622,7 @@ nca_collect(struct report *rp, const struct nca_result *r, const char *key)
 		double x = k < NSUMMARY ? v[k] : r->partial[k - NSUMMARY];
 
 		if (!isnan(x) && bands_add(rp->bands, key, k, x) < 0)
-			return twin_error(&rp->err, "out of memory");
+			return twin_nomem(&rp->err);
 	}
 	return 0;
 }
@@ -779,7 +779,7 @@ nca_indiv(struct report *rp, const struct rec_reader *r,
 			const char **a = realloc(rp->cmts, cap * sizeof(*a));
 
 			if (a == NULL)
-				return twin_error(&rp->err, "out of memory");
+				return twin_nomem(&rp->err);
 			rp->cmts = a;
 			rp->cmtcap = cap;
 		}
@@ -866,7 +866,7 @@ target_indiv(struct report *rp, const struct profile *p, const char *key)
 		struct group *g = find_group(rp, key);
 
 		if (g == NULL)
-			return twin_error(&rp->err, "out of memory");
+			return twin_nomem(&rp->err);
 		g->n++;
 		if (na)
 			g->na++;
@@ -940,7 +940,7 @@ bands_indiv(struct report *rp, const struct profile *p, const char *key,
 			x = bin_of(x, o->bin);
 		if (bands_add(rp->bands, key, x, p->y[i] *
 		    (o->mmol ? CGM_MMOL : 1)) < 0)
-			return twin_error(&rp->err, "out of memory");
+			return twin_nomem(&rp->err);
 	}
 	return 0;
 }
@@ -999,7 +999,7 @@ cgm_bufs(struct report *rp, int n)
 	rp->sbuf = malloc(n * sizeof(double));
 	if (rp->tbuf == NULL || rp->gbuf == NULL || rp->sbuf == NULL) {
 		rp->gcap = 0;
-		return twin_error(&rp->err, "out of memory");
+		return twin_nomem(&rp->err);
 	}
 	rp->gcap = n;
 	return 0;
@@ -1139,17 +1139,17 @@ plot_indiv(struct report *rp, const struct profile *p,
 		if (p->t[i] >= o->after && p->t[i] <= o->before &&
 		    push(&rp->px, &rp->py, &rp->np, &rp->pcap, p->t[i],
 		    p->y[i]) < 0)
-			return twin_error(&rp->err, "out of memory");
+			return twin_nomem(&rp->err);
 	/* NAN ends the individual's line; its group colours it */
 	if (push(&rp->px, &rp->py, &rp->np, &rp->pcap, NAN, NAN) < 0 ||
 	    (g = find_group(rp, key)) == NULL)
-		return twin_error(&rp->err, "out of memory");
+		return twin_nomem(&rp->err);
 	if (rp->nseg == rp->segcap) {
 		size_t cap = rp->segcap ? 2 * rp->segcap : 256;
 		int *a = realloc(rp->seggrp, cap * sizeof(int));
 
 		if (a == NULL)
-			return twin_error(&rp->err, "out of memory");
+			return twin_nomem(&rp->err);
 		rp->seggrp = a;
 		rp->segcap = cap;
 	}
@@ -1158,7 +1158,7 @@ plot_indiv(struct report *rp, const struct profile *p,
 		if (obs->t[i] >= o->after && obs->t[i] <= o->before &&
 		    push(&rp->ox, &rp->oy, &rp->no, &rp->ocap, obs->t[i],
 		    obs->y[i]) < 0)
-			return twin_error(&rp->err, "out of memory");
+			return twin_nomem(&rp->err);
 	return 0;
 }
 
@@ -1271,7 +1271,7 @@ plot_end(struct report *rp)
 		for (i = 0; i < 5; i++)
 			q[i] = band_column(rp->bands, qs[i]);
 		if (bx == NULL || !q[0] || !q[1] || !q[2] || !q[3] || !q[4]) {
-			rc = twin_error(&rp->err, "out of memory");
+			rc = twin_nomem(&rp->err);
 			goto out;
 		}
 		extend(&x0, &x1, bx, nb, 0);

@@ -309,7 +309,7 @@ run_job(struct shared *sh, struct worker *wk, struct job *jb)
 	jb->goodlen = 0;
 	jb->failed = 0;
 	if ((have = calloc(l->cols.nw + 1, sizeof(int))) == NULL) {
-		twin_error(&err, "out of memory");
+		twin_nomem(&err);
 		goto fail;
 	}
 	/* The binding and the typical individual do not depend on the
@@ -325,7 +325,7 @@ run_job(struct shared *sh, struct worker *wk, struct job *jb)
 		wk->ipred = malloc((size_t)si->n * w * sizeof(double) + 1);
 		wk->pred = malloc((size_t)si->n * w * sizeof(double) + 1);
 		if (!wk->ipred || !wk->pred) {
-			twin_error(&err, "out of memory");
+			twin_nomem(&err);
 			goto fail;
 		}
 		if (!o->nopred && sim_run(wk->sim, si, 1, wk->pred, &badrec,
@@ -583,7 +583,7 @@ setup_workers(struct worker *wk, int n, const struct model *m,
 		wk[i].vals = calloc(nval + 1, sizeof(double));
 		wk[i].rng = gsl_rng_alloc(gsl_rng_mt19937);
 		if (!wk[i].eta || !wk[i].vals || !wk[i].rng)
-			return twin_error(err, "out of memory");
+			return twin_nomem(err);
 	}
 	return 0;
 }

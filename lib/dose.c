@@ -42,7 +42,7 @@ dose_new(const struct dose_problem *p, struct twin_err *err)
 	struct dose *d = calloc(1, sizeof(*d));
 
 	if (d == NULL) {
-		twin_error(err, "out of memory");
+		twin_nomem(err);
 		return NULL;
 	}
 	d->p = p;
@@ -81,7 +81,7 @@ dose_bind(struct dose *d, const struct sim_cols *c,
 			span = dose_span(p, &p->plan[k]);
 	free(d->grid);
 	if ((d->grid = malloc((n + 1) * sizeof(double))) == NULL)
-		return twin_error(err, "out of memory");
+		return twin_nomem(err);
 	/* Integer multiples of span/n: dose times that divide the span
 	 * (8, 12, 24 h of 24 h) fall on the grid exactly. */
 	for (k = 0; k <= n; k++)
@@ -252,7 +252,7 @@ dose_score(struct dose *d, const struct dose_plan *plan,
 	if (d->reccap < 4096) {
 		free(d->recs);
 		if ((d->recs = malloc(4096 * sizeof(*d->recs))) == NULL)
-			return twin_error(err, "out of memory");
+			return twin_nomem(err);
 		d->reccap = 4096;
 	}
 	n = dose_records(p, plan, until + (p->nclock ? 0 : plan->ii / 2),
@@ -280,7 +280,7 @@ dose_score(struct dose *d, const struct dose_plan *plan,
 		free(d->out);
 		if ((d->out = malloc((size_t)nrec * w * sizeof(double))) ==
 		    NULL)
-			return twin_error(err, "out of memory");
+			return twin_nomem(err);
 		d->outcap = nrec * w;
 	}
 	if (sim_run(d->sim, &d->si, 0, d->out, &badrec, err) < 0)
@@ -304,7 +304,7 @@ dose_score(struct dose *d, const struct dose_plan *plan,
 				continue;
 			if (profile_add_sample(&d->prof, tk,
 			    d->out[(size_t)k * w + p->out], -1) < 0)
-				return twin_error(err, "out of memory");
+				return twin_nomem(err);
 		}
 		if (j == nrec)
 			break;
@@ -317,7 +317,7 @@ dose_score(struct dose *d, const struct dose_plan *plan,
 		if (profile_add_dose(&d->prof, &pd) < 0 || (tj <= until &&
 		    profile_add_sample(&d->prof, tj,
 		    d->out[(size_t)(j + 1) * w + p->out], -1) < 0))
-			return twin_error(err, "out of memory");
+			return twin_nomem(err);
 	}
 	if (p->ss) {
 		a = p->from;

@@ -29,7 +29,7 @@ push(struct timeline *tl, double time, enum act_kind kind, int rec, int cmt,
 		int cap = tl->cap ? 2 * tl->cap : 64;
 
 		if ((a = realloc(tl->a, cap * sizeof(*a))) == NULL)
-			return twin_error(err, "out of memory");
+			return twin_nomem(err);
 		tl->a = a;
 		tl->cap = cap;
 	}
@@ -281,10 +281,10 @@ add_gen(struct timeline *tl, const struct action *a0, const struct ev_rec *r,
 		int *h;
 
 		if ((g = realloc(tl->gen, cap * sizeof(*g))) == NULL)
-			return twin_error(err, "out of memory");
+			return twin_nomem(err);
 		tl->gen = g;
 		if ((h = realloc(tl->heap, cap * sizeof(*h))) == NULL)
-			return twin_error(err, "out of memory");
+			return twin_nomem(err);
 		tl->heap = h;
 		tl->gencap = cap;
 	}

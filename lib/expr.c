@@ -750,7 +750,7 @@ pnode(struct parser *ps, const char *at, int op, struct enode *a,
 		return fail(ps, at);
 	}
 	if ((n = mk(op, a, b, c)) == NULL) {
-		twin_error(ps->err, "out of memory");
+		twin_nomem(ps->err);
 		return fail(ps, at);
 	}
 	return n;
@@ -806,7 +806,7 @@ parse_number(struct parser *ps)
 	}
 	ps->p = q;
 	if ((n = enode_const(v)) == NULL) {
-		twin_error(ps->err, "out of memory");
+		twin_nomem(ps->err);
 		return fail(ps, at);
 	}
 	return n;
@@ -884,11 +884,12 @@ parse_name(struct parser *ps)
 		return parse_call(ps, name, len);
 	slot = ps->lookup == NULL ? -1 : ps->lookup(ps->ctx, name, len);
 	if (slot < 0) {
-		twin_error(ps->err, "unknown name \"%.*s\"", len, name);
+		twin_errork(ps->err, TWIN_EUNKNOWN,
+		    "unknown name \"%.*s\"", len, name);
 		return fail(ps, name);
 	}
 	if ((n = enode_slot(slot)) == NULL) {
-		twin_error(ps->err, "out of memory");
+		twin_nomem(ps->err);
 		return fail(ps, name);
 	}
 	return n;

@@ -96,7 +96,7 @@ fit_new(const struct model *m, const struct sim_opts *so,
 		return NULL;
 	}
 	if ((f = calloc(1, sizeof(*f))) == NULL) {
-		twin_error(err, "out of memory");
+		twin_nomem(err);
 		return NULL;
 	}
 	f->m = m;
@@ -181,19 +181,19 @@ fit_bind(struct fit_data *fd, const struct model *m,
 		return -1;
 	if (fd->eta == NULL && (fd->eta = calloc(m->neta + 1,
 	    sizeof(double))) == NULL)
-		return twin_error(err, "out of memory");
+		return twin_nomem(err);
 	if (fd->obscap < fd->si.n) {
 		int cap = fd->si.n;
 		void *a = realloc(fd->obs, cap * sizeof(int));
 
 		if (a == NULL)
-			return twin_error(err, "out of memory");
+			return twin_nomem(err);
 		fd->obs = a;
 		if ((a = realloc(fd->dv, cap * sizeof(double))) == NULL)
-			return twin_error(err, "out of memory");
+			return twin_nomem(err);
 		fd->dv = a;
 		if ((a = realloc(fd->lloq, cap * sizeof(double))) == NULL)
-			return twin_error(err, "out of memory");
+			return twin_nomem(err);
 		fd->lloq = a;
 		fd->obscap = cap;
 	}
@@ -280,7 +280,7 @@ predict(struct fit *f, struct fit_data *fd, const struct fit_params *p,
 		double *o = realloc(f->out, need * sizeof(double));
 
 		if (o == NULL)
-			return twin_error(err, "out of memory");
+			return twin_nomem(err);
 		f->out = o;
 		f->outcap = need;
 	}
@@ -386,7 +386,7 @@ fit_objective(struct fit *f, struct fit_data *fd, const struct fit_params *p,
 	int j;
 
 	if (grow(f, fd->nobs, m->neta) < 0)
-		return twin_error(err, "out of memory");
+		return twin_nomem(err);
 	if (prior && prepare_omega(f, p, err) < 0)
 		return -1;
 	if (predict(f, fd, p, eta, f->f, f->V, err) < 0)
@@ -568,7 +568,8 @@ posterior(struct fit *f, struct fit_data *fd, const struct fit_params *p,
 		}
 	a = gsl_matrix_view_array(H, nfree, nfree);
 	if (nfree > 0 && gsl_linalg_cholesky_decomp1(&a.matrix) != 0)
-		return twin_error(err, "the objective is flat in some random "
+		return twin_errork(err, TWIN_EFLAT,
+		    "the objective is flat in some random "
 		    "effect (unidentifiable from these data)");
 	*logdet = 0;
 	for (i = 0; i < nfree; i++)
@@ -710,7 +711,7 @@ fit_map(struct fit *f, struct fit_data *fd, const struct fit_params *p,
 	res->converged = 0;
 	res->iterations = 0;
 	if (grow(f, fd->nobs, m->neta) < 0)
-		return twin_error(err, "out of memory");
+		return twin_nomem(err);
 	if (fd->nobs == 0)
 		return twin_error(err, "no observations to fit");
 	if (prepare_omega(f, p, err) < 0)
@@ -844,7 +845,7 @@ fit_residuals(struct fit *f, struct fit_data *fd, const struct fit_params *p,
 	expo = m->errkind == ERR_EXPONENTIAL;
 	if (grow(f, no, n) < 0 ||
 	    (C = malloc(((size_t)no * no + 1) * sizeof(double))) == NULL)
-		return twin_error(err, "out of memory");
+		return twin_nomem(err);
 	memcpy(e0, fd->eta, n * sizeof(double));
 	/* PRED: the typical individual, random effects 0. */
 	{

@@ -182,7 +182,7 @@ add_def(struct model *m, enum def_kind kind, const char *name,
 		int cap = b->cap ? 2 * b->cap : 32;
 
 		if ((nd = realloc(b->def, cap * sizeof(*nd))) == NULL) {
-			twin_error(err, "out of memory");
+			twin_nomem(err);
 			return NULL;
 		}
 		b->def = nd;
@@ -203,7 +203,7 @@ add_def(struct model *m, enum def_kind kind, const char *name,
 		free(d->name2);
 		free(d->expr);
 		free(d->file);
-		twin_error(err, "out of memory");
+		twin_nomem(err);
 		return NULL;
 	}
 	b->n++;
@@ -437,7 +437,8 @@ model_check_domain(const struct model *m, const double *v,
 			    v[b->slot] < 0 ? "-" : "");
 		else
 			twin_dtoa(v[b->slot], num);
-		return twin_error(err, "%s = %s is outside its domain %s",
+		return twin_errork(err, TWIN_EDOMAIN,
+		    "%s = %s is outside its domain %s",
 		    m->slotname[b->slot], num, text);
 	}
 	return 0;
@@ -451,7 +452,7 @@ finish_bounds(struct model *m, struct twin_err *err)
 	int i, j, n = count(b, DEF_BOUND);
 
 	if ((m->bound = calloc(n + 1, sizeof(*m->bound))) == NULL)
-		return twin_error(err, "out of memory");
+		return twin_nomem(err);
 	for (i = 0; i < b->n; i++) {
 		const struct def *d = &b->def[i];
 		struct bound *bd = &m->bound[m->nbound];
@@ -472,7 +473,8 @@ finish_bounds(struct model *m, struct twin_err *err)
 
 			bound_text(m, bd, text, sizeof(text));
 			twin_dtoa(m->theta[bd->slot - m->theta0], num);
-			twin_error(err, "theta %s = %s is outside its domain %s",
+			twin_errork(err, TWIN_EDOMAIN,
+			    "theta %s = %s is outside its domain %s",
 			    m->slotname[bd->slot], num, text);
 			return where(err, m, d->file, d->line, d->col);
 		}
@@ -552,7 +554,7 @@ model_add_individual(struct model *m, const char *name, const char *expr,
 	if (declare(m, DEF_IND, name, at, err) < 0)
 		return -1;
 	if ((m->b->def[m->b->n - 1].expr = xstrdup(expr)) == NULL)
-		return twin_error(err, "out of memory");
+		return twin_nomem(err);
 	return 0;
 }
 
@@ -563,7 +565,7 @@ model_add_derived(struct model *m, const char *name, const char *expr,
 	if (declare(m, DEF_DERIVED, name, at, err) < 0)
 		return -1;
 	if ((m->b->def[m->b->n - 1].expr = xstrdup(expr)) == NULL)
-		return twin_error(err, "out of memory");
+		return twin_nomem(err);
 	return 0;
 }
 
@@ -581,7 +583,7 @@ model_add_output(struct model *m, const char *name, const char *expr,
 	if (declare(m, DEF_OUTPUT, name, at, err) < 0)
 		return -1;
 	if ((m->b->def[m->b->n - 1].expr = xstrdup(expr)) == NULL)
-		return twin_error(err, "out of memory");
+		return twin_nomem(err);
 	return 0;
 }
 
@@ -804,7 +806,7 @@ lookup(void *ctx, const char *name, int len)
 
 /*
  * Say why a name was refused: it may exist but not be visible here, which
- * deserves a better message than "unknown name".
+ * deserves a better message than "unknown name" (TWIN_EUNKNOWN).
  */
 static void
 explain(const struct scope *sc, const char *src, int col,
@@ -814,7 +816,7 @@ explain(const struct scope *sc, const char *src, int col,
 	const char *p = src + col;
 	int len = 0, s;
 
-	if (strncmp(err->msg, "unknown name", 12) != 0)
+	if (err->kind != TWIN_EUNKNOWN)
 		return;
 	while (p[len] == '_' || (p[len] >= 'A' && p[len] <= 'Z') ||
 	    (p[len] >= 'a' && p[len] <= 'z') || (p[len] >= '0' && p[len] <= '9'))
@@ -915,7 +917,7 @@ oom:
 	for (j = 0; j < cnt; j++)
 		free(v[j]);
 	free(v);
-	return twin_error(err, "out of memory");
+	return twin_nomem(err);
 }
 
 static int
@@ -1034,7 +1036,7 @@ layout(struct model *m, struct twin_err *err)
 	rc = 0;
 	goto out;
 oom:
-	twin_error(err, "out of memory");
+	twin_nomem(err);
 out:
 	for (i = 0; i < neta; i++)
 		free(etas[i]);
@@ -1083,7 +1085,7 @@ inline_derived(struct enode *n, struct enode **dtree, int nd,
 			return NULL;
 		}
 		if ((r = enode_subst(n, sc->derived0 + i, dtree[i])) == NULL) {
-			twin_error(err, "out of memory");
+			twin_nomem(err);
 			enode_free(n);
 			return NULL;
 		}
@@ -1122,7 +1124,7 @@ compile_dynamics(struct model *m, struct scope *sc, struct twin_err *err)
 	m->rhs = calloc(m->nstate + 1, sizeof(*m->rhs));
 	m->jac = calloc((size_t)m->nstate * m->nstate + 1, sizeof(*m->jac));
 	if (!dtree || !rhs || !m->rhs || !m->jac) {
-		twin_error(err, "out of memory");
+		twin_nomem(err);
 		goto out;
 	}
 	/* Derived quantities see only the derived ones before them. */
@@ -1237,7 +1239,7 @@ compile_dynamics(struct model *m, struct scope *sc, struct twin_err *err)
 	rc = 0;
 	goto out;
 oom:
-	twin_error(err, "out of memory");
+	twin_nomem(err);
 out:
 	for (i = 0; i < nd; i++)
 		enode_free(dtree[i]);
@@ -1258,7 +1260,7 @@ compile_static(struct model *m, struct scope *sc, struct twin_err *err)
 	m->cmtprop = calloc((size_t)m->nstate * NPROP + 1,
 	    sizeof(*m->cmtprop));
 	if (!m->ind || !m->cmtprop)
-		return twin_error(err, "out of memory");
+		return twin_nomem(err);
 	sc->stage = ST_IND;
 	for (i = 0, k = 0; i < b->n; i++) {
 		struct def *d = &b->def[i];
@@ -1272,7 +1274,7 @@ compile_static(struct model *m, struct scope *sc, struct twin_err *err)
 		m->ind[k] = tape_compile(n);
 		enode_free(n);
 		if (m->ind[k++] == NULL)
-			return twin_error(err, "out of memory");
+			return twin_nomem(err);
 	}
 	sc->stage = ST_PROP;
 	sc->limit = m->out0;
@@ -1297,7 +1299,7 @@ compile_static(struct model *m, struct scope *sc, struct twin_err *err)
 		m->cmtprop[s * NPROP + d->prop] = tape_compile(n);
 		enode_free(n);
 		if (m->cmtprop[s * NPROP + d->prop] == NULL)
-			return twin_error(err, "out of memory");
+			return twin_nomem(err);
 	}
 	return 0;
 }
@@ -1368,7 +1370,7 @@ finish_routes(struct model *m, struct twin_err *err)
 	m->routeunit = calloc(n + 1, sizeof(*m->routeunit));
 	if (m->routename == NULL || m->routecmt == NULL ||
 	    m->routeunit == NULL)
-		return twin_error(err, "out of memory");
+		return twin_nomem(err);
 	for (i = 0, k = 0; i < b->n; i++) {
 		const struct def *d = &b->def[i];
 
@@ -1382,7 +1384,7 @@ finish_routes(struct model *m, struct twin_err *err)
 		if ((m->routename[k] = strdup(d->name)) == NULL ||
 		    (d->expr != NULL &&
 		    (m->routeunit[k] = strdup(d->expr)) == NULL))
-			return twin_error(err, "out of memory");
+			return twin_nomem(err);
 		m->nroute = ++k;
 	}
 	return 0;
@@ -1409,7 +1411,7 @@ model_finish(struct model *m, struct twin_err *err)
 	sc.derived0 = m->nslot;
 	sc.derived = calloc(count(b, DEF_DERIVED) + 1, sizeof(char *));
 	if (sc.derived == NULL)
-		return twin_error(err, "out of memory");
+		return twin_nomem(err);
 	for (i = 0, k = 0; i < b->n; i++)
 		if (b->def[i].kind == DEF_DERIVED)
 			sc.derived[k++] = b->def[i].name;

@@ -308,7 +308,7 @@ on_units(struct loader *ld, yaml_node_t *k, yaml_node_t *v, int arg)
 		return 0;
 	free(*dst);
 	if ((*dst = strdup(val)) == NULL)
-		return twin_error(ld->err, "out of memory");
+		return twin_nomem(ld->err);
 	return 0;
 }
 
@@ -360,7 +360,7 @@ set_string(struct loader *ld, yaml_node_t *v, char **dst)
 		return fail(ld, v, "expected text");
 	free(*dst);
 	if ((*dst = strdup(scalar(v))) == NULL)
-		return twin_error(ld->err, "out of memory");
+		return twin_nomem(ld->err);
 	return 0;
 }
 
@@ -433,7 +433,7 @@ model_load(const char *path, struct twin_err *err)
 	int ok = 0;
 
 	if ((fp = fopen(path, "rb")) == NULL) {
-		twin_error(err, "%s: %s", path, strerror(errno));
+		twin_errork(err, TWIN_ESYSTEM, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
 	base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
@@ -445,7 +445,7 @@ model_load(const char *path, struct twin_err *err)
 	ld.err = err;
 	if (!yaml_parser_initialize(&parser)) {
 		fclose(fp);
-		twin_error(err, "out of memory");
+		twin_nomem(err);
 		return NULL;
 	}
 	yaml_parser_set_input_file(&parser, fp);
@@ -466,7 +466,7 @@ model_load(const char *path, struct twin_err *err)
 	}
 	if ((m = model_new(name)) == NULL ||
 	    (m->path = strdup(path)) == NULL) {
-		twin_error(err, "out of memory");
+		twin_nomem(err);
 		goto out;
 	}
 	ld.m = m;
@@ -561,7 +561,8 @@ model_find(const char *name, char *buf, size_t bufsz, struct twin_err *err)
 	if (strchr(name, '/') || ends_with(name, ".yaml") ||
 	    ends_with(name, ".yml")) {
 		if (access(name, R_OK) != 0)
-			return twin_error(err, "%s: %s", name, strerror(errno));
+			return twin_errork(err, TWIN_ESYSTEM,
+			    "%s: %s", name, strerror(errno));
 		if (n >= bufsz)
 			return twin_error(err, "%s: path too long", name);
 		memcpy(buf, name, n + 1);

@@ -224,7 +224,7 @@ nca_compute(const struct profile *p, const struct nca_opts *o,
 	if (t == NULL || pos == NULL) {
 		free(t);
 		free(pos);
-		return twin_error(err, "out of memory");
+		return twin_nomem(err);
 	}
 	c = t + n + 1;
 	ws = c + n + 1;

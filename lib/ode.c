@@ -136,10 +136,12 @@ int
 ode_check_tol(double rtol, double atol, struct twin_err *err)
 {
 	if (!(rtol >= ODE_RTOL_MIN && rtol <= ODE_RTOL_MAX))
-		return twin_error(err, "relative tolerance %g is outside "
+		return twin_errork(err, TWIN_EDOMAIN,
+		    "relative tolerance %g is outside "
 		    "[%g, %g]", rtol, ODE_RTOL_MIN, ODE_RTOL_MAX);
 	if (!(atol > 0 && atol <= ODE_ATOL_MAX))
-		return twin_error(err, "absolute tolerance %g is outside "
+		return twin_errork(err, TWIN_EDOMAIN,
+		    "absolute tolerance %g is outside "
 		    "(0, %g]", atol, ODE_ATOL_MAX);
 	return 0;
 }
@@ -180,7 +182,7 @@ bdf_new(struct ode *o, double rtol, double atol, struct twin_err *err)
 	o->LS = o->A ? SUNLinSol_Dense(o->y, o->A, o->ctx) : NULL;
 	o->cv = o->LS ? CVodeCreate(CV_BDF, o->ctx) : NULL;
 	if (o->cv == NULL)
-		return twin_error(err, "out of memory (CVODES)");
+		return twin_errork(err, TWIN_ENOMEM, "out of memory (CVODES)");
 	N_VConst(0, o->y);
 	if (CVodeInit(o->cv, cv_rhs, 0, o->y) != CV_SUCCESS ||
 	    CVodeSStolerances(o->cv, rtol, atol) != CV_SUCCESS ||
@@ -207,7 +209,7 @@ ode_new(const struct model *m, enum ode_method method, double rtol,
 	if (ode_check_tol(rtol, atol, err) < 0)
 		return NULL;
 	if ((o = calloc(1, sizeof(*o))) == NULL) {
-		twin_error(err, "out of memory");
+		twin_nomem(err);
 		return NULL;
 	}
 	o->m = m;
@@ -230,7 +232,7 @@ ode_new(const struct model *m, enum ode_method method, double rtol,
 	o->ework = calloc((size_t)7 * (o->n + 1) * (o->n + 1), sizeof(double));
 	o->perm = calloc((size_t)3 * (o->n + 1), sizeof(int));
 	if (!o->aug || !o->work || !o->ycur || !o->ework || !o->perm) {
-		twin_error(err, "out of memory");
+		twin_nomem(err);
 		ode_free(o);
 		return NULL;
 	}
@@ -322,7 +324,8 @@ ode_restart(struct ode *o, struct ode_sys *sys, double t, const double *y,
 	o->msg[0] = '\0';
 	if (CVodeReInit(o->cv, t, o->y) != CV_SUCCESS ||
 	    CVodeSetStopTime(o->cv, tstop) != CV_SUCCESS)
-		return twin_error(err, "CVODES restart failed at time %g: %s",
+		return twin_errork(err, TWIN_ESOLVER,
+		    "CVODES restart failed at time %g: %s",
 		    t, o->msg);
 	return 0;
 }
@@ -566,7 +569,8 @@ expm(struct ode *o, double h, int *stiff, struct twin_err *err)
 		return NULL;
 	}
 	if (rc < 0) {
-		twin_error(err, "matrix exponential failed for the step from "
+		twin_errork(err, TWIN_ESOLVER,
+		    "matrix exponential failed for the step from "
 		    "time %g to %g", o->t, o->t + h);
 		return NULL;
 	}
@@ -575,7 +579,7 @@ expm(struct ode *o, double h, int *stiff, struct twin_err *err)
 		c->e = gsl_matrix_alloc(n, n);
 		if (c->e == NULL) {
 			o->ncache--;
-			twin_error(err, "out of memory");
+			twin_nomem(err);
 			return NULL;
 		}
 	} else {
@@ -600,13 +604,15 @@ stiff_advance(struct ode *o, double tout, double *y, struct twin_err *err)
 	o->msg[0] = '\0';
 	if (CVodeReInit(o->cv, o->t, o->y) != CV_SUCCESS ||
 	    CVodeSetStopTime(o->cv, o->tstop) != CV_SUCCESS)
-		return twin_error(err, "CVODES restart failed at time %g: %s",
+		return twin_errork(err, TWIN_ESOLVER,
+		    "CVODES restart failed at time %g: %s",
 		    o->t, o->msg);
 	do {
 		int rc = CVode(o->cv, tout, o->y, &tret, CV_NORMAL);
 
 		if (rc < 0)
-			return twin_error(err, "ODE solver failed near time "
+			return twin_errork(err, TWIN_ESOLVER,
+			    "ODE solver failed near time "
 			    "%g: %s", tret, o->msg[0] ? o->msg : "?");
 	} while (tret < tout);
 	memcpy(y, N_VGetArrayPointer(o->y), o->n * sizeof(double));
@@ -660,7 +666,8 @@ ode_advance(struct ode *o, double tout, double *y, struct twin_err *err)
 			/* CVodeGetReturnFlagName returns malloc'ed text. */
 			char *name = CVodeGetReturnFlagName(rc);
 
-			twin_error(err, "ODE solver failed near time %g: %s",
+			twin_errork(err, TWIN_ESOLVER,
+			    "ODE solver failed near time %g: %s",
 			    tret, o->msg[0] ? o->msg : name ? name : "?");
 			free(name);
 			return -1;

@@ -80,7 +80,7 @@ pop_new(const struct model *m, const struct sim_opts *so, int nthread,
 	int i, j, ne = m->neta;
 
 	if ((p = calloc(1, sizeof(*p))) == NULL) {
-		twin_error(err, "out of memory");
+		twin_nomem(err);
 		return NULL;
 	}
 	p->m = m;
@@ -98,7 +98,7 @@ pop_new(const struct model *m, const struct sim_opts *so, int nthread,
 	p->phi = calloc(m->ntheta + (size_t)ne * ne + 3, sizeof(double));
 	if (!p->thfixed || !p->theta0 || !p->lrow || !p->lcol || !p->phi ||
 	    fit_params_init(&p->cur, m) < 0) {
-		twin_error(err, "out of memory");
+		twin_nomem(err);
 		pop_free(p);
 		return NULL;
 	}
@@ -132,18 +132,18 @@ pop_add(struct pop *p, struct fit_data *fd, const char *id,
 		double *o;
 
 		if (a == NULL)
-			return twin_error(err, "out of memory");
+			return twin_nomem(err);
 		p->ind = a;
 		if ((b = realloc(p->id, cap * sizeof(*b))) == NULL)
-			return twin_error(err, "out of memory");
+			return twin_nomem(err);
 		p->id = b;
 		if ((o = realloc(p->ofv, cap * sizeof(*o))) == NULL)
-			return twin_error(err, "out of memory");
+			return twin_nomem(err);
 		p->ofv = o;
 		p->cap = cap;
 	}
 	if ((p->id[p->n] = strdup(id)) == NULL)
-		return twin_error(err, "out of memory");
+		return twin_nomem(err);
 	p->ind[p->n++] = *fd;
 	memset(fd, 0, sizeof(*fd));
 	return 0;
@@ -326,7 +326,7 @@ pop_evaluate(struct pop *p, double *ofv, struct twin_err *err)
 		return twin_error(err, "no individuals with observations");
 	fit_params_free(&p->cur);
 	if (fit_params_init(&p->cur, p->m) < 0)
-		return twin_error(err, "out of memory");
+		return twin_nomem(err);
 	return objective(p, ofv, err);
 }
 
@@ -585,7 +585,7 @@ pop_estimate(struct pop *p, int cov, struct pop_result *res,
 	se = calloc(r + 1, sizeof(double));
 	res->est = calloc(r + 1, sizeof(*res->est));
 	if (!x || !s || !v || !se || !res->est) {
-		twin_error(err, "out of memory");
+		twin_nomem(err);
 		goto out;
 	}
 	memcpy(x->data, p->phi, p->nphi * sizeof(double));

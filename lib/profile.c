@@ -162,7 +162,7 @@ profile_read(struct profile *p, const struct profile_cols *c,
 			for (k = 0; k <= (int)addl && (k == 0 || d.t <= tend);
 			    k++) {
 				if (profile_add_dose(p, &d) < 0)
-					return twin_error(err, "out of memory");
+					return twin_nomem(err);
 				d.t += d.ii;
 				d.pre = -1;	/* counted below */
 			}
@@ -200,7 +200,7 @@ profile_read(struct profile *p, const struct profile_cols *c,
 		} else
 			quantified = 1;
 		if (profile_add_sample(p, t, y, i) < 0)
-			return twin_error(err, "out of memory");
+			return twin_nomem(err);
 	}
 	/* A repeated dose has no row; it acts before the records at its
 	 * time (as in NONMEM), so samples at its time are post-dose. */

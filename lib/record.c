@@ -284,7 +284,7 @@ rd_fail(struct rec_reader *r, struct twin_err *err)
 static int
 rd_nomem(struct rec_reader *r, struct twin_err *err)
 {
-	twin_error(&r->fail, "%s: out of memory", r->path);
+	twin_errork(&r->fail, TWIN_ENOMEM, "%s: out of memory", r->path);
 	return rd_fail(r, err);
 }
 
@@ -296,10 +296,12 @@ rd_gzfail(struct rec_reader *r, int saved_errno, struct twin_err *err)
 
 	gzerror(r->gz, &zerr);
 	if (zerr == Z_ERRNO)
-		twin_error(&r->fail, "%s: read error: %s", r->path,
+		twin_errork(&r->fail, TWIN_ESYSTEM,
+		    "%s: read error: %s", r->path,
 		    strerror(saved_errno));
 	else if (zerr == Z_MEM_ERROR)
-		twin_error(&r->fail, "%s: out of memory", r->path);
+		twin_errork(&r->fail, TWIN_ENOMEM,
+		    "%s: out of memory", r->path);
 	else
 		twin_error(&r->fail, "%s:%ld: truncated or corrupt gzip "
 		    "stream", r->path, r->lineno + 1);
@@ -635,13 +637,15 @@ rd_header(struct rec_reader *r, struct twin_err *err)
 		    "semicolon or spaces)", r->path, r->lineno);
 	r->hdrline = r->lineno;
 	if ((r->hdr = malloc(len + 1)) == NULL)
-		return twin_error(err, "%s: out of memory", r->path);
+		return twin_errork(err, TWIN_ENOMEM,
+		    "%s: out of memory", r->path);
 	if ((r->ncol = split_fields(r->sep, r->hdr, line, len, &used, &bad,
 	    &why)) == -1)
 		return twin_error(err, "%s:%ld: column %d: %s", r->path,
 		    r->lineno, bad, why);
 	if ((r->col = calloc((size_t)r->ncol, sizeof(*r->col))) == NULL)
-		return twin_error(err, "%s: out of memory", r->path);
+		return twin_errork(err, TWIN_ENOMEM,
+		    "%s: out of memory", r->path);
 	for (i = 0, p = r->hdr; i < r->ncol; i++) {
 		char *after = p + strlen(p) + 1;
 
@@ -717,30 +721,33 @@ rec_open(const char *path, struct twin_err *err)
 	int fd, stdin_ = path == NULL || strcmp(path, "-") == 0;
 
 	if ((r = calloc(1, sizeof(*r))) == NULL) {
-		twin_error(err, "%s: out of memory", stdin_ ? "<stdin>" : path);
+		twin_errork(err, TWIN_ENOMEM,
+		    "%s: out of memory", stdin_ ? "<stdin>" : path);
 		return NULL;
 	}
 	if ((r->path = strdup(stdin_ ? "<stdin>" : path)) == NULL) {
-		twin_error(err, "%s: out of memory", stdin_ ? "<stdin>" : path);
+		twin_errork(err, TWIN_ENOMEM,
+		    "%s: out of memory", stdin_ ? "<stdin>" : path);
 		free(r);
 		return NULL;
 	}
 	/* Our own descriptor, so that gzclose leaves fd 0 open. */
 	fd = stdin_ ? dup(0) : open(path, O_RDONLY | O_CLOEXEC);
 	if (fd == -1) {
-		twin_error(err, "%s: %s", r->path, strerror(errno));
+		twin_errork(err, TWIN_ESYSTEM,
+		    "%s: %s", r->path, strerror(errno));
 		rec_close(r);
 		return NULL;
 	}
 	if ((r->gz = gzdopen(fd, "rb")) == NULL) {
 		close(fd);
-		twin_error(err, "%s: out of memory", r->path);
+		twin_errork(err, TWIN_ENOMEM, "%s: out of memory", r->path);
 		rec_close(r);
 		return NULL;
 	}
 	gzbuffer(r->gz, GZ_BUFSZ);
 	if ((r->in = grow(NULL, &r->cap, RD_CHUNK + 1, 1)) == NULL) {
-		twin_error(err, "%s: out of memory", r->path);
+		twin_errork(err, TWIN_ENOMEM, "%s: out of memory", r->path);
 		rec_close(r);
 		return NULL;
 	}
@@ -1173,10 +1180,12 @@ wr_fail(struct rec_writer *w, int errnum, struct twin_err *err)
 	if (!w->failed) {
 		w->failed = 1;
 		if (errnum != 0)
-			twin_error(&w->fail, "%s: write error: %s", w->path,
+			twin_errork(&w->fail, TWIN_ESYSTEM,
+			    "%s: write error: %s", w->path,
 			    strerror(errnum));
 		else
-			twin_error(&w->fail, "%s: write error", w->path);
+			twin_errork(&w->fail, TWIN_ESYSTEM,
+			    "%s: write error", w->path);
 	}
 	if (err != NULL)
 		memcpy(err, &w->fail, sizeof(*err));
@@ -1340,7 +1349,8 @@ rec_wopen(const char *path, int gz, struct twin_err *err)
 	if ((w = calloc(1, sizeof(*w))) == NULL ||
 	    (w->path = strdup(out ? "<stdout>" : path)) == NULL ||
 	    (w->buf = malloc(WR_BUFSZ)) == NULL) {
-		twin_error(err, "%s: out of memory", out ? "<stdout>" : path);
+		twin_errork(err, TWIN_ENOMEM,
+		    "%s: out of memory", out ? "<stdout>" : path);
 		goto fail;
 	}
 	/*
@@ -1352,7 +1362,8 @@ rec_wopen(const char *path, int gz, struct twin_err *err)
 	 */
 	if (!out) {
 		if ((w->target = wr_target(path)) == NULL && errno != ENOENT) {
-			twin_error(err, "%s: %s", path, strerror(errno));
+			twin_errork(err, TWIN_ESYSTEM,
+			    "%s: %s", path, strerror(errno));
 			goto fail;
 		}
 		direct = w->target == NULL || (stat(w->target, &st) == 0 &&
@@ -1362,7 +1373,8 @@ rec_wopen(const char *path, int gz, struct twin_err *err)
 		int exists = stat(w->target, &st) == 0;
 
 		if ((w->tmp = malloc(strlen(w->target) + 32)) == NULL) {
-			twin_error(err, "%s: out of memory", path);
+			twin_errork(err, TWIN_ENOMEM,
+			    "%s: out of memory", path);
 			goto fail;
 		}
 		snprintf(w->tmp, strlen(w->target) + 32, "%s.tmp%ld", w->target,
@@ -1375,7 +1387,8 @@ rec_wopen(const char *path, int gz, struct twin_err *err)
 		fd = open(w->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 		    exists ? 0600 : 0666);
 		if (fd == -1) {
-			twin_error(err, "%s: %s", w->path, strerror(errno));
+			twin_errork(err, TWIN_ESYSTEM,
+			    "%s: %s", w->path, strerror(errno));
 			goto fail;
 		}
 		if (exists)
@@ -1383,14 +1396,16 @@ rec_wopen(const char *path, int gz, struct twin_err *err)
 	} else if (!out) {
 		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 		if (fd == -1) {
-			twin_error(err, "%s: %s", w->path, strerror(errno));
+			twin_errork(err, TWIN_ESYSTEM,
+			    "%s: %s", w->path, strerror(errno));
 			goto fail;
 		}
 	}
 	if (!gz) {
 		w->fp = out ? stdout : fdopen(fd, "w");
 		if (w->fp == NULL) {
-			twin_error(err, "%s: %s", w->path, strerror(errno));
+			twin_errork(err, TWIN_ESYSTEM,
+			    "%s: %s", w->path, strerror(errno));
 			goto fail;
 		}
 		w->own = !out;
@@ -1398,17 +1413,18 @@ rec_wopen(const char *path, int gz, struct twin_err *err)
 	}
 	/* Anything the program printed already goes first. */
 	if (out && fflush(stdout) == EOF) {
-		twin_error(err, "%s: write error: %s", w->path,
+		twin_errork(err, TWIN_ESYSTEM, "%s: write error: %s", w->path,
 		    strerror(errno));
 		goto fail;
 	}
 	/* A duplicate of fd 1, so that gzclose leaves stdout open. */
 	if (out && (fd = dup(1)) == -1) {
-		twin_error(err, "%s: %s", w->path, strerror(errno));
+		twin_errork(err, TWIN_ESYSTEM,
+		    "%s: %s", w->path, strerror(errno));
 		goto fail;
 	}
 	if ((w->gz = gzdopen(fd, "wb6")) == NULL) {
-		twin_error(err, "%s: out of memory", w->path);
+		twin_errork(err, TWIN_ENOMEM, "%s: out of memory", w->path);
 		goto fail;
 	}
 	gzbuffer(w->gz, GZ_BUFSZ);
@@ -1482,7 +1498,7 @@ rec_wclose(struct rec_writer *w, int commit, struct twin_err *err)
 		rc = wr_fail(w, 0, err);
 	if (w->tmp != NULL) {
 		if (commit && rc == 0 && rename(w->tmp, w->target) != 0)
-			rc = twin_error(err, "%s: %s", w->path,
+			rc = twin_errork(err, TWIN_ESYSTEM, "%s: %s", w->path,
 			    strerror(errno));
 		if (!commit || rc != 0)
 			unlink(w->tmp);

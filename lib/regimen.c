@@ -429,7 +429,7 @@ parse_clocks(struct parser *p, struct part *pt)
 				    p->s + at);
 		c = realloc(pt->clock, (pt->nclock + 1) * sizeof(*c));
 		if (c == NULL)
-			return twin_error(p->err, "out of memory");
+			return twin_nomem(p->err);
 		pt->clock = c;
 		pt->clock[pt->nclock++] = sec;
 		skipws(p);
@@ -732,7 +732,7 @@ parse_part(struct parser *p, struct part *pt, const struct part *prev)
 		pt->routesp.at = p->i;
 		pt->routesp.len = n;
 		if ((pt->route = copy(p->s + p->i, n)) == NULL)
-			return twin_error(p->err, "out of memory");
+			return twin_nomem(p->err);
 		p->i += n;
 	}
 	for (;;) {
@@ -759,7 +759,7 @@ parse_part(struct parser *p, struct part *pt, const struct part *prev)
 	}
 	if (pt->label == L_MEAL && pt->route == NULL) {
 		if ((pt->route = copy("meal", 4)) == NULL)
-			return twin_error(p->err, "out of memory");
+			return twin_nomem(p->err);
 		pt->routesp.at = labelat;
 		pt->routesp.len = 4;
 	}
@@ -802,7 +802,7 @@ regimen_parse(const char *text, struct twin_err *err)
 	}
 	if ((r = calloc(1, sizeof(*r))) == NULL ||
 	    (r->text = copy(text, len)) == NULL) {
-		twin_error(err, "out of memory");
+		twin_nomem(err);
 		regimen_free(r);
 		return NULL;
 	}
@@ -812,7 +812,7 @@ regimen_parse(const char *text, struct twin_err *err)
 	for (;;) {
 		pt = realloc(r->part, (r->npart + 1) * sizeof(*pt));
 		if (pt == NULL) {
-			twin_error(err, "out of memory");
+			twin_nomem(err);
 			goto fail;
 		}
 		r->part = pt;
@@ -1128,7 +1128,7 @@ regimen_expand(const struct regimen *r, const struct reg_context *ctx,
 	for (i = 0; i < r->npart; i++)
 		nrec += r->part[i].nclock > 0 ? r->part[i].nclock : 1;
 	if ((e.rec = calloc(nrec, sizeof(*e.rec))) == NULL)
-		return twin_error(err, "out of memory");
+		return twin_nomem(err);
 	for (i = 0; i < r->npart; i++) {
 		pt = &r->part[i];
 		strict = 0;
@@ -1153,7 +1153,7 @@ regimen_expand(const struct regimen *r, const struct reg_context *ctx,
 	}
 	qsort(e.rec, e.n, sizeof(*e.rec), cmp_rec);
 	if ((d = calloc(e.n, sizeof(*d))) == NULL) {
-		twin_error(err, "out of memory");
+		twin_nomem(err);
 		goto fail;
 	}
 	for (i = 0; i < e.n; i++)

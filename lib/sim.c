@@ -48,7 +48,7 @@ sim_cols_init(struct sim_cols *c, const struct rec_reader *r,
 	c->eta = calloc(m->neta + 1, sizeof(int));
 	if (!c->cov || !c->ind || !c->eta) {
 		sim_cols_free(c);
-		return twin_error(err, "out of memory");
+		return twin_nomem(err);
 	}
 	for (i = 0; i < m->ncov; i++) {
 		const char *name = m->slotname[m->cov0 + i];
@@ -506,7 +506,7 @@ sim_add_dose(struct sim_indiv *si, const struct model *m,
 		if (kt == NULL || kv == NULL || grow(si, m, si->n + 1) < 0) {
 			free(kt);
 			free(kv);
-			return twin_error(err, "out of memory");
+			return twin_nomem(err);
 		}
 		memcpy(kt, si->knot_t, w * sizeof(double));
 		memcpy(kv, si->knot_v, w * sizeof(double));
@@ -562,7 +562,7 @@ sim_bind(struct sim_indiv *si, const struct model *m,
 	double ti;
 
 	if (grow(si, m, ind->nrow + ntimes) < 0)
-		return twin_error(err, "out of memory");
+		return twin_nomem(err);
 	for (i = 0; i < m->neta; i++) {
 		si->eta[i] = 0;
 		si->etaset[i] = 0;
@@ -699,7 +699,7 @@ sim_new(const struct model *m, const struct sim_opts *o,
 		return NULL;
 	}
 	if ((s = calloc(1, sizeof(*s))) == NULL) {
-		twin_error(err, "out of memory");
+		twin_nomem(err);
 		return NULL;
 	}
 	s->m = m;
@@ -721,7 +721,7 @@ sim_new(const struct model *m, const struct sim_opts *o,
 	if (!s->v || !s->y || !s->rate || !s->init || !s->pcur || !s->ovr || !s->inputs ||
 	    !s->chol || !s->x || !s->px || !s->g || !s->jac || !s->dx ||
 	    !s->ss_rate) {
-		twin_error(err, "out of memory");
+		twin_nomem(err);
 		sim_free(s);
 		return NULL;
 	}
@@ -1126,7 +1126,7 @@ sim_run(struct sim *s, struct sim_indiv *si, int typical, double *out,
 	s->sys.attime_ctx = s;
 	/* Which records change the parameters (a discontinuity). */
 	if ((changed = malloc(si->n)) == NULL)
-		return twin_error(err, "out of memory");
+		return twin_nomem(err);
 	memset(s->pcur, 0xff, (m->out0 - m->cov0) * sizeof(double));
 	for (k = 0; k < si->n; k++) {
 		changed[k] = (char)set_params(s, k, 1);

@@ -221,7 +221,7 @@ target_parse(const char *text, struct target *t, struct twin_err *err)
 		if (parse_metric(&l, &c.m) < 0 || parse_range(&l, &c.r) < 0)
 			goto bad;
 		if ((a = realloc(t->c, (t->n + 1) * sizeof(c))) == NULL) {
-			twin_error(err, "out of memory");
+			twin_nomem(err);
 			goto bad;
 		}
 		t->c = a;
