@@ -23,8 +23,8 @@ enum twin_errkind {
 };
 
 struct twin_err {
-	enum twin_errkind kind;
 	char msg[1024];
+	enum twin_errkind kind;
 };
 
 /* Format a message of kind TWIN_EINPUT into e (if not NULL); returns -1. */

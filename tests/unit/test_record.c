@@ -119,7 +119,7 @@ check_msg(int cond, const struct twin_err *e, const char *want,
 static void
 open_fails(const char *path, const char *suffix, const char *what)
 {
-	struct twin_err e = { "" };
+	struct twin_err e = { .msg = "" };
 	struct rec_reader *r;
 	char want[512];
 
@@ -138,7 +138,7 @@ static void
 next_fails(const char *path, int nok, const char *suffix, const char *what)
 {
 	struct rec_indiv ind = { 0 };
-	struct twin_err e = { "" };
+	struct twin_err e = { .msg = "" };
 	struct rec_reader *r;
 	char want[512];
 	int i, rc = 1;
@@ -185,7 +185,7 @@ static void
 check_sample(const char *path, const char *label)
 {
 	struct rec_indiv ind = { 0 };
-	struct twin_err e = { "" };
+	struct twin_err e = { .msg = "" };
 	struct rec_reader *r;
 	char what[128], want[256];
 	double x = -1;
@@ -266,7 +266,7 @@ static void
 test_read(void)
 {
 	struct rec_indiv ind = { 0 };
-	struct twin_err e = { "" };
+	struct twin_err e = { .msg = "" };
 	struct rec_reader *r;
 	const char *path;
 	int rc, fd, saved;
@@ -434,7 +434,7 @@ static void
 read_all(const char *path, const char *rule, char *out, size_t n)
 {
 	struct rec_indiv ind = { 0 };
-	struct twin_err e = { "" };
+	struct twin_err e = { .msg = "" };
 	struct rec_reader *r;
 	size_t len = 0, plen = strlen(path);
 	int rc, k;
@@ -468,7 +468,7 @@ static void
 is_read(const char *path, const char *rule, const char *want,
     const char *what)
 {
-	char got[1024];
+	char got[sizeof(((struct twin_err *)0)->msg) + 64];
 
 	read_all(path, rule, got, sizeof(got));
 	tap_ok(strcmp(got, want) == 0, what);
@@ -481,7 +481,7 @@ static void
 test_formats(void)
 {
 	struct rec_indiv ind = { 0 };
-	struct twin_err e = { "" };
+	struct twin_err e = { .msg = "" };
 	struct rec_reader *r;
 	const char *path;
 	int rc;
@@ -563,7 +563,7 @@ test_formats(void)
 static void
 test_ignore(void)
 {
-	struct twin_err e = { "" };
+	struct twin_err e = { .msg = "" };
 	const char *path;
 
 	path = writes("c.csv", "C,ID,TIME,DV\n.,1,0,5\nC,1,.,99\n"
@@ -607,7 +607,7 @@ static void
 test_bounds(void)
 {
 	struct rec_indiv ind = { 0 };
-	struct twin_err e = { "" };
+	struct twin_err e = { .msg = "" };
 	struct rec_reader *r;
 	char *buf, want[128];
 	const char *path;
@@ -666,7 +666,7 @@ static void
 test_big(void)
 {
 	struct rec_indiv ind = { 0 };
-	struct twin_err e = { "" };
+	struct twin_err e = { .msg = "" };
 	struct rec_reader *r;
 	size_t cap, n = 0, bufcap = 0;
 	char *buf;
@@ -753,7 +753,7 @@ static void
 test_writer(void)
 {
 	struct rec_indiv ind = { 0 };
-	struct twin_err e = { "" };
+	struct twin_err e = { .msg = "" };
 	struct rec_writer *w;
 	struct rec_reader *r;
 	struct outbuf b = { 0 };
