@@ -111,6 +111,43 @@ cli_solver(const char *prog, const char *arg)
 	    arg);
 }
 
+int
+cli_common(const char *prog, int c, const char *arg,
+    const struct cli_common *co)
+{
+	switch (c) {
+	case 'V':
+		cli_version(prog);
+	case CLI_O_LIST:
+		cli_list_models(prog);
+	case CLI_O_IGNORE:
+		cli_set_ignore(prog, arg);
+		return 1;
+	case CLI_O_KEEP:
+		if (co->keepgoing != NULL)
+			*co->keepgoing = 1;
+		return 1;
+	case CLI_O_QUIET:
+		if (co->quiet != NULL)
+			*co->quiet = 1;
+		return 1;
+	case CLI_O_STRICT:
+		if (co->strict != NULL)
+			*co->strict = 1;
+		return 1;
+	case CLI_O_RTOL:
+		*co->rtol = cli_double(prog, "--rtol", arg);
+		return 1;
+	case CLI_O_ATOL:
+		*co->atol = cli_double(prog, "--atol", arg);
+		return 1;
+	case CLI_O_SOLVER:
+		*co->method = cli_solver(prog, arg);
+		return 1;
+	}
+	return 0;
+}
+
 static const char *ignore_rule;	/* NULL: the reader's default */
 
 void

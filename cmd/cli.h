@@ -27,6 +27,37 @@ double cli_double(const char *prog, const char *opt, const char *arg);
 /* A time of day HH:MM as hours; a usage error otherwise. */
 double cli_clock(const char *prog, const char *opt, const char *arg);
 
+/*
+ * The options that several programs share, handled in one place.  Their
+ * codes lie above any program's own; a program lists in its getopt table
+ * those it takes (CLI_OPT_...) and points the fields of struct cli_common
+ * at its own variables (NULL for options it does not take; a NULL flag
+ * is also an option taken and ignored, as twin-report's --quiet is,
+ * having nothing slow to show).  cli_common
+ * handles c when it is -V or one of these and returns 1; 0 otherwise.
+ */
+enum {
+	CLI_O_ATOL = 1000, CLI_O_IGNORE, CLI_O_KEEP, CLI_O_LIST, CLI_O_QUIET,
+	CLI_O_RTOL, CLI_O_SOLVER, CLI_O_STRICT
+};
+#define CLI_OPT_ATOL	{ "atol", required_argument, NULL, CLI_O_ATOL }
+#define CLI_OPT_IGNORE	{ "ignore", required_argument, NULL, CLI_O_IGNORE }
+#define CLI_OPT_KEEP	{ "keep-going", no_argument, NULL, CLI_O_KEEP }
+#define CLI_OPT_LIST	{ "list-models", no_argument, NULL, CLI_O_LIST }
+#define CLI_OPT_QUIET	{ "quiet", no_argument, NULL, CLI_O_QUIET }
+#define CLI_OPT_RTOL	{ "rtol", required_argument, NULL, CLI_O_RTOL }
+#define CLI_OPT_SOLVER	{ "solver", required_argument, NULL, CLI_O_SOLVER }
+#define CLI_OPT_STRICT	{ "strict", no_argument, NULL, CLI_O_STRICT }
+
+struct cli_common {
+	int *keepgoing, *quiet, *strict;
+	enum ode_method *method;
+	double *rtol, *atol;
+};
+
+int cli_common(const char *prog, int c, const char *arg,
+    const struct cli_common *co);
+
 /* --solver auto|bdf|exact; a usage error otherwise. */
 enum ode_method cli_solver(const char *prog, const char *arg);
 

@@ -239,12 +239,14 @@ enum {
 	O_AMOUNTS = 256, O_AT, O_CLOCK, O_COHORT, O_DAY, O_DAYS, O_DOSES,
 	O_FROM, O_LEVEL, O_LOAD, O_NOBELOW, O_OVER, O_PREFER, O_PRETTY,
 	O_REGIMEN, O_ROUTE, O_STEP, O_TABLE, O_TARGET, O_WINDOW, O_INTERVALS,
-	O_UNTIL, O_KEEP, O_LIST, O_QUIET, O_IGNORE, O_STRICT
+	O_UNTIL
 };
 
 static void
 parse_opts(int argc, char **argv, struct opts *o)
 {
+	const struct cli_common co = { &o->keepgoing, &o->quiet, &o->strict, NULL, NULL,
+	    NULL };
 	static const struct option lo[] = {
 		{ "amounts", required_argument, NULL, O_AMOUNTS },
 		{ "at", required_argument, NULL, O_AT },
@@ -256,21 +258,21 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "from", required_argument, NULL, O_FROM },
 		{ "help", no_argument, NULL, 'h' },
 		{ "intervals", required_argument, NULL, O_INTERVALS },
-		{ "keep-going", no_argument, NULL, O_KEEP },
+		CLI_OPT_KEEP,
 		{ "level", required_argument, NULL, O_LEVEL },
-		{ "list-models", no_argument, NULL, O_LIST },
+		CLI_OPT_LIST,
 		{ "load", required_argument, NULL, O_LOAD },
 		{ "model", required_argument, NULL, 'm' },
 		{ "no-below", required_argument, NULL, O_NOBELOW },
 		{ "over", required_argument, NULL, O_OVER },
 		{ "prefer", required_argument, NULL, O_PREFER },
 		{ "pretty", no_argument, NULL, O_PRETTY },
-		{ "quiet", no_argument, NULL, O_QUIET },
-		{ "ignore", required_argument, NULL, O_IGNORE },
+		CLI_OPT_QUIET,
+		CLI_OPT_IGNORE,
 		{ "regimen", required_argument, NULL, O_REGIMEN },
 		{ "route", required_argument, NULL, O_ROUTE },
 		{ "step", required_argument, NULL, O_STEP },
-		{ "strict", no_argument, NULL, O_STRICT },
+		CLI_OPT_STRICT,
 		{ "table", no_argument, NULL, O_TABLE },
 		{ "target", required_argument, NULL, O_TARGET },
 		{ "until", required_argument, NULL, O_UNTIL },
@@ -290,19 +292,6 @@ parse_opts(int argc, char **argv, struct opts *o)
 		switch (c) {
 		case 'h':
 			usage();
-			break;
-		case 'V':
-			cli_version(PROG);
-		case O_KEEP:
-			o->keepgoing = 1;
-			break;
-		case O_LIST:
-			cli_list_models(PROG);
-		case O_IGNORE:
-			cli_set_ignore("twin-dose", optarg);
-			break;
-		case O_QUIET:
-			o->quiet = 1;
 			break;
 		case 'j':
 			o->nthread = cli_int(PROG, "-j", optarg, 1, MAXTHREAD);
@@ -422,9 +411,6 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case O_STEP:
 			o->nstep = cli_int(PROG, "--step", optarg, 10, 1000000);
 			break;
-		case O_STRICT:
-			o->strict = 1;
-			break;
 		case O_TABLE:
 			o->table = 1;
 			break;
@@ -448,7 +434,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 			o->window = 1;
 			break;
 		default:
-			exit(1);
+			if (!cli_common(PROG, c, optarg, &co))
+				exit(1);
 		}
 	}
 	if (o->model == NULL)

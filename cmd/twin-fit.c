@@ -77,28 +77,29 @@ usage(void)
 static void
 parse_opts(int argc, char **argv, struct opts *o)
 {
-	enum { O_ATOL = 256, O_COV, O_EBE, O_EVAL, O_FIX, O_NOCOV, O_NOPRIOR,
-	    O_PARAMS, O_POP, O_RTOL, O_SOLVER, O_TABLE, O_KEEP, O_LIST,
-	    O_QUIET, O_IGNORE, O_STRICT };
+	const struct cli_common co = { &o->keepgoing, &o->quiet, &o->strict,
+	    &o->so.method, &o->so.rtol, &o->so.atol };
+	enum { O_COV = 256, O_EBE, O_EVAL, O_FIX, O_NOCOV, O_NOPRIOR,
+	    O_PARAMS, O_POP, O_TABLE };
 	static const struct option lo[] = {
-		{ "atol", required_argument, NULL, O_ATOL },
+		CLI_OPT_ATOL,
 		{ "covariance", required_argument, NULL, O_COV },
 		{ "ebe", required_argument, NULL, O_EBE },
 		{ "evaluate", no_argument, NULL, O_EVAL },
 		{ "fix", required_argument, NULL, O_FIX },
 		{ "help", no_argument, NULL, 'h' },
-		{ "keep-going", no_argument, NULL, O_KEEP },
-		{ "list-models", no_argument, NULL, O_LIST },
+		CLI_OPT_KEEP,
+		CLI_OPT_LIST,
 		{ "model", required_argument, NULL, 'm' },
 		{ "no-covariance", no_argument, NULL, O_NOCOV },
 		{ "no-prior", no_argument, NULL, O_NOPRIOR },
 		{ "params", no_argument, NULL, O_PARAMS },
 		{ "population", no_argument, NULL, O_POP },
-		{ "quiet", no_argument, NULL, O_QUIET },
-		{ "ignore", required_argument, NULL, O_IGNORE },
-		{ "rtol", required_argument, NULL, O_RTOL },
-		{ "solver", required_argument, NULL, O_SOLVER },
-		{ "strict", no_argument, NULL, O_STRICT },
+		CLI_OPT_QUIET,
+		CLI_OPT_IGNORE,
+		CLI_OPT_RTOL,
+		CLI_OPT_SOLVER,
+		CLI_OPT_STRICT,
 		{ "table", required_argument, NULL, O_TABLE },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -115,19 +116,6 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case 'h':
 			usage();
 			break;
-		case 'V':
-			cli_version(PROG);
-		case O_KEEP:
-			o->keepgoing = 1;
-			break;
-		case O_LIST:
-			cli_list_models(PROG);
-		case O_IGNORE:
-			cli_set_ignore("twin-fit", optarg);
-			break;
-		case O_QUIET:
-			o->quiet = 1;
-			break;
 		case 'j':
 			o->nthread = cli_int(PROG, "-j", optarg, 1, 64);
 			break;
@@ -139,9 +127,6 @@ parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case 'z':
 			o->gz = 1;
-			break;
-		case O_ATOL:
-			o->so.atol = cli_double(PROG, "--atol", optarg);
 			break;
 		case O_COV:
 			if (!strcmp(optarg, "sandwich"))
@@ -175,20 +160,12 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case O_POP:
 			o->mode = M_POPULATION;
 			break;
-		case O_RTOL:
-			o->so.rtol = cli_double(PROG, "--rtol", optarg);
-			break;
-		case O_SOLVER:
-			o->so.method = cli_solver(PROG, optarg);
-			break;
-		case O_STRICT:
-			o->strict = 1;
-			break;
 		case O_TABLE:
 			o->tablepath = optarg;
 			break;
 		default:
-			exit(1);
+			if (!cli_common(PROG, c, optarg, &co))
+				exit(1);
 		}
 	}
 	if (o->model == NULL)

@@ -194,7 +194,7 @@ enum {
 	O_CMT, O_HEIGHT, O_INTERVAL, O_IVBOLUS, O_LAMBDAZ, O_LZR2, O_LZWIN,
 	O_LEVEL, O_LLOQ, O_LOG,
 	O_METHOD, O_NOOBS, O_PRETTY, O_PTA, O_QUANT, O_SUMMARY, O_TAU, O_TITLE, O_TUNIT,
-	O_UNIT, O_WIDTH, O_XLABEL, O_YLABEL, O_LIST, O_QUIET, O_IGNORE
+	O_UNIT, O_WIDTH, O_XLABEL, O_YLABEL
 };
 
 /* TIME's unit: time units in an hour, and its short name for the axis. */
@@ -213,6 +213,7 @@ set_time_unit(struct opts *o, const char *s)
 static void
 parse_opts(int argc, char **argv, struct opts *o)
 {
+	const struct cli_common co = { NULL, NULL, NULL, NULL, NULL, NULL };
 	static const struct option lo[] = {
 		{ "after", required_argument, NULL, O_AFTER },
 		{ "auc", required_argument, NULL, O_AUC },
@@ -231,7 +232,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "lambdaz-r2adj", required_argument, NULL, O_LZR2 },
 		{ "lambdaz-window", required_argument, NULL, O_LZWIN },
 		{ "level", required_argument, NULL, O_LEVEL },
-		{ "list-models", no_argument, NULL, O_LIST },
+		CLI_OPT_LIST,
 		{ "lloq", required_argument, NULL, O_LLOQ },
 		{ "log", no_argument, NULL, O_LOG },
 		{ "method", required_argument, NULL, O_METHOD },
@@ -240,8 +241,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "pretty", no_argument, NULL, O_PRETTY },
 		{ "pta", no_argument, NULL, O_PTA },
 		{ "quantiles", required_argument, NULL, O_QUANT },
-		{ "quiet", no_argument, NULL, O_QUIET },
-		{ "ignore", required_argument, NULL, O_IGNORE },
+		CLI_OPT_QUIET,
+		CLI_OPT_IGNORE,
 		{ "summary", no_argument, NULL, O_SUMMARY },
 		{ "tau", required_argument, NULL, O_TAU },
 		{ "time-unit", required_argument, NULL, O_TUNIT },
@@ -308,15 +309,6 @@ parse_opts(int argc, char **argv, struct opts *o)
 		switch (c) {
 		case 'h':
 			usage();
-			break;
-		case 'V':
-			cli_version(PROG);
-		case O_LIST:
-			cli_list_models(PROG);
-		case O_IGNORE:
-			cli_set_ignore("twin-report", optarg);
-			break;
-		case O_QUIET:	/* nothing takes long enough to show */
 			break;
 		case 'm':
 			o->model = optarg;
@@ -491,7 +483,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 			o->ylabel = optarg;
 			break;
 		default:
-			exit(1);
+			if (!cli_common(PROG, c, optarg, &co))
+				exit(1);
 		}
 	}
 	if (o->nq == 0) {

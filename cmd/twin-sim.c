@@ -452,25 +452,27 @@ parse_grid(const char *s, struct opts *o)
 static void
 parse_opts(int argc, char **argv, struct opts *o)
 {
-	enum { O_ATOL = 256, O_GRID, O_IIV, O_KEEP, O_NOPRED, O_RTOL, O_RUV,
-	    O_SEED, O_SOLVER, O_STATES, O_STRICT, O_LIST, O_QUIET, O_IGNORE };
+	const struct cli_common co = { &o->keepgoing, &o->quiet, &o->strict,
+	    &o->so.method, &o->so.rtol, &o->so.atol };
+	enum { O_GRID = 256, O_IIV, O_NOPRED, O_RUV,
+	    O_SEED, O_STATES };
 	static const struct option lo[] = {
-		{ "atol", required_argument, NULL, O_ATOL },
+		CLI_OPT_ATOL,
 		{ "grid", required_argument, NULL, O_GRID },
 		{ "help", no_argument, NULL, 'h' },
 		{ "iiv", no_argument, NULL, O_IIV },
-		{ "keep-going", no_argument, NULL, O_KEEP },
-		{ "list-models", no_argument, NULL, O_LIST },
+		CLI_OPT_KEEP,
+		CLI_OPT_LIST,
 		{ "model", required_argument, NULL, 'm' },
 		{ "no-pred", no_argument, NULL, O_NOPRED },
-		{ "quiet", no_argument, NULL, O_QUIET },
-		{ "ignore", required_argument, NULL, O_IGNORE },
-		{ "rtol", required_argument, NULL, O_RTOL },
+		CLI_OPT_QUIET,
+		CLI_OPT_IGNORE,
+		CLI_OPT_RTOL,
 		{ "ruv", no_argument, NULL, O_RUV },
 		{ "seed", required_argument, NULL, O_SEED },
-		{ "solver", required_argument, NULL, O_SOLVER },
+		CLI_OPT_SOLVER,
 		{ "states", no_argument, NULL, O_STATES },
-		{ "strict", no_argument, NULL, O_STRICT },
+		CLI_OPT_STRICT,
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -489,8 +491,6 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case 'h':
 			usage();
 			break;
-		case 'V':
-			cli_version("twin-sim");
 		case 'j':
 			o->nthread = cli_int("twin-sim", "-j", optarg, 1, 256);
 			break;
@@ -507,9 +507,6 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case 'z':
 			o->gz = 1;
 			break;
-		case O_ATOL:
-			o->so.atol = cli_double("twin-sim", "--atol", optarg);
-			break;
 		case O_GRID:
 			if (parse_grid(optarg, o) < 0)
 				cli_usage_error("twin-sim", "--grid wants "
@@ -519,22 +516,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case O_IIV:
 			o->iiv = 1;
 			break;
-		case O_KEEP:
-			o->keepgoing = 1;
-			break;
-		case O_LIST:
-			cli_list_models("twin-sim");
 		case O_NOPRED:
 			o->nopred = 1;
-			break;
-		case O_IGNORE:
-			cli_set_ignore("twin-sim", optarg);
-			break;
-		case O_QUIET:
-			o->quiet = 1;
-			break;
-		case O_RTOL:
-			o->so.rtol = cli_double("twin-sim", "--rtol", optarg);
 			break;
 		case O_RUV:
 			o->ruv = 1;
@@ -543,17 +526,12 @@ parse_opts(int argc, char **argv, struct opts *o)
 			o->seed = (unsigned long)cli_int("twin-sim", "--seed",
 			    optarg, 0, 2147483647);
 			break;
-		case O_SOLVER:
-			o->so.method = cli_solver("twin-sim", optarg);
-			break;
 		case O_STATES:
 			o->states = 1;
 			break;
-		case O_STRICT:
-			o->strict = 1;
-			break;
 		default:
-			exit(1);
+			if (!cli_common("twin-sim", c, optarg, &co))
+				exit(1);
 		}
 	}
 	if (o->model == NULL)
