@@ -20,29 +20,10 @@ printf 'ID\tTIME\tWT\tCRCL\n1\t0\t70\t90\n' |
 	--title 'Vancomycin 1000 mg q12h over 1 h: 200 virtual patients' \
 	-o "$here/conc.svg"
 
-# One virtual type 1 patient (Kanderian 2009 IVP, subject 1) for 14 days:
-# basal 1.2 U/h, three meals a day of varying size and time, a bolus of
-# 1 U per 12 g of carbohydrate with each meal, CGM noise of 10 mg/dL
-# (the model's additive error) every 5 min.
-awk 'BEGIN {
-	OFS = "\t"; srand(5)
-	print "ID", "TIME", "EVID", "AMT", "RATE", "CMT", "BASAL"
-	print 1, 0, 1, 0.02 * 14 * 1440, 0.02, "isc", 0.02
-	for (d = 0; d < 14; d++) {
-		split("420 750 1140", at, " ")
-		split("50 70 80", g, " ")
-		for (k = 1; k <= 3; k++) {
-			t = d * 1440 + at[k] + int(60 * (rand() - 0.5))
-			c = int(g[k] * (0.6 + 0.8 * rand()))
-			print 1, t, 1, c, 0, "gut1", 0.02
-			print 1, t, 1, c / 12, 0, "isc", 0.02
-		}
-	}
-}' | sort -t "$(printf '\t')" -k2,2n -s |
-    awk 'NR == 1 || $1 == 1' |
-    twin-sim -m ivp --ruv --seed 3 --grid 0:20160:5 |
-    twin-report agp -y DV --time-unit min \
-	--title 'AGP: a virtual type 1 patient, 14 days' -o "$here/agp.svg"
+# One virtual type 1 patient (Kanderian 2009 IVP) for 14 days, CGM every
+# 5 min: examples/cgm.tsv, made by examples/make-examples.sh.
+twin-report agp --title 'AGP: a virtual type 1 patient, 14 days' \
+    -o "$here/agp.svg" "$top/examples/cgm.tsv"
 
 # Two vancomycin regimens side by side, 200 virtual patients each:
 # the same daily dose as 1000 mg q12h or 2000 mg q24h (1 h infusions).
