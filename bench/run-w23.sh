@@ -87,11 +87,11 @@ fi
 
 peers=
 mrgver=
+# One line: Rscript -e does not take newlines.
+rcheck='.libPaths(c(Sys.getenv("PEER_RLIB"), .libPaths())); suppressPackageStartupMessages(library(mrgsolve)); cat(as.character(packageVersion("mrgsolve")))'
 if [ -n "$shared" ] && [ "${BENCH_PEERS:-1}" != 0 ]; then
 	if command -v Rscript >/dev/null 2>&1 &&
-	    mrgver=$(Rscript -e '.libPaths(c(Sys.getenv("PEER_RLIB"),
-	    .libPaths())); suppressPackageStartupMessages(library(mrgsolve));
-	    cat(as.character(packageVersion("mrgsolve")))' 2>/dev/null); then
+	    mrgver=$(Rscript -e "$rcheck" 2>/dev/null); then
 		peers="mrgsolve"
 	else
 		mrgver=
@@ -234,7 +234,7 @@ rev=$(git -C "$top" describe --always --dirty 2>/dev/null || echo unknown)
 	    "$load1 (end)"
 	echo "- twin-sim $(./twin-sim -V | sed 's/^twin-sim //') ($rev)," \
 	    "models bench/w2/w2.yaml, bench/w3/w3.yaml, grid $grid, seed" \
-	    "${W1_SEED:-20260701}; peers:${peers:- none}${mrgver:+ (mrgsolve $mrgver)}"
+	    "${W1_SEED:-20260701}; peers: ${peers# }${mrgver:+ (mrgsolve $mrgver)}"
 	echo
 	awk -F'\t' '
 	function median(s,   a, k, i, j, t, m) {
