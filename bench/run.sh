@@ -17,6 +17,9 @@
 #   TWIN_SHARED      the shared W1 folder (holding analytic_2cmt.py), used
 #                    when ../shared/bench/w1 beside the repository is absent
 #   W1_SEED          cohort seed (default 20260701), passed to every tool
+#   BENCH_WORKLOADS  the workloads (default "w1 w2 w3"); w2 and w3 are run
+#                    by bench/run-w23.sh after W1, into OUTDIR/w23, with
+#                    mrgsolve from PEER_RLIB and deSolve as peers
 #
 # Writes OUTDIR/raw.tsv (one line per timed run), OUTDIR/accuracy.tsv,
 # OUTDIR/memory.tsv, OUTDIR/summary.md, subject-1 TSVs and logs, and prints
@@ -36,6 +39,11 @@ reps=${BENCH_REPS:-3}
 memns=${BENCH_MEM_NS:-"100 1000 10000"}
 grid=0:168:0.5
 model=models/pk2cmt.yaml
+workloads=${BENCH_WORKLOADS:-"w1 w2 w3"}
+case " $workloads " in
+*" w1 "*) ;;
+*) exec sh "$here/run-w23.sh" "$out" ;;
+esac
 
 say() { printf 'bench: %s\n' "$*" >&2; }
 
@@ -415,3 +423,7 @@ echo
 cat "$out/summary.md"
 echo
 say "results in $out"
+case " $workloads " in
+*" w2 "*|*" w3 "*)
+	BENCH_WORKLOADS=$workloads sh "$here/run-w23.sh" "$out" ;;
+esac
