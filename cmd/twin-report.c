@@ -1066,15 +1066,8 @@ cgm_indiv(struct report *rp, const struct rec_reader *r,
 			    "must be positive, got %g", rec_path(r),
 			    ind->row[p->row[i]].line, p->id, p->y[i]);
 	}
-	interval = o->interval;
-	if (!(interval > 0)) {
-		/* The sensor's interval: the median spacing of the readings
-		 * when it is a sensor's (1, 5 or 15 min), else CGM_INTERVAL. */
-		double med;
-
-		interval = cgm_time_scale(rp->tbuf, p->n, rp->sbuf, &med) == 1 ?
-		    round(med) : CGM_INTERVAL;
-	}
+	interval = o->interval > 0 ? o->interval :
+	    cgm_interval(rp->tbuf, p->n, rp->sbuf);
 	cgm_compute(rp->tbuf, rp->gbuf, p->n, interval, &m);
 	table_text(&rp->tab, p->id);
 	table_int(&rp->tab, m.n);

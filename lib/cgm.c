@@ -116,3 +116,12 @@ cgm_time_scale(const double *t, int n, double *ws, double *median)
 	}
 	return 0;
 }
+
+double
+cgm_interval(const double *t, int n, double *ws)
+{
+	double med;
+
+	return cgm_time_scale(t, n, ws, &med) == 1 ? round(med) :
+	    CGM_INTERVAL;
+}

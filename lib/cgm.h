@@ -50,4 +50,9 @@ void cgm_compute(const double *t, const double *g, int n, double interval,
  * if none); ws: scratch for n values. */
 double cgm_time_scale(const double *t, int n, double *ws, double *median);
 
+/* The sensor's reading interval, minutes, for t in minutes (n readings):
+ * the median spacing when it is 1, 5 or 15 min, else CGM_INTERVAL; ws:
+ * scratch for n values. */
+double cgm_interval(const double *t, int n, double *ws);
+
 #endif

@@ -1130,7 +1130,9 @@ sim_run(struct sim *s, struct sim_indiv *si, int typical, double *out,
 	memset(s->pcur, 0xff, (m->out0 - m->cov0) * sizeof(double));
 	for (k = 0; k < si->n; k++) {
 		changed[k] = (char)set_params(s, k, 1);
-		if (model_check_domain(m, s->v, err) < 0) {
+		/* A record that changes nothing has the values just checked. */
+		if ((k == 0 || changed[k]) &&
+		    model_check_domain(m, s->v, err) < 0) {
 			*badrec = k;
 			goto out;
 		}
