@@ -46,9 +46,10 @@ def compare(conc, ref, checksum, ref_checksum):
             rel = abs(c - r) / abs(r)
             if rel > max_rel or math.isnan(rel):
                 max_rel, t_worst = rel, t
-    dev = (checksum - ref_checksum) / ref_checksum
-    print("%.3e\t%.1f\t%.3e\t%.15g\t%.3e"
-          % (max_rel, t_worst, max_abs, checksum, dev))
+    line = "%.3e\t%.1f\t%.3e\t%.15g" % (max_rel, t_worst, max_abs, checksum)
+    if ref_checksum is not None:   # W2/W3 have no reference checksum
+        line += "\t%.3e" % ((checksum - ref_checksum) / ref_checksum)
+    print(line)
 
 
 def cohort(shared, recs):

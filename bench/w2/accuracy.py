@@ -20,34 +20,17 @@ Both comparison modes print one tab-separated line:
 where checksum is the sum of all N x 337 grid concentrations.
 """
 import math
+import os
 import sys
 
-GRID = [0.5 * i for i in range(337)]
-
-
-def read_tsv(path):
-    times, conc = [], []
-    with open(path) as fh:
-        fh.readline()
-        for line in fh:
-            if line.strip():
-                t, c = line.split("\t")[:2]
-                times.append(float(t))
-                conc.append(float(c))
-    if len(times) != len(GRID) or any(a != b for a, b in zip(times, GRID)):
-        sys.exit("accuracy: %s is not on the W1 grid" % path)
-    return conc
+# The W1 grid, reference reader and comparison are shared with W1's checks.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "w1"))
+from accuracy import GRID, read_ref as read_tsv, compare as compare_w1  # noqa: E402
 
 
 def compare(conc, ref, checksum):
-    max_rel, t_worst, max_abs = 0.0, float("nan"), 0.0
-    for t, c, r in zip(GRID, conc, ref):
-        max_abs = max(max_abs, abs(c - r))
-        if t > 0 and r != 0:
-            rel = abs(c - r) / abs(r)
-            if rel > max_rel or math.isnan(rel):
-                max_rel, t_worst = rel, t
-    print("%.3e\t%.1f\t%.3e\t%.15g" % (max_rel, t_worst, max_abs, checksum))
+    compare_w1(conc, ref, checksum, None)
 
 
 def cohort(w, shared, recs):
