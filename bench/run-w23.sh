@@ -62,24 +62,11 @@ make -s twin-sim || { say "make twin-sim failed"; exit 2; }
 cc -std=c11 -O2 -Wall -o "$out/gen" "$here/w1/gen.c" -lm ||
     { say "cannot compile bench/w1/gen.c"; exit 2; }
 
-timebin=
-if [ -x /usr/bin/time ] && /usr/bin/time -f '%e %M' -o /dev/null true \
-    2>/dev/null; then
-	timebin=/usr/bin/time
-fi
+. "$here/lib.sh"
 
 # A Python with scipy runs the references; accuracy.py needs none.
-pyref=${PEER_PYTHON:-}
-if [ -z "$pyref" ]; then
-	for p in python3 /usr/bin/python3; do
-		if "$p" -c 'import scipy.integrate' >/dev/null 2>&1; then
-			pyref=$p
-			break
-		fi
-	done
-fi
-if [ -z "$pyref" ] || [ -z "$shared" ] ||
-    ! "$pyref" -c 'import scipy.integrate' >/dev/null 2>&1; then
+pyref=$(find_scipy)
+if [ -z "$pyref" ] || [ -z "$shared" ]; then
 	say "no Python with scipy (apt-get install python3-scipy; set" \
 	    "PEER_PYTHON): no accuracy check"
 	pyref=
@@ -107,23 +94,6 @@ if [ -n "$shared" ] && [ "${BENCH_PEERS:-1}" != 0 ]; then
 		    "(apt-get install r-base-core r-base-dev r-cran-desolve)"
 	fi
 fi
-
-timed() {	# IN OUT CMD...: sets wall, rss, rc
-	_in=$1 _o=$2
-	shift 2
-	_t0=$(date +%s.%N)
-	if [ -n "$timebin" ]; then
-		"$timebin" -f '%e %M' -o "$out/.time" "$@" <"$_in" >"$_o"
-		rc=$?
-	else
-		"$@" <"$_in" >"$_o"
-		rc=$?
-	fi
-	_t1=$(date +%s.%N)
-	wall=$(awk -v a="$_t0" -v b="$_t1" 'BEGIN { printf "%.4f", b - a }')
-	rss=NA
-	[ -n "$timebin" ] && rss=$(tail -n 1 "$out/.time" | awk '{ print $2 }')
-}
 
 # twin-sim variants: name, options.  "tol-8" is at the peers' tolerances.
 variants() {
@@ -238,22 +208,7 @@ rev=$(git -C "$top" describe --always --dirty 2>/dev/null || echo unknown)
 	    "models bench/w2/w2.yaml, bench/w3/w3.yaml, grid $grid, seed" \
 	    "${W1_SEED:-20260701}; peers: ${peers# }${mrgver:+ (mrgsolve $mrgver)}"
 	echo
-	awk -F'\t' '
-	function median(s,   a, k, i, j, t, m) {
-		k = split(s, a, " ")
-		for (i = 2; i <= k; i++)
-			for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) {
-				t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
-			}
-		if (k == 0) return "NA"
-		m = (k % 2) ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
-		lo[s] = a[1]; hi[s] = a[k]
-		return m
-	}
-	function fmt(x) {
-		if (x == "NA") return "NA"
-		return x < 1 ? sprintf("%.3f", x) : sprintf("%.2f", x)
-	}
+	awk -F'\t' "$stats_awk"'
 	function ratio(a, b) {
 		if (a == "NA" || b == "NA" || b + 0 <= 0) return "NA"
 		return sprintf(a / b >= 1 ? "%.1f" : "%.2g", a / b)

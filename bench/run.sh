@@ -66,11 +66,8 @@ make -s twin-sim || { say "make twin-sim failed"; exit 2; }
 cc -std=c11 -O2 -Wall -o "$out/gen" "$here/w1/gen.c" -lm ||
     { say "cannot compile bench/w1/gen.c"; exit 2; }
 
-timebin=
-if [ -x /usr/bin/time ] && /usr/bin/time -f '%e %M' -o /dev/null true \
-    2>/dev/null; then
-	timebin=/usr/bin/time
-else
+. "$here/lib.sh"
+if [ -z "$timebin" ]; then
 	say "GNU time not found (apt-get install time): no peak RSS"
 fi
 
@@ -93,18 +90,7 @@ if [ -n "$shared" ] && [ "${BENCH_PEERS:-1}" != 0 ]; then
 		say "R with deSolve not found: skipping the deSolve peer" \
 		    "(apt-get install r-base-core r-base-dev r-cran-desolve)"
 	fi
-	pypeer=${PEER_PYTHON:-}
-	if [ -z "$pypeer" ]; then
-		for p in python3 /usr/bin/python3; do
-			if "$p" -c 'import scipy.integrate' >/dev/null 2>&1
-			then
-				pypeer=$p
-				break
-			fi
-		done
-	fi
-	if [ -n "$pypeer" ] && "$pypeer" -c 'import scipy.integrate' \
-	    >/dev/null 2>&1; then
+	if pypeer=$(find_scipy); then
 		peers="$peers scipy-LSODA scipy-BDF"
 	else
 		say "no Python with scipy (apt-get install python3-scipy;" \
@@ -112,28 +98,6 @@ if [ -n "$shared" ] && [ "${BENCH_PEERS:-1}" != 0 ]; then
 	fi
 	say "mrgsolve: not run (not packaged in Debian, no CRAN here)"
 fi
-
-# ---- helpers -------------------------------------------------------------
-# timed IN OUT CMD...: run CMD <IN >OUT; set wall (s, from date +%N),
-# rss (peak KB from GNU time or "NA") and rc.
-timed() {
-	_in=$1 _o=$2
-	shift 2
-	_t0=$(date +%s.%N)
-	if [ -n "$timebin" ]; then
-		"$timebin" -f '%e %M' -o "$out/.time" "$@" <"$_in" >"$_o"
-		rc=$?
-	else
-		"$@" <"$_in" >"$_o"
-		rc=$?
-	fi
-	_t1=$(date +%s.%N)
-	wall=$(awk -v a="$_t0" -v b="$_t1" 'BEGIN { printf "%.4f", b - a }')
-	rss=NA
-	if [ -n "$timebin" ]; then
-		rss=$(tail -n 1 "$out/.time" | awk '{ print $2 }')
-	fi
-}
 
 # Twin-sim variants: name, options.
 variants() {
@@ -300,22 +264,7 @@ done
 	    "matrix in memory and write subject 1 only); timer overhead" \
 	    "${tover}s per run, included in every time"
 	echo
-	awk -F'\t' -v reps="$reps" -v tover="$tover" '
-	function median(s,   a, k, i, j, t, m) {
-		k = split(s, a, " ")
-		for (i = 2; i <= k; i++)
-			for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) {
-				t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
-			}
-		if (k == 0) return "NA"
-		m = (k % 2) ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
-		lo[s] = a[1]; hi[s] = a[k]
-		return m
-	}
-	function fmt(x) {
-		if (x == "NA") return "NA"
-		return x < 1 ? sprintf("%.3f", x) : sprintf("%.2f", x)
-	}
+	awk -F'\t' -v reps="$reps" -v tover="$tover" "$stats_awk"'
 	FILENAME ~ /accuracy.tsv$/ && FNR > 1 {
 		err[$1 SUBSEP $2] = $3; dev[$1 SUBSEP $2] = $7; next
 	}
