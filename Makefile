@@ -17,7 +17,10 @@ PKGS = gsl yaml-0.1 zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 SUNDIALS_LIBS = -lsundials_cvodes -lsundials_nvecserial \
-	-lsundials_sunmatrixdense -lsundials_sunlinsoldense
+	-lsundials_sunmatrixdense -lsundials_sunlinsoldense \
+	-lsundials_sunmatrixsparse -lsundials_sunlinsolklu -lklu
+# SUNDIALS's KLU header includes <klu.h> from SuiteSparse.
+KLU_CFLAGS = -I/usr/include/suitesparse
 
 OPT = -O2
 CFLAGS = -std=c11 $(OPT) -g -Wall -Wextra -Werror -pedantic
@@ -27,7 +30,7 @@ CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
 LDFLAGS += -fsanitize=address,undefined
 endif
 CPPFLAGS = -D_POSIX_C_SOURCE=200809L -DTWIN_VERSION=\"$(VERSION)\" \
-	-DTWIN_MODELDIR=\"$(MODELDIR)\" -Ilib $(PKG_CFLAGS)
+	-DTWIN_MODELDIR=\"$(MODELDIR)\" -Ilib $(PKG_CFLAGS) $(KLU_CFLAGS)
 LDLIBS = $(SUNDIALS_LIBS) $(PKG_LIBS) -lpthread -lm
 
 LIBSRC = $(wildcard lib/*.c)
@@ -59,7 +62,7 @@ libtwin.a: $(LIBOBJ)
 twin-%: cmd/twin-%.c cmd/cli.c cmd/cli.h libtwin.a
 	$(CC) $(CPPFLAGS) -Icmd $(CFLAGS) $(LDFLAGS) -o $@ $< cmd/cli.c libtwin.a $(LDLIBS)
 
-tests/unit/%: tests/unit/%.c tests/unit/tap.h libtwin.a
+tests/unit/%: tests/unit/%.c tests/unit/tap.h tests/unit/build.h libtwin.a
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< libtwin.a $(LDLIBS)
 
 deps:

@@ -101,14 +101,12 @@ cli_clock(const char *prog, const char *opt, const char *arg)
 enum ode_method
 cli_solver(const char *prog, const char *arg)
 {
-	if (!strcmp(arg, "auto"))
-		return ODE_AUTO;
-	if (!strcmp(arg, "bdf"))
-		return ODE_BDF;
-	if (!strcmp(arg, "exact"))
-		return ODE_EXACT;
-	cli_usage_error(prog, "--solver must be auto, bdf or exact, got \"%s\"",
-	    arg);
+	int meth = ode_method_parse(arg);
+
+	if (meth < 0)
+		cli_usage_error(prog, "--solver must be auto, bdf, adams, rk "
+		    "or exact, got \"%s\"", arg);
+	return meth;
 }
 
 int

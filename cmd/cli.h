@@ -48,6 +48,11 @@ enum {
 #define CLI_OPT_RTOL	{ "rtol", required_argument, NULL, CLI_O_RTOL }
 #define CLI_OPT_SOLVER	{ "solver", required_argument, NULL, CLI_O_SOLVER }
 #define CLI_OPT_STRICT	{ "strict", no_argument, NULL, CLI_O_STRICT }
+/* Their lines in --help (struct cli_help, below), one wording for all. */
+#define CLI_HELP_ATOL	{ "--atol x", "absolute tolerance of the integrators" }
+#define CLI_HELP_RTOL	{ "--rtol x", "relative tolerance of the integrators" }
+#define CLI_HELP_SOLVER	{ "--solver name", \
+	"integrator: auto, exact, rk, bdf or adams" }
 
 struct cli_common {
 	int *keepgoing, *quiet, *strict;

@@ -665,6 +665,45 @@ model_set_error_combination(struct model *m, int sd, struct srcpos at,
 	return 0;
 }
 
+static const char *const method_names[ODE_NMETHOD] = {
+	[ODE_AUTO] = "auto", [ODE_BDF] = "bdf", [ODE_ADAMS] = "adams",
+	[ODE_RK] = "rk", [ODE_EXACT] = "exact",
+};
+
+const char *
+ode_method_name(enum ode_method meth)
+{
+	return meth >= 0 && meth < ODE_NMETHOD ? method_names[meth] : "?";
+}
+
+int
+ode_method_parse(const char *name)
+{
+	int i;
+
+	for (i = 0; i < ODE_NMETHOD; i++)
+		if (!strcmp(name, method_names[i]))
+			return i;
+	return -1;
+}
+
+int
+model_set_solver(struct model *m, const char *name, struct srcpos at,
+    struct twin_err *err)
+{
+	int meth = ode_method_parse(name);
+
+	if (meth < 0) {
+		twin_errork(err, TWIN_EINPUT, "solver: expected auto, bdf, "
+		    "adams, rk or exact, got \"%.100s\"", name);
+		return where(err, m, at.file, at.line, at.col);
+	}
+	m->solver = meth;
+	m->solverline = at.line;
+	m->solvercol = at.col;
+	return 0;
+}
+
 /*
  * Routes have their own name space: "iv" may also be a compartment or a
  * parameter.  The compartment is resolved by model_finish, since it may
@@ -1422,6 +1461,12 @@ model_finish(struct model *m, struct twin_err *err)
 	sc.nderived = 0;
 	if (compile_dynamics(m, &sc, err) < 0)
 		goto fail;
+	if (m->solver == ODE_EXACT && !m->linear) {
+		twin_errork(err, TWIN_EINPUT, "solver: exact, but the model "
+		    "is not linear in its states (or uses time)");
+		where(err, m, m->path, m->solverline, m->solvercol);
+		goto fail;
+	}
 	if (finish_error_dv(m, err) < 0)
 		goto fail;
 	free(sc.derived);

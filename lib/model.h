@@ -48,6 +48,18 @@ enum cmt_prop { PROP_LAG, PROP_BIO, PROP_RATE, PROP_DUR, PROP_INIT, NPROP };
 enum err_kind { ERR_NONE, ERR_ADDITIVE, ERR_PROPORTIONAL, ERR_COMBINED,
     ERR_COMBINED_SD, ERR_EXPONENTIAL };
 
+/*
+ * The integrators (ode.h).  A model may ask for one (solver: key), a
+ * program's --solver overrides it; ODE_AUTO follows the rule of stiff.h.
+ */
+enum ode_method { ODE_AUTO, ODE_BDF, ODE_ADAMS, ODE_RK, ODE_EXACT,
+    ODE_NMETHOD };
+
+/* "auto", "bdf", "adams", "rk", "exact": the names users write. */
+const char *ode_method_name(enum ode_method meth);
+/* The method named name, or -1 if there is none. */
+int ode_method_parse(const char *name);
+
 struct jac_entry {
 	int row, col;		/* d rhs[row] / d state[col] */
 	struct tape *tape;
@@ -102,6 +114,8 @@ struct model {
 	char **routeunit;	/* their amount units, NULL: units_amount */
 	int nbound;
 	struct bound *bound;
+	enum ode_method solver;	/* solver: key, ODE_AUTO if absent */
+	int solverline, solvercol;
 	struct builder *b;	/* pending definitions until model_finish */
 };
 
@@ -141,6 +155,9 @@ int model_add_route(struct model *m, const char *route, const char *cmt,
 /* How additive and proportional error combine: variances add (0, the
  * default) or standard deviations add (1). */
 int model_set_error_combination(struct model *m, int sd, struct srcpos at,
+    struct twin_err *err);
+/* The integrator the model asks for: a name of ode_method_name. */
+int model_set_solver(struct model *m, const char *name, struct srcpos at,
     struct twin_err *err);
 /* Declare a domain, e.g. "KM > 0", "0 <= F <= 1", "WT >= 0" (a name of
  * a theta, covariate or individual parameter; < <= > >= with numbers). */

@@ -404,6 +404,13 @@ on_top(struct loader *ld, yaml_node_t *k, yaml_node_t *v, int arg)
 	}
 	if (!strcmp(key, "error"))
 		return each_pair(ld, v, on_error, 0);
+	if (!strcmp(key, "solver")) {
+		if (scalar(v) == NULL)
+			return fail(ld, v, "solver: expected auto, bdf, adams, "
+			    "rk or exact");
+		return model_set_solver(ld->m, scalar(v), pos(ld, v),
+		    ld->err);
+	}
 	if (!strcmp(key, "lag"))
 		return each_pair(ld, v, on_prop, PROP_LAG);
 	if (!strcmp(key, "bioavailability"))

@@ -1,6 +1,8 @@
 /*
- * ode.c - CVODES (BDF, dense, symbolic Jacobian) and the exact matrix
- * exponential for linear models.
+ * ode.c - the integrators behind ode.h: CVODES (BDF or Adams, dense or KLU
+ * sparse, the model's symbolic Jacobian), GSL's explicit Runge-Kutta
+ * Prince-Dormand 8(9), and the exact matrix exponential for linear models;
+ * and, for ODE_AUTO, the choice among them at each restart (stiff.h).
  */
 #include <math.h>
 #include <stdio.h>
@@ -10,10 +12,15 @@
 #include <cvodes/cvodes.h>
 #include <nvector/nvector_serial.h>
 #include <sunlinsol/sunlinsol_dense.h>
+#include <sunlinsol/sunlinsol_klu.h>
 #include <sunmatrix/sunmatrix_dense.h>
+#include <sunmatrix/sunmatrix_sparse.h>
+#include <gsl/gsl_errno.h>
 #include <gsl/gsl_matrix.h>
+#include <gsl/gsl_odeiv2.h>
 
 #include "ode.h"
+#include "stiff.h"
 
 #define NCACHE 8
 
@@ -22,25 +29,50 @@
  * about 2^s u, here 2^20 * 1.1e-16 = 1.2e-10. */
 #define EXPM_MAX_SQUARINGS 20
 
+/* Most steps CVODES may take to reach one output time. */
+#define CV_MAX_STEPS 100000
+
 struct expm_cache {
 	double h;
 	gsl_matrix *e;
 };
 
+/* One CVODES integrator (BDF or Adams), made on first use. */
+struct cvs {
+	void *mem;
+	N_Vector y;
+	SUNMatrix A;
+	SUNLinearSolver LS;
+};
+
 struct ode {
 	const struct model *m;
-	enum ode_method method;
+	enum ode_method method;	/* as asked; ODE_AUTO resolved for linear */
+	enum ode_method cur;	/* the integrator of the current piece */
 	int n;
 	struct ode_sys *sys;
 	double t, tstop;
 	double rtol, atol;
 	char msg[512];		/* last message from CVODES */
+	double *jval;		/* m->njac Jacobian values */
+	double *rowsum;		/* n doubles, for stiff_radius */
 	/* CVODES */
 	SUNContext ctx;
-	void *cv;
-	N_Vector y;
-	SUNMatrix A;
-	SUNLinearSolver LS;
+	struct cvs bdf, adams;
+	struct cvs *cv;		/* the one in use */
+	int sparse;		/* BDF with KLU */
+	int nnz;		/* sparse pattern: Jacobian + diagonal */
+	sunindextype *colptr, *rowind;
+	int *src;		/* nnz: jac entry of each CSC slot, -1: 0 */
+	/* explicit Runge-Kutta (GSL) */
+	gsl_odeiv2_system gsys;
+	gsl_odeiv2_step *rks;
+	gsl_odeiv2_control *rkc;
+	gsl_odeiv2_evolve *rke;
+	double *yrk;
+	double hrk;		/* step size */
+	double *rkw;		/* 3 n doubles for rk_h0 */
+	long npiece[ODE_NMETHOD];	/* pieces started, by integrator */
 	/* exact */
 	gsl_matrix *aug, *work;
 	double *ycur;
@@ -76,6 +108,18 @@ ode_rhs_eval(struct ode_sys *sys, double t, const double *y, double *ydot)
 		ydot[i] = tape_eval(m->rhs[i], sys->v) + sys->rate[i];
 }
 
+/* The Jacobian's nonzero values (m->jac order) at (t, y) into o->jval. */
+static void
+jac_eval(struct ode *o, double t, const double *y)
+{
+	const struct model *m = o->m;
+	int k;
+
+	set_states(o->sys, t, y);
+	for (k = 0; k < m->njac; k++)
+		o->jval[k] = tape_eval(m->jac[k].tape, o->sys->v);
+}
+
 void
 ode_outputs(struct ode_sys *sys, double t, const double *y)
 {
@@ -86,6 +130,8 @@ ode_outputs(struct ode_sys *sys, double t, const double *y)
 	for (i = 0; i < m->nout; i++)
 		sys->v[m->out0 + i] = tape_eval(m->out[i], sys->v);
 }
+
+/* ---- CVODES ------------------------------------------------------------ */
 
 static int
 cv_rhs(sunrealtype t, N_Vector y, N_Vector ydot, void *ud)
@@ -113,11 +159,24 @@ cv_jac(sunrealtype t, N_Vector y, N_Vector fy, SUNMatrix J, void *ud,
 	(void)t1;
 	(void)t2;
 	(void)t3;
-	set_states(o->sys, t, N_VGetArrayPointer(y));
+	jac_eval(o, t, N_VGetArrayPointer(y));
+	if (SUNMatGetID(J) == SUNMATRIX_SPARSE) {
+		/* The whole pattern every time: CVODES copies and scales
+		 * the matrix; the diagonal is in it, so I - gamma J never
+		 * changes the structure. */
+		sunindextype *cp = SUNSparseMatrix_IndexPointers(J);
+		sunindextype *ri = SUNSparseMatrix_IndexValues(J);
+		double *x = SUNSparseMatrix_Data(J);
+
+		memcpy(cp, o->colptr, (o->n + 1) * sizeof(*cp));
+		memcpy(ri, o->rowind, o->nnz * sizeof(*ri));
+		for (k = 0; k < o->nnz; k++)
+			x[k] = o->src[k] < 0 ? 0 : o->jval[o->src[k]];
+		return 0;
+	}
 	SUNMatZero(J);
 	for (k = 0; k < m->njac; k++)
-		SM_ELEMENT_D(J, m->jac[k].row, m->jac[k].col) =
-		    tape_eval(m->jac[k].tape, o->sys->v);
+		SM_ELEMENT_D(J, m->jac[k].row, m->jac[k].col) = o->jval[k];
 	return 0;
 }
 
@@ -146,6 +205,255 @@ ode_check_tol(double rtol, double atol, struct twin_err *err)
 	return 0;
 }
 
+/*
+ * The compressed-column pattern of the Jacobian with the whole diagonal
+ * added: colptr, rowind and, for each slot, the jac entry it comes from.
+ */
+static int
+sparse_pattern(struct ode *o)
+{
+	const struct model *m = o->m;
+	int n = o->n, c, k, nz = 0, diag;
+
+	o->colptr = calloc(n + 1, sizeof(*o->colptr));
+	o->rowind = calloc(m->njac + n, sizeof(*o->rowind));
+	o->src = calloc(m->njac + n, sizeof(*o->src));
+	if (!o->colptr || !o->rowind || !o->src)
+		return -1;
+	for (c = 0; c < n; c++) {
+		int r;
+
+		o->colptr[c] = nz;
+		/* rows in increasing order within the column */
+		for (r = 0; r < n; r++) {
+			diag = r == c;
+			for (k = 0; k < m->njac; k++)
+				if (m->jac[k].col == c && m->jac[k].row == r)
+					break;
+			if (k == m->njac && !diag)
+				continue;
+			o->rowind[nz] = r;
+			o->src[nz++] = k < m->njac ? k : -1;
+		}
+	}
+	o->colptr[n] = nz;
+	o->nnz = nz;
+	return 0;
+}
+
+static void
+cvs_free(struct cvs *c)
+{
+	if (c->mem)
+		CVodeFree(&c->mem);
+	SUNLinSolFree(c->LS);
+	SUNMatDestroy(c->A);
+	N_VDestroy(c->y);
+	memset(c, 0, sizeof(*c));
+}
+
+static int
+cvs_new(struct ode *o, struct cvs *c, int lmm, struct twin_err *err)
+{
+	int n = o->n;
+
+	if (o->ctx == NULL && SUNContext_Create(NULL, &o->ctx) != 0)
+		return twin_errork(err, TWIN_ENOMEM,
+		    "cannot create a SUNDIALS context");
+	c->y = N_VNew_Serial(n, o->ctx);
+	/* Fused vector operations: fewer calls per step on small systems. */
+	if (c->y)
+		N_VEnableFusedOps_Serial(c->y, 1);
+	if (c->y && o->sparse && lmm == CV_BDF) {
+		c->A = SUNSparseMatrix(n, n, o->nnz, CSC_MAT, o->ctx);
+		c->LS = c->A ? SUNLinSol_KLU(c->y, c->A, o->ctx) : NULL;
+	} else if (c->y) {
+		c->A = SUNDenseMatrix(n, n, o->ctx);
+		c->LS = c->A ? SUNLinSol_Dense(c->y, c->A, o->ctx) : NULL;
+	}
+	c->mem = c->LS ? CVodeCreate(lmm, o->ctx) : NULL;
+	if (c->mem == NULL) {
+		cvs_free(c);
+		return twin_errork(err, TWIN_ENOMEM, "out of memory (CVODES)");
+	}
+	N_VConst(0, c->y);
+	if (CVodeInit(c->mem, cv_rhs, 0, c->y) != CV_SUCCESS ||
+	    CVodeSStolerances(c->mem, o->rtol, o->atol) != CV_SUCCESS ||
+	    CVodeSetUserData(c->mem, o) != CV_SUCCESS ||
+	    CVodeSetErrHandlerFn(c->mem, cv_errh, o) != CV_SUCCESS ||
+	    CVodeSetLinearSolver(c->mem, c->LS, c->A) != CV_SUCCESS ||
+	    CVodeSetJacFn(c->mem, cv_jac) != CV_SUCCESS ||
+	    CVodeSetMaxNumSteps(c->mem, CV_MAX_STEPS) != CV_SUCCESS) {
+		cvs_free(c);
+		return twin_errork(err, TWIN_ESOLVER,
+		    "cannot set up CVODES: %s", o->msg);
+	}
+	return 0;
+}
+
+/* Start CVODES (BDF or Adams) at (o->t, y) for the piece ending at
+ * o->tstop. */
+static int
+cvs_start(struct ode *o, enum ode_method meth, const double *y,
+    struct twin_err *err)
+{
+	struct cvs *c = meth == ODE_ADAMS ? &o->adams : &o->bdf;
+
+	if (c->mem == NULL && cvs_new(o, c, meth == ODE_ADAMS ? CV_ADAMS :
+	    CV_BDF, err) < 0)
+		return -1;
+	o->cv = c;
+	o->cur = meth;
+	memcpy(N_VGetArrayPointer(c->y), y, o->n * sizeof(double));
+	o->msg[0] = '\0';
+	if (CVodeReInit(c->mem, o->t, c->y) != CV_SUCCESS ||
+	    CVodeSetStopTime(c->mem, o->tstop) != CV_SUCCESS)
+		return twin_errork(err, TWIN_ESOLVER,
+		    "CVODES restart failed at time %g: %s", o->t, o->msg);
+	return 0;
+}
+
+static int
+cvs_advance(struct ode *o, double tout, double *y, struct twin_err *err)
+{
+	struct cvs *c = o->cv;
+	sunrealtype tret;
+
+	do {
+		int rc = CVode(c->mem, tout, c->y, &tret, CV_NORMAL);
+
+		if (rc < 0) {
+			/* CVodeGetReturnFlagName returns malloc'ed text. */
+			char *name = CVodeGetReturnFlagName(rc);
+
+			twin_errork(err, TWIN_ESOLVER,
+			    "ODE solver failed near time %g: %s",
+			    tret, o->msg[0] ? o->msg : name ? name : "?");
+			free(name);
+			return -1;
+		}
+	} while (tret < tout);
+	memcpy(y, N_VGetArrayPointer(c->y), o->n * sizeof(double));
+	o->t = tout;
+	return 0;
+}
+
+/* ---- explicit Runge-Kutta (GSL) ----------------------------------------- */
+
+static int
+rk_rhs(double t, const double *y, double *ydot, void *ud)
+{
+	struct ode *o = ud;
+	int i;
+
+	ode_rhs_eval(o->sys, t, y, ydot);
+	for (i = 0; i < o->n; i++)
+		if (!isfinite(ydot[i]))
+			return GSL_EBADFUNC;
+	return GSL_SUCCESS;
+}
+
+/*
+ * The first step of a piece from (t, y): the estimate of Hairer, Norsett
+ * and Wanner (Solving ODEs I, II.4, "starting step size") for an order-8
+ * method, from f at the start and one Euler step, in the norm of the
+ * tolerances.  It depends on the piece alone, so an individual's result
+ * does not depend on the individuals before it.
+ */
+static double
+rk_h0(struct ode *o, const double *y, double *f0, double *f1, double *y1)
+{
+	double d0 = 0, d1 = 0, d2 = 0, h0, h1, span = o->tstop - o->t;
+	int i, n = o->n;
+
+	ode_rhs_eval(o->sys, o->t, y, f0);
+	for (i = 0; i < n; i++) {
+		double sc = o->atol + o->rtol * fabs(y[i]);
+
+		d0 += (y[i] / sc) * (y[i] / sc);
+		d1 += (f0[i] / sc) * (f0[i] / sc);
+	}
+	d0 = sqrt(d0 / n);
+	d1 = sqrt(d1 / n);
+	h0 = d0 < 1e-5 || d1 < 1e-5 ? 1e-6 : 0.01 * d0 / d1;
+	if (isfinite(span) && span > 0 && h0 > span)
+		h0 = span;
+	for (i = 0; i < n; i++)
+		y1[i] = y[i] + h0 * f0[i];
+	ode_rhs_eval(o->sys, o->t + h0, y1, f1);
+	for (i = 0; i < n; i++) {
+		double sc = o->atol + o->rtol * fabs(y[i]);
+
+		d2 += ((f1[i] - f0[i]) / sc) * ((f1[i] - f0[i]) / sc);
+	}
+	d2 = sqrt(d2 / n) / h0;
+	if (fmax(d1, d2) <= 1e-15)
+		h1 = fmax(1e-6, h0 * 1e-3);
+	else
+		h1 = pow(0.01 / fmax(d1, d2), 1.0 / 9);
+	h0 = fmin(100 * h0, h1);
+	if (isfinite(span) && span > 0 && h0 > span)
+		h0 = span;
+	return isfinite(h0) && h0 > 0 ? h0 : 1e-6;
+}
+
+static int
+rk_start(struct ode *o, const double *y, struct twin_err *err)
+{
+	int n = o->n;
+
+	if (o->rks == NULL) {
+		gsl_set_error_handler_off();
+		o->gsys.function = rk_rhs;
+		o->gsys.jacobian = NULL;
+		o->gsys.dimension = n;
+		o->gsys.params = o;
+		o->rks = gsl_odeiv2_step_alloc(gsl_odeiv2_step_rk8pd, n);
+		o->rkc = gsl_odeiv2_control_standard_new(o->atol, o->rtol,
+		    1, 0);
+		o->rke = gsl_odeiv2_evolve_alloc(n);
+		if (!o->rks || !o->rkc || !o->rke)
+			return twin_errork(err, TWIN_ENOMEM,
+			    "out of memory (Runge-Kutta)");
+	}
+	gsl_odeiv2_step_reset(o->rks);
+	gsl_odeiv2_evolve_reset(o->rke);
+	o->hrk = rk_h0(o, y, o->rkw, o->rkw + n, o->rkw + 2 * n);
+	memcpy(o->yrk, y, n * sizeof(double));
+	o->cur = ODE_RK;
+	return 0;
+}
+
+/*
+ * Advance the explicit method; a piece it cannot do in STIFF_RK_MAXSTEPS
+ * steps per output (stiffness that appeared within the piece) or where a
+ * trial stage is not finite goes on with BDF from where it got to.
+ */
+static int
+rk_advance(struct ode *o, double tout, double *y, struct twin_err *err)
+{
+	double t = o->t;
+	int k, rc = GSL_SUCCESS;
+
+	for (k = 0; t < tout && k < STIFF_RK_MAXSTEPS; k++)
+		if ((rc = gsl_odeiv2_evolve_apply(o->rke, o->rkc, o->rks,
+		    &o->gsys, &t, tout, &o->hrk, o->yrk)) != GSL_SUCCESS)
+			break;
+	if (t >= tout) {
+		memcpy(y, o->yrk, o->n * sizeof(double));
+		o->t = tout;
+		return 0;
+	}
+	(void)rc;
+	o->t = t;
+	if (cvs_start(o, ODE_BDF, o->yrk, err) < 0)
+		return -1;
+	o->npiece[ODE_BDF]++;
+	return cvs_advance(o, tout, y, err);
+}
+
+/* ---- the solver -------------------------------------------------------- */
+
 void
 ode_free(struct ode *o)
 {
@@ -153,46 +461,33 @@ ode_free(struct ode *o)
 
 	if (o == NULL)
 		return;
-	if (o->cv)
-		CVodeFree(&o->cv);
-	SUNLinSolFree(o->LS);
-	SUNMatDestroy(o->A);
-	N_VDestroy(o->y);
+	cvs_free(&o->bdf);
+	cvs_free(&o->adams);
 	if (o->ctx)
 		SUNContext_Free(&o->ctx);
+	if (o->rke)
+		gsl_odeiv2_evolve_free(o->rke);
+	if (o->rkc)
+		gsl_odeiv2_control_free(o->rkc);
+	if (o->rks)
+		gsl_odeiv2_step_free(o->rks);
 	if (o->aug)
 		gsl_matrix_free(o->aug);
 	if (o->work)
 		gsl_matrix_free(o->work);
 	for (i = 0; i < o->ncache; i++)
 		gsl_matrix_free(o->cache[i].e);
+	free(o->jval);
+	free(o->rowsum);
+	free(o->yrk);
+	free(o->rkw);
+	free(o->colptr);
+	free(o->rowind);
+	free(o->src);
 	free(o->ycur);
 	free(o->ework);
 	free(o->perm);
 	free(o);
-}
-
-static int
-bdf_new(struct ode *o, double rtol, double atol, struct twin_err *err)
-{
-	if (SUNContext_Create(NULL, &o->ctx) != 0)
-		return twin_error(err, "cannot create a SUNDIALS context");
-	o->y = N_VNew_Serial(o->n, o->ctx);
-	o->A = o->y ? SUNDenseMatrix(o->n, o->n, o->ctx) : NULL;
-	o->LS = o->A ? SUNLinSol_Dense(o->y, o->A, o->ctx) : NULL;
-	o->cv = o->LS ? CVodeCreate(CV_BDF, o->ctx) : NULL;
-	if (o->cv == NULL)
-		return twin_errork(err, TWIN_ENOMEM, "out of memory (CVODES)");
-	N_VConst(0, o->y);
-	if (CVodeInit(o->cv, cv_rhs, 0, o->y) != CV_SUCCESS ||
-	    CVodeSStolerances(o->cv, rtol, atol) != CV_SUCCESS ||
-	    CVodeSetUserData(o->cv, o) != CV_SUCCESS ||
-	    CVodeSetErrHandlerFn(o->cv, cv_errh, o) != CV_SUCCESS ||
-	    CVodeSetLinearSolver(o->cv, o->LS, o->A) != CV_SUCCESS ||
-	    CVodeSetJacFn(o->cv, cv_jac) != CV_SUCCESS ||
-	    CVodeSetMaxNumSteps(o->cv, 100000) != CV_SUCCESS)
-		return twin_error(err, "cannot set up CVODES: %s", o->msg);
-	return 0;
 }
 
 struct ode *
@@ -200,10 +495,15 @@ ode_new(const struct model *m, enum ode_method method, double rtol,
     double atol, struct twin_err *err)
 {
 	struct ode *o;
+	int n = m->nstate;
 
+	if (method == ODE_AUTO)
+		method = m->solver;
+	if (method == ODE_AUTO && m->linear)
+		method = ODE_EXACT;
 	if (method == ODE_EXACT && !m->linear) {
-		twin_error(err, "model %s is not linear in its states; the "
-		    "exact solver does not apply", m->name);
+		twin_errork(err, TWIN_EINPUT, "model %s is not linear in its "
+		    "states; the exact solver does not apply", m->name);
 		return NULL;
 	}
 	if (ode_check_tol(rtol, atol, err) < 0)
@@ -213,24 +513,37 @@ ode_new(const struct model *m, enum ode_method method, double rtol,
 		return NULL;
 	}
 	o->m = m;
-	o->n = m->nstate;
+	o->n = n;
 	o->rtol = rtol;
 	o->atol = atol;
-	if (method == ODE_AUTO)
-		method = m->linear ? ODE_EXACT : ODE_BDF;
 	o->method = method;
-	if (method == ODE_BDF) {
-		if (bdf_new(o, rtol, atol, err) < 0) {
+	o->cur = method;
+	o->sparse = stiff_sparse(m);
+	o->jval = calloc(m->njac + 1, sizeof(double));
+	o->rowsum = calloc(n + 1, sizeof(double));
+	o->yrk = calloc(n + 1, sizeof(double));
+	o->rkw = calloc(3 * n + 1, sizeof(double));
+	if (!o->jval || !o->rowsum || !o->yrk || !o->rkw ||
+	    (o->sparse && sparse_pattern(o) < 0)) {
+		twin_nomem(err);
+		ode_free(o);
+		return NULL;
+	}
+	if (method == ODE_BDF || method == ODE_ADAMS) {
+		if (cvs_new(o, method == ODE_BDF ? &o->bdf : &o->adams,
+		    method == ODE_BDF ? CV_BDF : CV_ADAMS, err) < 0) {
 			ode_free(o);
 			return NULL;
 		}
 		return o;
 	}
-	o->aug = gsl_matrix_calloc(o->n + 1, o->n + 1);
-	o->work = gsl_matrix_calloc(o->n + 1, o->n + 1);
-	o->ycur = calloc(o->n + 1, sizeof(double));
-	o->ework = calloc((size_t)7 * (o->n + 1) * (o->n + 1), sizeof(double));
-	o->perm = calloc((size_t)3 * (o->n + 1), sizeof(int));
+	if (method != ODE_EXACT)
+		return o;
+	o->aug = gsl_matrix_calloc(n + 1, n + 1);
+	o->work = gsl_matrix_calloc(n + 1, n + 1);
+	o->ycur = calloc(n + 1, sizeof(double));
+	o->ework = calloc((size_t)7 * (n + 1) * (n + 1), sizeof(double));
+	o->perm = calloc((size_t)3 * (n + 1), sizeof(int));
 	if (!o->aug || !o->work || !o->ycur || !o->ework || !o->perm) {
 		twin_nomem(err);
 		ode_free(o);
@@ -243,6 +556,18 @@ enum ode_method
 ode_method(const struct ode *o)
 {
 	return o->method;
+}
+
+enum ode_method
+ode_piece_method(const struct ode *o)
+{
+	return o->cur;
+}
+
+long
+ode_pieces(const struct ode *o, enum ode_method meth)
+{
+	return meth >= 0 && meth < ODE_NMETHOD ? o->npiece[meth] : 0;
 }
 
 /*
@@ -308,26 +633,35 @@ exact_matrix(struct ode *o)
 	o->tri = triangular_order(w, o->perm, o->perm + n + 1);
 }
 
+/* ODE_AUTO: the integrator of the piece starting at (o->t, y). */
+static enum ode_method
+choose(struct ode *o, const double *y)
+{
+	jac_eval(o, o->t, y);
+	return stiff_choose(stiff_radius(o->m, o->jval, o->rowsum),
+	    o->tstop - o->t);
+}
+
 int
 ode_restart(struct ode *o, struct ode_sys *sys, double t, const double *y,
     double tstop, struct twin_err *err)
 {
+	enum ode_method meth = o->method;
+
 	o->sys = sys;
 	o->t = t;
 	o->tstop = tstop;
-	if (o->method == ODE_EXACT) {
+	if (meth == ODE_EXACT) {
 		memcpy(o->ycur, y, o->n * sizeof(double));
 		exact_matrix(o);
 		return 0;
 	}
-	memcpy(N_VGetArrayPointer(o->y), y, o->n * sizeof(double));
-	o->msg[0] = '\0';
-	if (CVodeReInit(o->cv, t, o->y) != CV_SUCCESS ||
-	    CVodeSetStopTime(o->cv, tstop) != CV_SUCCESS)
-		return twin_errork(err, TWIN_ESOLVER,
-		    "CVODES restart failed at time %g: %s",
-		    t, o->msg);
-	return 0;
+	if (meth == ODE_AUTO)
+		meth = choose(o, y);
+	o->npiece[meth]++;
+	if (meth == ODE_RK)
+		return rk_start(o, y, err);
+	return cvs_start(o, meth, y, err);
 }
 
 /*
@@ -591,33 +925,15 @@ expm(struct ode *o, double h, int *stiff, struct twin_err *err)
 	return c->e;
 }
 
-/* A step the matrix exponential cannot do reliably: CVODES from the
+/* A step the matrix exponential cannot do reliably: CVODES BDF from the
  * current state, in the same smooth piece. */
 static int
 stiff_advance(struct ode *o, double tout, double *y, struct twin_err *err)
 {
-	sunrealtype tret;
-
-	if (o->cv == NULL && bdf_new(o, o->rtol, o->atol, err) < 0)
+	if (cvs_start(o, ODE_BDF, o->ycur, err) < 0 ||
+	    cvs_advance(o, tout, y, err) < 0)
 		return -1;
-	memcpy(N_VGetArrayPointer(o->y), o->ycur, o->n * sizeof(double));
-	o->msg[0] = '\0';
-	if (CVodeReInit(o->cv, o->t, o->y) != CV_SUCCESS ||
-	    CVodeSetStopTime(o->cv, o->tstop) != CV_SUCCESS)
-		return twin_errork(err, TWIN_ESOLVER,
-		    "CVODES restart failed at time %g: %s",
-		    o->t, o->msg);
-	do {
-		int rc = CVode(o->cv, tout, o->y, &tret, CV_NORMAL);
-
-		if (rc < 0)
-			return twin_errork(err, TWIN_ESOLVER,
-			    "ODE solver failed near time "
-			    "%g: %s", tret, o->msg[0] ? o->msg : "?");
-	} while (tret < tout);
-	memcpy(y, N_VGetArrayPointer(o->y), o->n * sizeof(double));
 	memcpy(o->ycur, y, o->n * sizeof(double));
-	o->t = tout;
 	return 0;
 }
 
@@ -650,30 +966,14 @@ exact_advance(struct ode *o, double tout, double *y, struct twin_err *err)
 int
 ode_advance(struct ode *o, double tout, double *y, struct twin_err *err)
 {
-	sunrealtype tret;
-	int n = o->n;
-
 	if (o->method == ODE_EXACT)
 		return exact_advance(o, tout, y, err);
 	if (tout == o->t) {
-		memcpy(y, N_VGetArrayPointer(o->y), n * sizeof(double));
+		memcpy(y, o->cur == ODE_RK ? o->yrk :
+		    N_VGetArrayPointer(o->cv->y), o->n * sizeof(double));
 		return 0;
 	}
-	do {
-		int rc = CVode(o->cv, tout, o->y, &tret, CV_NORMAL);
-
-		if (rc < 0) {
-			/* CVodeGetReturnFlagName returns malloc'ed text. */
-			char *name = CVodeGetReturnFlagName(rc);
-
-			twin_errork(err, TWIN_ESOLVER,
-			    "ODE solver failed near time %g: %s",
-			    tret, o->msg[0] ? o->msg : name ? name : "?");
-			free(name);
-			return -1;
-		}
-	} while (tret < tout);
-	memcpy(y, N_VGetArrayPointer(o->y), n * sizeof(double));
-	o->t = tout;
-	return 0;
+	if (o->cur == ODE_RK)
+		return rk_advance(o, tout, y, err);
+	return cvs_advance(o, tout, y, err);
 }

@@ -1,13 +1,24 @@
 /*
  * ode.h - integrating a model's ODEs between discontinuities.
  *
- * Two methods behind one interface:
- *   ODE_BDF    SUNDIALS CVODES, BDF with the dense direct solver and the
- *              model's symbolic Jacobian: the reference, any model;
+ * The methods behind one interface (enum ode_method, model.h):
+ *   ODE_BDF    SUNDIALS CVODES, BDF with the model's symbolic Jacobian,
+ *              dense LU, or KLU when the system is large and sparse
+ *              (stiff.h): the reference, any model, stiff or not;
+ *   ODE_ADAMS  CVODES Adams-Moulton (orders 1-12), Newton iteration with
+ *              the same Jacobian: non-stiff models, on request;
+ *   ODE_RK     GSL's explicit Runge-Kutta Prince-Dormand 8(9) (rk8pd) with
+ *              its standard error control: non-stiff models;
  *   ODE_EXACT  for linear autonomous models, y(t+h) = exp(h M) y with M
  *              the augmented matrix [A b+r; 0 0]: exact up to rounding
  *              (a stiff step of a cyclic system goes to CVODES, see
- *              ode.c).
+ *              ode.c);
+ *   ODE_AUTO   the exact solver for a linear model; otherwise RK or BDF,
+ *              chosen afresh at every restart by the rule of stiff.h.
+ * A restart (a dose, an infusion change) keeps the integrators and
+ * their memory: it changes the state, not the system.  What a piece
+ * computes depends on its start alone, never on the pieces or
+ * individuals before it.
  * The caller (sim) owns the value vector v[] (parameters, covariates) and
  * the infusion rates r[]; it calls ode_restart after any discontinuity
  * (dose, infusion change, parameter change) and ode_advance to move on.
@@ -20,8 +31,6 @@
 
 #include "err.h"
 #include "model.h"
-
-enum ode_method { ODE_AUTO, ODE_BDF, ODE_EXACT };
 
 /* Called before each right-hand side evaluation of a time-varying model
  * to set the covariates (and individual parameters) in v for time t. */
@@ -55,8 +64,16 @@ struct ode *ode_new(const struct model *m, enum ode_method method,
     double rtol, double atol, struct twin_err *err);
 void ode_free(struct ode *o);
 
-/* The method in use (ODE_AUTO resolved). */
+/* The method asked for (ODE_AUTO resolved to ODE_EXACT for a linear
+ * model, otherwise left ODE_AUTO: chosen per piece). */
 enum ode_method ode_method(const struct ode *o);
+
+/* The integrator of the current piece (ODE_EXACT on the exact path). */
+enum ode_method ode_piece_method(const struct ode *o);
+
+/* How many pieces the solver has started with integrator meth (an RK
+ * piece handed to BDF counts for both). */
+long ode_pieces(const struct ode *o, enum ode_method meth);
 
 /* Start a new smooth piece at time t from state y; the piece ends at or
  * before tstop (the next discontinuity). */

@@ -58,6 +58,9 @@ try error-kind "9:24" '"poisson"' "" "unknown error model kind"
 try error-neg "10:3" "proportional" "negative" "negative error sd"
 try error-expo "(10|11)(:3)?" "exponential" "additive" \
     "exponential error combined with additive"
+try solver-name "9:9" '"rk4"' "solver" "unknown integrator in solver:"
+try solver-exact "9:9" "exact" "not linear" \
+    "solver: exact on a model that is not linear"
 try lag-unknown "9:(3|8)" '"gut"' "" "lag for an unknown compartment"
 try cov-attr "6:8" '"defualt"' "" "unknown covariate attribute"
 try interp "6:34" '"spline"' "interpolate" \

@@ -20,6 +20,7 @@
 #include "ode.h"
 #include "record.h"
 #include "sim.h"
+#include "build.h"
 #include "tap.h"
 
 #define RTOL 1e-6
@@ -419,32 +420,6 @@ static double e_ss24(double t) { return ss_oral(&R3, 100, 1.2, 24, t); }
  */
 #define XTOL 1e-9
 
-static struct model *
-build(const char *const *cmt, int ncmt, const char *const *theta, int nth,
-    const char *const *ode)
-{
-	struct srcpos at = { NULL, 0, 0 };
-	struct twin_err err;
-	struct model *m = model_new("t");
-	int i;
-
-	for (i = 0; i < ncmt; i++)
-		if (model_add_compartment(m, cmt[i], at, &err) < 0 ||
-		    model_set_ode(m, cmt[i], ode[i], at, &err) < 0)
-			goto fail;
-	for (i = 0; i < nth; i++)
-		if (model_add_theta(m, theta[i], 1, at, &err) < 0)
-			goto fail;
-	if (model_add_output(m, "Y", cmt[ncmt - 1], at, &err) < 0 ||
-	    model_finish(m, &err) < 0)
-		goto fail;
-	return m;
-fail:
-	printf("# %s\n", err.msg);
-	model_free(m);
-	return NULL;
-}
-
 /* Solve from y0 at 0 to each of t[0..nt-1] (in one smooth piece, or
  * restarting at each time when restart is set); amounts into y[nt][n]. */
 static int
@@ -745,19 +720,19 @@ stiff_checks(void)
 	    "K12*central - K21*periph" };
 	struct model *m;
 
-	if ((m = build(c1, 2, t1, 2, o1)) != NULL) {
+	if ((m = build_model(2, c1, o1, 2, t1, NULL, 1)) != NULL) {
 		stiff_oral(m, ODE_EXACT, "exact", XTOL, 0);
 		stiff_oral(m, ODE_BDF, "bdf", 1e-6, 1e-3);
 		huge_step(m);
 	}
 	model_free(m);
-	if ((m = build(c0, 1, t0, 1, o0)) != NULL)
+	if ((m = build_model(1, c0, o0, 1, t0, NULL, 0)) != NULL)
 		stiff_iv(m);
 	model_free(m);
-	if ((m = build(c5, 5, t5, 3, o5)) != NULL)
+	if ((m = build_model(5, c5, o5, 3, t5, NULL, 4)) != NULL)
 		stiff_transit(m);
 	model_free(m);
-	if ((m = build(c2, 2, t2, 3, o2)) != NULL)
+	if ((m = build_model(2, c2, o2, 3, t2, NULL, 1)) != NULL)
 		stiff_2cmt(m);
 	model_free(m);
 	tolerances();
