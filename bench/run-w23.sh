@@ -98,7 +98,8 @@ fi
 # twin-sim variants: name, options.  "tol-8" is at the peers' tolerances.
 variants() {
 	cat <<'VEOF'
-twin-sim tol-8	--no-pred --solver bdf --rtol 1e-8 --atol 1e-10
+twin-sim tol-8	--no-pred --rtol 1e-8 --atol 1e-10
+twin-sim bdf tol-8	--no-pred --solver bdf --rtol 1e-8 --atol 1e-10
 twin-sim	--no-pred
 VEOF
 }
@@ -281,10 +282,11 @@ rev=$(git -C "$top" describe --always --dirty 2>/dev/null || echo unknown)
 	    "Accuracy: subject 1 (337 grid times) against the shared scipy" \
 	    "reference (w2_reference.py, w3_reference.py); checksum rel dev: the sum of" \
 	    "all N x 337 concentrations against mrgsolve's (deSolve's where" \
-	    "mrgsolve is absent). twin-sim rows: \"tol-8\" is --solver bdf" \
-	    "--rtol 1e-8 --atol 1e-10 (the peers' tolerances); \"twin-sim\" is" \
-	    "the default (auto, which is BDF for these nonlinear models, at" \
-	    "rtol 1e-10, atol 1e-12); single thread, --no-pred."
+	    "mrgsolve is absent). twin-sim rows: \"tol-8\" is the default" \
+	    "integrator choice (auto: rk8pd for W2, BDF with KLU for W3) at" \
+	    "--rtol 1e-8 --atol 1e-10 (the peers' tolerances); \"bdf tol-8\"" \
+	    "forces CVODES BDF at the same tolerances; \"twin-sim\" is the" \
+	    "default at rtol 1e-10, atol 1e-12; single thread, --no-pred."
 	for f in "$out"/cohort_check_*; do
 		[ -f "$f" ] || continue
 		b=${f##*/cohort_check_}
