@@ -48,6 +48,7 @@ pheno <- function(lCl, lV, apgr, id, t, row, wt, apgar) {
 	}, 0)
 }
 
+fit_t0 <- proc.time()[["elapsed"]]
 fit <- nlme(DV ~ pheno(lCl, lV, apgr, ID, TIME, ROW, WT, APGR), data = obs,
 	fixed = lCl + lV + apgr ~ 1,
 	random = pdDiag(lCl + lV ~ 1),
@@ -55,6 +56,7 @@ fit <- nlme(DV ~ pheno(lCl, lV, apgr, ID, TIME, ROW, WT, APGR), data = obs,
 	start = c(lCl = log(0.0047), lV = log(1.0), apgr = 0.15),
 	method = "ML", control = nlmeControl(maxIter = 200, msMaxIter = 200))
 
+fit_s <- proc.time()[["elapsed"]] - fit_t0
 fe <- fixef(fit)
 om <- diag(pdMatrix(fit$modelStruct$reStruct)[[1]]) * fit$sigma^2
 n <- nrow(obs)
@@ -63,5 +65,6 @@ out <- c(CL = exp(fe[["lCl"]]), V = exp(fe[["lV"]]), APGR_V = fe[["apgr"]],
 	lCl = fe[["lCl"]], lV = fe[["lV"]],
 	OMEGA_CL = om[["lCl"]], OMEGA_V = om[["lV"]],
 	PROP_SD = fit$sigma, SIGMA = fit$sigma^2,
-	NOBS = n, M2LL = m2ll, OFV = m2ll - n * log(2 * pi))
+	NOBS = n, M2LL = m2ll, OFV = m2ll - n * log(2 * pi),
+	FIT_S = fit_s)
 cat(sprintf("%s\t%.6g\n", names(out), out), sep = "")

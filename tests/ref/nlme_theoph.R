@@ -13,7 +13,8 @@
 # Prints NAME<TAB>VALUE lines: CL (L/h), V (L), KA (1/h), the same on the
 # log scale, the random-effect variances OMEGA_*, the residual SD, the
 # number of observations, -2 log-likelihood (M2LL) and M2LL without the
-# constant n*log(2*pi) (OFV, NONMEM's convention).
+# constant n*log(2*pi) (OFV, NONMEM's convention), and FIT_S, the
+# seconds the nlme() call took (bench/fit.sh times it against twin-fit).
 suppressPackageStartupMessages(library(nlme))
 args <- commandArgs(trailingOnly = TRUE)
 if (length(args) != 1) stop("usage: Rscript nlme_theoph.R theoph.tsv")
@@ -32,12 +33,14 @@ fol <- function(amt, t, lCl, lV, lKa) {
 	amt * ka / (v * (ka - ke)) * (exp(-ke * t) - exp(-ka * t))
 }
 
+fit_t0 <- proc.time()[["elapsed"]]
 fit <- nlme(DV ~ fol(AMT, TIME, lCl, lV, lKa), data = obs,
 	fixed = lCl + lV + lKa ~ 1,
 	random = pdDiag(lCl + lV + lKa ~ 1),
 	start = c(lCl = log(2.8), lV = log(32), lKa = log(1.5)),
 	method = "ML", control = nlmeControl(maxIter = 200, msMaxIter = 200))
 
+fit_s <- proc.time()[["elapsed"]] - fit_t0
 fe <- fixef(fit)
 om <- diag(pdMatrix(fit$modelStruct$reStruct)[[1]]) * fit$sigma^2
 n <- nrow(obs)
@@ -45,5 +48,6 @@ m2ll <- -2 * as.numeric(logLik(fit))
 out <- c(CL = exp(fe[["lCl"]]), V = exp(fe[["lV"]]), KA = exp(fe[["lKa"]]),
 	lCl = fe[["lCl"]], lV = fe[["lV"]], lKa = fe[["lKa"]],
 	OMEGA_CL = om[["lCl"]], OMEGA_V = om[["lV"]], OMEGA_KA = om[["lKa"]],
-	ADD_SD = fit$sigma, NOBS = n, M2LL = m2ll, OFV = m2ll - n * log(2 * pi))
+	ADD_SD = fit$sigma, NOBS = n, M2LL = m2ll, OFV = m2ll - n * log(2 * pi),
+	FIT_S = fit_s)
 cat(sprintf("%s\t%.6g\n", names(out), out), sep = "")
