@@ -31,7 +31,7 @@ LDFLAGS += -fsanitize=address,undefined
 endif
 CPPFLAGS = -D_POSIX_C_SOURCE=200809L -DTWIN_VERSION=\"$(VERSION)\" \
 	-DTWIN_MODELDIR=\"$(MODELDIR)\" -Ilib $(PKG_CFLAGS) $(KLU_CFLAGS)
-LDLIBS = $(SUNDIALS_LIBS) $(PKG_LIBS) -lpthread -lm
+LDLIBS = $(SUNDIALS_LIBS) $(PKG_LIBS) -lpthread -ldl -lm
 
 LIBSRC = $(wildcard lib/*.c)
 LIBOBJ = $(LIBSRC:.c=.o)
