@@ -45,6 +45,8 @@ struct ode {
 	gsl_matrix *aug, *work;
 	double *ycur;
 	double *ework;		/* 7 (n+1)^2: the result, then workspace */
+	double *jv;		/* the model's njac Jacobian values, then
+				 * n right-hand sides (exact) */
 	int *perm;		/* order making aug lower triangular, then
 				 * 2 (n+1) ints of workspace */
 	int tri;		/* perm is valid: the flow graph is acyclic */
@@ -72,19 +74,16 @@ ode_rhs_eval(struct ode_sys *sys, double t, const double *y, double *ydot)
 	int i;
 
 	set_states(sys, t, y);
+	model_eval_rhs(m, sys->v, ydot);
 	for (i = 0; i < m->nstate; i++)
-		ydot[i] = tape_eval(m->rhs[i], sys->v) + sys->rate[i];
+		ydot[i] += sys->rate[i];
 }
 
 void
 ode_outputs(struct ode_sys *sys, double t, const double *y)
 {
-	const struct model *m = sys->m;
-	int i;
-
 	set_states(sys, t, y);
-	for (i = 0; i < m->nout; i++)
-		sys->v[m->out0 + i] = tape_eval(m->out[i], sys->v);
+	model_eval_outputs(sys->m, sys->v);
 }
 
 static int
@@ -114,10 +113,10 @@ cv_jac(sunrealtype t, N_Vector y, N_Vector fy, SUNMatrix J, void *ud,
 	(void)t2;
 	(void)t3;
 	set_states(o->sys, t, N_VGetArrayPointer(y));
+	model_eval_jac(m, o->sys->v, o->jv);
 	SUNMatZero(J);
 	for (k = 0; k < m->njac; k++)
-		SM_ELEMENT_D(J, m->jac[k].row, m->jac[k].col) =
-		    tape_eval(m->jac[k].tape, o->sys->v);
+		SM_ELEMENT_D(J, m->jac[k].row, m->jac[k].col) = o->jv[k];
 	return 0;
 }
 
@@ -167,6 +166,7 @@ ode_free(struct ode *o)
 	for (i = 0; i < o->ncache; i++)
 		gsl_matrix_free(o->cache[i].e);
 	free(o->ycur);
+	free(o->jv);
 	free(o->ework);
 	free(o->perm);
 	free(o);
@@ -219,6 +219,11 @@ ode_new(const struct model *m, enum ode_method method, double rtol,
 	if (method == ODE_AUTO)
 		method = m->linear ? ODE_EXACT : ODE_BDF;
 	o->method = method;
+	if ((o->jv = calloc(m->njac + o->n + 1, sizeof(double))) == NULL) {
+		twin_nomem(err);
+		ode_free(o);
+		return NULL;
+	}
 	if (method == ODE_BDF) {
 		if (bdf_new(o, rtol, atol, err) < 0) {
 			ode_free(o);
@@ -292,12 +297,12 @@ exact_matrix(struct ode *o)
 	for (i = 0; i < n; i++)
 		sys->v[m->state0 + i] = 0;
 	sys->v[0] = o->t;
+	model_eval_rhs(m, sys->v, o->jv + m->njac);
 	for (i = 0; i < n; i++)
-		gsl_matrix_set(w, i, n, tape_eval(m->rhs[i], sys->v) +
-		    sys->rate[i]);
+		gsl_matrix_set(w, i, n, o->jv[m->njac + i] + sys->rate[i]);
+	model_eval_jac(m, sys->v, o->jv);
 	for (k = 0; k < m->njac; k++)
-		gsl_matrix_set(w, m->jac[k].row, m->jac[k].col,
-		    tape_eval(m->jac[k].tape, sys->v));
+		gsl_matrix_set(w, m->jac[k].row, m->jac[k].col, o->jv[k]);
 	if (o->valid && gsl_matrix_equal(w, o->aug))
 		return;
 	gsl_matrix_memcpy(o->aug, w);
