@@ -252,7 +252,7 @@ hash_of(int op, int slot, double value, struct enode *const *kid)
 		h = (h ^ x) * 1099511628211u;
 	} else if (op == OP_SLOT)
 		h = (h ^ (uint64_t)(unsigned)slot) * 1099511628211u;
-	for (i = 0; i < arity[op]; i++) {
+	for (i = 0; kid != NULL && i < arity[op]; i++) {
 		h = (h ^ kid[i]->hash) * 1099511628211u;
 		h ^= h >> 29;
 	}

@@ -1107,13 +1107,13 @@ collect(void *ctx, int slot)
 {
 	struct graph *gr = ctx;
 	const struct model *m = gr->m;
-	int j;
 
 	if (gr->stamp[slot] == gr->stampv)
 		return;
 	gr->stamp[slot] = gr->stampv;
 	if (slot >= m->state0 && slot < m->state0 + m->nstate) {
-		j = slot - m->state0;
+		int j = slot - m->state0;
+
 		gr->cstamp[j] = gr->stampv;
 		gr->cols[gr->ncols++] = j;
 	} else if (slot >= m->der0 && slot < gr->dd0)
