@@ -1086,6 +1086,7 @@ struct graph {
 	int *cstamp;		/* per state */
 	int *used, nused;	/* derived quantities a tree uses */
 	struct enode **pd;	/* its partial derivative by each */
+	struct enode **term;	/* the terms of one total derivative */
 	int *cols, ncols;	/* states it depends on */
 	struct enode **col;	/* its total derivative by each */
 };
@@ -1189,8 +1190,12 @@ chain(struct graph *gr, const struct enode *t, const struct def *d,
 		gr->col[c] = NULL;
 	for (c = 0; c < gr->ncols; c++) {
 		int j = gr->cols[c];
-		struct enode *s = enode_diff(t, m->state0 + j);
+		struct enode **term = gr->term;
+		int nt = 1;
 
+		/* the terms, summed pairwise: the tree's height grows with
+		 * the logarithm of their number */
+		term[0] = enode_diff(t, m->state0 + j);
 		for (i = 0; i < gr->nused; i++) {
 			const struct dval *g =
 			    &gr->g[(size_t)gr->used[i] * m->nstate + j];
@@ -1199,13 +1204,20 @@ chain(struct graph *gr, const struct enode *t, const struct def *d,
 			if (g->kind == 0 ||
 			    (enode_is_const(gr->pd[i], &z) && z == 0))
 				continue;
-			s = enode_add(s, enode_mul(enode_copy(gr->pd[i]),
+			term[nt++] = enode_mul(enode_copy(gr->pd[i]),
 			    g->kind == 1 ? enode_const(g->c) :
-			    enode_slot(g->slot)));
+			    enode_slot(g->slot));
 		}
-		if ((gr->col[c] = s) == NULL)
+		while (nt > 1) {
+			for (i = 0; 2 * i + 1 < nt; i++)
+				term[i] = enode_add(term[2 * i], term[2 * i + 1]);
+			if (nt % 2)
+				term[i++] = term[nt - 1];
+			nt = i;
+		}
+		if ((gr->col[c] = term[0]) == NULL)
 			goto oom;
-		if (account(gr, s, d, err) < 0)
+		if (account(gr, gr->col[c], d, err) < 0)
 			goto out;
 	}
 	rc = 0;
@@ -1457,6 +1469,7 @@ graph_free(struct graph *gr)
 	free(gr->cstamp);
 	free(gr->used);
 	free(gr->pd);
+	free(gr->term);
 	free(gr->cols);
 	free(gr->col);
 }
@@ -1486,12 +1499,14 @@ compile_dynamics(struct model *m, struct scope *sc, struct twin_err *err)
 	gr.cstamp = calloc(n + 1, sizeof(int));
 	gr.used = calloc(nd + 1, sizeof(int));
 	gr.pd = calloc(nd + 1, sizeof(*gr.pd));
+	gr.term = calloc(nd + 1, sizeof(*gr.term));
 	gr.cols = calloc(n + 1, sizeof(int));
 	gr.col = calloc(n + 1, sizeof(*gr.col));
 	m->jac = calloc(nj, sizeof(*m->jac));
 	if (!gr.dtree || !gr.ddef || !gr.dep || !gr.g || !gr.gcols ||
 	    !gr.ngcols || !gr.rhs || !gr.otree || !gr.jtree || !gr.stamp ||
-	    !gr.cstamp || !gr.used || !gr.pd || !gr.cols || !gr.col ||
+	    !gr.cstamp || !gr.used || !gr.pd || !gr.term || !gr.cols ||
+	    !gr.col ||
 	    !m->jac) {
 		twin_nomem(err);
 		goto out;

@@ -466,13 +466,78 @@ derived_chains(void)
 	}
 }
 
+/* "(D0 + D1) + (D2 + D3)"...: D lo .. hi - 1 summed as a balanced tree. */
+static char *
+balanced(char *p, int lo, int hi)
+{
+	if (hi - lo == 1)
+		return p + sprintf(p, "D%d", lo);
+	*p++ = '(';
+	p = balanced(p, lo, (lo + hi) / 2);
+	*p++ = '+';
+	p = balanced(p, (lo + hi) / 2, hi);
+	*p++ = ')';
+	*p = '\0';
+	return p;
+}
+
+/*
+ * Fan-in: S sums 5000 derived quantities x/V, so dS/dx has 5000 terms
+ * (each 1/V in a slot of its own); summed one after another they would
+ * make a tree 5000 deep, above the height expressions may have.
+ */
+static void
+fan_in(void)
+{
+	enum { NF = 5000 };
+	struct srcpos at = { NULL, 0, 0 };
+	struct twin_err err;
+	struct model *m = model_new("fan");
+	char name[32], *sum = malloc(NF * 10);
+	double *v, ydot, jv;
+	int i, rc;
+
+	rc = model_add_compartment(m, "x", at, &err) |
+	    model_add_theta(m, "V", 7, at, &err) |
+	    model_add_theta(m, "K", 0.25, at, &err);
+	for (i = 0; i < NF && rc == 0; i++) {
+		snprintf(name, sizeof(name), "D%d", i);
+		rc = model_add_derived(m, name, "x/V", at, &err);
+	}
+	balanced(sum, 0, NF);
+	rc |= model_add_derived(m, "S", sum, at, &err) |
+	    model_set_ode(m, "x", "-K*S", at, &err) |
+	    model_add_output(m, "Y", "x", at, &err);
+	free(sum);
+	tap_ok(rc == 0 && model_finish(m, &err) == 0,
+	    "a derived quantity summing 5000 others finishes");
+	if (rc != 0 || m->b != NULL) {
+		printf("# %s\n", err.msg);
+		model_free(m);
+		return;
+	}
+	v = calloc(m->nslot, sizeof(double));
+	v[model_slot(m, "V")] = 7;
+	v[model_slot(m, "K")] = 0.25;
+	v[m->state0] = 3;
+	model_eval_rhs(m, v, &ydot);
+	model_eval_jac(m, v, &jv);
+	tap_close(ydot, -0.25 * NF * 3 / 7, 1e-12, "fan-in: rhs -K 5000 x/V");
+	tap_close(jv, -0.25 * NF / 7, 1e-12, "fan-in: Jacobian -K 5000/V");
+	free(v);
+	model_free(m);
+}
+
 /* The Jacobian of W3 (16 states, derived quantities two deep, saturable
  * metabolism) against central differences of its right-hand side. */
 static void
 w3_jacobian(void)
 {
 	struct twin_err err;
-	struct model *m = model_load("../../bench/w3/w3.yaml", &err);
+	/* from tests/unit (run.t) or from the top of the tree */
+	const char *path = access("../../bench/w3/w3.yaml", R_OK) == 0 ?
+	    "../../bench/w3/w3.yaml" : "bench/w3/w3.yaml";
+	struct model *m = model_load(path, &err);
 	double *v, *J, *yp, *ym, *jv, worst = 0;
 	int i, j, k, n;
 
@@ -569,6 +634,7 @@ main(void)
 	domains();
 	limits();
 	derived_chains();
+	fan_in();
 	w3_jacobian();
 	return tap_done();
 }
