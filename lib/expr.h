@@ -1,6 +1,6 @@
 /*
  * expr.h - arithmetic expressions of model files: parse, differentiate,
- * compile to a flat tape, evaluate.
+ * compile to a flat tape or program, evaluate.
  *
  * Grammar (lowest precedence first):
  *   cond    := or [ '?' cond ':' cond ]
@@ -20,8 +20,10 @@
  * Names resolve to slots of a value vector through the caller's lookup
  * function, so this module knows nothing of models.
  *
- * Ownership: every function returning struct enode * or struct tape *
- * returns a new object owned by the caller (enode_free, tape_free).
+ * Ownership: every function returning struct enode *, struct tape * or
+ * struct prog * returns a new object owned by the caller (enode_free,
+ * tape_free, prog_free); a finished tape or program is read-only and may
+ * be run by several threads at once, each with its own v.
  * Argument trees are never modified or taken over.
  */
 #ifndef TWIN_EXPR_H
@@ -57,6 +59,14 @@ struct enode *enode_subst(const struct enode *n, int slot,
 /* 1 if n is a constant (value in *value if not NULL), else 0. */
 int enode_is_const(const struct enode *n, double *value);
 
+/* 1 if n is a single slot reference (the slot in *slot if not NULL). */
+int enode_is_slot(const struct enode *n, int *slot);
+
+/* a + b and a * b, simplified; they take over a and b (freed on
+ * failure) and give NULL if either is NULL or memory runs out. */
+struct enode *enode_add(struct enode *a, struct enode *b);
+struct enode *enode_mul(struct enode *a, struct enode *b);
+
 /* 1 if n references slot, else 0. */
 int enode_uses(const struct enode *n, int slot);
 
@@ -75,5 +85,33 @@ void tape_free(struct tape *t);
 
 /* Evaluate with slot values v.  Math errors give inf or nan as in C. */
 double tape_eval(const struct tape *t, const double *v);
+
+/*
+ * A program: statements run in order, each assigning one expression to a
+ * slot, v[dst] = n (out 0), or to an element of a result array,
+ * out[dst] = n (out 1), compiled into one flat tape.  A later statement
+ * reads what an earlier one stored.  Identical subtrees computed more than
+ * once (within a statement or across statements) are computed once and
+ * kept in temporary slots v[tmp0 ...  tmp0 + prog_ntemp() - 1], which the
+ * caller reserves beside its own slots; conditionals stay lazy.
+ */
+struct prog_stmt {
+	const struct enode *n;
+	int dst;
+	int out;
+};
+
+struct prog;
+
+/* Compile n statements (the trees are not taken over); NULL if out of
+ * memory or a statement has no tree or a negative dst. */
+struct prog *prog_compile(const struct prog_stmt *st, int n, int tmp0);
+void prog_free(struct prog *p);
+/* Temporary slots it uses, and its length in instructions. */
+int prog_ntemp(const struct prog *p);
+long prog_len(const struct prog *p);
+/* Run p: slots are read from and stored into v, results into out (may
+ * be NULL when no statement has out set). */
+void prog_eval(const struct prog *p, double *v, double *out);
 
 #endif

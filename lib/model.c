@@ -4,8 +4,8 @@
  * Definitions are collected as text with their source positions, because
  * a name may be used before the definition that declares it appears (YAML
  * mappings have no required order).  model_finish lays out the slots,
- * parses each expression with the names visible at its stage, inlines
- * derived quantities, differentiates the right-hand sides and compiles.
+ * parses each expression with the names visible at its stage, builds the
+ * Jacobian by the chain rule over the derived quantities and compiles.
  */
 #include <math.h>
 #include <stdio.h>
@@ -45,7 +45,7 @@ struct scope {
 	int limit;		/* slots at or above this are not yet defined */
 	int nderived;		/* derived quantities visible */
 	char **derived;
-	int derived0;		/* pseudo-slot of derived 0 */
+	int derived0;		/* slot of derived 0 */
 };
 
 static char *
@@ -117,10 +117,9 @@ model_free(struct model *m)
 	free(m->covhasdefault);
 	free(m->covinterp);
 	tapes_free(m->ind, m->nind);
-	tapes_free(m->out, m->nout);
-	tapes_free(m->rhs, m->nstate);
-	for (i = 0; i < m->njac; i++)
-		tape_free(m->jac[i].tape);
+	prog_free(m->rhsprog);
+	prog_free(m->jacprog);
+	prog_free(m->outprog);
 	free(m->jac);
 	tapes_free(m->cmtprop, m->nstate * NPROP);
 	free(m->name);
@@ -860,7 +859,7 @@ explain(const struct scope *sc, const char *src, int col,
 	while (p[len] == '_' || (p[len] >= 'A' && p[len] <= 'Z') ||
 	    (p[len] >= 'a' && p[len] <= 'z') || (p[len] >= '0' && p[len] <= '9'))
 		len++;
-	for (s = 0; s < m->nslot; s++) {
+	for (s = 0; s < m->der0; s++) {
 		if ((int)strlen(m->slotname[s]) != len ||
 		    strncmp(m->slotname[s], p, len))
 			continue;
@@ -976,7 +975,7 @@ layout(struct model *m, struct twin_err *err)
 	struct builder *b = m->b;
 	char **etas = NULL;
 	int i, j, s, neta = 0, rc = -1;
-	int ith = 0, icov = 0, iind = 0, iout = 0, ist = 0;
+	int ith = 0, icov = 0, iind = 0, iout = 0, ist = 0, ider = 0;
 
 	if (layout_etas(m, &etas, &neta, err) < 0)
 		return -1;
@@ -986,13 +985,15 @@ layout(struct model *m, struct twin_err *err)
 	m->ncov = count(b, DEF_COV);
 	m->nind = count(b, DEF_IND);
 	m->nout = count(b, DEF_OUTPUT);
+	m->nder = count(b, DEF_DERIVED);
 	m->state0 = 1;
 	m->theta0 = m->state0 + m->nstate;
 	m->eta0 = m->theta0 + m->ntheta;
 	m->cov0 = m->eta0 + m->neta;
 	m->ind0 = m->cov0 + m->ncov;
 	m->out0 = m->ind0 + m->nind;
-	m->nslot = m->out0 + m->nout;
+	m->der0 = m->out0 + m->nout;
+	m->nslot = m->der0 + m->nder;
 	m->slotname = calloc(m->nslot, sizeof(char *));
 	m->theta = calloc(m->ntheta + 1, sizeof(double));
 	m->omega = calloc(neta * neta + 1, sizeof(double));
@@ -1031,6 +1032,9 @@ layout(struct model *m, struct twin_err *err)
 			break;
 		case DEF_OUTPUT:
 			s = m->out0 + iout++;
+			break;
+		case DEF_DERIVED:
+			s = m->der0 + ider++;
 			break;
 		default:
 			continue;
@@ -1083,108 +1087,490 @@ out:
 	return rc;
 }
 
-struct count_ctx {
+/*
+ * The graph of the dynamics.  Derived quantities keep their own slots
+ * (v[der0 + k]); the Jacobian is built by the chain rule over them: for
+ * each derived quantity D_k and state x_j it depends on,
+ *   dD_k/dx_j = d expr_k/d x_j + sum_m d expr_k/d D_m * dD_m/dx_j
+ * (partial derivatives by enode_diff, which treats derived slots as
+ * independent), a zero, a constant or a slot of its own; then the same
+ * sum gives d rhs_i/d x_j.  Every tree is linear in the size of the
+ * definitions, and MODEL_MAX_EXPR_NODES bounds them all together.
+ */
+enum { DEP_STATE = 1, DEP_TIME = 2 };
+
+/* A total derivative dD_k/dx_j. */
+struct dval {
+	int kind;		/* 0 zero, 1 the constant c, 2 v[slot] */
 	int slot;
-	long n;
+	double c;
+};
+
+struct graph {
+	struct model *m;
+	long nodes;		/* against MODEL_MAX_EXPR_NODES */
+	int nd, dd0;		/* derived quantities; first derivative slot */
+	struct enode **dtree;	/* nd definitions */
+	const struct def **ddef;
+	unsigned char *dep;	/* DEP_ of slots below dd0 */
+	struct dval *g;		/* nd x nstate */
+	int **gcols, *ngcols;	/* the states each derived depends on */
+	int ng, gcap;		/* derivative slots v[dd0 + i] */
+	struct enode **gtree;
+	unsigned char *gdep;
+	int *gk, *gj;		/* dD_gk/dx_gj */
+	struct enode **rhs, **otree, **jtree;
+	/* scratch for one tree */
+	int *stamp, stampv;	/* per slot below dd0 */
+	int *cstamp;		/* per state */
+	int *used, nused;	/* derived quantities a tree uses */
+	struct enode **pd;	/* its partial derivative by each */
+	struct enode **term;	/* the terms of one total derivative */
+	int *cols, ncols;	/* states it depends on */
+	struct enode **col;	/* its total derivative by each */
+};
+
+static int
+account(struct graph *gr, const struct enode *n, const struct def *d,
+    struct twin_err *err)
+{
+	gr->nodes += enode_size(n);
+	if (gr->nodes <= MODEL_MAX_EXPR_NODES)
+		return 0;
+	twin_error(err, "\"%s\": the model's expression graph exceeds %d "
+	    "nodes (the limit of a model)", d->name, MODEL_MAX_EXPR_NODES);
+	return where(err, gr->m, d->file, d->line, d->col);
+}
+
+static void
+collect(void *ctx, int slot)
+{
+	struct graph *gr = ctx;
+	const struct model *m = gr->m;
+
+	if (gr->stamp[slot] == gr->stampv)
+		return;
+	gr->stamp[slot] = gr->stampv;
+	if (slot >= m->state0 && slot < m->state0 + m->nstate) {
+		int j = slot - m->state0;
+
+		gr->cstamp[j] = gr->stampv;
+		gr->cols[gr->ncols++] = j;
+	} else if (slot >= m->der0 && slot < gr->dd0)
+		gr->used[gr->nused++] = slot - m->der0;
+}
+
+struct dep_ctx {
+	const struct graph *gr;
+	int dep;
 };
 
 static void
-count_use(void *ctx, int slot)
+dep_use(void *ctx, int slot)
 {
-	struct count_ctx *c = ctx;
+	struct dep_ctx *c = ctx;
 
-	c->n += slot == c->slot;
+	c->dep |= slot < c->gr->dd0 ? c->gr->dep[slot] :
+	    c->gr->gdep[slot - c->gr->dd0];
+}
+
+/* DEP_STATE and DEP_TIME: what n's value depends on, through the graph. */
+static int
+depends(const struct graph *gr, const struct enode *n)
+{
+	struct dep_ctx c = { gr, 0 };
+
+	enode_foreach_slot(n, dep_use, &c);
+	return c.dep;
+}
+
+static int
+cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
 }
 
 /*
- * Replace every derived pseudo-slot by its definition.  Each use gets a
- * copy, so nested derived quantities can grow exponentially: refuse a
- * result above MODEL_MAX_EXPR_NODES, naming the derived quantity.
+ * The total derivative of t by each state it depends on, directly or
+ * through derived quantities: gr->cols[0 .. ncols - 1] ascending, the
+ * trees (possibly the constant 0) in gr->col[], owned by the caller.
  */
-static struct enode *
-inline_derived(struct enode *n, struct enode **dtree, int nd,
-    const struct scope *sc, struct twin_err *err)
+static int
+chain(struct graph *gr, const struct enode *t, const struct def *d,
+    struct twin_err *err)
 {
-	int i;
+	const struct model *m = gr->m;
+	int i, c, k, rc = -1;
 
-	for (i = nd - 1; i >= 0; i--) {
-		struct count_ctx c = { sc->derived0 + i, 0 };
-		struct enode *r;
-		long size;
+	gr->stampv++;
+	gr->nused = gr->ncols = 0;
+	enode_foreach_slot(t, collect, gr);
+	for (i = 0; i < gr->nused; i++)
+		gr->pd[i] = NULL;
+	for (i = 0; i < gr->nused; i++) {
+		k = gr->used[i];
+		if ((gr->pd[i] = enode_diff(t, m->der0 + k)) == NULL)
+			goto oom;
+		if (account(gr, gr->pd[i], d, err) < 0)
+			goto out;
+		for (c = 0; c < gr->ngcols[k]; c++) {
+			int j = gr->gcols[k][c];
 
-		enode_foreach_slot(n, count_use, &c);
-		if (c.n == 0)
-			continue;
-		size = enode_size(n) + c.n * (enode_size(dtree[i]) - 1);
-		if (size > MODEL_MAX_EXPR_NODES) {
-			twin_error(err, "derived quantity \"%s\" used %ld times "
-			    "expands to %ld nodes, above the limit of %d",
-			    sc->derived[i], c.n, size, MODEL_MAX_EXPR_NODES);
-			enode_free(n);
-			return NULL;
+			if (gr->cstamp[j] != gr->stampv) {
+				gr->cstamp[j] = gr->stampv;
+				gr->cols[gr->ncols++] = j;
+			}
 		}
-		if ((r = enode_subst(n, sc->derived0 + i, dtree[i])) == NULL) {
-			twin_nomem(err);
-			enode_free(n);
-			return NULL;
-		}
-		enode_free(n);
-		n = r;
 	}
-	return n;
+	qsort(gr->cols, gr->ncols, sizeof(int), cmp_int);
+	for (c = 0; c < gr->ncols; c++)
+		gr->col[c] = NULL;
+	for (c = 0; c < gr->ncols; c++) {
+		int j = gr->cols[c];
+		struct enode **term = gr->term;
+		int nt = 1;
+
+		/* the terms, summed pairwise: the tree's height grows with
+		 * the logarithm of their number */
+		term[0] = enode_diff(t, m->state0 + j);
+		for (i = 0; i < gr->nused; i++) {
+			const struct dval *g =
+			    &gr->g[(size_t)gr->used[i] * m->nstate + j];
+			double z;
+
+			if (g->kind == 0 ||
+			    (enode_is_const(gr->pd[i], &z) && z == 0))
+				continue;
+			term[nt++] = enode_mul(enode_copy(gr->pd[i]),
+			    g->kind == 1 ? enode_const(g->c) :
+			    enode_slot(g->slot));
+		}
+		while (nt > 1) {
+			for (i = 0; 2 * i + 1 < nt; i++)
+				term[i] = enode_add(term[2 * i], term[2 * i + 1]);
+			if (nt % 2)
+				term[i++] = term[nt - 1];
+			nt = i;
+		}
+		if ((gr->col[c] = term[0]) == NULL)
+			goto oom;
+		if (account(gr, gr->col[c], d, err) < 0)
+			goto out;
+	}
+	rc = 0;
+	goto out;
+oom:
+	twin_nomem(err);
+	where(err, m, d->file, d->line, d->col);
+out:
+	for (i = 0; i < gr->nused; i++)
+		enode_free(gr->pd[i]);
+	if (rc < 0)
+		for (c = 0; c < gr->ncols; c++) {
+			enode_free(gr->col[c]);
+			gr->col[c] = NULL;
+		}
+	return rc;
 }
 
-struct uses_ctx {
-	const struct model *m;
-	int state, time;
-};
+/* Derived quantity k: its dependence and its derivatives by the states. */
+static int
+graph_derived(struct graph *gr, int k, struct twin_err *err)
+{
+	struct model *m = gr->m;
+	const struct def *d = gr->ddef[k];
+	int c, n = 0;
+
+	gr->dep[m->der0 + k] = depends(gr, gr->dtree[k]);
+	if (chain(gr, gr->dtree[k], d, err) < 0)
+		return -1;
+	if ((gr->gcols[k] = malloc((gr->ncols + 1) * sizeof(int))) == NULL)
+		goto oom;
+	for (c = 0; c < gr->ncols; c++) {
+		struct dval *g = &gr->g[(size_t)k * m->nstate + gr->cols[c]];
+		struct enode *s = gr->col[c];
+
+		gr->col[c] = NULL;
+		if (enode_is_const(s, &g->c)) {
+			g->kind = g->c != 0;
+			enode_free(s);
+		} else if (enode_is_slot(s, &g->slot)) {
+			g->kind = 2;
+			enode_free(s);
+		} else {
+			if (gr->ng == gr->gcap) {
+				int cap = gr->gcap ? 2 * gr->gcap : 16;
+				struct enode **t = realloc(gr->gtree,
+				    cap * sizeof(*t));
+				unsigned char *dp;
+				int *gk, *gj;
+
+				if (t != NULL)
+					gr->gtree = t;
+				dp = realloc(gr->gdep, cap);
+				if (dp != NULL)
+					gr->gdep = dp;
+				gk = realloc(gr->gk, cap * sizeof(int));
+				if (gk != NULL)
+					gr->gk = gk;
+				gj = realloc(gr->gj, cap * sizeof(int));
+				if (gj != NULL)
+					gr->gj = gj;
+				if (!t || !dp || !gk || !gj) {
+					enode_free(s);
+					goto oom;
+				}
+				gr->gcap = cap;
+			}
+			g->kind = 2;
+			g->slot = gr->dd0 + gr->ng;
+			gr->gtree[gr->ng] = s;
+			gr->gdep[gr->ng] = depends(gr, s);
+			gr->gk[gr->ng] = k;
+			gr->gj[gr->ng] = gr->cols[c];
+			gr->ng++;
+		}
+		if (g->kind != 0)
+			gr->gcols[k][n++] = gr->cols[c];
+	}
+	gr->ngcols[k] = n;
+	return 0;
+oom:
+	for (c = 0; c < gr->ncols; c++)
+		enode_free(gr->col[c]);
+	twin_nomem(err);
+	return where(err, m, d->file, d->line, d->col);
+}
+
+/* rhs i: its nonzero Jacobian entries, and whether it keeps the model
+ * linear (no time, and every entry independent of states and time). */
+static int
+graph_rhs(struct graph *gr, int i, const struct def *d, struct twin_err *err)
+{
+	struct model *m = gr->m;
+	int c;
+
+	if (depends(gr, gr->rhs[i]) & DEP_TIME)
+		m->linear = 0;
+	if (chain(gr, gr->rhs[i], d, err) < 0)
+		return -1;
+	for (c = 0; c < gr->ncols; c++) {
+		struct enode *s = gr->col[c];
+		double z;
+
+		gr->col[c] = NULL;
+		if (enode_is_const(s, &z) && z == 0) {
+			enode_free(s);
+			continue;
+		}
+		if (depends(gr, s))
+			m->linear = 0;
+		m->jac[m->njac].row = i;
+		m->jac[m->njac].col = gr->cols[c];
+		gr->jtree[m->njac++] = s;
+	}
+	return 0;
+}
 
 static void
-note_use(void *ctx, int slot)
+mark_use(void *ctx, int slot)
 {
-	struct uses_ctx *u = ctx;
-	const struct model *m = u->m;
+	((unsigned char *)ctx)[slot] = 1;
+}
 
-	if (slot == 0)
-		u->time = 1;
-	if (slot >= m->state0 && slot < m->state0 + m->nstate)
-		u->state = 1;
+/*
+ * One program: the derived quantities and derivative slots (if withg)
+ * that the n trees in tail need, in order, then the tail: out[i] = tail[i]
+ * (out set) or v[tail0 + i] = tail[i].
+ */
+static struct prog *
+graph_prog(const struct graph *gr, struct enode **tail, int n, int out,
+    int tail0, int withg, unsigned char *mark, struct prog_stmt *st)
+{
+	const struct model *m = gr->m;
+	int i, k = 0;
+
+	memset(mark, 0, gr->dd0 + gr->ng);
+	for (i = 0; i < n; i++)
+		enode_foreach_slot(tail[i], mark_use, mark);
+	for (i = gr->ng - 1; withg && i >= 0; i--)
+		if (mark[gr->dd0 + i])
+			enode_foreach_slot(gr->gtree[i], mark_use, mark);
+	for (i = gr->nd - 1; i >= 0; i--)
+		if (mark[m->der0 + i])
+			enode_foreach_slot(gr->dtree[i], mark_use, mark);
+	for (i = 0; i < gr->nd; i++)
+		if (mark[m->der0 + i]) {
+			st[k].n = gr->dtree[i];
+			st[k].dst = m->der0 + i;
+			st[k++].out = 0;
+		}
+	for (i = 0; withg && i < gr->ng; i++)
+		if (mark[gr->dd0 + i]) {
+			st[k].n = gr->gtree[i];
+			st[k].dst = gr->dd0 + i;
+			st[k++].out = 0;
+		}
+	for (i = 0; i < n; i++) {
+		st[k].n = tail[i];
+		st[k].dst = out ? i : tail0 + i;
+		st[k++].out = out;
+	}
+	return prog_compile(st, k, gr->dd0 + gr->ng);
+}
+
+/* The programs, and the names of the working slots. */
+static int
+graph_compile(struct graph *gr, struct twin_err *err)
+{
+	struct model *m = gr->m;
+	unsigned char *mark;
+	struct prog_stmt *st;
+	char **names;
+	int i, nt, n = gr->nd + gr->ng + m->nstate + m->nout + m->njac + 1;
+
+	mark = malloc(gr->dd0 + gr->ng + 1);
+	st = malloc(n * sizeof(*st));
+	if (mark == NULL || st == NULL)
+		goto oom;
+	m->rhsprog = graph_prog(gr, gr->rhs, m->nstate, 1, 0, 0, mark, st);
+	m->outprog = graph_prog(gr, gr->otree, m->nout, 0, m->out0, 0, mark,
+	    st);
+	m->jacprog = graph_prog(gr, gr->jtree, m->njac, 1, 0, 1, mark, st);
+	if (!m->rhsprog || !m->outprog || !m->jacprog)
+		goto oom;
+	nt = prog_ntemp(m->rhsprog);
+	if (prog_ntemp(m->outprog) > nt)
+		nt = prog_ntemp(m->outprog);
+	if (prog_ntemp(m->jacprog) > nt)
+		nt = prog_ntemp(m->jacprog);
+	names = realloc(m->slotname, (gr->dd0 + gr->ng + nt) * sizeof(char *));
+	if (names == NULL)
+		goto oom;
+	m->slotname = names;
+	for (i = m->nslot; i < gr->dd0 + gr->ng + nt; i++) {
+		char buf[64];
+		int s = i - gr->dd0;
+
+		if (s < gr->ng)
+			snprintf(buf, sizeof(buf), "d(%.24s)/d(%.24s)",
+			    m->slotname[m->der0 + gr->gk[s]],
+			    m->slotname[m->state0 + gr->gj[s]]);
+		else
+			snprintf(buf, sizeof(buf), "$%d", s - gr->ng + 1);
+		if ((m->slotname[i] = strdup(buf)) == NULL)
+			goto oom;
+		m->nslot = i + 1;
+	}
+	free(mark);
+	free(st);
+	return 0;
+oom:
+	free(mark);
+	free(st);
+	return twin_nomem(err);
+}
+
+static void
+graph_free(struct graph *gr)
+{
+	const struct model *m = gr->m;
+	int i;
+
+	for (i = 0; gr->dtree && i < gr->nd; i++)
+		enode_free(gr->dtree[i]);
+	for (i = 0; gr->gcols && i < gr->nd; i++)
+		free(gr->gcols[i]);
+	for (i = 0; i < gr->ng; i++)
+		enode_free(gr->gtree[i]);
+	for (i = 0; gr->rhs && i < m->nstate; i++)
+		enode_free(gr->rhs[i]);
+	for (i = 0; gr->otree && i < m->nout; i++)
+		enode_free(gr->otree[i]);
+	for (i = 0; gr->jtree && i < m->njac; i++)
+		enode_free(gr->jtree[i]);
+	free(gr->dtree);
+	free(gr->ddef);
+	free(gr->dep);
+	free(gr->g);
+	free(gr->gcols);
+	free(gr->ngcols);
+	free(gr->gtree);
+	free(gr->gdep);
+	free(gr->gk);
+	free(gr->gj);
+	free(gr->rhs);
+	free(gr->otree);
+	free(gr->jtree);
+	free(gr->stamp);
+	free(gr->cstamp);
+	free(gr->used);
+	free(gr->pd);
+	free(gr->term);
+	free(gr->cols);
+	free(gr->col);
 }
 
 static int
 compile_dynamics(struct model *m, struct scope *sc, struct twin_err *err)
 {
 	struct builder *b = m->b;
-	struct enode **dtree = NULL, **rhs = NULL;
-	int i, j, k, nd = 0, rc = -1, njac = 0;
+	struct graph gr;
+	int i, k, nd = m->nder, n = m->nstate, rc = -1;
+	size_t nj = (size_t)n * n + 1;
 
-	dtree = calloc(count(b, DEF_DERIVED) + 1, sizeof(*dtree));
-	rhs = calloc(m->nstate + 1, sizeof(*rhs));
-	m->rhs = calloc(m->nstate + 1, sizeof(*m->rhs));
-	m->jac = calloc((size_t)m->nstate * m->nstate + 1, sizeof(*m->jac));
-	if (!dtree || !rhs || !m->rhs || !m->jac) {
+	memset(&gr, 0, sizeof(gr));
+	gr.m = m;
+	gr.nd = nd;
+	gr.dd0 = m->der0 + nd;
+	gr.dtree = calloc(nd + 1, sizeof(*gr.dtree));
+	gr.ddef = calloc(nd + 1, sizeof(*gr.ddef));
+	gr.dep = calloc(gr.dd0, 1);
+	gr.g = calloc((size_t)nd * n + 1, sizeof(*gr.g));
+	gr.gcols = calloc(nd + 1, sizeof(*gr.gcols));
+	gr.ngcols = calloc(nd + 1, sizeof(*gr.ngcols));
+	gr.rhs = calloc(n + 1, sizeof(*gr.rhs));
+	gr.otree = calloc(m->nout + 1, sizeof(*gr.otree));
+	gr.jtree = calloc(nj, sizeof(*gr.jtree));
+	gr.stamp = calloc(gr.dd0, sizeof(int));
+	gr.cstamp = calloc(n + 1, sizeof(int));
+	gr.used = calloc(nd + 1, sizeof(int));
+	gr.pd = calloc(nd + 1, sizeof(*gr.pd));
+	gr.term = calloc(nd + 1, sizeof(*gr.term));
+	gr.cols = calloc(n + 1, sizeof(int));
+	gr.col = calloc(n + 1, sizeof(*gr.col));
+	m->jac = calloc(nj, sizeof(*m->jac));
+	if (!gr.dtree || !gr.ddef || !gr.dep || !gr.g || !gr.gcols ||
+	    !gr.ngcols || !gr.rhs || !gr.otree || !gr.jtree || !gr.stamp ||
+	    !gr.cstamp || !gr.used || !gr.pd || !gr.term || !gr.cols ||
+	    !gr.col ||
+	    !m->jac) {
 		twin_nomem(err);
 		goto out;
 	}
+	gr.dep[0] = DEP_TIME;
+	for (i = 0; i < n; i++)
+		gr.dep[m->state0 + i] = DEP_STATE;
 	/* Derived quantities see only the derived ones before them. */
-	for (i = 0; i < b->n; i++) {
-		struct def *d = &b->def[i];
+	for (i = 0, k = 0; i < b->n; i++) {
+		const struct def *d = &b->def[i];
 
 		if (d->kind != DEF_DERIVED)
 			continue;
-		sc->nderived = nd;
-		if ((dtree[nd] = parse_def(m, sc, d, err)) == NULL)
+		sc->nderived = k;
+		gr.ddef[k] = d;
+		if ((gr.dtree[k] = parse_def(m, sc, d, err)) == NULL ||
+		    account(&gr, gr.dtree[k], d, err) < 0 ||
+		    graph_derived(&gr, k, err) < 0)
 			goto out;
-		if ((dtree[nd] = inline_derived(dtree[nd], dtree, nd, sc,
-		    err)) == NULL) {
-			where(err, m, d->file, d->line, d->col);
-			goto out;
-		}
-		nd++;
+		k++;
 	}
 	sc->nderived = nd;
+	m->linear = !m->timevarying;
 	for (i = 0; i < b->n; i++) {
-		struct def *d = &b->def[i];
+		const struct def *d = &b->def[i];
 		int s;
 
 		if (d->kind != DEF_ODE)
@@ -1195,97 +1581,46 @@ compile_dynamics(struct model *m, struct scope *sc, struct twin_err *err)
 			where(err, m, d->file, d->line, d->col);
 			goto out;
 		}
-		if (rhs[s]) {
+		if (gr.rhs[s]) {
 			twin_error(err, "two ode definitions for \"%s\"",
 			    d->name);
 			where(err, m, d->file, d->line, d->col);
 			goto out;
 		}
-		if ((rhs[s] = parse_def(m, sc, d, err)) == NULL)
+		if ((gr.rhs[s] = parse_def(m, sc, d, err)) == NULL ||
+		    account(&gr, gr.rhs[s], d, err) < 0)
 			goto out;
-		if ((rhs[s] = inline_derived(rhs[s], dtree, nd, sc,
-		    err)) == NULL) {
-			where(err, m, d->file, d->line, d->col);
-			goto out;
-		}
 	}
-	m->linear = !m->timevarying;
-	for (i = 0; i < m->nstate; i++) {
-		struct uses_ctx u = { m, 0, 0 };
+	for (i = 0; i < n; i++) {
+		const struct def *d = find_def(b, DEF_ODE,
+		    m->slotname[m->state0 + i]);
 
-		if (rhs[i] == NULL) {
-			const struct def *d = find_def(b, DEF_STATE,
-			    m->slotname[m->state0 + i]);
-
+		if (gr.rhs[i] == NULL) {
+			d = find_def(b, DEF_STATE, m->slotname[m->state0 + i]);
 			twin_error(err, "no ode for compartment \"%s\"",
 			    m->slotname[m->state0 + i]);
 			where(err, m, d->file, d->line, d->col);
 			goto out;
 		}
-		enode_foreach_slot(rhs[i], note_use, &u);
-		if (u.time)
-			m->linear = 0;
-		if ((m->rhs[i] = tape_compile(rhs[i])) == NULL)
-			goto oom;
-		for (j = 0; j < m->nstate; j++) {
-			struct enode *dn;
-			double c;
-
-			dn = enode_diff(rhs[i], m->state0 + j);
-			if (dn == NULL)
-				goto oom;
-			if (enode_is_const(dn, &c) && c == 0) {
-				enode_free(dn);
-				continue;
-			}
-			u.state = u.time = 0;
-			enode_foreach_slot(dn, note_use, &u);
-			if (u.state || u.time)
-				m->linear = 0;
-			m->jac[njac].row = i;
-			m->jac[njac].col = j;
-			m->jac[njac].tape = tape_compile(dn);
-			enode_free(dn);
-			if (m->jac[njac].tape == NULL)
-				goto oom;
-			njac++;
-			m->njac = njac;
-		}
+		if (graph_rhs(&gr, i, d, err) < 0)
+			goto out;
 	}
 	/* Outputs may use states, derived quantities and earlier outputs. */
 	sc->stage = ST_OUT;
-	m->out = calloc(m->nout + 1, sizeof(*m->out));
-	if (m->out == NULL)
-		goto oom;
 	for (i = 0, k = 0; i < b->n; i++) {
-		struct def *d = &b->def[i];
-		struct enode *n;
+		const struct def *d = &b->def[i];
 
 		if (d->kind != DEF_OUTPUT)
 			continue;
 		sc->limit = m->out0 + k;
-		if ((n = parse_def(m, sc, d, err)) == NULL)
+		if ((gr.otree[k] = parse_def(m, sc, d, err)) == NULL ||
+		    account(&gr, gr.otree[k], d, err) < 0)
 			goto out;
-		if ((n = inline_derived(n, dtree, nd, sc, err)) == NULL) {
-			where(err, m, d->file, d->line, d->col);
-			goto out;
-		}
-		m->out[k] = tape_compile(n);
-		enode_free(n);
-		if (m->out[k++] == NULL)
-			goto oom;
+		k++;
 	}
-	rc = 0;
-	goto out;
-oom:
-	twin_nomem(err);
+	rc = graph_compile(&gr, err);
 out:
-	for (i = 0; i < nd; i++)
-		enode_free(dtree[i]);
-	for (i = 0; rhs && i < m->nstate; i++)
-		enode_free(rhs[i]);
-	free(dtree);
-	free(rhs);
+	graph_free(&gr);
 	return rc;
 }
 
@@ -1447,7 +1782,7 @@ model_finish(struct model *m, struct twin_err *err)
 		return -1;
 	memset(&sc, 0, sizeof(sc));
 	sc.m = m;
-	sc.derived0 = m->nslot;
+	sc.derived0 = m->der0;
 	sc.derived = calloc(count(b, DEF_DERIVED) + 1, sizeof(char *));
 	if (sc.derived == NULL)
 		return twin_nomem(err);
@@ -1476,4 +1811,22 @@ model_finish(struct model *m, struct twin_err *err)
 fail:
 	free(sc.derived);
 	return -1;
+}
+
+void
+model_eval_rhs(const struct model *m, double *v, double *ydot)
+{
+	prog_eval(m->rhsprog, v, ydot);
+}
+
+void
+model_eval_jac(const struct model *m, double *v, double *vals)
+{
+	prog_eval(m->jacprog, v, vals);
+}
+
+void
+model_eval_outputs(const struct model *m, double *v)
+{
+	prog_eval(m->outprog, v, NULL);
 }

@@ -5,9 +5,13 @@
  * A model is built through the builder calls below, either by the YAML
  * loader (model_load) or by a program that generates it from data (the
  * PBPK generator).  model_finish parses every expression, derives the
- * Jacobian symbolically and compiles everything to flat tapes.
+ * Jacobian symbolically by the chain rule over the graph of derived
+ * quantities, and compiles: individual parameters and dosing properties
+ * to one tape each, the right-hand side, the Jacobian and the outputs to
+ * one program each (expr.h), in time and memory linear in the model.
  *
- * Every name lives in one value vector v[] (the "slots"):
+ * Every name lives in one value vector v[] of nslot elements (the
+ * "slots"):
  *   v[0]                 time (names t and TIME)
  *   v[state0 + i]        amount in compartment i
  *   v[theta0 + i]        population parameter i
@@ -15,8 +19,15 @@
  *   v[cov0 + i]          covariate i
  *   v[ind0 + i]          individual parameter i (in definition order)
  *   v[out0 + i]          output i (in definition order)
- * Derived quantities (state-dependent helpers) are inlined into the
- * expressions that use them, so they have no slot.
+ *   v[der0 + i]          derived quantity i (in definition order)
+ *   v[der0 + nder ...]   the model's own working slots, up to nslot:
+ *                        derivatives of derived quantities by states
+ *                        (named "d(C)/d(central)") and the programs'
+ *                        temporaries (named "$1", ...)
+ * Derived quantities (state-dependent helpers) are computed once per
+ * evaluation, in definition order, before what uses them; the evaluation
+ * calls below compute those their program needs, and write them and the
+ * working slots into v.
  *
  * Ownership: model_new/model_load return a model freed by model_free; the
  * model copies every string it is given.  A finished model is read-only
@@ -62,7 +73,6 @@ int ode_method_parse(const char *name);
 
 struct jac_entry {
 	int row, col;		/* d rhs[row] / d state[col] */
-	struct tape *tape;
 };
 
 /*
@@ -76,10 +86,14 @@ struct bound {
 	int lo_incl, hi_incl;
 };
 
-/* Limits on what a model may ask of the machine (dense Jacobian, and
- * derived quantities inlined into the expressions that use them). */
+/*
+ * Limits on what a model may ask of the machine: the dense Jacobian, and
+ * the expression graph: the nodes of every parsed expression and of every
+ * derivative the Jacobian is built from, together (memory while the model
+ * is compiled, and the size of its programs, grow with this number).
+ */
 #define MODEL_MAX_STATES 1000
-#define MODEL_MAX_EXPR_NODES 100000
+#define MODEL_MAX_EXPR_NODES 2000000
 
 struct model {
 	char *name, *description, *path;
@@ -97,11 +111,13 @@ struct model {
 	int ind0, nind;
 	struct tape **ind;	/* evaluated in order into v[ind0 + i] */
 	int out0, nout;
-	struct tape **out;
 	int dv;			/* output index of the observed quantity */
-	struct tape **rhs;	/* nstate tapes */
+	int der0, nder;
 	int njac;
-	struct jac_entry *jac;	/* nonzero entries only */
+	struct jac_entry *jac;	/* nonzero entries only, by row then column */
+	struct prog *rhsprog;	/* model_eval_rhs */
+	struct prog *jacprog;	/* model_eval_jac */
+	struct prog *outprog;	/* model_eval_outputs */
 	struct tape **cmtprop;	/* [state * NPROP + prop], NULL = default */
 	enum err_kind errkind;
 	double sigma_add, sigma_prop;	/* standard deviations */
@@ -170,6 +186,20 @@ int model_check_domain(const struct model *m, const double *v,
 /* Resolve names, parse, differentiate, compile.  Errors name the file,
  * line and column of the definition and the offending name. */
 int model_finish(struct model *m, struct twin_err *err);
+
+/*
+ * Evaluation of a finished model at the time, states and parameters in v
+ * (v[0] .. v[out0 - 1] set; v has nslot elements).  Each writes the
+ * derived quantities (and working slots) it needs into v.  Math errors
+ * give inf or nan as in C; nothing fails.
+ *   model_eval_rhs      ydot[i] = d state[i] / dt without doses, i < nstate
+ *   model_eval_jac      vals[k] = d rhs[jac[k].row] / d state[jac[k].col],
+ *                       k < njac
+ *   model_eval_outputs  v[out0 + i], i < nout
+ */
+void model_eval_rhs(const struct model *m, double *v, double *ydot);
+void model_eval_jac(const struct model *m, double *v, double *vals);
+void model_eval_outputs(const struct model *m, double *v);
 
 /* Load a YAML model file (see twin-model(5)) and finish it. */
 struct model *model_load(const char *path, struct twin_err *err);

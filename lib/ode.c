@@ -54,7 +54,6 @@ struct ode {
 	double t, tstop;
 	double rtol, atol;
 	char msg[512];		/* last message from CVODES */
-	double *jval;		/* m->njac Jacobian values */
 	double *rowsum;		/* n doubles, for stiff_radius */
 	/* CVODES */
 	SUNContext ctx;
@@ -77,6 +76,8 @@ struct ode {
 	gsl_matrix *aug, *work;
 	double *ycur;
 	double *ework;		/* 7 (n+1)^2: the result, then workspace */
+	double *jv;		/* the model's njac Jacobian values, then
+				 * n right-hand sides (exact) */
 	int *perm;		/* order making aug lower triangular, then
 				 * 2 (n+1) ints of workspace */
 	int tri;		/* perm is valid: the flow graph is acyclic */
@@ -104,31 +105,24 @@ ode_rhs_eval(struct ode_sys *sys, double t, const double *y, double *ydot)
 	int i;
 
 	set_states(sys, t, y);
+	model_eval_rhs(m, sys->v, ydot);
 	for (i = 0; i < m->nstate; i++)
-		ydot[i] = tape_eval(m->rhs[i], sys->v) + sys->rate[i];
+		ydot[i] += sys->rate[i];
 }
 
-/* The Jacobian's nonzero values (m->jac order) at (t, y) into o->jval. */
+/* The Jacobian's nonzero values (m->jac order) at (t, y) into o->jv. */
 static void
 jac_eval(struct ode *o, double t, const double *y)
 {
-	const struct model *m = o->m;
-	int k;
-
 	set_states(o->sys, t, y);
-	for (k = 0; k < m->njac; k++)
-		o->jval[k] = tape_eval(m->jac[k].tape, o->sys->v);
+	model_eval_jac(o->m, o->sys->v, o->jv);
 }
 
 void
 ode_outputs(struct ode_sys *sys, double t, const double *y)
 {
-	const struct model *m = sys->m;
-	int i;
-
 	set_states(sys, t, y);
-	for (i = 0; i < m->nout; i++)
-		sys->v[m->out0 + i] = tape_eval(m->out[i], sys->v);
+	model_eval_outputs(sys->m, sys->v);
 }
 
 /* ---- CVODES ------------------------------------------------------------ */
@@ -171,12 +165,12 @@ cv_jac(sunrealtype t, N_Vector y, N_Vector fy, SUNMatrix J, void *ud,
 		memcpy(cp, o->colptr, (o->n + 1) * sizeof(*cp));
 		memcpy(ri, o->rowind, o->nnz * sizeof(*ri));
 		for (k = 0; k < o->nnz; k++)
-			x[k] = o->src[k] < 0 ? 0 : o->jval[o->src[k]];
+			x[k] = o->src[k] < 0 ? 0 : o->jv[o->src[k]];
 		return 0;
 	}
 	SUNMatZero(J);
 	for (k = 0; k < m->njac; k++)
-		SM_ELEMENT_D(J, m->jac[k].row, m->jac[k].col) = o->jval[k];
+		SM_ELEMENT_D(J, m->jac[k].row, m->jac[k].col) = o->jv[k];
 	return 0;
 }
 
@@ -477,7 +471,7 @@ ode_free(struct ode *o)
 		gsl_matrix_free(o->work);
 	for (i = 0; i < o->ncache; i++)
 		gsl_matrix_free(o->cache[i].e);
-	free(o->jval);
+	free(o->jv);
 	free(o->rowsum);
 	free(o->yrk);
 	free(o->rkw);
@@ -519,11 +513,11 @@ ode_new(const struct model *m, enum ode_method method, double rtol,
 	o->method = method;
 	o->cur = method;
 	o->sparse = stiff_sparse(m);
-	o->jval = calloc(m->njac + 1, sizeof(double));
+	o->jv = calloc(m->njac + n + 1, sizeof(double));
 	o->rowsum = calloc(n + 1, sizeof(double));
 	o->yrk = calloc(n + 1, sizeof(double));
 	o->rkw = calloc(3 * n + 1, sizeof(double));
-	if (!o->jval || !o->rowsum || !o->yrk || !o->rkw ||
+	if (!o->jv || !o->rowsum || !o->yrk || !o->rkw ||
 	    (o->sparse && sparse_pattern(o) < 0)) {
 		twin_nomem(err);
 		ode_free(o);
@@ -617,12 +611,12 @@ exact_matrix(struct ode *o)
 	for (i = 0; i < n; i++)
 		sys->v[m->state0 + i] = 0;
 	sys->v[0] = o->t;
+	model_eval_rhs(m, sys->v, o->jv + m->njac);
 	for (i = 0; i < n; i++)
-		gsl_matrix_set(w, i, n, tape_eval(m->rhs[i], sys->v) +
-		    sys->rate[i]);
+		gsl_matrix_set(w, i, n, o->jv[m->njac + i] + sys->rate[i]);
+	model_eval_jac(m, sys->v, o->jv);
 	for (k = 0; k < m->njac; k++)
-		gsl_matrix_set(w, m->jac[k].row, m->jac[k].col,
-		    tape_eval(m->jac[k].tape, sys->v));
+		gsl_matrix_set(w, m->jac[k].row, m->jac[k].col, o->jv[k]);
 	if (o->valid && gsl_matrix_equal(w, o->aug))
 		return;
 	gsl_matrix_memcpy(o->aug, w);
@@ -638,7 +632,7 @@ static enum ode_method
 choose(struct ode *o, const double *y)
 {
 	jac_eval(o, o->t, y);
-	return stiff_choose(stiff_radius(o->m, o->jval, o->rowsum),
+	return stiff_choose(stiff_radius(o->m, o->jv, o->rowsum),
 	    o->tstop - o->t);
 }
 

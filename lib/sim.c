@@ -613,6 +613,7 @@ struct sim {
 	double *chol;		/* neta x neta lower factor of omega */
 	/* steady state */
 	double *x, *px, *g, *jac, *dx, *ss_rate;
+	double *jv;		/* the model's njac Jacobian values */
 	struct action *acts;
 	int actcap;
 	struct timeline tl;
@@ -651,6 +652,7 @@ sim_free(struct sim *s)
 	free(s->px);
 	free(s->g);
 	free(s->jac);
+	free(s->jv);
 	free(s->dx);
 	free(s->ss_rate);
 	free(s->acts);
@@ -716,10 +718,11 @@ sim_new(const struct model *m, const struct sim_opts *o,
 	s->px = calloc(n, sizeof(double));
 	s->g = calloc(n, sizeof(double));
 	s->jac = calloc((size_t)n * n, sizeof(double));
+	s->jv = calloc(m->njac + 1, sizeof(double));
 	s->dx = calloc(n, sizeof(double));
 	s->ss_rate = calloc(n, sizeof(double));
 	if (!s->v || !s->y || !s->rate || !s->init || !s->pcur || !s->ovr || !s->inputs ||
-	    !s->chol || !s->x || !s->px || !s->g || !s->jac || !s->dx ||
+	    !s->chol || !s->x || !s->px || !s->g || !s->jac || !s->jv || !s->dx ||
 	    !s->ss_rate) {
 		twin_nomem(err);
 		sim_free(s);
@@ -1016,9 +1019,9 @@ ss_constant(struct sim *s, const struct ev_rec *r, double t0, double *x,
 
 		ode_rhs_eval(&sys, t0, x, s->g);
 		memset(s->jac, 0, (size_t)n * n * sizeof(double));
+		model_eval_jac(m, s->v, s->jv);
 		for (k = 0; k < m->njac; k++)
-			s->jac[m->jac[k].row * n + m->jac[k].col] =
-			    tape_eval(m->jac[k].tape, s->v);
+			s->jac[m->jac[k].row * n + m->jac[k].col] = s->jv[k];
 		for (i = 0; i < n; i++) {
 			s->dx[i] = -s->g[i];
 			gmax = fmax(gmax, fabs(s->g[i]));

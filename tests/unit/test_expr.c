@@ -1,7 +1,8 @@
 /*
  * test_expr.c - expressions: values against the same formula written in C,
  * derivatives against finite differences and hand-written derivatives,
- * simplification, substitution and parse errors.
+ * simplification, substitution and parse errors; programs (statements
+ * storing into slots and results, shared subexpressions, lazy branches).
  */
 #include <math.h>
 #include <stdio.h>
@@ -799,6 +800,111 @@ test_api(void)
 	    "NULL in, NULL out");
 }
 
+/* Programs: statements in order, later ones reading what earlier ones
+ * stored, subexpressions shared, and conditionals still lazy. */
+static void
+test_programs(void)
+{
+	static const char *const src[] = {
+		"x*y + exp(z)",			/* v[S0] */
+		"s0 * 2",			/* out[0]: reads v[S0] */
+		"exp(z) + k",			/* out[1]: exp(z) shared */
+		/* first met in an untaken branch (x > 0), where its
+		 * temporary must not be made */
+		"x < 0 ? sqrt(depot)*k : 1",	/* out[2] */
+		"sqrt(depot)*k + sqrt(depot)*k",	/* out[3] */
+		/* made unconditionally, then read in a branch */
+		"log(central)*x + log(central)*x",	/* out[4] */
+		"x > 1 ? log(central)*x + 1 : 0",	/* out[5] */
+	};
+	enum { NS = sizeof(src) / sizeof(src[0]), TMP0 = NSLOT + 5 };
+	struct enode *n[NS], *big, *a;
+	struct prog_stmt st[NS];
+	struct prog *p, *p1, *p2;
+	double v[TMP0 + 16], out[NS], want[NS], sv;
+	int i, ok = 1, slot;
+
+	for (i = 0; i < NS; i++) {
+		if ((n[i] = parse(src[i])) == NULL)
+			ok = 0;
+		st[i].n = n[i];
+		st[i].dst = i == 0 ? S0 : i - 1;
+		st[i].out = i > 0;
+	}
+	p = ok ? prog_compile(st, NS, TMP0) : NULL;
+	tap_ok(p != NULL, "a program of 7 statements compiles");
+	if (p == NULL)
+		goto done;
+	memset(v, 0, sizeof(v));
+	point(v);
+	/* the temporaries start as nan: reading one not made shows */
+	for (i = TMP0; i < TMP0 + 16; i++)
+		v[i] = NAN;
+	prog_eval(p, v, out);
+	sv = v[X] * v[Y] + exp(v[Z]);
+	want[0] = sv * 2;
+	want[1] = exp(v[Z]) + v[K];
+	want[2] = 1;
+	want[3] = 2 * (sqrt(v[DEPOT]) * v[K]);
+	want[4] = 2 * (log(v[CENTRAL]) * v[X]);
+	want[5] = log(v[CENTRAL]) * v[X] + 1;
+	tap_close(v[S0], sv, 1e-15, "program: v[dst] = expr stored");
+	for (i = 0; i < NS - 1; i++) {
+		char what[96];
+
+		snprintf(what, sizeof(what), "program: out[%d] = %s", i,
+		    src[i + 1]);
+		tap_close(out[i], want[i], 1e-15, what);
+	}
+	tap_ok(prog_ntemp(p) == 3, "program: three shared subexpressions "
+	    "(exp(z), sqrt(depot)*k, log(central)*x)");
+	prog_free(p);
+
+	/* one big expression twice costs a load, not a second copy */
+	big = parse("exp(x)*log(central)/(k + y*y) - sqrt(depot)*tanh(z)");
+	st[0].n = st[1].n = big;
+	st[0].dst = 0;
+	st[1].dst = 1;
+	st[0].out = st[1].out = 1;
+	p1 = prog_compile(st, 1, TMP0);
+	p2 = prog_compile(st, 2, TMP0);
+	tap_ok(p1 && p2 && prog_len(p2) <= prog_len(p1) + 3 &&
+	    prog_len(p1) >= 10, "program: a repeated statement is computed "
+	    "once (a TEE, a load and a store more)");
+	if (p2 != NULL) {
+		prog_eval(p2, v, out);
+		tap_ok(out[0] == out[1] && out[0] == exp(v[X]) *
+		    log(v[CENTRAL]) / (v[K] + v[Y] * v[Y]) - sqrt(v[DEPOT]) *
+		    tanh(v[Z]), "program: both give the value written in C");
+	}
+	prog_free(p1);
+	prog_free(p2);
+	enode_free(big);
+	st[0].n = NULL;
+	tap_ok(prog_compile(st, 1, TMP0) == NULL,
+	    "program: a statement without a tree is refused");
+	p = prog_compile(st, 0, TMP0);
+	tap_ok(p != NULL && prog_len(p) == 1, "an empty program is an END");
+	if (p != NULL)
+		prog_eval(p, v, NULL);
+	prog_free(p);
+
+	/* the builders model.c's chain rule uses */
+	a = enode_add(enode_const(0), enode_slot(X));
+	tap_ok(enode_is_slot(a, &slot) && slot == X, "enode_add: 0 + x is x");
+	enode_free(a);
+	a = enode_mul(enode_const(2), enode_const(3));
+	tap_ok(enode_is_const(a, &sv) && sv == 6 && !enode_is_slot(a, NULL),
+	    "enode_mul: 2 * 3 folds to 6");
+	enode_free(a);
+	tap_ok(enode_add(NULL, enode_slot(X)) == NULL &&
+	    enode_mul(enode_slot(Y), NULL) == NULL,
+	    "enode_add, enode_mul: NULL in, NULL out (the other freed)");
+done:
+	for (i = 0; i < NS; i++)
+		enode_free(n[i]);
+}
+
 int
 main(void)
 {
@@ -812,5 +918,6 @@ main(void)
 	test_errors();
 	test_limits();
 	test_api();
+	test_programs();
 	return tap_done();
 }
