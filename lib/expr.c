@@ -1752,3 +1752,157 @@ prog_eval(const struct prog *p, double *v, double *out)
 		;
 }
 
+
+/* ---- C source of a program (for jit.h) ---------------------------------- */
+
+/*
+ * The operators that are more than one C operator, as C text: the same
+ * definitions as truth, epow, emin and emax above (test_expr runs both on
+ * the same programs and wants the same bits).
+ */
+const char prog_c_prelude[] =
+    "#include <math.h>\n"
+    "static double epow(double a, double b)\n"
+    "{ return b == 2 ? a * a : pow(a, b); }\n"
+    "static double emin(double a, double b) { return a <= b ? a : b; }\n"
+    "static double emax(double a, double b) { return a >= b ? a : b; }\n"
+    "#define T(c) ((c) ? 1.0 : 0.0)\n";
+
+/* A constant as exact C text. */
+static void
+c_const(FILE *f, double k)
+{
+	if (isnan(k))
+		fputs("NAN", f);
+	else if (isinf(k))
+		fputs(k > 0 ? "HUGE_VAL" : "-HUGE_VAL", f);
+	else
+		fprintf(f, "%a", k);
+}
+
+int
+prog_emit_c(const struct prog *p, const char *name, FILE *f)
+{
+	static const char *const un[OP_NUM] = {
+		[OP_NEG] = "-", [OP_EXP] = "exp", [OP_LOG] = "log",
+		[OP_LOG10] = "log10", [OP_SQRT] = "sqrt", [OP_ABS] = "fabs",
+		[OP_TANH] = "tanh",
+	};
+	static const char *const bin[OP_NUM] = {
+		[OP_ADD] = "+", [OP_SUB] = "-", [OP_MUL] = "*", [OP_DIV] = "/",
+		[OP_LT] = "<", [OP_LE] = "<=", [OP_GT] = ">", [OP_GE] = ">=",
+		[OP_EQ] = "==", [OP_NE] = "!=",
+	};
+	int *label, d = 0, i;
+	size_t pc;
+
+	if ((label = calloc(p->len + 1, sizeof(int))) == NULL)
+		return -1;
+	fprintf(f, "void %s(double *restrict v, double *restrict out)\n{\n",
+	    name);
+	fputs("\tdouble s0", f);
+	for (i = 1; i < TAPE_STACK; i++)
+		fprintf(f, ", s%d", i);
+	fputs(";\n\t(void)out;\n", f);
+	for (pc = 0; pc < p->len; pc++) {
+		const struct insn *in = p->code + pc;
+		int op = in->op, a, b;
+
+		if (label[pc]) {
+			/* the depth the jumps here left */
+			d = label[pc] - 1;
+			fprintf(f, "L%zu:;\n", pc);
+		}
+		a = d - 1;
+		b = d - 2;
+		if (op == OP_CONST || op == OP_SLOT) {
+			fprintf(f, "\ts%d = ", d++);
+			if (op == OP_SLOT)
+				fprintf(f, "v[%d]", in->arg);
+			else
+				c_const(f, in->k);
+			fputs(";\n", f);
+		} else if (un[op]) {
+			fprintf(f, "\ts%d = %s(s%d);\n", a, un[op], a);
+		} else if (op == OP_NOT) {
+			fprintf(f, "\ts%d = T(s%d == 0);\n", a, a);
+		} else if (bin[op]) {
+			fprintf(f, "\ts%d = %ss%d %s s%d);\n", b,
+			    op >= OP_LT ? "T(" : "(", b, bin[op], a);
+			d--;
+		} else if (op == OP_RSUB || op == OP_RDIV) {
+			fprintf(f, "\ts%d = s%d %c s%d;\n", b, a,
+			    op == OP_RSUB ? '-' : '/', b);
+			d--;
+		} else if (op == OP_AND || op == OP_OR) {
+			fprintf(f, "\ts%d = T(s%d != 0 %s s%d != 0);\n", b, b,
+			    op == OP_AND ? "&&" : "||", a);
+			d--;
+		} else if (op == OP_POW || op == OP_MIN || op == OP_MAX) {
+			fprintf(f, "\ts%d = %s(s%d, s%d);\n", b, op == OP_POW ?
+			    "epow" : op == OP_MIN ? "emin" : "emax", b, a);
+			d--;
+		} else if (op == OP_RPOW || op == OP_RMIN || op == OP_RMAX) {
+			fprintf(f, "\ts%d = %s(s%d, s%d);\n", b, op == OP_RPOW ?
+			    "epow" : op == OP_RMIN ? "emin" : "emax", a, b);
+			d--;
+		} else if (op >= OP_ADDK && op <= OP_VDIV) {
+			/* top op k or v[arg]; KSUB, VSUB, KDIV and VDIV put
+			 * the operand first */
+			int left = op == OP_KSUB || op == OP_VSUB ||
+			    op == OP_KDIV || op == OP_VDIV;
+			char c = op <= OP_VSUB ? (op <= OP_ADDV ? '+' : '-') :
+			    (op <= OP_MULV ? '*' : '/');
+
+			fprintf(f, "\ts%d = ", a);
+			if (!left)
+				fprintf(f, "s%d %c ", a, c);
+			if (op == OP_ADDK || op == OP_SUBK || op == OP_KSUB ||
+			    op == OP_MULK || op == OP_DIVK || op == OP_KDIV)
+				c_const(f, in->k);
+			else
+				fprintf(f, "v[%d]", in->arg);
+			if (left)
+				fprintf(f, " %c s%d", c, a);
+			fputs(";\n", f);
+		} else if (op == OP_POWK) {
+			fprintf(f, "\ts%d = pow(s%d, ", a, a);
+			c_const(f, in->k);
+			fputs(");\n", f);
+		} else if (op == OP_SQR) {
+			fprintf(f, "\ts%d = s%d * s%d;\n", a, a, a);
+		} else if (op == OP_JZ || op == OP_JMP) {
+			/* forward jumps only (conditionals) */
+			if (in->arg <= (int)pc || (size_t)in->arg > p->len)
+				goto bad;
+			if (op == OP_JZ)
+				d--;
+			label[in->arg] = d + 1;
+			if (op == OP_JZ)
+				fprintf(f, "\tif (s%d == 0) goto L%d;\n", d,
+				    in->arg);
+			else
+				fprintf(f, "\tgoto L%d;\n", in->arg);
+		} else if (op == OP_STORE || op == OP_OUT) {
+			d--;
+			fprintf(f, "\t%s[%d] = s%d;\n", op == OP_STORE ? "v" :
+			    "out", in->arg, d);
+		} else if (op == OP_TEE) {
+			fprintf(f, "\tv[%d] = s%d;\n", in->arg, a);
+		} else if (op == OP_END) {
+			fputs("\treturn;\n", f);
+		} else {
+			goto bad;
+		}
+		if (d < 0 || d > TAPE_STACK)
+			goto bad;
+	}
+	if (label[p->len])
+		fprintf(f, "L%zu:;\n", p->len);
+	fputs("}\n", f);
+	free(label);
+	return ferror(f) ? -1 : 0;
+bad:
+	free(label);
+	return -1;
+}

@@ -29,6 +29,8 @@
 #ifndef TWIN_EXPR_H
 #define TWIN_EXPR_H
 
+#include <stdio.h>
+
 #include "err.h"
 
 /* Return the slot of name[0..len-1], or -1 if the name is unknown. */
@@ -113,5 +115,14 @@ long prog_len(const struct prog *p);
 /* Run p: slots are read from and stored into v, results into out (may
  * be NULL when no statement has out set). */
 void prog_eval(const struct prog *p, double *v, double *out);
+
+/*
+ * C source that does what prog_eval does, to the bit: prog_c_prelude
+ * once, then for each program the function void name(double *v, double
+ * *out), written to f.  Returns 0, or -1 if f could not be written or
+ * memory ran out.
+ */
+extern const char prog_c_prelude[];
+int prog_emit_c(const struct prog *p, const char *name, FILE *f);
 
 #endif

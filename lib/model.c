@@ -120,6 +120,7 @@ model_free(struct model *m)
 	prog_free(m->rhsprog);
 	prog_free(m->jacprog);
 	prog_free(m->outprog);
+	jit_free(m->jit);
 	free(m->jac);
 	tapes_free(m->cmtprop, m->nstate * NPROP);
 	free(m->name);
@@ -1764,6 +1765,33 @@ finish_routes(struct model *m, struct twin_err *err)
 	return 0;
 }
 
+/*
+ * The model's programs as native code (jit.h), when a compiler and a
+ * cache are at hand; otherwise, or with TWIN_JIT=0, the interpreter runs
+ * them.  Either gives the same bits.
+ */
+static void
+native(struct model *m)
+{
+	static const char *const names[3] = { "twin_rhs", "twin_jac",
+		"twin_out" };
+	const struct prog *p[3] = { m->rhsprog, m->jacprog, m->outprog };
+	struct twin_err err;
+	char *src = NULL;
+	size_t len = 0;
+	FILE *f;
+	int i, rc = 0;
+
+	if (!jit_enabled() || (f = open_memstream(&src, &len)) == NULL)
+		return;
+	fputs(prog_c_prelude, f);
+	for (i = 0; i < 3; i++)
+		rc |= prog_emit_c(p[i], names[i], f);
+	if (fclose(f) == 0 && rc == 0)
+		m->jit = jit_load(src, 3, names, m->native, &err);
+	free(src);
+}
+
 int
 model_finish(struct model *m, struct twin_err *err)
 {
@@ -1807,6 +1835,7 @@ model_finish(struct model *m, struct twin_err *err)
 	free(sc.derived);
 	builder_free(m->b);
 	m->b = NULL;
+	native(m);
 	return 0;
 fail:
 	free(sc.derived);
@@ -1816,17 +1845,26 @@ fail:
 void
 model_eval_rhs(const struct model *m, double *v, double *ydot)
 {
-	prog_eval(m->rhsprog, v, ydot);
+	if (m->jit)
+		m->native[0](v, ydot);
+	else
+		prog_eval(m->rhsprog, v, ydot);
 }
 
 void
 model_eval_jac(const struct model *m, double *v, double *vals)
 {
-	prog_eval(m->jacprog, v, vals);
+	if (m->jit)
+		m->native[1](v, vals);
+	else
+		prog_eval(m->jacprog, v, vals);
 }
 
 void
 model_eval_outputs(const struct model *m, double *v)
 {
-	prog_eval(m->outprog, v, NULL);
+	if (m->jit)
+		m->native[2](v, NULL);
+	else
+		prog_eval(m->outprog, v, NULL);
 }

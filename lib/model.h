@@ -38,6 +38,7 @@
 
 #include "err.h"
 #include "expr.h"
+#include "jit.h"
 
 /* Where a definition came from, for error messages.  file NULL: generated. */
 struct srcpos {
@@ -118,6 +119,8 @@ struct model {
 	struct prog *rhsprog;	/* model_eval_rhs */
 	struct prog *jacprog;	/* model_eval_jac */
 	struct prog *outprog;	/* model_eval_outputs */
+	struct jit *jit;	/* the three as native code, or NULL */
+	jit_fn native[3];
 	struct tape **cmtprop;	/* [state * NPROP + prop], NULL = default */
 	enum err_kind errkind;
 	double sigma_add, sigma_prop;	/* standard deviations */

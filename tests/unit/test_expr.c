@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "expr.h"
+#include "jit.h"
 #include "tap.h"
 
 #define LN10	2.302585092994045684017991454684364208
@@ -144,42 +145,45 @@ nrefs(const struct enode *n)
 	return c;
 }
 
+/* The expressions of test_values, also run as native code. */
+static const char *const vsrc[] = {
+	"2*x^2 - 3/(y+1)",
+	"x + y*z",
+	"(x + y)*z",
+	"x - y - z",
+	"x / y / z",
+	"-x^2",
+	"x^y",
+	"x**z",
+	"exp(-k*t)",
+	"log(x) + log10(z)",
+	"sqrt(z) * abs(y)",
+	"tanh(y)",
+	"pow(z, 1.5)",
+	"min(x, y) + max(x, z)",
+	"x < y ? x : y*2",
+	"if(x > 1, z, -z)",
+	"1e-3*x + .5 + 2.5E2 + 3.",
+	"KA*depot - k*central",
+	"abs(y) >= 0.7 && !(x == 2)",
+	"x > 2 || y < 0",
+	"not (x > 2) and z != 2.1",
+	"(x + y) / (x - y) * z^2 - 1/(1 + exp(-y))",
+	"x ? y : z",
+	"central / (depot + 1e-9)^2",
+	"3 - -x",
+	"max(min(x, y), z)",
+	"10^log10(z)",
+	"n * x^(n - 1) / (1 + t)",
+	"y <= -0.7 ? 1 : 0",
+};
+
 /* Values: the expression, and the same formula in C at V0. */
 static void
 test_values(void)
 {
-	static const char *const src[] = {
-		"2*x^2 - 3/(y+1)",
-		"x + y*z",
-		"(x + y)*z",
-		"x - y - z",
-		"x / y / z",
-		"-x^2",
-		"x^y",
-		"x**z",
-		"exp(-k*t)",
-		"log(x) + log10(z)",
-		"sqrt(z) * abs(y)",
-		"tanh(y)",
-		"pow(z, 1.5)",
-		"min(x, y) + max(x, z)",
-		"x < y ? x : y*2",
-		"if(x > 1, z, -z)",
-		"1e-3*x + .5 + 2.5E2 + 3.",
-		"KA*depot - k*central",
-		"abs(y) >= 0.7 && !(x == 2)",
-		"x > 2 || y < 0",
-		"not (x > 2) and z != 2.1",
-		"(x + y) / (x - y) * z^2 - 1/(1 + exp(-y))",
-		"x ? y : z",
-		"central / (depot + 1e-9)^2",
-		"3 - -x",
-		"max(min(x, y), z)",
-		"10^log10(z)",
-		"n * x^(n - 1) / (1 + t)",
-		"y <= -0.7 ? 1 : 0",
-	};
-	double v[NSLOT], want[sizeof(src) / sizeof(src[0])];
+	const char *const *src = vsrc;
+	double v[NSLOT], want[sizeof(vsrc) / sizeof(vsrc[0])];
 	double x = V0[X], y = V0[Y], z = V0[Z], k = V0[K], t = V0[T];
 	double n = V0[N];
 	char what[200];
@@ -215,7 +219,7 @@ test_values(void)
 	want[26] = z;
 	want[27] = n * pow(x, n - 1) / (1 + t);
 	want[28] = 1;
-	for (i = 0; i < sizeof(src) / sizeof(src[0]); i++) {
+	for (i = 0; i < sizeof(vsrc) / sizeof(vsrc[0]); i++) {
 		struct enode *e = parse(src[i]);
 		double got = e != NULL ? run(e, v) : NAN, f = NAN;
 
@@ -905,6 +909,107 @@ done:
 		enode_free(n[i]);
 }
 
+/* Same bits, NaN matching NaN. */
+static int
+same(double a, double b)
+{
+	return (isnan(a) && isnan(b)) || memcmp(&a, &b, sizeof(a)) == 0;
+}
+
+/*
+ * Native code (prog_emit_c, jit.h) against the interpreter: one program
+ * with every expression of test_values and its derivatives in x and y
+ * (which bring the immediate forms and more branches), stored both into
+ * results and into a slot read back by a later statement, at the test
+ * point and at points where things overflow, divide by zero or take
+ * the other branch.  Bit for bit.
+ */
+static void
+test_native(void)
+{
+	enum { NE = sizeof(vsrc) / sizeof(vsrc[0]), NS = 3 * NE + 1 };
+	static const double pts[][3] = {	/* x, y, z */
+		{ 1.3, -0.7, 2.1 }, { 0, -1, 0 }, { -2.5, 3, 1e308 },
+		{ 2, 0.7, -1e-310 }, { 1e200, -1e200, 2.1 }, { NAN, 1, 2 },
+	};
+	char dir[] = "/tmp/twin-expr-XXXXXX", *src = NULL, cmd[64];
+	struct enode *e[NS];
+	struct prog_stmt st[NS];
+	struct prog *p = NULL;
+	struct jit *j = NULL;
+	jit_fn fn[1];
+	size_t len = 0;
+	FILE *f;
+	int i, k, ok = 1, bad = 0;
+
+	memset(e, 0, sizeof(e));
+	for (i = 0; i < NE; i++) {
+		struct enode *n = parse(vsrc[i]);
+
+		e[3 * i] = n;
+		e[3 * i + 1] = n ? enode_diff(n, X) : NULL;
+		e[3 * i + 2] = n ? enode_diff(n, Y) : NULL;
+	}
+	/* the last statement reads a slot stored by the first */
+	e[NS - 1] = parse("s0 * x + s0");
+	for (i = 0; i < NS; i++) {
+		ok &= e[i] != NULL;
+		st[i].n = e[i];
+		st[i].dst = i == 0 ? S0 : i;
+		st[i].out = i != 0;
+	}
+	if (ok)
+		p = prog_compile(st, NS, NSLOT);
+	ok = p != NULL && prog_ntemp(p) <= 64 && mkdtemp(dir) != NULL &&
+	    (f = open_memstream(&src, &len)) != NULL;
+	if (ok) {
+		fputs(prog_c_prelude, f);
+		ok = prog_emit_c(p, "f", f) == 0;
+		ok &= fclose(f) == 0;
+	}
+	if (ok) {
+		struct twin_err err;
+
+		setenv("TWIN_CACHE", dir, 1);
+		j = jit_load(src, 1, (const char *const[]){ "f" }, fn, &err);
+		if (j == NULL)
+			printf("# %s\n", err.msg);
+	}
+	tap_ok(j != NULL, "native code of a program with every operator "
+	    "compiles and loads");
+	for (k = 0; j && k < (int)(sizeof(pts) / sizeof(pts[0])); k++) {
+		double v1[NSLOT + 64], v2[NSLOT + 64], o1[NS], o2[NS];
+
+		point(v1);
+		v1[X] = pts[k][0];
+		v1[Y] = pts[k][1];
+		v1[Z] = pts[k][2];
+		memcpy(v2, v1, sizeof(v1));
+		for (i = 0; i < NS; i++)
+			o1[i] = o2[i] = -1;
+		prog_eval(p, v1, o1);
+		fn[0](v2, o2);
+		for (i = 1; i < NS; i++)
+			bad += !same(o1[i], o2[i]);
+		for (i = 0; i < NSLOT + prog_ntemp(p); i++)
+			bad += !same(v1[i], v2[i]);
+	}
+	tap_ok(j != NULL && bad == 0, "native code gives the interpreter's "
+	    "bits: every result and slot at 6 points (overflow, 0/0, NaN, "
+	    "both branches)");
+	if (bad)
+		printf("# %d differences\n", bad);
+	jit_free(j);
+	prog_free(p);
+	free(src);
+	for (i = 0; i < NS; i++)
+		enode_free(e[i]);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	if (system(cmd) != 0)
+		printf("# could not remove %s\n", dir);
+	unsetenv("TWIN_CACHE");
+}
+
 int
 main(void)
 {
@@ -919,5 +1024,6 @@ main(void)
 	test_limits();
 	test_api();
 	test_programs();
+	test_native();
 	return tap_done();
 }
