@@ -1,7 +1,9 @@
 /*
  * expr.c - arithmetic expressions: a recursive-descent parser building a
  * tree, symbolic differentiation and substitution on trees, and a compiler
- * from trees to a flat stack-machine tape.
+ * from trees to a flat stack-machine tape, or from a list of statements to
+ * one program (a tape whose statements store into slots, sharing common
+ * subexpressions through temporary slots).
  *
  * Every tree node is built by mk(), which simplifies as it goes (constant
  * folding, 0 and 1 absorbed), so parse, diff and subst all give trees that

@@ -1,6 +1,7 @@
 /*
  * model.h - a model: compartments, parameters, random effects, covariates,
- * ODE right-hand sides, outputs and residual error, compiled to tapes.
+ * ODE right-hand sides, outputs and residual error, compiled to tapes and
+ * programs.
  *
  * A model is built through the builder calls below, either by the YAML
  * loader (model_load) or by a program that generates it from data (the
@@ -31,7 +32,7 @@
  *
  * Ownership: model_new/model_load return a model freed by model_free; the
  * model copies every string it is given.  A finished model is read-only
- * and may be shared by threads.
+ * and may be shared by threads, each evaluating it with its own v.
  */
 #ifndef TWIN_MODEL_H
 #define TWIN_MODEL_H
