@@ -102,7 +102,8 @@ fuzz:
 	clang $(FUZZ_FLAGS) -o fuzz-record tests/unit/fuzz_record.c \
 	    lib/record.c lib/num.c lib/err.c -lz -lm
 	clang $(FUZZ_FLAGS) -o fuzz-model tests/unit/fuzz_model.c lib/model.c \
-	    lib/model_yaml.c lib/expr.c lib/units.c lib/err.c lib/num.c -lyaml -lm
+	    lib/model_yaml.c lib/expr.c lib/jit.c lib/units.c lib/err.c \
+	    lib/num.c -lyaml -lm
 	clang $(FUZZ_FLAGS) -o fuzz-regimen tests/unit/fuzz_regimen.c \
 	    lib/regimen.c lib/units.c lib/num.c lib/err.c -lm
 	clang $(FUZZ_FLAGS) -o fuzz-target tests/unit/fuzz_target.c \

@@ -8,6 +8,7 @@
  *
  * Not named test_*.c: the Makefile would build it as a unit test.
  */
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,34 @@ check_slot(void *ctx, int slot)
 		abort();
 }
 
+/*
+ * n as a one-statement program: it must give the tape's value r, and its
+ * C text (for native code) must come out, whatever the tree.
+ */
+static void
+prog_check(const struct enode *n, const double *v, double r)
+{
+	struct prog_stmt st = { n, 0, 1 };
+	struct prog *p = prog_compile(&st, 1, NSLOT);
+	double w[NSLOT + 64], out = NAN;
+	FILE *f;
+
+	if (p == NULL)
+		abort();
+	if (prog_ntemp(p) <= 64) {
+		memcpy(w, v, NSLOT * sizeof(double));
+		prog_eval(p, w, &out);
+		if (!(out == r || (out != out && r != r)))
+			abort();
+	}
+	if ((f = fopen("/dev/null", "w")) != NULL) {
+		if (prog_emit_c(p, "f", f) < 0)
+			abort();
+		fclose(f);
+	}
+	prog_free(p);
+}
+
 /* Compile and run n; a tape must come out for any tree that fits. */
 static void
 run(const struct enode *n, const double *v)
@@ -53,6 +82,7 @@ run(const struct enode *n, const double *v)
 	if (enode_is_const(n, &c) && !(r == c || (r != r && c != c)))
 		abort();
 	tape_free(t);
+	prog_check(n, v, r);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
