@@ -267,6 +267,17 @@ fit_resvar(const struct model *m, const struct fit_params *p, double f)
 	}
 }
 
+/*
+ * An error at a trial point that another point may not have: a failed
+ * solve, a value outside its domain, a prediction or variance that is not
+ * valid.  Out of memory and system errors are not.
+ */
+static int
+trial_invalid(const struct twin_err *err)
+{
+	return err->kind != TWIN_ENOMEM && err->kind != TWIN_ESYSTEM;
+}
+
 /* Predictions (on the log scale for exponential error) and variances. */
 static int
 predict(struct fit *f, struct fit_data *fd, const struct fit_params *p,
@@ -293,15 +304,16 @@ predict(struct fit *f, struct fit_data *fd, const struct fit_params *p,
 
 		if (m->errkind == ERR_EXPONENTIAL) {
 			if (!(y > 0))
-				return twin_error(err, "prediction %g is not "
-				    "positive (exponential error)", y);
+				return twin_errork(err, TWIN_EDOMAIN,
+				    "prediction %g is not positive "
+				    "(exponential error)", y);
 			y = log(y);
 		}
 		pf[j] = y;
 		pV[j] = fit_resvar(m, p, y);
 		if (!(pV[j] > 0) || !isfinite(pV[j]))
-			return twin_error(err, "residual variance %g at "
-			    "prediction %g", pV[j], y);
+			return twin_errork(err, TWIN_EDOMAIN, "residual "
+			    "variance %g at prediction %g", pV[j], y);
 	}
 	return 0;
 }
@@ -415,16 +427,30 @@ sensitivities(struct fit *f, struct fit_data *fd, const struct fit_params *p,
 	if (predict(f, fd, p, eta, f->f, f->V, err) < 0)
 		return -1;
 	for (k = 0; k < n; k++) {
+		double *fp = f->fp, *Vp = f->Vp, *fm = f->fm, *Vm = f->Vm;
+		double h2 = 2 * FD_STEP;
+
 		memcpy(e, eta, n * sizeof(double));
+		/* One-sided where one side cannot be predicted. */
 		e[k] = eta[k] + FD_STEP;
-		if (predict(f, fd, p, e, f->fp, f->Vp, err) < 0)
-			return -1;
+		if (predict(f, fd, p, e, fp, Vp, err) < 0) {
+			if (!trial_invalid(err))
+				return -1;
+			fp = f->f;
+			Vp = f->V;
+			h2 = FD_STEP;
+		}
 		e[k] = eta[k] - FD_STEP;
-		if (predict(f, fd, p, e, f->fm, f->Vm, err) < 0)
-			return -1;
+		if (predict(f, fd, p, e, fm, Vm, err) < 0) {
+			if (!trial_invalid(err) || fp == f->f)
+				return -1;
+			fm = f->f;
+			Vm = f->V;
+			h2 = FD_STEP;
+		}
 		for (j = 0; j < fd->nobs; j++) {
-			f->g[j * n + k] = (f->fp[j] - f->fm[j]) / (2 * FD_STEP);
-			f->h[j * n + k] = (f->Vp[j] - f->Vm[j]) / (2 * FD_STEP);
+			f->g[j * n + k] = (fp[j] - fm[j]) / h2;
+			f->h[j * n + k] = (Vp[j] - Vm[j]) / h2;
 		}
 	}
 	return 0;
@@ -506,10 +532,13 @@ map_f(const gsl_vector *x, void *arg)
 	unpack(c, x);
 	if (fit_objective(c->f, c->fd, c->p, c->eta, c->prior, &obj,
 	    &c->f->err) < 0) {
-		c->f->failed = 1;
-		return GSL_NAN;
+		/* A trial eta that cannot be evaluated: +infinity, which
+		 * the line search steps back from (NaN it would take). */
+		if (!trial_invalid(&c->f->err))
+			c->f->failed = 1;
+		return GSL_POSINF;
 	}
-	return obj;
+	return isfinite(obj) ? obj : GSL_POSINF;
 }
 
 static void
@@ -522,6 +551,7 @@ map_fdf(const gsl_vector *x, void *arg, double *fx, gsl_vector *df)
 	unpack(c, x);
 	if (objective_grad(c->f, c->fd, c->p, c->eta, c->prior, fx, grad,
 	    &c->f->err) < 0) {
+		/* Stops this minimisation; fit_map may start again. */
 		c->f->failed = 1;
 		*fx = GSL_NAN;
 		gsl_vector_set_all(df, GSL_NAN);
@@ -685,8 +715,11 @@ polish(struct mapctx *c, double *gn, double *decrement)
 			for (i = 0; i < nf; i++)
 				c->eta[c->map[i]] = e0[c->map[i]] + step * d[i];
 			if (fit_objective(f, c->fd, c->p, c->eta, c->prior, &o1,
-			    &f->err) < 0)
-				return -1;
+			    &f->err) < 0) {
+				if (!trial_invalid(&f->err))
+					return -1;
+				continue;	/* step back */
+			}
 			if (o1 <= obj)
 				break;
 		}
@@ -736,8 +769,15 @@ fit_map(struct fit *f, struct fit_data *fd, const struct fit_params *p,
 		rc = minimise(&c, gsl_multimin_fdfminimizer_vector_bfgs2,
 		    &res->iterations, &gn);
 		if (f->failed) {
-			memcpy(err, &f->err, sizeof(*err));
-			return -1;
+			/* Out of memory, or the gradient could not be had
+			 * where BFGS stood: again from eta 0 if it can. */
+			if (!trial_invalid(&f->err) || tries == 2) {
+				memcpy(err, &f->err, sizeof(*err));
+				return -1;
+			}
+			for (i = 0; i < c.nfree; i++)
+				c.eta[c.map[i]] = 0;
+			continue;
 		}
 		if (rc == 0)
 			break;
