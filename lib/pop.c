@@ -366,13 +366,15 @@ trial(struct pop *p, const double *phi, double *f)
 /*
  * Central-difference gradient at phi (objective f0 there).  Where one
  * side cannot be evaluated the difference is one-sided; where neither
- * can, the step is shrunk (twice, by 10).  1: no finite difference.
+ * can, the step is shrunk (twice, by 10); where that fails too, the
+ * component is stuck: g 0, stuck[i] 1.  Returns the number stuck.
  */
 static int
-gradient(struct pop *p, const double *phi0, double f0, double *g)
+gradient(struct pop *p, const double *phi0, double f0, double *g,
+    int *stuck)
 {
 	double phi[256];
-	int i, n = p->nphi;
+	int i, n = p->nphi, nstuck = 0;
 
 	memcpy(phi, phi0, n * sizeof(double));
 	for (i = 0; i < n; i++) {
@@ -400,10 +402,13 @@ gradient(struct pop *p, const double *phi0, double f0, double *g)
 				break;
 			}
 		}
-		if (k == 3)
-			return 1;
+		stuck[i] = k == 3;
+		if (stuck[i]) {
+			g[i] = 0;
+			nstuck++;
+		}
 	}
-	return 0;
+	return nstuck;
 }
 
 const char *
@@ -445,9 +450,10 @@ quasi_newton(struct pop *p, double *x, struct pop_result *res,
 	double *s = calloc(n + 1, sizeof(double));
 	double *y = calloc(n + 1, sizeof(double));
 	double *Hy = calloc(n + 1, sizeof(double));
+	int *stuck = calloc(n + 1, sizeof(int)), nstuck;
 	double f, ft = HUGE_VAL, dec = HUGE_VAL;
 
-	if (!H || !g || !gt || !d || !xt || !s || !y || !Hy) {
+	if (!H || !g || !gt || !d || !xt || !s || !y || !Hy || !stuck) {
 		twin_nomem(err);
 		goto out;
 	}
@@ -461,15 +467,13 @@ quasi_newton(struct pop *p, double *x, struct pop_result *res,
 		twin_error_prefix(err, "the objective at the start values");
 		goto out;
 	}
-	switch (gradient(p, x, f, g)) {
-	case -1:
+	/* A component without a gradient is held where it is. */
+	if ((nstuck = gradient(p, x, f, g, stuck)) < 0) {
 		memcpy(err, &p->err, sizeof(*err));
 		goto out;
-	case 1:
-		res->stop = POP_NONFINITE;
-		memcpy(&res->why, &p->err, sizeof(res->why));
-		goto done;
 	}
+	if (nstuck)
+		memcpy(&res->why, &p->err, sizeof(res->why));
 	for (i = 0; i < n; i++)
 		H[i * n + i] = 1;
 	for (it = 0; it < POP_MAXITER; it++) {
@@ -480,7 +484,13 @@ quasi_newton(struct pop *p, double *x, struct pop_result *res,
 			d[i] = 0;
 			for (j = 0; j < n; j++)
 				d[i] -= H[i * n + j] * g[j];
+			if (stuck[i])
+				d[i] = 0;
 			slope += g[i] * d[i];
+		}
+		if (slope == 0 && nstuck) {	/* nothing else to move */
+			res->stop = POP_NONFINITE;
+			break;
 		}
 		if (!(slope < 0)) {	/* not a descent direction: reset */
 			for (i = 0; i < n * n; i++)
@@ -490,7 +500,7 @@ quasi_newton(struct pop *p, double *x, struct pop_result *res,
 		}
 		dec = -slope / 2;
 		if (updated && dec < POP_TOL_DECREMENT) {
-			res->stop = POP_CONVERGED;
+			res->stop = nstuck ? POP_NONFINITE : POP_CONVERGED;
 			break;
 		}
 		for (i = 0; i < n; i++)
@@ -521,7 +531,8 @@ quasi_newton(struct pop *p, double *x, struct pop_result *res,
 		}
 		if (k == 40) {
 			if (dec < POP_TOL_FLAT) {
-				res->stop = POP_CONVERGED;
+				res->stop = nstuck ? POP_NONFINITE :
+				    POP_CONVERGED;
 				break;
 			}
 			if (updated) {
@@ -536,17 +547,12 @@ quasi_newton(struct pop *p, double *x, struct pop_result *res,
 			    "(decrease still promised %.3g)", f, dec);
 			break;
 		}
-		switch (gradient(p, xt, ft, gt)) {
-		case -1:
+		if ((nstuck = gradient(p, xt, ft, gt, stuck)) < 0) {
 			memcpy(err, &p->err, sizeof(*err));
 			goto out;
-		case 1:
-			memcpy(x, xt, n * sizeof(double));
-			f = ft;
-			res->stop = POP_NONFINITE;
-			memcpy(&res->why, &p->err, sizeof(res->why));
-			goto done;
 		}
+		if (nstuck)
+			memcpy(&res->why, &p->err, sizeof(res->why));
 		{
 			double sy = 0, yy = 0, yHy = 0, ss = 0;
 
@@ -587,7 +593,11 @@ quasi_newton(struct pop *p, double *x, struct pop_result *res,
 	if (res->stop == POP_MAXITER_REACHED)
 		twin_errork(&res->why, TWIN_EFLAT, "%d iterations without "
 		    "convergence (decrease still promised %.3g)", it, dec);
-done:
+	if (res->stop == POP_NONFINITE)
+		twin_error_prefix(&res->why, "%d parameter%s held at %s value: "
+		    "the objective cannot be evaluated on either side",
+		    nstuck, nstuck > 1 ? "s" : "", nstuck > 1 ? "their" :
+		    "its");
 	res->decrement = dec;
 	res->converged = res->stop == POP_CONVERGED;
 	rc = 0;
@@ -600,6 +610,7 @@ out:
 	free(s);
 	free(y);
 	free(Hy);
+	free(stuck);
 	return rc;
 }
 
