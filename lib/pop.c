@@ -689,6 +689,8 @@ covariance(struct pop *p, const double *phi0, double *se)
 
 	if (!H || !J || !v1 || !v2 || !G || !S || !C)
 		goto out;
+	for (i = 0; i < p->nthread; i++)
+		fit_precise(p->w[i], 1);
 	memcpy(phi, phi0, n * sizeof(double));
 	f0 = ofv_at(p, phi);
 	for (i = 0; i < n; i++) {
@@ -776,6 +778,8 @@ covariance(struct pop *p, const double *phi0, double *se)
 	}
 	ok = 0;
 out:
+	for (i = 0; i < p->nthread; i++)
+		fit_precise(p->w[i], 0);
 	unpack(p, phi0);
 	free(H);
 	free(J);

@@ -46,7 +46,7 @@ struct pop_estimate {
  * any more although the promised decrease is below POP_TOL_FLAT means the
  * objective is flat to within what its evaluation resolves: converged too.
  */
-#define POP_TOL_DECREMENT 1e-6
+#define POP_TOL_DECREMENT 1e-9
 #define POP_TOL_FLAT 1e-4
 #define POP_MAXITER 1000	/* iterations of the quasi-Newton search */
 
