@@ -734,6 +734,14 @@ polish(struct mapctx *c, double tol, double *gn, double *decrement)
 		if (*decrement < tol * tol)
 			return 1;
 		memcpy(e0, c->eta, n * sizeof(double));
+		/* A decrease below the objective's rounding cannot be
+		 * checked: near the mode the step is taken as it is (the
+		 * gradient still resolves what the objective cannot). */
+		if (*decrement < 1e-12 * (1 + fabs(obj))) {
+			for (i = 0; i < nf; i++)
+				c->eta[c->map[i]] = e0[c->map[i]] + d[i];
+			continue;
+		}
 		for (k = 0; k < 20; k++) {
 			double step = ldexp(1, -k);
 
