@@ -388,7 +388,6 @@ gradient(struct pop *p, const double *phi0, double f0, double *g,
 			phi[i] = phi0[i] - h;
 			if (trial(p, phi, &fm) < 0)
 				return -1;
-			phi[i] = phi0[i];
 			if (isfinite(fp) && isfinite(fm)) {
 				g[i] = (fp - fm) / (2 * h);
 				break;
@@ -402,6 +401,7 @@ gradient(struct pop *p, const double *phi0, double f0, double *g,
 				break;
 			}
 		}
+		phi[i] = phi0[i];
 		stuck[i] = k == 3;
 		if (stuck[i]) {
 			g[i] = 0;
@@ -554,7 +554,7 @@ quasi_newton(struct pop *p, double *x, struct pop_result *res,
 		if (nstuck)
 			memcpy(&res->why, &p->err, sizeof(res->why));
 		{
-			double sy = 0, yy = 0, yHy = 0, ss = 0;
+			double sy = 0, yy = 0, ss = 0;
 
 			for (i = 0; i < n; i++) {
 				s[i] = xt[i] - x[i];
@@ -564,6 +564,8 @@ quasi_newton(struct pop *p, double *x, struct pop_result *res,
 				ss += s[i] * s[i];
 			}
 			if (sy > 1e-12 * sqrt(ss * yy)) {
+				double yHy = 0;
+
 				if (!updated)	/* Shanno-Phua scaling */
 					for (i = 0; i < n * n; i++)
 						H[i] = i % (n + 1) == 0 ?
