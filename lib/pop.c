@@ -427,6 +427,15 @@ pop_stop_name(enum pop_stop stop)
 	return "unknown";
 }
 
+static void
+set_precise(struct pop *p, int on)
+{
+	int i;
+
+	for (i = 0; i < p->nthread; i++)
+		fit_precise(p->w[i], on);
+}
+
 /* Largest step of a line search in any component of phi: thetas move by
  * at most this fraction of their start, log SDs by this much. */
 #define MAXSTEP 1.0
@@ -441,7 +450,8 @@ static int
 quasi_newton(struct pop *p, double *x, struct pop_result *res,
     struct twin_err *err)
 {
-	int n = p->nphi, i, j, it, rc = -1, updated = 0;
+	int n = p->nphi, i, j, it, rc = -1, updated = 0, precise = 0;
+	int flat = 0;
 	double *H = calloc((size_t)n * n + 1, sizeof(double));
 	double *g = calloc(n + 1, sizeof(double));
 	double *gt = calloc(n + 1, sizeof(double));
@@ -499,6 +509,24 @@ quasi_newton(struct pop *p, double *x, struct pop_result *res,
 			continue;
 		}
 		dec = -slope / 2;
+		if (((updated && dec < POP_TOL_DECREMENT) || flat) &&
+		    !precise) {
+			/* Converged on the objective with the individual
+			 * modes to a gradient of 1e-6: go on with them to
+			 * 1e-8 (its noise is then well below POP_TOL_
+			 * DECREMENT), from where the search stands. */
+			precise = 1;
+			set_precise(p, 1);
+			if (trial(p, x, &f) < 0 || (nstuck = gradient(p, x,
+			    f, g, stuck)) < 0) {
+				memcpy(err, &p->err, sizeof(*err));
+				goto out;
+			}
+			if (!isfinite(f))
+				break;
+			flat = 0;
+			continue;
+		}
 		if (updated && dec < POP_TOL_DECREMENT) {
 			res->stop = nstuck ? POP_NONFINITE : POP_CONVERGED;
 			break;
@@ -530,6 +558,10 @@ quasi_newton(struct pop *p, double *x, struct pop_result *res,
 			}
 		}
 		if (k == 40) {
+			if (dec < POP_TOL_FLAT && !precise) {
+				flat = 1;
+				continue;
+			}
 			if (dec < POP_TOL_FLAT) {
 				res->stop = nstuck ? POP_NONFINITE :
 				    POP_CONVERGED;
@@ -604,6 +636,7 @@ quasi_newton(struct pop *p, double *x, struct pop_result *res,
 	res->converged = res->stop == POP_CONVERGED;
 	rc = 0;
 out:
+	set_precise(p, 0);
 	free(H);
 	free(g);
 	free(gt);
@@ -691,8 +724,7 @@ covariance(struct pop *p, const double *phi0, double *se)
 
 	if (!H || !J || !v1 || !v2 || !G || !S || !C)
 		goto out;
-	for (i = 0; i < p->nthread; i++)
-		fit_precise(p->w[i], 1);
+	set_precise(p, 1);
 	memcpy(phi, phi0, n * sizeof(double));
 	f0 = ofv_at(p, phi);
 	for (i = 0; i < n; i++) {
@@ -780,8 +812,7 @@ covariance(struct pop *p, const double *phi0, double *se)
 	}
 	ok = 0;
 out:
-	for (i = 0; i < p->nthread; i++)
-		fit_precise(p->w[i], 0);
+	set_precise(p, 0);
 	unpack(p, phi0);
 	free(H);
 	free(J);
