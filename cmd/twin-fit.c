@@ -759,9 +759,18 @@ run_population(const struct opts *o, const struct model *m,
 			cli_warn(PROG, "%s", err.msg);
 			goto out;
 		}
-		if (!res.converged)
-			cli_warn(PROG, "warning: the estimation did not "
-			    "converge (%d iterations)", res.iterations);
+		if (!res.converged) {
+			/* The best point reached, marked as such in the
+			 * output too. */
+			cli_warn(PROG, "warning: the estimation stopped "
+			    "(%s, %s) after %d iterations: %s; the estimates "
+			    "are the best point reached", pop_stop_name(
+			    res.stop), twin_errkind_name(res.why.kind),
+			    res.iterations, res.why.msg);
+			ob_puts(&b, "# not converged: ");
+			ob_puts(&b, pop_stop_name(res.stop));
+			ob_puts(&b, "; the best point reached\n");
+		}
 		if (!o->nocov && !res.covariance_ok)
 			cli_warn(PROG, "warning: the covariance step failed "
 			    "(the Hessian is not positive definite)");

@@ -16,6 +16,9 @@
 #include "num.h"
 
 #define FD_STEP 1e-5
+#define GN_MAXIT 20		/* Gauss-Newton steps at most */
+#define GN_GRAD 1e-8		/* the mode's gradient norm, see polish */
+#define GN_GRAD_WARM 1e-6	/* the same from a warm start, unless precise */
 #define PI 3.14159265358979323846
 #define MAXETA 64
 
@@ -34,7 +37,18 @@ struct fit {
 	struct twin_err err;	/* from inside GSL callbacks */
 	int failed;
 	int map[MAXETA], nfree;	/* random effects estimated last */
+	/* g and h were computed at sens_eta within this fit_map (reused by
+	 * posterior) */
+	int sens_ok;
+	double sens_eta[MAXETA];
+	int precise;		/* fit_precise */
 };
+
+void
+fit_precise(struct fit *f, int on)
+{
+	f->precise = on;
+}
 
 void
 fit_params_free(struct fit_params *p)
@@ -267,6 +281,17 @@ fit_resvar(const struct model *m, const struct fit_params *p, double f)
 	}
 }
 
+/*
+ * An error at a trial point that another point may not have: a failed
+ * solve, a value outside its domain, a prediction or variance that is not
+ * valid.  Out of memory and system errors are not.
+ */
+static int
+trial_invalid(const struct twin_err *err)
+{
+	return err->kind != TWIN_ENOMEM && err->kind != TWIN_ESYSTEM;
+}
+
 /* Predictions (on the log scale for exponential error) and variances. */
 static int
 predict(struct fit *f, struct fit_data *fd, const struct fit_params *p,
@@ -293,15 +318,16 @@ predict(struct fit *f, struct fit_data *fd, const struct fit_params *p,
 
 		if (m->errkind == ERR_EXPONENTIAL) {
 			if (!(y > 0))
-				return twin_error(err, "prediction %g is not "
-				    "positive (exponential error)", y);
+				return twin_errork(err, TWIN_EDOMAIN,
+				    "prediction %g is not positive "
+				    "(exponential error)", y);
 			y = log(y);
 		}
 		pf[j] = y;
 		pV[j] = fit_resvar(m, p, y);
 		if (!(pV[j] > 0) || !isfinite(pV[j]))
-			return twin_error(err, "residual variance %g at "
-			    "prediction %g", pV[j], y);
+			return twin_errork(err, TWIN_EDOMAIN, "residual "
+			    "variance %g at prediction %g", pV[j], y);
 	}
 	return 0;
 }
@@ -412,21 +438,38 @@ sensitivities(struct fit *f, struct fit_data *fd, const struct fit_params *p,
 	double e[MAXETA];
 	int j, k, n = m->neta;
 
+	f->sens_ok = 0;
 	if (predict(f, fd, p, eta, f->f, f->V, err) < 0)
 		return -1;
 	for (k = 0; k < n; k++) {
+		double *fp = f->fp, *Vp = f->Vp, *fm = f->fm, *Vm = f->Vm;
+		double h2 = 2 * FD_STEP;
+
 		memcpy(e, eta, n * sizeof(double));
+		/* One-sided where one side cannot be predicted. */
 		e[k] = eta[k] + FD_STEP;
-		if (predict(f, fd, p, e, f->fp, f->Vp, err) < 0)
-			return -1;
+		if (predict(f, fd, p, e, fp, Vp, err) < 0) {
+			if (!trial_invalid(err))
+				return -1;
+			fp = f->f;
+			Vp = f->V;
+			h2 = FD_STEP;
+		}
 		e[k] = eta[k] - FD_STEP;
-		if (predict(f, fd, p, e, f->fm, f->Vm, err) < 0)
-			return -1;
+		if (predict(f, fd, p, e, fm, Vm, err) < 0) {
+			if (!trial_invalid(err) || fp == f->f)
+				return -1;
+			fm = f->f;
+			Vm = f->V;
+			h2 = FD_STEP;
+		}
 		for (j = 0; j < fd->nobs; j++) {
-			f->g[j * n + k] = (f->fp[j] - f->fm[j]) / (2 * FD_STEP);
-			f->h[j * n + k] = (f->Vp[j] - f->Vm[j]) / (2 * FD_STEP);
+			f->g[j * n + k] = (fp[j] - fm[j]) / h2;
+			f->h[j * n + k] = (Vp[j] - Vm[j]) / h2;
 		}
 	}
+	f->sens_ok = 1;
+	memcpy(f->sens_eta, eta, n * sizeof(double));
 	return 0;
 }
 
@@ -506,10 +549,13 @@ map_f(const gsl_vector *x, void *arg)
 	unpack(c, x);
 	if (fit_objective(c->f, c->fd, c->p, c->eta, c->prior, &obj,
 	    &c->f->err) < 0) {
-		c->f->failed = 1;
-		return GSL_NAN;
+		/* A trial eta that cannot be evaluated: +infinity, which
+		 * the line search steps back from (NaN it would take). */
+		if (!trial_invalid(&c->f->err))
+			c->f->failed = 1;
+		return GSL_POSINF;
 	}
-	return obj;
+	return isfinite(obj) ? obj : GSL_POSINF;
 }
 
 static void
@@ -522,6 +568,7 @@ map_fdf(const gsl_vector *x, void *arg, double *fx, gsl_vector *df)
 	unpack(c, x);
 	if (objective_grad(c->f, c->fd, c->p, c->eta, c->prior, fx, grad,
 	    &c->f->err) < 0) {
+		/* Stops this minimisation; fit_map may start again. */
 		c->f->failed = 1;
 		*fx = GSL_NAN;
 		gsl_vector_set_all(df, GSL_NAN);
@@ -553,7 +600,9 @@ posterior(struct fit *f, struct fit_data *fd, const struct fit_params *p,
 	int i, j, k, n = f->m->neta;
 	gsl_matrix_view a;
 
-	if (sensitivities(f, fd, p, fd->eta, err) < 0)
+	/* At the mode fit_map has just computed them, as a rule. */
+	if (!(f->sens_ok && memcmp(f->sens_eta, fd->eta, n *
+	    sizeof(double)) == 0) && sensitivities(f, fd, p, fd->eta, err) < 0)
 		return -1;
 	for (i = 0; i < nfree; i++)
 		for (k = 0; k < nfree; k++) {
@@ -624,19 +673,25 @@ minimise(struct mapctx *c, const gsl_multimin_fdfminimizer_type *type,
 }
 
 /*
- * Gauss-Newton steps after BFGS: with the expected Hessian of the
- * objective the mode is found to near machine precision, which keeps the
- * population objective smooth for its finite-difference gradient.
+ * Gauss-Newton steps (after BFGS, or alone from the previous mode): with
+ * the expected Hessian of the objective the mode is found to near machine
+ * precision, which keeps the population objective smooth for its
+ * finite-difference gradient.  The FOCE-I objective depends on the mode
+ * to first order (through log det H), so the test is on the gradient,
+ * below GN_GRAD, not on the objective's decrease (a gradient of 1e-5
+ * promises a decrease of 1e-12 but moves the FOCE-I objective by 1e-6,
+ * which its finite-difference Hessian turns into errors of order 1).
+ * Returns 1 when the gradient is that small, 0 when the steps stop short.
  */
 static int
-polish(struct mapctx *c, double *gn, double *decrement)
+polish(struct mapctx *c, double tol, double *gn, double *decrement)
 {
 	struct fit *f = c->f;
 	const struct model *m = f->m;
 	double grad[MAXETA], H[MAXETA * MAXETA], d[MAXETA], obj, e0[MAXETA];
 	int it, i, j, k, n = m->neta, nf = c->nfree;
 
-	for (it = 0; it < 8; it++) {
+	for (it = 0; it < GN_MAXIT; it++) {
 		double g2 = 0, o1;
 		gsl_matrix_view hv;
 		gsl_vector_view dv;
@@ -648,8 +703,8 @@ polish(struct mapctx *c, double *gn, double *decrement)
 			g2 += grad[c->map[i]] * grad[c->map[i]];
 		*gn = sqrt(g2);
 		*decrement = 0;
-		if (*gn < 1e-10)
-			return 0;
+		if (*gn < tol)
+			return 1;
 		for (i = 0; i < nf; i++) {
 			int a = c->map[i];
 
@@ -676,17 +731,28 @@ polish(struct mapctx *c, double *gn, double *decrement)
 		*decrement = 0;
 		for (i = 0; i < nf; i++)
 			*decrement -= 0.5 * grad[c->map[i]] * d[i];
-		if (*decrement < 1e-12)
-			return 0;
+		if (*decrement < tol * tol)
+			return 1;
 		memcpy(e0, c->eta, n * sizeof(double));
+		/* A decrease below the objective's rounding cannot be
+		 * checked: near the mode the step is taken as it is (the
+		 * gradient still resolves what the objective cannot). */
+		if (*decrement < 1e-12 * (1 + fabs(obj))) {
+			for (i = 0; i < nf; i++)
+				c->eta[c->map[i]] = e0[c->map[i]] + d[i];
+			continue;
+		}
 		for (k = 0; k < 20; k++) {
 			double step = ldexp(1, -k);
 
 			for (i = 0; i < nf; i++)
 				c->eta[c->map[i]] = e0[c->map[i]] + step * d[i];
 			if (fit_objective(f, c->fd, c->p, c->eta, c->prior, &o1,
-			    &f->err) < 0)
-				return -1;
+			    &f->err) < 0) {
+				if (!trial_invalid(&f->err))
+					return -1;
+				continue;	/* step back */
+			}
 			if (o1 <= obj)
 				break;
 		}
@@ -706,7 +772,7 @@ fit_map(struct fit *f, struct fit_data *fd, const struct fit_params *p,
 	const struct model *m = f->m;
 	struct mapctx c;
 	double logdet, gn = 0, dec = HUGE_VAL;
-	int i, rc, tries;
+	int i, rc, tries, warm = 0;
 
 	res->converged = 0;
 	res->iterations = 0;
@@ -731,13 +797,39 @@ fit_map(struct fit *f, struct fit_data *fd, const struct fit_params *p,
 	if (c.nfree == 0)
 		return twin_error(err, "nothing to estimate: the model has no "
 		    "random effects with a variance");
+	f->sens_ok = 0;
+	/* From a previous mode (the population parameters have moved a
+	 * little): Gauss-Newton alone, as a rule in one to three steps. */
+	rc = 1;
+	if (fd->started) {
+		switch (polish(&c, f->precise ? GN_GRAD : GN_GRAD_WARM, &gn,
+		    &dec)) {
+		case -1:
+			if (!trial_invalid(&f->err)) {
+				memcpy(err, &f->err, sizeof(*err));
+				return -1;
+			}
+			memcpy(c.eta, fd->eta, m->neta * sizeof(double));
+			break;
+		case 1:
+			warm = 1;
+			break;
+		}
+	}
 	/* BFGS; from the population (eta 0) again if a warm start fails. */
-	for (tries = 0; tries < 3; tries++) {
+	for (tries = 0; tries < 3 && !warm; tries++) {
 		rc = minimise(&c, gsl_multimin_fdfminimizer_vector_bfgs2,
 		    &res->iterations, &gn);
 		if (f->failed) {
-			memcpy(err, &f->err, sizeof(*err));
-			return -1;
+			/* Out of memory, or the gradient could not be had
+			 * where BFGS stood: again from eta 0 if it can. */
+			if (!trial_invalid(&f->err) || tries == 2) {
+				memcpy(err, &f->err, sizeof(*err));
+				return -1;
+			}
+			for (i = 0; i < c.nfree; i++)
+				c.eta[c.map[i]] = 0;
+			continue;
 		}
 		if (rc == 0)
 			break;
@@ -745,7 +837,7 @@ fit_map(struct fit *f, struct fit_data *fd, const struct fit_params *p,
 			for (i = 0; i < c.nfree; i++)
 				c.eta[c.map[i]] = 0;
 	}
-	if (polish(&c, &gn, &dec) < 0) {
+	if (!warm && polish(&c, GN_GRAD, &gn, &dec) < 0) {
 		memcpy(err, &f->err, sizeof(*err));
 		return -1;
 	}
@@ -753,7 +845,7 @@ fit_map(struct fit *f, struct fit_data *fd, const struct fit_params *p,
 	fd->started = 1;
 	/* Converged: BFGS says so, or what a Newton step could still gain
 	 * is negligible (scale-free, robust to solver noise). */
-	res->converged = rc == 0 || gn < 1e-4 || dec < 1e-6;
+	res->converged = warm || rc == 0 || gn < 1e-4 || dec < 1e-6;
 	if (fit_objective(f, fd, p, fd->eta, prior, &res->ofv, err) < 0)
 		return -1;
 	f->nfree = c.nfree;

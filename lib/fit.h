@@ -99,6 +99,15 @@ int fit_map(struct fit *f, struct fit_data *fd, const struct fit_params *p,
 int fit_focei(struct fit *f, struct fit_data *fd, const struct fit_params *p,
     double *ofv, struct twin_err *err);
 
+/*
+ * From a warm start (fd->started) fit_map takes Gauss-Newton steps alone
+ * and stops when the gradient norm is below 1e-6; precise (on) asks for
+ * 1e-8 as from a cold start, for finite-difference Hessians of the FOCE-I
+ * objective (which depends on the mode to first order, through log det H:
+ * the covariance step).
+ */
+void fit_precise(struct fit *f, int on);
+
 /* Objective O(eta) and the predictions at the observations. */
 int fit_objective(struct fit *f, struct fit_data *fd,
     const struct fit_params *p, const double *eta, int prior, double *obj,

@@ -9,7 +9,6 @@
 
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_linalg.h>
-#include <gsl/gsl_multimin.h>
 
 #include "pop.h"
 
@@ -344,40 +343,310 @@ ofv_at(struct pop *p, const double *phi)
 	return o;
 }
 
-static double
-phi_f(const gsl_vector *x, void *arg)
+/*
+ * The objective at a trial point: +infinity where it cannot be evaluated
+ * (the reason kept in p->err); -1 only for what no other point can mend
+ * (out of memory, a system error).
+ */
+static int
+trial(struct pop *p, const double *phi, double *f)
 {
-	return ofv_at(arg, x->data);
-}
-
-static void
-phi_fdf(const gsl_vector *x, void *arg, double *f, gsl_vector *g)
-{
-	struct pop *p = arg;
-	double phi[256];
-	int i, n = (int)x->size;
-
-	memcpy(phi, x->data, n * sizeof(double));
-	*f = ofv_at(p, phi);
-	for (i = 0; i < n; i++) {
-		double fp, fm;
-
-		phi[i] = x->data[i] + FD_PHI;
-		fp = ofv_at(p, phi);
-		phi[i] = x->data[i] - FD_PHI;
-		fm = ofv_at(p, phi);
-		phi[i] = x->data[i];
-		gsl_vector_set(g, i, (fp - fm) / (2 * FD_PHI));
-	}
 	unpack(p, phi);
+	if (objective(p, f, &p->err) < 0) {
+		if (p->err.kind == TWIN_ENOMEM || p->err.kind == TWIN_ESYSTEM)
+			return -1;
+		*f = HUGE_VAL;
+		return 0;
+	}
+	if (!isfinite(*f))
+		*f = HUGE_VAL;
+	return 0;
+}
+
+/*
+ * Central-difference gradient at phi (objective f0 there).  Where one
+ * side cannot be evaluated the difference is one-sided; where neither
+ * can, the step is shrunk (twice, by 10); where that fails too, the
+ * component is stuck: g 0, stuck[i] 1.  Returns the number stuck.
+ */
+static int
+gradient(struct pop *p, const double *phi0, double f0, double *g,
+    int *stuck)
+{
+	double phi[256];
+	int i, n = p->nphi, nstuck = 0;
+
+	memcpy(phi, phi0, n * sizeof(double));
+	for (i = 0; i < n; i++) {
+		double h = FD_PHI, fp, fm;
+		int k;
+
+		for (k = 0; k < 3; k++, h /= 10) {
+			phi[i] = phi0[i] + h;
+			if (trial(p, phi, &fp) < 0)
+				return -1;
+			phi[i] = phi0[i] - h;
+			if (trial(p, phi, &fm) < 0)
+				return -1;
+			if (isfinite(fp) && isfinite(fm)) {
+				g[i] = (fp - fm) / (2 * h);
+				break;
+			}
+			if (isfinite(fp)) {
+				g[i] = (fp - f0) / h;
+				break;
+			}
+			if (isfinite(fm)) {
+				g[i] = (f0 - fm) / h;
+				break;
+			}
+		}
+		phi[i] = phi0[i];
+		stuck[i] = k == 3;
+		if (stuck[i]) {
+			g[i] = 0;
+			nstuck++;
+		}
+	}
+	return nstuck;
+}
+
+const char *
+pop_stop_name(enum pop_stop stop)
+{
+	switch (stop) {
+	case POP_CONVERGED:
+		return "converged";
+	case POP_MAXITER_REACHED:
+		return "maximum iterations";
+	case POP_NOPROGRESS:
+		return "no progress";
+	case POP_NONFINITE:
+		return "objective not finite";
+	}
+	return "unknown";
 }
 
 static void
-phi_df(const gsl_vector *x, void *arg, gsl_vector *g)
+set_precise(struct pop *p, int on)
 {
-	double f;
+	int i;
 
-	phi_fdf(x, arg, &f, g);
+	for (i = 0; i < p->nthread; i++)
+		fit_precise(p->w[i], on);
+}
+
+/* Largest step of a line search in any component of phi: thetas move by
+ * at most this fraction of their start, log SDs by this much. */
+#define MAXSTEP 1.0
+
+/*
+ * Quasi-Newton minimisation from phi (replaced by the best point).  H is
+ * the inverse Hessian approximation, started as a scaled identity and
+ * updated by BFGS when the step's curvature s'y is positive; reset to the
+ * identity once when a line search fails.
+ */
+static int
+quasi_newton(struct pop *p, double *x, struct pop_result *res,
+    struct twin_err *err)
+{
+	int n = p->nphi, i, j, it, rc = -1, updated = 0, precise = 0;
+	int flat = 0;
+	double *H = calloc((size_t)n * n + 1, sizeof(double));
+	double *g = calloc(n + 1, sizeof(double));
+	double *gt = calloc(n + 1, sizeof(double));
+	double *d = calloc(n + 1, sizeof(double));
+	double *xt = calloc(n + 1, sizeof(double));
+	double *s = calloc(n + 1, sizeof(double));
+	double *y = calloc(n + 1, sizeof(double));
+	double *Hy = calloc(n + 1, sizeof(double));
+	int *stuck = calloc(n + 1, sizeof(int)), nstuck;
+	double f, ft = HUGE_VAL, dec = HUGE_VAL;
+
+	if (!H || !g || !gt || !d || !xt || !s || !y || !Hy || !stuck) {
+		twin_nomem(err);
+		goto out;
+	}
+	res->stop = POP_MAXITER_REACHED;
+	if (trial(p, x, &f) < 0) {
+		memcpy(err, &p->err, sizeof(*err));
+		goto out;
+	}
+	if (!isfinite(f)) {
+		memcpy(err, &p->err, sizeof(*err));
+		twin_error_prefix(err, "the objective at the start values");
+		goto out;
+	}
+	/* A component without a gradient is held where it is. */
+	if ((nstuck = gradient(p, x, f, g, stuck)) < 0) {
+		memcpy(err, &p->err, sizeof(*err));
+		goto out;
+	}
+	if (nstuck)
+		memcpy(&res->why, &p->err, sizeof(res->why));
+	for (i = 0; i < n; i++)
+		H[i * n + i] = 1;
+	for (it = 0; it < POP_MAXITER; it++) {
+		double slope = 0, big = 0, a = 1;
+		int k;
+
+		for (i = 0; i < n; i++) {
+			d[i] = 0;
+			for (j = 0; j < n; j++)
+				d[i] -= H[i * n + j] * g[j];
+			if (stuck[i])
+				d[i] = 0;
+			slope += g[i] * d[i];
+		}
+		if (slope == 0 && nstuck) {	/* nothing else to move */
+			res->stop = POP_NONFINITE;
+			break;
+		}
+		if (!(slope < 0)) {	/* not a descent direction: reset */
+			for (i = 0; i < n * n; i++)
+				H[i] = i % (n + 1) == 0;
+			updated = 0;
+			continue;
+		}
+		dec = -slope / 2;
+		if (((updated && dec < POP_TOL_DECREMENT) || flat) &&
+		    !precise) {
+			/* Converged on the objective with the individual
+			 * modes to a gradient of 1e-6: go on with them to
+			 * 1e-8 (its noise is then well below POP_TOL_
+			 * DECREMENT), from where the search stands. */
+			precise = 1;
+			set_precise(p, 1);
+			if (trial(p, x, &f) < 0 || (nstuck = gradient(p, x,
+			    f, g, stuck)) < 0) {
+				memcpy(err, &p->err, sizeof(*err));
+				goto out;
+			}
+			if (!isfinite(f))
+				break;
+			flat = 0;
+			continue;
+		}
+		if (updated && dec < POP_TOL_DECREMENT) {
+			res->stop = nstuck ? POP_NONFINITE : POP_CONVERGED;
+			break;
+		}
+		for (i = 0; i < n; i++)
+			if (fabs(d[i]) > big)
+				big = fabs(d[i]);
+		if (big > MAXSTEP)
+			a = MAXSTEP / big;
+		/* Armijo backtracking: a point that cannot be evaluated is
+		 * stepped back from by 10, else quadratic interpolation. */
+		for (k = 0; k < 40; k++) {
+			for (i = 0; i < n; i++)
+				xt[i] = x[i] + a * d[i];
+			if (trial(p, xt, &ft) < 0) {
+				memcpy(err, &p->err, sizeof(*err));
+				goto out;
+			}
+			if (ft <= f + 1e-4 * a * slope)
+				break;
+			if (!isfinite(ft))
+				a *= 0.1;
+			else {
+				double q = -slope * a * a /
+				    (2 * (ft - f - slope * a));
+
+				a = q < 0.1 * a ? 0.1 * a : q > 0.5 * a ?
+				    0.5 * a : q;
+			}
+		}
+		if (k == 40) {
+			if (dec < POP_TOL_FLAT && !precise) {
+				flat = 1;
+				continue;
+			}
+			if (dec < POP_TOL_FLAT) {
+				res->stop = nstuck ? POP_NONFINITE :
+				    POP_CONVERGED;
+				break;
+			}
+			if (updated) {
+				for (i = 0; i < n * n; i++)
+					H[i] = i % (n + 1) == 0;
+				updated = 0;
+				continue;
+			}
+			res->stop = POP_NOPROGRESS;
+			twin_errork(&res->why, TWIN_EFLAT, "no step along the "
+			    "search direction lowers the objective %.10g "
+			    "(decrease still promised %.3g)", f, dec);
+			break;
+		}
+		if ((nstuck = gradient(p, xt, ft, gt, stuck)) < 0) {
+			memcpy(err, &p->err, sizeof(*err));
+			goto out;
+		}
+		if (nstuck)
+			memcpy(&res->why, &p->err, sizeof(res->why));
+		{
+			double sy = 0, yy = 0, ss = 0;
+
+			for (i = 0; i < n; i++) {
+				s[i] = xt[i] - x[i];
+				y[i] = gt[i] - g[i];
+				sy += s[i] * y[i];
+				yy += y[i] * y[i];
+				ss += s[i] * s[i];
+			}
+			if (sy > 1e-12 * sqrt(ss * yy)) {
+				double yHy = 0;
+
+				if (!updated)	/* Shanno-Phua scaling */
+					for (i = 0; i < n * n; i++)
+						H[i] = i % (n + 1) == 0 ?
+						    sy / yy : 0;
+				for (i = 0; i < n; i++) {
+					Hy[i] = 0;
+					for (j = 0; j < n; j++)
+						Hy[i] += H[i * n + j] * y[j];
+					yHy += y[i] * Hy[i];
+				}
+				for (i = 0; i < n; i++)
+					for (j = 0; j < n; j++)
+						H[i * n + j] += ((sy + yHy) *
+						    s[i] * s[j] / (sy * sy)) -
+						    (Hy[i] * s[j] + s[i] * Hy[j]) /
+						    sy;
+				updated = 1;
+			}
+		}
+		memcpy(x, xt, n * sizeof(double));
+		memcpy(g, gt, n * sizeof(double));
+		f = ft;
+		if (p->progress != NULL)
+			p->progress(p->progress_arg, it + 1, f, p->nevals);
+	}
+	res->iterations = it;
+	if (res->stop == POP_MAXITER_REACHED)
+		twin_errork(&res->why, TWIN_EFLAT, "%d iterations without "
+		    "convergence (decrease still promised %.3g)", it, dec);
+	if (res->stop == POP_NONFINITE)
+		twin_error_prefix(&res->why, "%d parameter%s held at %s value: "
+		    "the objective cannot be evaluated on either side",
+		    nstuck, nstuck > 1 ? "s" : "", nstuck > 1 ? "their" :
+		    "its");
+	res->decrement = dec;
+	res->converged = res->stop == POP_CONVERGED;
+	rc = 0;
+out:
+	set_precise(p, 0);
+	free(H);
+	free(g);
+	free(gt);
+	free(d);
+	free(xt);
+	free(s);
+	free(y);
+	free(Hy);
+	free(stuck);
+	return rc;
 }
 
 /* ---- reporting -------------------------------------------------------- */
@@ -455,6 +724,7 @@ covariance(struct pop *p, const double *phi0, double *se)
 
 	if (!H || !J || !v1 || !v2 || !G || !S || !C)
 		goto out;
+	set_precise(p, 1);
 	memcpy(phi, phi0, n * sizeof(double));
 	f0 = ofv_at(p, phi);
 	for (i = 0; i < n; i++) {
@@ -542,6 +812,7 @@ covariance(struct pop *p, const double *phi0, double *se)
 	}
 	ok = 0;
 out:
+	set_precise(p, 0);
 	unpack(p, phi0);
 	free(H);
 	free(J);
@@ -563,11 +834,8 @@ int
 pop_estimate(struct pop *p, int cov, struct pop_result *res,
     struct twin_err *err)
 {
-	gsl_multimin_function_fdf fn;
-	gsl_multimin_fdfminimizer *s = NULL;
-	gsl_vector *x = NULL;
 	double *v = NULL, *se = NULL;
-	int i, it, status = GSL_CONTINUE, rc = -1, r, restart;
+	int i, rc = -1, r;
 
 	memset(res, 0, sizeof(*res));
 	if (p->n == 0)
@@ -578,57 +846,17 @@ pop_estimate(struct pop *p, int cov, struct pop_result *res,
 	if (pack_initial(p, p->phi, err) < 0)
 		return -1;
 	r = nreport(p);
-	x = gsl_vector_alloc(p->nphi);
-	s = gsl_multimin_fdfminimizer_alloc(
-	    gsl_multimin_fdfminimizer_vector_bfgs2, p->nphi);
 	v = calloc(r + 1, sizeof(double));
 	se = calloc(r + 1, sizeof(double));
 	res->est = calloc(r + 1, sizeof(*res->est));
-	if (!x || !s || !v || !se || !res->est) {
+	if (!v || !se || !res->est) {
 		twin_nomem(err);
 		goto out;
 	}
-	memcpy(x->data, p->phi, p->nphi * sizeof(double));
-	fn.n = p->nphi;
-	fn.f = phi_f;
-	fn.df = phi_df;
-	fn.fdf = phi_fdf;
-	fn.params = p;
 	p->failed = 0;
-	if (!isfinite(ofv_at(p, p->phi))) {
-		memcpy(err, &p->err, sizeof(*err));
+	p->nevals = 0;
+	if (quasi_newton(p, p->phi, res, err) < 0)
 		goto out;
-	}
-	/*
-	 * BFGS; when its line search makes no more progress it is restarted
-	 * from where it stopped with a fresh Hessian.  Converged: the
-	 * gradient is small, or a restart gains less than 1e-6 in the OFV
-	 * (the objective is then flat to within what can be resolved).
-	 */
-	for (restart = 0, it = 0; restart < 4 && status != GSL_SUCCESS;
-	    restart++) {
-		double before;
-
-		gsl_multimin_fdfminimizer_set(s, &fn, x, 0.05, 0.1);
-		before = s->f;
-		for (; it < 1000; it++) {
-			if (gsl_multimin_fdfminimizer_iterate(s) != 0)
-				break;
-			if (p->progress != NULL)
-				p->progress(p->progress_arg, it + 1, s->f,
-				    p->nevals);
-			status = gsl_multimin_test_gradient(s->gradient, 1e-3);
-			if (status != GSL_CONTINUE)
-				break;
-		}
-		gsl_vector_memcpy(x, s->x);
-		if (restart > 0 && before - s->f < 1e-6)
-			break;
-	}
-	res->iterations = it;
-	res->converged = status == GSL_SUCCESS ||
-	    gsl_blas_dnrm2(s->gradient) < 0.1;
-	memcpy(p->phi, s->x->data, p->nphi * sizeof(double));
 	res->ofv = ofv_at(p, p->phi);
 	if (!isfinite(res->ofv)) {
 		memcpy(err, &p->err, sizeof(*err));
@@ -646,10 +874,9 @@ pop_estimate(struct pop *p, int cov, struct pop_result *res,
 	res->n = r;
 	/* Leave the individuals at the final estimates. */
 	res->ofv = ofv_at(p, p->phi);
+	res->nevals = p->nevals;
 	rc = 0;
 out:
-	gsl_multimin_fdfminimizer_free(s);
-	gsl_vector_free(x);
 	free(v);
 	free(se);
 	if (rc < 0) {

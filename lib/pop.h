@@ -8,7 +8,14 @@
  * vector: each theta scaled by its initial value, omega through the
  * Cholesky factor of each block with the logarithm of its diagonal, each
  * residual standard deviation through its logarithm, so variances stay
- * positive.  The gradient is by central differences of the objective.
+ * positive.  It is minimised by quasi-Newton (BFGS on the inverse
+ * Hessian, Armijo backtracking line search).  The gradient is by central
+ * differences of the objective (one-sided, or with a smaller step, where
+ * one side cannot be evaluated).  A trial point where the objective cannot
+ * be evaluated (an individual whose predictions or residual variances are
+ * not valid there, a failed solve) counts as +infinity: the line search
+ * steps back from it.  The estimate is always the best point reached;
+ * pop_result says why the search stopped.
  * The covariance step takes the Hessian R of the objective and the sum S
  * of the outer products of the individuals' gradients (central
  * differences): cov = R^-1 S R^-1 as NONMEM, or 2 R^-1, carried to the
@@ -32,12 +39,42 @@ struct pop_estimate {
 	double value, se;	/* se NAN when the covariance step failed */
 };
 
+/*
+ * Converged: the decrease the quasi-Newton model still promises,
+ * g' H^-1 g / 2 (in objective units, whatever the parametrisation), is
+ * below POP_TOL_DECREMENT.  A line search that cannot lower the objective
+ * any more although the promised decrease is below POP_TOL_FLAT means the
+ * objective is flat to within what its evaluation resolves: converged too.
+ */
+#define POP_TOL_DECREMENT 1e-9
+#define POP_TOL_FLAT 1e-4
+#define POP_MAXITER 1000	/* iterations of the quasi-Newton search */
+
+/* Why the estimation stopped. */
+enum pop_stop {
+	POP_CONVERGED = 0,
+	POP_MAXITER_REACHED,	/* POP_MAXITER iterations */
+	POP_NOPROGRESS,		/* no step lowers the objective, although the
+				 * gradient says it could (kind TWIN_EFLAT) */
+	POP_NONFINITE		/* the objective cannot be evaluated on either
+				 * side of the best point: no gradient (the
+				 * evaluation's kind, e.g. TWIN_ESOLVER) */
+};
+
 struct pop_result {
 	int n;
 	struct pop_estimate *est;	/* freed by pop_result_free */
 	double ofv;
 	int iterations, converged, covariance_ok;
+	enum pop_stop stop;	/* converged == (stop == POP_CONVERGED) */
+	struct twin_err why;	/* unless converged: what stopped it */
+	double decrement;	/* the decrease still promised at the end */
+	long nevals;		/* objective evaluations */
 };
+
+/* "converged", "maximum iterations", "no progress", "objective not
+ * finite". */
+const char *pop_stop_name(enum pop_stop stop);
 
 struct pop *pop_new(const struct model *m, const struct sim_opts *so,
     int nthread, struct twin_err *err);
@@ -62,7 +99,10 @@ int pop_evaluate(struct pop *p, double *ofv, struct twin_err *err);
 void pop_progress(struct pop *p, void (*fn)(void *arg, int iter, double ofv,
     long nevals), void *arg);
 
-/* Estimate; res is filled (and must be freed with pop_result_free). */
+/* Estimate; res is filled (and must be freed with pop_result_free).
+ * Returns -1 only when the objective cannot be evaluated at the start or
+ * at all, or memory runs out; a search that stops short of convergence
+ * returns 0 with the best point reached and res->stop saying why. */
 int pop_estimate(struct pop *p, int covariance, struct pop_result *res,
     struct twin_err *err);
 void pop_result_free(struct pop_result *res);
