@@ -115,9 +115,6 @@ compile(const char *cc, const char *dir, const char *src, const char *so,
     struct twin_err *err)
 {
 	char csrc[4200], tmpso[4300];
-	char *argv[] = { (char *)cc, "-std=c11", "-O2", "-fPIC", "-shared",
-		"-ffp-contract=off", "-o", tmpso, "-x", "c", csrc, "-x", "none",
-		"-lm", NULL };
 	FILE *f;
 	int fd, rc;
 
@@ -133,8 +130,13 @@ compile(const char *cc, const char *dir, const char *src, const char *so,
 	rc = fputs(src, f) < 0;
 	rc |= fclose(f) != 0;
 	snprintf(tmpso, sizeof(tmpso), "%s.so", csrc);
-	if (rc == 0)
+	if (rc == 0) {
+		char *argv[] = { (char *)cc, "-std=c11", "-O2", "-fPIC",
+			"-shared", "-ffp-contract=off", "-o", tmpso, "-x", "c",
+			csrc, "-x", "none", "-lm", NULL };
+
 		rc = run(argv);
+	}
 	unlink(csrc);
 	if (rc != 0) {
 		unlink(tmpso);
