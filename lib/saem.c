@@ -35,6 +35,7 @@ struct saem {
 	int n, ne, na, nk;	/* individuals, etas, estimated, counters */
 	int *idx;		/* na: the estimated etas */
 	int *mu;		/* ne: mu-referenced theta or -1 */
+	int *add;		/* ne: ... as theta + eta, not theta exp(eta) */
 	int nnum, *num;		/* thetas estimated numerically */
 	int censored;		/* any censored observation */
 	long nobs;
@@ -50,7 +51,9 @@ struct saem {
 static double
 mu_of(const struct saem *s, const struct fit_params *q, int e)
 {
-	return s->mu[e] >= 0 ? log(q->theta[s->mu[e]]) : 0;
+	if (s->mu[e] < 0)
+		return 0;
+	return s->add[e] ? q->theta[s->mu[e]] : log(q->theta[s->mu[e]]);
 }
 
 static unsigned long long
@@ -80,6 +83,7 @@ saem_free(struct saem *s)
 	free(s->c);
 	free(s->idx);
 	free(s->mu);
+	free(s->add);
 	free(s->num);
 	free(s->L);
 	free(s->oinv);
@@ -139,11 +143,12 @@ eval_at(struct fit *w, struct fit_data *fd, const struct model *m,
 
 /*
  * Do individual i's parameters (at every record) and predictions depend
- * on theta t and eta e only through theta_t exp(eta_e), and on them at
- * all?  1 yes, 0 no, -1 out of memory.
+ * on theta t and eta e only through theta_t exp(eta_e) (add 0) or
+ * theta_t + eta_e (add 1), and on them at all?  1 yes, 0 no, -1 out of
+ * memory.
  */
 static int
-invariant(struct saem *s, struct fit *w, int i, int t, int e,
+invariant(struct saem *s, struct fit *w, int i, int t, int e, int add,
     struct twin_err *err)
 {
 	const struct model *m = s->m;
@@ -155,7 +160,7 @@ invariant(struct saem *s, struct fit *w, int i, int t, int e,
 	double *fb = malloc(no * sizeof(double));
 	double *eta = calloc(m->neta + 1, sizeof(double));
 	double *save = malloc((m->neta + 1) * sizeof(double));
-	const double c = 1.3;
+	const double c = add ? 0.2 : 1.3;
 	int rc = -1, r;
 
 	if (!pa || !pb || !fa || !fb || !eta || !save) {
@@ -167,9 +172,9 @@ invariant(struct saem *s, struct fit *w, int i, int t, int e,
 	eta[e] = 0.1;
 	if ((r = eval_at(w, fd, m, &s->q, eta, pa, fa, err)) != 0)
 		goto done;
-	/* theta_t c, eta_e - log c: the same individual */
-	s->t.theta[t] = s->q.theta[t] * c;
-	eta[e] = 0.1 - log(c);
+	/* theta_t c, eta_e - log c (theta_t + c, eta_e - c): the same */
+	s->t.theta[t] = add ? s->q.theta[t] + c : s->q.theta[t] * c;
+	eta[e] = 0.1 - (add ? c : log(c));
 	if ((r = eval_at(w, fd, m, &s->t, eta, pb, fb, err)) != 0)
 		goto done;
 	if (!same(pa, pb, (int)np - 1, 1e-9) ||
@@ -177,7 +182,7 @@ invariant(struct saem *s, struct fit *w, int i, int t, int e,
 		r = 0;
 		goto done;
 	}
-	/* theta_t c alone: another individual */
+	/* theta_t changed alone: another individual */
 	eta[e] = 0.1;
 	if ((r = eval_at(w, fd, m, &s->t, eta, pb, fb, err)) != 0)
 		goto done;
@@ -207,16 +212,24 @@ detect(struct saem *s, struct twin_err *err)
 	for (a = 0; a < s->na; a++) {
 		int e = s->idx[a];
 
-		for (t = 0; t < m->ntheta && t < 256; t++) {
-			if (taken[t] || s->lay.thfixed[t] || !(s->q.theta[t] > 0))
+		for (t = 0; t < m->ntheta && t < 256 && s->mu[e] < 0; t++) {
+			int add;
+
+			if (taken[t] || s->lay.thfixed[t])
 				continue;
-			for (k = 0, r = 1; k < 3 && r == 1; k++)
-				if ((r = invariant(s, w, test[k], t, e, err)) < 0)
-					return -1;
-			if (r == 1) {
-				s->mu[e] = t;
-				taken[t] = 1;
-				break;
+			for (add = 0; add < 2; add++) {
+				if (!add && !(s->q.theta[t] > 0))
+					continue;
+				for (k = 0, r = 1; k < 3 && r == 1; k++)
+					if ((r = invariant(s, w, test[k], t, e,
+					    add, err)) < 0)
+						return -1;
+				if (r == 1) {
+					s->mu[e] = t;
+					s->add[e] = add;
+					taken[t] = 1;
+					break;
+				}
 			}
 		}
 	}
@@ -244,6 +257,7 @@ setup(struct saem *s, struct pop *p, struct twin_err *err)
 		return twin_nomem(err);
 	s->idx = calloc(ne + 1, sizeof(int));
 	s->mu = calloc(ne + 1, sizeof(int));
+	s->add = calloc(ne + 1, sizeof(int));
 	s->num = calloc(m->ntheta + 1, sizeof(int));
 	s->L = calloc((size_t)ne * ne + 1, sizeof(double));
 	s->oinv = calloc((size_t)ne * ne + 1, sizeof(double));
@@ -252,7 +266,7 @@ setup(struct saem *s, struct pop *p, struct twin_err *err)
 	s->S1 = calloc(ne + 1, sizeof(double));
 	s->S2 = calloc((size_t)ne * ne + 1, sizeof(double));
 	s->c = calloc(s->n, sizeof(*s->c));
-	if (!s->idx || !s->mu || !s->num || !s->L || !s->oinv || !s->sd ||
+	if (!s->idx || !s->mu || !s->add || !s->num || !s->L || !s->oinv || !s->sd ||
 	    !s->s3 || !s->S1 || !s->S2 || !s->c)
 		return twin_nomem(err);
 	for (e = 0; e < ne; e++) {
@@ -284,13 +298,16 @@ setup(struct saem *s, struct pop *p, struct twin_err *err)
 }
 
 int
-saem_mu_referenced(struct pop *p, int *mu, struct twin_err *err)
+saem_mu_referenced(struct pop *p, int *mu, int *add, struct twin_err *err)
 {
 	struct saem s;
 	int rc = setup(&s, p, err);
 
-	if (rc == 0)
+	if (rc == 0) {
 		memcpy(mu, s.mu, s.ne * sizeof(int));
+		if (add != NULL)
+			memcpy(add, s.add, s.ne * sizeof(int));
+	}
 	saem_free(&s);
 	return rc;
 }
@@ -718,7 +735,7 @@ mstep(struct saem *s, int k, int k1, struct twin_err *err)
 		m1[a] = s->S1[a] / N;
 		mu[a] = t >= 0 ? m1[a] : 0;
 		if (t >= 0)
-			s->q.theta[t] = exp(mu[a]);
+			s->q.theta[t] = s->add[s->idx[a]] ? mu[a] : exp(mu[a]);
 	}
 	/* Omega, on the entries the model estimates */
 	for (l = 0; l < s->lay.nl; l++) {

@@ -6,9 +6,10 @@
  *
  * The latent variables are each individual's phi = eta + mu: mu_e is
  * log theta_t when random effect e is mu-referenced to theta t (the
- * model's predictions depend on theta t and eta e only through
- * theta_t exp(eta_e), as in CL: TVCL * WT * exp(ETA_CL); found by
- * checking that invariance on three individuals), 0 otherwise.  Each
+ * model's parameters and predictions depend on theta t and eta e only
+ * through theta_t exp(eta_e), as in CL: TVCL * WT * exp(ETA_CL); found
+ * by checking that invariance on three individuals), theta_t when they
+ * depend on them only through theta_t + eta_e, 0 otherwise.  Each
  * iteration k:
  *   E-step: per individual, Metropolis-Hastings on eta given the current
  *     parameters: SAEM_NMC proposals from the prior N(0, Omega), SAEM_NMC
@@ -21,7 +22,7 @@
  *   Stochastic approximation, step gamma_k = 1 for k <= k1 (exploration),
  *     1/(k - k1) for the k2 iterations after: S1 = sum phi, S2 = sum phi
  *     phi'.
- *   M-step: mu-referenced thetas exp(S1/N) in closed form; Omega from S2
+ *   M-step: mu-referenced thetas exp(S1/N) (or S1/N) in closed form; Omega from S2
  *     and S1 on the entries the model estimates (diagonal or blocks; during
  *     the first k1/2 iterations no variance falls below 0.95 of its last
  *     value, Monolix's annealing); the other thetas and the residual error
@@ -61,9 +62,11 @@ void saem_defaults(struct saem_opts *o);
 
 /*
  * Which theta each random effect is mu-referenced to: mu[e] (neta values)
- * is the theta index or -1 (not estimated, or not mu-referenced).
+ * is the theta index or -1 (not estimated, or not mu-referenced); add[e]
+ * (if add is not NULL) 1 where that is as theta + eta.
  */
-int saem_mu_referenced(struct pop *p, int *mu, struct twin_err *err);
+int saem_mu_referenced(struct pop *p, int *mu, int *add,
+    struct twin_err *err);
 
 /* Estimate; res->ofv is the FOCE-I objective at the estimates, res->se
  * NAN, res->iterations k1 + k2, res->converged 1. */
