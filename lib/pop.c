@@ -712,6 +712,7 @@ pop_progress(struct pop *p, void (*fn)(void *arg, int iter, double ofv,
 void
 pop_get_layout(const struct pop *p, struct pop_layout *l)
 {
+	l->m = p->m;
 	l->thfixed = p->thfixed;
 	l->nl = p->nl;
 	l->lrow = p->lrow;

@@ -81,6 +81,7 @@ struct fit *pop_worker(struct pop *p);
 
 /* What is estimated (pointers into p, valid while p lives). */
 struct pop_layout {
+	const struct model *m;	/* the model p was made for */
 	const int *thfixed;	/* ntheta flags: kept at the model's value */
 	int nl;			/* omega entries estimated, row >= col, */
 	const int *lrow, *lcol;	/* in the order they are reported */

@@ -17,6 +17,8 @@
 #define ANNEAL 0.95		/* a variance falls by at most this factor */
 #define NM_ITER 20		/* Nelder-Mead iterations per M-step */
 #define NM_STEP 0.05		/* its first step, relative to the values */
+#define FD_X 1e-3		/* Newton M-step: relative difference step */
+#define MAX_STEP 0.5		/* its largest relative change of a theta */
 
 struct chain {
 	gsl_rng *rng;
@@ -621,19 +623,117 @@ trial(struct numctx *nc, const double *x)
 }
 
 static double
+num_at(struct numctx *nc, const double *x)
+{
+	double v;
+
+	if (trial(nc, x) < 0)
+		return GSL_POSINF;
+	v = residual(nc->s, &nc->s->t);
+	return isfinite(v) ? v : GSL_POSINF;
+}
+
+static double
 num_f(const gsl_vector *x, void *arg)
 {
-	struct numctx *nc = arg;
+	return num_at(arg, x->data);
+}
 
-	if (trial(nc, x->data) < 0)
-		return GSL_POSINF;
-	return residual(nc->s, &nc->s->t);
+/*
+ * One Newton step on the data objective over the numerically estimated
+ * thetas (central differences, the step at most MAX_STEP, halved up to
+ * three times until the objective does not rise); s->t holds the point
+ * taken, with its residual SDs.  1 when the Hessian is not positive
+ * definite (then Nelder-Mead), 0 done, -1 error.
+ */
+static int
+newton(struct saem *s, struct numctx *nc, const double *x0,
+    struct twin_err *err)
+{
+	int n = s->nnum, i, j, h, last = 0;
+	double x[256], g[256], st[256], *H, f0, big = 0;
+	gsl_matrix_view hv;
+	gsl_vector_view gv, sv;
+
+	if ((H = calloc((size_t)n * n, sizeof(double))) == NULL)
+		return twin_nomem(err);
+	memcpy(x, x0, n * sizeof(double));
+	if (!isfinite(f0 = num_at(nc, x))) {
+		free(H);
+		return 1;
+	}
+	for (i = 0; i < n; i++) {
+		double fp, fm;
+
+		x[i] = x0[i] + FD_X;
+		fp = num_at(nc, x);
+		x[i] = x0[i] - FD_X;
+		fm = num_at(nc, x);
+		x[i] = x0[i];
+		g[i] = (fp - fm) / (2 * FD_X);
+		H[i * n + i] = (fp - 2 * f0 + fm) / (FD_X * FD_X);
+		for (j = 0; j < i; j++) {
+			double fpp, fpm, fmp, fmm;
+
+			x[i] = x0[i] + FD_X;
+			x[j] = x0[j] + FD_X;
+			fpp = num_at(nc, x);
+			x[j] = x0[j] - FD_X;
+			fpm = num_at(nc, x);
+			x[i] = x0[i] - FD_X;
+			fmm = num_at(nc, x);
+			x[j] = x0[j] + FD_X;
+			fmp = num_at(nc, x);
+			x[i] = x0[i];
+			x[j] = x0[j];
+			H[i * n + j] = H[j * n + i] =
+			    (fpp - fpm - fmp + fmm) / (4 * FD_X * FD_X);
+		}
+	}
+	hv = gsl_matrix_view_array(H, n, n);
+	gv = gsl_vector_view_array(g, n);
+	sv = gsl_vector_view_array(st, n);
+	for (i = 0; i < n * n; i++)
+		if (!isfinite(H[i]))
+			break;
+	if (i < n * n || gsl_linalg_cholesky_decomp1(&hv.matrix) != 0 ||
+	    gsl_linalg_cholesky_solve(&hv.matrix, &gv.vector,
+	    &sv.vector) != 0) {
+		free(H);
+		return 1;
+	}
+	free(H);
+	for (i = 0; i < n; i++)
+		if (fabs(st[i]) > big)
+			big = fabs(st[i]);
+	for (i = 0; i < n; i++)
+		st[i] *= -(big > MAX_STEP ? MAX_STEP / big : 1);
+	for (h = 0; h < 4; h++) {
+		for (i = 0; i < n; i++)
+			x[i] = x0[i] + st[i];
+		if (num_at(nc, x) <= f0) {
+			last = 1;
+			break;
+		}
+		for (i = 0; i < n; i++)
+			st[i] /= 2;
+	}
+	if (nc->fatal) {
+		*err = nc->err;
+		return -1;
+	}
+	/* s->t and the predictions are those of x when the step was taken */
+	if (!last && !isfinite(num_at(nc, x0)))
+		return twin_errork(err, TWIN_ESOLVER, "the model cannot be "
+		    "simulated at the M-step's estimates");
+	return 0;
 }
 
 /*
  * Maximise the data part of the complete-data likelihood at the samples
  * over the numerically estimated thetas (with the residual SDs at their
- * maximum for each); s->t holds the maximum.
+ * maximum for each): one Newton step, or Nelder-Mead where the objective
+ * is not convex; s->t holds the point taken.
  */
 static int
 numeric_mstep(struct saem *s, struct twin_err *err)
@@ -659,6 +759,10 @@ numeric_mstep(struct saem *s, struct twin_err *err)
 
 		scale[k] = t != 0 ? fabs(t) : 1;
 		gsl_vector_set(x, k, t / scale[k]);
+	}
+	if ((k = newton(s, &nc, x->data, err)) <= 0) {
+		rc = k;
+		goto out;
 	}
 	gsl_vector_set_all(st, NM_STEP);
 	fn.n = n;
