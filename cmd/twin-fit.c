@@ -36,7 +36,7 @@ struct opts {
 
 /* --method: the population estimators, FOCE-I first (the default). */
 struct method {
-	const char *name, *what;
+	const char *name;
 	int (*estimate)(struct pop *pp, const struct opts *o,
 	    struct pop_result *res, struct twin_err *err);
 };
@@ -61,9 +61,9 @@ est_saem(struct pop *pp, const struct opts *o, struct pop_result *res,
 }
 
 static const struct method methods[] = {
-	{ "focei", "FOCE with interaction", est_focei },
-	{ "saem", "SAEM, then the FOCE-I objective", est_saem },
-	{ NULL, NULL, NULL }
+	{ "focei", est_focei },	/* FOCE with interaction */
+	{ "saem", est_saem },	/* SAEM, then the FOCE-I objective */
+	{ NULL, NULL }
 };
 
 static struct cli_progress progress;
@@ -213,9 +213,17 @@ parse_opts(int argc, char **argv, struct opts *o)
 			for (k = 0; methods[k].name; k++)
 				if (!strcmp(optarg, methods[k].name))
 					break;
-			if (methods[k].name == NULL)
-				cli_usage_error(PROG, "--method must be focei "
-				    "or saem, got \"%s\"", optarg);
+			if (methods[k].name == NULL) {
+				char names[128] = "";
+
+				for (k = 0; methods[k].name; k++)
+					snprintf(names + strlen(names),
+					    sizeof(names) - strlen(names),
+					    "%s%s", k ? ", " : "",
+					    methods[k].name);
+				cli_usage_error(PROG, "--method must be one of "
+				    "%s, got \"%s\"", names, optarg);
+			}
 			o->method = &methods[k];
 			methodset = 1;
 			break;

@@ -47,7 +47,6 @@ struct saem {
 	double s2, *s3;		/* random-walk scales */
 	double *S1, *S2;	/* sufficient statistics (na, na x na) */
 	struct chain *c;
-	int use_trial;		/* predict: at s->t rather than s->q */
 };
 
 static double
@@ -72,16 +71,15 @@ saem_free(struct saem *s)
 {
 	int i;
 
-	if (s->c != NULL)
-		for (i = 0; i < s->n; i++) {
-			gsl_rng_free(s->c[i].rng);
-			free(s->c[i].z);
-			free(s->c[i].eta);
-			free(s->c[i].try);
-			free(s->c[i].pred);
-			free(s->c[i].acc);
-			free(s->c[i].tried);
-		}
+	for (i = 0; s->c != NULL && i < s->n; i++) {
+		gsl_rng_free(s->c[i].rng);
+		free(s->c[i].z);
+		free(s->c[i].eta);
+		free(s->c[i].try);
+		free(s->c[i].pred);
+		free(s->c[i].acc);
+		free(s->c[i].tried);
+	}
 	free(s->c);
 	free(s->idx);
 	free(s->mu);
@@ -531,7 +529,7 @@ residual(struct saem *s, struct fit_params *q)
 {
 	const struct model *m = s->m;
 	enum err_kind k = m->errkind;
-	int n = s->lay.add + s->lay.prop, i, j, it;
+	int n = s->lay.add + s->lay.prop, i, it;
 	gsl_multimin_fminimizer *nm;
 	gsl_multimin_function fn;
 	gsl_vector *x, *st;
@@ -544,6 +542,7 @@ residual(struct saem *s, struct fit_params *q)
 
 		for (i = 0; i < s->n; i++) {
 			struct fit_data *fd = pop_individual(s->p, i, NULL);
+			int j;
 
 			for (j = 0; j < fd->nobs; j++) {
 				double f = s->c[i].pred[j], y = fd->dv[j], d;
