@@ -57,6 +57,7 @@ est_saem(struct pop *pp, const struct opts *o, struct pop_result *res,
 	struct saem_opts so = o->saem;
 
 	so.progress = show_iteration;
+	so.covariance = !o->nocov;
 	return saem_estimate(pp, &so, res, err);
 }
 
@@ -850,8 +851,7 @@ run_population(const struct opts *o, const struct model *m,
 		if (!res.converged)
 			cli_warn(PROG, "warning: the estimation did not "
 			    "converge (%d iterations)", res.iterations);
-		if (!o->nocov && !res.covariance_ok &&
-		    o->method->estimate == est_focei)
+		if (!o->nocov && !res.covariance_ok)
 			cli_warn(PROG, "warning: the covariance step failed "
 			    "(the Hessian is not positive definite)");
 		write_estimates(&b, &res);

@@ -214,9 +214,10 @@ unpack(struct pop *p, const double *phi)
 		p->cur.sigma_prop = exp(phi[at++]);
 }
 
-/* The model's parameters -> phi. */
+/* Parameters q -> phi (the model's own: pack_initial). */
 static int
-pack_initial(struct pop *p, double *phi, struct twin_err *err)
+pack(struct pop *p, const struct fit_params *q, double *phi,
+    struct twin_err *err)
 {
 	const struct model *m = p->m;
 	double L[64 * 64];
@@ -225,8 +226,8 @@ pack_initial(struct pop *p, double *phi, struct twin_err *err)
 
 	for (i = 0; i < m->ntheta; i++)
 		if (!p->thfixed[i])
-			phi[at++] = m->theta[i] / theta_scale(m->theta[i]);
-	memcpy(L, m->omega, sizeof(double) * ne * ne);
+			phi[at++] = q->theta[i] / theta_scale(p->theta0[i]);
+	memcpy(L, q->omega, sizeof(double) * ne * ne);
 	for (i = 0; i < ne; i++)
 		if (!is_estimated_eta(m, i))
 			L[i * ne + i] = 1;
@@ -239,18 +240,31 @@ pack_initial(struct pop *p, double *phi, struct twin_err *err)
 		phi[at++] = r == c ? log(L[r * ne + c]) : L[r * ne + c];
 	}
 	if (p->add) {
-		if (!(m->sigma_add > 0))
+		if (!(q->sigma_add > 0))
 			return twin_error(err, "additive error must start above "
 			    "0 to be estimated");
-		phi[at++] = log(m->sigma_add);
+		phi[at++] = log(q->sigma_add);
 	}
 	if (p->prop) {
-		if (!(m->sigma_prop > 0))
+		if (!(q->sigma_prop > 0))
 			return twin_error(err, "proportional error must start "
 			    "above 0 to be estimated");
-		phi[at++] = log(m->sigma_prop);
+		phi[at++] = log(q->sigma_prop);
 	}
 	return 0;
+}
+
+static int
+pack_initial(struct pop *p, double *phi, struct twin_err *err)
+{
+	struct fit_params q;
+	int rc;
+
+	if (fit_params_init(&q, p->m) < 0)
+		return twin_nomem(err);
+	rc = pack(p, &q, phi, err);
+	fit_params_free(&q);
+	return rc;
 }
 
 /* ---- the objective ---------------------------------------------------- */
@@ -821,5 +835,35 @@ pop_result_current(struct pop *p, double ofv, struct pop_result *res,
 	res->n = r;
 	res->ofv = ofv;
 	free(v);
+	return 0;
+}
+
+int
+pop_covariance_current(struct pop *p, struct pop_result *res,
+    struct twin_err *err)
+{
+	double *se = calloc(nreport(p) + 1, sizeof(double));
+	double ofv;
+	int i;
+
+	if (se == NULL)
+		return twin_nomem(err);
+	p->nphi = nphi(p);
+	p->failed = 0;
+	if (p->nphi == 0 || p->nphi > 200 || pack(p, &p->cur, p->phi, err) < 0) {
+		free(se);
+		return p->nphi == 0 || p->nphi > 200 ? twin_error(err, "%d "
+		    "parameters to estimate", p->nphi) : -1;
+	}
+	res->covariance_ok = covariance(p, p->phi, se) == 0;
+	for (i = 0; i < res->n && i < nreport(p); i++)
+		res->est[i].se = res->covariance_ok ? se[i] : NAN;
+	free(se);
+	/* Leave the individuals at the modes of the current parameters. */
+	ofv = ofv_at(p, p->phi);
+	if (!isfinite(ofv)) {
+		memcpy(err, &p->err, sizeof(*err));
+		return -1;
+	}
 	return 0;
 }

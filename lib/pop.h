@@ -109,4 +109,10 @@ int pop_evaluate_at(struct pop *p, const struct fit_params *q, double *ofv,
 int pop_result_current(struct pop *p, double ofv, struct pop_result *res,
     struct twin_err *err);
 
+/* The covariance step of pop_estimate at the current parameters: res's
+ * se (from pop_result_current) and covariance_ok; the individuals are
+ * left at their modes.  -1 only when the objective cannot be computed. */
+int pop_covariance_current(struct pop *p, struct pop_result *res,
+    struct twin_err *err);
+
 #endif

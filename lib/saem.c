@@ -102,6 +102,7 @@ saem_defaults(struct saem_opts *o)
 	o->k1 = SAEM_K1;
 	o->k2 = SAEM_K2;
 	o->seed = SAEM_SEED;
+	o->covariance = 1;
 }
 
 /* ---- mu-referencing --------------------------------------------------- */
@@ -982,7 +983,8 @@ saem_estimate(struct pop *p, const struct saem_opts *o,
 		goto out;
 	res->iterations = K;
 	res->converged = 1;
-	res->covariance_ok = 0;
+	if (o->covariance && pop_covariance_current(p, res, err) < 0)
+		goto out;
 	rc = 0;
 out:
 	saem_free(&s);

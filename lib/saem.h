@@ -22,16 +22,19 @@
  *   Stochastic approximation, step gamma_k = 1 for k <= k1 (exploration),
  *     1/(k - k1) for the k2 iterations after: S1 = sum phi, S2 = sum phi
  *     phi'.
- *   M-step: mu-referenced thetas exp(S1/N) (or S1/N) in closed form; Omega from S2
- *     and S1 on the entries the model estimates (diagonal or blocks; during
- *     the first k1/2 iterations no variance falls below 0.95 of its last
- *     value, Monolix's annealing); the other thetas and the residual error
- *     by Nelder-Mead on the data part of the complete-data likelihood at
- *     the current samples (residual SDs in closed form where the error is
- *     additive, proportional or exponential without censored data), then
- *     moved by gamma_k toward that maximum (nlmixr2's way).
+ *   M-step: mu-referenced thetas exp(S1/N) (or S1/N) in closed form;
+ *     Omega from S2 and S1 on the entries the model estimates (diagonal or
+ *     blocks; during the first k1/2 iterations no variance falls below
+ *     0.95 of its last value, Monolix's annealing); the other thetas by
+ *     one Newton step (Nelder-Mead where the objective is not convex) on
+ *     the data part of the complete-data likelihood at the current
+ *     samples, with the residual SDs at their maximum for each (in closed
+ *     form where the error is additive, proportional or exponential
+ *     without censored data), all then moved by gamma_k toward that point
+ *     (nlmixr2's way for parameters without closed form).
  * At the end the FOCE-I objective at the estimates is the OFV (to compare
- * models with FOCE-I fits) and leaves each individual at its mode.
+ * models with FOCE-I fits) and leaves each individual at its mode; the
+ * standard errors are those of FOCE-I's covariance step there.
  *
  * Ownership: saem_estimate borrows p and fills res (pop_result_free).
  * Errors: -1 with err filled (an individual's error is prefixed with its
@@ -51,6 +54,7 @@
 struct saem_opts {
 	int k1, k2;
 	unsigned long seed;
+	int covariance;		/* pop's covariance step at the estimates */
 	/* after each iteration, if not NULL: the iteration from 1, the
 	 * complete-data objective (-2 log likelihood without constants) at
 	 * the current samples, the model evaluations so far */
@@ -69,7 +73,8 @@ int saem_mu_referenced(struct pop *p, int *mu, int *add,
     struct twin_err *err);
 
 /* Estimate; res->ofv is the FOCE-I objective at the estimates, res->se
- * NAN, res->iterations k1 + k2, res->converged 1. */
+ * from FOCE-I's covariance step there (pop_covariance_current) when
+ * o->covariance, else NAN; res->iterations k1 + k2, res->converged 1. */
 int saem_estimate(struct pop *p, const struct saem_opts *o,
     struct pop_result *res, struct twin_err *err);
 

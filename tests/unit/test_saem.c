@@ -16,9 +16,9 @@
  * the numeric M-step.  x_j is centred (TIME - 3): with TIME itself, a
  * change of SLOPE is 82% absorbed by the random effects at the samples
  * (m xbar^2 / sum x^2), and SAEM creeps (EM's rate with much missing
- * information: the estimate was 0.5 SE away after 500 iterations).  Also: the mu-referencing found, the same results
- * on 1 and 2 threads, and another seed giving other (but as close)
- * estimates.
+ * information: the estimate was 0.5 SE away after 500 iterations).
+ * Also: the mu-referencing found, the same results on 1 and 2 threads,
+ * and another seed giving other (but as close) estimates.
  */
 #include <math.h>
 #include <stdio.h>
