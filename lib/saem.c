@@ -35,6 +35,7 @@ struct saem {
 	const struct model *m;
 	struct pop_layout lay;
 	int n, ne, na, nk;	/* individuals, etas, estimated, counters */
+	int nch, nc;		/* chains per individual, in all */
 	int *idx;		/* na: the estimated etas */
 	int *mu;		/* ne: mu-referenced theta or -1 */
 	int *add;		/* ne: ... as theta + eta, not theta exp(eta) */
@@ -71,7 +72,7 @@ saem_free(struct saem *s)
 {
 	int i;
 
-	for (i = 0; s->c != NULL && i < s->n; i++) {
+	for (i = 0; s->c != NULL && i < s->nc; i++) {
 		gsl_rng_free(s->c[i].rng);
 		free(s->c[i].z);
 		free(s->c[i].eta);
@@ -266,7 +267,9 @@ setup(struct saem *s, struct pop *p, struct twin_err *err)
 	s->s3 = calloc(ne + 1, sizeof(double));
 	s->S1 = calloc(ne + 1, sizeof(double));
 	s->S2 = calloc((size_t)ne * ne + 1, sizeof(double));
-	s->c = calloc(s->n, sizeof(*s->c));
+	s->nch = (SAEM_CHAINS + s->n - 1) / s->n;
+	s->nc = s->n * s->nch;
+	s->c = calloc(s->nc, sizeof(*s->c));
 	if (!s->idx || !s->mu || !s->add || !s->num || !s->L || !s->oinv || !s->sd ||
 	    !s->s3 || !s->S1 || !s->S2 || !s->c)
 		return twin_nomem(err);
@@ -276,9 +279,9 @@ setup(struct saem *s, struct pop *p, struct twin_err *err)
 			s->idx[s->na++] = e;
 	}
 	s->nk = 1 + s->na;
-	for (i = 0; i < s->n; i++) {
+	for (i = 0; i < s->nc; i++) {
 		struct chain *c = &s->c[i];
-		struct fit_data *fd = pop_individual(p, i, NULL);
+		struct fit_data *fd = pop_individual(p, i / s->nch, NULL);
 		int j;
 
 		c->z = calloc(ne + 1, sizeof(double));
@@ -291,6 +294,8 @@ setup(struct saem *s, struct pop *p, struct twin_err *err)
 		if (!c->z || !c->eta || !c->try || !c->pred || !c->acc ||
 		    !c->tried || !c->rng)
 			return twin_nomem(err);
+		if (i % s->nch != 0)
+			continue;
 		s->nobs += fd->nobs;
 		for (j = 0; j < fd->nobs; j++)
 			s->censored |= !isnan(fd->lloq[j]);
@@ -385,11 +390,9 @@ accept(struct chain *c, double d)
 }
 
 static int
-estep(void *ctx, struct fit *w, int i, struct twin_err *err)
+estep_chain(struct saem *s, struct fit *w, struct fit_data *fd,
+    struct chain *c, struct twin_err *err)
 {
-	struct saem *s = ctx;
-	struct chain *c = &s->c[i];
-	struct fit_data *fd = pop_individual(s->p, i, NULL);
 	int ne = s->ne, na = s->na, a, b, r, k, rc;
 	double xi[256], oy, v, vt;
 
@@ -463,20 +466,38 @@ estep(void *ctx, struct fit *w, int i, struct twin_err *err)
 	return 0;
 }
 
+static int
+estep(void *ctx, struct fit *w, int i, struct twin_err *err)
+{
+	struct saem *s = ctx;
+	struct fit_data *fd = pop_individual(s->p, i, NULL);
+	int k;
+
+	for (k = i * s->nch; k < (i + 1) * s->nch; k++)
+		if (estep_chain(s, w, fd, &s->c[k], err) < 0)
+			return -1;
+	return 0;
+}
+
 /* ---- M-step: residual error and the other thetas ---------------------- */
 
 static int
 predict_task(void *ctx, struct fit *w, int i, struct twin_err *err)
 {
 	struct saem *s = ctx;
-	struct chain *c = &s->c[i];
-	int k;
+	int k, e;
 
-	for (k = 0; k < s->ne; k++)
-		c->try[k] = c->z[k] - mu_of(s, &s->q, k);
-	c->nevals++;
-	return fit_predict(w, pop_individual(s->p, i, NULL), &s->t, c->try,
-	    c->pred, err);
+	for (k = i * s->nch; k < (i + 1) * s->nch; k++) {
+		struct chain *c = &s->c[k];
+
+		for (e = 0; e < s->ne; e++)
+			c->try[e] = c->z[e] - mu_of(s, &s->q, e);
+		c->nevals++;
+		if (fit_predict(w, pop_individual(s->p, i, NULL), &s->t,
+		    c->try, c->pred, err) < 0)
+			return -1;
+	}
+	return 0;
 }
 
 /* The data part of the objective at the chains' predictions under q. */
@@ -486,8 +507,8 @@ data_ofv(struct saem *s, const struct fit_params *q)
 	double o = 0;
 	int i, j;
 
-	for (i = 0; i < s->n; i++) {
-		struct fit_data *fd = pop_individual(s->p, i, NULL);
+	for (i = 0; i < s->nc; i++) {
+		struct fit_data *fd = pop_individual(s->p, i / s->nch, NULL);
 
 		for (j = 0; j < fd->nobs; j++)
 			o += fit_obs_term(s->m, q, fd, j, s->c[i].pred[j]);
@@ -541,8 +562,9 @@ residual(struct saem *s, struct fit_params *q)
 	    k == ERR_EXPONENTIAL)) {
 		double ss = 0;
 
-		for (i = 0; i < s->n; i++) {
-			struct fit_data *fd = pop_individual(s->p, i, NULL);
+		for (i = 0; i < s->nc; i++) {
+			struct fit_data *fd = pop_individual(s->p, i / s->nch,
+			    NULL);
 			int j;
 
 			for (j = 0; j < fd->nobs; j++) {
@@ -554,10 +576,11 @@ residual(struct saem *s, struct fit_params *q)
 				ss += d * d;
 			}
 		}
+		ss /= (double)s->nobs * s->nch;
 		if (k == ERR_ADDITIVE)
-			q->sigma_add = sqrt(ss / s->nobs);
+			q->sigma_add = sqrt(ss);
 		else
-			q->sigma_prop = sqrt(ss / s->nobs);
+			q->sigma_prop = sqrt(ss);
 		return data_ofv(s, q);
 	}
 	x = gsl_vector_alloc(n);
@@ -819,17 +842,17 @@ mstep(struct saem *s, int k, int k1, struct twin_err *err)
 	for (a = 0; a < na; a++) {
 		double t1 = 0;
 
-		for (i = 0; i < s->n; i++)
+		for (i = 0; i < s->nc; i++)
 			t1 += s->c[i].z[s->idx[a]];
-		s->S1[a] = toward(s->S1[a], t1, gamma);
+		s->S1[a] = toward(s->S1[a], t1 / s->nch, gamma);
 		for (b = 0; b < na; b++) {
 			double t2 = 0;
 
-			for (i = 0; i < s->n; i++)
+			for (i = 0; i < s->nc; i++)
 				t2 += s->c[i].z[s->idx[a]] *
 				    s->c[i].z[s->idx[b]];
-			s->S2[a * na + b] = toward(s->S2[a * na + b], t2,
-			    gamma);
+			s->S2[a * na + b] = toward(s->S2[a * na + b],
+			    t2 / s->nch, gamma);
 		}
 	}
 	/* mu-referenced thetas in closed form */
@@ -904,7 +927,7 @@ adapt(struct saem *s)
 		long acc = 0, tried = 0;
 		double *sc = a == 0 ? &s->s2 : &s->s3[a - 1];
 
-		for (i = 0; i < s->n; i++) {
+		for (i = 0; i < s->nc; i++) {
 			acc += s->c[i].acc[a];
 			tried += s->c[i].tried[a];
 			s->c[i].acc[a] = s->c[i].tried[a] = 0;
@@ -943,7 +966,7 @@ saem_estimate(struct pop *p, const struct saem_opts *o,
 	s.s2 = 0.5;
 	for (e = 0; e < s.na; e++)
 		s.s3[e] = 1;
-	for (i = 0; i < s.n; i++) {
+	for (i = 0; i < s.nc; i++) {
 		gsl_rng_set(s.c[i].rng, (unsigned long)mix(mix(o->seed) ^
 		    (unsigned long long)i));
 		for (e = 0; e < s.ne; e++)
@@ -960,14 +983,14 @@ saem_estimate(struct pop *p, const struct saem_opts *o,
 			double c = 0;
 			long ne = 0;
 
-			for (i = 0; i < s.n; i++) {
+			for (i = 0; i < s.nc; i++) {
 				for (e = 0; e < s.ne; e++)
 					s.c[i].eta[e] = s.c[i].z[e] -
 					    mu_of(&s, &s.q, e);
 				c += s.c[i].oy + prior(&s, s.c[i].eta) + logdet;
 				ne += s.c[i].nevals;
 			}
-			o->progress(o->progress_arg, k, c, ne);
+			o->progress(o->progress_arg, k, c / s.nch, ne);
 		}
 	}
 	/* The last samples start the modes of the FOCE-I objective. */
@@ -975,7 +998,7 @@ saem_estimate(struct pop *p, const struct saem_opts *o,
 		struct fit_data *fd = pop_individual(p, i, NULL);
 
 		for (e = 0; e < s.ne; e++)
-			fd->eta[e] = s.c[i].z[e] - mu_of(&s, &s.q, e);
+			fd->eta[e] = s.c[i * s.nch].z[e] - mu_of(&s, &s.q, e);
 		fd->started = 1;
 	}
 	if (pop_evaluate_at(p, &s.q, &ofv, err) < 0 ||

@@ -11,14 +11,16 @@
  * by checking that invariance on three individuals), theta_t when they
  * depend on them only through theta_t + eta_e, 0 otherwise.  Each
  * iteration k:
- *   E-step: per individual, Metropolis-Hastings on eta given the current
- *     parameters: SAEM_NMC proposals from the prior N(0, Omega), SAEM_NMC
- *     random walks on all components (scale s L, L the Cholesky factor of
- *     Omega), SAEM_NMC random walks on each component in turn; the scales
- *     adapt each iteration toward an acceptance of 0.4 (saemix's rule,
- *     s *= 1 + 0.4 (rate - 0.4)).  Each individual has its own random
- *     stream, from the seed and its place in the cohort, so results depend
- *     on the seed and the input only, not on the threads.
+ *   E-step: per individual (in SAEM_CHAINS / N chains, rounded up; the
+ *     statistics average over them), Metropolis-Hastings on eta given
+ *     the current parameters: SAEM_NMC proposals from the prior
+ *     N(0, Omega), SAEM_NMC random walks on all components (scale s L, L
+ *     the Cholesky factor of Omega), SAEM_NMC random walks on each
+ *     component in turn; the scales adapt each iteration toward an
+ *     acceptance of 0.4 (saemix's rule, s *= 1 + 0.4 (rate - 0.4)).  Each
+ *     chain has its own random stream, from the seed and its place in the
+ *     cohort, so results depend on the seed and the input only, not on
+ *     the threads.
  *   Stochastic approximation, step gamma_k = 1 for k <= k1 (exploration),
  *     1/(k - k1) for the k2 iterations after: S1 = sum phi, S2 = sum phi
  *     phi'.
@@ -50,6 +52,8 @@
 #define SAEM_K2 200	/* iterations with step 1/(k - k1) (default) */
 #define SAEM_SEED 1	/* default seed */
 #define SAEM_NMC 2	/* proposals of each kernel per iteration */
+#define SAEM_CHAINS 50	/* at least this many chains in all: each
+			 * individual has ceil(50 / N) (Monolix's rule) */
 
 struct saem_opts {
 	int k1, k2;

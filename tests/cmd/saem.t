@@ -71,33 +71,43 @@ awk -F'\t' 'NR > 1 && $1 != "OFV" && !($3 > 0) { bad++ } END { exit bad > 0 }' \
     "$tmp/theoph"
 ok $? "theoph SAEM: every estimate has a standard error"
 
+# With combined error a variance can collapse toward 0 when few
+# individuals make the samples' variance noisy (12 here; one chain per
+# individual lost OMEGA_V, 2.5e-11, OFV 111.89): SAEM runs enough chains
+# for 50 in all.  FOCE-I's fit of this model: OMEGA_V 0.0158, OFV 104.32.
+sed 's/^error: .*/error: {additive: 0.3, proportional: 0.1}/' \
+    "$top/testdata/theoph.yaml" > "$tmp/thcomb.yaml"
+twin-fit -m "$tmp/thcomb.yaml" --population --method saem -j 2 \
+    --no-covariance "$top/testdata/theoph.tsv" > "$tmp/thcomb" 2> "$tmp/err"
+awk -F'\t' '$1 == "OMEGA_V" { w = $2 } $1 == "OFV" { o = $2 }
+    END { printf "OMEGA_V %.3g, OFV %.2f", w, o
+    exit !(w > 0.005 && o > 104.32 - 0.01 && o < 104.32 + 0.5) }' \
+    "$tmp/thcomb" > "$tmp/v"
+ok $? "theoph, combined error: no variance collapses ($(cat "$tmp/v"))"
+
 # --- the same for a given seed, whatever the threads --------------------
-twin-fit -m "$top/testdata/theoph.yaml" --population --method saem -j 1 \
-    "$top/testdata/theoph.tsv" > "$tmp/theoph1" 2> "$tmp/err"
-cmp -s "$tmp/theoph" "$tmp/theoph1"
-ok $? "SAEM: the same results on 1 and 2 threads"
-cut -f1,2 "$tmp/theoph" > "$tmp/est"
-twin-fit -m "$top/testdata/theoph.yaml" --population --method saem \
-    --seed 1 --no-covariance "$top/testdata/theoph.tsv" |
-    cut -f1,2 > "$tmp/theoph2"
-cmp -s "$tmp/est" "$tmp/theoph2"
+# (short runs: 20 + 10 iterations)
+short="--population --method saem --saem-iterations 20,10"
+twin-fit -m "$top/testdata/theoph.yaml" $short -j 2 \
+    "$top/testdata/theoph.tsv" > "$tmp/s2" 2> "$tmp/err"
+ok $? "--saem-iterations 20,10 runs"
+twin-fit -m "$top/testdata/theoph.yaml" $short -j 1 \
+    "$top/testdata/theoph.tsv" > "$tmp/s1" 2> "$tmp/err"
+cmp -s "$tmp/s1" "$tmp/s2"
+ok $? "SAEM: the same results (and SEs) on 1 and 2 threads"
+cut -f1,2 "$tmp/s2" > "$tmp/est"
+twin-fit -m "$top/testdata/theoph.yaml" $short --seed 1 --no-covariance \
+    "$top/testdata/theoph.tsv" | cut -f1,2 | cmp -s "$tmp/est" -
 ok $? "SAEM: --seed 1 is the default"
-twin-fit -m "$top/testdata/theoph.yaml" --population --method saem \
-    --seed 2 --no-covariance "$top/testdata/theoph.tsv" > "$tmp/theoph3"
-cut -f1,2 "$tmp/theoph3" | cmp -s "$tmp/est" -
+twin-fit -m "$top/testdata/theoph.yaml" $short --seed 2 --no-covariance \
+    "$top/testdata/theoph.tsv" | cut -f1,2 | cmp -s "$tmp/est" -
 [ $? -eq 1 ]
 ok $? "SAEM: another seed, other samples"
-within_se "$tmp/theoph3" "theoph SAEM, seed 2" "TVCL 2.76912 0.234" \
-    "OMEGA_KA 0.386979 0.187"
-
-# --- options --------------------------------------------------------------
-twin-fit -m "$top/testdata/theoph.yaml" --population --method saem \
-    --saem-iterations 20,10 --no-covariance "$top/testdata/theoph.tsv" \
-    > "$tmp/o" 2> "$tmp/err"
-ok $? "--saem-iterations 20,10 runs"
-cut -f1,2 "$tmp/o" | cmp -s "$tmp/est" -
+cut -f1,2 "$tmp/theoph" | cmp -s "$tmp/est" -
 [ $? -eq 1 ]
 ok $? "--saem-iterations changes the run"
+
+# --- options --------------------------------------------------------------
 for bad in "--method sam" "--saem-iterations 10" "--saem-iterations 0,5" \
     "--saem-iterations 5,x"; do
 	twin-fit -m "$top/testdata/theoph.yaml" --population $bad \
@@ -115,9 +125,11 @@ twin-fit -m "$top/testdata/theoph.yaml" --population --seed 3 \
 ok $? "--seed with FOCE-I: a usage error"
 
 # --- recovery: an omega block ----------------------------------------------
-# fit.t's FOCE-I case: 40 individuals of pk1cmt with a CL-V covariance
-# and proportional error; each estimate within 3 SE (FOCE-I's covariance
-# step at the SAEM estimates) of the cohort's realised truth.
+# fit.t's FOCE-I case, with 50 individuals (one chain each): pk1cmt with
+# a CL-V covariance and proportional error; each estimate near the
+# cohort's realised truth: 5% for thetas, 35% for omega entries, 15% for
+# sigma^2 (about 2 SE: with the covariance step, which takes 15 s here,
+# the largest deviation was 0.9 SE, OMEGA_KA at 20%).
 sed -e 's/^error: .*/error: {proportional: 0.1}/' \
     -e 's/^  V: 0.04$/  V: 0.04\n  "CL,V": 0.03/' "$top/models/pk1cmt.yaml" \
     > "$tmp/pk1b.yaml"
@@ -127,10 +139,10 @@ sed -e 's/^error: .*/error: {proportional: 0.1}/' \
 		printf '1\t%s\t0\t.\tcentral\t0\t0\n' $t
 	done
 } > "$tmp/rich1"
-twin-sim -m "$tmp/pk1b.yaml" --iiv --ruv --seed 5 -n 40 < "$tmp/rich1" \
+twin-sim -m "$tmp/pk1b.yaml" --iiv --ruv --seed 5 -n 50 < "$tmp/rich1" \
     > "$tmp/popsim" 2> /dev/null
 twin-fit -m "$tmp/pk1b.yaml" --population --method saem -j 2 \
-    "$tmp/popsim" > "$tmp/popfit" 2> "$tmp/err"
+    --no-covariance "$tmp/popsim" > "$tmp/popfit" 2> "$tmp/err"
 ok $? "SAEM fits a simulated cohort with an omega block"
 awk -F'\t' '
 FNR == 1 { for (i = 1; i <= NF; i++) c[FILENAME, $i] = i; next }
@@ -139,7 +151,7 @@ FILENAME == ARGV[1] {
 	n++; a[n] = $c[ARGV[1], "ETA_CL"]; b[n] = $c[ARGV[1], "ETA_V"]
 	k[n] = $c[ARGV[1], "ETA_KA"]; next
 }
-{ est[$1] = $2; se[$1] = $3 }
+{ est[$1] = $2 }
 END {
 	for (i = 1; i <= n; i++) { ma += a[i] / n; mb += b[i] / n; mk += k[i] / n }
 	for (i = 1; i <= n; i++) {
@@ -150,27 +162,27 @@ END {
 	t["OMEGA_CL"] = va; t["OMEGA_V"] = vb; t["OMEGA_KA"] = vk
 	t["OMEGA_CL_V"] = cab; t["SIGMA_PROP"] = 0.01
 	for (p in t) {
-		if (!(se[p] > 0)) { bad++; printf "%s no SE ", p; continue }
-		z = (est[p] - t[p]) / se[p]; if (z < 0) z = -z
-		if (z > 3) bad++
-		if (z > zmax) { zmax = z; worst = p }
+		tol = p ~ /^OMEGA/ ? 0.35 : p ~ /^SIGMA/ ? 0.15 : 0.05
+		r = (est[p] - t[p]) / t[p]; if (r < 0) r = -r
+		if (!(r <= tol)) { bad++; printf "%s %g vs %g; ", p, est[p], t[p] }
+		if (r > rmax) { rmax = r; worst = p }
 	}
-	printf "largest |z| %.2f (%s)", zmax, worst
+	printf "largest relative error %.3f (%s)", rmax, worst
 	exit bad > 0
 }' "$tmp/popsim" "$tmp/popfit" > "$tmp/v"
-ok $? "omega block recovery within 3 SE of the realised truth: $(cat "$tmp/v")"
+ok $? "omega block recovery: $(cat "$tmp/v")"
 
 # --- recovery: a Michaelis-Menten population ----------------------------
 # One compartment, IV bolus, elimination VMAX C / (KM + C), random effects
 # on VMAX and V, KM without (estimated by the numeric M-step).  Two dose
-# levels (C0 about 2.5 and 10 times KM) so that KM is identified; 40
-# subjects with 6 samples each, simulated by twin-sim.  The truth is the
+# levels (C0 about 2.5 and 10 times KM) so that KM is identified; 50
+# subjects (one chain each) with 6 samples each, simulated by twin-sim.  The truth is the
 # cohort's realised one: the typical values times the exponential of the
 # mean drawn random effect, their sample variances, and the mean squared
 # relative residual drawn (DV / IPRED - 1).  Tolerances, about 2 SE: 5% on
 # TVVMAX and TVV, 10% on KM, 25% on the variances (SE about
-# sqrt(2/40) = 22% for omega against the population value, less against
-# the realised one), 15% on sigma^2 (SE sqrt(2/240) = 9%).
+# sqrt(2/50) = 20% for omega against the population value, less against
+# the realised one), 15% on sigma^2 (SE sqrt(2/300) = 8%).
 cat > "$tmp/mm1.yaml" <<'EOF'
 name: mm1
 description: one compartment, IV bolus, Michaelis-Menten elimination
@@ -199,7 +211,7 @@ EOF
 	printf '2\t0\t1\t400\tcentral\t.\n'
 	for t in 1 4 12 24 36 48; do printf '2\t%s\t0\t.\tcentral\t.\n' $t; done
 } > "$tmp/design"
-twin-sim -m "$tmp/mm1.yaml" --iiv --ruv --seed 5 -n 20 "$tmp/design" \
+twin-sim -m "$tmp/mm1.yaml" --iiv --ruv --seed 5 -n 25 "$tmp/design" \
     > "$tmp/mmsim"
 twin-fit -m "$tmp/mm1.yaml" --population --method saem -j 2 --rtol 1e-6 \
     --saem-iterations 200,100 --no-covariance "$tmp/mmsim" > "$tmp/mmfit" \
