@@ -15,6 +15,7 @@
 #include "model.h"
 #include "pop.h"
 #include "record.h"
+#include "saem.h"
 #include "sim.h"
 
 #define PROG "twin-fit"
@@ -29,6 +30,41 @@ struct opts {
 	int nfix;
 	const char *fix[MAXFIX];
 	struct sim_opts so;
+	const struct method *method;
+	struct saem_opts saem;
+};
+
+/* --method: the population estimators, FOCE-I first (the default). */
+struct method {
+	const char *name;
+	int (*estimate)(struct pop *pp, const struct opts *o,
+	    struct pop_result *res, struct twin_err *err);
+};
+
+static int
+est_focei(struct pop *pp, const struct opts *o, struct pop_result *res,
+    struct twin_err *err)
+{
+	return pop_estimate(pp, !o->nocov, res, err);
+}
+
+static void show_iteration(void *arg, int iter, double ofv, long nevals);
+
+static int
+est_saem(struct pop *pp, const struct opts *o, struct pop_result *res,
+    struct twin_err *err)
+{
+	struct saem_opts so = o->saem;
+
+	so.progress = show_iteration;
+	so.covariance = !o->nocov;
+	return saem_estimate(pp, &so, res, err);
+}
+
+static const struct method methods[] = {
+	{ "focei", est_focei },	/* FOCE with interaction */
+	{ "saem", est_saem },	/* SAEM, then the FOCE-I objective */
+	{ NULL, NULL }
 };
 
 static struct cli_progress progress;
@@ -51,12 +87,15 @@ usage(void)
 		{ "--ignore rule", "drop records by this comment rule (C, @, none)" },
 		{ "--keep-going", "leave out an individual that fails, go on" },
 		{ "--list-models", "list the models installed and exit" },
+		{ "--method name", "focei (default) or saem for --population" },
 		{ "--no-covariance", "skip the covariance step" },
 		{ "--no-prior", "individual fits without the omega prior" },
 		{ "--params", "one row of estimates per individual" },
 		{ "--population", "estimate the population parameters (FOCE-I)" },
 		{ "--quiet", "no progress on the terminal" },
 		CLI_HELP_RTOL,
+		{ "--saem-iterations k1,k2", "SAEM's iterations (300,200)" },
+		{ "--seed n", "seed of SAEM's random numbers (default 1)" },
 		CLI_HELP_SOLVER,
 		{ "--strict", "refuse data that lack a covariate or misname a column" },
 		{ "--table file", "write the records with predictions to file" },
@@ -68,10 +107,12 @@ usage(void)
 	    "                [--covariance matrix] [--ebe file] [--evaluate] "
 	    "[--fix name]\n"
 	    "                [--ignore rule] [--keep-going] [--list-models] "
-	    "[--no-covariance] [--no-prior]\n"
-	    "                [--params] [--population] [--quiet] [--rtol x]\n"
-	    "                [--solver name] [--strict] [--table file] "
-	    "[file ...]\n", h);
+	    "[--method name]\n"
+	    "                [--no-covariance] [--no-prior] [--params] "
+	    "[--population] [--quiet]\n"
+	    "                [--rtol x] [--saem-iterations k1,k2] [--seed n] "
+	    "[--solver name]\n"
+	    "                [--strict] [--table file] [file ...]\n", h);
 }
 
 static void
@@ -80,7 +121,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 	const struct cli_common co = { &o->keepgoing, &o->quiet, &o->strict,
 	    &o->so.method, &o->so.rtol, &o->so.atol };
 	enum { O_COV = 256, O_EBE, O_EVAL, O_FIX, O_NOCOV, O_NOPRIOR,
-	    O_PARAMS, O_POP, O_TABLE };
+	    O_PARAMS, O_POP, O_TABLE, O_METHOD, O_SAEMIT, O_SEED };
 	static const struct option lo[] = {
 		CLI_OPT_ATOL,
 		{ "covariance", required_argument, NULL, O_COV },
@@ -90,6 +131,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		CLI_OPT_KEEP,
 		CLI_OPT_LIST,
+		{ "method", required_argument, NULL, O_METHOD },
 		{ "model", required_argument, NULL, 'm' },
 		{ "no-covariance", no_argument, NULL, O_NOCOV },
 		{ "no-prior", no_argument, NULL, O_NOPRIOR },
@@ -98,15 +140,20 @@ parse_opts(int argc, char **argv, struct opts *o)
 		CLI_OPT_QUIET,
 		CLI_OPT_IGNORE,
 		CLI_OPT_RTOL,
+		{ "saem-iterations", required_argument, NULL, O_SAEMIT },
+		{ "seed", required_argument, NULL, O_SEED },
 		CLI_OPT_SOLVER,
 		CLI_OPT_STRICT,
 		{ "table", required_argument, NULL, O_TABLE },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	int c;
+	int c, k, methodset = 0, saemset = 0;
+	char *end;
 
 	memset(o, 0, sizeof(*o));
+	o->method = &methods[0];
+	saem_defaults(&o->saem);
 	o->nthread = 1;
 	o->so.method = ODE_AUTO;
 	o->so.rtol = SIM_RTOL;
@@ -163,6 +210,43 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case O_TABLE:
 			o->tablepath = optarg;
 			break;
+		case O_METHOD:
+			for (k = 0; methods[k].name; k++)
+				if (!strcmp(optarg, methods[k].name))
+					break;
+			if (methods[k].name == NULL) {
+				char names[128] = "";
+
+				for (k = 0; methods[k].name; k++)
+					snprintf(names + strlen(names),
+					    sizeof(names) - strlen(names),
+					    "%s%s", k ? ", " : "",
+					    methods[k].name);
+				cli_usage_error(PROG, "--method must be one of "
+				    "%s, got \"%s\"", names, optarg);
+			}
+			o->method = &methods[k];
+			methodset = 1;
+			break;
+		case O_SAEMIT:
+			o->saem.k1 = (int)strtol(optarg, &end, 10);
+			if (end == optarg || *end != ',' || o->saem.k1 < 1)
+				cli_usage_error(PROG, "--saem-iterations must "
+				    "be k1,k2 (positive counts), got \"%s\"",
+				    optarg);
+			optarg = end + 1;
+			o->saem.k2 = (int)strtol(optarg, &end, 10);
+			if (end == optarg || *end != '\0' || o->saem.k2 < 1)
+				cli_usage_error(PROG, "--saem-iterations must "
+				    "be k1,k2 (positive counts), got \"%s\"",
+				    optarg);
+			saemset = 1;
+			break;
+		case O_SEED:
+			o->saem.seed = (unsigned long)cli_int(PROG, "--seed",
+			    optarg, 0, 2147483647);
+			saemset = 1;
+			break;
 		default:
 			if (!cli_common(PROG, c, optarg, &co))
 				exit(1);
@@ -178,6 +262,11 @@ parse_opts(int argc, char **argv, struct opts *o)
 		    "or --evaluate");
 	if (o->noprior && (o->mode == M_POPULATION || o->mode == M_EVALUATE))
 		cli_usage_error(PROG, "--no-prior is for individual fits");
+	if (methodset && o->mode != M_POPULATION)
+		cli_usage_error(PROG, "--method goes with --population");
+	if (saemset && o->method->estimate != est_saem)
+		cli_usage_error(PROG, "--saem-iterations and --seed go with "
+		    "--method saem");
 }
 
 /* ---- shared: one individual's fitted values ------------------------- */
@@ -755,7 +844,7 @@ run_population(const struct opts *o, const struct model *m,
 		ob_putnum(&b, res.ofv);
 		ob_puts(&b, "\t.\t.\n");
 	} else {
-		if (pop_estimate(pp, !o->nocov, &res, &err) < 0) {
+		if (o->method->estimate(pp, o, &res, &err) < 0) {
 			cli_warn(PROG, "%s", err.msg);
 			goto out;
 		}

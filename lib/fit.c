@@ -988,3 +988,22 @@ out:
 	free(C);
 	return rc;
 }
+
+/* ---- pieces for other estimators (saem.c) ----------------------------- */
+
+int
+fit_predict(struct fit *f, struct fit_data *fd, const struct fit_params *p,
+    const double *eta, double *pred, struct twin_err *err)
+{
+	if (grow(f, fd->nobs, f->m->neta) < 0)
+		return twin_nomem(err);
+	return predict(f, fd, p, eta, pred, f->V, err);
+}
+
+double
+fit_obs_term(const struct model *m, const struct fit_params *p,
+    const struct fit_data *fd, int j, double pred)
+{
+	return term(observed(m, fd->dv[j]), pred, fit_resvar(m, p, pred),
+	    fd->lloq[j]);
+}

@@ -136,4 +136,17 @@ int fit_residuals(struct fit *f, struct fit_data *fd,
 double fit_resvar(const struct model *m, const struct fit_params *p,
     double ipred);
 
+/*
+ * For other estimators (saem.c).  fit_predict: the predictions of fd's
+ * observations at eta into pred (fd->nobs values, on the objective's
+ * scale: the logarithm for exponential error).  fit_obs_term: observation
+ * j's term of the objective O given its prediction pred on that scale
+ * (a censored one by M3); summed over j it is fit_objective without the
+ * prior.
+ */
+int fit_predict(struct fit *f, struct fit_data *fd, const struct fit_params *p,
+    const double *eta, double *pred, struct twin_err *err);
+double fit_obs_term(const struct model *m, const struct fit_params *p,
+    const struct fit_data *fd, int j, double pred);
+
 #endif

@@ -213,9 +213,10 @@ unpack(struct pop *p, const double *phi)
 		p->cur.sigma_prop = exp(phi[at++]);
 }
 
-/* The model's parameters -> phi. */
+/* Parameters q -> phi (the model's own: pack_initial). */
 static int
-pack_initial(struct pop *p, double *phi, struct twin_err *err)
+pack(struct pop *p, const struct fit_params *q, double *phi,
+    struct twin_err *err)
 {
 	const struct model *m = p->m;
 	double L[64 * 64];
@@ -224,8 +225,8 @@ pack_initial(struct pop *p, double *phi, struct twin_err *err)
 
 	for (i = 0; i < m->ntheta; i++)
 		if (!p->thfixed[i])
-			phi[at++] = m->theta[i] / theta_scale(m->theta[i]);
-	memcpy(L, m->omega, sizeof(double) * ne * ne);
+			phi[at++] = q->theta[i] / theta_scale(p->theta0[i]);
+	memcpy(L, q->omega, sizeof(double) * ne * ne);
 	for (i = 0; i < ne; i++)
 		if (!is_estimated_eta(m, i))
 			L[i * ne + i] = 1;
@@ -238,18 +239,31 @@ pack_initial(struct pop *p, double *phi, struct twin_err *err)
 		phi[at++] = r == c ? log(L[r * ne + c]) : L[r * ne + c];
 	}
 	if (p->add) {
-		if (!(m->sigma_add > 0))
+		if (!(q->sigma_add > 0))
 			return twin_error(err, "additive error must start above "
 			    "0 to be estimated");
-		phi[at++] = log(m->sigma_add);
+		phi[at++] = log(q->sigma_add);
 	}
 	if (p->prop) {
-		if (!(m->sigma_prop > 0))
+		if (!(q->sigma_prop > 0))
 			return twin_error(err, "proportional error must start "
 			    "above 0 to be estimated");
-		phi[at++] = log(m->sigma_prop);
+		phi[at++] = log(q->sigma_prop);
 	}
 	return 0;
+}
+
+static int
+pack_initial(struct pop *p, double *phi, struct twin_err *err)
+{
+	struct fit_params q;
+	int rc;
+
+	if (fit_params_init(&q, p->m) < 0)
+		return twin_nomem(err);
+	rc = pack(p, &q, phi, err);
+	fit_params_free(&q);
+	return rc;
 }
 
 /* ---- the objective ---------------------------------------------------- */
@@ -657,14 +671,14 @@ nreport(const struct pop *p)
 	return p->m->ntheta + p->nl + p->add + p->prop;
 }
 
-/* Values on the reported scale: thetas, omega entries, sigma variances. */
+/* The current parameters on the reported scale: thetas, omega entries,
+ * sigma variances. */
 static void
-report_values(struct pop *p, const double *phi, double *v)
+current_values(const struct pop *p, double *v)
 {
 	const struct model *m = p->m;
 	int i, k, at = 0;
 
-	unpack(p, phi);
 	for (i = 0; i < m->ntheta; i++)
 		v[at++] = p->cur.theta[i];
 	for (k = 0; k < p->nl; k++)
@@ -673,6 +687,13 @@ report_values(struct pop *p, const double *phi, double *v)
 		v[at++] = p->cur.sigma_add * p->cur.sigma_add;
 	if (p->prop)
 		v[at++] = p->cur.sigma_prop * p->cur.sigma_prop;
+}
+
+static void
+report_values(struct pop *p, const double *phi, double *v)
+{
+	unpack(p, phi);
+	current_values(p, v);
 }
 
 static void
@@ -925,4 +946,151 @@ pop_progress(struct pop *p, void (*fn)(void *arg, int iter, double ofv,
 {
 	p->progress = fn;
 	p->progress_arg = arg;
+}
+
+/* ---- shared with other population methods (saem.c) ------------------- */
+
+void
+pop_get_layout(const struct pop *p, struct pop_layout *l)
+{
+	l->m = p->m;
+	l->thfixed = p->thfixed;
+	l->nl = p->nl;
+	l->lrow = p->lrow;
+	l->lcol = p->lcol;
+	l->add = p->add;
+	l->prop = p->prop;
+}
+
+struct task_slice {
+	struct pop *p;
+	pop_task fn;
+	void *ctx;
+	int w, failed_at;
+	struct twin_err err;
+};
+
+static void *
+run_task_slice(void *arg)
+{
+	struct task_slice *s = arg;
+	struct pop *p = s->p;
+	int i;
+
+	for (i = s->w; i < p->n; i += p->nthread)
+		if (s->fn(s->ctx, p->w[s->w], i, &s->err) < 0) {
+			twin_error_prefix(&s->err, "ID %s", p->id[i]);
+			s->failed_at = i;
+			return NULL;
+		}
+	return NULL;
+}
+
+int
+pop_foreach(struct pop *p, pop_task fn, void *ctx, struct twin_err *err)
+{
+	struct task_slice sl[MAXW];
+	pthread_t th[MAXW];
+	int i, started = 0, first = -1;
+
+	for (i = 0; i < p->nthread; i++) {
+		sl[i].p = p;
+		sl[i].fn = fn;
+		sl[i].ctx = ctx;
+		sl[i].w = i;
+		sl[i].failed_at = -1;
+	}
+	for (i = 1; i < p->nthread; i++)
+		if (pthread_create(&th[i], NULL, run_task_slice, &sl[i]) == 0)
+			started = i;
+		else
+			break;
+	for (i = started + 1; i < p->nthread; i++)
+		run_task_slice(&sl[i]);
+	run_task_slice(&sl[0]);
+	for (i = 1; i <= started; i++)
+		pthread_join(th[i], NULL);
+	/* The failure of the first individual in input order, whatever -j. */
+	for (i = 0; i < p->nthread; i++)
+		if (sl[i].failed_at >= 0 && (first < 0 ||
+		    sl[i].failed_at < sl[first].failed_at))
+			first = i;
+	if (first >= 0) {
+		memcpy(err, &sl[first].err, sizeof(*err));
+		return -1;
+	}
+	return 0;
+}
+
+int
+pop_evaluate_at(struct pop *p, const struct fit_params *q, double *ofv,
+    struct twin_err *err)
+{
+	const struct model *m = p->m;
+
+	if (p->n == 0)
+		return twin_error(err, "no individuals with observations");
+	memcpy(p->cur.theta, q->theta, m->ntheta * sizeof(double));
+	memcpy(p->cur.omega, q->omega,
+	    (size_t)m->neta * m->neta * sizeof(double));
+	p->cur.sigma_add = q->sigma_add;
+	p->cur.sigma_prop = q->sigma_prop;
+	return objective(p, ofv, err);
+}
+
+int
+pop_result_current(struct pop *p, double ofv, struct pop_result *res,
+    struct twin_err *err)
+{
+	int i, r = nreport(p);
+	double *v = calloc(r + 1, sizeof(double));
+
+	memset(res, 0, sizeof(*res));
+	res->est = calloc(r + 1, sizeof(*res->est));
+	if (v == NULL || res->est == NULL) {
+		free(v);
+		free(res->est);
+		res->est = NULL;
+		return twin_nomem(err);
+	}
+	current_values(p, v);
+	report_names(p, res->est);
+	for (i = 0; i < r; i++) {
+		res->est[i].value = v[i];
+		res->est[i].se = NAN;
+	}
+	res->n = r;
+	res->ofv = ofv;
+	free(v);
+	return 0;
+}
+
+int
+pop_covariance_current(struct pop *p, struct pop_result *res,
+    struct twin_err *err)
+{
+	double *se = calloc(nreport(p) + 1, sizeof(double));
+	double ofv;
+	int i;
+
+	if (se == NULL)
+		return twin_nomem(err);
+	p->nphi = nphi(p);
+	p->failed = 0;
+	if (p->nphi == 0 || p->nphi > 200 || pack(p, &p->cur, p->phi, err) < 0) {
+		free(se);
+		return p->nphi == 0 || p->nphi > 200 ? twin_error(err, "%d "
+		    "parameters to estimate", p->nphi) : -1;
+	}
+	res->covariance_ok = covariance(p, p->phi, se) == 0;
+	for (i = 0; i < res->n && i < nreport(p); i++)
+		res->est[i].se = res->covariance_ok ? se[i] : NAN;
+	free(se);
+	/* Leave the individuals at the modes of the current parameters. */
+	ofv = ofv_at(p, p->phi);
+	if (!isfinite(ofv)) {
+		memcpy(err, &p->err, sizeof(*err));
+		return -1;
+	}
+	return 0;
 }

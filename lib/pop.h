@@ -113,4 +113,46 @@ int pop_count(const struct pop *p);
 struct fit_data *pop_individual(struct pop *p, int i, const char **id);
 struct fit *pop_worker(struct pop *p);
 
+/*
+ * ---- shared with other population methods (saem.c) ----
+ * They use pop's cohort (pop_add), --fix (pop_fix), layout of what is
+ * estimated, threads and FOCE-I objective rather than copies.
+ */
+
+/* What is estimated (pointers into p, valid while p lives). */
+struct pop_layout {
+	const struct model *m;	/* the model p was made for */
+	const int *thfixed;	/* ntheta flags: kept at the model's value */
+	int nl;			/* omega entries estimated, row >= col, */
+	const int *lrow, *lcol;	/* in the order they are reported */
+	int add, prop;		/* sigma_add, sigma_prop estimated */
+};
+void pop_get_layout(const struct pop *p, struct pop_layout *l);
+
+/*
+ * Run fn for every individual i on p's threads: worker k (its struct fit)
+ * takes i = k, k + nthread, ...  fn must touch only individual i's data
+ * and its own worker.  Returns -1 with the error of the first individual
+ * (in input order) whose fn failed, prefixed with its ID.
+ */
+typedef int (*pop_task)(void *ctx, struct fit *w, int i,
+    struct twin_err *err);
+int pop_foreach(struct pop *p, pop_task fn, void *ctx, struct twin_err *err);
+
+/* The FOCE-I objective at q, which becomes the current parameters; each
+ * individual is left at its mode (for pop_individual's eta). */
+int pop_evaluate_at(struct pop *p, const struct fit_params *q, double *ofv,
+    struct twin_err *err);
+
+/* res filled with the current parameters as pop_estimate reports them
+ * (names, values; se NAN) and ofv; freed with pop_result_free. */
+int pop_result_current(struct pop *p, double ofv, struct pop_result *res,
+    struct twin_err *err);
+
+/* The covariance step of pop_estimate at the current parameters: res's
+ * se (from pop_result_current) and covariance_ok; the individuals are
+ * left at their modes.  -1 only when the objective cannot be computed. */
+int pop_covariance_current(struct pop *p, struct pop_result *res,
+    struct twin_err *err);
+
 #endif
