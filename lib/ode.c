@@ -90,12 +90,27 @@ static void
 set_states(struct ode_sys *sys, double t, const double *y)
 {
 	const struct model *m = sys->m;
-	double *v = sys->v;
+	double *v = sys->v, *x = v + m->state0;
+	int i;
 
+	/* a loop, not memcpy: a call costs more than a few states */
 	v[0] = t;
-	memcpy(v + m->state0, y, m->nstate * sizeof(double));
+	for (i = 0; i < m->nstate; i++)
+		x[i] = y[i];
 	if (sys->attime)
 		sys->attime(sys->attime_ctx, t, v);
+}
+
+/* 1 if every x[i] is finite: x * 0 is 0 for finite x, NaN otherwise. */
+static int
+all_finite(const double *x, int n)
+{
+	double s = 0;
+	int i;
+
+	for (i = 0; i < n; i++)
+		s += x[i] * 0;
+	return s == 0;
 }
 
 void
@@ -132,13 +147,9 @@ cv_rhs(sunrealtype t, N_Vector y, N_Vector ydot, void *ud)
 {
 	struct ode *o = ud;
 	double *yd = N_VGetArrayPointer(ydot);
-	int i;
 
 	ode_rhs_eval(o->sys, t, N_VGetArrayPointer(y), yd);
-	for (i = 0; i < o->n; i++)
-		if (!isfinite(yd[i]))
-			return 1;	/* recoverable: CVODES cuts the step */
-	return 0;
+	return all_finite(yd, o->n) ? 0 : 1;	/* 1: CVODES cuts the step */
 }
 
 static int
@@ -338,13 +349,9 @@ static int
 rk_rhs(double t, const double *y, double *ydot, void *ud)
 {
 	struct ode *o = ud;
-	int i;
 
 	ode_rhs_eval(o->sys, t, y, ydot);
-	for (i = 0; i < o->n; i++)
-		if (!isfinite(ydot[i]))
-			return GSL_EBADFUNC;
-	return GSL_SUCCESS;
+	return all_finite(ydot, o->n) ? GSL_SUCCESS : GSL_EBADFUNC;
 }
 
 /*
