@@ -620,7 +620,26 @@ struct sim {
 	const struct sim_indiv *si;
 	int typical;
 	const double *theta;	/* population parameters, NULL: the model's */
+	long nperiod;		/* period-map integrations (sim_period_maps) */
+	/*
+	 * Sensitivities (sim_run_sens): nq quantities q, the etas then, if
+	 * qtheta, the thetas; S (n x nq, column q at S + q n) = dy/dq,
+	 * dpdq (npar x nq) = d parameter slot / dq, drate (n x nq) = d rate
+	 * / dq, dbio (records x nq) = dF/dq of each dose.
+	 */
+	int nq, qtheta;
+	size_t sens_cap, rec_cap;
+	double *S, *dpdq, *drate, *dbio, *osv, *ipv, *ppv, *pjv, *dq;
+	/* steady state with sensitivities: n + nq columns, the first n by
+	 * the state at the start of the period */
+	double *S2, *dpdq2, *drate2;
 };
+
+long
+sim_period_maps(const struct sim *s)
+{
+	return s->nperiod;
+}
 
 void
 sim_set_theta(struct sim *s, const double *theta)
@@ -656,6 +675,18 @@ sim_free(struct sim *s)
 	free(s->dx);
 	free(s->ss_rate);
 	free(s->acts);
+	free(s->S);
+	free(s->dpdq);
+	free(s->drate);
+	free(s->dbio);
+	free(s->osv);
+	free(s->ipv);
+	free(s->ppv);
+	free(s->pjv);
+	free(s->dq);
+	free(s->S2);
+	free(s->dpdq2);
+	free(s->drate2);
 	timeline_free(&s->tl);
 	free(s);
 }
@@ -778,6 +809,38 @@ sim_residual(const struct model *m, double ipred, gsl_rng *rng)
 
 /* ---- parameters ------------------------------------------------------- */
 
+/*
+ * d parameter slot / d q for the values now in v: the etas and thetas
+ * themselves, the individual parameters by the chain rule over their
+ * partial derivatives (in definition order; an overridden one is a
+ * constant).
+ */
+static void
+eval_dpdq(struct sim *s)
+{
+	const struct model *m = s->m;
+	int nq = s->nq, e, q, j;
+	double *d = s->dpdq;
+
+	memset(d, 0, (size_t)m->npar * nq * sizeof(double));
+	for (j = 0; j < m->neta; j++)
+		d[(size_t)(m->eta0 - m->theta0 + j) * nq + j] = 1;
+	for (j = 0; s->qtheta && j < m->ntheta; j++)
+		d[(size_t)j * nq + m->neta + j] = 1;
+	if (m->ninddp == 0)
+		return;
+	model_eval_inddp(m, s->v, s->ipv);
+	for (e = 0; e < m->ninddp; e++) {
+		int i = m->inddp[e].row, p = m->inddp[e].col;
+		double *di = d + (size_t)(m->ind0 - m->theta0 + i) * nq;
+
+		if (!s->typical && !isnan(s->ovr[i]))
+			continue;
+		for (q = 0; q < nq; q++)
+			di[q] += s->ipv[e] * d[(size_t)p * nq + q];
+	}
+}
+
 /* Evaluate the individual parameters for the values now in v. */
 static void
 eval_individual(struct sim *s)
@@ -790,6 +853,8 @@ eval_individual(struct sim *s)
 
 		s->v[m->ind0 + i] = isnan(o) ? tape_eval(m->ind[i], s->v) : o;
 	}
+	if (s->nq > 0)
+		eval_dpdq(s);
 }
 
 /*
@@ -853,44 +918,106 @@ prop(const struct sim *s, int cmt, enum cmt_prop p, double def)
 	return t ? tape_eval(t, s->v) : def;
 }
 
+/* d prop / d q of compartment cmt into out (nq values). */
+static void
+prop_d(struct sim *s, int cmt, enum cmt_prop p, double *out)
+{
+	const struct model *m = s->m;
+	int e, q, row = cmt * NPROP + p, nq = s->nq, done = 0;
+
+	memset(out, 0, nq * sizeof(double));
+	for (e = 0; e < m->npropdp; e++) {
+		if (m->propdp[e].row != row)
+			continue;
+		if (!done) {
+			model_eval_propdp(m, s->v, s->ppv);
+			done = 1;
+		}
+		for (q = 0; q < nq; q++)
+			out[q] += s->ppv[e] *
+			    s->dpdq[(size_t)m->propdp[e].col * nq + q];
+	}
+}
+
 static void
 initial_state(struct sim *s)
 {
+	int i, q;
+
+	for (i = 0; i < s->m->nstate; i++) {
+		s->init[i] = prop(s, i, PROP_INIT, 0);
+		if (s->nq == 0)
+			continue;
+		prop_d(s, i, PROP_INIT, s->dq);
+		for (q = 0; q < s->nq; q++)
+			s->S[(size_t)q * s->m->nstate + i] = s->dq[q];
+	}
+}
+
+/* Any of the nq values nonzero? */
+static int
+nonzero(const double *x, int n)
+{
 	int i;
 
-	for (i = 0; i < s->m->nstate; i++)
-		s->init[i] = prop(s, i, PROP_INIT, 0);
+	for (i = 0; i < n; i++)
+		if (x[i] != 0)
+			return 1;
+	return 0;
 }
 
 /* ---- steady state ----------------------------------------------------- */
 
-/* One dosing interval from state x (at phase 0, before its doses). */
+/*
+ * One dosing interval from state x (at phase 0, before its doses).  With
+ * S (n x ns, set by the caller at phase 0): its sensitivities too, the
+ * first n columns by x (S = identity at the start gives the period map's
+ * Jacobian), the other ns - n by the quantities of sim_run_sens (then
+ * s->dpdq2 holds d parameter / d each of the ns columns).
+ */
 static int
 period_map(struct sim *s, const struct ev_rec *r, int nact, double t0,
-    const double *x, double *px, struct twin_err *err)
+    const double *x, double *px, double *S, int ns, struct twin_err *err)
 {
 	struct ode_sys sys = s->sys;
 	double t = t0, tau = r->ii;
-	int i, n = s->m->nstate;
+	int i, q, n = s->m->nstate, nq = ns - n;
+	const double *dbio = s->nq ? s->dbio + (size_t)(r - s->si->rec) *
+	    s->nq : NULL;
 
+	s->nperiod++;
 	sys.rate = s->ss_rate;
+	sys.nq = S ? ns : 0;
+	sys.dpdq = S && nq > 0 ? s->dpdq2 : NULL;
+	sys.drate = S && nq > 0 ? s->drate2 : NULL;
+	if (sys.drate)
+		memset(s->drate2, 0, (size_t)n * ns * sizeof(double));
 	memset(s->ss_rate, 0, n * sizeof(double));
 	memcpy(px, x, n * sizeof(double));
 	for (i = 0; i <= nact; i++) {
 		double ta = i < nact ? t0 + s->acts[i].time : t0 + tau;
+		const struct action *a = &s->acts[i];
 
 		if (ta > t) {
-			if (ode_restart(s->ode, &sys, t, px, t0 + tau, err) < 0 ||
-			    ode_advance(s->ode, ta, px, err) < 0)
+			if (ode_restart_sens(s->ode, &sys, t, px, S, t0 + tau,
+			    err) < 0 ||
+			    ode_advance_sens(s->ode, ta, px, S, err) < 0)
 				return -1;
 			t = ta;
 		}
 		if (i == nact)
 			break;
-		if (s->acts[i].kind == ACT_BOLUS)
-			px[s->acts[i].cmt] += s->acts[i].value;
-		else
-			s->ss_rate[s->acts[i].cmt] += s->acts[i].value;
+		if (a->kind == ACT_BOLUS) {
+			px[a->cmt] += a->value;
+			for (q = 0; sys.drate && q < nq; q++)
+				S[(size_t)(n + q) * n + a->cmt] += r->amt *
+				    dbio[q];
+		} else {
+			s->ss_rate[a->cmt] += a->value;
+			for (q = 0; sys.drate && r->bio > 0 && q < nq; q++)
+				s->drate2[a->cmt * ns + n + q] += a->value /
+				    r->bio * dbio[q];
+		}
 	}
 	for (i = 0; i < n; i++)
 		if (fabs(s->ss_rate[i]) < 1e-12)
@@ -937,24 +1064,41 @@ solve_linear(double *a, double *b, int n)
 	return rc == 0 ? 0 : -1;
 }
 
+/* S (n x n) = the identity. */
+static void
+identity(double *S, int n)
+{
+	int i;
+
+	memset(S, 0, (size_t)n * n * sizeof(double));
+	for (i = 0; i < n; i++)
+		S[(size_t)i * n + i] = 1;
+}
+
 /*
- * Newton's method on g(x) = P(x) - x, with the Jacobian of the period map
- * P by finite differences.  For a linear model P is affine, so the first
- * step lands on the answer and the second confirms it.
+ * Newton's method on g(x) = P(x) - x.  The Jacobian of the period map P:
+ * on the exact path by finite differences (P is affine there, and its
+ * exponentials are cached: the first step lands on the answer, the
+ * second confirms it); otherwise the state transition matrix, from the
+ * same integration as P(x) with sensitivities by the initial state
+ * (ode_restart_sens), so one integration per trial point.
  */
 static int
 ss_periodic(struct sim *s, const struct ev_rec *r, double t0, double *x,
     struct twin_err *err)
 {
 	int n = s->m->nstate, nact, it, i, j, k;
-	double scale, tol;
+	int stm = ode_method(s->ode) != ODE_EXACT;
+	double scale, tol, *S = s->jac;
 
 	if ((nact = ss_period(r, &s->acts, &s->actcap, err)) < 0)
 		return -1;
 	scale = r->bio * r->amt > 0 ? r->bio * r->amt : 1;
 	tol = ode_method(s->ode) == ODE_EXACT ? 1e-13 : 10 * s->opt.rtol;
 	memset(x, 0, n * sizeof(double));
-	if (period_map(s, r, nact, t0, x, s->px, err) < 0)
+	if (stm)
+		identity(S, n);
+	if (period_map(s, r, nact, t0, x, s->px, stm ? S : NULL, n, err) < 0)
 		return -1;
 	for (it = 0; it < 50; it++) {
 		double gmax = 0, xmax = 0;
@@ -966,30 +1110,50 @@ ss_periodic(struct sim *s, const struct ev_rec *r, double t0, double *x,
 		}
 		if (it > 0 && gmax <= tol * (xmax + 1e-3 * scale))
 			return ss_plausible(x, n, scale, err);
-		for (j = 0; j < n; j++) {
-			double h = 1e-6 * fmax(fabs(x[j]), 1e-3 * scale);
-			double keep = x[j];
-
-			x[j] += h;
-			if (period_map(s, r, nact, t0, x, s->dx, err) < 0)
-				return -1;
-			x[j] = keep;
+		if (stm) {
+			/* S holds dP/dx column by column: J = S^T - I
+			 * row-major, transposed in place */
 			for (i = 0; i < n; i++)
-				s->jac[i * n + j] = (s->dx[i] - s->px[i]) / h -
-				    (i == j);
-		}
+				for (j = i + 1; j < n; j++) {
+					double a = S[(size_t)i * n + j];
+
+					S[(size_t)i * n + j] =
+					    S[(size_t)j * n + i];
+					S[(size_t)j * n + i] = a;
+				}
+			for (i = 0; i < n; i++)
+				S[(size_t)i * n + i] -= 1;
+		} else
+			for (j = 0; j < n; j++) {
+				double h = 1e-6 * fmax(fabs(x[j]),
+				    1e-3 * scale);
+				double keep = x[j];
+
+				x[j] += h;
+				if (period_map(s, r, nact, t0, x, s->dx, NULL,
+				    n, err) < 0)
+					return -1;
+				x[j] = keep;
+				for (i = 0; i < n; i++)
+					s->jac[i * n + j] = (s->dx[i] -
+					    s->px[i]) / h - (i == j);
+			}
 		for (i = 0; i < n; i++)
 			s->dx[i] = -s->g[i];
 		if (solve_linear(s->jac, s->dx, n) < 0)
 			return twin_error(err, "no steady state for this "
 			    "dosing (singular system)");
-		/* Backtrack when a nonlinear model makes the full step worse. */
+		/* Backtrack when a nonlinear model makes the full step worse;
+		 * the trial point accepted brings its Jacobian with it. */
 		for (k = 0; k < 12; k++) {
 			double step = ldexp(1, -k), gnew = 0;
 
 			for (i = 0; i < n; i++)
 				s->g[i] = x[i] + step * s->dx[i];
-			if (period_map(s, r, nact, t0, s->g, s->px, err) < 0)
+			if (stm)
+				identity(S, n);
+			if (period_map(s, r, nact, t0, s->g, s->px,
+			    stm ? S : NULL, n, err) < 0)
 				return -1;
 			for (i = 0; i < n; i++)
 				gnew = fmax(gnew, fabs(s->px[i] - s->g[i]));
@@ -999,6 +1163,53 @@ ss_periodic(struct sim *s, const struct ev_rec *r, double t0, double *x,
 		memcpy(x, s->g, n * sizeof(double));
 	}
 	return twin_error(err, "steady state did not converge");
+}
+
+/*
+ * The sensitivities of the periodic steady state x = P(x, q): one period
+ * map from x with n + nq sensitivities ([I | 0] at the start) gives P_x
+ * and P_q; dx/dq = (I - P_x)^-1 P_q, into X (n x nq, column-major as S).
+ */
+static int
+ss_periodic_sens(struct sim *s, const struct ev_rec *r, double t0,
+    const double *x, double *X, struct twin_err *err)
+{
+	const struct model *m = s->m;
+	int n = m->nstate, nq = s->nq, ns = n + nq, nact, i, j, p, q;
+	double *S = s->S2;
+
+	if ((nact = ss_period(r, &s->acts, &s->actcap, err)) < 0)
+		return -1;
+	memset(S, 0, (size_t)n * ns * sizeof(double));
+	for (i = 0; i < n; i++)
+		S[(size_t)i * n + i] = 1;
+	memset(s->dpdq2, 0, (size_t)m->npar * ns * sizeof(double));
+	for (p = 0; p < m->npar; p++)
+		for (q = 0; q < nq; q++)
+			s->dpdq2[(size_t)p * ns + n + q] =
+			    s->dpdq[(size_t)p * nq + q];
+	if (period_map(s, r, nact, t0, x, s->dx, S, ns, err) < 0)
+		return -1;
+	/* A = I - P_x (row-major), solved for each column of P_q */
+	for (i = 0; i < n; i++)
+		for (j = 0; j < n; j++)
+			s->jac[(size_t)i * n + j] = (i == j) -
+			    S[(size_t)j * n + i];
+	for (q = 0; q < nq; q++) {
+		/* the LU overwrites jac: a copy after S2's n + nq columns */
+		memcpy(X + (size_t)q * n, S + (size_t)(n + q) * n,
+		    n * sizeof(double));
+		if (q + 1 < nq)
+			memcpy(s->S2 + (size_t)ns * n, s->jac,
+			    (size_t)n * n * sizeof(double));
+		if (solve_linear(s->jac, X + (size_t)q * n, n) < 0)
+			return twin_error(err, "no steady state for this "
+			    "dosing (singular system)");
+		if (q + 1 < nq)
+			memcpy(s->jac, s->S2 + (size_t)ns * n,
+			    (size_t)n * n * sizeof(double));
+	}
+	return 0;
 }
 
 /* Constant infusion to steady state: solve f(x) + r = 0 by Newton. */
@@ -1041,6 +1252,39 @@ ss_constant(struct sim *s, const struct ev_rec *r, double t0, double *x,
 	    m->slotname[m->state0 + r->cmt]);
 }
 
+/* The sensitivities of a constant infusion's steady state f(x) + r = 0
+ * (r does not depend on q): dx/dq = -J^-1 df/dq, into X (n x nq). */
+static int
+ss_constant_sens(struct sim *s, const struct ev_rec *r, double t0,
+    const double *x, double *X, struct twin_err *err)
+{
+	const struct model *m = s->m;
+	struct ode_sys sys = s->sys;
+	int n = m->nstate, nq = s->nq, q, k;
+
+	sys.rate = s->ss_rate;
+	sys.nq = 0;
+	ode_rhs_eval(&sys, t0, x, s->g);
+	model_eval_jac(m, s->v, s->jv);
+	model_eval_pjac(m, s->v, s->pjv);
+	for (q = 0; q < nq; q++) {
+		double *b = X + (size_t)q * n;
+
+		memset(s->jac, 0, (size_t)n * n * sizeof(double));
+		for (k = 0; k < m->njac; k++)
+			s->jac[m->jac[k].row * n + m->jac[k].col] = s->jv[k];
+		memset(b, 0, n * sizeof(double));
+		for (k = 0; k < m->npjac; k++)
+			b[m->pjac[k].row] -= s->pjv[k] *
+			    s->dpdq[(size_t)m->pjac[k].col * nq + q];
+		if (solve_linear(s->jac, b, n) < 0)
+			return twin_error(err, "no steady state for a constant "
+			    "infusion into %s (nothing eliminates it)",
+			    m->slotname[m->state0 + r->cmt]);
+	}
+	return 0;
+}
+
 /* ---- the walk --------------------------------------------------------- */
 
 static int
@@ -1073,6 +1317,48 @@ stop_cb(const struct action *a, void *ctx)
 	return is_stop(c->s, a, c->epoch, c->changed);
 }
 
+/*
+ * dF/dq of dose record k into s->dbio; what sensitivities do not cover
+ * (sens.h) is an error, never a silently wrong derivative: a lag time,
+ * a modelled rate or duration that depends on q, or a bioavailability
+ * that depends on q where it moves the end of an infusion (RATE > 0 or
+ * RATE = -1).
+ */
+static int
+dose_sens(struct sim *s, const struct ev_rec *e, int k, struct twin_err *err)
+{
+	const char *cmt = s->m->slotname[s->m->state0 + e->cmt];
+	double *dbio = s->dbio + (size_t)k * s->nq;
+
+	prop_d(s, e->cmt, PROP_BIO, dbio);
+	prop_d(s, e->cmt, PROP_LAG, s->dq);
+	if (nonzero(s->dq, s->nq))
+		return twin_errork(err, TWIN_EINPUT, "sensitivities: the lag "
+		    "time of %s depends on the parameters (not supported)",
+		    cmt);
+	if (e->rate == -1) {
+		prop_d(s, e->cmt, PROP_RATE, s->dq);
+		if (nonzero(s->dq, s->nq) || nonzero(dbio, s->nq))
+			return twin_errork(err, TWIN_EINPUT, "sensitivities: "
+			    "the infusion duration into %s (RATE=-1) depends "
+			    "on the parameters (not supported)", cmt);
+	} else if (e->rate == -2) {
+		prop_d(s, e->cmt, PROP_DUR, s->dq);
+		if (nonzero(s->dq, s->nq))
+			return twin_errork(err, TWIN_EINPUT, "sensitivities: "
+			    "the modelled infusion duration of %s depends on "
+			    "the parameters (not supported)", cmt);
+		if (!(e->bio > 0) && nonzero(dbio, s->nq))
+			return twin_errork(err, TWIN_EINPUT, "sensitivities: "
+			    "infusion into %s with bioavailability 0 (not "
+			    "supported)", cmt);
+	} else if (e->rate > 0 && e->amt > 0 && nonzero(dbio, s->nq))
+		return twin_errork(err, TWIN_EINPUT, "sensitivities: the "
+		    "bioavailability of %s moves the end of an infusion "
+		    "(RATE > 0; not supported)", cmt);
+	return 0;
+}
+
 static int
 dose_values(struct sim *s, struct sim_indiv *si, struct twin_err *err,
     int *badrec)
@@ -1098,13 +1384,42 @@ dose_values(struct sim *s, struct sim_indiv *si, struct twin_err *err,
 			return twin_error(err, "bioavailability of %s is %g; "
 			    "it must be a non-negative number",
 			    s->m->slotname[s->m->state0 + e->cmt], e->bio);
+		if (s->nq > 0 && dose_sens(s, e, k, err) < 0)
+			return -1;
 	}
 	return 0;
 }
 
-int
-sim_run(struct sim *s, struct sim_indiv *si, int typical, double *out,
-    int *badrec, struct twin_err *err)
+/* The derivatives of the outputs now in v (states and S current) by q,
+ * into d (nout x nq). */
+static void
+output_sens(struct sim *s, double *d)
+{
+	const struct model *m = s->m;
+	int e, q, n = m->nstate, nq = s->nq;
+
+	memset(d, 0, (size_t)m->nout * nq * sizeof(double));
+	model_eval_osens(m, s->v, s->osv);
+	for (e = 0; e < m->nojac; e++) {
+		double *dj = d + (size_t)m->ojac[e].row * nq, x = s->osv[e];
+
+		for (q = 0; q < nq; q++)
+			dj[q] += x * s->S[(size_t)q * n + m->ojac[e].col];
+	}
+	for (e = 0; e < m->nopjac; e++) {
+		double *dj = d + (size_t)m->opjac[e].row * nq;
+		double x = s->osv[m->nojac + e];
+
+		for (q = 0; q < nq; q++)
+			dj[q] += x * s->dpdq[(size_t)m->opjac[e].col * nq + q];
+	}
+}
+
+/* The walk through the timeline, shared by sim_run and sim_run_sens
+ * (dout NULL when s->nq is 0). */
+static int
+walk(struct sim *s, struct sim_indiv *si, int typical, double *out,
+    double *dout, int *badrec, struct twin_err *err)
 {
 	const struct model *m = s->m;
 	struct timeline *tl = &s->tl;
@@ -1127,6 +1442,9 @@ sim_run(struct sim *s, struct sim_indiv *si, int typical, double *out,
 	s->inputs_valid = 0;
 	s->sys.attime = m->timevarying ? attime : NULL;
 	s->sys.attime_ctx = s;
+	s->sys.nq = s->nq;
+	s->sys.dpdq = s->nq ? s->dpdq : NULL;
+	s->sys.drate = s->nq ? s->drate : NULL;
 	/* Which records change the parameters (a discontinuity). */
 	if ((changed = malloc(si->n)) == NULL)
 		return twin_nomem(err);
@@ -1149,6 +1467,8 @@ sim_run(struct sim *s, struct sim_indiv *si, int typical, double *out,
 	initial_state(s);
 	memcpy(s->y, s->init, n * sizeof(double));
 	memset(s->rate, 0, n * sizeof(double));
+	if (s->nq)
+		memset(s->drate, 0, (size_t)n * s->nq * sizeof(double));
 	timeline_start(tl);
 	a = timeline_peek(tl);
 	t = a ? a->time : si->rec[0].time;
@@ -1167,12 +1487,13 @@ sim_run(struct sim *s, struct sim_indiv *si, int typical, double *out,
 					tstop = timeline_stop_after(tl, t,
 					    stop_cb, &sc);
 				}
-				if (ode_restart(s->ode, &s->sys, t, s->y, tstop,
-				    err) < 0)
+				if (ode_restart_sens(s->ode, &s->sys, t, s->y,
+				    s->S, tstop, err) < 0)
 					goto fail;
 				restart = 0;
 			}
-			if (ode_advance(s->ode, a->time, s->y, err) < 0)
+			if (ode_advance_sens(s->ode, a->time, s->y, s->S,
+			    err) < 0)
 				goto fail;
 			t = a->time;
 		}
@@ -1183,6 +1504,9 @@ sim_run(struct sim *s, struct sim_indiv *si, int typical, double *out,
 			initial_state(s);
 			memcpy(s->y, s->init, n * sizeof(double));
 			memset(s->rate, 0, n * sizeof(double));
+			if (s->nq)
+				memset(s->drate, 0,
+				    (size_t)n * s->nq * sizeof(double));
 			break;
 		case ACT_SS: {
 			const struct ev_rec *e = &si->rec[a->rec];
@@ -1194,12 +1518,30 @@ sim_run(struct sim *s, struct sim_indiv *si, int typical, double *out,
 			if ((constinf ? ss_constant(s, e, t, s->x, err) :
 			    ss_periodic(s, e, t, s->x, err)) < 0)
 				goto fail;
+			if (s->nq && m->timevarying) {
+				twin_errork(err, TWIN_EINPUT, "sensitivities: "
+				    "steady state of a model with linearly "
+				    "interpolated covariates (not supported)");
+				goto fail;
+			}
+			if (s->nq && (constinf ?
+			    ss_constant_sens(s, e, t, s->x, s->S2, err) :
+			    ss_periodic_sens(s, e, t, s->x, s->S2, err)) < 0)
+				goto fail;
 			if (e->ss == 1) {
 				memcpy(s->y, s->x, n * sizeof(double));
 				memset(s->rate, 0, n * sizeof(double));
+				if (s->nq) {
+					memcpy(s->S, s->S2, (size_t)n * s->nq *
+					    sizeof(double));
+					memset(s->drate, 0, (size_t)n * s->nq *
+					    sizeof(double));
+				}
 			} else {
 				for (j = 0; j < n; j++)
 					s->y[j] += s->x[j];
+				for (j = 0; j < n * s->nq; j++)
+					s->S[j] += s->S2[j];
 			}
 			set_params(s, a->rec, 1);
 			*badrec = -1;
@@ -1207,13 +1549,26 @@ sim_run(struct sim *s, struct sim_indiv *si, int typical, double *out,
 		}
 		case ACT_BOLUS:
 			s->y[a->cmt] += a->value;
+			for (j = 0; j < s->nq; j++)
+				s->S[(size_t)j * n + a->cmt] +=
+				    si->rec[a->rec].amt *
+				    s->dbio[(size_t)a->rec * s->nq + j];
 			break;
-		case ACT_INFUSION:
+		case ACT_INFUSION: {
+			double f = si->rec[a->rec].bio;
+
 			s->rate[a->cmt] += a->value;
+			for (j = 0; f > 0 && j < s->nq; j++)
+				s->drate[a->cmt * s->nq + j] += a->value / f *
+				    s->dbio[(size_t)a->rec * s->nq + j];
 			/* Rounding must not leave a ghost infusion running. */
-			if (fabs(s->rate[a->cmt]) < 1e-12 * fabs(a->value))
+			if (fabs(s->rate[a->cmt]) < 1e-12 * fabs(a->value)) {
 				s->rate[a->cmt] = 0;
+				for (j = 0; j < s->nq; j++)
+					s->drate[a->cmt * s->nq + j] = 0;
+			}
 			break;
+		}
 		case ACT_RECORD:
 			k = a->rec;
 			set_params(s, k, 0);
@@ -1233,6 +1588,9 @@ sim_run(struct sim *s, struct sim_indiv *si, int typical, double *out,
 			}
 			for (j = 0; j < n; j++)
 				out[(size_t)k * w + m->nout + j] = s->y[j];
+			if (s->nq)
+				output_sens(s, dout + (size_t)k * m->nout *
+				    s->nq);
 			set_params(s, k, 1);
 			if (!changed[k])
 				continue;
@@ -1247,6 +1605,83 @@ fail:
 		*badrec = a->rec;
 out:
 	free(changed);
+	return rc;
+}
+
+int
+sim_run(struct sim *s, struct sim_indiv *si, int typical, double *out,
+    int *badrec, struct twin_err *err)
+{
+	s->nq = 0;
+	return walk(s, si, typical, out, NULL, badrec, err);
+}
+
+/* Room for nq sensitivities and nrec records. */
+static int
+sens_alloc(struct sim *s, int nq, int nrec)
+{
+	const struct model *m = s->m;
+	size_t n = m->nstate, ns = n + nq;
+	size_t need = (size_t)nq * (n + m->npar) + ns * (n + m->npar) + 1;
+
+	if (need > s->sens_cap) {
+		free(s->S);
+		free(s->dpdq);
+		free(s->drate);
+		free(s->dq);
+		free(s->S2);
+		free(s->dpdq2);
+		free(s->drate2);
+		s->S = calloc(n * nq + 1, sizeof(double));
+		s->dpdq = calloc((size_t)m->npar * nq + 1, sizeof(double));
+		s->drate = calloc(n * nq + 1, sizeof(double));
+		s->dq = calloc(nq + 1, sizeof(double));
+		s->S2 = calloc(n * (ns + n) + 1, sizeof(double));
+		s->dpdq2 = calloc((size_t)m->npar * ns + 1, sizeof(double));
+		s->drate2 = calloc(n * ns + 1, sizeof(double));
+		s->sens_cap = need;
+		if (s->osv == NULL) {
+			s->osv = calloc(m->nojac + m->nopjac + 1,
+			    sizeof(double));
+			s->ipv = calloc(m->ninddp + 1, sizeof(double));
+			s->ppv = calloc(m->npropdp + 1, sizeof(double));
+			s->pjv = calloc(m->npjac + 1, sizeof(double));
+		}
+		if (!s->S || !s->dpdq || !s->drate || !s->dq || !s->S2 ||
+		    !s->dpdq2 || !s->drate2 || !s->osv || !s->ipv || !s->ppv ||
+		    !s->pjv) {
+			s->sens_cap = 0;
+			return -1;
+		}
+	}
+	if ((size_t)nrec * nq > s->rec_cap) {
+		free(s->dbio);
+		s->dbio = calloc((size_t)nrec * nq + 1, sizeof(double));
+		s->rec_cap = s->dbio ? (size_t)nrec * nq : 0;
+		if (s->dbio == NULL)
+			return -1;
+	}
+	return 0;
+}
+
+int
+sim_run_sens(struct sim *s, struct sim_indiv *si, int typical,
+    int withtheta, double *out, double *dout, int *badrec,
+    struct twin_err *err)
+{
+	const struct model *m = s->m;
+	int nq = m->neta + (withtheta ? m->ntheta : 0), rc;
+
+	*badrec = -1;
+	if (nq == 0)
+		return sim_run(s, si, typical, out, badrec, err);
+	if (sens_alloc(s, nq, si->n) < 0)
+		return twin_nomem(err);
+	s->nq = nq;
+	s->qtheta = withtheta != 0;
+	rc = walk(s, si, typical, out, dout, badrec, err);
+	s->nq = 0;
+	s->sys.nq = 0;
 	return rc;
 }
 

@@ -130,6 +130,21 @@ int sim_width(const struct model *m);
 int sim_run(struct sim *s, struct sim_indiv *si, int typical,
     double *out, int *badrec, struct twin_err *err);
 
+/*
+ * sim_run with sensitivities (sens.h says what they cover): also dout
+ * (n x nout x nq), for each record and output the derivatives by the
+ * nq = neta (+ ntheta if withtheta) quantities q: the random effects,
+ * then the population parameters: dout[(k nout + j) nq + q].  A model
+ * or record they do not cover gives -1 with err of kind TWIN_EINPUT.
+ */
+int sim_run_sens(struct sim *s, struct sim_indiv *si, int typical,
+    int withtheta, double *out, double *dout, int *badrec,
+    struct twin_err *err);
+
+/* How many period-map integrations the steady-state iterations of s
+ * have made (one per trial point; a count for tests and profiles). */
+long sim_period_maps(const struct sim *s);
+
 /* Use theta (model->ntheta values, kept by the caller) instead of the
  * model's population parameters; NULL restores them. */
 void sim_set_theta(struct sim *s, const double *theta);
