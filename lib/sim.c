@@ -621,6 +621,7 @@ struct sim {
 	int typical;
 	const double *theta;	/* population parameters, NULL: the model's */
 	long nperiod;		/* period-map integrations (sim_period_maps) */
+	struct ode *stm;	/* the period map's Jacobian (ss_periodic) */
 	/*
 	 * Sensitivities (sim_run_sens): nq quantities q, the etas then, if
 	 * qtheta, the thetas; S (n x nq, column q at S + q n) = dy/dq,
@@ -634,6 +635,12 @@ struct sim {
 	 * the state at the start of the period */
 	double *S2, *dpdq2, *drate2;
 };
+
+const struct model *
+sim_model(const struct sim *s)
+{
+	return s->m;
+}
 
 long
 sim_period_maps(const struct sim *s)
@@ -659,6 +666,7 @@ sim_free(struct sim *s)
 	if (s == NULL)
 		return;
 	ode_free(s->ode);
+	ode_free(s->stm);
 	free(s->v);
 	free(s->y);
 	free(s->rate);
@@ -976,8 +984,9 @@ nonzero(const double *x, int n)
  * s->dpdq2 holds d parameter / d each of the ns columns).
  */
 static int
-period_map(struct sim *s, const struct ev_rec *r, int nact, double t0,
-    const double *x, double *px, double *S, int ns, struct twin_err *err)
+period_map(struct sim *s, struct ode *o, const struct ev_rec *r, int nact,
+    double t0, const double *x, double *px, double *S, int ns,
+    struct twin_err *err)
 {
 	struct ode_sys sys = s->sys;
 	double t = t0, tau = r->ii;
@@ -999,9 +1008,9 @@ period_map(struct sim *s, const struct ev_rec *r, int nact, double t0,
 		const struct action *a = &s->acts[i];
 
 		if (ta > t) {
-			if (ode_restart_sens(s->ode, &sys, t, px, S, t0 + tau,
+			if (ode_restart_sens(o, &sys, t, px, S, t0 + tau,
 			    err) < 0 ||
-			    ode_advance_sens(s->ode, ta, px, S, err) < 0)
+			    ode_advance_sens(o, ta, px, S, err) < 0)
 				return -1;
 			t = ta;
 		}
@@ -1079,9 +1088,12 @@ identity(double *S, int n)
  * Newton's method on g(x) = P(x) - x.  The Jacobian of the period map P:
  * on the exact path by finite differences (P is affine there, and its
  * exponentials are cached: the first step lands on the answer, the
- * second confirms it); otherwise the state transition matrix, from the
- * same integration as P(x) with sensitivities by the initial state
- * (ode_restart_sens), so one integration per trial point.
+ * second confirms it); otherwise the state transition matrix dP/dx, from
+ * one integration with sensitivities by the initial state
+ * (ode_restart_sens) at the relative tolerance SIM_SS_STM_RTOL: Newton's
+ * method needs a Jacobian, not an exact one, and the answer is checked
+ * on g at the caller's tolerance.  So two integrations per iteration
+ * (g and the Jacobian) rather than n + 1.
  */
 static int
 ss_periodic(struct sim *s, const struct ev_rec *r, double t0, double *x,
@@ -1093,12 +1105,14 @@ ss_periodic(struct sim *s, const struct ev_rec *r, double t0, double *x,
 
 	if ((nact = ss_period(r, &s->acts, &s->actcap, err)) < 0)
 		return -1;
+	if (stm && s->stm == NULL && (s->stm = ode_new(s->m,
+	    s->opt.method == ODE_ADAMS ? ODE_ADAMS : ODE_BDF,
+	    fmax(s->opt.rtol, SIM_SS_STM_RTOL), s->opt.atol, err)) == NULL)
+		return -1;
 	scale = r->bio * r->amt > 0 ? r->bio * r->amt : 1;
 	tol = ode_method(s->ode) == ODE_EXACT ? 1e-13 : 10 * s->opt.rtol;
 	memset(x, 0, n * sizeof(double));
-	if (stm)
-		identity(S, n);
-	if (period_map(s, r, nact, t0, x, s->px, stm ? S : NULL, n, err) < 0)
+	if (period_map(s, s->ode, r, nact, t0, x, s->px, NULL, n, err) < 0)
 		return -1;
 	for (it = 0; it < 50; it++) {
 		double gmax = 0, xmax = 0;
@@ -1111,8 +1125,12 @@ ss_periodic(struct sim *s, const struct ev_rec *r, double t0, double *x,
 		if (it > 0 && gmax <= tol * (xmax + 1e-3 * scale))
 			return ss_plausible(x, n, scale, err);
 		if (stm) {
-			/* S holds dP/dx column by column: J = S^T - I
+			/* S = dP/dx column by column; J = S^T - I
 			 * row-major, transposed in place */
+			identity(S, n);
+			if (period_map(s, s->stm, r, nact, t0, x, s->dx, S, n,
+			    err) < 0)
+				return -1;
 			for (i = 0; i < n; i++)
 				for (j = i + 1; j < n; j++) {
 					double a = S[(size_t)i * n + j];
@@ -1130,8 +1148,8 @@ ss_periodic(struct sim *s, const struct ev_rec *r, double t0, double *x,
 				double keep = x[j];
 
 				x[j] += h;
-				if (period_map(s, r, nact, t0, x, s->dx, NULL,
-				    n, err) < 0)
+				if (period_map(s, s->ode, r, nact, t0, x,
+				    s->dx, NULL, n, err) < 0)
 					return -1;
 				x[j] = keep;
 				for (i = 0; i < n; i++)
@@ -1143,17 +1161,14 @@ ss_periodic(struct sim *s, const struct ev_rec *r, double t0, double *x,
 		if (solve_linear(s->jac, s->dx, n) < 0)
 			return twin_error(err, "no steady state for this "
 			    "dosing (singular system)");
-		/* Backtrack when a nonlinear model makes the full step worse;
-		 * the trial point accepted brings its Jacobian with it. */
+		/* Backtrack when a nonlinear model makes the full step worse. */
 		for (k = 0; k < 12; k++) {
 			double step = ldexp(1, -k), gnew = 0;
 
 			for (i = 0; i < n; i++)
 				s->g[i] = x[i] + step * s->dx[i];
-			if (stm)
-				identity(S, n);
-			if (period_map(s, r, nact, t0, s->g, s->px,
-			    stm ? S : NULL, n, err) < 0)
+			if (period_map(s, s->ode, r, nact, t0, s->g, s->px,
+			    NULL, n, err) < 0)
 				return -1;
 			for (i = 0; i < n; i++)
 				gnew = fmax(gnew, fabs(s->px[i] - s->g[i]));
@@ -1188,7 +1203,7 @@ ss_periodic_sens(struct sim *s, const struct ev_rec *r, double t0,
 		for (q = 0; q < nq; q++)
 			s->dpdq2[(size_t)p * ns + n + q] =
 			    s->dpdq[(size_t)p * nq + q];
-	if (period_map(s, r, nact, t0, x, s->dx, S, ns, err) < 0)
+	if (period_map(s, s->ode, r, nact, t0, x, s->dx, S, ns, err) < 0)
 		return -1;
 	/* A = I - P_x (row-major), solved for each column of P_q */
 	for (i = 0; i < n; i++)
