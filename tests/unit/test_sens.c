@@ -548,6 +548,36 @@ static const char pkmm_ssinf[] =
     "1\t0\t1\t0\t10\tcentral\t0\t1\n"
     "1\t2\t0\t0\t0\t.\t0\t0\n1\t6\t0\t0\t0\t.\t0\t0\n";
 
+/* ---- exact path and ODE path ------------------------------------------ */
+
+static void
+check_agree(const char *label, const char *model, const char *tsv,
+    const double *eta)
+{
+	double pe[MAXREC], de[MAXREC * 8], te[MAXREC * 16];
+	double pb[MAXREC], db[MAXREC * 8], tb[MAXREC * 16];
+	char what[256];
+	struct run x, b;
+	double w;
+
+	if (run_open(&x, model, tsv, ODE_EXACT, 1e-10, 1e-12) < 0 ||
+	    run_open(&b, model, tsv, ODE_BDF, 1e-10, 1e-12) < 0 ||
+	    x.m->neta > 8 || x.m->ntheta > 16 ||
+	    sens(&x, eta, NULL, pe, de, te) < 0 ||
+	    sens(&b, eta, NULL, pb, db, tb) < 0) {
+		tap_ok(0, label);
+		return;
+	}
+	w = fmax(worst(db, de, x.nobs, x.m->neta),
+	    worst(tb, te, x.nobs, x.m->ntheta));
+	snprintf(what, sizeof(what), "%s: exact and bdf sensitivities agree "
+	    "(relative 1e-6)", label);
+	tap_ok(w < 1e-6, what);
+	printf("# worst %.3g\n", w);
+	run_free(&x);
+	run_free(&b);
+}
+
 /* ---- what is not covered ---------------------------------------------- */
 
 static void
@@ -639,6 +669,10 @@ main(void)
 	    pkmm_ss, ODE_EXACT, eta0, 1e-5);
 	check_fd("pk2cmt, SS=1 oral (bdf)", "../../models/pk2cmt.yaml",
 	    pkmm_ss, ODE_BDF, eta0, 1e-5);
+	check_agree("pk2cmt, 4 oral doses", "../../models/pk2cmt.yaml",
+	    pkmm_multi, eta0);
+	check_agree("pk1cmt, SS=1 oral", "../../models/pk1cmt.yaml",
+	    pkmm_ss, eta0);
 	check_uncovered();
 	check_ss_count();
 	{
