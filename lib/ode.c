@@ -337,7 +337,7 @@ cvs_sens(struct ode *o, struct cvs *c, int ns, const double *S)
 {
 	int q, rc;
 
-	if (ns == 0)
+	if (ns <= 0)
 		return c->ns == 0 || CVodeSensToggleOff(c->mem) == CV_SUCCESS ?
 		    0 : -1;
 	if (c->ns != ns) {
@@ -353,7 +353,7 @@ cvs_sens(struct ode *o, struct cvs *c, int ns, const double *S)
 		for (q = 0; q < ns; q++)
 			memcpy(N_VGetArrayPointer(c->yS[q]), S + (size_t)q * o->n,
 			    o->n * sizeof(double));
-		if ((atol = malloc(ns * sizeof(double))) == NULL) {
+		if ((atol = malloc((size_t)ns * sizeof(double))) == NULL) {
 			N_VDestroyVectorArray(c->yS, ns);
 			return -1;
 		}

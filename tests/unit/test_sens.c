@@ -646,7 +646,8 @@ check_ss_count(void)
 int
 main(void)
 {
-	const double eta0[2] = { 0.1, -0.2 };
+	/* the first neta of them are used: up to 8 random effects */
+	const double eta0[8] = { 0.1, -0.2, 0.15, -0.05, 0, 0, 0, 0 };
 
 	snprintf(dir, sizeof(dir), "/tmp/twin-sens-XXXXXX");
 	if (mkdtemp(dir) == NULL)
