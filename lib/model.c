@@ -1298,17 +1298,17 @@ out:
 	return rc;
 }
 
-/* Graph row k (tree t): its dependence and its derivatives by the
+/* Graph row k (tree def): its dependence and its derivatives by the
  * variables. */
 static int
-graph_node(struct graph *gr, int k, const struct enode *t,
+graph_node(struct graph *gr, int k, const struct enode *def,
     const struct def *d, struct twin_err *err)
 {
 	struct model *m = gr->m;
 	int c, n = 0;
 
-	gr->dep[m->out0 + k] = depends(gr, t);
-	if (chain(gr, t, d, err) < 0)
+	gr->dep[m->out0 + k] = depends(gr, def);
+	if (chain(gr, def, d, err) < 0)
 		return -1;
 	if ((gr->gcols[k] = malloc((gr->ncols + 1) * sizeof(int))) == NULL)
 		goto oom;

@@ -335,13 +335,14 @@ cvs_new(struct ode *o, struct cvs *c, int lmm, struct twin_err *err)
 static int
 cvs_sens(struct ode *o, struct cvs *c, int ns, const double *S)
 {
-	int q, rc;
+	int q;
 
 	if (ns <= 0)
 		return c->ns == 0 || CVodeSensToggleOff(c->mem) == CV_SUCCESS ?
 		    0 : -1;
 	if (c->ns != ns) {
 		double *atol;
+		int rc;
 
 		if (c->ns > 0) {
 			CVodeSensFree(c->mem);
@@ -1098,7 +1099,7 @@ exact_sens_matrix(struct ode *o, struct twin_err *err)
 {
 	const struct model *m = o->m;
 	struct ode_sys *sys = o->sys;
-	int n = o->n, nq = sys->nq, N = (nq + 1) * n + 1, i, j, k, q;
+	int n = o->n, nq = sys->nq, N = (nq + 1) * n + 1, i, j, q;
 	size_t nn = (size_t)N * N;
 	double *Z, *v = sys->v;
 	gsl_matrix_view zv;
@@ -1133,6 +1134,7 @@ exact_sens_matrix(struct ode *o, struct twin_err *err)
 	}
 	if (sys->dpdq != NULL && m->npjac > 0) {
 		double *p0 = o->pv, *pj = o->pv + m->npjac;
+		int k;
 
 		v[0] = o->t;
 		for (i = 0; i < n; i++)
@@ -1198,8 +1200,8 @@ int
 ode_advance_sens(struct ode *o, double tout, double *y, double *S,
     struct twin_err *err)
 {
-	int n = o->n, N = o->bN, i, j, rc;
-	double *e, *z = o->z;
+	int n = o->n, N = o->bN;
+	double *z = o->z;
 
 	if (!o->sens)
 		return ode_advance(o, tout, y, err);
@@ -1220,8 +1222,8 @@ ode_advance_sens(struct ode *o, double tout, double *y, double *S,
 		return cvs_advance(o, tout, y, S, err);
 	}
 	if (tout > o->t) {
-		e = o->bwork;
-		rc = expm_dense(o->big, tout - o->t, N, o->btri ? o->bperm :
+		double *e = o->bwork;
+		int i, j, rc = expm_dense(o->big, tout - o->t, N, o->btri ? o->bperm :
 		    NULL, e, e + (size_t)N * N);
 		if (rc > 0) {
 			/* a cyclic system scaled too far: CVODES */
