@@ -94,6 +94,14 @@ struct ode {
 					 * workspace, [y; S; 1] */
 	int *bperm, bN, btri;
 	size_t bcap;
+	/* Runge-Kutta on [y; S], dimension sdim = n (1 + nq) */
+	gsl_odeiv2_system ssys;
+	gsl_odeiv2_step *srks;
+	gsl_odeiv2_control *srkc;
+	gsl_odeiv2_evolve *srke;
+	double *syrk;
+	int sdim;
+	int errcon;		/* error control on CVODES's sensitivities */
 };
 
 static void
@@ -184,37 +192,49 @@ cv_jac(sunrealtype t, N_Vector y, N_Vector fy, SUNMatrix J, void *ud,
 	return 0;
 }
 
-/* The sensitivities' right-hand sides (ode.h, struct ode_sys). */
+/*
+ * Sensitivity q of ns: d = J sq + df/dp dpdq + drate (ode.h, struct
+ * ode_sys), with o->jv and o->pv evaluated at the point.  Returns 0, or
+ * -1 if a value is not finite.
+ */
+static int
+sens_col(const struct ode *o, int ns, int q, const double *sq, double *d)
+{
+	const struct model *m = o->m;
+	const struct ode_sys *sys = o->sys;
+	int k, i, n = o->n;
+
+	for (i = 0; i < n; i++)
+		d[i] = sys->drate ? sys->drate[i * ns + q] : 0;
+	for (k = 0; k < m->njac; k++)
+		d[m->jac[k].row] += o->jv[k] * sq[m->jac[k].col];
+	for (k = 0; sys->dpdq && k < m->npjac; k++)
+		d[m->pjac[k].row] += o->pv[k] *
+		    sys->dpdq[m->pjac[k].col * ns + q];
+	for (i = 0; i < n; i++)
+		if (!isfinite(d[i]))
+			return -1;
+	return 0;
+}
+
+/* The sensitivities' right-hand sides for CVODES. */
 static int
 cv_sens(int ns, sunrealtype t, N_Vector y, N_Vector ydot, N_Vector *yS,
     N_Vector *ySdot, void *ud, N_Vector tmp1, N_Vector tmp2)
 {
 	struct ode *o = ud;
-	const struct model *m = o->m;
-	const struct ode_sys *sys = o->sys;
-	int q, k, i, n = o->n;
+	int q;
 
 	(void)ydot;
 	(void)tmp1;
 	(void)tmp2;
 	jac_eval(o, t, N_VGetArrayPointer(y));
-	if (sys->dpdq)
-		model_eval_pjac(m, sys->v, o->pv);
-	for (q = 0; q < ns; q++) {
-		const double *sq = N_VGetArrayPointer(yS[q]);
-		double *d = N_VGetArrayPointer(ySdot[q]);
-
-		for (i = 0; i < n; i++)
-			d[i] = sys->drate ? sys->drate[i * ns + q] : 0;
-		for (k = 0; k < m->njac; k++)
-			d[m->jac[k].row] += o->jv[k] * sq[m->jac[k].col];
-		for (k = 0; sys->dpdq && k < m->npjac; k++)
-			d[m->pjac[k].row] += o->pv[k] *
-			    sys->dpdq[m->pjac[k].col * ns + q];
-		for (i = 0; i < n; i++)
-			if (!isfinite(d[i]))
-				return 1;
-	}
+	if (o->sys->dpdq)
+		model_eval_pjac(o->m, o->sys->v, o->pv);
+	for (q = 0; q < ns; q++)
+		if (sens_col(o, ns, q, N_VGetArrayPointer(yS[q]),
+		    N_VGetArrayPointer(ySdot[q])) < 0)
+			return 1;
 	return 0;
 }
 
@@ -366,7 +386,8 @@ cvs_sens(struct ode *o, struct cvs *c, int ns, const double *S)
 			rc = CVodeSensSStolerances(c->mem, o->rtol, atol);
 		free(atol);
 		if (rc == CV_SUCCESS)
-			rc = CVodeSetSensErrCon(c->mem, SUNTRUE);
+			rc = CVodeSetSensErrCon(c->mem, o->errcon ? SUNTRUE :
+			    SUNFALSE);
 		return rc == CV_SUCCESS ? 0 : -1;
 	}
 	for (q = 0; q < ns; q++)
@@ -549,6 +570,94 @@ rk_advance(struct ode *o, double tout, double *y, struct twin_err *err)
 	return cvs_advance(o, tout, y, NULL, err);
 }
 
+/* The augmented system [y; S] for the Runge-Kutta method. */
+static int
+rk_sens_rhs(double t, const double *z, double *zdot, void *ud)
+{
+	struct ode *o = ud;
+	int q, i, n = o->n, ns = o->sys->nq;
+
+	ode_rhs_eval(o->sys, t, z, zdot);
+	for (i = 0; i < n; i++)
+		if (!isfinite(zdot[i]))
+			return GSL_EBADFUNC;
+	model_eval_jac(o->m, o->sys->v, o->jv);
+	if (o->sys->dpdq)
+		model_eval_pjac(o->m, o->sys->v, o->pv);
+	for (q = 0; q < ns; q++)
+		if (sens_col(o, ns, q, z + (size_t)(q + 1) * n,
+		    zdot + (size_t)(q + 1) * n) < 0)
+			return GSL_EBADFUNC;
+	return GSL_SUCCESS;
+}
+
+/* Start the augmented Runge-Kutta method at (o->t, y, S). */
+static int
+rk_sens_start(struct ode *o, const double *y, const double *S,
+    struct twin_err *err)
+{
+	int n = o->n, dim = n * (1 + o->sys->nq);
+
+	if (o->sdim != dim) {
+		if (o->srke)
+			gsl_odeiv2_evolve_free(o->srke);
+		if (o->srkc)
+			gsl_odeiv2_control_free(o->srkc);
+		if (o->srks)
+			gsl_odeiv2_step_free(o->srks);
+		free(o->syrk);
+		gsl_set_error_handler_off();
+		o->sdim = dim;
+		o->ssys.function = rk_sens_rhs;
+		o->ssys.jacobian = NULL;
+		o->ssys.dimension = dim;
+		o->ssys.params = o;
+		o->srks = gsl_odeiv2_step_alloc(gsl_odeiv2_step_rk8pd, dim);
+		o->srkc = gsl_odeiv2_control_standard_new(o->atol, o->rtol,
+		    1, 0);
+		o->srke = gsl_odeiv2_evolve_alloc(dim);
+		o->syrk = malloc(dim * sizeof(double));
+		if (!o->srks || !o->srkc || !o->srke || !o->syrk) {
+			o->sdim = 0;
+			return twin_errork(err, TWIN_ENOMEM,
+			    "out of memory (Runge-Kutta)");
+		}
+	}
+	gsl_odeiv2_step_reset(o->srks);
+	gsl_odeiv2_evolve_reset(o->srke);
+	/* the first step from the states alone */
+	o->hrk = rk_h0(o, y, o->rkw, o->rkw + n, o->rkw + 2 * n);
+	memcpy(o->syrk, y, n * sizeof(double));
+	memcpy(o->syrk + n, S, (size_t)(dim - n) * sizeof(double));
+	o->cur = ODE_RK;
+	return 0;
+}
+
+/* Advance it; as rk_advance, a piece it cannot do goes on with BDF. */
+static int
+rk_sens_advance(struct ode *o, double tout, double *y, double *S,
+    struct twin_err *err)
+{
+	double t = o->t;
+	int k, n = o->n;
+
+	for (k = 0; t < tout && k < STIFF_RK_MAXSTEPS; k++)
+		if (gsl_odeiv2_evolve_apply(o->srke, o->srkc, o->srks,
+		    &o->ssys, &t, tout, &o->hrk, o->syrk) != GSL_SUCCESS)
+			break;
+	if (t >= tout) {
+		memcpy(y, o->syrk, n * sizeof(double));
+		memcpy(S, o->syrk + n, (size_t)(o->sdim - n) * sizeof(double));
+		o->t = tout;
+		return 0;
+	}
+	o->t = t;
+	if (cvs_start(o, ODE_BDF, o->syrk, o->syrk + n, err) < 0)
+		return -1;
+	o->npiece[ODE_BDF]++;
+	return cvs_advance(o, tout, y, S, err);
+}
+
 /* ---- the solver -------------------------------------------------------- */
 
 void
@@ -589,6 +698,13 @@ ode_free(struct ode *o)
 	free(o->bwork);
 	free(o->z);
 	free(o->bperm);
+	if (o->srke)
+		gsl_odeiv2_evolve_free(o->srke);
+	if (o->srkc)
+		gsl_odeiv2_control_free(o->srkc);
+	if (o->srks)
+		gsl_odeiv2_step_free(o->srks);
+	free(o->syrk);
 	free(o);
 }
 
@@ -620,6 +736,7 @@ ode_new(const struct model *m, enum ode_method method, double rtol,
 	o->atol = atol;
 	o->method = method;
 	o->cur = method;
+	o->errcon = 1;
 	o->sparse = stiff_sparse(m);
 	o->jv = calloc(m->njac + n + 1, sizeof(double));
 	o->rowsum = calloc(n + 1, sizeof(double));
@@ -1190,9 +1307,11 @@ ode_restart_sens(struct ode *o, struct ode_sys *sys, double t,
 		o->cur = ODE_EXACT;
 		return 0;
 	}
-	if (meth == ODE_AUTO || meth == ODE_RK)
-		meth = ODE_BDF;
+	if (meth == ODE_AUTO)
+		meth = choose(o, y);
 	o->npiece[meth]++;
+	if (meth == ODE_RK)
+		return rk_sens_start(o, y, S, err);
 	return cvs_start(o, meth, y, S, err);
 }
 
@@ -1205,6 +1324,15 @@ ode_advance_sens(struct ode *o, double tout, double *y, double *S,
 
 	if (!o->sens)
 		return ode_advance(o, tout, y, err);
+	if (o->cur == ODE_RK) {
+		if (tout == o->t) {
+			memcpy(y, o->syrk, n * sizeof(double));
+			memcpy(S, o->syrk + n, (size_t)(o->sdim - n) *
+			    sizeof(double));
+			return 0;
+		}
+		return rk_sens_advance(o, tout, y, S, err);
+	}
 	if (o->method != ODE_EXACT || o->cur != ODE_EXACT) {
 		if (tout == o->t) {
 			int q;
@@ -1249,4 +1377,10 @@ ode_advance_sens(struct ode *o, double tout, double *y, double *S,
 	memcpy(y, z, n * sizeof(double));
 	memcpy(S, z + n, (size_t)(N - 1 - n) * sizeof(double));
 	return 0;
+}
+
+void
+ode_sens_errcon(struct ode *o, int on)
+{
+	o->errcon = on != 0;
 }

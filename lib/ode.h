@@ -101,15 +101,25 @@ int ode_advance(struct ode *o, double tout, double *y, struct twin_err *err);
  * (the exponential of the augmented matrix of the state and its
  * sensitivities: block lower triangular, Van Loan 1978); the others with
  * CVODES's forward sensitivities (staggered corrector, error control on
- * the sensitivities with the states' tolerances).  ODE_RK (asked, or
- * chosen by ODE_AUTO) gives way to ODE_BDF for such pieces: GSL has no
- * sensitivities.  A piece started with ode_restart_sens is advanced with
- * ode_advance_sens; one started with ode_restart with ode_advance.
+ * the sensitivities with the states' tolerances), or, where ODE_RK is
+ * asked or chosen (stiff.h), the Runge-Kutta method on the system of the
+ * states and sensitivities together (its error control covers both).  A
+ * piece started with ode_restart_sens is advanced with ode_advance_sens;
+ * one started with ode_restart with ode_advance.
  */
 int ode_restart_sens(struct ode *o, struct ode_sys *sys, double t,
     const double *y, const double *S, double tstop, struct twin_err *err);
 int ode_advance_sens(struct ode *o, double tout, double *y, double *S,
     struct twin_err *err);
+
+/*
+ * Whether CVODES's error test covers the sensitivities (on, the default)
+ * or the states alone (off: the steps are chosen for the states, and the
+ * sensitivities are as accurate as that makes them; enough for a Newton
+ * iteration's Jacobian).  Takes effect when the number of sensitivities
+ * next changes (the first ode_restart_sens with a new sys->nq).
+ */
+void ode_sens_errcon(struct ode *o, int on);
 
 /* Evaluate the right-hand side f(t, y) into ydot (rates included). */
 void ode_rhs_eval(struct ode_sys *sys, double t, const double *y,

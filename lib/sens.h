@@ -5,11 +5,12 @@
  *
  * How: sim_run_sens (sim.c) walks the same timeline as sim_run and
  * carries the sensitivities s = dy/dq of the amounts alongside them:
- *   - between events, ode_restart_sens/ode_advance_sens (ode.h): CVODES
- *     forward sensitivities on the ODE path (s' = J s + df/dp dp/dq with
- *     the model's symbolic Jacobian and d rhs/d parameter programs,
- *     model.h), or the exponential of the block-triangular augmented
- *     matrix on the exact path;
+ *   - between events, ode_restart_sens/ode_advance_sens (ode.h): on the
+ *     ODE path s' = J s + df/dp dp/dq with the model's symbolic Jacobian
+ *     and d rhs/d parameter programs (model.h), by CVODES's forward
+ *     sensitivities or Runge-Kutta on [y; s] (the integrator chosen per
+ *     piece as for sim_run); on the exact path the exponential of the
+ *     block-triangular augmented matrix;
  *   - dp/dq by the chain rule over the individual parameters' partial
  *     derivatives (an individual parameter overridden by a data column
  *     is a constant);

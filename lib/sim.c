@@ -1090,7 +1090,8 @@ identity(double *S, int n)
  * exponentials are cached: the first step lands on the answer, the
  * second confirms it); otherwise the state transition matrix dP/dx, from
  * one integration with sensitivities by the initial state
- * (ode_restart_sens) at the relative tolerance SIM_SS_STM_RTOL: Newton's
+ * (ode_restart_sens) at the relative tolerance SIM_SS_STM_RTOL, the
+ * error test on the states alone (ode_sens_errcon): Newton's
  * method needs a Jacobian, not an exact one, and the answer is checked
  * on g at the caller's tolerance.  So two integrations per iteration
  * (g and the Jacobian) rather than n + 1.
@@ -1105,10 +1106,13 @@ ss_periodic(struct sim *s, const struct ev_rec *r, double t0, double *x,
 
 	if ((nact = ss_period(r, &s->acts, &s->actcap, err)) < 0)
 		return -1;
-	if (stm && s->stm == NULL && (s->stm = ode_new(s->m,
-	    s->opt.method == ODE_ADAMS ? ODE_ADAMS : ODE_BDF,
-	    fmax(s->opt.rtol, SIM_SS_STM_RTOL), s->opt.atol, err)) == NULL)
-		return -1;
+	if (stm && s->stm == NULL) {
+		if ((s->stm = ode_new(s->m, s->opt.method,
+		    fmax(s->opt.rtol, SIM_SS_STM_RTOL), s->opt.atol,
+		    err)) == NULL)
+			return -1;
+		ode_sens_errcon(s->stm, 0);
+	}
 	scale = r->bio * r->amt > 0 ? r->bio * r->amt : 1;
 	tol = ode_method(s->ode) == ODE_EXACT ? 1e-13 : 10 * s->opt.rtol;
 	memset(x, 0, n * sizeof(double));

@@ -15,7 +15,8 @@
  *   - what is not covered is an error of kind TWIN_EINPUT;
  *   - the steady-state Newton iteration on the ODE path takes one
  *     period-map integration per trial point.
- * Both paths (exact, CVODES BDF) are checked where the model is linear.
+ * Every integrator is checked (exact, CVODES BDF and Adams, Runge-Kutta,
+ * the automatic choice).
  */
 #include <complex.h>
 #include <math.h>
@@ -660,8 +661,16 @@ main(void)
 	check_iv2(ODE_EXACT, "exact");
 	check_iv2(ODE_BDF, "bdf");
 	check_iv2(ODE_ADAMS, "adams");
+	check_iv2(ODE_RK, "rk");
+	check_oral1(ODE_RK, "rk");
 	check_fd("pkmm, 4 doses (bdf)", "../../models/pkmm.yaml", pkmm_multi,
 	    ODE_BDF, eta0, 1e-5);
+	check_fd("pkmm, 4 doses (rk)", "../../models/pkmm.yaml", pkmm_multi,
+	    ODE_RK, eta0, 1e-5);
+	check_fd("pkmm, 4 doses (auto)", "../../models/pkmm.yaml",
+	    pkmm_multi, ODE_AUTO, eta0, 1e-5);
+	check_fd("pkmm, SS=1 (auto)", "../../models/pkmm.yaml", pkmm_ss,
+	    ODE_AUTO, eta0, 1e-5);
 	check_fd("pkmm, SS=1 (bdf)", "../../models/pkmm.yaml", pkmm_ss,
 	    ODE_BDF, eta0, 1e-5);
 	check_fd("pkmm, SS constant infusion (bdf)", "../../models/pkmm.yaml",
