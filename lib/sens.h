@@ -15,19 +15,22 @@
  *     derivatives (an individual parameter overridden by a data column
  *     is a constant);
  *   - initial amounts (init:) through their derivatives;
- *   - a bolus adds AMT dF/dq to s; a RATE = -2 infusion's rate F AMT/D
- *     changes by AMT dF/dq / D;
+ *   - a bolus adds AMT dF/dq to s; an infusion's rate (RATE = -1: the
+ *     modelled rate; RATE = -2: F AMT / D) moves with q;
+ *   - a dose time moved by a lag time, an infusion end moved by its
+ *     duration (F AMT / RATE, F AMT / R, or the modelled D): at such a
+ *     discontinuity s jumps by (f before - f after) d time/dq;
  *   - steady state (SS = 1, 2, periodic or constant infusion): the
  *     implicit function theorem on x = P(x, q) (one period map with the
  *     state transition matrix) or on f(x) + r = 0;
  *   - outputs: d out/d state s + d out/d p dp/dq.
  * Not covered, an error of kind TWIN_EINPUT rather than a wrong number
- * (the caller falls back to finite differences): a lag time, modelled
- * rate (RATE = -1) or modelled duration (RATE = -2) that depends on q; a
- * bioavailability depending on q for a RATE > 0 or RATE = -1 infusion
- * (it moves the infusion's end); steady state of a model with linearly
- * interpolated covariates.  Derivatives through min, max, abs, ?: and
- * comparisons are those of the branch taken.
+ * (the caller falls back to finite differences): a steady-state dose
+ * whose lag time or infusion duration depends on q; steady state of a
+ * model with linearly interpolated covariates.  Derivatives through min,
+ * max, abs, ?: and comparisons are those of the branch taken; at an
+ * observation at the very time of a moving discontinuity, the one-sided
+ * derivative of the value after the record's events.
  *
  * Accuracy: exact up to rounding on the exact path; on the ODE path the
  * sensitivities get the error control of the states (the tolerances of

@@ -626,15 +626,27 @@ struct sim {
 	 * Sensitivities (sim_run_sens): nq quantities q, the etas then, if
 	 * qtheta, the thetas; S (n x nq, column q at S + q n) = dy/dq,
 	 * dpdq (npar x nq) = d parameter slot / dq, drate (n x nq) = d rate
-	 * / dq, dbio (records x nq) = dF/dq of each dose.
+	 * / dq, ddose (records x DD_N x nq): what each dose's quantities
+	 * do with q (DD_ below).
 	 */
 	int nq, qtheta;
 	size_t sens_cap, rec_cap;
-	double *S, *dpdq, *drate, *dbio, *osv, *ipv, *ppv, *pjv, *dq;
+	double *S, *dpdq, *drate, *ddose, *osv, *ipv, *ppv, *pjv, *dq;
+	double *fm, *fp;	/* rhs before and after a moved bolus */
 	/* steady state with sensitivities: n + nq columns, the first n by
 	 * the state at the start of the period */
 	double *S2, *dpdq2, *drate2;
 };
+
+/* A dose's derivatives by q: bioavailability, lag time, duration of the
+ * infusion (end time minus start), infusion rate. */
+enum { DD_BIO, DD_LAG, DD_DUR, DD_RATE, DD_N };
+
+static double *
+ddose(const struct sim *s, int rec, int which)
+{
+	return s->ddose + ((size_t)rec * DD_N + which) * s->nq;
+}
 
 const struct model *
 sim_model(const struct sim *s)
@@ -686,7 +698,9 @@ sim_free(struct sim *s)
 	free(s->S);
 	free(s->dpdq);
 	free(s->drate);
-	free(s->dbio);
+	free(s->ddose);
+	free(s->fm);
+	free(s->fp);
 	free(s->osv);
 	free(s->ipv);
 	free(s->ppv);
@@ -991,8 +1005,9 @@ period_map(struct sim *s, struct ode *o, const struct ev_rec *r, int nact,
 	struct ode_sys sys = s->sys;
 	double t = t0, tau = r->ii;
 	int i, q, n = s->m->nstate, nq = ns - n;
-	const double *dbio = s->nq ? s->dbio + (size_t)(r - s->si->rec) *
-	    s->nq : NULL;
+	int rec = (int)(r - s->si->rec);
+	const double *dbio = s->nq ? ddose(s, rec, DD_BIO) : NULL;
+	const double *dR = s->nq ? ddose(s, rec, DD_RATE) : NULL;
 
 	s->nperiod++;
 	sys.rate = s->ss_rate;
@@ -1023,9 +1038,9 @@ period_map(struct sim *s, struct ode *o, const struct ev_rec *r, int nact,
 				    dbio[q];
 		} else {
 			s->ss_rate[a->cmt] += a->value;
-			for (q = 0; sys.drate && r->bio > 0 && q < nq; q++)
-				s->drate2[a->cmt * ns + n + q] += a->value /
-				    r->bio * dbio[q];
+			for (q = 0; sys.drate && q < nq; q++)
+				s->drate2[a->cmt * ns + n + q] += (a->value > 0 ?
+				    1 : -1) * dR[q];
 		}
 	}
 	for (i = 0; i < n; i++)
@@ -1337,44 +1352,45 @@ stop_cb(const struct action *a, void *ctx)
 }
 
 /*
- * dF/dq of dose record k into s->dbio; what sensitivities do not cover
- * (sens.h) is an error, never a silently wrong derivative: a lag time,
- * a modelled rate or duration that depends on q, or a bioavailability
- * that depends on q where it moves the end of an infusion (RATE > 0 or
- * RATE = -1).
+ * The derivatives of dose record k (ddose); what sensitivities do not
+ * cover (sens.h) is an error, never a silently wrong derivative: a
+ * steady-state dose whose lag time or infusion duration depends on q.
+ * Durations and rates as dose_infusion (events.h) makes them:
+ *   RATE > 0   dur = F AMT / RATE
+ *   RATE = -1  dur = F AMT / R, R modelled
+ *   RATE = -2  R = F AMT / dur, dur modelled
  */
 static int
 dose_sens(struct sim *s, const struct ev_rec *e, int k, struct twin_err *err)
 {
 	const char *cmt = s->m->slotname[s->m->state0 + e->cmt];
-	double *dbio = s->dbio + (size_t)k * s->nq;
+	double *dbio = ddose(s, k, DD_BIO), *dlag = ddose(s, k, DD_LAG);
+	double *ddur = ddose(s, k, DD_DUR), *dR = ddose(s, k, DD_RATE);
+	double rate, dur;
+	int q, nq = s->nq;
 
 	prop_d(s, e->cmt, PROP_BIO, dbio);
-	prop_d(s, e->cmt, PROP_LAG, s->dq);
-	if (nonzero(s->dq, s->nq))
+	prop_d(s, e->cmt, PROP_LAG, dlag);
+	memset(ddur, 0, nq * sizeof(double));
+	memset(dR, 0, nq * sizeof(double));
+	if (dose_infusion(e, &rate, &dur, err) < 0)
+		return -1;
+	if (rate > 0 && e->rate > 0) {
+		for (q = 0; q < nq; q++)
+			ddur[q] = e->amt * dbio[q] / rate;
+	} else if (rate > 0 && e->rate == -1) {
+		prop_d(s, e->cmt, PROP_RATE, dR);
+		for (q = 0; q < nq; q++)
+			ddur[q] = (e->amt * dbio[q] - dur * dR[q]) / rate;
+	} else if (rate > 0 && e->rate == -2) {
+		prop_d(s, e->cmt, PROP_DUR, ddur);
+		for (q = 0; q < nq; q++)
+			dR[q] = (e->amt * dbio[q] - rate * ddur[q]) / dur;
+	}
+	if (e->ss > 0 && (nonzero(dlag, nq) || nonzero(ddur, nq)))
 		return twin_errork(err, TWIN_EINPUT, "sensitivities: the lag "
-		    "time of %s depends on the parameters (not supported)",
-		    cmt);
-	if (e->rate == -1) {
-		prop_d(s, e->cmt, PROP_RATE, s->dq);
-		if (nonzero(s->dq, s->nq) || nonzero(dbio, s->nq))
-			return twin_errork(err, TWIN_EINPUT, "sensitivities: "
-			    "the infusion duration into %s (RATE=-1) depends "
-			    "on the parameters (not supported)", cmt);
-	} else if (e->rate == -2) {
-		prop_d(s, e->cmt, PROP_DUR, s->dq);
-		if (nonzero(s->dq, s->nq))
-			return twin_errork(err, TWIN_EINPUT, "sensitivities: "
-			    "the modelled infusion duration of %s depends on "
-			    "the parameters (not supported)", cmt);
-		if (!(e->bio > 0) && nonzero(dbio, s->nq))
-			return twin_errork(err, TWIN_EINPUT, "sensitivities: "
-			    "infusion into %s with bioavailability 0 (not "
-			    "supported)", cmt);
-	} else if (e->rate > 0 && e->amt > 0 && nonzero(dbio, s->nq))
-		return twin_errork(err, TWIN_EINPUT, "sensitivities: the "
-		    "bioavailability of %s moves the end of an infusion "
-		    "(RATE > 0; not supported)", cmt);
+		    "time or infusion duration of a steady-state dose into %s "
+		    "depends on the parameters (not supported)", cmt);
 	return 0;
 }
 
@@ -1431,6 +1447,55 @@ output_sens(struct sim *s, double *d)
 
 		for (q = 0; q < nq; q++)
 			dj[q] += x * s->dpdq[(size_t)m->opjac[e].col * nq + q];
+	}
+}
+
+/*
+ * A discontinuity at a time tau(q) moves the sensitivities by
+ * (f(tau-) - f(tau+)) dtau/dq, besides what the jump itself does with q.
+ * A bolus (before it is added to y): AMT dF/dq into its compartment and,
+ * when its lag time depends on q, f before minus f after times dlag/dq.
+ */
+static void
+bolus_sens(struct sim *s, const struct action *a, double t)
+{
+	int n = s->m->nstate, nq = s->nq, i, q;
+	const double *dbio = ddose(s, a->rec, DD_BIO);
+	const double *dlag = ddose(s, a->rec, DD_LAG);
+	double amt = s->si->rec[a->rec].amt;
+
+	if (nonzero(dlag, nq)) {
+		ode_rhs_eval(&s->sys, t, s->y, s->fm);
+		s->y[a->cmt] += a->value;
+		ode_rhs_eval(&s->sys, t, s->y, s->fp);
+		s->y[a->cmt] -= a->value;
+		for (q = 0; q < nq; q++)
+			for (i = 0; i < n; i++)
+				s->S[(size_t)q * n + i] += (s->fm[i] -
+				    s->fp[i]) * dlag[q];
+	}
+	for (q = 0; q < nq; q++)
+		s->S[(size_t)q * n + a->cmt] += amt * dbio[q];
+}
+
+/*
+ * An infusion starts (value R > 0) at TIME + lag or ends (value -R) at
+ * TIME + lag + duration: the rate moves by dR/dq, the sensitivities of
+ * its compartment by -value dtau/dq.
+ */
+static void
+infusion_sens(struct sim *s, const struct action *a)
+{
+	int n = s->m->nstate, nq = s->nq, q, start = a->value > 0;
+	const double *dlag = ddose(s, a->rec, DD_LAG);
+	const double *ddur = ddose(s, a->rec, DD_DUR);
+	const double *dR = ddose(s, a->rec, DD_RATE);
+
+	for (q = 0; q < nq; q++) {
+		double dtau = dlag[q] + (start ? 0 : ddur[q]);
+
+		s->drate[a->cmt * nq + q] += start ? dR[q] : -dR[q];
+		s->S[(size_t)q * n + a->cmt] -= a->value * dtau;
 	}
 }
 
@@ -1567,19 +1632,14 @@ walk(struct sim *s, struct sim_indiv *si, int typical, double *out,
 			break;
 		}
 		case ACT_BOLUS:
+			if (s->nq)
+				bolus_sens(s, a, t);
 			s->y[a->cmt] += a->value;
-			for (j = 0; j < s->nq; j++)
-				s->S[(size_t)j * n + a->cmt] +=
-				    si->rec[a->rec].amt *
-				    s->dbio[(size_t)a->rec * s->nq + j];
 			break;
-		case ACT_INFUSION: {
-			double f = si->rec[a->rec].bio;
-
+		case ACT_INFUSION:
+			if (s->nq)
+				infusion_sens(s, a);
 			s->rate[a->cmt] += a->value;
-			for (j = 0; f > 0 && j < s->nq; j++)
-				s->drate[a->cmt * s->nq + j] += a->value / f *
-				    s->dbio[(size_t)a->rec * s->nq + j];
 			/* Rounding must not leave a ghost infusion running. */
 			if (fabs(s->rate[a->cmt]) < 1e-12 * fabs(a->value)) {
 				s->rate[a->cmt] = 0;
@@ -1587,7 +1647,6 @@ walk(struct sim *s, struct sim_indiv *si, int typical, double *out,
 					s->drate[a->cmt * s->nq + j] = 0;
 			}
 			break;
-		}
 		case ACT_RECORD:
 			k = a->rec;
 			set_params(s, k, 0);
@@ -1665,19 +1724,22 @@ sens_alloc(struct sim *s, int nq, int nrec)
 			s->ipv = calloc(m->ninddp + 1, sizeof(double));
 			s->ppv = calloc(m->npropdp + 1, sizeof(double));
 			s->pjv = calloc(m->npjac + 1, sizeof(double));
+			s->fm = calloc(n + 1, sizeof(double));
+			s->fp = calloc(n + 1, sizeof(double));
 		}
 		if (!s->S || !s->dpdq || !s->drate || !s->dq || !s->S2 ||
 		    !s->dpdq2 || !s->drate2 || !s->osv || !s->ipv || !s->ppv ||
-		    !s->pjv) {
+		    !s->pjv || !s->fm || !s->fp) {
 			s->sens_cap = 0;
 			return -1;
 		}
 	}
 	if ((size_t)nrec * nq > s->rec_cap) {
-		free(s->dbio);
-		s->dbio = calloc((size_t)nrec * nq + 1, sizeof(double));
-		s->rec_cap = s->dbio ? (size_t)nrec * nq : 0;
-		if (s->dbio == NULL)
+		free(s->ddose);
+		s->ddose = calloc((size_t)nrec * DD_N * nq + 1,
+		    sizeof(double));
+		s->rec_cap = s->ddose ? (size_t)nrec * nq : 0;
+		if (s->ddose == NULL)
 			return -1;
 	}
 	return 0;

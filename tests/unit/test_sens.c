@@ -463,6 +463,163 @@ check_iv2(enum ode_method meth, const char *mname)
 	run_free(&u);
 }
 
+/* ---- moving discontinuities: lag times, infusion durations ------------- */
+
+/*
+ * Models whose individual parameters are all p_i = TH_i exp(ETA_i), in
+ * the order of their thetas and etas, so that dC/dETA_i = p_i dC/dp_i
+ * and dC/dTH_i = exp(ETA_i) dC/dp_i.  The closed forms take complex
+ * parameters (the complex step; branches follow the real parts).
+ */
+typedef double complex (*closed_fn)(const double complex *p, double t);
+
+/* 1 compartment, oral, lag: p = CL V KA F LAG; 100 at 0 and at 12 */
+static double complex
+oral_lag(const double complex *p, double t)
+{
+	double complex k = p[0] / p[1], c = 0;
+	int l;
+
+	for (l = 0; l < 2; l++) {
+		double complex td = t - 12 * l - p[4];
+
+		if (creal(td) > 0)
+			c += p[3] * 100 * p[2] / (p[1] * (p[2] - k)) *
+			    (cexp(-k * td) - cexp(-p[2] * td));
+	}
+	return c;
+}
+
+static const char oral_lag_model[] =
+    "name: orallag\n"
+    "compartments: [depot, central]\n"
+    "theta: {TVCL: 5, TVV: 50, TVKA: 1.2, TVF: 0.8, TVLAG: 0.6}\n"
+    "omega: {CL: 0.09, V: 0.04, KA: 0.25, F: 0.01, LAG: 0.1}\n"
+    "individual:\n"
+    "  CL: TVCL * exp(ETA_CL)\n"
+    "  V: TVV * exp(ETA_V)\n"
+    "  KA: TVKA * exp(ETA_KA)\n"
+    "  F1: TVF * exp(ETA_F)\n"
+    "  LAG: TVLAG * exp(ETA_LAG)\n"
+    "bioavailability: {depot: F1}\n"
+    "lag: {depot: LAG}\n"
+    "ode:\n"
+    "  depot: -KA*depot\n"
+    "  central: KA*depot - CL/V*central\n"
+    "output: {CP: central/V}\n";
+
+static const char oral_lag_tsv[] =
+    "ID\tTIME\tEVID\tAMT\tCMT\n"
+    "1\t0\t1\t100\tdepot\n"
+    "1\t0.5\t0\t0\t.\n1\t1\t0\t0\t.\n1\t3\t0\t0\t.\n"
+    "1\t12\t1\t100\tdepot\n"
+    "1\t12.4\t0\t0\t.\n1\t13\t0\t0\t.\n1\t20\t0\t0\t.\n";
+
+/* 1 compartment, infusion of C1 AMT at RATE (duration F AMT / RATE)
+ * after a lag, then one of RATE = -2 with a modelled duration D:
+ * p = CL V F LAG D */
+static double complex
+inf_piece(double complex k, double complex cl, double complex r,
+    double complex ts, double complex dur, double t)
+{
+	double complex u = t - ts;
+
+	if (creal(u) <= 0)
+		return 0;
+	if (creal(u) <= creal(dur))
+		return r / cl * (1 - cexp(-k * u));
+	return r / cl * (1 - cexp(-k * dur)) * cexp(-k * (u - dur));
+}
+
+static double complex
+inf_lag(const double complex *p, double t)
+{
+	double complex k = p[0] / p[1];
+
+	/* 100 at RATE 50 at time 0; 60 over D (RATE = -2) at time 10 */
+	return inf_piece(k, p[0], 50, p[3], p[2] * 100 / 50, t) +
+	    inf_piece(k, p[0], p[2] * 60 / p[4], 10 + p[3], p[4], t);
+}
+
+static const char inf_lag_model[] =
+    "name: inflag\n"
+    "compartments: [central]\n"
+    "theta: {TVCL: 5, TVV: 50, TVF: 0.8, TVLAG: 0.3, TVD: 2}\n"
+    "omega: {CL: 0.09, V: 0.04, F: 0.01, LAG: 0.1, D: 0.1}\n"
+    "individual:\n"
+    "  CL: TVCL * exp(ETA_CL)\n"
+    "  V: TVV * exp(ETA_V)\n"
+    "  F1: TVF * exp(ETA_F)\n"
+    "  LAG: TVLAG * exp(ETA_LAG)\n"
+    "  D: TVD * exp(ETA_D)\n"
+    "bioavailability: {central: F1}\n"
+    "lag: {central: LAG}\n"
+    "duration: {central: D}\n"
+    "ode:\n"
+    "  central: -CL/V*central\n"
+    "output: {CP: central/V}\n";
+
+static const char inf_lag_tsv[] =
+    "ID\tTIME\tEVID\tAMT\tRATE\tCMT\n"
+    "1\t0\t1\t100\t50\tcentral\n"
+    "1\t0.5\t0\t0\t0\t.\n1\t1.5\t0\t0\t0\t.\n1\t4\t0\t0\t0\t.\n"
+    "1\t10\t1\t60\t-2\tcentral\n"
+    "1\t10.5\t0\t0\t0\t.\n1\t12\t0\t0\t0\t.\n"
+    "1\t13\t0\t0\t0\t.\n1\t20\t0\t0\t0\t.\n";
+
+static void
+check_moving(const char *label, const char *model, const char *tsv,
+    closed_fn fn, enum ode_method meth)
+{
+	const double eta[5] = { 0.1, -0.2, 0.1, 0.2, -0.1 };
+	double pred[MAXREC], de[MAXREC * 5], dt[MAXREC * 5];
+	double wp[MAXREC], wde[MAXREC * 5], wdt[MAXREC * 5];
+	char what[256];
+	struct run u;
+	int j, i, c, np;
+
+	if (run_open(&u, model, tsv, meth, 1e-10, 1e-12) < 0 ||
+	    (np = u.m->neta) != 5 || u.m->ntheta != 5) {
+		tap_ok(0, label);
+		return;
+	}
+	for (j = 0; j < u.nobs; j++) {
+		double t = u.si.rec[u.obs[j]].time;
+		double complex p[5];
+
+		for (c = 0; c < np; c++)
+			p[c] = u.m->theta[c] * exp(eta[c]);
+		wp[j] = creal(fn(p, t));
+		for (i = 0; i < np; i++) {
+			double h = 1e-30 * creal(p[i]), g;
+
+			p[i] += I * h;
+			g = cimag(fn(p, t)) / h;
+			p[i] = creal(p[i]);
+			wde[j * np + i] = g * creal(p[i]);
+			wdt[j * np + i] = g * exp(eta[i]);
+		}
+	}
+	if (sens(&u, eta, NULL, pred, de, dt) < 0) {
+		tap_ok(0, label);
+		run_free(&u);
+		return;
+	}
+	snprintf(what, sizeof(what), "%s: predictions against the closed "
+	    "form", label);
+	tap_ok(worst(pred, wp, u.nobs, 1) < 1e-6, what);
+	printf("# worst %.3g\n", worst(pred, wp, u.nobs, 1));
+	snprintf(what, sizeof(what), "%s: d/d etas against the complex step "
+	    "of the closed form", label);
+	tap_ok(worst(de, wde, u.nobs, np) < 1e-6, what);
+	printf("# worst %.3g\n", worst(de, wde, u.nobs, np));
+	snprintf(what, sizeof(what), "%s: d/d thetas against the complex "
+	    "step of the closed form", label);
+	tap_ok(worst(dt, wdt, u.nobs, np) < 1e-6, what);
+	printf("# worst %.3g\n", worst(dt, wdt, u.nobs, np));
+	run_free(&u);
+}
+
 /* ---- against central differences of twin's own solution -------------- */
 
 static void
@@ -598,7 +755,8 @@ check_uncovered(void)
 	    "  central: TVKA*depot - CL/TVV*central\n"
 	    "output: {CP: central/TVV}\n";
 	static const char tsv[] =
-	    "ID\tTIME\tEVID\tAMT\tCMT\n1\t0\t1\t100\tdepot\n1\t2\t0\t0\t.\n";
+	    "ID\tTIME\tEVID\tAMT\tCMT\tII\tSS\n1\t0\t1\t100\tdepot\t12\t1\n"
+	    "1\t2\t0\t0\t.\t0\t0\n";
 	const double eta[2] = { 0, 0 };
 	double pred[4], de[8];
 	struct twin_err err;
@@ -612,8 +770,8 @@ check_uncovered(void)
 	rc = sens_predict(u.s, &u.si, eta, u.obs, u.nobs, pred, de, NULL,
 	    &err);
 	tap_ok(rc < 0 && err.kind == TWIN_EINPUT,
-	    "a lag time depending on an eta: error of kind TWIN_EINPUT, no "
-	    "number");
+	    "a steady-state dose whose lag time depends on an eta: error of "
+	    "kind TWIN_EINPUT, no number");
 	printf("# %s\n", rc < 0 ? err.msg : "(no error)");
 	run_free(&u);
 }
@@ -683,6 +841,14 @@ main(void)
 	    pkmm_multi, eta0);
 	check_agree("pk1cmt, SS=1 oral", "../../models/pk1cmt.yaml",
 	    pkmm_ss, eta0);
+	check_moving("1-cmt oral, lag, 2 doses (exact)", oral_lag_model,
+	    oral_lag_tsv, oral_lag, ODE_EXACT);
+	check_moving("1-cmt oral, lag, 2 doses (rk)", oral_lag_model,
+	    oral_lag_tsv, oral_lag, ODE_RK);
+	check_moving("1-cmt infusions, lag, F, modelled duration (exact)",
+	    inf_lag_model, inf_lag_tsv, inf_lag, ODE_EXACT);
+	check_moving("1-cmt infusions, lag, F, modelled duration (bdf)",
+	    inf_lag_model, inf_lag_tsv, inf_lag, ODE_BDF);
 	check_uncovered();
 	check_ss_count();
 	{
