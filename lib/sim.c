@@ -1459,12 +1459,14 @@ output_sens(struct sim *s, double *d)
 static void
 bolus_sens(struct sim *s, const struct action *a, double t)
 {
-	int n = s->m->nstate, nq = s->nq, i, q;
+	int n = s->m->nstate, nq = s->nq, q;
 	const double *dbio = ddose(s, a->rec, DD_BIO);
 	const double *dlag = ddose(s, a->rec, DD_LAG);
 	double amt = s->si->rec[a->rec].amt;
 
 	if (nonzero(dlag, nq)) {
+		int i;
+
 		ode_rhs_eval(&s->sys, t, s->y, s->fm);
 		s->y[a->cmt] += a->value;
 		ode_rhs_eval(&s->sys, t, s->y, s->fp);
