@@ -701,6 +701,13 @@ static const char pkmm_ss[] =
     "1\t0\t0\t0\t.\t0\t0\n1\t2\t0\t0\t.\t0\t0\n1\t6\t0\t0\t.\t0\t0\n"
     "1\t11\t0\t0\t.\t0\t0\n";
 
+static const char pkmm_ss2[] =
+    "ID\tTIME\tEVID\tAMT\tCMT\tII\tSS\n"
+    "1\t0\t1\t100\tdepot\t0\t0\n"
+    "1\t3\t0\t0\t.\t0\t0\n"
+    "1\t6\t1\t200\tdepot\t12\t2\n"
+    "1\t8\t0\t0\t.\t0\t0\n1\t15\t0\t0\t.\t0\t0\n";
+
 static const char pkmm_ssinf[] =
     "ID\tTIME\tEVID\tAMT\tRATE\tCMT\tII\tSS\n"
     "1\t0\t1\t0\t10\tcentral\t0\t1\n"
@@ -831,6 +838,10 @@ main(void)
 	    ODE_AUTO, eta0, 1e-5);
 	check_fd("pkmm, SS=1 (bdf)", "../../models/pkmm.yaml", pkmm_ss,
 	    ODE_BDF, eta0, 1e-5);
+	check_fd("pkmm, SS=2 after a dose (auto)", "../../models/pkmm.yaml",
+	    pkmm_ss2, ODE_AUTO, eta0, 1e-5);
+	check_fd("pk2cmt, SS=2 after a dose (exact)",
+	    "../../models/pk2cmt.yaml", pkmm_ss2, ODE_EXACT, eta0, 1e-5);
 	check_fd("pkmm, SS constant infusion (bdf)", "../../models/pkmm.yaml",
 	    pkmm_ssinf, ODE_BDF, eta0, 1e-5);
 	check_fd("pk2cmt, SS=1 oral (exact)", "../../models/pk2cmt.yaml",
