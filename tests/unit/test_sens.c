@@ -708,6 +708,12 @@ static const char pkmm_ss2[] =
     "1\t6\t1\t200\tdepot\t12\t2\n"
     "1\t8\t0\t0\t.\t0\t0\n1\t15\t0\t0\t.\t0\t0\n";
 
+static const char bergman_tsv[] =
+    "ID\tTIME\tEVID\tAMT\tCMT\tINS\n"
+    "1\t0\t1\t300\tG\t10\n"
+    "1\t2\t0\t0\t.\t80\n1\t8\t0\t0\t.\t60\n1\t20\t0\t0\t.\t30\n"
+    "1\t40\t0\t0\t.\t15\n1\t90\t0\t0\t.\t10\n";
+
 static const char pkmm_ssinf[] =
     "ID\tTIME\tEVID\tAMT\tRATE\tCMT\tII\tSS\n"
     "1\t0\t1\t0\t10\tcentral\t0\t1\n"
@@ -842,6 +848,9 @@ main(void)
 	    pkmm_ss2, ODE_AUTO, eta0, 1e-5);
 	check_fd("pk2cmt, SS=2 after a dose (exact)",
 	    "../../models/pk2cmt.yaml", pkmm_ss2, ODE_EXACT, eta0, 1e-5);
+	check_fd("bergman: interpolated insulin, initial state from a theta "
+	    "(auto)", "../../models/bergman.yaml", bergman_tsv, ODE_AUTO, eta0,
+	    1e-5);
 	check_fd("pkmm, SS constant infusion (bdf)", "../../models/pkmm.yaml",
 	    pkmm_ssinf, ODE_BDF, eta0, 1e-5);
 	check_fd("pk2cmt, SS=1 oral (exact)", "../../models/pk2cmt.yaml",
