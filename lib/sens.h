@@ -24,13 +24,15 @@
  *     implicit function theorem on x = P(x, q) (one period map with the
  *     state transition matrix) or on f(x) + r = 0;
  *   - outputs: d out/d state s + d out/d p dp/dq.
+ *     Steady-state doses too (in the period map and their tails).
  * Not covered, an error of kind TWIN_EINPUT rather than a wrong number
- * (the caller falls back to finite differences): a steady-state dose
- * whose lag time or infusion duration depends on q; steady state of a
+ * (the caller falls back to finite differences): steady state of a
  * model with linearly interpolated covariates.  Derivatives through min,
  * max, abs, ?: and comparisons are those of the branch taken; at an
  * observation at the very time of a moving discontinuity, the one-sided
- * derivative of the value after the record's events.
+ * derivative of the value after the record's events; a steady-state
+ * dose's infusion that ends exactly at a multiple of II after the dose
+ * (lag + duration = k II) misses its jump there.
  *
  * Accuracy: exact up to rounding on the exact path; on the ODE path the
  * sensitivities get the error control of the states (the tolerances of

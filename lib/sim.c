@@ -1005,9 +1005,12 @@ period_map(struct sim *s, struct ode *o, const struct ev_rec *r, int nact,
 	struct ode_sys sys = s->sys;
 	double t = t0, tau = r->ii;
 	int i, q, n = s->m->nstate, nq = ns - n;
+	int real0 = fmod(r->lag, r->ii) == 0;
 	int rec = (int)(r - s->si->rec);
 	const double *dbio = s->nq ? ddose(s, rec, DD_BIO) : NULL;
 	const double *dR = s->nq ? ddose(s, rec, DD_RATE) : NULL;
+	const double *dlag = s->nq ? ddose(s, rec, DD_LAG) : NULL;
+	const double *ddur = s->nq ? ddose(s, rec, DD_DUR) : NULL;
 
 	s->nperiod++;
 	sys.rate = s->ss_rate;
@@ -1031,16 +1034,45 @@ period_map(struct sim *s, struct ode *o, const struct ev_rec *r, int nact,
 		}
 		if (i == nact)
 			break;
+		/* the jumps of the quantities' columns, as bolus_sens and
+		 * infusion_sens do on the timeline */
 		if (a->kind == ACT_BOLUS) {
+			if (sys.drate && nonzero(dlag, nq)) {
+				int j;
+
+				ode_rhs_eval(&sys, t, px, s->fm);
+				px[a->cmt] += a->value;
+				ode_rhs_eval(&sys, t, px, s->fp);
+				px[a->cmt] -= a->value;
+				for (q = 0; q < nq; q++)
+					for (j = 0; j < n; j++)
+						S[(size_t)(n + q) * n + j] +=
+						    (s->fm[j] - s->fp[j]) *
+						    dlag[q];
+			}
 			px[a->cmt] += a->value;
 			for (q = 0; sys.drate && q < nq; q++)
 				S[(size_t)(n + q) * n + a->cmt] += r->amt *
 				    dbio[q];
 		} else {
+			/* ss_period clips at phase 0 the copies started in
+			 * an earlier period: such a start is not a moving
+			 * discontinuity (one at phase 0 is, when the lag
+			 * is a multiple of II) */
+			int start = a->value > 0, moves = 1;
+
+			if (start && a->time == 0) {
+				moves = real0;
+				real0 = 0;
+			}
 			s->ss_rate[a->cmt] += a->value;
-			for (q = 0; sys.drate && q < nq; q++)
-				s->drate2[a->cmt * ns + n + q] += (a->value > 0 ?
-				    1 : -1) * dR[q];
+			for (q = 0; sys.drate && q < nq; q++) {
+				s->drate2[a->cmt * ns + n + q] += start ?
+				    dR[q] : -dR[q];
+				S[(size_t)(n + q) * n + a->cmt] -= moves *
+				    a->value * (dlag[q] + (start ? 0 :
+				    ddur[q]));
+			}
 		}
 	}
 	for (i = 0; i < n; i++)
@@ -1352,10 +1384,8 @@ stop_cb(const struct action *a, void *ctx)
 }
 
 /*
- * The derivatives of dose record k (ddose); what sensitivities do not
- * cover (sens.h) is an error, never a silently wrong derivative: a
- * steady-state dose whose lag time or infusion duration depends on q.
- * Durations and rates as dose_infusion (events.h) makes them:
+ * The derivatives of dose record k (ddose).  Durations and rates as
+ * dose_infusion (events.h) makes them:
  *   RATE > 0   dur = F AMT / RATE
  *   RATE = -1  dur = F AMT / R, R modelled
  *   RATE = -2  R = F AMT / dur, dur modelled
@@ -1363,7 +1393,6 @@ stop_cb(const struct action *a, void *ctx)
 static int
 dose_sens(struct sim *s, const struct ev_rec *e, int k, struct twin_err *err)
 {
-	const char *cmt = s->m->slotname[s->m->state0 + e->cmt];
 	double *dbio = ddose(s, k, DD_BIO), *dlag = ddose(s, k, DD_LAG);
 	double *ddur = ddose(s, k, DD_DUR), *dR = ddose(s, k, DD_RATE);
 	double rate, dur;
@@ -1387,10 +1416,6 @@ dose_sens(struct sim *s, const struct ev_rec *e, int k, struct twin_err *err)
 		for (q = 0; q < nq; q++)
 			dR[q] = (e->amt * dbio[q] - rate * ddur[q]) / dur;
 	}
-	if (e->ss > 0 && (nonzero(dlag, nq) || nonzero(ddur, nq)))
-		return twin_errork(err, TWIN_EINPUT, "sensitivities: the lag "
-		    "time or infusion duration of a steady-state dose into %s "
-		    "depends on the parameters (not supported)", cmt);
 	return 0;
 }
 
@@ -1492,9 +1517,14 @@ infusion_sens(struct sim *s, const struct action *a)
 	const double *dlag = ddose(s, a->rec, DD_LAG);
 	const double *ddur = ddose(s, a->rec, DD_DUR);
 	const double *dR = ddose(s, a->rec, DD_RATE);
+	const struct ev_rec *e = &s->si->rec[a->rec];
+	/* a steady-state dose's infusions still running at its time start
+	 * there, clipped (events.c): no moving discontinuity */
+	int moves = !(start && e->ss > 0 && a->time == e->time &&
+	    e->lag > 0);
 
 	for (q = 0; q < nq; q++) {
-		double dtau = dlag[q] + (start ? 0 : ddur[q]);
+		double dtau = moves * (dlag[q] + (start ? 0 : ddur[q]));
 
 		s->drate[a->cmt * nq + q] += start ? dR[q] : -dR[q];
 		s->S[(size_t)q * n + a->cmt] -= a->value * dtau;

@@ -714,6 +714,23 @@ static const char bergman_tsv[] =
     "1\t2\t0\t0\t.\t80\n1\t8\t0\t0\t.\t60\n1\t20\t0\t0\t.\t30\n"
     "1\t40\t0\t0\t.\t15\n1\t90\t0\t0\t.\t10\n";
 
+static const char lag_ss_tsv[] =
+    "ID\tTIME\tEVID\tAMT\tCMT\tII\tSS\n"
+    "1\t0\t1\t100\tdepot\t12\t1\n"
+    "1\t0.3\t0\t0\t.\t0\t0\n1\t1\t0\t0\t.\t0\t0\n"
+    "1\t5\t0\t0\t.\t0\t0\n1\t11.9\t0\t0\t.\t0\t0\n";
+
+/* SS infusions: 100 at RATE 50 (duration 1.6 h through F) every 6 h,
+ * then 60 over the modelled D (RATE = -2) every 1.5 h (they overlap) */
+static const char inf_ss_tsv[] =
+    "ID\tTIME\tEVID\tAMT\tRATE\tCMT\tII\tSS\n"
+    "1\t0\t1\t100\t50\tcentral\t6\t1\n"
+    "1\t0.2\t0\t0\t0\t.\t0\t0\n1\t1\t0\t0\t0\t.\t0\t0\n"
+    "1\t4\t0\t0\t0\t.\t0\t0\n"
+    "1\t10\t1\t60\t-2\tcentral\t1.5\t1\n"
+    "1\t10.2\t0\t0\t0\t.\t0\t0\n1\t11\t0\t0\t0\t.\t0\t0\n"
+    "1\t20\t0\t0\t0\t.\t0\t0\n";
+
 static const char pkmm_ssinf[] =
     "ID\tTIME\tEVID\tAMT\tRATE\tCMT\tII\tSS\n"
     "1\t0\t1\t0\t10\tcentral\t0\t1\n"
@@ -754,37 +771,26 @@ check_agree(const char *label, const char *model, const char *tsv,
 static void
 check_uncovered(void)
 {
-	static const char lagm[] =
-	    "name: lag\n"
-	    "compartments: [depot, central]\n"
-	    "theta: {TVCL: 5, TVV: 50, TVKA: 1.2, TVLAG: 0.5}\n"
-	    "omega: {CL: 0.09, LAG: 0.1}\n"
-	    "individual:\n"
-	    "  CL: TVCL * exp(ETA_CL)\n"
-	    "  LAG: TVLAG * exp(ETA_LAG)\n"
-	    "lag: {depot: LAG}\n"
-	    "ode:\n"
-	    "  depot: -TVKA*depot\n"
-	    "  central: TVKA*depot - CL/TVV*central\n"
-	    "output: {CP: central/TVV}\n";
 	static const char tsv[] =
-	    "ID\tTIME\tEVID\tAMT\tCMT\tII\tSS\n1\t0\t1\t100\tdepot\t12\t1\n"
-	    "1\t2\t0\t0\t.\t0\t0\n";
+	    "ID\tTIME\tEVID\tAMT\tCMT\tII\tSS\tINS\n"
+	    "1\t0\t1\t100\tG\t60\t1\t10\n"
+	    "1\t20\t0\t0\t.\t0\t0\t30\n";
 	const double eta[2] = { 0, 0 };
 	double pred[4], de[8];
 	struct twin_err err;
 	struct run u;
 	int rc;
 
-	if (run_open(&u, lagm, tsv, ODE_AUTO, 1e-10, 1e-12) < 0) {
-		tap_ok(0, "lag model");
+	if (run_open(&u, "../../models/bergman.yaml", tsv, ODE_AUTO, 1e-10,
+	    1e-12) < 0) {
+		tap_ok(0, "bergman SS records");
 		return;
 	}
 	rc = sens_predict(u.s, &u.si, eta, u.obs, u.nobs, pred, de, NULL,
 	    &err);
 	tap_ok(rc < 0 && err.kind == TWIN_EINPUT,
-	    "a steady-state dose whose lag time depends on an eta: error of "
-	    "kind TWIN_EINPUT, no number");
+	    "steady state of a model with an interpolated covariate: error "
+	    "of kind TWIN_EINPUT, no number");
 	printf("# %s\n", rc < 0 ? err.msg : "(no error)");
 	run_free(&u);
 }
@@ -819,7 +825,7 @@ int
 main(void)
 {
 	/* the first neta of them are used: up to 8 random effects */
-	const double eta0[8] = { 0.1, -0.2, 0.15, -0.05, 0, 0, 0, 0 };
+	const double eta0[8] = { 0.1, -0.2, 0.15, -0.05, 0.1, 0, 0, 0 };
 
 	snprintf(dir, sizeof(dir), "/tmp/twin-sens-XXXXXX");
 	if (mkdtemp(dir) == NULL)
@@ -869,6 +875,14 @@ main(void)
 	    inf_lag_model, inf_lag_tsv, inf_lag, ODE_EXACT);
 	check_moving("1-cmt infusions, lag, F, modelled duration (bdf)",
 	    inf_lag_model, inf_lag_tsv, inf_lag, ODE_BDF);
+	check_fd("1-cmt oral, lag, SS=1 (exact)", oral_lag_model, lag_ss_tsv,
+	    ODE_EXACT, eta0, 1e-5);
+	check_fd("1-cmt oral, lag, SS=1 (rk)", oral_lag_model, lag_ss_tsv,
+	    ODE_RK, eta0, 1e-5);
+	check_fd("1-cmt SS infusions, lag, F, modelled duration (exact)",
+	    inf_lag_model, inf_ss_tsv, ODE_EXACT, eta0, 1e-5);
+	check_fd("1-cmt SS infusions, lag, F, modelled duration (bdf)",
+	    inf_lag_model, inf_ss_tsv, ODE_BDF, eta0, 1e-5);
 	check_uncovered();
 	check_ss_count();
 	{
