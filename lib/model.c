@@ -46,6 +46,10 @@ struct scope {
 	int nderived;		/* derived quantities visible */
 	char **derived;
 	int derived0;		/* slot of derived 0 */
+	/* partial derivatives of individual parameters and dosing
+	 * properties by parameter slots, compiled after the dynamics */
+	struct enode **itree, **ptree;
+	int ni, icap, np, pcap;
 };
 
 static char *
@@ -120,8 +124,17 @@ model_free(struct model *m)
 	prog_free(m->rhsprog);
 	prog_free(m->jacprog);
 	prog_free(m->outprog);
+	prog_free(m->pjacprog);
+	prog_free(m->osensprog);
+	prog_free(m->inddprog);
+	prog_free(m->propdprog);
 	jit_free(m->jit);
 	free(m->jac);
+	free(m->pjac);
+	free(m->ojac);
+	free(m->opjac);
+	free(m->inddp);
+	free(m->propdp);
 	tapes_free(m->cmtprop, m->nstate * NPROP);
 	free(m->name);
 	free(m->description);
@@ -1091,12 +1104,17 @@ out:
 /*
  * The graph of the dynamics.  Derived quantities keep their own slots
  * (v[der0 + k]); the Jacobian is built by the chain rule over them: for
- * each derived quantity D_k and state x_j it depends on,
+ * each derived quantity D_k and variable x_j it depends on,
  *   dD_k/dx_j = d expr_k/d x_j + sum_m d expr_k/d D_m * dD_m/dx_j
  * (partial derivatives by enode_diff, which treats derived slots as
  * independent), a zero, a constant or a slot of its own; then the same
- * sum gives d rhs_i/d x_j.  Every tree is linear in the size of the
- * definitions, and MODEL_MAX_EXPR_NODES bounds them all together.
+ * sum gives d rhs_i/d x_j.  The variables are the slots state0 .. out0-1:
+ * the states (the Jacobian) and the parameter slots (the sensitivities'
+ * d rhs/d p); outputs are nodes of the graph like derived quantities
+ * (they may use earlier outputs), giving d out/d x.  Graph rows: output
+ * k is row k, derived quantity k row nout + k (row r is slot out0 + r).
+ * Every tree is linear in the size of the definitions, and
+ * MODEL_MAX_EXPR_NODES bounds them all together.
  */
 enum { DEP_STATE = 1, DEP_TIME = 2 };
 
@@ -1111,19 +1129,23 @@ struct graph {
 	struct model *m;
 	long nodes;		/* against MODEL_MAX_EXPR_NODES */
 	int nd, dd0;		/* derived quantities; first derivative slot */
+	int nv, nrow;		/* variables (out0 - state0); nout + nd */
 	struct enode **dtree;	/* nd definitions */
 	const struct def **ddef;
 	unsigned char *dep;	/* DEP_ of slots below dd0 */
-	struct dval *g;		/* nd x nstate */
-	int **gcols, *ngcols;	/* the states each derived depends on */
+	struct dval *g;		/* nrow x nv */
+	int **gcols, *ngcols;	/* the variables each row depends on */
 	int ng, gcap;		/* derivative slots v[dd0 + i] */
 	struct enode **gtree;
 	unsigned char *gdep;
-	int *gk, *gj;		/* dD_gk/dx_gj */
+	int *gk, *gj;		/* d row gk / d variable gj */
 	struct enode **rhs, **otree, **jtree;
+	struct enode **ptree;	/* pjac trees */
+	int npcap;
+	struct enode **ostree;	/* ojac then opjac trees */
 	/* scratch for one tree */
 	int *stamp, stampv;	/* per slot below dd0 */
-	int *cstamp;		/* per state */
+	int *cstamp;		/* per variable */
 	int *used, nused;	/* derived quantities a tree uses */
 	struct enode **pd;	/* its partial derivative by each */
 	struct enode **term;	/* the terms of one total derivative */
@@ -1152,13 +1174,13 @@ collect(void *ctx, int slot)
 	if (gr->stamp[slot] == gr->stampv)
 		return;
 	gr->stamp[slot] = gr->stampv;
-	if (slot >= m->state0 && slot < m->state0 + m->nstate) {
+	if (slot >= m->state0 && slot < m->out0) {
 		int j = slot - m->state0;
 
 		gr->cstamp[j] = gr->stampv;
 		gr->cols[gr->ncols++] = j;
-	} else if (slot >= m->der0 && slot < gr->dd0)
-		gr->used[gr->nused++] = slot - m->der0;
+	} else if (slot >= m->out0 && slot < gr->dd0)
+		gr->used[gr->nused++] = slot - m->out0;
 }
 
 struct dep_ctx {
@@ -1194,8 +1216,8 @@ cmp_int(const void *a, const void *b)
 }
 
 /*
- * The total derivative of t by each state it depends on, directly or
- * through derived quantities: gr->cols[0 .. ncols - 1] ascending, the
+ * The total derivative of t by each variable it depends on, directly or
+ * through graph rows: gr->cols[0 .. ncols - 1] ascending, the
  * trees (possibly the constant 0) in gr->col[], owned by the caller.
  */
 static int
@@ -1212,7 +1234,7 @@ chain(struct graph *gr, const struct enode *t, const struct def *d,
 		gr->pd[i] = NULL;
 	for (i = 0; i < gr->nused; i++) {
 		k = gr->used[i];
-		if ((gr->pd[i] = enode_diff(t, m->der0 + k)) == NULL)
+		if ((gr->pd[i] = enode_diff(t, m->out0 + k)) == NULL)
 			goto oom;
 		if (account(gr, gr->pd[i], d, err) < 0)
 			goto out;
@@ -1238,7 +1260,7 @@ chain(struct graph *gr, const struct enode *t, const struct def *d,
 		term[0] = enode_diff(t, m->state0 + j);
 		for (i = 0; i < gr->nused; i++) {
 			const struct dval *g =
-			    &gr->g[(size_t)gr->used[i] * m->nstate + j];
+			    &gr->g[(size_t)gr->used[i] * gr->nv + j];
 			double z;
 
 			if (g->kind == 0 ||
@@ -1276,21 +1298,22 @@ out:
 	return rc;
 }
 
-/* Derived quantity k: its dependence and its derivatives by the states. */
+/* Graph row k (tree def): its dependence and its derivatives by the
+ * variables. */
 static int
-graph_derived(struct graph *gr, int k, struct twin_err *err)
+graph_node(struct graph *gr, int k, const struct enode *def,
+    const struct def *d, struct twin_err *err)
 {
 	struct model *m = gr->m;
-	const struct def *d = gr->ddef[k];
 	int c, n = 0;
 
-	gr->dep[m->der0 + k] = depends(gr, gr->dtree[k]);
-	if (chain(gr, gr->dtree[k], d, err) < 0)
+	gr->dep[m->out0 + k] = depends(gr, def);
+	if (chain(gr, def, d, err) < 0)
 		return -1;
 	if ((gr->gcols[k] = malloc((gr->ncols + 1) * sizeof(int))) == NULL)
 		goto oom;
 	for (c = 0; c < gr->ncols; c++) {
-		struct dval *g = &gr->g[(size_t)k * m->nstate + gr->cols[c]];
+		struct dval *g = &gr->g[(size_t)k * gr->nv + gr->cols[c]];
 		struct enode *s = gr->col[c];
 
 		gr->col[c] = NULL;
@@ -1345,8 +1368,33 @@ oom:
 	return where(err, m, d->file, d->line, d->col);
 }
 
+/* Append tree t as entry (row, col) of a growing list. */
+static int
+push_entry(struct jac_entry **e, struct enode ***t, int *n, int *cap,
+    int row, int col, struct enode *tree)
+{
+	if (*n == *cap) {
+		int c = *cap ? 2 * *cap : 16;
+		struct jac_entry *ne = realloc(*e, c * sizeof(**e));
+		struct enode **nt;
+
+		if (ne == NULL)
+			return -1;
+		*e = ne;
+		if ((nt = realloc(*t, c * sizeof(**t))) == NULL)
+			return -1;
+		*t = nt;
+		*cap = c;
+	}
+	(*e)[*n].row = row;
+	(*e)[*n].col = col;
+	(*t)[(*n)++] = tree;
+	return 0;
+}
+
 /* rhs i: its nonzero Jacobian entries, and whether it keeps the model
- * linear (no time, and every entry independent of states and time). */
+ * linear (no time, and every entry independent of states and time);
+ * its nonzero derivatives by the parameter slots. */
 static int
 graph_rhs(struct graph *gr, int i, const struct def *d, struct twin_err *err)
 {
@@ -1366,6 +1414,19 @@ graph_rhs(struct graph *gr, int i, const struct def *d, struct twin_err *err)
 			enode_free(s);
 			continue;
 		}
+		if (gr->cols[c] >= m->nstate) {
+			if (push_entry(&m->pjac, &gr->ptree, &m->npjac,
+			    &gr->npcap, i, gr->cols[c] - m->nstate, s) < 0) {
+				enode_free(s);
+				for (c++; c < gr->ncols; c++) {
+					enode_free(gr->col[c]);
+					gr->col[c] = NULL;
+				}
+				twin_nomem(err);
+				return where(err, m, d->file, d->line, d->col);
+			}
+			continue;
+		}
 		if (depends(gr, s))
 			m->linear = 0;
 		m->jac[m->njac].row = i;
@@ -1382,13 +1443,14 @@ mark_use(void *ctx, int slot)
 }
 
 /*
- * One program: the derived quantities and derivative slots (if withg)
- * that the n trees in tail need, in order, then the tail: out[i] = tail[i]
- * (out set) or v[tail0 + i] = tail[i].
+ * One program: the derived quantities, outputs (if withouts) and
+ * derivative slots (if withg) that the n trees in tail need, in order,
+ * then the tail: out[i] = tail[i] (out set) or v[tail0 + i] = tail[i].
  */
 static struct prog *
 graph_prog(const struct graph *gr, struct enode **tail, int n, int out,
-    int tail0, int withg, unsigned char *mark, struct prog_stmt *st)
+    int tail0, int withg, int withouts, unsigned char *mark,
+    struct prog_stmt *st)
 {
 	const struct model *m = gr->m;
 	int i, k = 0;
@@ -1399,6 +1461,9 @@ graph_prog(const struct graph *gr, struct enode **tail, int n, int out,
 	for (i = gr->ng - 1; withg && i >= 0; i--)
 		if (mark[gr->dd0 + i])
 			enode_foreach_slot(gr->gtree[i], mark_use, mark);
+	for (i = m->nout - 1; withouts && i >= 0; i--)
+		if (mark[m->out0 + i])
+			enode_foreach_slot(gr->otree[i], mark_use, mark);
 	for (i = gr->nd - 1; i >= 0; i--)
 		if (mark[m->der0 + i])
 			enode_foreach_slot(gr->dtree[i], mark_use, mark);
@@ -1406,6 +1471,12 @@ graph_prog(const struct graph *gr, struct enode **tail, int n, int out,
 		if (mark[m->der0 + i]) {
 			st[k].n = gr->dtree[i];
 			st[k].dst = m->der0 + i;
+			st[k++].out = 0;
+		}
+	for (i = 0; withouts && i < m->nout; i++)
+		if (mark[m->out0 + i]) {
+			st[k].n = gr->otree[i];
+			st[k].dst = m->out0 + i;
 			st[k++].out = 0;
 		}
 	for (i = 0; withg && i < gr->ng; i++)
@@ -1430,23 +1501,68 @@ graph_compile(struct graph *gr, struct twin_err *err)
 	unsigned char *mark;
 	struct prog_stmt *st;
 	char **names;
-	int i, nt, n = gr->nd + gr->ng + m->nstate + m->nout + m->njac + 1;
+	int i, j, nt, n, no = 0, pass;
 
+	/* d out / d variable, from the graph rows of the outputs */
+	for (i = 0; i < m->nout; i++)
+		for (j = 0; j < gr->nv; j++)
+			no += gr->g[(size_t)i * gr->nv + j].kind != 0;
+	gr->ostree = calloc(no + 1, sizeof(*gr->ostree));
+	m->ojac = calloc(no + 1, sizeof(*m->ojac));
+	m->opjac = calloc(no + 1, sizeof(*m->opjac));
+	if (!gr->ostree || !m->ojac || !m->opjac)
+		return twin_nomem(err);
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < m->nout; i++)
+			for (j = 0; j < gr->nv; j++) {
+				const struct dval *g =
+				    &gr->g[(size_t)i * gr->nv + j];
+				struct enode *t;
+
+				if (g->kind == 0 || (pass == 0) !=
+				    (j < m->nstate))
+					continue;
+				t = g->kind == 1 ? enode_const(g->c) :
+				    enode_slot(g->slot);
+				if (t == NULL)
+					return twin_nomem(err);
+				gr->ostree[m->nojac + m->nopjac] = t;
+				if (pass == 0) {
+					m->ojac[m->nojac].row = i;
+					m->ojac[m->nojac++].col = j;
+				} else {
+					m->opjac[m->nopjac].row = i;
+					m->opjac[m->nopjac++].col =
+					    j - m->nstate;
+				}
+			}
+	n = gr->nd + m->nout + gr->ng + m->nstate + m->nout + m->njac +
+	    m->npjac + no + 1;
 	mark = malloc(gr->dd0 + gr->ng + 1);
 	st = malloc(n * sizeof(*st));
 	if (mark == NULL || st == NULL)
 		goto oom;
-	m->rhsprog = graph_prog(gr, gr->rhs, m->nstate, 1, 0, 0, mark, st);
-	m->outprog = graph_prog(gr, gr->otree, m->nout, 0, m->out0, 0, mark,
+	m->rhsprog = graph_prog(gr, gr->rhs, m->nstate, 1, 0, 0, 0, mark,
 	    st);
-	m->jacprog = graph_prog(gr, gr->jtree, m->njac, 1, 0, 1, mark, st);
-	if (!m->rhsprog || !m->outprog || !m->jacprog)
+	m->outprog = graph_prog(gr, gr->otree, m->nout, 0, m->out0, 0, 0,
+	    mark, st);
+	m->jacprog = graph_prog(gr, gr->jtree, m->njac, 1, 0, 1, 0, mark,
+	    st);
+	m->pjacprog = graph_prog(gr, gr->ptree, m->npjac, 1, 0, 1, 0, mark,
+	    st);
+	m->osensprog = graph_prog(gr, gr->ostree, no, 1, 0, 1, 1, mark, st);
+	if (!m->rhsprog || !m->outprog || !m->jacprog || !m->pjacprog ||
+	    !m->osensprog)
 		goto oom;
 	nt = prog_ntemp(m->rhsprog);
 	if (prog_ntemp(m->outprog) > nt)
 		nt = prog_ntemp(m->outprog);
 	if (prog_ntemp(m->jacprog) > nt)
 		nt = prog_ntemp(m->jacprog);
+	if (prog_ntemp(m->pjacprog) > nt)
+		nt = prog_ntemp(m->pjacprog);
+	if (prog_ntemp(m->osensprog) > nt)
+		nt = prog_ntemp(m->osensprog);
 	names = realloc(m->slotname, (gr->dd0 + gr->ng + nt) * sizeof(char *));
 	if (names == NULL)
 		goto oom;
@@ -1457,7 +1573,7 @@ graph_compile(struct graph *gr, struct twin_err *err)
 
 		if (s < gr->ng)
 			snprintf(buf, sizeof(buf), "d(%.24s)/d(%.24s)",
-			    m->slotname[m->der0 + gr->gk[s]],
+			    m->slotname[m->out0 + gr->gk[s]],
 			    m->slotname[m->state0 + gr->gj[s]]);
 		else
 			snprintf(buf, sizeof(buf), "$%d", s - gr->ng + 1);
@@ -1482,7 +1598,7 @@ graph_free(struct graph *gr)
 
 	for (i = 0; gr->dtree && i < gr->nd; i++)
 		enode_free(gr->dtree[i]);
-	for (i = 0; gr->gcols && i < gr->nd; i++)
+	for (i = 0; gr->gcols && i < gr->nrow; i++)
 		free(gr->gcols[i]);
 	for (i = 0; i < gr->ng; i++)
 		enode_free(gr->gtree[i]);
@@ -1492,6 +1608,12 @@ graph_free(struct graph *gr)
 		enode_free(gr->otree[i]);
 	for (i = 0; gr->jtree && i < m->njac; i++)
 		enode_free(gr->jtree[i]);
+	for (i = 0; gr->ptree && i < m->npjac; i++)
+		enode_free(gr->ptree[i]);
+	for (i = 0; gr->ostree && i < m->nojac + m->nopjac; i++)
+		enode_free(gr->ostree[i]);
+	free(gr->ptree);
+	free(gr->ostree);
 	free(gr->dtree);
 	free(gr->ddef);
 	free(gr->dep);
@@ -1519,29 +1641,32 @@ compile_dynamics(struct model *m, struct scope *sc, struct twin_err *err)
 {
 	struct builder *b = m->b;
 	struct graph gr;
-	int i, k, nd = m->nder, n = m->nstate, rc = -1;
+	int i, k, nd = m->nder, n = m->nstate, rc = -1, nr, nv;
 	size_t nj = (size_t)n * n + 1;
 
 	memset(&gr, 0, sizeof(gr));
 	gr.m = m;
 	gr.nd = nd;
 	gr.dd0 = m->der0 + nd;
+	gr.nv = nv = m->out0 - m->state0;
+	gr.nrow = nr = m->nout + nd;
+	m->npar = m->out0 - m->theta0;
 	gr.dtree = calloc(nd + 1, sizeof(*gr.dtree));
 	gr.ddef = calloc(nd + 1, sizeof(*gr.ddef));
 	gr.dep = calloc(gr.dd0, 1);
-	gr.g = calloc((size_t)nd * n + 1, sizeof(*gr.g));
-	gr.gcols = calloc(nd + 1, sizeof(*gr.gcols));
-	gr.ngcols = calloc(nd + 1, sizeof(*gr.ngcols));
+	gr.g = calloc((size_t)nr * nv + 1, sizeof(*gr.g));
+	gr.gcols = calloc(nr + 1, sizeof(*gr.gcols));
+	gr.ngcols = calloc(nr + 1, sizeof(*gr.ngcols));
 	gr.rhs = calloc(n + 1, sizeof(*gr.rhs));
 	gr.otree = calloc(m->nout + 1, sizeof(*gr.otree));
 	gr.jtree = calloc(nj, sizeof(*gr.jtree));
 	gr.stamp = calloc(gr.dd0, sizeof(int));
-	gr.cstamp = calloc(n + 1, sizeof(int));
-	gr.used = calloc(nd + 1, sizeof(int));
-	gr.pd = calloc(nd + 1, sizeof(*gr.pd));
-	gr.term = calloc(nd + 1, sizeof(*gr.term));
-	gr.cols = calloc(n + 1, sizeof(int));
-	gr.col = calloc(n + 1, sizeof(*gr.col));
+	gr.cstamp = calloc(nv + 1, sizeof(int));
+	gr.used = calloc(nr + 1, sizeof(int));
+	gr.pd = calloc(nr + 1, sizeof(*gr.pd));
+	gr.term = calloc(nr + 1, sizeof(*gr.term));
+	gr.cols = calloc(nv + 1, sizeof(int));
+	gr.col = calloc(nv + 1, sizeof(*gr.col));
 	m->jac = calloc(nj, sizeof(*m->jac));
 	if (!gr.dtree || !gr.ddef || !gr.dep || !gr.g || !gr.gcols ||
 	    !gr.ngcols || !gr.rhs || !gr.otree || !gr.jtree || !gr.stamp ||
@@ -1564,7 +1689,7 @@ compile_dynamics(struct model *m, struct scope *sc, struct twin_err *err)
 		gr.ddef[k] = d;
 		if ((gr.dtree[k] = parse_def(m, sc, d, err)) == NULL ||
 		    account(&gr, gr.dtree[k], d, err) < 0 ||
-		    graph_derived(&gr, k, err) < 0)
+		    graph_node(&gr, m->nout + k, gr.dtree[k], d, err) < 0)
 			goto out;
 		k++;
 	}
@@ -1615,7 +1740,8 @@ compile_dynamics(struct model *m, struct scope *sc, struct twin_err *err)
 			continue;
 		sc->limit = m->out0 + k;
 		if ((gr.otree[k] = parse_def(m, sc, d, err)) == NULL ||
-		    account(&gr, gr.otree[k], d, err) < 0)
+		    account(&gr, gr.otree[k], d, err) < 0 ||
+		    graph_node(&gr, k, gr.otree[k], d, err) < 0)
 			goto out;
 		k++;
 	}
@@ -1623,6 +1749,81 @@ compile_dynamics(struct model *m, struct scope *sc, struct twin_err *err)
 out:
 	graph_free(&gr);
 	return rc;
+}
+
+/* The partial derivatives of tree n (row) by the parameter slots below
+ * limit, appended to a list. */
+static int
+partials(struct model *m, const struct enode *n, int row, int limit,
+    struct jac_entry **e, struct enode ***t, int *cnt, int *cap)
+{
+	int slot;
+
+	for (slot = m->theta0; slot < limit; slot++) {
+		struct enode *d;
+		double z;
+
+		if (!enode_uses(n, slot))
+			continue;
+		if ((d = enode_diff(n, slot)) == NULL)
+			return -1;
+		if (enode_is_const(d, &z) && z == 0) {
+			enode_free(d);
+			continue;
+		}
+		if (push_entry(e, t, cnt, cap, row, slot - m->theta0, d) < 0) {
+			enode_free(d);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The programs of the partial derivatives, their temporaries after the
+ * model's slots. */
+static int
+compile_partials(struct model *m, struct scope *sc, struct twin_err *err)
+{
+	struct prog_stmt *st;
+	int i, nt, n = sc->ni > sc->np ? sc->ni : sc->np;
+
+	if ((st = calloc(n + 1, sizeof(*st))) == NULL)
+		return twin_nomem(err);
+	for (i = 0; i < sc->ni; i++) {
+		st[i].n = sc->itree[i];
+		st[i].dst = i;
+		st[i].out = 1;
+	}
+	m->inddprog = prog_compile(st, sc->ni, m->nslot);
+	for (i = 0; i < sc->np; i++) {
+		st[i].n = sc->ptree[i];
+		st[i].dst = i;
+		st[i].out = 1;
+	}
+	m->propdprog = prog_compile(st, sc->np, m->nslot);
+	free(st);
+	if (!m->inddprog || !m->propdprog)
+		return twin_nomem(err);
+	nt = prog_ntemp(m->inddprog);
+	if (prog_ntemp(m->propdprog) > nt)
+		nt = prog_ntemp(m->propdprog);
+	if (nt > 0) {
+		char **names = realloc(m->slotname,
+		    (m->nslot + nt) * sizeof(char *));
+
+		if (names == NULL)
+			return twin_nomem(err);
+		m->slotname = names;
+		for (i = 0; i < nt; i++) {
+			char buf[32];
+
+			snprintf(buf, sizeof(buf), "$p%d", i + 1);
+			if ((m->slotname[m->nslot] = strdup(buf)) == NULL)
+				return twin_nomem(err);
+			m->nslot++;
+		}
+	}
+	return 0;
 }
 
 static int
@@ -1647,6 +1848,12 @@ compile_static(struct model *m, struct scope *sc, struct twin_err *err)
 		if ((n = parse_def(m, sc, d, err)) == NULL)
 			return -1;
 		m->ind[k] = tape_compile(n);
+		if (partials(m, n, k, m->ind0 + k, &m->inddp, &sc->itree,
+		    &sc->ni, &sc->icap) < 0) {
+			enode_free(n);
+			return twin_nomem(err);
+		}
+		m->ninddp = sc->ni;
 		enode_free(n);
 		if (m->ind[k++] == NULL)
 			return twin_nomem(err);
@@ -1672,6 +1879,12 @@ compile_static(struct model *m, struct scope *sc, struct twin_err *err)
 		if ((n = parse_def(m, sc, d, err)) == NULL)
 			return -1;
 		m->cmtprop[s * NPROP + d->prop] = tape_compile(n);
+		if (partials(m, n, s * NPROP + d->prop, m->out0, &m->propdp,
+		    &sc->ptree, &sc->np, &sc->pcap) < 0) {
+			enode_free(n);
+			return twin_nomem(err);
+		}
+		m->npropdp = sc->np;
 		enode_free(n);
 		if (m->cmtprop[s * NPROP + d->prop] == NULL)
 			return twin_nomem(err);
@@ -1773,9 +1986,10 @@ finish_routes(struct model *m, struct twin_err *err)
 static void
 native(struct model *m)
 {
-	static const char *const names[3] = { "twin_rhs", "twin_jac",
-		"twin_out" };
-	const struct prog *p[3] = { m->rhsprog, m->jacprog, m->outprog };
+	static const char *const names[5] = { "twin_rhs", "twin_jac",
+		"twin_out", "twin_pjac", "twin_osens" };
+	const struct prog *p[5] = { m->rhsprog, m->jacprog, m->outprog,
+		m->pjacprog, m->osensprog };
 	struct twin_err err;
 	char *src = NULL;
 	size_t len = 0;
@@ -1785,11 +1999,25 @@ native(struct model *m)
 	if (!jit_enabled() || (f = open_memstream(&src, &len)) == NULL)
 		return;
 	fputs(prog_c_prelude, f);
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 5; i++)
 		rc |= prog_emit_c(p[i], names[i], f);
 	if (fclose(f) == 0 && rc == 0)
-		m->jit = jit_load(src, 3, names, m->native, &err);
+		m->jit = jit_load(src, 5, names, m->native, &err);
 	free(src);
+}
+
+static void
+scope_free(struct scope *sc)
+{
+	int i;
+
+	for (i = 0; i < sc->ni; i++)
+		enode_free(sc->itree[i]);
+	for (i = 0; i < sc->np; i++)
+		enode_free(sc->ptree[i]);
+	free(sc->itree);
+	free(sc->ptree);
+	free(sc->derived);
 }
 
 int
@@ -1822,7 +2050,8 @@ model_finish(struct model *m, struct twin_err *err)
 	sc.stage = ST_DYN;
 	sc.limit = m->out0;
 	sc.nderived = 0;
-	if (compile_dynamics(m, &sc, err) < 0)
+	if (compile_dynamics(m, &sc, err) < 0 ||
+	    compile_partials(m, &sc, err) < 0)
 		goto fail;
 	if (m->solver == ODE_EXACT && !m->linear) {
 		twin_errork(err, TWIN_EINPUT, "solver: exact, but the model "
@@ -1832,13 +2061,13 @@ model_finish(struct model *m, struct twin_err *err)
 	}
 	if (finish_error_dv(m, err) < 0)
 		goto fail;
-	free(sc.derived);
+	scope_free(&sc);
 	builder_free(m->b);
 	m->b = NULL;
 	native(m);
 	return 0;
 fail:
-	free(sc.derived);
+	scope_free(&sc);
 	return -1;
 }
 
@@ -1867,4 +2096,34 @@ model_eval_outputs(const struct model *m, double *v)
 		m->native[2](v, NULL);
 	else
 		prog_eval(m->outprog, v, NULL);
+}
+
+void
+model_eval_pjac(const struct model *m, double *v, double *vals)
+{
+	if (m->jit)
+		m->native[3](v, vals);
+	else
+		prog_eval(m->pjacprog, v, vals);
+}
+
+void
+model_eval_osens(const struct model *m, double *v, double *vals)
+{
+	if (m->jit)
+		m->native[4](v, vals);
+	else
+		prog_eval(m->osensprog, v, vals);
+}
+
+void
+model_eval_inddp(const struct model *m, double *v, double *vals)
+{
+	prog_eval(m->inddprog, v, vals);
+}
+
+void
+model_eval_propdp(const struct model *m, double *v, double *vals)
+{
+	prog_eval(m->propdprog, v, vals);
 }

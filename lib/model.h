@@ -120,8 +120,29 @@ struct model {
 	struct prog *rhsprog;	/* model_eval_rhs */
 	struct prog *jacprog;	/* model_eval_jac */
 	struct prog *outprog;	/* model_eval_outputs */
-	struct jit *jit;	/* the three as native code, or NULL */
-	jit_fn native[3];
+	/*
+	 * Derivatives for sensitivities (sens.h), by the same chain rule
+	 * as the Jacobian.  The "parameter slots" are v[theta0 + p],
+	 * p < npar = out0 - theta0: thetas, etas, covariates and individual
+	 * parameters, everything constant within a piece; a partial
+	 * derivative by an individual parameter treats it as independent
+	 * (its own dependence on thetas and etas is inddp).  Each list
+	 * holds the structurally nonzero entries only:
+	 *   pjac   d rhs[row] / d v[theta0 + col]       (model_eval_pjac)
+	 *   ojac   d out[row] / d state[col], then
+	 *   opjac  d out[row] / d v[theta0 + col]       (model_eval_osens:
+	 *          nojac + nopjac values)
+	 *   inddp  partial d ind[row] / d v[theta0 + col] (col < ind0 + row
+	 *          - theta0: earlier individual parameters are variables)
+	 *   propdp partial d prop[row] / d v[theta0 + col], row = state *
+	 *          NPROP + prop (model_eval_propdp)
+	 */
+	int npar;
+	int npjac, nojac, nopjac, ninddp, npropdp;
+	struct jac_entry *pjac, *ojac, *opjac, *inddp, *propdp;
+	struct prog *pjacprog, *osensprog, *inddprog, *propdprog;
+	struct jit *jit;	/* rhs, jac, out, pjac, osens natively, or NULL */
+	jit_fn native[5];
 	struct tape **cmtprop;	/* [state * NPROP + prop], NULL = default */
 	enum err_kind errkind;
 	double sigma_add, sigma_prop;	/* standard deviations */
@@ -204,6 +225,19 @@ int model_finish(struct model *m, struct twin_err *err);
 void model_eval_rhs(const struct model *m, double *v, double *ydot);
 void model_eval_jac(const struct model *m, double *v, double *vals);
 void model_eval_outputs(const struct model *m, double *v);
+/*
+ * Derivatives (see struct model): like the above, at the states and
+ * parameters in v; inddp needs the individual parameters in v, propdp
+ * the parameter slots.
+ *   model_eval_pjac     vals[k], k < npjac
+ *   model_eval_osens    vals[k], k < nojac + nopjac (ojac, then opjac)
+ *   model_eval_inddp    vals[k], k < ninddp
+ *   model_eval_propdp   vals[k], k < npropdp
+ */
+void model_eval_pjac(const struct model *m, double *v, double *vals);
+void model_eval_osens(const struct model *m, double *v, double *vals);
+void model_eval_inddp(const struct model *m, double *v, double *vals);
+void model_eval_propdp(const struct model *m, double *v, double *vals);
 
 /* Load a YAML model file (see twin-model(5)) and finish it. */
 struct model *model_load(const char *path, struct twin_err *err);

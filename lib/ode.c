@@ -40,6 +40,8 @@ struct expm_cache {
 /* One CVODES integrator (BDF or Adams), made on first use. */
 struct cvs {
 	void *mem;
+	int ns;			/* sensitivities set up (CVodeSensInit) */
+	N_Vector *yS;
 	N_Vector y;
 	SUNMatrix A;
 	SUNLinearSolver LS;
@@ -84,6 +86,22 @@ struct ode {
 	struct expm_cache cache[NCACHE];
 	int ncache, next;
 	int valid;
+	/* sensitivities */
+	int sens;		/* the current piece has them: sys->nq */
+	double *pv;		/* 2 npjac values */
+	double *big, *bwork, *z;	/* exact: the augmented matrix of the
+					 * states and sensitivities, its
+					 * workspace, [y; S; 1] */
+	int *bperm, bN, btri;
+	size_t bcap;
+	/* Runge-Kutta on [y; S], dimension sdim = n (1 + nq) */
+	gsl_odeiv2_system ssys;
+	gsl_odeiv2_step *srks;
+	gsl_odeiv2_control *srkc;
+	gsl_odeiv2_evolve *srke;
+	double *syrk;
+	int sdim;
+	int errcon;		/* error control on CVODES's sensitivities */
 };
 
 static void
@@ -185,6 +203,52 @@ cv_jac(sunrealtype t, N_Vector y, N_Vector fy, SUNMatrix J, void *ud,
 	return 0;
 }
 
+/*
+ * Sensitivity q of ns: d = J sq + df/dp dpdq + drate (ode.h, struct
+ * ode_sys), with o->jv and o->pv evaluated at the point.  Returns 0, or
+ * -1 if a value is not finite.
+ */
+static int
+sens_col(const struct ode *o, int ns, int q, const double *sq, double *d)
+{
+	const struct model *m = o->m;
+	const struct ode_sys *sys = o->sys;
+	int k, i, n = o->n;
+
+	for (i = 0; i < n; i++)
+		d[i] = sys->drate ? sys->drate[i * ns + q] : 0;
+	for (k = 0; k < m->njac; k++)
+		d[m->jac[k].row] += o->jv[k] * sq[m->jac[k].col];
+	for (k = 0; sys->dpdq && k < m->npjac; k++)
+		d[m->pjac[k].row] += o->pv[k] *
+		    sys->dpdq[m->pjac[k].col * ns + q];
+	for (i = 0; i < n; i++)
+		if (!isfinite(d[i]))
+			return -1;
+	return 0;
+}
+
+/* The sensitivities' right-hand sides for CVODES. */
+static int
+cv_sens(int ns, sunrealtype t, N_Vector y, N_Vector ydot, N_Vector *yS,
+    N_Vector *ySdot, void *ud, N_Vector tmp1, N_Vector tmp2)
+{
+	struct ode *o = ud;
+	int q;
+
+	(void)ydot;
+	(void)tmp1;
+	(void)tmp2;
+	jac_eval(o, t, N_VGetArrayPointer(y));
+	if (o->sys->dpdq)
+		model_eval_pjac(o->m, o->sys->v, o->pv);
+	for (q = 0; q < ns; q++)
+		if (sens_col(o, ns, q, N_VGetArrayPointer(yS[q]),
+		    N_VGetArrayPointer(ySdot[q])) < 0)
+			return 1;
+	return 0;
+}
+
 static void
 cv_errh(int code, const char *module, const char *fn, char *msg, void *ud)
 {
@@ -249,6 +313,8 @@ sparse_pattern(struct ode *o)
 static void
 cvs_free(struct cvs *c)
 {
+	if (c->ns > 0)
+		N_VDestroyVectorArray(c->yS, c->ns);
 	if (c->mem)
 		CVodeFree(&c->mem);
 	SUNLinSolFree(c->LS);
@@ -296,11 +362,57 @@ cvs_new(struct ode *o, struct cvs *c, int lmm, struct twin_err *err)
 	return 0;
 }
 
+/* Switch c's sensitivities on (ns of them, from S) or, ns 0, off. */
+static int
+cvs_sens(struct ode *o, struct cvs *c, int ns, const double *S)
+{
+	int q;
+
+	if (ns <= 0)
+		return c->ns == 0 || CVodeSensToggleOff(c->mem) == CV_SUCCESS ?
+		    0 : -1;
+	if (c->ns != ns) {
+		double *atol;
+		int rc;
+
+		if (c->ns > 0) {
+			CVodeSensFree(c->mem);
+			N_VDestroyVectorArray(c->yS, c->ns);
+			c->ns = 0;
+		}
+		if ((c->yS = N_VCloneVectorArray(ns, c->y)) == NULL)
+			return -1;
+		for (q = 0; q < ns; q++)
+			memcpy(N_VGetArrayPointer(c->yS[q]), S + (size_t)q * o->n,
+			    o->n * sizeof(double));
+		if ((atol = malloc((size_t)ns * sizeof(double))) == NULL) {
+			N_VDestroyVectorArray(c->yS, ns);
+			return -1;
+		}
+		for (q = 0; q < ns; q++)
+			atol[q] = o->atol;
+		rc = CVodeSensInit(c->mem, ns, CV_STAGGERED, cv_sens, c->yS);
+		c->ns = ns;
+		if (rc == CV_SUCCESS)
+			rc = CVodeSensSStolerances(c->mem, o->rtol, atol);
+		free(atol);
+		if (rc == CV_SUCCESS)
+			rc = CVodeSetSensErrCon(c->mem, o->errcon ? SUNTRUE :
+			    SUNFALSE);
+		return rc == CV_SUCCESS ? 0 : -1;
+	}
+	for (q = 0; q < ns; q++)
+		memcpy(N_VGetArrayPointer(c->yS[q]), S + (size_t)q * o->n,
+		    o->n * sizeof(double));
+	return CVodeSensReInit(c->mem, CV_STAGGERED, c->yS) == CV_SUCCESS ?
+	    0 : -1;
+}
+
 /* Start CVODES (BDF or Adams) at (o->t, y) for the piece ending at
- * o->tstop. */
+ * o->tstop; with sensitivities S if o->sens. */
 static int
 cvs_start(struct ode *o, enum ode_method meth, const double *y,
-    struct twin_err *err)
+    const double *S, struct twin_err *err)
 {
 	struct cvs *c = meth == ODE_ADAMS ? &o->adams : &o->bdf;
 
@@ -312,14 +424,16 @@ cvs_start(struct ode *o, enum ode_method meth, const double *y,
 	memcpy(N_VGetArrayPointer(c->y), y, o->n * sizeof(double));
 	o->msg[0] = '\0';
 	if (CVodeReInit(c->mem, o->t, c->y) != CV_SUCCESS ||
-	    CVodeSetStopTime(c->mem, o->tstop) != CV_SUCCESS)
+	    CVodeSetStopTime(c->mem, o->tstop) != CV_SUCCESS ||
+	    cvs_sens(o, c, o->sens ? o->sys->nq : 0, S) < 0)
 		return twin_errork(err, TWIN_ESOLVER,
 		    "CVODES restart failed at time %g: %s", o->t, o->msg);
 	return 0;
 }
 
 static int
-cvs_advance(struct ode *o, double tout, double *y, struct twin_err *err)
+cvs_advance(struct ode *o, double tout, double *y, double *S,
+    struct twin_err *err)
 {
 	struct cvs *c = o->cv;
 	sunrealtype tret;
@@ -339,6 +453,16 @@ cvs_advance(struct ode *o, double tout, double *y, struct twin_err *err)
 		}
 	} while (tret < tout);
 	memcpy(y, N_VGetArrayPointer(c->y), o->n * sizeof(double));
+	if (o->sens && S != NULL) {
+		int q;
+
+		if (CVodeGetSens(c->mem, &tret, c->yS) != CV_SUCCESS)
+			return twin_errork(err, TWIN_ESOLVER, "CVODES gave no "
+			    "sensitivities at time %g", tout);
+		for (q = 0; q < c->ns; q++)
+			memcpy(S + (size_t)q * o->n,
+			    N_VGetArrayPointer(c->yS[q]), o->n * sizeof(double));
+	}
 	o->t = tout;
 	return 0;
 }
@@ -447,10 +571,98 @@ rk_advance(struct ode *o, double tout, double *y, struct twin_err *err)
 	}
 	(void)rc;
 	o->t = t;
-	if (cvs_start(o, ODE_BDF, o->yrk, err) < 0)
+	if (cvs_start(o, ODE_BDF, o->yrk, NULL, err) < 0)
 		return -1;
 	o->npiece[ODE_BDF]++;
-	return cvs_advance(o, tout, y, err);
+	return cvs_advance(o, tout, y, NULL, err);
+}
+
+/* The augmented system [y; S] for the Runge-Kutta method. */
+static int
+rk_sens_rhs(double t, const double *z, double *zdot, void *ud)
+{
+	struct ode *o = ud;
+	int q, i, n = o->n, ns = o->sys->nq;
+
+	ode_rhs_eval(o->sys, t, z, zdot);
+	for (i = 0; i < n; i++)
+		if (!isfinite(zdot[i]))
+			return GSL_EBADFUNC;
+	model_eval_jac(o->m, o->sys->v, o->jv);
+	if (o->sys->dpdq)
+		model_eval_pjac(o->m, o->sys->v, o->pv);
+	for (q = 0; q < ns; q++)
+		if (sens_col(o, ns, q, z + (size_t)(q + 1) * n,
+		    zdot + (size_t)(q + 1) * n) < 0)
+			return GSL_EBADFUNC;
+	return GSL_SUCCESS;
+}
+
+/* Start the augmented Runge-Kutta method at (o->t, y, S). */
+static int
+rk_sens_start(struct ode *o, const double *y, const double *S,
+    struct twin_err *err)
+{
+	int n = o->n, dim = n * (1 + o->sys->nq);
+
+	if (o->sdim != dim) {
+		if (o->srke)
+			gsl_odeiv2_evolve_free(o->srke);
+		if (o->srkc)
+			gsl_odeiv2_control_free(o->srkc);
+		if (o->srks)
+			gsl_odeiv2_step_free(o->srks);
+		free(o->syrk);
+		gsl_set_error_handler_off();
+		o->sdim = dim;
+		o->ssys.function = rk_sens_rhs;
+		o->ssys.jacobian = NULL;
+		o->ssys.dimension = dim;
+		o->ssys.params = o;
+		o->srks = gsl_odeiv2_step_alloc(gsl_odeiv2_step_rk8pd, dim);
+		o->srkc = gsl_odeiv2_control_standard_new(o->atol, o->rtol,
+		    1, 0);
+		o->srke = gsl_odeiv2_evolve_alloc(dim);
+		o->syrk = malloc(dim * sizeof(double));
+		if (!o->srks || !o->srkc || !o->srke || !o->syrk) {
+			o->sdim = 0;
+			return twin_errork(err, TWIN_ENOMEM,
+			    "out of memory (Runge-Kutta)");
+		}
+	}
+	gsl_odeiv2_step_reset(o->srks);
+	gsl_odeiv2_evolve_reset(o->srke);
+	/* the first step from the states alone */
+	o->hrk = rk_h0(o, y, o->rkw, o->rkw + n, o->rkw + 2 * n);
+	memcpy(o->syrk, y, n * sizeof(double));
+	memcpy(o->syrk + n, S, (size_t)(dim - n) * sizeof(double));
+	o->cur = ODE_RK;
+	return 0;
+}
+
+/* Advance it; as rk_advance, a piece it cannot do goes on with BDF. */
+static int
+rk_sens_advance(struct ode *o, double tout, double *y, double *S,
+    struct twin_err *err)
+{
+	double t = o->t;
+	int k, n = o->n;
+
+	for (k = 0; t < tout && k < STIFF_RK_MAXSTEPS; k++)
+		if (gsl_odeiv2_evolve_apply(o->srke, o->srkc, o->srks,
+		    &o->ssys, &t, tout, &o->hrk, o->syrk) != GSL_SUCCESS)
+			break;
+	if (t >= tout) {
+		memcpy(y, o->syrk, n * sizeof(double));
+		memcpy(S, o->syrk + n, (size_t)(o->sdim - n) * sizeof(double));
+		o->t = tout;
+		return 0;
+	}
+	o->t = t;
+	if (cvs_start(o, ODE_BDF, o->syrk, o->syrk + n, err) < 0)
+		return -1;
+	o->npiece[ODE_BDF]++;
+	return cvs_advance(o, tout, y, S, err);
 }
 
 /* ---- the solver -------------------------------------------------------- */
@@ -488,6 +700,18 @@ ode_free(struct ode *o)
 	free(o->ycur);
 	free(o->ework);
 	free(o->perm);
+	free(o->pv);
+	free(o->big);
+	free(o->bwork);
+	free(o->z);
+	free(o->bperm);
+	if (o->srke)
+		gsl_odeiv2_evolve_free(o->srke);
+	if (o->srkc)
+		gsl_odeiv2_control_free(o->srkc);
+	if (o->srks)
+		gsl_odeiv2_step_free(o->srks);
+	free(o->syrk);
 	free(o);
 }
 
@@ -519,12 +743,14 @@ ode_new(const struct model *m, enum ode_method method, double rtol,
 	o->atol = atol;
 	o->method = method;
 	o->cur = method;
+	o->errcon = 1;
 	o->sparse = stiff_sparse(m);
 	o->jv = calloc(m->njac + n + 1, sizeof(double));
 	o->rowsum = calloc(n + 1, sizeof(double));
 	o->yrk = calloc(n + 1, sizeof(double));
 	o->rkw = calloc(3 * n + 1, sizeof(double));
-	if (!o->jv || !o->rowsum || !o->yrk || !o->rkw ||
+	o->pv = calloc(2 * (size_t)m->npjac + 1, sizeof(double));
+	if (!o->jv || !o->rowsum || !o->yrk || !o->rkw || !o->pv ||
 	    (o->sparse && sparse_pattern(o) < 0)) {
 		twin_nomem(err);
 		ode_free(o);
@@ -652,6 +878,7 @@ ode_restart(struct ode *o, struct ode_sys *sys, double t, const double *y,
 	o->sys = sys;
 	o->t = t;
 	o->tstop = tstop;
+	o->sens = 0;
 	if (meth == ODE_EXACT) {
 		memcpy(o->ycur, y, o->n * sizeof(double));
 		exact_matrix(o);
@@ -662,7 +889,7 @@ ode_restart(struct ode *o, struct ode_sys *sys, double t, const double *y,
 	o->npiece[meth]++;
 	if (meth == ODE_RK)
 		return rk_start(o, y, err);
-	return cvs_start(o, meth, y, err);
+	return cvs_start(o, meth, y, NULL, err);
 }
 
 /*
@@ -931,8 +1158,8 @@ expm(struct ode *o, double h, int *stiff, struct twin_err *err)
 static int
 stiff_advance(struct ode *o, double tout, double *y, struct twin_err *err)
 {
-	if (cvs_start(o, ODE_BDF, o->ycur, err) < 0 ||
-	    cvs_advance(o, tout, y, err) < 0)
+	if (cvs_start(o, ODE_BDF, o->ycur, NULL, err) < 0 ||
+	    cvs_advance(o, tout, y, NULL, err) < 0)
 		return -1;
 	memcpy(o->ycur, y, o->n * sizeof(double));
 	return 0;
@@ -976,5 +1203,191 @@ ode_advance(struct ode *o, double tout, double *y, struct twin_err *err)
 	}
 	if (o->cur == ODE_RK)
 		return rk_advance(o, tout, y, err);
-	return cvs_advance(o, tout, y, err);
+	return cvs_advance(o, tout, y, NULL, err);
+}
+
+/* ---- sensitivities ------------------------------------------------------ */
+
+/*
+ * The exact path: z = [y; s_1; ...; s_nq; 1] obeys z' = Z z with
+ *   Z = [ A        0 ...  0  b + r       ]
+ *       [ dA/dq_1  A ...  0  d(b + r)/dq_1 ]
+ *       [ ...                            ]
+ *       [ 0        0 ...  0  0           ]
+ * (block lower triangular), so z(t + h) = exp(h Z) z(t).  The model is
+ * affine in the states, so d rhs/d p at x = 0 gives d b/d p and at
+ * x = e_j adds column j of d A/d p.
+ */
+static int
+exact_sens_matrix(struct ode *o, struct twin_err *err)
+{
+	const struct model *m = o->m;
+	struct ode_sys *sys = o->sys;
+	int n = o->n, nq = sys->nq, N = (nq + 1) * n + 1, i, j, q;
+	size_t nn = (size_t)N * N;
+	double *Z, *v = sys->v;
+	gsl_matrix_view zv;
+
+	if (nn > o->bcap) {
+		free(o->big);
+		free(o->bwork);
+		free(o->z);
+		free(o->bperm);
+		o->big = malloc(nn * sizeof(double));
+		o->bwork = malloc(7 * nn * sizeof(double));
+		o->z = malloc(N * sizeof(double));
+		o->bperm = malloc(3 * (size_t)N * sizeof(int));
+		o->bcap = nn;
+		if (!o->big || !o->bwork || !o->z || !o->bperm) {
+			o->bcap = 0;
+			return twin_nomem(err);
+		}
+	}
+	o->bN = N;
+	Z = o->big;
+	memset(Z, 0, nn * sizeof(double));
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < n; j++)
+			for (q = 0; q <= nq; q++)
+				Z[(size_t)(q * n + i) * N + q * n + j] =
+				    gsl_matrix_get(o->aug, i, j);
+		Z[(size_t)i * N + N - 1] = gsl_matrix_get(o->aug, i, n);
+		for (q = 0; sys->drate && q < nq; q++)
+			Z[(size_t)((q + 1) * n + i) * N + N - 1] =
+			    sys->drate[i * nq + q];
+	}
+	if (sys->dpdq != NULL && m->npjac > 0) {
+		double *p0 = o->pv, *pj = o->pv + m->npjac;
+		int k;
+
+		v[0] = o->t;
+		for (i = 0; i < n; i++)
+			v[m->state0 + i] = 0;
+		model_eval_pjac(m, v, p0);
+		for (k = 0; k < m->npjac; k++)
+			for (q = 0; q < nq; q++)
+				Z[(size_t)((q + 1) * n + m->pjac[k].row) * N +
+				    N - 1] += p0[k] *
+				    sys->dpdq[m->pjac[k].col * nq + q];
+		for (j = 0; j < n; j++) {
+			v[m->state0 + j] = 1;
+			model_eval_pjac(m, v, pj);
+			v[m->state0 + j] = 0;
+			for (k = 0; k < m->npjac; k++) {
+				double d = pj[k] - p0[k];
+
+				if (d == 0)
+					continue;
+				for (q = 0; q < nq; q++)
+					Z[(size_t)((q + 1) * n +
+					    m->pjac[k].row) * N + j] += d *
+					    sys->dpdq[m->pjac[k].col * nq + q];
+			}
+		}
+	}
+	zv = gsl_matrix_view_array(Z, N, N);
+	o->btri = triangular_order(&zv.matrix, o->bperm, o->bperm + N);
+	return 0;
+}
+
+int
+ode_restart_sens(struct ode *o, struct ode_sys *sys, double t,
+    const double *y, const double *S, double tstop, struct twin_err *err)
+{
+	enum ode_method meth = o->method;
+	int n = o->n;
+
+	if (sys->nq <= 0)
+		return ode_restart(o, sys, t, y, tstop, err);
+	o->sys = sys;
+	o->t = t;
+	o->tstop = tstop;
+	o->sens = 1;
+	if (meth == ODE_EXACT) {
+		memcpy(o->ycur, y, n * sizeof(double));
+		exact_matrix(o);
+		if (exact_sens_matrix(o, err) < 0)
+			return -1;
+		memcpy(o->z, y, n * sizeof(double));
+		memcpy(o->z + n, S, (size_t)sys->nq * n * sizeof(double));
+		o->z[o->bN - 1] = 1;
+		o->cur = ODE_EXACT;
+		return 0;
+	}
+	if (meth == ODE_AUTO)
+		meth = choose(o, y);
+	o->npiece[meth]++;
+	if (meth == ODE_RK)
+		return rk_sens_start(o, y, S, err);
+	return cvs_start(o, meth, y, S, err);
+}
+
+int
+ode_advance_sens(struct ode *o, double tout, double *y, double *S,
+    struct twin_err *err)
+{
+	int n = o->n, N = o->bN;
+	double *z = o->z;
+
+	if (!o->sens)
+		return ode_advance(o, tout, y, err);
+	if (o->cur == ODE_RK) {
+		if (tout == o->t) {
+			memcpy(y, o->syrk, n * sizeof(double));
+			memcpy(S, o->syrk + n, (size_t)(o->sdim - n) *
+			    sizeof(double));
+			return 0;
+		}
+		return rk_sens_advance(o, tout, y, S, err);
+	}
+	if (o->method != ODE_EXACT || o->cur != ODE_EXACT) {
+		if (tout == o->t) {
+			int q;
+
+			memcpy(y, N_VGetArrayPointer(o->cv->y),
+			    n * sizeof(double));
+			for (q = 0; q < o->cv->ns; q++)
+				memcpy(S + (size_t)q * n,
+				    N_VGetArrayPointer(o->cv->yS[q]),
+				    n * sizeof(double));
+			/* CVodeGetSens needs a step taken; the vectors
+			 * hold the start values until then */
+			return 0;
+		}
+		return cvs_advance(o, tout, y, S, err);
+	}
+	if (tout > o->t) {
+		double *e = o->bwork;
+		int i, j, rc = expm_dense(o->big, tout - o->t, N, o->btri ? o->bperm :
+		    NULL, e, e + (size_t)N * N);
+		if (rc > 0) {
+			/* a cyclic system scaled too far: CVODES */
+			o->npiece[ODE_BDF]++;
+			if (cvs_start(o, ODE_BDF, z, z + n, err) < 0)
+				return -1;
+			return cvs_advance(o, tout, y, S, err);
+		}
+		if (rc < 0)
+			return twin_errork(err, TWIN_ESOLVER,
+			    "matrix exponential failed for the step from "
+			    "time %g to %g", o->t, tout);
+		for (i = 0; i < N; i++) {
+			double acc = 0;
+
+			for (j = 0; j < N; j++)
+				acc += e[(size_t)i * N + j] * z[j];
+			e[(size_t)N * N + i] = acc;
+		}
+		memcpy(z, e + (size_t)N * N, N * sizeof(double));
+		o->t = tout;
+	}
+	memcpy(y, z, n * sizeof(double));
+	memcpy(S, z + n, (size_t)(N - 1 - n) * sizeof(double));
+	return 0;
+}
+
+void
+ode_sens_errcon(struct ode *o, int on)
+{
+	o->errcon = on != 0;
 }

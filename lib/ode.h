@@ -42,6 +42,16 @@ struct ode_sys {
 	const double *rate;	/* infusion rate into each state */
 	ode_attime_fn attime;	/* NULL unless m->timevarying */
 	void *attime_ctx;
+	/*
+	 * Forward sensitivities (ode_restart_sens), by nq quantities q:
+	 * s_q' = J s_q + sum_p (d rhs / d p) dpdq[p nq + q] + drate[i nq + q]
+	 * with p over the model's npar parameter slots.  dpdq (npar x nq)
+	 * and drate (nstate x nq) are the caller's, NULL when zero (the
+	 * sensitivities by the initial state only); attime keeps dpdq
+	 * current for a time-varying model.
+	 */
+	int nq;
+	const double *dpdq, *drate;
 };
 
 struct ode;
@@ -83,6 +93,33 @@ int ode_restart(struct ode *o, struct ode_sys *sys, double t,
 /* Advance to tout (<= tstop) and store the state in y.  On failure err
  * says what the solver reported and at what time. */
 int ode_advance(struct ode *o, double tout, double *y, struct twin_err *err);
+
+/*
+ * With sensitivities (sys->nq > 0): the same, and S (nstate x nq,
+ * column q at S + q nstate) the sensitivities at the start and, after
+ * ode_advance_sens, at tout.  The exact solver integrates them exactly
+ * (the exponential of the augmented matrix of the state and its
+ * sensitivities: block lower triangular, Van Loan 1978); the others with
+ * CVODES's forward sensitivities (staggered corrector, error control on
+ * the sensitivities with the states' tolerances), or, where ODE_RK is
+ * asked or chosen (stiff.h), the Runge-Kutta method on the system of the
+ * states and sensitivities together (its error control covers both).  A
+ * piece started with ode_restart_sens is advanced with ode_advance_sens;
+ * one started with ode_restart with ode_advance.
+ */
+int ode_restart_sens(struct ode *o, struct ode_sys *sys, double t,
+    const double *y, const double *S, double tstop, struct twin_err *err);
+int ode_advance_sens(struct ode *o, double tout, double *y, double *S,
+    struct twin_err *err);
+
+/*
+ * Whether CVODES's error test covers the sensitivities (on, the default)
+ * or the states alone (off: the steps are chosen for the states, and the
+ * sensitivities are as accurate as that makes them; enough for a Newton
+ * iteration's Jacobian).  Takes effect when the number of sensitivities
+ * next changes (the first ode_restart_sens with a new sys->nq).
+ */
+void ode_sens_errcon(struct ode *o, int on);
 
 /* Evaluate the right-hand side f(t, y) into ydot (rates included). */
 void ode_rhs_eval(struct ode_sys *sys, double t, const double *y,

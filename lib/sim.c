@@ -620,7 +620,45 @@ struct sim {
 	const struct sim_indiv *si;
 	int typical;
 	const double *theta;	/* population parameters, NULL: the model's */
+	long nperiod;		/* period-map integrations (sim_period_maps) */
+	struct ode *stm;	/* the period map's Jacobian (ss_periodic) */
+	/*
+	 * Sensitivities (sim_run_sens): nq quantities q, the etas then, if
+	 * qtheta, the thetas; S (n x nq, column q at S + q n) = dy/dq,
+	 * dpdq (npar x nq) = d parameter slot / dq, drate (n x nq) = d rate
+	 * / dq, ddose (records x DD_N x nq): what each dose's quantities
+	 * do with q (DD_ below).
+	 */
+	int nq, qtheta;
+	size_t sens_cap, rec_cap;
+	double *S, *dpdq, *drate, *ddose, *osv, *ipv, *ppv, *pjv, *dq;
+	double *fm, *fp;	/* rhs before and after a moved bolus */
+	/* steady state with sensitivities: n + nq columns, the first n by
+	 * the state at the start of the period */
+	double *S2, *dpdq2, *drate2;
 };
+
+/* A dose's derivatives by q: bioavailability, lag time, duration of the
+ * infusion (end time minus start), infusion rate. */
+enum { DD_BIO, DD_LAG, DD_DUR, DD_RATE, DD_N };
+
+static double *
+ddose(const struct sim *s, int rec, int which)
+{
+	return s->ddose + ((size_t)rec * DD_N + which) * s->nq;
+}
+
+const struct model *
+sim_model(const struct sim *s)
+{
+	return s->m;
+}
+
+long
+sim_period_maps(const struct sim *s)
+{
+	return s->nperiod;
+}
 
 void
 sim_set_theta(struct sim *s, const double *theta)
@@ -640,6 +678,7 @@ sim_free(struct sim *s)
 	if (s == NULL)
 		return;
 	ode_free(s->ode);
+	ode_free(s->stm);
 	free(s->v);
 	free(s->y);
 	free(s->rate);
@@ -656,6 +695,20 @@ sim_free(struct sim *s)
 	free(s->dx);
 	free(s->ss_rate);
 	free(s->acts);
+	free(s->S);
+	free(s->dpdq);
+	free(s->drate);
+	free(s->ddose);
+	free(s->fm);
+	free(s->fp);
+	free(s->osv);
+	free(s->ipv);
+	free(s->ppv);
+	free(s->pjv);
+	free(s->dq);
+	free(s->S2);
+	free(s->dpdq2);
+	free(s->drate2);
 	timeline_free(&s->tl);
 	free(s);
 }
@@ -778,6 +831,38 @@ sim_residual(const struct model *m, double ipred, gsl_rng *rng)
 
 /* ---- parameters ------------------------------------------------------- */
 
+/*
+ * d parameter slot / d q for the values now in v: the etas and thetas
+ * themselves, the individual parameters by the chain rule over their
+ * partial derivatives (in definition order; an overridden one is a
+ * constant).
+ */
+static void
+eval_dpdq(struct sim *s)
+{
+	const struct model *m = s->m;
+	int nq = s->nq, e, q, j;
+	double *d = s->dpdq;
+
+	memset(d, 0, (size_t)m->npar * nq * sizeof(double));
+	for (j = 0; j < m->neta; j++)
+		d[(size_t)(m->eta0 - m->theta0 + j) * nq + j] = 1;
+	for (j = 0; s->qtheta && j < m->ntheta; j++)
+		d[(size_t)j * nq + m->neta + j] = 1;
+	if (m->ninddp == 0)
+		return;
+	model_eval_inddp(m, s->v, s->ipv);
+	for (e = 0; e < m->ninddp; e++) {
+		int i = m->inddp[e].row, p = m->inddp[e].col;
+		double *di = d + (size_t)(m->ind0 - m->theta0 + i) * nq;
+
+		if (!s->typical && !isnan(s->ovr[i]))
+			continue;
+		for (q = 0; q < nq; q++)
+			di[q] += s->ipv[e] * d[(size_t)p * nq + q];
+	}
+}
+
 /* Evaluate the individual parameters for the values now in v. */
 static void
 eval_individual(struct sim *s)
@@ -790,6 +875,8 @@ eval_individual(struct sim *s)
 
 		s->v[m->ind0 + i] = isnan(o) ? tape_eval(m->ind[i], s->v) : o;
 	}
+	if (s->nq > 0)
+		eval_dpdq(s);
 }
 
 /*
@@ -853,44 +940,140 @@ prop(const struct sim *s, int cmt, enum cmt_prop p, double def)
 	return t ? tape_eval(t, s->v) : def;
 }
 
+/* d prop / d q of compartment cmt into out (nq values). */
+static void
+prop_d(struct sim *s, int cmt, enum cmt_prop p, double *out)
+{
+	const struct model *m = s->m;
+	int e, q, row = cmt * NPROP + p, nq = s->nq, done = 0;
+
+	memset(out, 0, nq * sizeof(double));
+	for (e = 0; e < m->npropdp; e++) {
+		if (m->propdp[e].row != row)
+			continue;
+		if (!done) {
+			model_eval_propdp(m, s->v, s->ppv);
+			done = 1;
+		}
+		for (q = 0; q < nq; q++)
+			out[q] += s->ppv[e] *
+			    s->dpdq[(size_t)m->propdp[e].col * nq + q];
+	}
+}
+
 static void
 initial_state(struct sim *s)
 {
+	int i, q;
+
+	for (i = 0; i < s->m->nstate; i++) {
+		s->init[i] = prop(s, i, PROP_INIT, 0);
+		if (s->nq == 0)
+			continue;
+		prop_d(s, i, PROP_INIT, s->dq);
+		for (q = 0; q < s->nq; q++)
+			s->S[(size_t)q * s->m->nstate + i] = s->dq[q];
+	}
+}
+
+/* Any of the nq values nonzero? */
+static int
+nonzero(const double *x, int n)
+{
 	int i;
 
-	for (i = 0; i < s->m->nstate; i++)
-		s->init[i] = prop(s, i, PROP_INIT, 0);
+	for (i = 0; i < n; i++)
+		if (x[i] != 0)
+			return 1;
+	return 0;
 }
 
 /* ---- steady state ----------------------------------------------------- */
 
-/* One dosing interval from state x (at phase 0, before its doses). */
+/*
+ * One dosing interval from state x (at phase 0, before its doses).  With
+ * S (n x ns, set by the caller at phase 0): its sensitivities too, the
+ * first n columns by x (S = identity at the start gives the period map's
+ * Jacobian), the other ns - n by the quantities of sim_run_sens (then
+ * s->dpdq2 holds d parameter / d each of the ns columns).
+ */
 static int
-period_map(struct sim *s, const struct ev_rec *r, int nact, double t0,
-    const double *x, double *px, struct twin_err *err)
+period_map(struct sim *s, struct ode *o, const struct ev_rec *r, int nact,
+    double t0, const double *x, double *px, double *S, int ns,
+    struct twin_err *err)
 {
 	struct ode_sys sys = s->sys;
 	double t = t0, tau = r->ii;
-	int i, n = s->m->nstate;
+	int i, q, n = s->m->nstate, nq = ns - n;
+	int real0 = fmod(r->lag, r->ii) == 0;
+	int rec = (int)(r - s->si->rec);
+	const double *dbio = s->nq ? ddose(s, rec, DD_BIO) : NULL;
+	const double *dR = s->nq ? ddose(s, rec, DD_RATE) : NULL;
+	const double *dlag = s->nq ? ddose(s, rec, DD_LAG) : NULL;
+	const double *ddur = s->nq ? ddose(s, rec, DD_DUR) : NULL;
 
+	s->nperiod++;
 	sys.rate = s->ss_rate;
+	sys.nq = S ? ns : 0;
+	sys.dpdq = S && nq > 0 ? s->dpdq2 : NULL;
+	sys.drate = S && nq > 0 ? s->drate2 : NULL;
+	if (sys.drate)
+		memset(s->drate2, 0, (size_t)n * ns * sizeof(double));
 	memset(s->ss_rate, 0, n * sizeof(double));
 	memcpy(px, x, n * sizeof(double));
 	for (i = 0; i <= nact; i++) {
 		double ta = i < nact ? t0 + s->acts[i].time : t0 + tau;
+		const struct action *a = &s->acts[i];
 
 		if (ta > t) {
-			if (ode_restart(s->ode, &sys, t, px, t0 + tau, err) < 0 ||
-			    ode_advance(s->ode, ta, px, err) < 0)
+			if (ode_restart_sens(o, &sys, t, px, S, t0 + tau,
+			    err) < 0 ||
+			    ode_advance_sens(o, ta, px, S, err) < 0)
 				return -1;
 			t = ta;
 		}
 		if (i == nact)
 			break;
-		if (s->acts[i].kind == ACT_BOLUS)
-			px[s->acts[i].cmt] += s->acts[i].value;
-		else
-			s->ss_rate[s->acts[i].cmt] += s->acts[i].value;
+		/* the jumps of the quantities' columns, as bolus_sens and
+		 * infusion_sens do on the timeline */
+		if (a->kind == ACT_BOLUS) {
+			if (sys.drate && nonzero(dlag, nq)) {
+				int j;
+
+				ode_rhs_eval(&sys, t, px, s->fm);
+				px[a->cmt] += a->value;
+				ode_rhs_eval(&sys, t, px, s->fp);
+				px[a->cmt] -= a->value;
+				for (q = 0; q < nq; q++)
+					for (j = 0; j < n; j++)
+						S[(size_t)(n + q) * n + j] +=
+						    (s->fm[j] - s->fp[j]) *
+						    dlag[q];
+			}
+			px[a->cmt] += a->value;
+			for (q = 0; sys.drate && q < nq; q++)
+				S[(size_t)(n + q) * n + a->cmt] += r->amt *
+				    dbio[q];
+		} else {
+			/* ss_period clips at phase 0 the copies started in
+			 * an earlier period: such a start is not a moving
+			 * discontinuity (one at phase 0 is, when the lag
+			 * is a multiple of II) */
+			int start = a->value > 0, moves = 1;
+
+			if (start && a->time == 0) {
+				moves = real0;
+				real0 = 0;
+			}
+			s->ss_rate[a->cmt] += a->value;
+			for (q = 0; sys.drate && q < nq; q++) {
+				s->drate2[a->cmt * ns + n + q] += start ?
+				    dR[q] : -dR[q];
+				S[(size_t)(n + q) * n + a->cmt] -= moves *
+				    a->value * (dlag[q] + (start ? 0 :
+				    ddur[q]));
+			}
+		}
 	}
 	for (i = 0; i < n; i++)
 		if (fabs(s->ss_rate[i]) < 1e-12)
@@ -937,24 +1120,50 @@ solve_linear(double *a, double *b, int n)
 	return rc == 0 ? 0 : -1;
 }
 
+/* S (n x n) = the identity. */
+static void
+identity(double *S, int n)
+{
+	int i;
+
+	memset(S, 0, (size_t)n * n * sizeof(double));
+	for (i = 0; i < n; i++)
+		S[(size_t)i * n + i] = 1;
+}
+
 /*
- * Newton's method on g(x) = P(x) - x, with the Jacobian of the period map
- * P by finite differences.  For a linear model P is affine, so the first
- * step lands on the answer and the second confirms it.
+ * Newton's method on g(x) = P(x) - x.  The Jacobian of the period map P:
+ * on the exact path by finite differences (P is affine there, and its
+ * exponentials are cached: the first step lands on the answer, the
+ * second confirms it); otherwise the state transition matrix dP/dx, from
+ * one integration with sensitivities by the initial state
+ * (ode_restart_sens) at the relative tolerance SIM_SS_STM_RTOL, the
+ * error test on the states alone (ode_sens_errcon): Newton's
+ * method needs a Jacobian, not an exact one, and the answer is checked
+ * on g at the caller's tolerance.  So two integrations per iteration
+ * (g and the Jacobian) rather than n + 1.
  */
 static int
 ss_periodic(struct sim *s, const struct ev_rec *r, double t0, double *x,
     struct twin_err *err)
 {
 	int n = s->m->nstate, nact, it, i, j, k;
-	double scale, tol;
+	int stm = ode_method(s->ode) != ODE_EXACT;
+	double scale, tol, *S = s->jac;
 
 	if ((nact = ss_period(r, &s->acts, &s->actcap, err)) < 0)
 		return -1;
+	if (stm && s->stm == NULL) {
+		if ((s->stm = ode_new(s->m, s->opt.method,
+		    fmax(s->opt.rtol, SIM_SS_STM_RTOL), s->opt.atol,
+		    err)) == NULL)
+			return -1;
+		ode_sens_errcon(s->stm, 0);
+	}
 	scale = r->bio * r->amt > 0 ? r->bio * r->amt : 1;
 	tol = ode_method(s->ode) == ODE_EXACT ? 1e-13 : 10 * s->opt.rtol;
 	memset(x, 0, n * sizeof(double));
-	if (period_map(s, r, nact, t0, x, s->px, err) < 0)
+	if (period_map(s, s->ode, r, nact, t0, x, s->px, NULL, n, err) < 0)
 		return -1;
 	for (it = 0; it < 50; it++) {
 		double gmax = 0, xmax = 0;
@@ -966,18 +1175,38 @@ ss_periodic(struct sim *s, const struct ev_rec *r, double t0, double *x,
 		}
 		if (it > 0 && gmax <= tol * (xmax + 1e-3 * scale))
 			return ss_plausible(x, n, scale, err);
-		for (j = 0; j < n; j++) {
-			double h = 1e-6 * fmax(fabs(x[j]), 1e-3 * scale);
-			double keep = x[j];
-
-			x[j] += h;
-			if (period_map(s, r, nact, t0, x, s->dx, err) < 0)
+		if (stm) {
+			/* S = dP/dx column by column; J = S^T - I
+			 * row-major, transposed in place */
+			identity(S, n);
+			if (period_map(s, s->stm, r, nact, t0, x, s->dx, S, n,
+			    err) < 0)
 				return -1;
-			x[j] = keep;
 			for (i = 0; i < n; i++)
-				s->jac[i * n + j] = (s->dx[i] - s->px[i]) / h -
-				    (i == j);
-		}
+				for (j = i + 1; j < n; j++) {
+					double a = S[(size_t)i * n + j];
+
+					S[(size_t)i * n + j] =
+					    S[(size_t)j * n + i];
+					S[(size_t)j * n + i] = a;
+				}
+			for (i = 0; i < n; i++)
+				S[(size_t)i * n + i] -= 1;
+		} else
+			for (j = 0; j < n; j++) {
+				double h = 1e-6 * fmax(fabs(x[j]),
+				    1e-3 * scale);
+				double keep = x[j];
+
+				x[j] += h;
+				if (period_map(s, s->ode, r, nact, t0, x,
+				    s->dx, NULL, n, err) < 0)
+					return -1;
+				x[j] = keep;
+				for (i = 0; i < n; i++)
+					s->jac[i * n + j] = (s->dx[i] -
+					    s->px[i]) / h - (i == j);
+			}
 		for (i = 0; i < n; i++)
 			s->dx[i] = -s->g[i];
 		if (solve_linear(s->jac, s->dx, n) < 0)
@@ -989,7 +1218,8 @@ ss_periodic(struct sim *s, const struct ev_rec *r, double t0, double *x,
 
 			for (i = 0; i < n; i++)
 				s->g[i] = x[i] + step * s->dx[i];
-			if (period_map(s, r, nact, t0, s->g, s->px, err) < 0)
+			if (period_map(s, s->ode, r, nact, t0, s->g, s->px,
+			    NULL, n, err) < 0)
 				return -1;
 			for (i = 0; i < n; i++)
 				gnew = fmax(gnew, fabs(s->px[i] - s->g[i]));
@@ -999,6 +1229,53 @@ ss_periodic(struct sim *s, const struct ev_rec *r, double t0, double *x,
 		memcpy(x, s->g, n * sizeof(double));
 	}
 	return twin_error(err, "steady state did not converge");
+}
+
+/*
+ * The sensitivities of the periodic steady state x = P(x, q): one period
+ * map from x with n + nq sensitivities ([I | 0] at the start) gives P_x
+ * and P_q; dx/dq = (I - P_x)^-1 P_q, into X (n x nq, column-major as S).
+ */
+static int
+ss_periodic_sens(struct sim *s, const struct ev_rec *r, double t0,
+    const double *x, double *X, struct twin_err *err)
+{
+	const struct model *m = s->m;
+	int n = m->nstate, nq = s->nq, ns = n + nq, nact, i, j, p, q;
+	double *S = s->S2;
+
+	if ((nact = ss_period(r, &s->acts, &s->actcap, err)) < 0)
+		return -1;
+	memset(S, 0, (size_t)n * ns * sizeof(double));
+	for (i = 0; i < n; i++)
+		S[(size_t)i * n + i] = 1;
+	memset(s->dpdq2, 0, (size_t)m->npar * ns * sizeof(double));
+	for (p = 0; p < m->npar; p++)
+		for (q = 0; q < nq; q++)
+			s->dpdq2[(size_t)p * ns + n + q] =
+			    s->dpdq[(size_t)p * nq + q];
+	if (period_map(s, s->ode, r, nact, t0, x, s->dx, S, ns, err) < 0)
+		return -1;
+	/* A = I - P_x (row-major), solved for each column of P_q */
+	for (i = 0; i < n; i++)
+		for (j = 0; j < n; j++)
+			s->jac[(size_t)i * n + j] = (i == j) -
+			    S[(size_t)j * n + i];
+	for (q = 0; q < nq; q++) {
+		/* the LU overwrites jac: a copy after S2's n + nq columns */
+		memcpy(X + (size_t)q * n, S + (size_t)(n + q) * n,
+		    n * sizeof(double));
+		if (q + 1 < nq)
+			memcpy(s->S2 + (size_t)ns * n, s->jac,
+			    (size_t)n * n * sizeof(double));
+		if (solve_linear(s->jac, X + (size_t)q * n, n) < 0)
+			return twin_error(err, "no steady state for this "
+			    "dosing (singular system)");
+		if (q + 1 < nq)
+			memcpy(s->jac, s->S2 + (size_t)ns * n,
+			    (size_t)n * n * sizeof(double));
+	}
+	return 0;
 }
 
 /* Constant infusion to steady state: solve f(x) + r = 0 by Newton. */
@@ -1041,6 +1318,39 @@ ss_constant(struct sim *s, const struct ev_rec *r, double t0, double *x,
 	    m->slotname[m->state0 + r->cmt]);
 }
 
+/* The sensitivities of a constant infusion's steady state f(x) + r = 0
+ * (r does not depend on q): dx/dq = -J^-1 df/dq, into X (n x nq). */
+static int
+ss_constant_sens(struct sim *s, const struct ev_rec *r, double t0,
+    const double *x, double *X, struct twin_err *err)
+{
+	const struct model *m = s->m;
+	struct ode_sys sys = s->sys;
+	int n = m->nstate, nq = s->nq, q, k;
+
+	sys.rate = s->ss_rate;
+	sys.nq = 0;
+	ode_rhs_eval(&sys, t0, x, s->g);
+	model_eval_jac(m, s->v, s->jv);
+	model_eval_pjac(m, s->v, s->pjv);
+	for (q = 0; q < nq; q++) {
+		double *b = X + (size_t)q * n;
+
+		memset(s->jac, 0, (size_t)n * n * sizeof(double));
+		for (k = 0; k < m->njac; k++)
+			s->jac[m->jac[k].row * n + m->jac[k].col] = s->jv[k];
+		memset(b, 0, n * sizeof(double));
+		for (k = 0; k < m->npjac; k++)
+			b[m->pjac[k].row] -= s->pjv[k] *
+			    s->dpdq[(size_t)m->pjac[k].col * nq + q];
+		if (solve_linear(s->jac, b, n) < 0)
+			return twin_error(err, "no steady state for a constant "
+			    "infusion into %s (nothing eliminates it)",
+			    m->slotname[m->state0 + r->cmt]);
+	}
+	return 0;
+}
+
 /* ---- the walk --------------------------------------------------------- */
 
 static int
@@ -1073,6 +1383,42 @@ stop_cb(const struct action *a, void *ctx)
 	return is_stop(c->s, a, c->epoch, c->changed);
 }
 
+/*
+ * The derivatives of dose record k (ddose).  Durations and rates as
+ * dose_infusion (events.h) makes them:
+ *   RATE > 0   dur = F AMT / RATE
+ *   RATE = -1  dur = F AMT / R, R modelled
+ *   RATE = -2  R = F AMT / dur, dur modelled
+ */
+static int
+dose_sens(struct sim *s, const struct ev_rec *e, int k, struct twin_err *err)
+{
+	double *dbio = ddose(s, k, DD_BIO), *dlag = ddose(s, k, DD_LAG);
+	double *ddur = ddose(s, k, DD_DUR), *dR = ddose(s, k, DD_RATE);
+	double rate, dur;
+	int q, nq = s->nq;
+
+	prop_d(s, e->cmt, PROP_BIO, dbio);
+	prop_d(s, e->cmt, PROP_LAG, dlag);
+	memset(ddur, 0, nq * sizeof(double));
+	memset(dR, 0, nq * sizeof(double));
+	if (dose_infusion(e, &rate, &dur, err) < 0)
+		return -1;
+	if (rate > 0 && e->rate > 0) {
+		for (q = 0; q < nq; q++)
+			ddur[q] = e->amt * dbio[q] / rate;
+	} else if (rate > 0 && e->rate == -1) {
+		prop_d(s, e->cmt, PROP_RATE, dR);
+		for (q = 0; q < nq; q++)
+			ddur[q] = (e->amt * dbio[q] - dur * dR[q]) / rate;
+	} else if (rate > 0 && e->rate == -2) {
+		prop_d(s, e->cmt, PROP_DUR, ddur);
+		for (q = 0; q < nq; q++)
+			dR[q] = (e->amt * dbio[q] - rate * ddur[q]) / dur;
+	}
+	return 0;
+}
+
 static int
 dose_values(struct sim *s, struct sim_indiv *si, struct twin_err *err,
     int *badrec)
@@ -1098,13 +1444,98 @@ dose_values(struct sim *s, struct sim_indiv *si, struct twin_err *err,
 			return twin_error(err, "bioavailability of %s is %g; "
 			    "it must be a non-negative number",
 			    s->m->slotname[s->m->state0 + e->cmt], e->bio);
+		if (s->nq > 0 && dose_sens(s, e, k, err) < 0)
+			return -1;
 	}
 	return 0;
 }
 
-int
-sim_run(struct sim *s, struct sim_indiv *si, int typical, double *out,
-    int *badrec, struct twin_err *err)
+/* The derivatives of the outputs now in v (states and S current) by q,
+ * into d (nout x nq). */
+static void
+output_sens(struct sim *s, double *d)
+{
+	const struct model *m = s->m;
+	int e, q, n = m->nstate, nq = s->nq;
+
+	memset(d, 0, (size_t)m->nout * nq * sizeof(double));
+	model_eval_osens(m, s->v, s->osv);
+	for (e = 0; e < m->nojac; e++) {
+		double *dj = d + (size_t)m->ojac[e].row * nq, x = s->osv[e];
+
+		for (q = 0; q < nq; q++)
+			dj[q] += x * s->S[(size_t)q * n + m->ojac[e].col];
+	}
+	for (e = 0; e < m->nopjac; e++) {
+		double *dj = d + (size_t)m->opjac[e].row * nq;
+		double x = s->osv[m->nojac + e];
+
+		for (q = 0; q < nq; q++)
+			dj[q] += x * s->dpdq[(size_t)m->opjac[e].col * nq + q];
+	}
+}
+
+/*
+ * A discontinuity at a time tau(q) moves the sensitivities by
+ * (f(tau-) - f(tau+)) dtau/dq, besides what the jump itself does with q.
+ * A bolus (before it is added to y): AMT dF/dq into its compartment and,
+ * when its lag time depends on q, f before minus f after times dlag/dq.
+ */
+static void
+bolus_sens(struct sim *s, const struct action *a, double t)
+{
+	int n = s->m->nstate, nq = s->nq, q;
+	const double *dbio = ddose(s, a->rec, DD_BIO);
+	const double *dlag = ddose(s, a->rec, DD_LAG);
+	double amt = s->si->rec[a->rec].amt;
+
+	if (nonzero(dlag, nq)) {
+		int i;
+
+		ode_rhs_eval(&s->sys, t, s->y, s->fm);
+		s->y[a->cmt] += a->value;
+		ode_rhs_eval(&s->sys, t, s->y, s->fp);
+		s->y[a->cmt] -= a->value;
+		for (q = 0; q < nq; q++)
+			for (i = 0; i < n; i++)
+				s->S[(size_t)q * n + i] += (s->fm[i] -
+				    s->fp[i]) * dlag[q];
+	}
+	for (q = 0; q < nq; q++)
+		s->S[(size_t)q * n + a->cmt] += amt * dbio[q];
+}
+
+/*
+ * An infusion starts (value R > 0) at TIME + lag or ends (value -R) at
+ * TIME + lag + duration: the rate moves by dR/dq, the sensitivities of
+ * its compartment by -value dtau/dq.
+ */
+static void
+infusion_sens(struct sim *s, const struct action *a)
+{
+	int n = s->m->nstate, nq = s->nq, q, start = a->value > 0;
+	const double *dlag = ddose(s, a->rec, DD_LAG);
+	const double *ddur = ddose(s, a->rec, DD_DUR);
+	const double *dR = ddose(s, a->rec, DD_RATE);
+	const struct ev_rec *e = &s->si->rec[a->rec];
+	/* a steady-state dose's infusions still running at its time start
+	 * there, clipped (events.c): no moving discontinuity */
+	int moves = !(start && e->ss > 0 && a->time == e->time &&
+	    e->lag > 0);
+
+	for (q = 0; q < nq; q++) {
+		double dtau = moves * (dlag[q] + (start ? 0 : ddur[q]));
+
+		s->drate[a->cmt * nq + q] += start ? dR[q] : -dR[q];
+		s->S[(size_t)q * n + a->cmt] -= a->value * dtau;
+	}
+}
+
+/* The walk through the timeline, shared by sim_run and sim_run_sens
+ * (dout NULL when s->nq is 0). */
+static int
+walk(struct sim *s, struct sim_indiv *si, int typical, double *out,
+    double *dout, int *badrec, struct twin_err *err)
 {
 	const struct model *m = s->m;
 	struct timeline *tl = &s->tl;
@@ -1127,6 +1558,9 @@ sim_run(struct sim *s, struct sim_indiv *si, int typical, double *out,
 	s->inputs_valid = 0;
 	s->sys.attime = m->timevarying ? attime : NULL;
 	s->sys.attime_ctx = s;
+	s->sys.nq = s->nq;
+	s->sys.dpdq = s->nq ? s->dpdq : NULL;
+	s->sys.drate = s->nq ? s->drate : NULL;
 	/* Which records change the parameters (a discontinuity). */
 	if ((changed = malloc(si->n)) == NULL)
 		return twin_nomem(err);
@@ -1149,6 +1583,8 @@ sim_run(struct sim *s, struct sim_indiv *si, int typical, double *out,
 	initial_state(s);
 	memcpy(s->y, s->init, n * sizeof(double));
 	memset(s->rate, 0, n * sizeof(double));
+	if (s->nq)
+		memset(s->drate, 0, (size_t)n * s->nq * sizeof(double));
 	timeline_start(tl);
 	a = timeline_peek(tl);
 	t = a ? a->time : si->rec[0].time;
@@ -1167,12 +1603,13 @@ sim_run(struct sim *s, struct sim_indiv *si, int typical, double *out,
 					tstop = timeline_stop_after(tl, t,
 					    stop_cb, &sc);
 				}
-				if (ode_restart(s->ode, &s->sys, t, s->y, tstop,
-				    err) < 0)
+				if (ode_restart_sens(s->ode, &s->sys, t, s->y,
+				    s->S, tstop, err) < 0)
 					goto fail;
 				restart = 0;
 			}
-			if (ode_advance(s->ode, a->time, s->y, err) < 0)
+			if (ode_advance_sens(s->ode, a->time, s->y, s->S,
+			    err) < 0)
 				goto fail;
 			t = a->time;
 		}
@@ -1183,6 +1620,9 @@ sim_run(struct sim *s, struct sim_indiv *si, int typical, double *out,
 			initial_state(s);
 			memcpy(s->y, s->init, n * sizeof(double));
 			memset(s->rate, 0, n * sizeof(double));
+			if (s->nq)
+				memset(s->drate, 0,
+				    (size_t)n * s->nq * sizeof(double));
 			break;
 		case ACT_SS: {
 			const struct ev_rec *e = &si->rec[a->rec];
@@ -1194,25 +1634,50 @@ sim_run(struct sim *s, struct sim_indiv *si, int typical, double *out,
 			if ((constinf ? ss_constant(s, e, t, s->x, err) :
 			    ss_periodic(s, e, t, s->x, err)) < 0)
 				goto fail;
+			if (s->nq && m->timevarying) {
+				twin_errork(err, TWIN_EINPUT, "sensitivities: "
+				    "steady state of a model with linearly "
+				    "interpolated covariates (not supported)");
+				goto fail;
+			}
+			if (s->nq && (constinf ?
+			    ss_constant_sens(s, e, t, s->x, s->S2, err) :
+			    ss_periodic_sens(s, e, t, s->x, s->S2, err)) < 0)
+				goto fail;
 			if (e->ss == 1) {
 				memcpy(s->y, s->x, n * sizeof(double));
 				memset(s->rate, 0, n * sizeof(double));
+				if (s->nq) {
+					memcpy(s->S, s->S2, (size_t)n * s->nq *
+					    sizeof(double));
+					memset(s->drate, 0, (size_t)n * s->nq *
+					    sizeof(double));
+				}
 			} else {
 				for (j = 0; j < n; j++)
 					s->y[j] += s->x[j];
+				for (j = 0; j < n * s->nq; j++)
+					s->S[j] += s->S2[j];
 			}
 			set_params(s, a->rec, 1);
 			*badrec = -1;
 			break;
 		}
 		case ACT_BOLUS:
+			if (s->nq)
+				bolus_sens(s, a, t);
 			s->y[a->cmt] += a->value;
 			break;
 		case ACT_INFUSION:
+			if (s->nq)
+				infusion_sens(s, a);
 			s->rate[a->cmt] += a->value;
 			/* Rounding must not leave a ghost infusion running. */
-			if (fabs(s->rate[a->cmt]) < 1e-12 * fabs(a->value))
+			if (fabs(s->rate[a->cmt]) < 1e-12 * fabs(a->value)) {
 				s->rate[a->cmt] = 0;
+				for (j = 0; j < s->nq; j++)
+					s->drate[a->cmt * s->nq + j] = 0;
+			}
 			break;
 		case ACT_RECORD:
 			k = a->rec;
@@ -1233,6 +1698,9 @@ sim_run(struct sim *s, struct sim_indiv *si, int typical, double *out,
 			}
 			for (j = 0; j < n; j++)
 				out[(size_t)k * w + m->nout + j] = s->y[j];
+			if (s->nq)
+				output_sens(s, dout + (size_t)k * m->nout *
+				    s->nq);
 			set_params(s, k, 1);
 			if (!changed[k])
 				continue;
@@ -1247,6 +1715,86 @@ fail:
 		*badrec = a->rec;
 out:
 	free(changed);
+	return rc;
+}
+
+int
+sim_run(struct sim *s, struct sim_indiv *si, int typical, double *out,
+    int *badrec, struct twin_err *err)
+{
+	s->nq = 0;
+	return walk(s, si, typical, out, NULL, badrec, err);
+}
+
+/* Room for nq sensitivities and nrec records. */
+static int
+sens_alloc(struct sim *s, int nq, int nrec)
+{
+	const struct model *m = s->m;
+	size_t n = m->nstate, ns = n + nq;
+	size_t need = (size_t)nq * (n + m->npar) + ns * (n + m->npar) + 1;
+
+	if (need > s->sens_cap) {
+		free(s->S);
+		free(s->dpdq);
+		free(s->drate);
+		free(s->dq);
+		free(s->S2);
+		free(s->dpdq2);
+		free(s->drate2);
+		s->S = calloc(n * nq + 1, sizeof(double));
+		s->dpdq = calloc((size_t)m->npar * nq + 1, sizeof(double));
+		s->drate = calloc(n * nq + 1, sizeof(double));
+		s->dq = calloc(nq + 1, sizeof(double));
+		s->S2 = calloc(n * (ns + n) + 1, sizeof(double));
+		s->dpdq2 = calloc((size_t)m->npar * ns + 1, sizeof(double));
+		s->drate2 = calloc(n * ns + 1, sizeof(double));
+		s->sens_cap = need;
+		if (s->osv == NULL) {
+			s->osv = calloc(m->nojac + m->nopjac + 1,
+			    sizeof(double));
+			s->ipv = calloc(m->ninddp + 1, sizeof(double));
+			s->ppv = calloc(m->npropdp + 1, sizeof(double));
+			s->pjv = calloc(m->npjac + 1, sizeof(double));
+			s->fm = calloc(n + 1, sizeof(double));
+			s->fp = calloc(n + 1, sizeof(double));
+		}
+		if (!s->S || !s->dpdq || !s->drate || !s->dq || !s->S2 ||
+		    !s->dpdq2 || !s->drate2 || !s->osv || !s->ipv || !s->ppv ||
+		    !s->pjv || !s->fm || !s->fp) {
+			s->sens_cap = 0;
+			return -1;
+		}
+	}
+	if ((size_t)nrec * nq > s->rec_cap) {
+		free(s->ddose);
+		s->ddose = calloc((size_t)nrec * DD_N * nq + 1,
+		    sizeof(double));
+		s->rec_cap = s->ddose ? (size_t)nrec * nq : 0;
+		if (s->ddose == NULL)
+			return -1;
+	}
+	return 0;
+}
+
+int
+sim_run_sens(struct sim *s, struct sim_indiv *si, int typical,
+    int withtheta, double *out, double *dout, int *badrec,
+    struct twin_err *err)
+{
+	const struct model *m = s->m;
+	int nq = m->neta + (withtheta ? m->ntheta : 0), rc;
+
+	*badrec = -1;
+	if (nq == 0)
+		return sim_run(s, si, typical, out, badrec, err);
+	if (sens_alloc(s, nq, si->n) < 0)
+		return twin_nomem(err);
+	s->nq = nq;
+	s->qtheta = withtheta != 0;
+	rc = walk(s, si, typical, out, dout, badrec, err);
+	s->nq = 0;
+	s->sys.nq = 0;
 	return rc;
 }
 

@@ -111,6 +111,11 @@ struct sim_opts {
 #define SIM_RTOL 1e-10
 #define SIM_ATOL 1e-12
 
+/* The relative tolerance (at least; the caller's if looser) of the
+ * state transition matrix that gives the steady-state Newton iteration
+ * its Jacobian on the ODE path (sim.c, ss_periodic). */
+#define SIM_SS_STM_RTOL 1e-4
+
 struct sim;
 
 struct sim *sim_new(const struct model *m, const struct sim_opts *o,
@@ -129,6 +134,24 @@ int sim_width(const struct model *m);
  */
 int sim_run(struct sim *s, struct sim_indiv *si, int typical,
     double *out, int *badrec, struct twin_err *err);
+
+/*
+ * sim_run with sensitivities (sens.h says what they cover): also dout
+ * (n x nout x nq), for each record and output the derivatives by the
+ * nq = neta (+ ntheta if withtheta) quantities q: the random effects,
+ * then the population parameters: dout[(k nout + j) nq + q].  A model
+ * or record they do not cover gives -1 with err of kind TWIN_EINPUT.
+ */
+int sim_run_sens(struct sim *s, struct sim_indiv *si, int typical,
+    int withtheta, double *out, double *dout, int *badrec,
+    struct twin_err *err);
+
+/* The model s simulates. */
+const struct model *sim_model(const struct sim *s);
+
+/* How many period-map integrations the steady-state iterations of s
+ * have made (one per trial point; a count for tests and profiles). */
+long sim_period_maps(const struct sim *s);
 
 /* Use theta (model->ntheta values, kept by the caller) instead of the
  * model's population parameters; NULL restores them. */
