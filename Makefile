@@ -33,7 +33,10 @@ CPPFLAGS = -D_POSIX_C_SOURCE=200809L -DTWIN_VERSION=\"$(VERSION)\" \
 	-DTWIN_MODELDIR=\"$(MODELDIR)\" -Ilib $(PKG_CFLAGS) $(KLU_CFLAGS)
 LDLIBS = $(SUNDIALS_LIBS) $(PKG_LIBS) -lpthread -ldl -lm
 
-LIBSRC = $(wildcard lib/*.c)
+# lib/ in layers, lowest first: a file includes only headers of its own
+# layer or of the layers before it (tests/layers.sh checks).
+LAYERS = util data model solve report estim
+LIBSRC = $(foreach l,$(LAYERS),$(wildcard lib/$(l)/*.c))
 LIBOBJ = $(LIBSRC:.c=.o)
 PROGS = twin-sim twin-fit twin-report twin-dose
 UNITSRC = $(wildcard tests/unit/test_*.c)
@@ -52,7 +55,7 @@ depcheck:
 
 $(LIBOBJ) $(PROGS) $(UNITS): | depcheck
 
-lib/%.o: lib/%.c $(wildcard lib/*.h)
+lib/%.o: lib/%.c $(wildcard lib/*/*.h)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 libtwin.a: $(LIBOBJ)
@@ -76,7 +79,8 @@ check-installed: all $(UNITS)
 	prove -f tests/unit/run.t tests/ref/selfcheck.t tests/cmd/*.t
 	mandoc -T lint -W warning $(MAN1) $(MAN5) $(MAN7)
 	cppcheck --error-exitcode=1 --enable=warning,style,performance \
-	    --quiet -Ilib -Icmd lib/*.c cmd/*.c
+	    --quiet -Ilib -Icmd $(LIBSRC) cmd/*.c
+	sh tests/layers.sh $(LAYERS)
 
 test: check
 
@@ -97,17 +101,19 @@ fuzz:
 	    fuzz-corpus/regimen fuzz-corpus/target
 	cp -f models/*.yaml testdata/*.yaml fuzz-corpus/model/
 	split -l 1 testdata/regimens.txt fuzz-corpus/regimen/seed-
-	clang $(FUZZ_FLAGS) -o fuzz-expr tests/unit/fuzz_expr.c lib/expr.c \
-	    lib/err.c -lm
+	clang $(FUZZ_FLAGS) -o fuzz-expr tests/unit/fuzz_expr.c lib/model/expr.c \
+	    lib/util/err.c -lm
 	clang $(FUZZ_FLAGS) -o fuzz-record tests/unit/fuzz_record.c \
-	    lib/record.c lib/num.c lib/err.c -lz -lm
-	clang $(FUZZ_FLAGS) -o fuzz-model tests/unit/fuzz_model.c lib/model.c \
-	    lib/model_yaml.c lib/expr.c lib/jit.c lib/units.c lib/err.c \
-	    lib/num.c -lyaml -lm
+	    lib/data/record.c lib/util/num.c lib/util/err.c -lz -lm
+	clang $(FUZZ_FLAGS) -o fuzz-model tests/unit/fuzz_model.c \
+	    lib/model/model.c lib/model/model_yaml.c lib/model/expr.c \
+	    lib/util/jit.c lib/util/units.c lib/util/err.c lib/util/num.c \
+	    -lyaml -lm
 	clang $(FUZZ_FLAGS) -o fuzz-regimen tests/unit/fuzz_regimen.c \
-	    lib/regimen.c lib/units.c lib/num.c lib/err.c -lm
+	    lib/data/regimen.c lib/util/units.c lib/util/num.c lib/util/err.c -lm
 	clang $(FUZZ_FLAGS) -o fuzz-target tests/unit/fuzz_target.c \
-	    lib/target.c lib/profile.c lib/record.c lib/num.c lib/err.c \
+	    lib/report/target.c lib/data/profile.c lib/data/record.c \
+	    lib/util/num.c lib/util/err.c \
 	    -lgsl -lgslcblas -lz -lm
 	./fuzz-expr -max_total_time=$(FUZZ_SECONDS) fuzz-corpus/expr
 	./fuzz-record -max_total_time=$(FUZZ_SECONDS) fuzz-corpus/record
@@ -134,7 +140,7 @@ uninstall:
 	for m in $(notdir $(MAN7)); do rm -f $(DESTDIR)$(MANDIR)/man7/$$m; done
 
 clean:
-	rm -f lib/*.o libtwin.a $(PROGS) $(UNITS) fuzz-expr fuzz-record \
+	rm -f lib/*/*.o libtwin.a $(PROGS) $(UNITS) fuzz-expr fuzz-record \
 	    fuzz-model fuzz-regimen
 	rm -rf fuzz-corpus
 

@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "record.h"
-#include "num.h"
+#include "data/record.h"
+#include "util/num.h"
 
 /* The progress line on the terminal, if one is shown: messages start on a
  * line of their own. */

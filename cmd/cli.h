@@ -10,8 +10,8 @@
 #include <getopt.h>
 #include <stdio.h>
 
-#include "model.h"
-#include "ode.h"
+#include "model/model.h"
+#include "solve/ode.h"
 
 /* Progress is redrawn at most this many times a second. */
 #define CLI_PROGRESS_HZ	4

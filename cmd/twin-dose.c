@@ -12,15 +12,15 @@
 #include <gsl/gsl_errno.h>
 
 #include "cli.h"
-#include "dose.h"
-#include "model.h"
-#include "num.h"
-#include "record.h"
-#include "regimen.h"
-#include "sim.h"
-#include "table.h"
-#include "target.h"
-#include "units.h"
+#include "estim/dose.h"
+#include "model/model.h"
+#include "util/num.h"
+#include "data/record.h"
+#include "data/regimen.h"
+#include "solve/sim.h"
+#include "data/table.h"
+#include "report/target.h"
+#include "util/units.h"
 
 #define PROG "twin-dose"
 #define MAXLIST 256

@@ -11,12 +11,12 @@
 #include <gsl/gsl_errno.h>
 
 #include "cli.h"
-#include "fit.h"
-#include "model.h"
-#include "pop.h"
-#include "record.h"
-#include "saem.h"
-#include "sim.h"
+#include "estim/fit.h"
+#include "model/model.h"
+#include "estim/pop.h"
+#include "data/record.h"
+#include "estim/saem.h"
+#include "solve/sim.h"
 
 #define PROG "twin-fit"
 #define MAXFIX 64

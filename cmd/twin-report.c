@@ -12,18 +12,18 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_statistics_double.h>
 
-#include "bands.h"
-#include "cgm.h"
+#include "report/bands.h"
+#include "report/cgm.h"
 #include "cli.h"
-#include "model.h"
-#include "nca.h"
-#include "num.h"
-#include "profile.h"
-#include "record.h"
-#include "svg.h"
-#include "table.h"
-#include "target.h"
-#include "units.h"
+#include "model/model.h"
+#include "report/nca.h"
+#include "util/num.h"
+#include "data/profile.h"
+#include "data/record.h"
+#include "data/svg.h"
+#include "data/table.h"
+#include "report/target.h"
+#include "util/units.h"
 
 #define PROG "twin-report"
 #define MAXQ 16

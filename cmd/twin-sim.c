@@ -10,10 +10,10 @@
 #include <gsl/gsl_rng.h>
 
 #include "cli.h"
-#include "model.h"
-#include "num.h"
-#include "record.h"
-#include "sim.h"
+#include "model/model.h"
+#include "util/num.h"
+#include "data/record.h"
+#include "solve/sim.h"
 
 struct opts {
 	const char *model, *outpath;

@@ -74,7 +74,7 @@ rc=$?
 [ "$rc" -eq 2 ] && grep -qF '<stdin>:3: ID 1: KM = -1e-300 is outside' "$tmp/err"
 ok $? "pkmm KM -1e-300 at the second record: exit 2 (got $rc), line 3"
 
-# Tolerances: ranges in lib/ode.h.
+# Tolerances: ranges in lib/solve/ode.h.
 printf 'ID\tTIME\tEVID\tAMT\tDV\n1\t0\t1\t100\t.\n1\t10\t0\t.\t1\n' > "$tmp/in.tsv"
 for opt in "--rtol 10" "--rtol 1e-15" "--atol 1e300" "--atol 0.1"; do
 	for prog in twin-sim twin-fit; do

@@ -10,7 +10,7 @@
 
 #include <stdio.h>
 
-#include "model.h"
+#include "model/model.h"
 
 static struct model * __attribute__((unused))
 build_model(int ncmt, const char *const *cmt, const char *const *ode,

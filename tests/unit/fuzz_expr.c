@@ -3,7 +3,7 @@
  * put whatever parses through every other entry point.
  *
  * clang -g -O1 -fsanitize=fuzzer,address,undefined -Ilib \
- *     tests/unit/fuzz_expr.c lib/expr.c lib/err.c -lm -o /tmp/fuzz_expr
+ *     tests/unit/fuzz_expr.c lib/model/expr.c lib/util/err.c -lm -o /tmp/fuzz_expr
  * /tmp/fuzz_expr -max_total_time=60
  *
  * Not named test_*.c: the Makefile would build it as a unit test.
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "expr.h"
+#include "model/expr.h"
 
 #define NSLOT 4
 

@@ -4,8 +4,8 @@
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined \
  *       -D_POSIX_C_SOURCE=200809L -Ilib tests/unit/fuzz_model.c \
- *       lib/model.c lib/model_yaml.c lib/expr.c lib/jit.c lib/units.c \
- *       lib/err.c lib/num.c -lyaml -lm -o /tmp/fuzz_model
+ *       lib/model/model.c lib/model/model_yaml.c lib/model/expr.c lib/util/jit.c lib/util/units.c \
+ *       lib/util/err.c lib/util/num.c -lyaml -lm -o /tmp/fuzz_model
  *   /tmp/fuzz_model -max_total_time=60 models/
  */
 #include <stdint.h>
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "model.h"
+#include "model/model.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

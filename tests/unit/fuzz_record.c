@@ -8,7 +8,7 @@
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined \
  *       -D_POSIX_C_SOURCE=200809L -Ilib tests/unit/fuzz_record.c \
- *       lib/record.c lib/num.c lib/err.c -lz -lm -o /tmp/fuzz_record
+ *       lib/data/record.c lib/util/num.c lib/util/err.c -lz -lm -o /tmp/fuzz_record
  *   /tmp/fuzz_record -max_total_time=60
  */
 #include <math.h>
@@ -19,7 +19,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "record.h"
+#include "data/record.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

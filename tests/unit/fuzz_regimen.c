@@ -4,7 +4,7 @@
  * records are sane and errors point into the text.
  *
  * clang -g -O1 -fsanitize=fuzzer,address,undefined -Ilib \
- *     tests/unit/fuzz_regimen.c lib/regimen.c lib/num.c lib/err.c -lm \
+ *     tests/unit/fuzz_regimen.c lib/data/regimen.c lib/util/num.c lib/util/err.c -lm \
  *     -o /tmp/fuzz_regimen
  * /tmp/fuzz_regimen -max_total_time=60
  *
@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "regimen.h"
+#include "data/regimen.h"
 
 static const char *const routes[] = { "iv", "po", "sc", "meal" };
 

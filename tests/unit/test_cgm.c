@@ -6,7 +6,7 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "cgm.h"
+#include "report/cgm.h"
 #include "tap.h"
 
 #define N 8

@@ -16,10 +16,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "model.h"
-#include "ode.h"
-#include "record.h"
-#include "sim.h"
+#include "model/model.h"
+#include "solve/ode.h"
+#include "data/record.h"
+#include "solve/sim.h"
 #include "build.h"
 #include "tap.h"
 

@@ -7,11 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "err.h"
-#include "expr.h"
-#include "model.h"
-#include "ode.h"
-#include "record.h"
+#include "util/err.h"
+#include "model/expr.h"
+#include "model/model.h"
+#include "solve/ode.h"
+#include "data/record.h"
 #include "tap.h"
 
 static int

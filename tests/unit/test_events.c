@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "events.h"
+#include "data/events.h"
 #include "tap.h"
 
 static struct ev_rec

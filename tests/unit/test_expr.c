@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "expr.h"
-#include "jit.h"
+#include "model/expr.h"
+#include "util/jit.h"
 #include "tap.h"
 
 #define LN10	2.302585092994045684017991454684364208

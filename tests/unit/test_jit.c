@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "jit.h"
+#include "util/jit.h"
 #include "tap.h"
 
 static const char src[] =

@@ -19,9 +19,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "model.h"
-#include "record.h"
-#include "sim.h"
+#include "model/model.h"
+#include "data/record.h"
+#include "solve/sim.h"
 #include "tap.h"
 
 #define NCHAIN 20

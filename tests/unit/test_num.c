@@ -10,7 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "num.h"
+#include "util/num.h"
 #include "tap.h"
 
 /* splitmix64: fixed seed, so every run tests the same numbers. */

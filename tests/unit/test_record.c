@@ -12,7 +12,7 @@
 
 #include <zlib.h>
 
-#include "record.h"
+#include "data/record.h"
 #include "tap.h"
 
 static char dir[64];

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "regimen.h"
+#include "data/regimen.h"
 #include "tap.h"
 
 enum { IV, PO, SC, MEAL, NROUTE };

@@ -26,12 +26,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fit.h"
-#include "model.h"
-#include "pop.h"
-#include "record.h"
-#include "saem.h"
-#include "sim.h"
+#include "estim/fit.h"
+#include "model/model.h"
+#include "estim/pop.h"
+#include "data/record.h"
+#include "estim/saem.h"
+#include "solve/sim.h"
 #include "tap.h"
 
 #define N 40

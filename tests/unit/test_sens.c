@@ -25,10 +25,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "model.h"
-#include "record.h"
-#include "sens.h"
-#include "sim.h"
+#include "model/model.h"
+#include "data/record.h"
+#include "solve/sens.h"
+#include "solve/sim.h"
 #include "tap.h"
 
 #define MAXREC 64

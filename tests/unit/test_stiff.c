@@ -1,6 +1,6 @@
 /*
- * test_stiff - the stiffness bound and the integrator rule (lib/stiff.c),
- * and every integrator of lib/ode.c against closed forms and published
+ * test_stiff - the stiffness bound and the integrator rule (lib/solve/stiff.c),
+ * and every integrator of lib/solve/ode.c against closed forms and published
  * reference values: Michaelis-Menten elimination (Lambert W), a stiffness
  * that appears within a piece (the exact solution cos t), Robertson's
  * chemical kinetics (Hairer and Wanner's reference at t = 40), and a
@@ -14,9 +14,9 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_sf_lambert.h>
 
-#include "model.h"
-#include "ode.h"
-#include "stiff.h"
+#include "model/model.h"
+#include "solve/ode.h"
+#include "solve/stiff.h"
 #include "build.h"
 #include "tap.h"
 

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "tap.h"
-#include "target.h"
+#include "report/target.h"
 
 static void
 parses(const char *text, int n, const char *what)
