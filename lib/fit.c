@@ -783,16 +783,20 @@ polish(struct mapctx *c, double tol, double *gn, double *decrement)
 	struct fit *f = c->f;
 	const struct model *m = f->m;
 	double grad[MAXETA], H[MAXETA * MAXETA], d[MAXETA], obj, e0[MAXETA];
-	int it, i, j, k, n = m->neta, nf = c->nfree;
+	double g1[MAXETA];
+	int it, i, j, k, n = m->neta, nf = c->nfree, have = 0;
 
 	for (it = 0; it < GN_MAXIT; it++) {
 		double g2 = 0, o1;
 		gsl_matrix_view hv;
 		gsl_vector_view dv;
 
-		if (objective_grad(f, c->fd, c->p, c->eta, c->prior, &obj,
-		    grad, &f->err) < 0)
+		/* have: the full step's evaluation below, with the
+		 * sensitivities, is at c->eta already */
+		if (!have && objective_grad(f, c->fd, c->p, c->eta, c->prior,
+		    &obj, grad, &f->err) < 0)
 			return -1;
+		have = 0;
 		for (i = 0; i < nf; i++)
 			g2 += grad[c->map[i]] * grad[c->map[i]];
 		*gn = sqrt(g2);
@@ -836,13 +840,18 @@ polish(struct mapctx *c, double tol, double *gn, double *decrement)
 				c->eta[c->map[i]] = e0[c->map[i]] + d[i];
 			continue;
 		}
+		/* The full step, as a rule taken, with the sensitivities the
+		 * next step needs; shorter ones by the objective alone. */
 		for (k = 0; k < 20; k++) {
 			double step = ldexp(1, -k);
+			int rc;
 
 			for (i = 0; i < nf; i++)
 				c->eta[c->map[i]] = e0[c->map[i]] + step * d[i];
-			if (fit_objective(f, c->fd, c->p, c->eta, c->prior, &o1,
-			    &f->err) < 0) {
+			rc = k == 0 ? objective_grad(f, c->fd, c->p, c->eta,
+			    c->prior, &o1, g1, &f->err) : fit_objective(f,
+			    c->fd, c->p, c->eta, c->prior, &o1, &f->err);
+			if (rc < 0) {
 				if (!trial_invalid(&f->err))
 					return -1;
 				continue;	/* step back */
@@ -853,6 +862,11 @@ polish(struct mapctx *c, double tol, double *gn, double *decrement)
 		if (k == 20) {
 			memcpy(c->eta, e0, n * sizeof(double));
 			return 0;
+		}
+		if (k == 0) {
+			obj = o1;
+			memcpy(grad, g1, n * sizeof(double));
+			have = 1;
 		}
 	}
 	return 0;
