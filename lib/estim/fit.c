@@ -13,6 +13,7 @@
 #include <gsl/gsl_sf_erf.h>
 
 #include "estim/fit.h"
+#include "solve/sens.h"
 #include "util/num.h"
 
 #define FD_STEP 1e-5
@@ -42,7 +43,14 @@ struct fit {
 	int sens_ok;
 	double sens_eta[MAXETA];
 	int precise;		/* fit_precise */
+	int fd_only;		/* fit_finite_differences */
 };
+
+void
+fit_finite_differences(struct fit *f, int on)
+{
+	f->fd_only = on;
+}
 
 void
 fit_precise(struct fit *f, int on)
@@ -426,19 +434,35 @@ fit_objective(struct fit *f, struct fit_data *fd, const struct fit_params *p,
 	return 0;
 }
 
+/* dV/df: the derivative of fit_resvar by the (transformed) prediction. */
+static double
+resvar_df(const struct model *m, const struct fit_params *p, double f)
+{
+	double a = p->sigma_add, b = p->sigma_prop;
+
+	switch (m->errkind) {
+	case ERR_PROPORTIONAL:
+	case ERR_COMBINED:
+		return 2 * b * b * f;
+	case ERR_COMBINED_SD:
+		return 2 * (a + b * fabs(f)) * b * (f > 0 ? 1 : f < 0 ? -1 : 0);
+	default:
+		return 0;
+	}
+}
+
 /*
  * Predictions at eta and their derivatives by central differences:
  * g[j * neta + k] = d f_j / d eta_k, h likewise for V.
  */
 static int
-sensitivities(struct fit *f, struct fit_data *fd, const struct fit_params *p,
-    const double *eta, struct twin_err *err)
+sensitivities_fd(struct fit *f, struct fit_data *fd,
+    const struct fit_params *p, const double *eta, struct twin_err *err)
 {
 	const struct model *m = f->m;
 	double e[MAXETA];
 	int j, k, n = m->neta;
 
-	f->sens_ok = 0;
 	if (predict(f, fd, p, eta, f->f, f->V, err) < 0)
 		return -1;
 	for (k = 0; k < n; k++) {
@@ -468,8 +492,78 @@ sensitivities(struct fit *f, struct fit_data *fd, const struct fit_params *p,
 			f->h[j * n + k] = (Vp[j] - Vm[j]) / h2;
 		}
 	}
+	return 0;
+}
+
+/*
+ * The same exactly (sens.h): f and V as predict makes them, g by
+ * sens_predict (d log y = dy / y for exponential error), h = dV/df g.
+ * Returns 1, without an error, for what sens_predict does not cover
+ * (TWIN_EINPUT): the caller takes finite differences.
+ */
+static int
+sensitivities_exact(struct fit *f, struct fit_data *fd,
+    const struct fit_params *p, const double *eta, struct twin_err *err)
+{
+	const struct model *m = f->m;
+	int j, k, n = m->neta;
+
+	sim_set_theta(f->sim, p->theta);
+	if (sens_predict(f->sim, &fd->si, eta, fd->obs, fd->nobs, f->f, f->g,
+	    NULL, err) < 0)
+		return err->kind == TWIN_EINPUT ? 1 : -1;
+	for (j = 0; j < fd->nobs; j++) {
+		double y = f->f[j], dv;
+
+		if (!isfinite(y))
+			return twin_errork(err, TWIN_EDOMAIN, "prediction %g "
+			    "is not finite", y);
+		if (m->errkind == ERR_EXPONENTIAL) {
+			if (!(y > 0))
+				return twin_errork(err, TWIN_EDOMAIN,
+				    "prediction %g is not positive "
+				    "(exponential error)", y);
+			for (k = 0; k < n; k++)
+				f->g[j * n + k] /= y;
+			y = log(y);
+		}
+		f->f[j] = y;
+		f->V[j] = fit_resvar(m, p, y);
+		if (!(f->V[j] > 0) || !isfinite(f->V[j]))
+			return twin_errork(err, TWIN_EDOMAIN, "residual "
+			    "variance %g at prediction %g", f->V[j], y);
+		dv = resvar_df(m, p, y);
+		for (k = 0; k < n; k++) {
+			if (!isfinite(f->g[j * n + k]))
+				return twin_errork(err, TWIN_EDOMAIN,
+				    "derivative %g of prediction %g is not "
+				    "finite", f->g[j * n + k], y);
+			f->h[j * n + k] = dv * f->g[j * n + k];
+		}
+	}
+	return 0;
+}
+
+/*
+ * Predictions at eta and their derivatives: g[j * neta + k] = d f_j /
+ * d eta_k, h likewise for V.  Exact where sens.h covers the model and
+ * data, else (or with fit_finite_differences) central differences.
+ */
+static int
+sensitivities(struct fit *f, struct fit_data *fd, const struct fit_params *p,
+    const double *eta, struct twin_err *err)
+{
+	int rc = 1;
+
+	f->sens_ok = 0;
+	if (!f->fd_only)
+		rc = sensitivities_exact(f, fd, p, eta, err);
+	if (rc < 0)
+		return -1;
+	if (rc == 1 && sensitivities_fd(f, fd, p, eta, err) < 0)
+		return -1;
 	f->sens_ok = 1;
-	memcpy(f->sens_eta, eta, n * sizeof(double));
+	memcpy(f->sens_eta, eta, f->m->neta * sizeof(double));
 	return 0;
 }
 
@@ -689,16 +783,20 @@ polish(struct mapctx *c, double tol, double *gn, double *decrement)
 	struct fit *f = c->f;
 	const struct model *m = f->m;
 	double grad[MAXETA], H[MAXETA * MAXETA], d[MAXETA], obj, e0[MAXETA];
-	int it, i, j, k, n = m->neta, nf = c->nfree;
+	double g1[MAXETA];
+	int it, i, j, k, n = m->neta, nf = c->nfree, have = 0;
 
 	for (it = 0; it < GN_MAXIT; it++) {
 		double g2 = 0, o1;
 		gsl_matrix_view hv;
 		gsl_vector_view dv;
 
-		if (objective_grad(f, c->fd, c->p, c->eta, c->prior, &obj,
-		    grad, &f->err) < 0)
+		/* have: the full step's evaluation below, with the
+		 * sensitivities, is at c->eta already */
+		if (!have && objective_grad(f, c->fd, c->p, c->eta, c->prior,
+		    &obj, grad, &f->err) < 0)
 			return -1;
+		have = 0;
 		for (i = 0; i < nf; i++)
 			g2 += grad[c->map[i]] * grad[c->map[i]];
 		*gn = sqrt(g2);
@@ -742,13 +840,18 @@ polish(struct mapctx *c, double tol, double *gn, double *decrement)
 				c->eta[c->map[i]] = e0[c->map[i]] + d[i];
 			continue;
 		}
+		/* The full step, as a rule taken, with the sensitivities the
+		 * next step needs; shorter ones by the objective alone. */
 		for (k = 0; k < 20; k++) {
 			double step = ldexp(1, -k);
+			int rc;
 
 			for (i = 0; i < nf; i++)
 				c->eta[c->map[i]] = e0[c->map[i]] + step * d[i];
-			if (fit_objective(f, c->fd, c->p, c->eta, c->prior, &o1,
-			    &f->err) < 0) {
+			rc = k == 0 ? objective_grad(f, c->fd, c->p, c->eta,
+			    c->prior, &o1, g1, &f->err) : fit_objective(f,
+			    c->fd, c->p, c->eta, c->prior, &o1, &f->err);
+			if (rc < 0) {
 				if (!trial_invalid(&f->err))
 					return -1;
 				continue;	/* step back */
@@ -759,6 +862,11 @@ polish(struct mapctx *c, double tol, double *gn, double *decrement)
 		if (k == 20) {
 			memcpy(c->eta, e0, n * sizeof(double));
 			return 0;
+		}
+		if (k == 0) {
+			obj = o1;
+			memcpy(grad, g1, n * sizeof(double));
+			have = 1;
 		}
 	}
 	return 0;

@@ -14,10 +14,12 @@
  * g = df/deta, h = dV/deta (this reproduces NONMEM 7.5's FOCE-I values
  * for Wang 2007 to 1e-3; tests/cmd/fit.t).
  *
- * Derivatives with respect to eta are central differences of the
- * simulation (step 1e-5); with the exact solver of linear models the
- * predictions carry rounding error only, so the gradient is accurate to
- * about 1e-9 relative.
+ * Derivatives with respect to eta are exact (sens.h: the exponential of
+ * the augmented matrix on the exact path, forward sensitivities on the
+ * ODE path, with the states' error control); for what sens.h does not
+ * cover (an error of kind TWIN_EINPUT) central differences of the
+ * simulation (step 1e-5), which with the exact solver of linear models
+ * are accurate to about 1e-9 relative.
  *
  * Ownership: fit_new returns a workspace (one per thread) freed by
  * fit_free; struct fit_data is caller-owned, freed by fit_data_free.
@@ -107,6 +109,15 @@ int fit_focei(struct fit *f, struct fit_data *fd, const struct fit_params *p,
  * the covariance step).
  */
 void fit_precise(struct fit *f, int on);
+
+/*
+ * The derivatives of the predictions by the random effects (MAP
+ * gradients, Gauss-Newton steps, the FOCE-I posterior and so the
+ * covariance step, CWRES) are exact (sens.h) where it covers the model
+ * and data, central differences of simulations (1 + 2 neta runs) where
+ * it does not; on forces central differences everywhere (for tests).
+ */
+void fit_finite_differences(struct fit *f, int on);
 
 /* Objective O(eta) and the predictions at the observations. */
 int fit_objective(struct fit *f, struct fit_data *fd,
