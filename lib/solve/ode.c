@@ -24,6 +24,10 @@
 
 #define NCACHE 8
 
+/* Exponentials of the sensitivity system kept (see struct ode). */
+#define BCACHE 8
+#define BCACHE_MAXN 64
+
 /* Squarings (2^s scaling) beyond which a matrix exponential of a cyclic
  * system goes to CVODES: the slow exponents carry an absolute error of
  * about 2^s u, here 2^20 * 1.1e-16 = 1.2e-10. */
@@ -94,6 +98,11 @@ struct ode {
 					 * workspace, [y; S; 1] */
 	int *bperm, bN, btri;
 	size_t bcap;
+	/* the last matrix and its exponentials by step length, kept while
+	 * the matrix is unchanged (the doses of a regimen): BCACHE of them,
+	 * for matrices of at most BCACHE_MAXN^2 entries */
+	double *bprev, *bcache, bh[BCACHE];
+	int nbcache, bnext, bvalid;
 	/* Runge-Kutta on [y; S], dimension sdim = n (1 + nq) */
 	gsl_odeiv2_system ssys;
 	gsl_odeiv2_step *srks;
@@ -703,6 +712,8 @@ ode_free(struct ode *o)
 	free(o->pv);
 	free(o->big);
 	free(o->bwork);
+	free(o->bprev);
+	free(o->bcache);
 	free(o->z);
 	free(o->bperm);
 	if (o->srke)
@@ -1233,12 +1244,19 @@ exact_sens_matrix(struct ode *o, struct twin_err *err)
 		free(o->bwork);
 		free(o->z);
 		free(o->bperm);
+		free(o->bprev);
+		free(o->bcache);
 		o->big = malloc(nn * sizeof(double));
 		o->bwork = malloc(7 * nn * sizeof(double));
 		o->z = malloc(N * sizeof(double));
 		o->bperm = malloc(3 * (size_t)N * sizeof(int));
+		o->bprev = N <= BCACHE_MAXN ? malloc(nn * sizeof(double)) : NULL;
+		o->bcache = N <= BCACHE_MAXN ?
+		    malloc(BCACHE * nn * sizeof(double)) : NULL;
 		o->bcap = nn;
-		if (!o->big || !o->bwork || !o->z || !o->bperm) {
+		o->bvalid = 0;
+		if (!o->big || !o->bwork || !o->z || !o->bperm ||
+		    (N <= BCACHE_MAXN && (!o->bprev || !o->bcache))) {
 			o->bcap = 0;
 			return twin_nomem(err);
 		}
@@ -1285,9 +1303,46 @@ exact_sens_matrix(struct ode *o, struct twin_err *err)
 			}
 		}
 	}
+	if (o->bvalid && o->bN == N && o->bprev &&
+	    memcmp(Z, o->bprev, nn * sizeof(double)) == 0)
+		return 0;	/* the same system: its exponentials stand */
+	o->bvalid = 0;
+	o->nbcache = o->bnext = 0;
+	if (o->bprev != NULL && N <= BCACHE_MAXN) {
+		memcpy(o->bprev, Z, nn * sizeof(double));
+		o->bvalid = 1;
+	}
 	zv = gsl_matrix_view_array(Z, N, N);
 	o->btri = triangular_order(&zv.matrix, o->bperm, o->bperm + N);
 	return 0;
+}
+
+/* exp(h Z) of the current sensitivity system, from the cache or
+ * computed (and kept); NULL with *rc from expm_dense otherwise. */
+static const double *
+sens_expm(struct ode *o, double h, int *rc)
+{
+	size_t nn = (size_t)o->bN * o->bN;
+	double *e;
+	int k;
+
+	*rc = 0;
+	for (k = 0; o->bvalid && k < o->nbcache; k++)
+		if (o->bh[k] == h)
+			return o->bcache + k * nn;
+	e = o->bwork;
+	if ((*rc = expm_dense(o->big, h, o->bN, o->btri ? o->bperm : NULL, e,
+	    e + nn)) != 0)
+		return NULL;
+	if (!o->bvalid)
+		return e;
+	k = o->bnext;
+	o->bnext = (o->bnext + 1) % BCACHE;
+	if (o->nbcache < BCACHE)
+		o->nbcache++;
+	memcpy(o->bcache + k * nn, e, nn * sizeof(double));
+	o->bh[k] = h;
+	return o->bcache + k * nn;
 }
 
 int
@@ -1357,9 +1412,11 @@ ode_advance_sens(struct ode *o, double tout, double *y, double *S,
 		return cvs_advance(o, tout, y, S, err);
 	}
 	if (tout > o->t) {
-		double *e = o->bwork;
-		int i, j, rc = expm_dense(o->big, tout - o->t, N, o->btri ? o->bperm :
-		    NULL, e, e + (size_t)N * N);
+		/* past the exponential, which may be in bwork's first nn */
+		double *w = o->bwork + (size_t)N * N;
+		int i, j, rc;
+		const double *e = sens_expm(o, tout - o->t, &rc);
+
 		if (rc > 0) {
 			/* a cyclic system scaled too far: CVODES */
 			o->npiece[ODE_BDF]++;
@@ -1376,9 +1433,9 @@ ode_advance_sens(struct ode *o, double tout, double *y, double *S,
 
 			for (j = 0; j < N; j++)
 				acc += e[(size_t)i * N + j] * z[j];
-			e[(size_t)N * N + i] = acc;
+			w[i] = acc;
 		}
-		memcpy(z, e + (size_t)N * N, N * sizeof(double));
+		memcpy(z, w, N * sizeof(double));
 		o->t = tout;
 	}
 	memcpy(y, z, n * sizeof(double));

@@ -695,6 +695,16 @@ static const char pkmm_multi[] =
     "1\t14\t0\t0\t.\t0\t0\n1\t30\t0\t0\t.\t0\t0\n1\t47\t0\t0\t.\t0\t0\n"
     "1\t60\t0\t0\t.\t0\t0\n1\t96\t0\t0\t.\t0\t0\n";
 
+/* The same step length before and after WT changes (LOCF) at 12 h, and
+ * doses of equal spacing: the exact path keeps exponentials by step
+ * length only while the system is unchanged (ode.c, BCACHE). */
+static const char wt_change[] =
+    "ID\tTIME\tEVID\tAMT\tCMT\tWT\n"
+    "1\t0\t1\t100\tdepot\t70\n1\t6\t0\t.\t.\t70\n"
+    "1\t12\t1\t100\tdepot\t95\n1\t18\t0\t.\t.\t95\n"
+    "1\t24\t1\t100\tdepot\t95\n1\t30\t0\t.\t.\t95\n"
+    "1\t36\t0\t.\t.\t95\n";
+
 static const char pkmm_ss[] =
     "ID\tTIME\tEVID\tAMT\tCMT\tII\tSS\n"
     "1\t0\t1\t200\tdepot\t12\t1\n"
@@ -867,6 +877,8 @@ main(void)
 	    pkmm_multi, eta0);
 	check_agree("pk1cmt, SS=1 oral", "../../models/pk1cmt.yaml",
 	    pkmm_ss, eta0);
+	check_agree("pk1cmt, WT changing between steps of one length",
+	    "../../models/pk1cmt.yaml", wt_change, eta0);
 	check_moving("1-cmt oral, lag, 2 doses (exact)", oral_lag_model,
 	    oral_lag_tsv, oral_lag, ODE_EXACT);
 	check_moving("1-cmt oral, lag, 2 doses (rk)", oral_lag_model,
