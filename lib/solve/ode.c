@@ -51,6 +51,16 @@ struct cvs {
 	SUNLinearSolver LS;
 };
 
+/* GSL's rk8pd on a system of dimension dim (0 until first used). */
+struct rk {
+	gsl_odeiv2_system sys;
+	gsl_odeiv2_step *step;
+	gsl_odeiv2_control *control;
+	gsl_odeiv2_evolve *evolve;
+	double *y;
+	int dim;
+};
+
 struct ode {
 	const struct model *m;
 	enum ode_method method;	/* as asked; ODE_AUTO resolved for linear */
@@ -70,11 +80,7 @@ struct ode {
 	sunindextype *colptr, *rowind;
 	int *src;		/* nnz: jac entry of each CSC slot, -1: 0 */
 	/* explicit Runge-Kutta (GSL) */
-	gsl_odeiv2_system gsys;
-	gsl_odeiv2_step *rks;
-	gsl_odeiv2_control *rkc;
-	gsl_odeiv2_evolve *rke;
-	double *yrk;
+	struct rk rk;		/* on y */
 	double hrk;		/* step size */
 	double *rkw;		/* 3 n doubles for rk_h0 */
 	long npiece[ODE_NMETHOD];	/* pieces started, by integrator */
@@ -103,13 +109,7 @@ struct ode {
 	 * for matrices of at most BCACHE_MAXN^2 entries */
 	double *bprev, *bcache, bh[BCACHE];
 	int nbcache, bnext, bvalid;
-	/* Runge-Kutta on [y; S], dimension sdim = n (1 + nq) */
-	gsl_odeiv2_system ssys;
-	gsl_odeiv2_step *srks;
-	gsl_odeiv2_control *srkc;
-	gsl_odeiv2_evolve *srke;
-	double *syrk;
-	int sdim;
+	struct rk srk;		/* on [y; S], dimension n (1 + nq) */
 	int errcon;		/* error control on CVODES's sensitivities */
 };
 
@@ -531,59 +531,103 @@ rk_h0(struct ode *o, const double *y, double *f0, double *f1, double *y1)
 	return isfinite(h0) && h0 > 0 ? h0 : 1e-6;
 }
 
+static void
+rk_free(struct rk *r)
+{
+	if (r->evolve)
+		gsl_odeiv2_evolve_free(r->evolve);
+	if (r->control)
+		gsl_odeiv2_control_free(r->control);
+	if (r->step)
+		gsl_odeiv2_step_free(r->step);
+	free(r->y);
+	memset(r, 0, sizeof(*r));
+}
+
+/*
+ * Start r, a system of dimension dim with right-hand side fn, at
+ * (o->t, y) and, past y's n values, S (NULL: none).  The first step is
+ * rk_h0's, from the states alone.
+ */
 static int
-rk_start(struct ode *o, const double *y, struct twin_err *err)
+rk_begin(struct ode *o, struct rk *r, int dim,
+    int (*fn)(double, const double *, double *, void *), const double *y,
+    const double *S, struct twin_err *err)
 {
 	int n = o->n;
 
-	if (o->rks == NULL) {
+	if (r->dim != dim) {
+		rk_free(r);
 		gsl_set_error_handler_off();
-		o->gsys.function = rk_rhs;
-		o->gsys.jacobian = NULL;
-		o->gsys.dimension = n;
-		o->gsys.params = o;
-		o->rks = gsl_odeiv2_step_alloc(gsl_odeiv2_step_rk8pd, n);
-		o->rkc = gsl_odeiv2_control_standard_new(o->atol, o->rtol,
+		r->sys.function = fn;
+		r->sys.jacobian = NULL;
+		r->sys.dimension = dim;
+		r->sys.params = o;
+		r->step = gsl_odeiv2_step_alloc(gsl_odeiv2_step_rk8pd, dim);
+		r->control = gsl_odeiv2_control_standard_new(o->atol, o->rtol,
 		    1, 0);
-		o->rke = gsl_odeiv2_evolve_alloc(n);
-		if (!o->rks || !o->rkc || !o->rke)
+		r->evolve = gsl_odeiv2_evolve_alloc(dim);
+		r->y = malloc(dim * sizeof(double));
+		if (!r->step || !r->control || !r->evolve || !r->y) {
+			rk_free(r);
 			return twin_errork(err, TWIN_ENOMEM,
 			    "out of memory (Runge-Kutta)");
+		}
+		r->dim = dim;
 	}
-	gsl_odeiv2_step_reset(o->rks);
-	gsl_odeiv2_evolve_reset(o->rke);
+	gsl_odeiv2_step_reset(r->step);
+	gsl_odeiv2_evolve_reset(r->evolve);
 	o->hrk = rk_h0(o, y, o->rkw, o->rkw + n, o->rkw + 2 * n);
-	memcpy(o->yrk, y, n * sizeof(double));
+	memcpy(r->y, y, n * sizeof(double));
+	if (dim > n)
+		memcpy(r->y + n, S, (size_t)(dim - n) * sizeof(double));
 	o->cur = ODE_RK;
 	return 0;
 }
 
 /*
- * Advance the explicit method; a piece it cannot do in STIFF_RK_MAXSTEPS
- * steps per output (stiffness that appeared within the piece) or where a
- * trial stage is not finite goes on with BDF from where it got to.
+ * Advance r to tout: y (and S past it, if r has them).  A piece it
+ * cannot do in STIFF_RK_MAXSTEPS steps per output (stiffness that
+ * appeared within the piece) or where a trial stage is not finite goes
+ * on with BDF from where it got to.
  */
 static int
-rk_advance(struct ode *o, double tout, double *y, struct twin_err *err)
+rk_go(struct ode *o, struct rk *r, double tout, double *y, double *S,
+    struct twin_err *err)
 {
 	double t = o->t;
-	int k, rc = GSL_SUCCESS;
+	int k, n = o->n;
 
 	for (k = 0; t < tout && k < STIFF_RK_MAXSTEPS; k++)
-		if ((rc = gsl_odeiv2_evolve_apply(o->rke, o->rkc, o->rks,
-		    &o->gsys, &t, tout, &o->hrk, o->yrk)) != GSL_SUCCESS)
+		if (gsl_odeiv2_evolve_apply(r->evolve, r->control, r->step,
+		    &r->sys, &t, tout, &o->hrk, r->y) != GSL_SUCCESS)
 			break;
 	if (t >= tout) {
-		memcpy(y, o->yrk, o->n * sizeof(double));
+		memcpy(y, r->y, n * sizeof(double));
+		if (r->dim > n)
+			memcpy(S, r->y + n, (size_t)(r->dim - n) *
+			    sizeof(double));
 		o->t = tout;
 		return 0;
 	}
-	(void)rc;
 	o->t = t;
-	if (cvs_start(o, ODE_BDF, o->yrk, NULL, err) < 0)
+	if (cvs_start(o, ODE_BDF, r->y, r->dim > n ? r->y + n : NULL,
+	    err) < 0)
 		return -1;
 	o->npiece[ODE_BDF]++;
-	return cvs_advance(o, tout, y, NULL, err);
+	return cvs_advance(o, tout, y, r->dim > n ? S : NULL, err);
+}
+
+static int
+rk_start(struct ode *o, const double *y, struct twin_err *err)
+{
+	return rk_begin(o, &o->rk, o->n, rk_rhs, y, NULL, err);
+}
+
+static int
+rk_advance(struct ode *o, double tout, double *y, struct twin_err *err)
+{
+	return rk_go(o, &o->rk, tout, y, NULL, err);
 }
 
 /* The augmented system [y; S] for the Runge-Kutta method. */
@@ -591,12 +635,11 @@ static int
 rk_sens_rhs(double t, const double *z, double *zdot, void *ud)
 {
 	struct ode *o = ud;
-	int q, i, n = o->n, ns = o->sys->nq;
+	int q, n = o->n, ns = o->sys->nq;
 
 	ode_rhs_eval(o->sys, t, z, zdot);
-	for (i = 0; i < n; i++)
-		if (!isfinite(zdot[i]))
-			return GSL_EBADFUNC;
+	if (!all_finite(zdot, n))
+		return GSL_EBADFUNC;
 	model_eval_jac(o->m, o->sys->v, o->jv);
 	if (o->sys->dpdq)
 		model_eval_pjac(o->m, o->sys->v, o->pv);
@@ -607,71 +650,19 @@ rk_sens_rhs(double t, const double *z, double *zdot, void *ud)
 	return GSL_SUCCESS;
 }
 
-/* Start the augmented Runge-Kutta method at (o->t, y, S). */
 static int
 rk_sens_start(struct ode *o, const double *y, const double *S,
     struct twin_err *err)
 {
-	int n = o->n, dim = n * (1 + o->sys->nq);
-
-	if (o->sdim != dim) {
-		if (o->srke)
-			gsl_odeiv2_evolve_free(o->srke);
-		if (o->srkc)
-			gsl_odeiv2_control_free(o->srkc);
-		if (o->srks)
-			gsl_odeiv2_step_free(o->srks);
-		free(o->syrk);
-		gsl_set_error_handler_off();
-		o->sdim = dim;
-		o->ssys.function = rk_sens_rhs;
-		o->ssys.jacobian = NULL;
-		o->ssys.dimension = dim;
-		o->ssys.params = o;
-		o->srks = gsl_odeiv2_step_alloc(gsl_odeiv2_step_rk8pd, dim);
-		o->srkc = gsl_odeiv2_control_standard_new(o->atol, o->rtol,
-		    1, 0);
-		o->srke = gsl_odeiv2_evolve_alloc(dim);
-		o->syrk = malloc(dim * sizeof(double));
-		if (!o->srks || !o->srkc || !o->srke || !o->syrk) {
-			o->sdim = 0;
-			return twin_errork(err, TWIN_ENOMEM,
-			    "out of memory (Runge-Kutta)");
-		}
-	}
-	gsl_odeiv2_step_reset(o->srks);
-	gsl_odeiv2_evolve_reset(o->srke);
-	/* the first step from the states alone */
-	o->hrk = rk_h0(o, y, o->rkw, o->rkw + n, o->rkw + 2 * n);
-	memcpy(o->syrk, y, n * sizeof(double));
-	memcpy(o->syrk + n, S, (size_t)(dim - n) * sizeof(double));
-	o->cur = ODE_RK;
-	return 0;
+	return rk_begin(o, &o->srk, o->n * (1 + o->sys->nq), rk_sens_rhs, y,
+	    S, err);
 }
 
-/* Advance it; as rk_advance, a piece it cannot do goes on with BDF. */
 static int
 rk_sens_advance(struct ode *o, double tout, double *y, double *S,
     struct twin_err *err)
 {
-	double t = o->t;
-	int k, n = o->n;
-
-	for (k = 0; t < tout && k < STIFF_RK_MAXSTEPS; k++)
-		if (gsl_odeiv2_evolve_apply(o->srke, o->srkc, o->srks,
-		    &o->ssys, &t, tout, &o->hrk, o->syrk) != GSL_SUCCESS)
-			break;
-	if (t >= tout) {
-		memcpy(y, o->syrk, n * sizeof(double));
-		memcpy(S, o->syrk + n, (size_t)(o->sdim - n) * sizeof(double));
-		o->t = tout;
-		return 0;
-	}
-	o->t = t;
-	if (cvs_start(o, ODE_BDF, o->syrk, o->syrk + n, err) < 0)
-		return -1;
-	o->npiece[ODE_BDF]++;
-	return cvs_advance(o, tout, y, S, err);
+	return rk_go(o, &o->srk, tout, y, S, err);
 }
 
 /* ---- the solver -------------------------------------------------------- */
@@ -687,12 +678,8 @@ ode_free(struct ode *o)
 	cvs_free(&o->adams);
 	if (o->ctx)
 		SUNContext_Free(&o->ctx);
-	if (o->rke)
-		gsl_odeiv2_evolve_free(o->rke);
-	if (o->rkc)
-		gsl_odeiv2_control_free(o->rkc);
-	if (o->rks)
-		gsl_odeiv2_step_free(o->rks);
+	rk_free(&o->rk);
+	rk_free(&o->srk);
 	if (o->aug)
 		gsl_matrix_free(o->aug);
 	if (o->work)
@@ -701,7 +688,6 @@ ode_free(struct ode *o)
 		gsl_matrix_free(o->cache[i].e);
 	free(o->jv);
 	free(o->rowsum);
-	free(o->yrk);
 	free(o->rkw);
 	free(o->colptr);
 	free(o->rowind);
@@ -716,13 +702,6 @@ ode_free(struct ode *o)
 	free(o->bcache);
 	free(o->z);
 	free(o->bperm);
-	if (o->srke)
-		gsl_odeiv2_evolve_free(o->srke);
-	if (o->srkc)
-		gsl_odeiv2_control_free(o->srkc);
-	if (o->srks)
-		gsl_odeiv2_step_free(o->srks);
-	free(o->syrk);
 	free(o);
 }
 
@@ -758,10 +737,9 @@ ode_new(const struct model *m, enum ode_method method, double rtol,
 	o->sparse = stiff_sparse(m);
 	o->jv = calloc(m->njac + n + 1, sizeof(double));
 	o->rowsum = calloc(n + 1, sizeof(double));
-	o->yrk = calloc(n + 1, sizeof(double));
 	o->rkw = calloc(3 * n + 1, sizeof(double));
 	o->pv = calloc(2 * (size_t)m->npjac + 1, sizeof(double));
-	if (!o->jv || !o->rowsum || !o->yrk || !o->rkw || !o->pv ||
+	if (!o->jv || !o->rowsum || !o->rkw || !o->pv ||
 	    (o->sparse && sparse_pattern(o) < 0)) {
 		twin_nomem(err);
 		ode_free(o);
@@ -1208,7 +1186,7 @@ ode_advance(struct ode *o, double tout, double *y, struct twin_err *err)
 	if (o->method == ODE_EXACT)
 		return exact_advance(o, tout, y, err);
 	if (tout == o->t) {
-		memcpy(y, o->cur == ODE_RK ? o->yrk :
+		memcpy(y, o->cur == ODE_RK ? o->rk.y :
 		    N_VGetArrayPointer(o->cv->y), o->n * sizeof(double));
 		return 0;
 	}
@@ -1388,8 +1366,8 @@ ode_advance_sens(struct ode *o, double tout, double *y, double *S,
 		return ode_advance(o, tout, y, err);
 	if (o->cur == ODE_RK) {
 		if (tout == o->t) {
-			memcpy(y, o->syrk, n * sizeof(double));
-			memcpy(S, o->syrk + n, (size_t)(o->sdim - n) *
+			memcpy(y, o->srk.y, n * sizeof(double));
+			memcpy(S, o->srk.y + n, (size_t)(o->srk.dim - n) *
 			    sizeof(double));
 			return 0;
 		}
