@@ -7,6 +7,7 @@ PREFIX = /usr/local
 BINDIR = $(PREFIX)/bin
 DATADIR = $(PREFIX)/share/twin
 MODELDIR = $(DATADIR)/models
+TABLEDIR = $(DATADIR)/data
 MANDIR = $(PREFIX)/share/man
 
 CC = cc
@@ -30,12 +31,13 @@ CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
 LDFLAGS += -fsanitize=address,undefined
 endif
 CPPFLAGS = -D_POSIX_C_SOURCE=200809L -DTWIN_VERSION=\"$(VERSION)\" \
-	-DTWIN_MODELDIR=\"$(MODELDIR)\" -Ilib $(PKG_CFLAGS) $(KLU_CFLAGS)
+	-DTWIN_MODELDIR=\"$(MODELDIR)\" \
+	-DTWIN_DATADIR=\"$(TABLEDIR)\" -Ilib $(PKG_CFLAGS) $(KLU_CFLAGS)
 LDLIBS = $(SUNDIALS_LIBS) $(PKG_LIBS) -lpthread -ldl -lm
 
 # lib/ in layers, lowest first: a file includes only headers of its own
 # layer or of the layers before it (tests/layers.sh checks).
-LAYERS = util data model solve report estim
+LAYERS = util data model body solve report estim
 LIBSRC = $(foreach l,$(LAYERS),$(wildcard lib/$(l)/*.c))
 LIBOBJ = $(LIBSRC:.c=.o)
 PROGS = twin-sim twin-fit twin-report twin-dose
@@ -108,6 +110,7 @@ fuzz:
 	clang $(FUZZ_FLAGS) -o fuzz-model tests/unit/fuzz_model.c \
 	    lib/model/model.c lib/model/model_yaml.c lib/model/expr.c \
 	    lib/util/jit.c lib/util/units.c lib/util/err.c lib/util/num.c \
+	    lib/util/datafile.c \
 	    -lyaml -lm
 	clang $(FUZZ_FLAGS) -o fuzz-regimen tests/unit/fuzz_regimen.c \
 	    lib/data/regimen.c lib/util/units.c lib/util/num.c lib/util/err.c -lm
@@ -128,6 +131,8 @@ install: all
 	    $(DESTDIR)$(MANDIR)/man7
 	cp -f $(PROGS) $(DESTDIR)$(BINDIR)/
 	cp -f models/*.yaml $(DESTDIR)$(MODELDIR)/
+	for d in data/*/; do [ -d "$$d" ] || continue; mkdir -p $(DESTDIR)$(TABLEDIR)/$${d#data/} && \
+	    cp -f $$d*.tsv $(DESTDIR)$(TABLEDIR)/$${d#data/}; done
 	cp -f $(MAN1) $(DESTDIR)$(MANDIR)/man1/
 	cp -f $(MAN5) $(DESTDIR)$(MANDIR)/man5/
 	cp -f $(MAN7) $(DESTDIR)$(MANDIR)/man7/

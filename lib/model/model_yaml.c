@@ -11,6 +11,7 @@
 #include <yaml.h>
 
 #include "model/model.h"
+#include "util/datafile.h"
 #include "util/num.h"
 
 #ifndef TWIN_MODELDIR
@@ -509,16 +510,11 @@ try_dir(const char *dir, const char *name, const char *ext, char *buf,
 static int
 installed_dir(char *buf, size_t bufsz)
 {
-	char exe[4096], *slash;
-	ssize_t n;
+	char exe[4096];
+	int n;
 
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n <= 0)
+	if (twin_exe_dir(exe, sizeof(exe)) != 0)
 		return -1;
-	exe[n] = '\0';
-	if ((slash = strrchr(exe, '/')) == NULL)
-		return -1;
-	*slash = '\0';
 	n = snprintf(buf, bufsz, "%s/../share/twin/models", exe);
 	return n > 0 && (size_t)n < bufsz ? 0 : -1;
 }
