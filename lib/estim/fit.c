@@ -982,6 +982,357 @@ fit_focei(struct fit *f, struct fit_data *fd, const struct fit_params *p,
 	return 0;
 }
 
+/* ---- the FOCE-I gradient ---------------------------------------------- */
+
+/*
+ * The residual variance R(f; sigma_add, sigma_prop) of fit_resvar with its
+ * derivatives: R_f, R_ff by the prediction; R_s[0], R_s[1] by sigma_add
+ * and sigma_prop; R_fs[] by both.
+ */
+static void
+resvar_derivs(const struct model *m, const struct fit_params *p, double f,
+    double *Rf, double *Rff, double Rs[2], double Rfs[2])
+{
+	double a = p->sigma_add, b = p->sigma_prop, sd, sg;
+
+	*Rf = *Rff = Rs[0] = Rs[1] = Rfs[0] = Rfs[1] = 0;
+	switch (m->errkind) {
+	case ERR_ADDITIVE:
+		Rs[0] = 2 * a;
+		break;
+	case ERR_COMBINED:
+		Rs[0] = 2 * a;
+		/* FALLTHROUGH */
+	case ERR_PROPORTIONAL:
+		*Rf = 2 * b * b * f;
+		*Rff = 2 * b * b;
+		Rs[1] = 2 * b * f * f;
+		Rfs[1] = 4 * b * f;
+		break;
+	case ERR_COMBINED_SD:
+		sg = f > 0 ? 1 : f < 0 ? -1 : 0;
+		sd = a + b * fabs(f);
+		*Rf = 2 * sd * b * sg;
+		*Rff = 2 * b * b;
+		Rs[0] = 2 * sd;
+		Rs[1] = 2 * sd * fabs(f);
+		Rfs[0] = 2 * b * sg;
+		Rfs[1] = 2 * sg * (a + 2 * b * fabs(f));
+		break;
+	case ERR_EXPONENTIAL:
+		Rs[1] = 2 * b;
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * Predictions F (log for exponential error) at eta with their exact
+ * derivatives by eta (Ge, nobs x neta) and theta (Gt, nobs x ntheta).
+ * Returns 1 without an error for what sens.h does not cover.
+ */
+static int
+sens_full(struct fit *f, struct fit_data *fd, const struct fit_params *p,
+    const double *eta, double *F, double *Ge, double *Gt,
+    struct twin_err *err)
+{
+	const struct model *m = f->m;
+	int j, k, ne = m->neta, nt = m->ntheta;
+
+	sim_set_theta(f->sim, p->theta);
+	if (sens_predict(f->sim, &fd->si, eta, fd->obs, fd->nobs, F, Ge, Gt,
+	    err) < 0)
+		return err->kind == TWIN_EINPUT ? 1 : -1;
+	for (j = 0; j < fd->nobs; j++) {
+		double y = F[j];
+
+		if (!isfinite(y) || (m->errkind == ERR_EXPONENTIAL && !(y > 0)))
+			return twin_errork(err, TWIN_EDOMAIN, "prediction %g "
+			    "is not valid here", y);
+		if (m->errkind != ERR_EXPONENTIAL)
+			continue;
+		for (k = 0; k < ne; k++)
+			Ge[(size_t)j * ne + k] /= y;
+		for (k = 0; k < nt; k++)
+			Gt[(size_t)j * nt + k] /= y;
+		F[j] = log(y);
+	}
+	return 0;
+}
+
+#define FG_STEP 1e-4	/* eta step of the second derivatives */
+
+/*
+ * The gradient of the FOCE-I contribution (the analytic gradient of
+ * Almquist et al., J Pharmacokinet Pharmacodyn 2015;42:191).  With the
+ * individual objective L(eta) = sum_j t_j + eta' P eta, t_j = (y_j -
+ * f_j)^2 / V_j + log V_j, V_j = R(f_j), P = Omega^-1 (the random effects
+ * with a variance), and H = P + sum_j w_j g_j g_j', w = 1/V + R_f^2 /
+ * (2 V^2) as in fit_focei:
+ *   OFV(psi) = L(eta^, psi) + log det Omega + log det H(eta^, psi),
+ *   d eta^/d psi = -(d2L/deta2)^-1 d2L/deta dpsi   (eta^ is L's mode),
+ * so that, with u = dL/deta + tr(H^-1 dH/deta) and z = -(d2L/deta2)^-1 u,
+ *   dOFV/dpsi = dL/dpsi + d log det Omega/dpsi + tr(H^-1 dH/dpsi)
+ *               + z' d2L/deta dpsi.
+ * The first derivatives of the predictions are exact (sens_full); the
+ * second, d2f/deta2 and d2f/deta dtheta, are central differences of the
+ * exact first ones (step FG_STEP).
+ */
+int
+fit_focei_grad(struct fit *f, struct fit_data *fd, const struct fit_params *p,
+    double *ofv, struct fit_grad *gr, struct twin_err *err)
+{
+	const struct model *m = f->m;
+	int ne = m->neta, nt = m->ntheta, nobs = fd->nobs, nf, j, a, b, i, s;
+	int rc = -1, *map = f->map;
+	size_t nb = (size_t)nobs;
+	double *F = NULL, *Ge, *Gt, *Fx, *Gep, *Gtp, *Gem, *Gtm, *G2, *Gth;
+	double *q, *gHg, *c, *e, *w, *dw, *tV, *cs, *ws;
+	double P[MAXETA * MAXETA], Hi[MAXETA * MAXETA], HL[MAXETA * MAXETA];
+	double eta[MAXETA], Peta[MAXETA], gL[MAXETA], u[MAXETA], z[MAXETA];
+	gsl_matrix_view hv;
+	gsl_vector_view zv;
+
+	for (j = 0; j < nobs; j++)
+		if (!isnan(fd->lloq[j]))
+			return fit_focei(f, fd, p, ofv, err) < 0 ? -1 : 1;
+	if (f->fd_only)
+		return fit_focei(f, fd, p, ofv, err) < 0 ? -1 : 1;
+	if (fit_focei(f, fd, p, ofv, err) < 0)
+		return -1;
+	nf = f->nfree;
+	F = malloc((nb * (4 + 3 * ne + 3 * nt + (size_t)nf * (nf + nt)) +
+	    nb * (9 + nf)) * sizeof(double) + 1);
+	if (F == NULL)
+		return twin_nomem(err);
+	Fx = F + nb;
+	Ge = Fx + nb;
+	Gep = Ge + nb * ne;
+	Gem = Gep + nb * ne;
+	Gt = Gem + nb * ne;
+	Gtp = Gt + nb * nt;
+	Gtm = Gtp + nb * nt;
+	G2 = Gtm + nb * nt;		/* [j][a][b] = d2f_j/deta_a deta_b */
+	Gth = G2 + nb * nf * nf;	/* [j][a][i] = d2f_j/deta_a dtheta_i */
+	q = Gth + nb * nf * nt;		/* [j][a] = (H^-1 g_j)_a */
+	gHg = q + nb * nf;
+	c = gHg + nb;
+	e = c + nb;
+	w = e + nb;
+	dw = w + nb;
+	tV = dw + nb;			/* [j][s] */
+	cs = tV + 2 * nb;		/* [j][s], s = add, prop */
+	ws = cs + 2 * nb;
+	memcpy(eta, fd->eta, ne * sizeof(double));
+	if ((s = sens_full(f, fd, p, eta, F, Ge, Gt, err)) != 0) {
+		if (s < 0 && trial_invalid(err))
+			s = 2;
+		goto done;
+	}
+	for (a = 0; a < nf; a++) {
+		int k = map[a];
+
+		eta[k] = fd->eta[k] + FG_STEP;
+		s = sens_full(f, fd, p, eta, Fx, Gep, Gtp, err);
+		if (s == 0) {
+			eta[k] = fd->eta[k] - FG_STEP;
+			s = sens_full(f, fd, p, eta, Fx, Gem, Gtm, err);
+		}
+		eta[k] = fd->eta[k];
+		if (s != 0) {
+			/* A side that cannot be predicted: differences of
+			 * the objective (the caller's) instead. */
+			if (s < 0 && !trial_invalid(err))
+				goto done;
+			s = s < 0 ? 2 : 1;
+			goto done;
+		}
+		for (j = 0; j < nobs; j++) {
+			for (b = 0; b < nf; b++)
+				G2[((size_t)j * nf + a) * nf + b] =
+				    (Gep[(size_t)j * ne + map[b]] -
+				    Gem[(size_t)j * ne + map[b]]) /
+				    (2 * FG_STEP);
+			for (i = 0; i < nt; i++)
+				Gth[((size_t)j * nf + a) * nt + i] =
+				    (Gtp[(size_t)j * nt + i] -
+				    Gtm[(size_t)j * nt + i]) / (2 * FG_STEP);
+		}
+	}
+	for (j = 0; j < nobs; j++)	/* symmetric in exact arithmetic */
+		for (a = 0; a < nf; a++)
+			for (b = 0; b < a; b++) {
+				double *x = &G2[((size_t)j * nf + a) * nf + b];
+				double *y = &G2[((size_t)j * nf + b) * nf + a];
+
+				*x = *y = (*x + *y) / 2;
+			}
+	/* Per observation: t's derivatives by f (total, V = R(f)) and by
+	 * the sigmas, and H's weight w with its derivatives. */
+	for (j = 0; j < nobs; j++) {
+		double y = observed(m, fd->dv[j]), fj = F[j], r = y - fj;
+		double V = fit_resvar(m, p, fj), Rf, Rff, Rs[2], Rfs[2];
+		double aV = 1 / V - r * r / (V * V);
+
+		if (!(V > 0) || !isfinite(V)) {
+			s = 2;
+			goto done;
+		}
+		resvar_derivs(m, p, fj, &Rf, &Rff, Rs, Rfs);
+		c[j] = -2 * r / V + aV * Rf;
+		e[j] = 2 / V + 4 * r * Rf / (V * V) + (2 * r * r / (V * V * V) -
+		    1 / (V * V)) * Rf * Rf + aV * Rff;
+		w[j] = 1 / V + 0.5 * Rf * Rf / (V * V);
+		dw[j] = -Rf / (V * V) + Rf * Rff / (V * V) -
+		    Rf * Rf * Rf / (V * V * V);
+		for (i = 0; i < 2; i++) {
+			tV[2 * j + i] = aV * Rs[i];
+			cs[2 * j + i] = 2 * r * Rs[i] / (V * V) + (-1 / (V * V) +
+			    2 * r * r / (V * V * V)) * Rs[i] * Rf + aV * Rfs[i];
+			ws[2 * j + i] = -Rs[i] / (V * V) + Rf * Rfs[i] /
+			    (V * V) - Rf * Rf * Rs[i] / (V * V * V);
+		}
+	}
+	/* P, eta, H^-1 and the Hessian of L on the free random effects. */
+	for (a = 0; a < nf; a++) {
+		Peta[a] = 0;
+		for (b = 0; b < nf; b++) {
+			P[a * nf + b] = f->omegainv[map[a] * ne + map[b]];
+			Peta[a] += P[a * nf + b] * fd->eta[map[b]];
+		}
+	}
+	for (a = 0; a < nf; a++) {
+		gL[a] = 2 * Peta[a];
+		for (b = 0; b < nf; b++) {
+			double h = P[a * nf + b], l = 2 * P[a * nf + b];
+
+			for (j = 0; j < nobs; j++) {
+				double ga = Ge[(size_t)j * ne + map[a]];
+				double gb = Ge[(size_t)j * ne + map[b]];
+
+				h += w[j] * ga * gb;
+				l += e[j] * ga * gb + c[j] *
+				    G2[((size_t)j * nf + a) * nf + b];
+			}
+			Hi[a * nf + b] = h;
+			HL[a * nf + b] = l;
+		}
+		for (j = 0; j < nobs; j++)
+			gL[a] += c[j] * Ge[(size_t)j * ne + map[a]];
+	}
+	hv = gsl_matrix_view_array(Hi, nf, nf);
+	if (gsl_linalg_cholesky_decomp1(&hv.matrix) != 0) {
+		s = 2;
+		goto done;
+	}
+	gsl_linalg_cholesky_invert(&hv.matrix);
+	for (j = 0; j < nobs; j++) {
+		gHg[j] = 0;
+		for (a = 0; a < nf; a++) {
+			double x = 0;
+
+			for (b = 0; b < nf; b++)
+				x += Hi[a * nf + b] *
+				    Ge[(size_t)j * ne + map[b]];
+			q[(size_t)j * nf + a] = x;
+			gHg[j] += x * Ge[(size_t)j * ne + map[a]];
+		}
+	}
+	/* u_k = dL/deta_k + tr(H^-1 dH/deta_k) */
+	for (a = 0; a < nf; a++) {
+		u[a] = gL[a];
+		for (j = 0; j < nobs; j++) {
+			double qG = 0;
+
+			for (b = 0; b < nf; b++)
+				qG += q[(size_t)j * nf + b] *
+				    G2[((size_t)j * nf + b) * nf + a];
+			u[a] += dw[j] * Ge[(size_t)j * ne + map[a]] * gHg[j] +
+			    2 * w[j] * qG;
+		}
+	}
+	/* z = -(d2L/deta2)^-1 u: at L's minimum the Hessian is positive
+	 * definite; where it is not, the caller differences. */
+	hv = gsl_matrix_view_array(HL, nf, nf);
+	zv = gsl_vector_view_array(z, nf);
+	for (a = 0; a < nf; a++)
+		z[a] = -u[a];
+	if (gsl_linalg_cholesky_decomp1(&hv.matrix) != 0 ||
+	    gsl_linalg_cholesky_svx(&hv.matrix, &zv.vector) != 0) {
+		s = 2;
+		goto done;
+	}
+	/* theta */
+	for (i = 0; i < nt; i++) {
+		double d = 0;
+
+		for (j = 0; j < nobs; j++) {
+			double ft = Gt[(size_t)j * nt + i], qg = 0;
+
+			for (a = 0; a < nf; a++) {
+				double gth = Gth[((size_t)j * nf + a) * nt + i];
+
+				qg += q[(size_t)j * nf + a] * gth;
+				d += z[a] * (e[j] * ft * Ge[(size_t)j * ne +
+				    map[a]] + c[j] * gth);
+			}
+			d += c[j] * ft + dw[j] * ft * gHg[j] + 2 * w[j] * qg;
+		}
+		gr->theta[i] = d;
+	}
+	/* sigma_add, sigma_prop */
+	for (i = 0; i < 2; i++) {
+		double d = 0;
+
+		for (j = 0; j < nobs; j++) {
+			d += tV[2 * j + i] + ws[2 * j + i] * gHg[j];
+			for (a = 0; a < nf; a++)
+				d += z[a] * cs[2 * j + i] *
+				    Ge[(size_t)j * ne + map[a]];
+		}
+		if (i == 0)
+			gr->sigma_add = d;
+		else
+			gr->sigma_prop = d;
+	}
+	/* Omega: dOFV = tr(G dOmega) for symmetric dOmega, with
+	 * G = P - P eta eta' P - P H^-1 P - (P eta z' P + P z eta' P). */
+	{
+		double PHP[MAXETA * MAXETA], Pz[MAXETA];
+
+		for (a = 0; a < nf; a++) {
+			Pz[a] = 0;
+			for (b = 0; b < nf; b++) {
+				double x = 0;
+				int k;
+
+				for (k = 0; k < nf; k++)
+					x += Hi[a * nf + k] * P[k * nf + b];
+				PHP[a * nf + b] = x;	/* H^-1 P for now */
+				Pz[a] += P[a * nf + b] * z[b];
+			}
+		}
+		memset(gr->omega, 0, (size_t)ne * ne * sizeof(double));
+		for (a = 0; a < nf; a++)
+			for (b = 0; b < nf; b++) {
+				double x = 0;
+				int k;
+
+				for (k = 0; k < nf; k++)
+					x += P[a * nf + k] * PHP[k * nf + b];
+				gr->omega[map[a] * ne + map[b]] =
+				    P[a * nf + b] - Peta[a] * Peta[b] - x -
+				    (Peta[a] * Pz[b] + Pz[a] * Peta[b]);
+			}
+	}
+	s = 0;
+done:
+	rc = s;
+	free(F);
+	return rc;
+}
+
 /* ---- results ---------------------------------------------------------- */
 
 int

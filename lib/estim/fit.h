@@ -101,6 +101,30 @@ int fit_map(struct fit *f, struct fit_data *fd, const struct fit_params *p,
 int fit_focei(struct fit *f, struct fit_data *fd, const struct fit_params *p,
     double *ofv, struct twin_err *err);
 
+/* The gradient of an individual's FOCE-I contribution by the population
+ * parameters, on their natural scale (fit_focei_grad). */
+struct fit_grad {
+	double *theta;		/* ntheta, caller's */
+	double *omega;		/* neta x neta, caller's: dOFV = sum of
+				 * omega[a b] dOmega[a b] over all a, b for
+				 * a symmetric change dOmega */
+	double sigma_add, sigma_prop;	/* by the standard deviations */
+};
+
+/*
+ * fit_focei and, into gr, the gradient of the contribution (Almquist et
+ * al. 2015; see fit.c): first derivatives of the predictions exact, the
+ * second by central differences of the exact first.  Where it does not
+ * apply, ofv is set and gr is not, and the caller takes differences of
+ * the objective: 1 for the model and data (censored observations,
+ * fit_finite_differences, what sens.h does not cover), 2 for this point
+ * only (the mode's Hessian not positive definite, a prediction beside the
+ * mode that cannot be made).
+ */
+int fit_focei_grad(struct fit *f, struct fit_data *fd,
+    const struct fit_params *p, double *ofv, struct fit_grad *gr,
+    struct twin_err *err);
+
 /*
  * From a warm start (fd->started) fit_map takes Gauss-Newton steps alone
  * and stops when the gradient norm is below 1e-6; precise (on) asks for

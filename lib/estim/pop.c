@@ -35,6 +35,12 @@ struct pop {
 	int hessian_only;	/* covariance 2 R^-1 instead of R^-1 S R^-1 */
 	struct twin_err err;
 	int failed;
+	int no_analytic;	/* the model or data need differences */
+	int last_analytic;	/* the last gradient was analytic */
+	double *gnat;		/* n x ngnat: each individual's gradient */
+	int ngnat;		/* ntheta + neta^2 + 2 (struct fit_grad) */
+	int gcap;		/* individuals gnat has room for */
+	int *gstat;		/* n: fit_focei_grad's status */
 	long nevals;
 	void (*progress)(void *arg, int iter, double ofv, long nevals);
 	void *progress_arg;
@@ -68,6 +74,8 @@ pop_free(struct pop *p)
 	free(p->lrow);
 	free(p->lcol);
 	free(p->phi);
+	free(p->gnat);
+	free(p->gstat);
 	free(p);
 }
 
@@ -377,6 +385,155 @@ trial(struct pop *p, const double *phi, double *f)
 	return 0;
 }
 
+/* ---- the analytic gradient --------------------------------------------- */
+
+static int trial(struct pop *p, const double *phi, double *f);
+static int gradient_fd(struct pop *p, const double *phi0, double f0,
+    double *g, int *stuck);
+static void set_precise(struct pop *p, int on);
+
+static int
+grad_task(void *ctx, struct fit *w, int i, struct twin_err *err)
+{
+	struct pop *p = ctx;
+	const struct model *m = p->m;
+	double *g = p->gnat + (size_t)i * p->ngnat;
+	struct fit_grad gr;
+	int rc;
+
+	gr.theta = g;
+	gr.omega = g + m->ntheta;
+	rc = fit_focei_grad(w, &p->ind[i], &p->cur, &p->ofv[i], &gr, err);
+	if (rc < 0)
+		return -1;
+	p->gstat[i] = rc;
+	g[m->ntheta + m->neta * m->neta] = gr.sigma_add;
+	g[m->ntheta + m->neta * m->neta + 1] = gr.sigma_prop;
+	return 0;
+}
+
+/* A gradient on the natural scale (struct fit_grad's layout) -> phi,
+ * through unpack's transformation at phi. */
+static void
+natural_to_phi(const struct pop *p, const double *phi, const double *gn,
+    double *g)
+{
+	const struct model *m = p->m;
+	const double *G = gn + m->ntheta;
+	double L[64 * 64];
+	int i, k, ne = m->neta, at = 0, l0;
+
+	for (i = 0; i < m->ntheta; i++)
+		if (!p->thfixed[i])
+			g[at++] = gn[i] * theta_scale(p->theta0[i]);
+	l0 = at;
+	memset(L, 0, sizeof(double) * ne * ne);
+	for (k = 0; k < p->nl; k++) {
+		int r = p->lrow[k], c = p->lcol[k];
+
+		L[r * ne + c] = r == c ? exp(phi[l0 + k]) : phi[l0 + k];
+	}
+	/* dOFV/dL[r][c] = 2 (G L)[r][c]; a diagonal is exp(phi) */
+	for (k = 0; k < p->nl; k++) {
+		int r = p->lrow[k], c = p->lcol[k];
+		double x = 0;
+
+		for (i = 0; i < ne; i++)
+			x += G[r * ne + i] * L[i * ne + c];
+		g[at++] = 2 * x * (r == c ? L[r * ne + c] : 1);
+	}
+	if (p->add)
+		g[at++] = gn[m->ntheta + ne * ne] * p->cur.sigma_add;
+	if (p->prop)
+		g[at++] = gn[m->ntheta + ne * ne + 1] * p->cur.sigma_prop;
+}
+
+/*
+ * The objective and its analytic gradient at phi (fit_focei_grad for
+ * every individual), and each individual's gradient in p->gnat.
+ * Returns 0; 1 where differences are needed (p->no_analytic set when for
+ * good); -1 with p->err where the objective cannot be evaluated.
+ */
+static int
+analytic(struct pop *p, const double *phi, double *f, double *g)
+{
+	int i, k, rc = 0;
+	double *gi;
+
+	if (p->no_analytic)
+		return 1;
+	if (p->gnat != NULL && p->gcap != p->n) {
+		free(p->gnat);
+		free(p->gstat);
+		p->gnat = NULL;
+		p->gstat = NULL;
+	}
+	if (p->gnat == NULL) {
+		p->gcap = p->n;
+		p->ngnat = p->m->ntheta + p->m->neta * p->m->neta + 2;
+		p->gnat = calloc((size_t)p->n * p->ngnat + 1,
+		    sizeof(double));
+		p->gstat = calloc(p->n + 1, sizeof(int));
+		if (p->gnat == NULL || p->gstat == NULL)
+			return twin_nomem(&p->err);
+	}
+	unpack(p, phi);
+	p->nevals++;
+	if (pop_foreach(p, grad_task, p, &p->err) < 0)
+		return -1;
+	*f = 0;
+	for (i = 0; i < p->n; i++) {
+		*f += p->ofv[i];
+		if (p->gstat[i] == 1)
+			p->no_analytic = 1;
+		if (p->gstat[i] != 0)
+			rc = 1;
+	}
+	if (rc != 0 || !isfinite(*f))
+		return 1;
+	if ((gi = calloc(p->nphi + 1, sizeof(double))) == NULL)
+		return twin_nomem(&p->err);
+	for (k = 0; k < p->nphi; k++)
+		g[k] = 0;
+	/* Summed in input order, so the result does not depend on -j. */
+	for (i = 0; i < p->n; i++) {
+		natural_to_phi(p, phi, p->gnat + (size_t)i * p->ngnat, gi);
+		for (k = 0; k < p->nphi; k++)
+			g[k] += gi[k];
+	}
+	free(gi);
+	return 0;
+}
+
+int
+pop_gradient(struct pop *p, int differences, double *ofv, double *g,
+    struct twin_err *err)
+{
+	int rc;
+
+	if (p->n == 0)
+		return twin_error(err, "no individuals with observations");
+	p->nphi = nphi(p);
+	if (p->nphi == 0 || p->nphi > 200)
+		return twin_error(err, "%d parameters to estimate", p->nphi);
+	if (pack_initial(p, p->phi, err) < 0)
+		return -1;
+	set_precise(p, 1);
+	if (differences) {
+		int stuck[256];
+
+		rc = trial(p, p->phi, ofv) < 0 ? -1 :
+		    gradient_fd(p, p->phi, *ofv, g, stuck) == 0 ? 0 : -1;
+	} else
+		rc = analytic(p, p->phi, ofv, g);
+	set_precise(p, 0);
+	if (rc < 0 || (rc == 0 && !isfinite(*ofv))) {
+		memcpy(err, &p->err, sizeof(*err));
+		return -1;
+	}
+	return rc;
+}
+
 /*
  * Central-difference gradient at phi (objective f0 there).  Where one
  * side cannot be evaluated the difference is one-sided; where neither
@@ -384,7 +541,7 @@ trial(struct pop *p, const double *phi, double *f)
  * component is stuck: g 0, stuck[i] 1.  Returns the number stuck.
  */
 static int
-gradient(struct pop *p, const double *phi0, double f0, double *g,
+gradient_fd(struct pop *p, const double *phi0, double f0, double *g,
     int *stuck)
 {
 	double phi[256];
@@ -423,6 +580,30 @@ gradient(struct pop *p, const double *phi0, double f0, double *g,
 		}
 	}
 	return nstuck;
+}
+
+/* The gradient at phi (objective f0 there): analytic where it applies,
+ * else central differences (gradient_fd). */
+static int
+gradient(struct pop *p, const double *phi0, double f0, double *g,
+    int *stuck)
+{
+	double f;
+	int i;
+
+	p->last_analytic = 0;
+	switch (analytic(p, phi0, &f, g)) {
+	case 0:
+		for (i = 0; i < p->nphi; i++)
+			stuck[i] = 0;
+		p->last_analytic = 1;
+		return 0;
+	case -1:
+		if (p->err.kind == TWIN_ENOMEM || p->err.kind == TWIN_ESYSTEM)
+			return -1;
+		break;
+	}
+	return gradient_fd(p, phi0, f0, g, stuck);
 }
 
 const char *
@@ -561,6 +742,8 @@ quasi_newton(struct pop *p, double *x, struct pop_result *res,
 			}
 			if (ft <= f + 1e-4 * a * slope)
 				break;
+			if (!isfinite(ft) && p->last_analytic)
+				break;
 			if (!isfinite(ft))
 				a *= 0.1;
 			else {
@@ -570,6 +753,24 @@ quasi_newton(struct pop *p, double *x, struct pop_result *res,
 				a = q < 0.1 * a ? 0.1 * a : q > 0.5 * a ?
 				    0.5 * a : q;
 			}
+		}
+		if (!isfinite(ft) && p->last_analytic) {
+			/* A point along the search the objective cannot be
+			 * evaluated at (a bound, a zero prediction): the
+			 * analytic gradient knows nothing of where that
+			 * begins, differences do (a component that cannot
+			 * move is held).  Differences from here on. */
+			p->no_analytic = 1;
+			if ((nstuck = gradient(p, x, f, g, stuck)) < 0) {
+				memcpy(err, &p->err, sizeof(*err));
+				goto out;
+			}
+			if (nstuck)
+				memcpy(&res->why, &p->err, sizeof(res->why));
+			for (i = 0; i < n * n; i++)
+				H[i] = i % (n + 1) == 0;
+			updated = 0;
+			continue;
 		}
 		if (k == 40) {
 			if (dec < POP_TOL_FLAT && !precise) {
@@ -723,29 +924,16 @@ report_names(const struct pop *p, struct pop_estimate *e)
 }
 
 /*
- * Covariance step.  R, the Hessian of the objective in phi, and S, the sum
- * over individuals of the outer products of their objective gradients,
- * both by central differences; cov(phi) = R^-1 S R^-1 (NONMEM's default
- * sandwich, in objective units), or 2 R^-1 with p->hessian_only; then
- * J cov J' with J = d(reported)/d(phi).
+ * R, the Hessian of the objective in phi, into H, and each individual's
+ * gradient into G (m x n), by central differences of the objective (step
+ * h): O(n^2) evaluations.  0, or -1 (p->failed) where it cannot be had.
  */
 static int
-covariance(struct pop *p, const double *phi0, double *se)
+hessian_fd(struct pop *p, const double *phi0, double h, double *H, double *G)
 {
-	int n = p->nphi, r = nreport(p), i, j, k, l, ok = -1, m = p->n;
-	double *H = calloc((size_t)n * n + 1, sizeof(double));
-	double *J = calloc((size_t)r * n + 1, sizeof(double));
-	double *v1 = calloc(r + 1, sizeof(double));
-	double *v2 = calloc(r + 1, sizeof(double));
-	double *G = calloc((size_t)m * n + 1, sizeof(double));
-	double *S = calloc((size_t)n * n + 1, sizeof(double));
-	double *C = calloc((size_t)n * n + 1, sizeof(double));
-	double phi[256], f0, h = 1e-3;
-	gsl_matrix_view hv;
+	int n = p->nphi, i, j, m = p->n;
+	double phi[256], f0;
 
-	if (!H || !J || !v1 || !v2 || !G || !S || !C)
-		goto out;
-	set_precise(p, 1);
 	memcpy(phi, phi0, n * sizeof(double));
 	f0 = ofv_at(p, phi);
 	for (i = 0; i < n; i++) {
@@ -783,7 +971,73 @@ covariance(struct pop *p, const double *phi0, double *se)
 			    (fpp - fpm - fmp + fmm) / (4 * h * h);
 		}
 	}
-	if (p->failed)
+	return p->failed ? -1 : 0;
+}
+
+/*
+ * The same from the analytic gradient: G exact, H by central differences
+ * of the gradient (2 n gradients), symmetrised.  1 where the analytic
+ * gradient does not apply.
+ */
+static int
+hessian_analytic(struct pop *p, const double *phi0, double h, double *H,
+    double *G)
+{
+	int n = p->nphi, i, j, q, rc;
+	double phi[256], *gp = H + (size_t)n * n, f;
+
+	if ((rc = analytic(p, phi0, &f, gp)) != 0)
+		return rc;
+	for (q = 0; q < p->n; q++)
+		natural_to_phi(p, phi0, p->gnat + (size_t)q * p->ngnat,
+		    G + (size_t)q * n);
+	for (j = 0; j < n; j++) {
+		double *gm = gp + n;
+
+		memcpy(phi, phi0, n * sizeof(double));
+		phi[j] = phi0[j] + h;
+		if ((rc = analytic(p, phi, &f, gp)) != 0)
+			return rc;
+		phi[j] = phi0[j] - h;
+		if ((rc = analytic(p, phi, &f, gm)) != 0)
+			return rc;
+		for (i = 0; i < n; i++)
+			H[i * n + j] = (gp[i] - gm[i]) / (2 * h);
+	}
+	for (i = 0; i < n; i++)
+		for (j = 0; j < i; j++)
+			H[i * n + j] = H[j * n + i] = (H[i * n + j] +
+			    H[j * n + i]) / 2;
+	return 0;
+}
+
+/*
+ * Covariance step.  R, the Hessian of the objective in phi, and S, the sum
+ * over individuals of the outer products of their objective gradients:
+ * from the analytic gradient where it applies (R by its differences),
+ * else both by central differences of the objective; cov(phi) =
+ * R^-1 S R^-1 (NONMEM's default sandwich, in objective units), or 2 R^-1
+ * with p->hessian_only; then J cov J' with J = d(reported)/d(phi).
+ */
+static int
+covariance(struct pop *p, const double *phi0, double *se)
+{
+	int n = p->nphi, r = nreport(p), i, j, k, l, ok = -1, m = p->n, rc;
+	double *H = calloc((size_t)n * n + 2 * n + 1, sizeof(double));
+	double *J = calloc((size_t)r * n + 1, sizeof(double));
+	double *v1 = calloc(r + 1, sizeof(double));
+	double *v2 = calloc(r + 1, sizeof(double));
+	double *G = calloc((size_t)m * n + 1, sizeof(double));
+	double *S = calloc((size_t)n * n + 1, sizeof(double));
+	double *C = calloc((size_t)n * n + 1, sizeof(double));
+	double phi[256], h = 1e-3;
+	gsl_matrix_view hv;
+
+	if (!H || !J || !v1 || !v2 || !G || !S || !C)
+		goto out;
+	set_precise(p, 1);
+	rc = hessian_analytic(p, phi0, h, H, G);
+	if (rc < 0 || (rc > 0 && hessian_fd(p, phi0, h, H, G) < 0))
 		goto out;
 	hv = gsl_matrix_view_array(H, n, n);
 	if (gsl_linalg_cholesky_decomp1(&hv.matrix) != 0 ||

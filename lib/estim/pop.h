@@ -9,16 +9,22 @@
  * Cholesky factor of each block with the logarithm of its diagonal, each
  * residual standard deviation through its logarithm, so variances stay
  * positive.  It is minimised by quasi-Newton (BFGS on the inverse
- * Hessian, Armijo backtracking line search).  The gradient is by central
- * differences of the objective (one-sided, or with a smaller step, where
- * one side cannot be evaluated).  A trial point where the objective cannot
- * be evaluated (an individual whose predictions or residual variances are
- * not valid there, a failed solve) counts as +infinity: the line search
- * steps back from it.  The estimate is always the best point reached;
- * pop_result says why the search stopped.
+ * Hessian, Armijo backtracking line search).  The gradient is analytic
+ * (fit_focei_grad, Almquist et al. 2015) where the model and data allow,
+ * else by central differences of the objective (one-sided, or with a
+ * smaller step, where one side cannot be evaluated); a line search that
+ * meets a point where the objective cannot be evaluated switches to
+ * differences for good (they find the parameters that cannot move).  A
+ * trial point where the objective cannot be evaluated (an individual
+ * whose predictions or residual variances are not valid there, a failed
+ * solve) counts as +infinity: the line search steps back from it.  The
+ * estimate is always the best point reached; pop_result says why the
+ * search stopped.
  * The covariance step takes the Hessian R of the objective and the sum S
- * of the outer products of the individuals' gradients (central
- * differences): cov = R^-1 S R^-1 as NONMEM, or 2 R^-1, carried to the
+ * of the outer products of the individuals' gradients (S from the
+ * analytic gradients and R by central differences of the gradient; or
+ * both by central differences of the objective): cov = R^-1 S R^-1 as
+ * NONMEM, or 2 R^-1, carried to the
  * reported scale by the delta method.
  *
  * Ownership: pop_new returns an estimator freed by pop_free; it takes over
@@ -90,6 +96,17 @@ void pop_covariance_hessian(struct pop *p, int on);
 
 /* Keep a theta (by name) at its value. */
 int pop_fix(struct pop *p, const char *name, struct twin_err *err);
+
+/*
+ * The FOCE-I objective and its gradient in the transformed vector (the
+ * order of the estimates: thetas not fixed, omega's Cholesky entries,
+ * log sigma_add, log sigma_prop), at the model's own parameters, with the
+ * individual modes to a gradient of 1e-8: analytically (differences 0;
+ * returns 1 where it does not apply) or by central differences of the
+ * objective.  For tests.  g has room for the estimates.
+ */
+int pop_gradient(struct pop *p, int differences, double *ofv, double *g,
+    struct twin_err *err);
 
 /* The FOCE-I objective at the model's own parameters (no estimation). */
 int pop_evaluate(struct pop *p, double *ofv, struct twin_err *err);

@@ -33,7 +33,6 @@ int
 data_dir(int i, char *buf, size_t bufsz)
 {
 	const char *path = getenv("TWIN_DATA_PATH"), *p, *colon;
-	char exe[4096];
 	int n;
 
 	for (p = path; p != NULL && *p; p = *colon ? colon + 1 : colon) {
@@ -45,6 +44,8 @@ data_dir(int i, char *buf, size_t bufsz)
 		}
 	}
 	if (i == 0 || i == 1) {
+		char exe[4096];
+
 		if (twin_exe_dir(exe, sizeof(exe)) != 0)
 			n = snprintf(buf, bufsz, "/nonexistent");
 		else
@@ -64,11 +65,11 @@ data_find(const char *name, char *buf, size_t bufsz, struct twin_err *err)
 {
 	char dir[4096], places[2048];
 	size_t used = 0;
-	int i, n;
+	int i;
 
 	places[0] = '\0';
 	for (i = 0; data_dir(i, dir, sizeof(dir)) == 0; i++) {
-		n = snprintf(buf, bufsz, "%s/%s", dir, name);
+		int n = snprintf(buf, bufsz, "%s/%s", dir, name);
 		if (n < 0 || (size_t)n >= bufsz)
 			return twin_error(err, "%s: path too long", name);
 		if (access(buf, R_OK) == 0)

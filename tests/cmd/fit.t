@@ -326,7 +326,10 @@ ok $? "a zero prediction at trial points is stepped back from: converged, $(cat 
 # must hold it and estimate the others (before, it printed the start
 # values as estimates, exit 3); the status says so, on stderr (with the
 # kind) and in the output, and the exit status is 3.  The others must be
-# where the same model without that theta puts them.
+# where the same model without that theta puts them, to the resolution of
+# the convergence rule (1e-5 relative): that model is fitted with the
+# analytic gradient, this one with differences once a step meets the
+# bound, so they stop at different points of the same flat bottom.
 sed -e 's/^theta: .*/theta: {TVKE: 0.5, TVX: 1}/' \
     -e 's/^output: .*/output: {IPRE: A*TVX}/' \
     "$top/testdata/wang_prop.yaml" > "$tmp/pin.yaml"
@@ -341,7 +344,7 @@ twin-fit -m "$top/testdata/wang_prop.yaml" --population --no-covariance \
     "$tmp/err" &&
     awk -F'\t' 'FILENAME == ARGV[1] { v[$1] = $2; next }
     $1 ~ /^(TVKE|OMEGA_KE|SIGMA_PROP|OFV)$/ { n++
-    d = (v[$1] - $2) / $2; if (d < 0) d = -d; if (d > 1e-6) bad++ }
+    d = (v[$1] - $2) / $2; if (d < 0) d = -d; if (d > 1e-5) bad++ }
     END { exit !(n == 4 && !bad && v["TVKE"] != 0.5) }' \
     "$tmp/pin" "$tmp/nopin"
 ok $? "a parameter without a gradient is held, the others estimated, the stop reported (exit 3)"
