@@ -635,6 +635,11 @@ set_precise(struct pop *p, int on)
  * at most this fraction of their start, log SDs by this much. */
 #define MAXSTEP 1.0
 
+/* Trial points that cannot be evaluated in one line search, each 10 times
+ * nearer (so down to a step of 1e-8 of the first), after which the
+ * direction is taken as blocked. */
+#define BLOCKED 8
+
 /*
  * Quasi-Newton minimisation from phi (replaced by the best point).  H is
  * the inverse Hessian approximation, started as a scaled identity and
@@ -683,7 +688,7 @@ quasi_newton(struct pop *p, double *x, struct pop_result *res,
 		H[i * n + i] = 1;
 	for (it = 0; it < POP_MAXITER; it++) {
 		double slope = 0, big = 0, a = 1;
-		int k;
+		int k, nbad = 0;
 
 		for (i = 0; i < n; i++) {
 			d[i] = 0;
@@ -742,7 +747,8 @@ quasi_newton(struct pop *p, double *x, struct pop_result *res,
 			}
 			if (ft <= f + 1e-4 * a * slope)
 				break;
-			if (!isfinite(ft) && p->last_analytic)
+			if (!isfinite(ft) && ++nbad == BLOCKED &&
+			    p->last_analytic)
 				break;
 			if (!isfinite(ft))
 				a *= 0.1;
@@ -754,12 +760,13 @@ quasi_newton(struct pop *p, double *x, struct pop_result *res,
 				    0.5 * a : q;
 			}
 		}
-		if (!isfinite(ft) && p->last_analytic) {
-			/* A point along the search the objective cannot be
-			 * evaluated at (a bound, a zero prediction): the
-			 * analytic gradient knows nothing of where that
-			 * begins, differences do (a component that cannot
-			 * move is held).  Differences from here on. */
+		if (nbad == BLOCKED && p->last_analytic) {
+			/* The objective cannot be evaluated anywhere along
+			 * the search direction, even BLOCKED times nearer
+			 * (a bound a parameter sits on): the analytic
+			 * gradient knows nothing of where that begins,
+			 * differences do (a component that cannot move is
+			 * held).  Differences from here on. */
 			p->no_analytic = 1;
 			if ((nstuck = gradient(p, x, f, g, stuck)) < 0) {
 				memcpy(err, &p->err, sizeof(*err));
