@@ -389,7 +389,7 @@ fprog_eval(const struct fprog *p, const double *in, double *out,
     struct twin_err *err)
 {
 	double stackv[128], *v = stackv;
-	int i, j, s;
+	int i, j;
 
 	if (p->nv > (int)(sizeof stackv / sizeof stackv[0]) &&
 	    (v = malloc((size_t)p->nv * sizeof *v)) == NULL)
@@ -399,8 +399,7 @@ fprog_eval(const struct fprog *p, const double *in, double *out,
 	for (j = 0; j < p->nrules; j++) {
 		char buf[512];
 		size_t len = 0;
-
-		s = p->nin + p->ndefs + j;
+		int s = p->nin + p->ndefs + j;
 		if (v[s] != 0 || unknown(p, in, s))
 			continue;
 		buf[0] = '\0';
