@@ -24,6 +24,10 @@
  * closes the flow balance: CO = Q_adipose + Q_bone + Q_brain + Q_heart +
  * Q_kidney + Q_liver_total + Q_muscle + Q_skin + Q_rest.  M_adipose closes
  * the mass balance: WT = the sum of every M_<tissue> + M_blood.
+ * BSA is formula.h's definition, text for text: a model that has BSA
+ * already (from formula.h, or a record's covariate) leaves this one out.
+ * The other helper names (AGE_REF, HT_REF, WT_REF, BSA_REF, HSCALE, BMC,
+ * BMC_REF, HCT, M_*) are part of the generated model's namespace.
  *
  * The rules (domain checks, text that must be non-zero): SEX 1 or 2,
  * HT > 0, WT > 0, adults only (18 <= AGE <= 90: no sourced rules for
