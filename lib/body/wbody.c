@@ -48,6 +48,26 @@ put(struct sbuf *b, const char *fmt, ...)
 	}
 }
 
+/* Append a term, first starting a continuation line (indented 4: YAML
+ * reads it as part of the scalar or list it is in) if the term would run
+ * past column 72. */
+static void __attribute__((format(printf, 2, 3)))
+term(struct sbuf *b, const char *fmt, ...)
+{
+	char t[256];
+	size_t col = 0;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(t, sizeof(t), fmt, ap);
+	va_end(ap);
+	while (col < b->len && b->s[b->len - 1 - col] != '\n')
+		col++;
+	if (col + strlen(t) > 72)
+		put(b, "\n   ");
+	put(b, "%s", t);
+}
+
 /* A number in the fewest digits that read back as the same double. */
 static void
 put_num(struct sbuf *b, double x)
@@ -220,6 +240,10 @@ check(const struct wbody *w, struct twin_err *err)
 	    !(w->omega_kp >= 0 && isfinite(w->omega_kp)))
 		return twin_error(err, "whole-body model: a variance of the "
 		    "random effects is negative or not finite");
+	if (!(w->err_add >= 0 && isfinite(w->err_add)) ||
+	    !(w->err_prop >= 0 && isfinite(w->err_prop)))
+		return twin_error(err, "whole-body model: a residual error "
+		    "is negative or not finite");
 	for (i = 0; i < w->nbounds; i++)
 		if (check_text(w->bounds[i], "", "bounds", err) < 0)
 			return -1;
@@ -251,7 +275,7 @@ static void
 yaml(const struct wbody *w, struct sbuf *b)
 {
 	const char *L = tissue_name(TISSUE_LIVER);
-	int t, i, first;
+	int t, i;
 
 	put(b, "# Whole-body perfusion-limited PBPK model, generated "
 	    "(lib/body/wbody.c;\n# twin-model(5), Whole-body models).  "
@@ -266,11 +290,15 @@ yaml(const struct wbody *w, struct sbuf *b)
 
 	/* compartments */
 	put(b, "compartments: [lumen");
-	EACH_TISSUE(w, t)
-		put(b, ", %s", tissue_name(t));
-	for (i = 0; i < w->nextra; i++)
-		put(b, ", %s", w->extra[i].name);
-	put(b, ",\n  arterial, venous, metabolised, excreted, unabsorbed%s]\n",
+	EACH_TISSUE(w, t) {
+		put(b, ",");
+		term(b, " %s", tissue_name(t));
+	}
+	for (i = 0; i < w->nextra; i++) {
+		put(b, ",");
+		term(b, " %s", w->extra[i].name);
+	}
+	put(b, ",\n    arterial, venous, metabolised, excreted, unabsorbed%s]\n",
 	    w->auc ? ", AUC" : "");
 	put(b, "routes: {iv: venous, oral: lumen}\n");
 
@@ -348,18 +376,23 @@ yaml(const struct wbody *w, struct sbuf *b)
 	}
 	put(b, "  Q_H: Q_%s", L);
 	EACH_TISSUE(w, t)
-		if (tissue_portal(t))
-			put(b, " + Q_%s", tissue_name(t));
+		if (tissue_portal(t)) {
+			term(b, " + Q_%s", tissue_name(t));
+		}
 	put(b, "  # total liver blood flow\n  CO: Q_H");
 	EACH_TISSUE(w, t)
-		if (nonportal(t))
-			put(b, " + Q_%s", tissue_name(t));
-	for (i = 0; i < w->nextra; i++)
-		put(b, " + Q_%s", w->extra[i].name);
+		if (nonportal(t)) {
+			term(b, " + Q_%s", tissue_name(t));
+		}
+	for (i = 0; i < w->nextra; i++) {
+		term(b, " + Q_%s", w->extra[i].name);
+	}
 	put(b, "  # cardiac output\n");
-	put(b, "  SKp: exp(ETA_Kp)  # scalar on every Kp\n  CLint: ");
+	put(b, "  SKp: exp(ETA_Kp)  # scalar on every Kp\n"
+	    "  # hepatic intrinsic clearance of unbound drug, L/h\n"
+	    "  CLint: ");
 	put_scaled(b, w->clint, "ETA_CLint");
-	put(b, "  # hepatic intrinsic clearance, unbound\n  GFR: ");
+	put(b, "\n  # glomerular filtration rate, L/h\n  GFR: ");
 	put_scaled(b, w->gfr, "ETA_GFR");
 	put(b, "\n");
 
@@ -386,9 +419,10 @@ yaml(const struct wbody *w, struct sbuf *b)
 		if (t == TISSUE_LIVER) {
 			put(b, "  %s: Q_%s*Ca", n, n);
 			EACH_TISSUE(w, i)
-				if (tissue_portal(i))
-					put(b, " + Q_%s*Cb_%s",
+				if (tissue_portal(i)) {
+					term(b, " + Q_%s*Cb_%s",
 					    tissue_name(i), tissue_name(i));
+				}
 			put(b, "\n    - Q_H*Cb_%s - MET\n", n);
 		} else if (t == TISSUE_LUNG)
 			put(b, "  %s: CO*(Cv - Cb_%s)\n", n, n);
@@ -406,15 +440,14 @@ yaml(const struct wbody *w, struct sbuf *b)
 		    w->extra[i].name, w->extra[i].name);
 	put(b, "  arterial: CO*(Cb_%s - Ca)\n", tissue_name(TISSUE_LUNG));
 	put(b, "  venous: Q_H*Cb_%s", L);
-	first = 1;
 	EACH_TISSUE(w, t)
 		if (nonportal(t)) {
-			put(b, "%s+ Q_%s*Cb_%s", first ? "\n    " : " ",
-			    tissue_name(t), tissue_name(t));
-			first = 0;
+			term(b, " + Q_%s*Cb_%s", tissue_name(t),
+			    tissue_name(t));
 		}
-	for (i = 0; i < w->nextra; i++)
-		put(b, " + Q_%s*Cb_%s", w->extra[i].name, w->extra[i].name);
+	for (i = 0; i < w->nextra; i++) {
+		term(b, " + Q_%s*Cb_%s", w->extra[i].name, w->extra[i].name);
+	}
 	put(b, "\n    - CO*Cv\n");
 	put(b, "  metabolised: MET\n  excreted: REN\n"
 	    "  unabsorbed: (1 - fa)*ka*lumen\n");
@@ -430,17 +463,34 @@ yaml(const struct wbody *w, struct sbuf *b)
 		put(b, "  C_%s: %s/V_%s\n", w->extra[i].name,
 		    w->extra[i].name, w->extra[i].name);
 	put(b, "  C_arterial: Ca\n  C_venous: Cv\ndv: CP\n");
+	if (w->err_add > 0 || w->err_prop > 0) {
+		put(b, "error: {");
+		if (w->err_add > 0) {
+			put(b, "additive: ");
+			put_num(b, w->err_add);
+		}
+		if (w->err_prop > 0) {
+			put(b, w->err_add > 0 ? ", proportional: " :
+			    "proportional: ");
+			put_num(b, w->err_prop);
+		}
+		put(b, "}  # standard deviations\n");
+	}
 
 	/* bounds */
 	put(b, "bounds: [BP > 0, 0 < fu <= 1, ka >= 0, 0 <= fa <= 1, "
 	    "CLint >= 0, GFR >= 0");
 	for (t = 0; t < TISSUE_N; t++)
-		if (w->V[t] != NULL)
-			put(b, ",\n  V_%s > 0", tissue_name(t));
-	for (i = 0; i < w->nextra; i++)
-		put(b, ",\n  V_%s > 0", w->extra[i].name);
+		if (w->V[t] != NULL) {
+			put(b, ",");
+			term(b, " V_%s > 0", tissue_name(t));
+		}
+	for (i = 0; i < w->nextra; i++) {
+		put(b, ",");
+		term(b, " V_%s > 0", w->extra[i].name);
+	}
 	for (i = 0; i < w->nbounds; i++) {
-		put(b, ",\n  ");
+		put(b, ",\n    ");
 		put_text(b, w->bounds[i]);
 	}
 	put(b, "]\n");

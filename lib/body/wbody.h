@@ -84,6 +84,9 @@ struct wbody {
 	/* Variances of the log-normal random effects ETA_CLint, ETA_GFR and
 	 * ETA_Kp (one scalar on every Kp); 0 fixes an effect at 0. */
 	double omega_clint, omega_gfr, omega_kp;
+	/* Residual error of CP, standard deviations (twin-model(5),
+	 * error:); both 0: no error: section (twin-fit needs one). */
+	double err_add, err_prop;	/* mg/L; fraction */
 	const char *const *bounds;	/* extra bounds: entries, e.g. "WT > 0" */
 	int nbounds;
 	int auc;			/* 1: a compartment AUC = integral of CP */
