@@ -18,11 +18,12 @@ static void __attribute__((format(printf, 2, 3)))
 put(struct sbuf *b, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 
 	if (b->nomem)
 		return;
 	for (;;) {
+		int n;
+
 		va_start(ap, fmt);
 		n = vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
 		va_end(ap);
@@ -127,7 +128,7 @@ valid_name(const char *s)
 		if (!(*p == '_' || (*p >= 'A' && *p <= 'Z') ||
 		    (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')))
 			return 0;
-	return 1;
+	return p - s <= WBODY_NAME_MAX;
 }
 
 /* Expression text: present, and free of controls other than whitespace. */

@@ -42,6 +42,10 @@
 /* At most this many extra tissues (struct wbody.extra). */
 #define WBODY_MAX_EXTRA 8
 
+/* The longest name (model, covariate, definition, extra tissue) taken:
+ * letters, digits and underscores, not starting with a digit. */
+#define WBODY_NAME_MAX 64
+
 /* A covariate the expressions use: a default, or required. */
 struct wbody_cov {
 	const char *name;
