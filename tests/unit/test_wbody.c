@@ -744,6 +744,20 @@ effects_and_text(void)
 	    g->omega[8] == 0 && model_eta(g, "CLint") >= 0 &&
 	    model_eta(g, "GFR") >= 0 && model_eta(g, "Kp") >= 0,
 	    "random effects CLint, GFR, Kp present with variance 0");
+	if (g) {
+		/* what twin-sim --iiv draws: zeros */
+		struct sim_opts so = { ODE_AUTO, SIM_RTOL, SIM_ATOL };
+		struct sim *s = sim_new(g, &so, &err);
+		gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+		double eta[3] = { 1, 1, 1 };
+
+		if (s && rng)
+			sim_sample_eta(s, rng, eta);
+		tap_ok(s && eta[0] == 0 && eta[1] == 0 && eta[2] == 0,
+		    "random effects drawn from the zero variances are 0");
+		sim_free(s);
+		gsl_rng_free(rng);
+	}
 	model_free(g);
 	w.omega_clint = 0.09;
 	w.omega_gfr = 0.04;
