@@ -243,6 +243,15 @@ void model_eval_propdp(const struct model *m, double *v, double *vals);
 struct model *model_load(const char *path, struct twin_err *err);
 
 /*
+ * The same from model text in memory (a generated model, such as the
+ * whole-body PBPK model of body/wbody.h): name is the model's name unless
+ * the text has a name: key, and stands for the file in messages
+ * ("NAME:LINE:COL: ...").  The model has no path.  The caller keeps text.
+ */
+struct model *model_load_string(const char *text, const char *name,
+    struct twin_err *err);
+
+/*
  * Find a model by name: a name containing '/' or ending in ".yaml" or
  * ".yml" is a path; otherwise NAME.yaml, then NAME.yml, is looked up in
  * each of model_dir's directories in turn.  Returns the path in buf, or

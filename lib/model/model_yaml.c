@@ -428,52 +428,36 @@ on_top(struct loader *ld, yaml_node_t *k, yaml_node_t *v, int arg)
 	return fail(ld, k, msg);
 }
 
-struct model *
-model_load(const char *path, struct twin_err *err)
+/*
+ * Load the YAML document the parser reads into a model called name,
+ * finished.  Messages name where ("FILE:LINE:COL: ..."); path, if not
+ * NULL, is kept as the model's path.
+ */
+static struct model *
+load(yaml_parser_t *parser, const char *where, const char *name,
+    const char *path, struct twin_err *err)
 {
-	yaml_parser_t parser;
 	struct loader ld;
 	yaml_node_t *root;
 	struct model *m = NULL;
-	const char *base;
-	char name[256];
-	FILE *fp;
 	int ok = 0;
 
-	if ((fp = fopen(path, "rb")) == NULL) {
-		twin_errork(err, TWIN_ESYSTEM, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	snprintf(name, sizeof(name), "%s", base);
-	if (strlen(name) > 5 && !strcmp(name + strlen(name) - 5, ".yaml"))
-		name[strlen(name) - 5] = '\0';
 	memset(&ld, 0, sizeof(ld));
-	ld.path = path;
+	ld.path = where;
 	ld.err = err;
-	if (!yaml_parser_initialize(&parser)) {
-		fclose(fp);
-		twin_nomem(err);
+	if (!yaml_parser_load(parser, &ld.doc)) {
+		twin_error(err, "%s:%lu:%lu: %s", where,
+		    (unsigned long)parser->problem_mark.line + 1,
+		    (unsigned long)parser->problem_mark.column + 1,
+		    parser->problem ? parser->problem : "malformed YAML");
 		return NULL;
 	}
-	yaml_parser_set_input_file(&parser, fp);
-	if (!yaml_parser_load(&parser, &ld.doc)) {
-		twin_error(err, "%s:%lu:%lu: %s", path,
-		    (unsigned long)parser.problem_mark.line + 1,
-		    (unsigned long)parser.problem_mark.column + 1,
-		    parser.problem ? parser.problem : "malformed YAML");
-		yaml_parser_delete(&parser);
-		fclose(fp);
-		return NULL;
-	}
-	yaml_parser_delete(&parser);
-	fclose(fp);
 	if ((root = yaml_document_get_root_node(&ld.doc)) == NULL) {
-		twin_error(err, "%s: empty model file", path);
+		twin_error(err, "%s: empty model file", where);
 		goto out;
 	}
 	if ((m = model_new(name)) == NULL ||
-	    (m->path = strdup(path)) == NULL) {
+	    (path && (m->path = strdup(path)) == NULL)) {
 		twin_nomem(err);
 		goto out;
 	}
@@ -489,6 +473,52 @@ out:
 		model_free(m);
 		return NULL;
 	}
+	return m;
+}
+
+struct model *
+model_load(const char *path, struct twin_err *err)
+{
+	yaml_parser_t parser;
+	struct model *m;
+	const char *base;
+	char name[256];
+	FILE *fp;
+
+	if ((fp = fopen(path, "rb")) == NULL) {
+		twin_errork(err, TWIN_ESYSTEM, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	snprintf(name, sizeof(name), "%s", base);
+	if (strlen(name) > 5 && !strcmp(name + strlen(name) - 5, ".yaml"))
+		name[strlen(name) - 5] = '\0';
+	if (!yaml_parser_initialize(&parser)) {
+		fclose(fp);
+		twin_nomem(err);
+		return NULL;
+	}
+	yaml_parser_set_input_file(&parser, fp);
+	m = load(&parser, path, name, path, err);
+	yaml_parser_delete(&parser);
+	fclose(fp);
+	return m;
+}
+
+struct model *
+model_load_string(const char *text, const char *name, struct twin_err *err)
+{
+	yaml_parser_t parser;
+	struct model *m;
+
+	if (!yaml_parser_initialize(&parser)) {
+		twin_nomem(err);
+		return NULL;
+	}
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text,
+	    strlen(text));
+	m = load(&parser, name, name, NULL, err);
+	yaml_parser_delete(&parser);
 	return m;
 }
 

@@ -1,0 +1,136 @@
+/*
+ * test_model_yaml.c - model_load_string: model text in memory loads as the
+ * same text in a file does (the generated whole-body models depend on it),
+ * and its messages name the text by the name given.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "model/model.h"
+#include "tap.h"
+
+/* The whole of a file, or NULL. */
+static char *
+slurp(const char *path)
+{
+	FILE *fp = fopen(path, "rb");
+	char *s;
+	long n;
+
+	if (fp == NULL)
+		return NULL;
+	fseek(fp, 0, SEEK_END);
+	n = ftell(fp);
+	rewind(fp);
+	if ((s = malloc(n + 1)) == NULL || fread(s, 1, n, fp) != (size_t)n) {
+		free(s);
+		fclose(fp);
+		return NULL;
+	}
+	s[n] = '\0';
+	fclose(fp);
+	return s;
+}
+
+/* Same structure, parameters and programs' results at one point. */
+static int
+same_model(const struct model *a, const struct model *b)
+{
+	double *va, *vb, ya[64], yb[64];
+	int i, same;
+
+	if (a->nslot != b->nslot || a->nstate != b->nstate ||
+	    a->ntheta != b->ntheta || a->neta != b->neta ||
+	    a->nind != b->nind || a->nout != b->nout || a->njac != b->njac ||
+	    a->linear != b->linear || a->nroute != b->nroute ||
+	    a->nbound != b->nbound || a->errkind != b->errkind ||
+	    a->nstate > 64)
+		return 0;
+	for (i = 0; i < a->nslot; i++)
+		if (strcmp(a->slotname[i], b->slotname[i]))
+			return 0;
+	for (i = 0; i < a->ntheta; i++)
+		if (a->theta[i] != b->theta[i])
+			return 0;
+	for (i = 0; i < a->neta * a->neta; i++)
+		if (a->omega[i] != b->omega[i])
+			return 0;
+	va = calloc(a->nslot, sizeof(double));
+	vb = calloc(b->nslot, sizeof(double));
+	for (i = 0; i < a->ntheta; i++)
+		va[a->theta0 + i] = vb[b->theta0 + i] = a->theta[i];
+	for (i = 0; i < a->ncov; i++)
+		va[a->cov0 + i] = vb[b->cov0 + i] = a->covdefault[i];
+	for (i = 0; i < a->nind; i++) {
+		va[a->ind0 + i] = tape_eval(a->ind[i], va);
+		vb[b->ind0 + i] = tape_eval(b->ind[i], vb);
+	}
+	for (i = 0; i < a->nstate; i++)
+		va[a->state0 + i] = vb[b->state0 + i] = 1 + 0.5 * i;
+	model_eval_rhs(a, va, ya);
+	model_eval_rhs(b, vb, yb);
+	same = memcmp(ya, yb, a->nstate * sizeof(double)) == 0;
+	free(va);
+	free(vb);
+	return same;
+}
+
+int
+main(void)
+{
+	static const char *const files[] = { "pk2cmt", "vanco", "ivp" };
+	struct twin_err err;
+	struct model *a, *b;
+	char path[256], what[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char *text;
+
+		snprintf(path, sizeof(path), "../../models/%s.yaml", files[i]);
+		text = slurp(path);
+		a = model_load(path, &err);
+		b = text ? model_load_string(text, "mem", &err) : NULL;
+		snprintf(what, sizeof(what), "%s: the text in memory gives "
+		    "the model the file gives", files[i]);
+		tap_ok(a && b && same_model(a, b), what);
+		snprintf(what, sizeof(what), "%s: its name: key names it, "
+		    "it has no path", files[i]);
+		tap_ok(b && !strcmp(b->name, files[i]) && b->path == NULL,
+		    what);
+		model_free(a);
+		model_free(b);
+		free(text);
+	}
+
+	/* Without a name: key the name given names the model. */
+	a = model_load_string("compartments: [c]\node: {c: -c}\n"
+	    "output: {Y: c}\n", "gen", &err);
+	tap_ok(a && !strcmp(a->name, "gen") && a->nstate == 1,
+	    "a model without a name: key is called by the name given");
+	model_free(a);
+
+	/* Messages name the text by the name given, with line and column. */
+	a = model_load_string("compartments: [c]\node: {c: -k*c}\n"
+	    "output: {Y: c}\n", "drug", &err);
+	tap_ok(a == NULL && strstr(err.msg, "drug:2:") &&
+	    strstr(err.msg, "\"k\""),
+	    "an unknown name is reported at drug:LINE:COL");
+	if (a == NULL)
+		printf("# %s\n", err.msg);
+	model_free(a);
+	a = model_load_string("compartments: [c\node: {c: -c}\n", "drug",
+	    &err);
+	tap_ok(a == NULL && !strncmp(err.msg, "drug:", 5),
+	    "malformed YAML is reported at drug:LINE:COL");
+	printf("# %s\n", err.msg);
+	model_free(a);
+	a = model_load_string("", "empty", &err);
+	tap_ok(a == NULL && strstr(err.msg, "empty: empty model file"),
+	    "empty text is an error naming it");
+	printf("# %s\n", err.msg);
+	model_free(a);
+	return tap_done();
+}
