@@ -96,14 +96,14 @@ worst(const double *x, const double *pct, double se, int survey)
 	int k;
 
 	for (k = 0; k < PEOPLE_NPCT; k++) {
-		double p = people_pct[k] / 100, f, v, sd, tol;
+		double p = people_pct[k] / 100, f, v, tol;
 
 		if (isnan(pct[k]))
 			continue;
 		f = density(pct, k);
 		v = p * (1 - p) / N / (f * f);
 		if (survey) {
-			sd = (pct[6] - pct[2]) / (2 * 1.036433);
+			double sd = (pct[6] - pct[2]) / (2 * 1.036433);
 			v += se * se * p * (1 - p) / (sd * sd * f * f);
 		}
 		tol = 4 * sqrt(v);
@@ -177,6 +177,9 @@ main(void)
 	tap_ok(p != NULL, "the default population loads");
 	if (p == NULL) {
 		printf("# %s\n", err.msg);
+		free(ht);
+		free(wt);
+		free(bmi);
 		return tap_done();
 	}
 	tap_ok(people_load("mars", &err) == NULL && err.kind == TWIN_EINPUT &&
