@@ -40,7 +40,7 @@ LDLIBS = $(SUNDIALS_LIBS) $(PKG_LIBS) -lpthread -ldl -lm
 LAYERS = util data model body solve report estim
 LIBSRC = $(foreach l,$(LAYERS),$(wildcard lib/$(l)/*.c))
 LIBOBJ = $(LIBSRC:.c=.o)
-PROGS = twin-sim twin-fit twin-report twin-dose
+PROGS = twin-sim twin-fit twin-report twin-dose twin-pop
 UNITSRC = $(wildcard tests/unit/test_*.c)
 UNITS = $(UNITSRC:.c=)
 MAN1 = $(wildcard man/*.1)

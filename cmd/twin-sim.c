@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "model/model.h"
 #include "util/num.h"
+#include "util/seed.h"
 #include "data/record.h"
 #include "solve/sim.h"
 
@@ -142,27 +143,6 @@ put_num(struct outbuf *b, double x, int first)
 	if (!first)
 		ob_putc(b, '\t');
 	ob_putnum(b, x);
-}
-
-static unsigned long
-mix(unsigned long long x)
-{
-	x += 0x9e3779b97f4a7c15ULL;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-	return (unsigned long)(x ^ (x >> 31));
-}
-
-/* The random stream of a replicate depends on the seed, the individual's
- * ID and the replicate only, so a split run reproduces a whole one. */
-static unsigned long
-stream_seed(unsigned long seed, const char *id, int rep)
-{
-	unsigned long long h = 1469598103934665603ULL;
-
-	for (; *id; id++)
-		h = (h ^ (unsigned char)*id) * 1099511628211ULL;
-	return mix(h ^ mix(seed) ^ mix((unsigned long long)rep << 32));
 }
 
 static int
@@ -336,8 +316,8 @@ run_job(struct shared *sh, struct worker *wk, struct job *jb)
 	for (rep = jb->rep0; rep <= jb->rep1; rep++) {
 		jb->goodlen = jb->ob.len;
 		if (o->iiv || o->ruv)
-			gsl_rng_set(wk->rng, stream_seed(o->seed, ind->id,
-			    rep));
+			gsl_rng_set(wk->rng, twin_stream_seed(o->seed, ind->id,
+			    TWIN_STREAM_REP(rep)));
 		if (o->iiv) {
 			sim_sample_eta(wk->sim, wk->rng, wk->eta);
 			for (j = 0; j < m->neta; j++)

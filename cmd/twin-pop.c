@@ -1,0 +1,229 @@
+/*
+ * twin-pop - virtual people: one covariate record per person, drawn from
+ * published anthropometric and serum creatinine tables (body/people.h).
+ */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "cli.h"
+#include "body/people.h"
+#include "data/record.h"
+#include "util/num.h"
+
+#define PROG "twin-pop"
+#define FLUSH_BYTES 65536	/* output is handed on in pieces this big */
+
+struct opts {
+	long n, firstid;
+	const char *population, *outpath;
+	int gz;
+	struct people_opts po;
+};
+
+static void
+usage(void)
+{
+	static const struct cli_help h[] = {
+		{ "-h, --help", "print this help and exit" },
+		{ "-V, --version", "print the version and exit" },
+		{ "-n number", "how many people (required)" },
+		{ "-o file", "write to file (renamed into place when complete)" },
+		{ "-z", "compress the output with gzip" },
+		{ "--age a:b", "ages drawn uniformly from [a, b) years "
+		    "(default 18:90)" },
+		{ "--first-id k", "ID of the first person (default 1)" },
+		{ "--population name", "the tables to draw from (default "
+		    PEOPLE_POPULATION ")" },
+		{ "--seed n", "seed of the random numbers (default 1)" },
+		{ "--sex s", "male, female or both (default both)" },
+		{ NULL, NULL }
+	};
+
+	cli_help(PROG, "usage: twin-pop [-hVz] -n number [-o file] "
+	    "[--age a:b] [--first-id k]\n"
+	    "                [--population name] [--seed n] [--sex s]\n", h);
+}
+
+static void
+parse_age(const char *arg, struct opts *o)
+{
+	char buf[64], *colon;
+
+	if (strlen(arg) >= sizeof(buf))
+		goto bad;
+	strcpy(buf, arg);
+	if ((colon = strchr(buf, ':')) == NULL)
+		goto bad;
+	*colon = '\0';
+	if (twin_strtod(buf, &o->po.age_lo) < 0 ||
+	    twin_strtod(colon + 1, &o->po.age_hi) < 0 ||
+	    !(o->po.age_lo < o->po.age_hi))
+		goto bad;
+	return;
+bad:
+	cli_usage_error(PROG, "--age wants A:B, ages in years with A < B, "
+	    "got \"%s\"", arg);
+}
+
+static void
+parse_opts(int argc, char **argv, struct opts *o)
+{
+	enum { O_AGE = 256, O_FIRST, O_POP, O_SEED, O_SEX };
+	static const struct option lo[] = {
+		{ "age", required_argument, NULL, O_AGE },
+		{ "first-id", required_argument, NULL, O_FIRST },
+		{ "help", no_argument, NULL, 'h' },
+		{ "population", required_argument, NULL, O_POP },
+		{ "seed", required_argument, NULL, O_SEED },
+		{ "sex", required_argument, NULL, O_SEX },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const struct cli_common co = { NULL, NULL, NULL, NULL, NULL, NULL };
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->firstid = 1;
+	o->po.seed = 1;
+	o->po.sex = PEOPLE_BOTH;
+	o->po.age_lo = 18;
+	o->po.age_hi = 90;
+	while ((c = cli_getopt(PROG, argc, argv, "hVn:o:z", lo)) != -1) {
+		switch (c) {
+		case 'h':
+			usage();
+			break;
+		case 'n':
+			o->n = cli_int(PROG, "-n", optarg, 1, 2147483647);
+			break;
+		case 'o':
+			o->outpath = optarg;
+			break;
+		case 'z':
+			o->gz = 1;
+			break;
+		case O_AGE:
+			parse_age(optarg, o);
+			break;
+		case O_FIRST:
+			o->firstid = cli_int(PROG, "--first-id", optarg, 1,
+			    2147483647);
+			break;
+		case O_POP:
+			o->population = optarg;
+			break;
+		case O_SEED:
+			o->po.seed = (unsigned long)cli_int(PROG, "--seed",
+			    optarg, 0, 2147483647);
+			break;
+		case O_SEX:
+			if (strcmp(optarg, "male") == 0)
+				o->po.sex = PEOPLE_MALE;
+			else if (strcmp(optarg, "female") == 0)
+				o->po.sex = PEOPLE_FEMALE;
+			else if (strcmp(optarg, "both") == 0)
+				o->po.sex = PEOPLE_BOTH;
+			else
+				cli_usage_error(PROG, "--sex wants male, female "
+				    "or both, got \"%s\"", optarg);
+			break;
+		default:
+			if (!cli_common(PROG, c, optarg, &co))
+				exit(1);
+		}
+	}
+	if (optind < argc)
+		cli_usage_error(PROG, "no file arguments: twin-pop reads no "
+		    "input, got \"%s\"", argv[optind]);
+	if (o->n == 0)
+		cli_usage_error(PROG, "no number of people given (-n NUMBER)");
+}
+
+static void
+put_num(struct outbuf *b, double x)
+{
+	ob_putc(b, '\t');
+	if (isnan(x))
+		ob_putc(b, '.');
+	else
+		ob_putnum(b, x);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts o;
+	struct twin_err err;
+	struct people *p;
+	struct person q;
+	struct rec_writer *w = NULL;
+	struct outbuf b = { 0 };
+	char idbuf[32];
+	long i;
+	int status = 2, complete = 0;
+
+	gsl_set_error_handler_off();
+	parse_opts(argc, argv, &o);
+	if ((p = people_load(o.population, &err)) == NULL) {
+		if (err.kind == TWIN_EINPUT && o.population != NULL &&
+		    strstr(err.msg, "unknown population") != NULL)
+			cli_usage_error(PROG, "%s", err.msg);
+		cli_warn(PROG, "%s", err.msg);
+		return 2;
+	}
+	if (people_check(p, &o.po, &err) < 0) {
+		people_free(p);
+		cli_usage_error(PROG, "--age: %s", err.msg);
+	}
+	if ((w = rec_wopen(o.outpath, o.gz, &err)) == NULL) {
+		cli_warn(PROG, "%s", err.msg);
+		goto out;
+	}
+	ob_puts(&b, "ID\tTIME\tEVID\tSEX\tAGE\tHT\tWT\tBMI\tBSA\tSCR\tCRCL\t"
+	    "EGFR\n");
+	for (i = 0; i < o.n; i++) {
+		long id = o.firstid + i;
+
+		if (people_draw(p, &o.po, id, &q, &err) < 0) {
+			cli_warn(PROG, "ID %ld: %s", id, err.msg);
+			goto out;
+		}
+		snprintf(idbuf, sizeof(idbuf), "%ld\t0\t2\t%d", id, q.sex);
+		ob_puts(&b, idbuf);
+		put_num(&b, q.age);
+		put_num(&b, q.ht);
+		put_num(&b, q.wt);
+		put_num(&b, q.bmi);
+		put_num(&b, q.bsa);
+		put_num(&b, q.scr);
+		put_num(&b, q.crcl);
+		put_num(&b, q.egfr);
+		ob_putc(&b, '\n');
+		if (b.len >= FLUSH_BYTES) {
+			if (rec_write(w, b.p, b.len, &err) < 0) {
+				cli_warn(PROG, "%s", err.msg);
+				goto out;
+			}
+			b.len = 0;
+		}
+	}
+	if (rec_write(w, b.p, b.len, &err) < 0) {
+		cli_warn(PROG, "%s", err.msg);
+		goto out;
+	}
+	complete = 1;
+	status = 0;
+out:
+	if (w != NULL && rec_wclose(w, complete, &err) < 0) {
+		cli_warn(PROG, "%s", err.msg);
+		status = 2;
+	}
+	ob_free(&b);
+	people_free(p);
+	return status;
+}
