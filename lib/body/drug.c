@@ -307,9 +307,11 @@ on_kp(struct ld *ld, yaml_node_t *k, const char *s, yaml_node_t *v)
 {
 	struct drug *d = ld->d;
 	char key[64];
-	int t, m;
+	int t;
 
 	if (!strcmp(s, "method")) {
+		int m;
+
 		if (scalar(v) == NULL || (m = kp_method_parse(scalar(v))) < 0)
 			return fail(ld, v, "kp.method \"%.40s\" is not one of "
 			    "rr, pt, berez, schmitt", scalar(v) ? scalar(v) :
@@ -331,7 +333,6 @@ on_top(struct ld *ld, yaml_node_t *k, const char *s, yaml_node_t *v)
 {
 	struct drug *d = ld->d;
 	yaml_node_t *x;
-	int c;
 
 	if (!strcmp(s, "name")) {
 		if (scalar(v) == NULL || !*scalar(v))
@@ -344,6 +345,8 @@ on_top(struct ld *ld, yaml_node_t *k, const char *s, yaml_node_t *v)
 	if (!strcmp(s, "notes"))
 		return 0;
 	if (!strcmp(s, "class")) {
+		int c;
+
 		if (entry(ld, v, "class", NULL, &x) < 0)
 			return -1;
 		if (scalar(x) == NULL || (c = kp_class_parse(scalar(x))) < 0)

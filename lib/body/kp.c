@@ -107,7 +107,7 @@ double
 kp_ionization(const struct kp_drug *d, double ph)
 {
 	double p[KP_NPKA], sum = 1, acc = 0;
-	int i, n = d->npka;
+	int i, n = d->npka < 0 ? 0 : d->npka > KP_NPKA ? KP_NPKA : d->npka;
 
 	switch (d->cls) {
 	case KP_ACID:
@@ -136,12 +136,13 @@ kp_ionization(const struct kp_drug *d, double ph)
 int
 kp_rr_year(const struct kp_drug *d)
 {
-	int i;
+	if (d->cls == KP_BASE) {
+		int i;
 
-	if (d->cls == KP_BASE)
 		for (i = 0; i < d->npka; i++)
 			if (d->pka[i] >= KP_RR2005_PKA)
 				return 2005;
+	}
 	return 2006;
 }
 
@@ -199,7 +200,7 @@ static int
 tsv_open(struct tsv *t, const char *name, struct twin_err *err)
 {
 	char path[4096];
-	int i, r;
+	int i;
 
 	memset(t, 0, sizeof(*t));
 	t->name = name;
@@ -207,7 +208,7 @@ tsv_open(struct tsv *t, const char *name, struct twin_err *err)
 		return -1;
 	if ((t->f = fopen(path, "r")) == NULL)
 		return twin_errork(err, TWIN_ESYSTEM, "%s: cannot open", path);
-	if ((r = tsv_next(t)) <= 0) {
+	if (tsv_next(t) <= 0) {
 		fclose(t->f);
 		return twin_errork(err, TWIN_EINPUT, "%s: no header", name);
 	}
