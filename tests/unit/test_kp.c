@@ -47,6 +47,51 @@ drug(double logp, enum kp_class cls, int npka, double pka1, double pka2,
 	return d;
 }
 
+/* Rat R&R composition (data/pbpk/tissue_composition.tsv, dataset
+ * RR_rat_huisinga: Rodgers 2005 EW, IW, AP; Rodgers & Rowland 2006 Table 1
+ * NL, NP, AR, LR, via Huisinga 2012): f_ew f_iw f_nl f_np ap ar lr. */
+static const double rat[][7] = {
+	[TISSUE_ADIPOSE] = { 0.135, 0.017, 0.853, 0.0016, 0.4, 0.049, 0.068 },
+	[TISSUE_BONE] = { 0.1, 0.346, 0.0174, 0.0016, 0.67, 0.1, 0.05 },
+	[TISSUE_BRAIN] = { 0.162, 0.62, 0.0391, 0.0015, 0.4, 0.048, 0.041 },
+	[TISSUE_GUT] = { 0.282, 0.475, 0.0375, 0.0124, 2.41, 0.158, 0.141 },
+	[TISSUE_HEART] = { 0.32, 0.456, 0.0135, 0.0106, 2.25, 0.157, 0.16 },
+	[TISSUE_KIDNEY] = { 0.273, 0.483, 0.0121, 0.024, 5.03, 0.13, 0.137 },
+	[TISSUE_LIVER] = { 0.161, 0.573, 0.0135, 0.0238, 4.56, 0.086, 0.161 },
+	[TISSUE_LUNG] = { 0.336, 0.446, 0.0215, 0.0123, 3.91, 0.212, 0.168 },
+	[TISSUE_MUSCLE] = { 0.118, 0.63, 0.01, 0.0072, 1.53, 0.064, 0.059 },
+	[TISSUE_PANCREAS] = { 0 },
+	[TISSUE_SKIN] = { 0.382, 0.291, 0.0603, 0.0044, 1.32, 0.277, 0.096 },
+	[TISSUE_SPLEEN] = { 0.207, 0.579, 0.0071, 0.0107, 3.18, 0.097, 0.207 },
+};
+
+static void
+rat_comp(struct kp_comp *c)
+{
+	int t;
+
+	memset(c, 0, sizeof(*c));
+	for (t = 0; t <= TISSUE_SPLEEN; t++) {
+		struct kp_tissue *k = &c->t[t];
+
+		k->f_ew = rat[t][0];
+		k->f_iw = rat[t][1];
+		k->f_nl = rat[t][2];
+		k->f_np = rat[t][3];
+		k->ap = rat[t][4];
+		k->ar = rat[t][5];
+		k->lr = rat[t][6];
+		k->ph_iw = 7.0;
+	}
+	/* rat erythrocytes (Rodgers 2005 Table 1) and plasma (R&R 2006) */
+	c->rbc.f_iw = 0.603;
+	c->rbc.f_nl = 0.0017;
+	c->rbc.f_np = 0.0029;
+	c->rbc.ap = 0.5;
+	c->plasma.f_nl = 0.0023;
+	c->plasma.f_np = 0.0013;
+}
+
 int
 main(void)
 {
@@ -221,6 +266,90 @@ main(void)
 	tap_ok(ok, "Schmitt neutral computes");
 	tap_close(kpu[TISSUE_LIVER], 7.846946432, 1e-8,
 	    "Schmitt neutral liver Kpu 7.84695 (hand)");
+
+	/*
+	 * Rodgers, Leahy & Rowland 2005 and Rodgers & Rowland 2006: their
+	 * published predicted rat Kpu (brain, gut, heart, kidney, liver,
+	 * muscle; adipose and lung for the 2006 drugs) as transcribed with
+	 * the papers' drug inputs (pKa, log P, fu, B:P) in
+	 * sueinchoi/KpCoeff validation/validation_Kp.xlsx and "Table2_compound
+	 * specific input parameters.xlsx"; rat Hct 0.45.  Within 3 %
+	 * (the published values have 3 digits; the composition is a
+	 * transcription), 7 % for propranolol-S and metoprolol-R (whose
+	 * published values sit 4-6 % below every tissue's, an input difference,
+	 * not a tissue one), 4 % for phenytoin (heart 3.1 % over).  Diazepam and midazolam use log P 2.84 and 3.15
+	 * (Rodgers & Rowland 2007 Table III, via Huisinga 2012) where the
+	 * transcription rounds to 2.8 and 3.1.
+	 */
+	{
+		static const int tt[] = { TISSUE_BRAIN, TISSUE_GUT,
+		    TISSUE_HEART, TISSUE_KIDNEY, TISSUE_LIVER, TISSUE_MUSCLE,
+		    TISSUE_ADIPOSE, TISSUE_LUNG };
+		static const struct {
+			const char *name;
+			enum kp_class cls;
+			double pka, logp, fu, bp, tol;
+			double pub[8];	/* tt order; 0 = not compared */
+		} rr[] = {
+			{ "lidocaine", KP_BASE, 8, 2.44, 0.38, 1.27, 0.03,
+			    { 8.03, 29.1, 26.1, 55.6, 50.9, 18.3 } },
+			{ "pentazocine", KP_BASE, 8.5, 3.31, 0.46, 1.55, 0.03,
+			    { 12.4, 35.7, 30.2, 62.9, 57.7, 21.2 } },
+			{ "imipramine", KP_BASE, 9.5, 4.8, 0.24, 1.67, 0.03,
+			    { 32.4, 86.6, 70.4, 146, 134, 48.6 } },
+			{ "fentanyl", KP_BASE, 9, 4.05, 0.15, 0.89, 0.03,
+			    { 17.5, 40.5, 32, 64.2, 59.4, 22.5 } },
+			{ "betaxolol-R", KP_BASE, 9.4, 2.59, 0.53, 2.06, 0.03,
+			    { 9.18, 44.7, 41.7, 91.3, 83.1, 28.9 } },
+			{ "bisoprolol-R", KP_BASE, 9.4, 1.87, 0.85, 1.36, 0.03,
+			    { 3.36, 11.0, 10.4, 21.4, 19.6, 7.73 } },
+			{ "metoprolol-R", KP_BASE, 9.7, 2.15, 0.8, 1.52, 0.07,
+			    { 4.06, 15.1, 14.2, 29.9, 27.3, 10.3 } },
+			{ "propranolol-S", KP_BASE, 9.5, 3.65, 0.13, 1.29, 0.07,
+			    { 18.3, 91.3, 84.4, 186, 169, 57.9 } },
+			{ "phenytoin (2006, acid)", KP_ACID, 8.3, 2.5, 0.19, 1,
+			    0.04, { 12, 12.9, 5.81, 6.55, 6.74, 4.33, 21.2,
+			    8.39 } },
+			{ "diazepam (2006, weak base)", KP_BASE, 3.4, 2.84, 0.14,
+			    1, 0.03, { 28.3, 29.9, 12.8, 14.6, 15.3, 9.38, 56.3,
+			    18.9 } },
+			{ "midazolam (2006, weak base)", KP_BASE, 6, 3.15, 0.059,
+			    1, 0.03, { 55.1, 58.6, 25.2, 28.5, 29.8, 18, 120,
+			    37.4 } },
+		};
+		struct kp_comp rc;
+		char what[200];
+		int j;
+
+		rat_comp(&rc);
+		for (i = 0; i < (int)(sizeof(rr) / sizeof(rr[0])); i++) {
+			double worst = 0;
+
+			d = drug(rr[i].logp, rr[i].cls, 1, rr[i].pka, 0,
+			    rr[i].fu, rr[i].bp);
+			ok = kp_compute(&d, KP_RR, &rc, 0.45, NULL, kpu,
+			    &err) == 0;
+			for (j = 0; ok && j < 8; j++) {
+				double dev;
+
+				if (rr[i].pub[j] == 0)
+					continue;
+				dev = fabs(kpu[tt[j]] / rr[i].pub[j] - 1);
+				if (dev > worst)
+					worst = dev;
+				if (dev > rr[i].tol)
+					printf("# %s %s: Kpu %.4g, published "
+					    "%.4g\n", rr[i].name,
+					    tissue_name(tt[j]), kpu[tt[j]],
+					    rr[i].pub[j]);
+			}
+			snprintf(what, sizeof(what), "R&R %d rat %s: Kpu within "
+			    "%.0f %% of the published (worst %.1f %%)",
+			    kp_rr_year(&d), rr[i].name, 100 * rr[i].tol,
+			    100 * worst);
+			tap_ok(ok && worst <= rr[i].tol, what);
+		}
+	}
 
 	/* Every method gives a positive Kp everywhere for a base, an acid, a
 	 * neutral and a zwitterion. */
