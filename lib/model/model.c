@@ -149,6 +149,10 @@ model_free(struct model *m)
 	free(m->routename);
 	free(m->routecmt);
 	free(m->routeunit);
+	for (i = 0; m->bound && i < m->nbound; i++) {
+		tape_free(m->bound[i].rule);
+		free(m->bound[i].text);
+	}
 	free(m->bound);
 	free(m);
 }
@@ -330,9 +334,68 @@ btoken(const char **p, char *tok, size_t toksz)
 	    *b == '+' ? BT_NUM : BT_NAME;
 }
 
+struct scope;
+static int lookup(void *ctx, const char *name, int len);
+
+static void
+rule_slot(void *ctx, int slot)
+{
+	struct bound *b = ctx;
+	int i;
+
+	for (i = 0; i < b->nused; i++)
+		if (b->used[i] == slot)
+			return;
+	if (b->nused < MODEL_RULE_NAMES)
+		b->used[b->nused++] = slot;
+}
+
+/*
+ * Any other bound is a rule: an expression over thetas, covariates and
+ * individual parameters (the scope of individual:), true when non-zero.
+ */
+static int
+parse_rule(const struct model *m, const char *text, struct bound *b,
+    struct twin_err *err)
+{
+	struct scope sc;
+	struct enode *n;
+	int col = 0;
+
+	memset(&sc, 0, sizeof(sc));
+	sc.m = m;
+	sc.stage = ST_IND;
+	sc.limit = m->out0;
+	if ((n = expr_parse(text, lookup, &sc, &col, err)) == NULL) {
+		twin_error_prefix(err, "bound \"%s\" is not of the form NAME "
+		    "> NUMBER or NUMBER <= NAME <= NUMBER (with <, <=, >, >=), "
+		    "nor a condition over thetas, covariates and individual "
+		    "parameters", text);
+		return -1;
+	}
+	b->slot = -1;
+	b->nused = 0;
+	enode_foreach_slot(n, rule_slot, b);
+	if (b->nused == 0) {
+		enode_free(n);
+		return twin_error(err, "bound \"%s\" is not of the form NAME "
+		    "> NUMBER or NUMBER <= NAME <= NUMBER: it uses no name",
+		    text);
+	}
+	b->rule = tape_compile(n);
+	enode_free(n);
+	if (b->rule == NULL || (b->text = strdup(text)) == NULL) {
+		tape_free(b->rule);
+		b->rule = NULL;
+		return twin_nomem(err);
+	}
+	return 0;
+}
+
 /*
  * "NAME op NUM", "NUM op NAME" or "NUM op NAME op NUM" into b (slot
- * resolved against the laid-out model).  Returns 0 or -1 with err set.
+ * resolved against the laid-out model), or any other condition as a rule
+ * (parse_rule).  Returns 0 or -1 with err set.
  */
 static int
 parse_bound(const struct model *m, const char *text, struct bound *b,
@@ -399,9 +462,7 @@ parse_bound(const struct model *m, const char *text, struct bound *b,
 	}
 	return 0;
 syntax:
-	twin_error(err, "bound \"%s\" is not of the form NAME > NUMBER or "
-	    "NUMBER <= NAME <= NUMBER (with <, <=, >, >=)", text);
-	return -1;
+	return parse_rule(m, text, b, err);
 }
 
 /* "KM > 0", "0 <= F <= 1": the bound as text, for messages. */
@@ -440,6 +501,28 @@ model_check_domain(const struct model *m, const double *v,
 	for (i = 0; i < m->nbound; i++) {
 		const struct bound *b = &m->bound[i];
 
+		if (b->rule != NULL) {
+			double x = tape_eval(b->rule, v);
+			char vals[512];
+			size_t k = 0;
+			int j;
+
+			if (x != 0 && !isnan(x))
+				continue;
+			vals[0] = '\0';
+			for (j = 0; j < b->nused && k < sizeof(vals); j++) {
+				int w;
+
+				twin_dtoa(v[b->used[j]], num);
+				w = snprintf(vals + k, sizeof(vals) - k,
+				    "%s%s = %s", j ? ", " : "",
+				    m->slotname[b->used[j]], num);
+				if (w > 0)
+					k += (size_t)w;
+			}
+			return twin_errork(err, TWIN_EDOMAIN, "%s does not "
+			    "hold (%s)", b->text, vals);
+		}
 		if (inside(b, v[b->slot]))
 			continue;
 		bound_text(m, b, text, sizeof(text));
@@ -474,6 +557,10 @@ finish_bounds(struct model *m, struct twin_err *err)
 			continue;
 		if (parse_bound(m, d->expr, bd, err) < 0)
 			return where(err, m, d->file, d->line, d->col);
+		if (bd->rule != NULL) {
+			m->nbound++;
+			continue;
+		}
 		for (j = 0; j < m->nbound; j++)
 			if (m->bound[j].slot == bd->slot) {
 				twin_error(err, "\"%s\" has two bounds",

@@ -82,10 +82,18 @@ struct jac_entry {
  * (twin-model(5), bounds): lo < x (or lo <= x), x < hi (or x <= hi);
  * -inf/+inf where a side is open.
  */
+/* The names of a rule whose values an error message shows. */
+#define MODEL_RULE_NAMES 8
+
 struct bound {
-	int slot;
+	int slot;		/* -1 for a rule */
 	double lo, hi;
 	int lo_incl, hi_incl;
+	/* A rule: any other expression over thetas, covariates and
+	 * individual parameters, which must be non-zero (true). */
+	struct tape *rule;
+	char *text;		/* the rule as written */
+	int used[MODEL_RULE_NAMES], nused;	/* slots it uses, for messages */
 };
 
 /*

@@ -211,6 +211,8 @@ fail:
 	return NULL;
 }
 
+static void rules(void);
+
 static void
 domains(void)
 {
@@ -288,6 +290,48 @@ domains(void)
 			printf("# got \"%s\"\n", m ? "(accepted)" : err.msg);
 		model_free(m);
 	}
+	rules();
+}
+
+/* A bound that is a condition (a rule): true passes, false or NaN is a
+ * domain error naming the rule and the values it uses. */
+static void
+rules(void)
+{
+	static const char *const r[] = { "WT > 0",
+	    "CL < 100 && (F == 0.5 || F == 1)", "CL * F >= WT / 1000" };
+	struct twin_err err;
+	struct model *m = bounded(r, 3, &err);
+	double v[32];
+
+	tap_ok(m != NULL && m->nbound == 3 && m->bound[1].rule != NULL,
+	    "rules: conditions accepted beside a plain bound");
+	if (m == NULL) {
+		printf("# %s\n", err.msg);
+		return;
+	}
+	memset(v, 0, sizeof(v));
+	v[model_slot(m, "CL")] = 5;
+	v[model_slot(m, "F")] = 0.5;
+	v[model_slot(m, "WT")] = 70;
+	tap_ok(model_check_domain(m, v, &err) == 0, "rules: true passes");
+	v[model_slot(m, "F")] = 0.75;
+	tap_ok(model_check_domain(m, v, &err) < 0 && err.kind == TWIN_EDOMAIN &&
+	    !strcmp(err.msg, "CL < 100 && (F == 0.5 || F == 1) does not hold "
+	    "(CL = 5, F = 0.75)"), "rules: false is a domain error with the "
+	    "rule and its values");
+	printf("# %s\n", err.msg);
+	v[model_slot(m, "F")] = 1;
+	v[model_slot(m, "WT")] = 6000;
+	tap_ok(model_check_domain(m, v, &err) < 0 &&
+	    strstr(err.msg, "CL * F >= WT / 1000 does not hold") != NULL,
+	    "rules: the third is checked too");
+	v[model_slot(m, "WT")] = 70;
+	v[model_slot(m, "CL")] = NAN;
+	tap_ok(model_check_domain(m, v, &err) < 0 &&
+	    strstr(err.msg, "does not hold (CL = nan") != NULL,
+	    "rules: NaN does not pass");
+	model_free(m);
 }
 
 /* The size limits of model.h, through the builder. */
