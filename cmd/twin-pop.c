@@ -41,12 +41,15 @@ usage(void)
 		    PEOPLE_POPULATION ")" },
 		{ "--seed n", "seed of the random numbers (default 1)" },
 		{ "--sex s", "male, female or both (default both)" },
+		{ "--unchecked", "keep bodies the whole-body physiology cannot "
+		    "make (by default they are drawn again)" },
 		{ NULL, NULL }
 	};
 
 	cli_help(PROG, "usage: twin-pop [-hVz] -n number [-o file] "
 	    "[--age a:b] [--first-id k]\n"
-	    "                [--population name] [--seed n] [--sex s]\n", h);
+	    "                [--population name] [--seed n] [--sex s] "
+	    "[--unchecked]\n", h);
 }
 
 static void
@@ -73,7 +76,7 @@ bad:
 static void
 parse_opts(int argc, char **argv, struct opts *o)
 {
-	enum { O_AGE = 256, O_FIRST, O_POP, O_SEED, O_SEX };
+	enum { O_AGE = 256, O_FIRST, O_POP, O_SEED, O_SEX, O_UNCHECKED };
 	static const struct option lo[] = {
 		{ "age", required_argument, NULL, O_AGE },
 		{ "first-id", required_argument, NULL, O_FIRST },
@@ -81,6 +84,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "population", required_argument, NULL, O_POP },
 		{ "seed", required_argument, NULL, O_SEED },
 		{ "sex", required_argument, NULL, O_SEX },
+		{ "unchecked", no_argument, NULL, O_UNCHECKED },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -120,6 +124,9 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case O_SEED:
 			o->po.seed = (unsigned long)cli_int(PROG, "--seed",
 			    optarg, 0, 2147483647);
+			break;
+		case O_UNCHECKED:
+			o->po.unchecked = 1;
 			break;
 		case O_SEX:
 			if (strcmp(optarg, "male") == 0)
@@ -170,8 +177,7 @@ main(int argc, char **argv)
 	gsl_set_error_handler_off();
 	parse_opts(argc, argv, &o);
 	if ((p = people_load(o.population, &err)) == NULL) {
-		if (err.kind == TWIN_EINPUT && o.population != NULL &&
-		    strstr(err.msg, "unknown population") != NULL)
+		if (err.kind == TWIN_EUNKNOWN)
 			cli_usage_error(PROG, "%s", err.msg);
 		cli_warn(PROG, "%s", err.msg);
 		return 2;

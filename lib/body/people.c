@@ -8,6 +8,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
+#include "body/phys.h"
 #include "util/datafile.h"
 #include "util/num.h"
 #include "util/seed.h"
@@ -54,6 +55,7 @@ struct people {
 	gsl_rng *rng;
 	struct fprog *fp;
 	int i_bmi, i_bsa, i_crcl, i_egfr;
+	struct phys *ph;	/* its rules: who a body can be made for */
 };
 
 /* A TSV table: the header's columns, then rows, '#' lines skipped. */
@@ -307,8 +309,8 @@ load_anthro(struct people *p, const char *name, struct twin_err *err)
 		goto fail;
 	fclose(t.f);
 	if (nrow == 0)
-		return twin_error(err, "unknown population \"%s\" (%s has "
-		    "none)", name, ANTHRO_TABLE);
+		return twin_errork(err, TWIN_EUNKNOWN, "unknown population "
+		    "\"%s\" (%s has none)", name, ANTHRO_TABLE);
 	for (i = 0; i < p->ngroup; i++)
 		for (m = 0; m < NMEASURE; m++)
 			if (!p->g[i].have[m])
@@ -432,6 +434,8 @@ people_load(const char *name, struct twin_err *err)
 		twin_nomem(err);
 		goto fail;
 	}
+	if ((p->ph = phys_load(err)) == NULL)
+		goto fail;
 	return p;
 fail:
 	people_free(p);
@@ -446,6 +450,7 @@ people_free(struct people *p)
 	if (p->rng != NULL)
 		gsl_rng_free(p->rng);
 	fprog_free(p->fp);
+	phys_free(p->ph);
 	free(p);
 }
 
@@ -542,28 +547,49 @@ people_draw(struct people *p, const struct people_opts *o, long id,
 {
 	const struct group *g;
 	char idtext[32];
-	double u, z1, z2, z3, rho, cov[FORMULA_NCOV], f[64];
-	int i;
+	double u, z1, z2, z3, rho, cov[FORMULA_NCOV], f[64], pc[PHYS_NCOV];
+	struct phys_values pv;
+	int i, k;
 
 	if (formula_count() > (int)(sizeof(f) / sizeof(f[0])))
 		return twin_error(err, "too many formulas");
 	snprintf(idtext, sizeof(idtext), "%ld", id);
 	gsl_rng_set(p->rng, twin_stream_seed(o->seed, idtext,
 	    TWIN_STREAM_PERSON));
-	out->age = o->age_lo + (o->age_hi - o->age_lo) * gsl_rng_uniform(p->rng);
-	u = gsl_rng_uniform(p->rng);
-	out->sex = o->sex != PEOPLE_BOTH ? o->sex :
-	    u < 0.5 ? PEOPLE_MALE : PEOPLE_FEMALE;
-	z1 = gsl_ran_ugaussian(p->rng);
-	z2 = gsl_ran_ugaussian(p->rng);
-	z3 = gsl_ran_ugaussian(p->rng);
-	if ((g = band_of(p, out->sex, out->age)) == NULL)
-		return twin_errork(err, TWIN_EDOMAIN, "age %g: no %s "
-		    "anthropometry", out->age, out->sex == PEOPLE_MALE ?
-		    "male" : "female");
-	rho = p->rho[out->sex];
-	out->ht = quant_eval(&g->q[M_HT], z1);
-	out->wt = quant_eval(&g->q[M_WT], rho * z1 + sqrt(1 - rho * rho) * z2);
+	/* A body the physiology rules cannot make (adipose below the floor:
+	 * tall and light) is drawn again from the same stream, as HTTK-Pop
+	 * rejects it (Ring et al. 2017). */
+	for (k = 0;; k++) {
+		out->age = o->age_lo + (o->age_hi - o->age_lo) *
+		    gsl_rng_uniform(p->rng);
+		u = gsl_rng_uniform(p->rng);
+		out->sex = o->sex != PEOPLE_BOTH ? o->sex :
+		    u < 0.5 ? PEOPLE_MALE : PEOPLE_FEMALE;
+		z1 = gsl_ran_ugaussian(p->rng);
+		z2 = gsl_ran_ugaussian(p->rng);
+		z3 = gsl_ran_ugaussian(p->rng);
+		if ((g = band_of(p, out->sex, out->age)) == NULL)
+			return twin_errork(err, TWIN_EDOMAIN, "age %g: no %s "
+			    "anthropometry", out->age, out->sex ==
+			    PEOPLE_MALE ? "male" : "female");
+		rho = p->rho[out->sex];
+		out->ht = quant_eval(&g->q[M_HT], z1);
+		out->wt = quant_eval(&g->q[M_WT], rho * z1 +
+		    sqrt(1 - rho * rho) * z2);
+		pc[PHYS_SEX] = out->sex;
+		pc[PHYS_AGE] = out->age;
+		pc[PHYS_HT] = out->ht;
+		pc[PHYS_WT] = out->wt;
+		out->draws = k + 1;
+		if (o->unchecked || phys_eval(p->ph, pc, &pv, err) == 0)
+			break;
+		if (err->kind != TWIN_EDOMAIN)
+			return -1;
+		if (k + 1 == PEOPLE_MAX_DRAWS)
+			return twin_errork(err, TWIN_EDOMAIN, "no body the "
+			    "physiology rules can make in %d draws (last: %s)",
+			    PEOPLE_MAX_DRAWS, err->msg);
+	}
 	out->scr = NAN;
 	for (i = 0; i < p->nscr; i++)
 		if (p->s[i].sex == out->sex && p->s[i].lo <= out->age &&

@@ -41,9 +41,10 @@
  * (people_free).  It holds the random generator: one object per thread.
  *
  * Errors: -1 (or NULL) and err: TWIN_ESYSTEM for a table not found or not
- * readable, TWIN_EINPUT for a malformed table or an unknown population,
- * TWIN_EDOMAIN for an age range the tables do not cover or a person the
- * formulas refuse, TWIN_ENOMEM.
+ * readable, TWIN_EINPUT for a malformed table, TWIN_EUNKNOWN for an
+ * unknown population, TWIN_EDOMAIN for an age range the tables do not
+ * cover, a person the formulas refuse or no body the physiology can make
+ * in PEOPLE_MAX_DRAWS draws, TWIN_ENOMEM.
  */
 #ifndef TWIN_PEOPLE_H
 #define TWIN_PEOPLE_H
@@ -56,10 +57,15 @@
 /* SEX of the records (1 male, 2 female); PEOPLE_BOTH for the option. */
 enum { PEOPLE_MALE = 1, PEOPLE_FEMALE = 2, PEOPLE_BOTH = 3 };
 
+/* A person the physiology rules (phys.h) cannot make is drawn again,
+ * at most this many times in all. */
+#define PEOPLE_MAX_DRAWS 100
+
 struct people_opts {
 	unsigned long seed;
 	int sex;		/* PEOPLE_MALE, PEOPLE_FEMALE or PEOPLE_BOTH */
 	double age_lo, age_hi;	/* ages drawn from [age_lo, age_hi) */
+	int unchecked;		/* keep bodies the physiology cannot make */
 };
 
 struct person {
@@ -67,6 +73,7 @@ struct person {
 	double age, ht, wt, scr;	/* years, cm, kg, mg/dL (NaN: none) */
 	double bmi, bsa, crcl, egfr;	/* kg/m^2, m^2, mL/min,
 					 * mL/min/1.73 m^2 (NaN: no SCR) */
+	int draws;		/* bodies drawn until the physiology took one */
 };
 
 struct people;
