@@ -40,7 +40,7 @@ LDLIBS = $(SUNDIALS_LIBS) $(PKG_LIBS) -lpthread -ldl -lm
 LAYERS = util data model body solve report estim
 LIBSRC = $(foreach l,$(LAYERS),$(wildcard lib/$(l)/*.c))
 LIBOBJ = $(LIBSRC:.c=.o)
-PROGS = twin-sim twin-fit twin-report twin-dose twin-pop
+PROGS = twin-sim twin-fit twin-report twin-dose twin-pop twin-pbpk
 UNITSRC = $(wildcard tests/unit/test_*.c)
 UNITS = $(UNITSRC:.c=)
 MAN1 = $(wildcard man/*.1)
@@ -131,6 +131,8 @@ install: all
 	    $(DESTDIR)$(MANDIR)/man7
 	cp -f $(PROGS) $(DESTDIR)$(BINDIR)/
 	cp -f models/*.yaml $(DESTDIR)$(MODELDIR)/
+	mkdir -p $(DESTDIR)$(MODELDIR)/drugs
+	cp -f models/drugs/*.yaml $(DESTDIR)$(MODELDIR)/drugs/
 	for d in data/*/; do [ -d "$$d" ] || continue; mkdir -p $(DESTDIR)$(TABLEDIR)/$${d#data/} && \
 	    cp -f $$d*.tsv $(DESTDIR)$(TABLEDIR)/$${d#data/}; done
 	cp -f $(MAN1) $(DESTDIR)$(MANDIR)/man1/

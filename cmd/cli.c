@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "body/pbpk.h"
 #include "data/record.h"
 #include "util/num.h"
 
@@ -176,10 +177,8 @@ cli_model(const char *prog, const char *name)
 {
 	struct twin_err err;
 	struct model *m;
-	char path[4096];
 
-	if (model_find(name, path, sizeof(path), &err) < 0 ||
-	    (m = model_load(path, &err)) == NULL) {
+	if ((m = twin_model_open(name, &err)) == NULL) {
 		cli_warn(prog, "%s", err.msg);
 		return NULL;
 	}

@@ -302,6 +302,31 @@ on_oral(struct ld *ld, yaml_node_t *k, const char *s, yaml_node_t *v)
 	return unknown(ld, k, "oral", s);
 }
 
+/* variability: the random effects' variances and the residual error of
+ * the plasma concentration, for fitting a personal twin. */
+static int
+on_var(struct ld *ld, yaml_node_t *k, const char *s, yaml_node_t *v)
+{
+	struct drug *d = ld->d;
+
+	if (!strcmp(s, "clint"))
+		return num_entry(ld, v, "variability.clint", NULL, 0, INFINITY,
+		    0, &d->omega_clint);
+	if (!strcmp(s, "gfr"))
+		return num_entry(ld, v, "variability.gfr", NULL, 0, INFINITY,
+		    0, &d->omega_gfr);
+	if (!strcmp(s, "kp"))
+		return num_entry(ld, v, "variability.kp", NULL, 0, INFINITY,
+		    0, &d->omega_kp);
+	if (!strcmp(s, "additive"))
+		return num_entry(ld, v, "variability.additive", "mg/L", 0,
+		    INFINITY, 0, &d->err_add);
+	if (!strcmp(s, "proportional"))
+		return num_entry(ld, v, "variability.proportional", NULL, 0,
+		    INFINITY, 0, &d->err_prop);
+	return unknown(ld, k, "variability", s);
+}
+
 static int
 on_kp(struct ld *ld, yaml_node_t *k, const char *s, yaml_node_t *v)
 {
@@ -389,6 +414,8 @@ on_top(struct ld *ld, yaml_node_t *k, const char *s, yaml_node_t *v)
 		return each(ld, v, "oral", on_oral);
 	if (!strcmp(s, "kp"))
 		return each(ld, v, "kp", on_kp);
+	if (!strcmp(s, "variability"))
+		return each(ld, v, "variability", on_var);
 	return unknown(ld, k, "", s);
 }
 

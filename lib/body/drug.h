@@ -66,6 +66,11 @@ struct drug {
 	double ka;			/* 1/h; NAN when absent (no oral) */
 	double fa, fg;			/* fractions; 1 when absent */
 	double lag;			/* h; 0 when absent */
+	/* variability: variances of the log-normal random effects on CLint,
+	 * GFR and one Kp scalar, and the residual error of CP (standard
+	 * deviations, mg/L and a fraction); 0 when absent. */
+	double omega_clint, omega_gfr, omega_kp;
+	double err_add, err_prop;
 	int has_kp[TISSUE_NKP];		/* per-tissue Kp overrides */
 	double kp_override[TISSUE_NKP];
 	struct drug_ref *refs;

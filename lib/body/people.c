@@ -547,7 +547,7 @@ people_draw(struct people *p, const struct people_opts *o, long id,
 {
 	const struct group *g;
 	char idtext[32];
-	double u, z1, z2, z3, rho, cov[FORMULA_NCOV], f[64], pc[PHYS_NCOV];
+	double z3, cov[FORMULA_NCOV], f[64], pc[PHYS_NCOV];
 	struct phys_values pv;
 	int i, k;
 
@@ -560,6 +560,8 @@ people_draw(struct people *p, const struct people_opts *o, long id,
 	 * tall and light) is drawn again from the same stream, as HTTK-Pop
 	 * rejects it (Ring et al. 2017). */
 	for (k = 0;; k++) {
+		double u, z1, z2, rho;
+
 		out->age = o->age_lo + (o->age_hi - o->age_lo) *
 		    gsl_rng_uniform(p->rng);
 		u = gsl_rng_uniform(p->rng);

@@ -230,6 +230,9 @@ check(const struct wbody *w, struct twin_err *err)
 	if (!(w->fu > 0 && w->fu <= 1))
 		return twin_error(err, "whole-body model: fu = %g is not in "
 		    "(0, 1]", w->fu);
+	if (!(w->lag >= 0 && isfinite(w->lag)))
+		return twin_error(err, "whole-body model: lag = %g is "
+		    "negative or not finite", w->lag);
 	if (!(w->fa >= 0 && w->fa <= 1))
 		return twin_error(err, "whole-body model: fa = %g is not in "
 		    "[0, 1]", w->fa);
@@ -272,6 +275,20 @@ put_scaled(struct sbuf *b, const char *e, const char *eta)
 #define EACH_TISSUE(w, t) \
 	for ((t) = 0; (t) < TISSUE_NKP; (t)++) if ((w)->V[t] != NULL)
 
+/* 1 if the caller's definitions define the name prefix + name. */
+static int
+predefined(const struct wbody *w, const char *prefix, const char *name)
+{
+	size_t k = strlen(prefix);
+	int i;
+
+	for (i = 0; i < w->ndef; i++)
+		if (!strncmp(w->def[i].name, prefix, k) &&
+		    !strcmp(w->def[i].name + k, name))
+			return 1;
+	return 0;
+}
+
 static void
 yaml(const struct wbody *w, struct sbuf *b)
 {
@@ -301,7 +318,8 @@ yaml(const struct wbody *w, struct sbuf *b)
 	}
 	put(b, ",\n    arterial, venous, metabolised, excreted, unabsorbed%s]\n",
 	    w->auc ? ", AUC" : "");
-	put(b, "routes: {iv: venous, oral: lumen}\n");
+	put(b, w->no_oral ? "routes: {iv: venous}\n" :
+	    "routes: {iv: venous, oral: lumen}\n");
 
 	/* theta */
 	put(b, "theta:\n  BP: ");
@@ -353,7 +371,7 @@ yaml(const struct wbody *w, struct sbuf *b)
 		put(b, "\n");
 	}
 	for (t = 0; t < TISSUE_N; t++)
-		if (w->V[t] != NULL) {
+		if (w->V[t] != NULL && !predefined(w, "V_", tissue_name(t))) {
 			put(b, "  V_%s: ", tissue_name(t));
 			put_text(b, w->V[t]);
 			put(b, "\n");
@@ -364,7 +382,8 @@ yaml(const struct wbody *w, struct sbuf *b)
 		put(b, "\n");
 	}
 	for (t = 0; t < TISSUE_NKP; t++)
-		if (w->V[t] != NULL && t != TISSUE_LUNG) {
+		if (w->V[t] != NULL && t != TISSUE_LUNG &&
+		    !predefined(w, "Q_", tissue_name(t))) {
 			put(b, "  Q_%s: ", tissue_name(t));
 			put_text(b, w->Q[t]);
 			put(b, t == TISSUE_LIVER ? "  # hepatic artery\n" :
@@ -380,15 +399,18 @@ yaml(const struct wbody *w, struct sbuf *b)
 		if (tissue_portal(t)) {
 			term(b, " + Q_%s", tissue_name(t));
 		}
-	put(b, "  # total liver blood flow\n  CO: Q_H");
-	EACH_TISSUE(w, t)
-		if (nonportal(t)) {
-			term(b, " + Q_%s", tissue_name(t));
+	put(b, "  # total liver blood flow\n");
+	if (!predefined(w, "", "CO")) {
+		put(b, "  CO: Q_H");
+		EACH_TISSUE(w, t)
+			if (nonportal(t)) {
+				term(b, " + Q_%s", tissue_name(t));
+			}
+		for (i = 0; i < w->nextra; i++) {
+			term(b, " + Q_%s", w->extra[i].name);
 		}
-	for (i = 0; i < w->nextra; i++) {
-		term(b, " + Q_%s", w->extra[i].name);
+		put(b, "  # cardiac output\n");
 	}
-	put(b, "  # cardiac output\n");
 	put(b, "  SKp: exp(ETA_Kp)  # scalar on every Kp\n"
 	    "  # hepatic intrinsic clearance of unbound drug, L/h\n"
 	    "  CLint: ");
@@ -478,8 +500,20 @@ yaml(const struct wbody *w, struct sbuf *b)
 		put(b, "}  # standard deviations\n");
 	}
 
-	/* bounds */
-	put(b, "bounds: [BP > 0, 0 < fu <= 1, ka >= 0, 0 <= fa <= 1, "
+	if (w->lag > 0) {
+		put(b, "lag: {lumen: ");
+		put_num(b, w->lag);
+		put(b, "}  # h\n");
+	}
+
+	/* bounds: the caller's first (they say why, e.g. the physiology's
+	 * adipose floor, where a volume's sign would only say what) */
+	put(b, "bounds: [");
+	for (i = 0; i < w->nbounds; i++) {
+		put_text(b, w->bounds[i]);
+		put(b, ",\n    ");
+	}
+	put(b, "BP > 0, 0 < fu <= 1, ka >= 0, 0 <= fa <= 1, "
 	    "CLint >= 0, GFR >= 0");
 	for (t = 0; t < TISSUE_N; t++)
 		if (w->V[t] != NULL) {
@@ -489,10 +523,6 @@ yaml(const struct wbody *w, struct sbuf *b)
 	for (i = 0; i < w->nextra; i++) {
 		put(b, ",");
 		term(b, " V_%s > 0", w->extra[i].name);
-	}
-	for (i = 0; i < w->nbounds; i++) {
-		put(b, ",\n    ");
-		put_text(b, w->bounds[i]);
 	}
 	put(b, "]\n");
 }

@@ -54,7 +54,10 @@ struct wbody_cov {
 };
 
 /* A definition pasted into the individual: section, before the model's
- * own (the physiology formulas: BSA, CO, ...). */
+ * own (the physiology formulas: BSA, CO, ...).  A definition named
+ * V_<tissue>, Q_<tissue> or CO stands for the model's own (which is then
+ * not written): the caller's CO must then be the sum of the systemic
+ * flows, as phys.h's is. */
 struct wbody_def {
 	const char *name, *expr;
 };
@@ -85,6 +88,8 @@ struct wbody {
 	const char *gfr;		/* glomerular filtration rate, L/h */
 	double ka;			/* absorption rate constant, 1/h */
 	double fa;			/* fraction absorbed, 0..1 */
+	int no_oral;			/* 1: no route oral (an i.v. drug) */
+	double lag;			/* lag time of oral doses, h; 0: none */
 	/* Variances of the log-normal random effects ETA_CLint, ETA_GFR and
 	 * ETA_Kp (one scalar on every Kp); 0 fixes an effect at 0. */
 	double omega_clint, omega_gfr, omega_kp;
