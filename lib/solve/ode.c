@@ -26,7 +26,7 @@
 
 /* Exponentials of the sensitivity system kept (see struct ode). */
 #define BCACHE 8
-#define BCACHE_MAXENT 16384	/* entries of all blocks, at most */
+#define BCACHE_MAXN 64
 
 /* Squarings (2^s scaling) beyond which a matrix exponential of a cyclic
  * system goes to CVODES: the slow exponents carry an absolute error of
@@ -99,15 +99,14 @@ struct ode {
 	/* sensitivities */
 	int sens;		/* the current piece has them: sys->nq */
 	double *pv;		/* 2 npjac values */
-	double *big, *bwork, *z;	/* exact: the nq blocks of the
-					 * sensitivity system (see
-					 * exact_sens_matrix), workspace,
-					 * [y; S; 1] */
-	int *bperm, bN, bnq;	/* perms of the blocks, their flags */
+	double *big, *bwork, *z;	/* exact: the augmented matrix of the
+					 * states and sensitivities, its
+					 * workspace, [y; S; 1] */
+	int *bperm, bN, btri;
 	size_t bcap;
-	/* the last blocks and their exponentials by step length, kept while
-	 * the system is unchanged (the doses of a regimen): BCACHE of them,
-	 * for blocks of at most BCACHE_MAXENT entries in all */
+	/* the last matrix and its exponentials by step length, kept while
+	 * the matrix is unchanged (the doses of a regimen): BCACHE of them,
+	 * for matrices of at most BCACHE_MAXN^2 entries */
 	double *bprev, *bcache, bh[BCACHE];
 	int nbcache, bnext, bvalid;
 	struct rk srk;		/* on [y; S], dimension n (1 + nq) */
@@ -1204,21 +1203,17 @@ ode_advance(struct ode *o, double tout, double *y, struct twin_err *err)
  *       [ dA/dq_1  A ...  0  d(b + r)/dq_1 ]
  *       [ ...                            ]
  *       [ 0        0 ...  0  0           ]
- * (block lower triangular), so z(t + h) = exp(h Z) z(t).  Each s_q
- * depends only on y and itself, so exp(h Z) is had block by block: for
- * each q the exponential of
- *   Z_q = [ A 0 b + r; dA/dq A d(b + r)/dq; 0 0 0 ]   (M = 2 n + 1)
- * gives y's rows (the same for every q) and s_q's: nq M^3 work instead
- * of ((nq + 1) n + 1)^3.  The model is affine in the states, so d rhs/d p
- * at x = 0 gives d b/d p and at x = e_j adds column j of d A/d p.
+ * (block lower triangular), so z(t + h) = exp(h Z) z(t).  The model is
+ * affine in the states, so d rhs/d p at x = 0 gives d b/d p and at
+ * x = e_j adds column j of d A/d p.
  */
 static int
 exact_sens_matrix(struct ode *o, struct twin_err *err)
 {
 	const struct model *m = o->m;
 	struct ode_sys *sys = o->sys;
-	int n = o->n, nq = sys->nq, M = 2 * n + 1, i, j, q;
-	size_t mm = (size_t)M * M, nn = (size_t)nq * mm;
+	int n = o->n, nq = sys->nq, N = (nq + 1) * n + 1, i, j, q;
+	size_t nn = (size_t)N * N;
 	double *Z, *v = sys->v;
 	gsl_matrix_view zv;
 
@@ -1230,38 +1225,32 @@ exact_sens_matrix(struct ode *o, struct twin_err *err)
 		free(o->bprev);
 		free(o->bcache);
 		o->big = malloc(nn * sizeof(double));
-		o->bwork = malloc((nn + 6 * mm + (size_t)(nq + 1) * n + 1) *
-		    sizeof(double));
-		o->z = malloc(((size_t)(nq + 1) * n + 1) * sizeof(double));
-		o->bperm = malloc(((size_t)nq * (M + 1) + 2 * M) *
-		    sizeof(int));
-		o->bprev = nn <= BCACHE_MAXENT ?
-		    malloc(nn * sizeof(double)) : NULL;
-		o->bcache = nn <= BCACHE_MAXENT ?
+		o->bwork = malloc(7 * nn * sizeof(double));
+		o->z = malloc(N * sizeof(double));
+		o->bperm = malloc(3 * (size_t)N * sizeof(int));
+		o->bprev = N <= BCACHE_MAXN ? malloc(nn * sizeof(double)) : NULL;
+		o->bcache = N <= BCACHE_MAXN ?
 		    malloc(BCACHE * nn * sizeof(double)) : NULL;
 		o->bcap = nn;
 		o->bvalid = 0;
 		if (!o->big || !o->bwork || !o->z || !o->bperm ||
-		    (nn <= BCACHE_MAXENT && (!o->bprev || !o->bcache))) {
+		    (N <= BCACHE_MAXN && (!o->bprev || !o->bcache))) {
 			o->bcap = 0;
 			return twin_nomem(err);
 		}
 	}
-	o->bN = (nq + 1) * n + 1;
-	o->bnq = nq;
-	memset(o->big, 0, nn * sizeof(double));
-	for (q = 0; q < nq; q++) {
-		Z = o->big + q * mm;
-		for (i = 0; i < n; i++) {
-			for (j = 0; j < n; j++)
-				Z[(size_t)i * M + j] =
-				    Z[(size_t)(n + i) * M + n + j] =
+	o->bN = N;
+	Z = o->big;
+	memset(Z, 0, nn * sizeof(double));
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < n; j++)
+			for (q = 0; q <= nq; q++)
+				Z[(size_t)(q * n + i) * N + q * n + j] =
 				    gsl_matrix_get(o->aug, i, j);
-			Z[(size_t)i * M + M - 1] = gsl_matrix_get(o->aug, i, n);
-			if (sys->drate)
-				Z[(size_t)(n + i) * M + M - 1] =
-				    sys->drate[i * nq + q];
-		}
+		Z[(size_t)i * N + N - 1] = gsl_matrix_get(o->aug, i, n);
+		for (q = 0; sys->drate && q < nq; q++)
+			Z[(size_t)((q + 1) * n + i) * N + N - 1] =
+			    sys->drate[i * nq + q];
 	}
 	if (sys->dpdq != NULL && m->npjac > 0) {
 		double *p0 = o->pv, *pj = o->pv + m->npjac;
@@ -1273,8 +1262,8 @@ exact_sens_matrix(struct ode *o, struct twin_err *err)
 		model_eval_pjac(m, v, p0);
 		for (k = 0; k < m->npjac; k++)
 			for (q = 0; q < nq; q++)
-				o->big[q * mm + (size_t)(n +
-				    m->pjac[k].row) * M + M - 1] += p0[k] *
+				Z[(size_t)((q + 1) * n + m->pjac[k].row) * N +
+				    N - 1] += p0[k] *
 				    sys->dpdq[m->pjac[k].col * nq + q];
 		for (j = 0; j < n; j++) {
 			v[m->state0 + j] = 1;
@@ -1286,52 +1275,43 @@ exact_sens_matrix(struct ode *o, struct twin_err *err)
 				if (d == 0)
 					continue;
 				for (q = 0; q < nq; q++)
-					o->big[q * mm + (size_t)(n +
-					    m->pjac[k].row) * M + j] += d *
+					Z[(size_t)((q + 1) * n +
+					    m->pjac[k].row) * N + j] += d *
 					    sys->dpdq[m->pjac[k].col * nq + q];
 			}
 		}
 	}
-	if (o->bvalid && o->bprev &&
-	    memcmp(o->big, o->bprev, nn * sizeof(double)) == 0)
+	if (o->bvalid && o->bN == N && o->bprev &&
+	    memcmp(Z, o->bprev, nn * sizeof(double)) == 0)
 		return 0;	/* the same system: its exponentials stand */
 	o->bvalid = 0;
 	o->nbcache = o->bnext = 0;
-	if (o->bprev != NULL && nn <= BCACHE_MAXENT) {
-		memcpy(o->bprev, o->big, nn * sizeof(double));
+	if (o->bprev != NULL && N <= BCACHE_MAXN) {
+		memcpy(o->bprev, Z, nn * sizeof(double));
 		o->bvalid = 1;
 	}
-	for (q = 0; q < nq; q++) {
-		int *perm = o->bperm + (size_t)q * M;
-		int *tri = o->bperm + (size_t)nq * M;
-
-		zv = gsl_matrix_view_array(o->big + q * mm, M, M);
-		tri[q] = triangular_order(&zv.matrix, perm,
-		    o->bperm + (size_t)nq * (M + 1));
-	}
+	zv = gsl_matrix_view_array(Z, N, N);
+	o->btri = triangular_order(&zv.matrix, o->bperm, o->bperm + N);
 	return 0;
 }
 
-/* exp(h Z_q) for every q of the current sensitivity system (nq blocks of
- * M^2), from the cache or computed (and kept); NULL with *rc from
- * expm_dense otherwise. */
+/* exp(h Z) of the current sensitivity system, from the cache or
+ * computed (and kept); NULL with *rc from expm_dense otherwise. */
 static const double *
 sens_expm(struct ode *o, double h, int *rc)
 {
-	int nq = o->bnq, M = 2 * o->n + 1, k, q;
-	size_t mm = (size_t)M * M, nn = (size_t)nq * mm;
-	const int *tri = o->bperm + (size_t)nq * M;
+	size_t nn = (size_t)o->bN * o->bN;
 	double *e;
+	int k;
 
 	*rc = 0;
 	for (k = 0; o->bvalid && k < o->nbcache; k++)
 		if (o->bh[k] == h)
 			return o->bcache + k * nn;
 	e = o->bwork;
-	for (q = 0; q < nq; q++)
-		if ((*rc = expm_dense(o->big + q * mm, h, M, tri[q] ?
-		    o->bperm + (size_t)q * M : NULL, e + q * mm, e + nn)) != 0)
-			return NULL;
+	if ((*rc = expm_dense(o->big, h, o->bN, o->btri ? o->bperm : NULL, e,
+	    e + nn)) != 0)
+		return NULL;
 	if (!o->bvalid)
 		return e;
 	k = o->bnext;
@@ -1410,10 +1390,9 @@ ode_advance_sens(struct ode *o, double tout, double *y, double *S,
 		return cvs_advance(o, tout, y, S, err);
 	}
 	if (tout > o->t) {
-		/* past the exponentials, which may be in bwork's first nn */
-		int nq = o->bnq, M = 2 * n + 1, i, j, q, rc;
-		size_t mm = (size_t)M * M;
-		double *w = o->bwork + (size_t)nq * mm + 6 * mm;
+		/* past the exponential, which may be in bwork's first nn */
+		double *w = o->bwork + (size_t)N * N;
+		int i, j, rc;
 		const double *e = sens_expm(o, tout - o->t, &rc);
 
 		if (rc > 0) {
@@ -1427,30 +1406,14 @@ ode_advance_sens(struct ode *o, double tout, double *y, double *S,
 			return twin_errork(err, TWIN_ESOLVER,
 			    "matrix exponential failed for the step from "
 			    "time %g to %g", o->t, tout);
-		/* y from block 0's first rows; s_q from block q's middle
-		 * rows, on [y; s_q; 1] */
-		for (i = 0; i < n; i++) {
-			const double *r = e + (size_t)i * M;
-			double acc = r[M - 1];
+		for (i = 0; i < N; i++) {
+			double acc = 0;
 
-			for (j = 0; j < n; j++)
-				acc += r[j] * z[j];
+			for (j = 0; j < N; j++)
+				acc += e[(size_t)i * N + j] * z[j];
 			w[i] = acc;
 		}
-		for (q = 0; q < nq; q++) {
-			const double *sq = z + (size_t)(q + 1) * n;
-
-			for (i = 0; i < n; i++) {
-				const double *r = e + q * mm +
-				    (size_t)(n + i) * M;
-				double acc = r[M - 1];
-
-				for (j = 0; j < n; j++)
-					acc += r[j] * z[j] + r[n + j] * sq[j];
-				w[(size_t)(q + 1) * n + i] = acc;
-			}
-		}
-		memcpy(z, w, (N - 1) * sizeof(double));
+		memcpy(z, w, N * sizeof(double));
 		o->t = tout;
 	}
 	memcpy(y, z, n * sizeof(double));
