@@ -244,6 +244,7 @@ struct model *
 twin_model_open(const char *name, struct twin_err *err)
 {
 	char path[4096];
+	struct twin_err e2;
 
 	if (model_find(name, path, sizeof(path), err) == 0) {
 		int isdrug;
@@ -255,9 +256,15 @@ twin_model_open(const char *name, struct twin_err *err)
 		}
 		return isdrug ? drug_model(path, err) : model_load(path, err);
 	}
-	/* not a model: a drug file (pbpk_find's error names both) */
-	if (err->kind == TWIN_ESYSTEM ||
-	    pbpk_find(name, path, sizeof(path), err) < 0)
+	/* not a model: a drug file */
+	if (err->kind == TWIN_ESYSTEM)
 		return NULL;
+	if (pbpk_find(name, path, sizeof(path), &e2) < 0) {
+		size_t k = strlen(err->msg);
+
+		snprintf(err->msg + k, sizeof(err->msg) - k, ", nor a drug "
+		    "file %s.yaml in their %s/", name, PBPK_DRUGDIR);
+		return NULL;
+	}
 	return drug_model(path, err);
 }

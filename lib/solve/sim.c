@@ -1101,6 +1101,17 @@ ss_plausible(const double *x, int n, double scale, struct twin_err *err)
 }
 
 static int
+finite_all(const double *v, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!isfinite(v[i]))
+			return 0;
+	return 1;
+}
+
+static int
 solve_linear(double *a, double *b, int n)
 {
 	gsl_matrix_view A = gsl_matrix_view_array(a, n, n);
@@ -1140,16 +1151,21 @@ identity(double *S, int n)
  * (ode_restart_sens) at the relative tolerance SIM_SS_STM_RTOL, the
  * error test on the states alone (ode_sens_errcon): Newton's
  * method needs a Jacobian, not an exact one, and the answer is checked
- * on g at the caller's tolerance.  So two integrations per iteration
- * (g and the Jacobian) rather than n + 1.
+ * on g at the caller's tolerance.  The matrix is kept from one
+ * iteration to the next while it halves the residual (the chord method)
+ * and made again when it does not: after the first iteration, as a
+ * rule, one plain integration per iteration rather than n + 1.
  */
 static int
 ss_periodic(struct sim *s, const struct ev_rec *r, double t0, double *x,
     struct twin_err *err)
 {
-	int n = s->m->nstate, nact, it, i, j, k;
-	int stm = ode_method(s->ode) != ODE_EXACT;
+	int n = s->m->nstate, nact, it, i, j, k, rc = -1, sign;
+	int stm = ode_method(s->ode) != ODE_EXACT, have = 0, fresh = 0;
 	double scale, tol, *S = s->jac;
+	gsl_permutation *perm;
+	gsl_matrix_view A = gsl_matrix_view_array(s->jac, n, n);
+	gsl_vector_view B = gsl_vector_view_array(s->dx, n);
 
 	if ((nact = ss_period(r, &s->acts, &s->actcap, err)) < 0)
 		return -1;
@@ -1160,28 +1176,32 @@ ss_periodic(struct sim *s, const struct ev_rec *r, double t0, double *x,
 			return -1;
 		ode_sens_errcon(s->stm, 0);
 	}
+	if ((perm = gsl_permutation_alloc(n)) == NULL)
+		return twin_nomem(err);
 	scale = r->bio * r->amt > 0 ? r->bio * r->amt : 1;
 	tol = ode_method(s->ode) == ODE_EXACT ? 1e-13 : 10 * s->opt.rtol;
 	memset(x, 0, n * sizeof(double));
 	if (period_map(s, s->ode, r, nact, t0, x, s->px, NULL, n, err) < 0)
-		return -1;
-	for (it = 0; it < 50; it++) {
-		double gmax = 0, xmax = 0;
+		goto out;
+	for (it = 0; it < SIM_SS_MAXIT; it++) {
+		double gmax = 0, xmax = 0, gnew = 0;
 
 		for (i = 0; i < n; i++) {
 			s->g[i] = s->px[i] - x[i];
 			gmax = fmax(gmax, fabs(s->g[i]));
 			xmax = fmax(xmax, fabs(x[i]));
 		}
-		if (it > 0 && gmax <= tol * (xmax + 1e-3 * scale))
-			return ss_plausible(x, n, scale, err);
-		if (stm) {
+		if (it > 0 && gmax <= tol * (xmax + 1e-3 * scale)) {
+			rc = ss_plausible(x, n, scale, err);
+			goto out;
+		}
+		if (stm && !have) {
 			/* S = dP/dx column by column; J = S^T - I
 			 * row-major, transposed in place */
 			identity(S, n);
 			if (period_map(s, s->stm, r, nact, t0, x, s->dx, S, n,
 			    err) < 0)
-				return -1;
+				goto out;
 			for (i = 0; i < n; i++)
 				for (j = i + 1; j < n; j++) {
 					double a = S[(size_t)i * n + j];
@@ -1192,7 +1212,8 @@ ss_periodic(struct sim *s, const struct ev_rec *r, double t0, double *x,
 				}
 			for (i = 0; i < n; i++)
 				S[(size_t)i * n + i] -= 1;
-		} else
+			have = fresh = 1;
+		} else if (!stm) {
 			for (j = 0; j < n; j++) {
 				double h = 1e-6 * fmax(fabs(x[j]),
 				    1e-3 * scale);
@@ -1201,34 +1222,55 @@ ss_periodic(struct sim *s, const struct ev_rec *r, double t0, double *x,
 				x[j] += h;
 				if (period_map(s, s->ode, r, nact, t0, x,
 				    s->dx, NULL, n, err) < 0)
-					return -1;
+					goto out;
 				x[j] = keep;
 				for (i = 0; i < n; i++)
 					s->jac[i * n + j] = (s->dx[i] -
 					    s->px[i]) / h - (i == j);
 			}
+			have = 0;
+			fresh = 1;
+		}
+		if (fresh && gsl_linalg_LU_decomp(&A.matrix, perm, &sign)) {
+			twin_error(err, "no steady state for this dosing "
+			    "(singular system)");
+			goto out;
+		}
 		for (i = 0; i < n; i++)
 			s->dx[i] = -s->g[i];
-		if (solve_linear(s->jac, s->dx, n) < 0)
-			return twin_error(err, "no steady state for this "
-			    "dosing (singular system)");
+		if (gsl_linalg_LU_svx(&A.matrix, perm, &B.vector) != 0 ||
+		    !finite_all(s->dx, n)) {
+			twin_error(err, "no steady state for this dosing "
+			    "(singular system)");
+			goto out;
+		}
 		/* Backtrack when a nonlinear model makes the full step worse. */
 		for (k = 0; k < 12; k++) {
-			double step = ldexp(1, -k), gnew = 0;
+			double step = ldexp(1, -k);
 
+			gnew = 0;
 			for (i = 0; i < n; i++)
 				s->g[i] = x[i] + step * s->dx[i];
 			if (period_map(s, s->ode, r, nact, t0, s->g, s->px,
 			    NULL, n, err) < 0)
-				return -1;
+				goto out;
 			for (i = 0; i < n; i++)
 				gnew = fmax(gnew, fabs(s->px[i] - s->g[i]));
 			if (gnew < gmax || gnew <= tol * (xmax + 1e-3 * scale))
 				break;
 		}
+		/* The state transition matrix is kept while it serves (the
+		 * chord method): a new one when a kept one no longer halves
+		 * the residual. */
+		if (stm && !fresh && (k > 0 || gnew > 0.5 * gmax))
+			have = 0;
+		fresh = 0;
 		memcpy(x, s->g, n * sizeof(double));
 	}
-	return twin_error(err, "steady state did not converge");
+	twin_error(err, "steady state did not converge");
+out:
+	gsl_permutation_free(perm);
+	return rc;
 }
 
 /*

@@ -116,6 +116,9 @@ struct sim_opts {
  * its Jacobian on the ODE path (sim.c, ss_periodic). */
 #define SIM_SS_STM_RTOL 1e-4
 
+/* Newton (chord) iterations of a steady state, at most. */
+#define SIM_SS_MAXIT 50
+
 struct sim;
 
 struct sim *sim_new(const struct model *m, const struct sim_opts *o,

@@ -81,7 +81,7 @@ printf 'ID\tTIME\tEVID\tAMT\tCMT\tSEX\tAGE\tHT\tWT\n1\t0\t1\t1\tvenous\t1\t35\t1
 [ $? -ne 0 ] && grep -q 'SCR' "$tmp/err"
 ok $? "records without SCR: an error naming it ($(head -c 90 "$tmp/err"))"
 twin-sim -m no_such_drug "$tmp/man" > /dev/null 2> "$tmp/err"
-[ $? -ne 0 ] && grep -q 'no model no_such_drug.yaml and no drug file' "$tmp/err"
+[ $? -ne 0 ] && grep -q 'no no_such_drug.yaml or no_such_drug.yml in .*, nor a drug file no_such_drug.yaml in their drugs/' "$tmp/err"
 ok $? "an unknown name: neither a model nor a drug file, both said"
 twin-pbpk --method xx midazolam > /dev/null 2> "$tmp/err"
 [ $? -eq 1 ] && grep -q 'rr, pt, berez or schmitt' "$tmp/err"
