@@ -1151,10 +1151,11 @@ identity(double *S, int n)
  * (ode_restart_sens) at the relative tolerance SIM_SS_STM_RTOL, the
  * error test on the states alone (ode_sens_errcon): Newton's
  * method needs a Jacobian, not an exact one, and the answer is checked
- * on g at the caller's tolerance.  The matrix is kept from one
- * iteration to the next while it halves the residual (the chord method)
- * and made again when it does not: after the first iteration, as a
- * rule, one plain integration per iteration rather than n + 1.
+ * on g at the caller's tolerance.  With SIM_SS_CHORD_N states or more
+ * the matrix is kept from one iteration to the next while it halves the
+ * residual (the chord method) and made again when it does not: after
+ * the first iteration, as a rule, one plain integration per iteration
+ * rather than n + 1.
  */
 static int
 ss_periodic(struct sim *s, const struct ev_rec *r, double t0, double *x,
@@ -1259,10 +1260,13 @@ ss_periodic(struct sim *s, const struct ev_rec *r, double t0, double *x,
 			if (gnew < gmax || gnew <= tol * (xmax + 1e-3 * scale))
 				break;
 		}
-		/* The state transition matrix is kept while it serves (the
-		 * chord method): a new one when a kept one no longer halves
-		 * the residual. */
-		if (stm && !fresh && (k > 0 || gnew > 0.5 * gmax))
+		/* For SIM_SS_CHORD_N states or more the state transition
+		 * matrix (n + 1 times a plain integration's work) is kept
+		 * while it serves (the chord method): a new one when a kept
+		 * one no longer halves the residual.  Below, a new one each
+		 * iteration (Newton). */
+		if (stm && (n < SIM_SS_CHORD_N || (!fresh && (k > 0 ||
+		    gnew > 0.5 * gmax))))
 			have = 0;
 		fresh = 0;
 		memcpy(x, s->g, n * sizeof(double));

@@ -116,8 +116,10 @@ struct sim_opts {
  * its Jacobian on the ODE path (sim.c, ss_periodic). */
 #define SIM_SS_STM_RTOL 1e-4
 
-/* Newton (chord) iterations of a steady state, at most. */
+/* Newton (chord) iterations of a steady state, at most; the chord method
+ * (the Jacobian kept) from this many states (sim.c, ss_periodic). */
 #define SIM_SS_MAXIT 50
+#define SIM_SS_CHORD_N 8
 
 struct sim;
 
