@@ -1247,6 +1247,7 @@ plot_end(struct report *rp)
 	static const double qs[5] = { 0.05, 0.25, 0.5, 0.75, 0.95 };
 	char xl[128];
 	int i, nb = 0, agp = o->verb == V_AGP, rc = 0;
+	size_t mark;
 
 	if (o->bands || agp) {
 		bands_sort(rp->bands);
@@ -1282,6 +1283,9 @@ plot_end(struct report *rp)
 	}
 	if (!o->logy && !agp && y0 > 0)
 		y0 = 0;
+	memset(&ch, 0, sizeof(ch));
+	mark = rp->ob.len;
+again:
 	chart_begin(&ch, &rp->ob, o->width, o->height, x0, x1, y0, y1,
 	    o->logy);
 	if (agp) {
@@ -1325,6 +1329,16 @@ plot_end(struct report *rp)
 	if (!o->noobs && rp->no > 0) {
 		chart_points(&ch, rp->ox, rp->oy, (int)rp->no, "#000000");
 		chart_legend(&ch, "observed", "#000000", LEGEND_POINT);
+	}
+	if (ch.legend_used > ch.legend_rows) {
+		/* the legend took more rows than were kept free: again,
+		 * with them kept */
+		int rows = ch.legend_used;
+
+		rp->ob.len = mark;
+		memset(&ch, 0, sizeof(ch));
+		ch.legend_rows = rows;
+		goto again;
 	}
 	chart_end(&ch);
 out:

@@ -3,6 +3,8 @@
 #   doc/conc.svg  a virtual cohort's concentration bands, vancomycin
 #   doc/agp.svg   the ambulatory glucose profile of a virtual type 1 patient
 #   doc/arms.svg  two regimens compared (plot --by)
+#   doc/pbpk-organs.svg, doc/pbpk-bands.svg  whole-body twins: tissues of
+#                 the reference man, a cohort by age group
 # Run from the source tree after make: sh doc/pictures.sh
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -34,3 +36,31 @@ printf 'ID\tTIME\tEVID\tAMT\tRATE\tCMT\tII\tADDL\tWT\tCRCL\tARM\n%s\n%s\n' \
     twin-report plot -m vanco -y IPRED --bands --by ARM \
 	--title 'Same daily dose, two schedules: 200 virtual patients each' \
 	-o "$here/arms.svg"
+
+# Whole-body twins (twin-pbpk(1)).  The ICRP 89 reference man after 5 mg
+# midazolam i.v.: plasma and six tissues, one line each (the model's
+# outputs reshaped to one row per tissue and time, plot --by).
+printf 'ID\tTIME\tAMT\tCMT\tSEX\tAGE\tHT\tWT\tSCR\n1\t0\t5\tvenous\t1\t35\t176\t73\t0.9\n' |
+    twin-sim -m midazolam --grid 0.05:12:0.05 |
+    awk -F'\t' -v OFS='\t' 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i
+	n = split("CP C_liver C_brain C_adipose C_muscle C_kidney C_lung",
+	    col, " "); next }
+	$2 > 0 { for (k = 1; k <= n; k++) row[k] = row[k] k OFS $2 OFS \
+	    $h[col[k]] OFS (k == 1 ? "plasma" : substr(col[k], 3)) "\n" }
+	END { print "ID", "TIME", "C", "TISSUE"
+	    for (k = 1; k <= n; k++) printf "%s", row[k] }' |
+    twin-report plot -y C --by TISSUE --log --ylabel 'Midazolam (mg/L)' \
+	--title 'Midazolam 5 mg i.v., ICRP reference man: plasma and tissues' \
+	-o "$here/pbpk-organs.svg"
+
+# 600 virtual adults (twin-pop) by age group, 5 mg midazolam i.v.:
+# plasma bands per group.
+twin-pop -n 600 --seed 3 --age 20:80 |
+    awk -F'\t' -v OFS='\t' 'NR == 1 { print $0, "AGEBAND"; next }
+	{ print $0, $5 < 40 ? "20-40" : $5 < 60 ? "40-60" : "60-80" }' |
+    twin-dose -m midazolam --regimen '5 mg iv' |
+    twin-sim -m midazolam --grid 0:12:0.25 |
+    twin-report plot -y CP --bands --by AGEBAND --log \
+	--ylabel 'Midazolam plasma (mg/L)' \
+	--title 'Midazolam 5 mg i.v.: 600 virtual adults by age group' \
+	-o "$here/pbpk-bands.svg"

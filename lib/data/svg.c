@@ -80,6 +80,8 @@ drawable(const struct chart *c, double x, double y)
 	return isfinite(x) && isfinite(y) && (!c->logy || y > 0);
 }
 
+#define LEGEND_ROW 16	/* pixels between rows of legend entries */
+
 void
 chart_begin(struct chart *c, struct outbuf *ob, double w, double h,
     double x0, double x1, double y0, double y1, int logy)
@@ -89,8 +91,13 @@ chart_begin(struct chart *c, struct outbuf *ob, double w, double h,
 	c->height = h;
 	c->left = 70;
 	c->right = w - 20;
-	c->top = 58;		/* title, then a row of legend entries */
+	/* title, then the rows of legend entries */
+	if (c->legend_rows < 1)
+		c->legend_rows = 1;
+	c->top = 58 + LEGEND_ROW * (c->legend_rows - 1);
 	c->legend_x = c->left;
+	c->legend_row = 0;
+	c->legend_used = 1;
 	c->bottom = h - 55;
 	c->logy = logy;
 	if (!(x1 > x0)) {
@@ -310,7 +317,17 @@ void
 chart_legend(struct chart *c, const char *label, const char *color,
     int style)
 {
-	double y = c->top - 12, x = c->legend_x;
+	/* about 7.5 px a character at 12 px sans-serif */
+	double w = 24 + 7.5 * strlen(label), x, y;
+
+	if (c->legend_x > c->left && c->legend_x + w > c->right) {
+		c->legend_row++;
+		c->legend_x = c->left;
+		if (c->legend_row + 1 > c->legend_used)
+			c->legend_used = c->legend_row + 1;
+	}
+	x = c->legend_x;
+	y = 46 + LEGEND_ROW * c->legend_row;
 
 	if (style == LEGEND_RIBBON)
 		printf_ob(c->ob, "<rect x=\"%.2f\" y=\"%.2f\" width=\"18\" "
@@ -326,8 +343,7 @@ chart_legend(struct chart *c, const char *label, const char *color,
 	printf_ob(c->ob, "<text x=\"%.2f\" y=\"%.2f\">", x + 24, y);
 	put_escaped(c->ob, label);
 	ob_puts(c->ob, "</text>\n");
-	/* about 7.5 px a character at 12 px sans-serif */
-	c->legend_x += 24 + 7.5 * strlen(label) + 18;
+	c->legend_x += w + 18;
 }
 
 void

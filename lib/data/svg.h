@@ -19,6 +19,13 @@ struct chart {
 	int logy;
 	double ystep;			/* linear y: the tick step */
 	double legend_x;		/* where the next legend entry goes */
+	int legend_row;			/* its row, from 0 */
+	/* Rows of legend entries kept free above the plot: the caller sets
+	 * it before chart_begin (0 or 1: one row).  chart_legend starts a new
+	 * row where an entry would pass the right edge, and legend_used
+	 * says how many rows it took: a caller that finds it above
+	 * legend_rows draws the chart again with legend_rows set to it. */
+	int legend_rows, legend_used;
 };
 
 /* Start an SVG document of w x h pixels with a chart whose data range is
@@ -38,7 +45,8 @@ void chart_ribbon(struct chart *c, const double *x, const double *lo,
     const double *hi, int n, const char *fill, double opacity);
 void chart_points(struct chart *c, const double *x, const double *y, int n,
     const char *fill);
-/* A legend entry, in a row above the plot after the previous ones. */
+/* A legend entry, in a row above the plot after the previous ones (a new
+ * row when it would pass the right edge; see legend_rows). */
 enum { LEGEND_LINE, LEGEND_RIBBON, LEGEND_POINT };
 void chart_legend(struct chart *c, const char *label, const char *color,
     int style);

@@ -365,6 +365,15 @@ twin-report plot -y CP --by ARM -o "$tmp/gl.svg" < "$tmp/arms.tsv" &&
     grep -q '>ARM=B<' "$tmp/gl.svg" && grep -q '>ARM=A: median, 5th-95th<' "$tmp/gb.svg" &&
     [ "$(grep -c '<polygon' "$tmp/gb.svg")" -eq 2 ]
 ok $? "plot --by: one colour per group (lines, and a band per group)"
+# Legend entries that do not fit one row wrap; the plot moves down to keep
+# them off it (one row: plot from y 58; six entries in three rows: 90).
+awk -F'\t' -v OFS='\t' 'NR == 1 { print; next }
+    { $6 = "a long group name number " $1 % 6; print }' "$tmp/arms.tsv" |
+    twin-report plot -y CP --by ARM -o "$tmp/wrap.svg" &&
+    grep -q 'clipPath id="plot"><rect x="70.00" y="90.00"' "$tmp/wrap.svg" &&
+    grep -q '<text x="94.00" y="78.00">ARM=a long group name number 5<' "$tmp/wrap.svg" &&
+    grep -q 'clipPath id="plot"><rect x="70.00" y="58.00"' "$tmp/gl.svg"
+ok $? "plot: a legend wider than the picture wraps, the plot below it"
 twin-report plot -m pk1cmt -y CP -o "$tmp/u.svg" < "$tmp/coh.tsv" &&
     grep -q '>CP (mg/L)<' "$tmp/u.svg" && grep -q '>Time (h)<' "$tmp/u.svg"
 ok $? "-m: the axes carry the model's units"
