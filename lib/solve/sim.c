@@ -614,6 +614,7 @@ struct sim {
 	/* steady state */
 	double *x, *px, *g, *jac, *dx, *ss_rate;
 	double *jv;		/* the model's njac Jacobian values */
+	int *sink;		/* n: a state nothing reads (ss_mask) */
 	struct action *acts;
 	int actcap;
 	struct timeline tl;
@@ -691,6 +692,7 @@ sim_free(struct sim *s)
 	free(s->px);
 	free(s->g);
 	free(s->jac);
+	free(s->sink);
 	free(s->jv);
 	free(s->dx);
 	free(s->ss_rate);
@@ -746,7 +748,7 @@ sim_new(const struct model *m, const struct sim_opts *o,
     struct twin_err *err)
 {
 	struct sim *s;
-	int n = m->nstate;
+	int n = m->nstate, i;
 
 	if (m->neta > 64) {
 		twin_error(err, "model %s has %d random effects; at most 64 "
@@ -774,9 +776,10 @@ sim_new(const struct model *m, const struct sim_opts *o,
 	s->jv = calloc(m->njac + 1, sizeof(double));
 	s->dx = calloc(n, sizeof(double));
 	s->ss_rate = calloc(n, sizeof(double));
+	s->sink = calloc(n + 1, sizeof(int));
 	if (!s->v || !s->y || !s->rate || !s->init || !s->pcur || !s->ovr || !s->inputs ||
 	    !s->chol || !s->x || !s->px || !s->g || !s->jac || !s->jv || !s->dx ||
-	    !s->ss_rate) {
+	    !s->ss_rate || !s->sink) {
 		twin_nomem(err);
 		sim_free(s);
 		return NULL;
@@ -789,6 +792,12 @@ sim_new(const struct model *m, const struct sim_opts *o,
 	s->sys.m = m;
 	s->sys.v = s->v;
 	s->sys.rate = s->rate;
+	/* A state whose amount no right-hand side reads (no Jacobian
+	 * column): an accumulator, such as an amount excreted. */
+	for (i = 0; i < n; i++)
+		s->sink[i] = 1;
+	for (i = 0; i < m->njac; i++)
+		s->sink[m->jac[i].col] = 0;
 	return s;
 }
 
@@ -1100,6 +1109,30 @@ ss_plausible(const double *x, int n, double scale, struct twin_err *err)
 	return 0;
 }
 
+/*
+ * Steady state and accumulators: an amount that no right-hand side reads
+ * (excreted, metabolised, an AUC) grows every period and has no steady
+ * state.  It starts a steady-state dose at 0, like NONMEM's output
+ * compartments: its row and column of the n x n system J (row-major) are
+ * the identity's and its right-hand sides (b, nb columns of n) zero, so
+ * the solution leaves it at 0.
+ */
+static void
+ss_mask(const struct sim *s, double *J, double *b, int nb, int n)
+{
+	int i, j, k;
+
+	for (j = 0; j < n; j++) {
+		if (!s->sink[j])
+			continue;
+		for (i = 0; i < n; i++)
+			J[(size_t)i * n + j] = J[(size_t)j * n + i] = 0;
+		J[(size_t)j * n + j] = 1;
+		for (k = 0; b != NULL && k < nb; k++)
+			b[(size_t)k * n + j] = 0;
+	}
+}
+
 static int
 finite_all(const double *v, int n)
 {
@@ -1188,7 +1221,7 @@ ss_periodic(struct sim *s, const struct ev_rec *r, double t0, double *x,
 		double gmax = 0, xmax = 0, gnew = 0;
 
 		for (i = 0; i < n; i++) {
-			s->g[i] = s->px[i] - x[i];
+			s->g[i] = s->sink[i] ? 0 : s->px[i] - x[i];
 			gmax = fmax(gmax, fabs(s->g[i]));
 			xmax = fmax(xmax, fabs(x[i]));
 		}
@@ -1232,6 +1265,8 @@ ss_periodic(struct sim *s, const struct ev_rec *r, double t0, double *x,
 			have = 0;
 			fresh = 1;
 		}
+		if (fresh)
+			ss_mask(s, s->jac, NULL, 0, n);
 		if (fresh && gsl_linalg_LU_decomp(&A.matrix, perm, &sign)) {
 			twin_error(err, "no steady state for this dosing "
 			    "(singular system)");
@@ -1256,7 +1291,9 @@ ss_periodic(struct sim *s, const struct ev_rec *r, double t0, double *x,
 			    NULL, n, err) < 0)
 				goto out;
 			for (i = 0; i < n; i++)
-				gnew = fmax(gnew, fabs(s->px[i] - s->g[i]));
+				if (!s->sink[i])
+					gnew = fmax(gnew, fabs(s->px[i] -
+					    s->g[i]));
 			if (gnew < gmax || gnew <= tol * (xmax + 1e-3 * scale))
 				break;
 		}
@@ -1307,10 +1344,14 @@ ss_periodic_sens(struct sim *s, const struct ev_rec *r, double t0,
 		for (j = 0; j < n; j++)
 			s->jac[(size_t)i * n + j] = (i == j) -
 			    S[(size_t)j * n + i];
+	ss_mask(s, s->jac, NULL, 0, n);
 	for (q = 0; q < nq; q++) {
 		/* the LU overwrites jac: a copy after S2's n + nq columns */
 		memcpy(X + (size_t)q * n, S + (size_t)(n + q) * n,
 		    n * sizeof(double));
+		for (i = 0; i < n; i++)
+			if (s->sink[i])
+				X[(size_t)q * n + i] = 0;
 		if (q + 1 < nq)
 			memcpy(s->S2 + (size_t)ns * n, s->jac,
 			    (size_t)n * n * sizeof(double));
@@ -1346,12 +1387,13 @@ ss_constant(struct sim *s, const struct ev_rec *r, double t0, double *x,
 		for (k = 0; k < m->njac; k++)
 			s->jac[m->jac[k].row * n + m->jac[k].col] = s->jv[k];
 		for (i = 0; i < n; i++) {
-			s->dx[i] = -s->g[i];
-			gmax = fmax(gmax, fabs(s->g[i]));
+			s->dx[i] = s->sink[i] ? 0 : -s->g[i];
+			gmax = fmax(gmax, fabs(s->dx[i]));
 			xmax = fmax(xmax, fabs(x[i]));
 		}
 		if (it > 0 && gmax <= 1e-13 * (xmax + r->rate))
 			return ss_plausible(x, n, r->rate * 1e6, err);
+		ss_mask(s, s->jac, s->dx, 1, n);
 		if (solve_linear(s->jac, s->dx, n) < 0)
 			return twin_error(err, "no steady state for a constant "
 			    "infusion into %s (nothing eliminates it)",
@@ -1389,6 +1431,7 @@ ss_constant_sens(struct sim *s, const struct ev_rec *r, double t0,
 		for (k = 0; k < m->npjac; k++)
 			b[m->pjac[k].row] -= s->pjv[k] *
 			    s->dpdq[(size_t)m->pjac[k].col * nq + q];
+		ss_mask(s, s->jac, b, 1, n);
 		if (solve_linear(s->jac, b, n) < 0)
 			return twin_error(err, "no steady state for a constant "
 			    "infusion into %s (nothing eliminates it)",

@@ -120,6 +120,35 @@ awk -F'\t' 'NR == 2 { printf "ETA_CLint %.3f", $2; exit !($2 > 0.4 && $2 < 0.5) 
     "$tmp/fit" > "$tmp/v"
 ok $? "MAP from four levels: $(cat "$tmp/v") (simulated 0.5, prior 40% CV)"
 
+# 6b. Steady state of the whole-body model, whose metabolised, excreted
+# and unabsorbed amounts only accumulate (they start a steady-state dose
+# at 0): SS=1 equals 40 doses one by one, in CP to 1e-9; and a regimen by
+# target for the personal twin, re-simulated, lands in the target.
+printf "$ref"'1\t0\t1\t5\tvenous\t1\t35\t176\t73\t0.9\n' |
+    sed 's/^ID.*/&\tII\tSS\tADDL/; s/0\.9$/0.9\t12\t1\t0/' |
+    twin-sim -m midazolam --grid 0:12:3 2> "$tmp/err" |
+    awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+    $h["EVID"] != 1 { print $h["CP"] }' > "$tmp/ss"
+printf "$ref"'1\t0\t1\t5\tvenous\t1\t35\t176\t73\t0.9\n' |
+    sed 's/^ID.*/&\tII\tSS\tADDL/; s/0\.9$/0.9\t12\t0\t39/' |
+    twin-sim -m midazolam --grid 468:480:3 2>> "$tmp/err" |
+    awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+    $h["EVID"] != 1 { print $h["CP"] }' > "$tmp/many"
+paste "$tmp/ss" "$tmp/many" | awk '{ n++; d = ($1 - $2) / $2; if (d < 0) d = -d
+    if (d > w) w = d } END { printf "worst %.2g", w; exit !(n == 5 && w < 1e-9) }' > "$tmp/v"
+ok $? "whole-body SS=1 = 40 doses one by one ($(cat "$tmp/v"))"
+twin-fit -m "$top/examples/pbpk/midazolam_tdm.yaml" "$tmp/pt.tsv" 2> /dev/null |
+    twin-dose -m "$top/examples/pbpk/midazolam_tdm.yaml" \
+    --target 'auc24 0.1..0.15' --amounts 1..20/1 --intervals 24 \
+    --from 120 > "$tmp/plan" 2> "$tmp/err" &&
+    twin-sim -m "$top/examples/pbpk/midazolam_tdm.yaml" --grid 264:288:0.0005 \
+    "$tmp/plan" 2> /dev/null | awk -F'\t' '
+    NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+    $h["EVID"] != 1 && $2 >= 264 { if (n++) a += ($2 - t) * (c + $h["CP"]) / 2
+    t = $2; c = $h["CP"] } END { printf "AUC24 %.4f", a
+    exit !(a >= 0.1 && a <= 0.15) }' > "$tmp/v"
+ok $? "twin-dose --target on the personal twin: the 7th dose's re-simulated $(cat "$tmp/v") in 0.1..0.15 (trapezoids every 1.8 s)"
+
 # 7. Steady state of a large stiff nonlinear model (bench/ss41: 41 states,
 # saturable liver; the chord method keeps the state transition matrix):
 # SS=1 equals 100 doses given one by one, to 1e-8 relative.

@@ -510,4 +510,24 @@ printf 'ID\tTIME\tEVID\tAMT\tCMT\n1\t0\t1\t100\tdepot\n' |
     env -u TWIN_MODEL_PATH "$tmp/stage/usr/bin/twin-sim" -m pk2cmt > /dev/null
 ok $? "the installed twin-sim finds the installed models"
 
+# Steady state with an accumulator (a compartment nothing reads, here an
+# AUC): it starts at 0, and the rest is as 60 doses one by one, on the
+# ODE path (Michaelis-Menten) and the exact path (pk1cmt).
+for mdl in pkmm pk1cmt; do
+	sed -e 's/^compartments: \[\(.*\)\]/compartments: [\1, AUC]/' \
+	    -e 's/^ode:/ode:\n  AUC: central/' "$top/models/$mdl.yaml" > "$tmp/acc.yaml"
+	printf 'ID\tTIME\tEVID\tAMT\tCMT\tII\tSS\tADDL\n1\t0\t1\t100\tdepot\t12\t1\t0\n' |
+	    twin-sim -m "$tmp/acc.yaml" --states --grid 0:12:4 2> "$tmp/err" |
+	    awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+	    $3 != 1 { print $h["IPRED"], $h["A_AUC"] }' > "$tmp/ss"
+	printf 'ID\tTIME\tEVID\tAMT\tCMT\tII\tSS\tADDL\n1\t0\t1\t100\tdepot\t12\t0\t59\n' |
+	    twin-sim -m "$tmp/acc.yaml" --grid 708:720:4 2>> "$tmp/err" |
+	    awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+	    $3 != 1 { print $h["IPRED"] }' > "$tmp/many"
+	paste -d ' ' "$tmp/ss" "$tmp/many" | awk '{ n++; d = ($1 - $3) / $3
+	    if (d < 0) d = -d; if (d > w) w = d; if (NR == 1 && $2 != 0) bad = 1 }
+	    END { printf "worst %.2g", w; exit bad || !(n == 4 && w < 1e-7) }' > "$tmp/v"
+	ok $? "$mdl + an accumulator: SS=1 starts it at 0, the rest as 60 doses ($(cat "$tmp/v"))"
+done
+
 done_testing
