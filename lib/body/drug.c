@@ -9,6 +9,7 @@
 #include <yaml.h>
 
 #include "body/drug.h"
+#include "body/wbody.h"
 #include "util/num.h"
 
 /* uL/min x 60 min/h x 1e-6 L/uL */
@@ -299,6 +300,21 @@ on_oral(struct ld *ld, yaml_node_t *k, const char *s, yaml_node_t *v)
 		return num_entry(ld, v, "oral.fa", NULL, 0, 1, 0, &d->fa);
 	if (!strcmp(s, "fg"))
 		return num_entry(ld, v, "oral.fg", NULL, 0, 1, 0, &d->fg);
+	if (!strcmp(s, "transit")) {
+		double n;
+
+		if (num_entry(ld, v, "oral.transit", NULL, 1,
+		    WBODY_MAX_TRANSIT, 0, &n) < 0)
+			return -1;
+		if (n != floor(n))
+			return fail(ld, v, "oral.transit \"%g\" is not a whole "
+			    "number of compartments", n);
+		d->ntransit = (int)n;
+		return 0;
+	}
+	if (!strcmp(s, "mtt"))
+		return num_entry(ld, v, "oral.mtt", "h", 0, INFINITY, 1,
+		    &d->mtt);
 	return unknown(ld, k, "oral", s);
 }
 
@@ -458,6 +474,11 @@ finish(struct ld *ld, yaml_node_t *root)
 	    drug_reference(d, "renal.clearance"))
 		return fail(ld, root, "renal: clearance replaces filtration "
 		    "and secretion: give one");
+	if ((d->ntransit > 0) != (d->mtt > 0))
+		return fail(ld, root, "oral: transit and mtt go together");
+	if (d->ntransit > 0 && isnan(d->ka))
+		return fail(ld, root, "oral: a transit chain needs ka (the "
+		    "absorption from its last compartment)");
 	if (kp_drug_check(&d->kp, &e) < 0)
 		return fail(ld, root, "%s", e.msg);
 	return 0;

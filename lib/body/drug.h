@@ -66,6 +66,10 @@ struct drug {
 	double ka;			/* 1/h; NAN when absent (no oral) */
 	double fa, fg;			/* fractions; 1 when absent */
 	double lag;			/* h; 0 when absent */
+	/* oral.transit, oral.mtt: a chain of ntransit compartments with
+	 * mean transit time mtt (h) before absorption; 0 when absent */
+	int ntransit;
+	double mtt;
 	/* variability: variances of the log-normal random effects on CLint,
 	 * GFR and one Kp scalar, and the residual error of CP (standard
 	 * deviations, mg/L and a fraction); 0 when absent. */

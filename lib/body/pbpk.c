@@ -143,6 +143,8 @@ pbpk_yaml(const struct drug *d, int method, struct twin_err *err)
 	w.ka = w.no_oral ? 0 : d->ka;
 	w.fa = d->fa * d->fg;
 	w.lag = d->lag;
+	w.ntransit = d->ntransit;
+	w.mtt = d->mtt;
 	w.omega_clint = d->omega_clint;
 	w.omega_gfr = d->omega_gfr;
 	w.omega_kp = d->omega_kp;

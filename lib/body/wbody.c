@@ -230,6 +230,12 @@ check(const struct wbody *w, struct twin_err *err)
 	if (!(w->fu > 0 && w->fu <= 1))
 		return twin_error(err, "whole-body model: fu = %g is not in "
 		    "(0, 1]", w->fu);
+	if (w->ntransit < 0 || w->ntransit > WBODY_MAX_TRANSIT)
+		return twin_error(err, "whole-body model: %d transit "
+		    "compartments, at most %d", w->ntransit, WBODY_MAX_TRANSIT);
+	if (w->ntransit > 0 && !(w->mtt > 0 && isfinite(w->mtt)))
+		return twin_error(err, "whole-body model: mean transit time "
+		    "%g is not positive", w->mtt);
 	if (!(w->lag >= 0 && isfinite(w->lag)))
 		return twin_error(err, "whole-body model: lag = %g is "
 		    "negative or not finite", w->lag);
@@ -293,6 +299,7 @@ static void
 yaml(const struct wbody *w, struct sbuf *b)
 {
 	const char *L = tissue_name(TISSUE_LIVER);
+	char absorb[32];
 	int t, i;
 
 	put(b, "# Whole-body perfusion-limited PBPK model, generated "
@@ -308,6 +315,10 @@ yaml(const struct wbody *w, struct sbuf *b)
 
 	/* compartments */
 	put(b, "compartments: [lumen");
+	for (i = 1; i <= w->ntransit; i++) {
+		put(b, ",");
+		term(b, " transit%d", i);
+	}
 	EACH_TISSUE(w, t) {
 		put(b, ",");
 		term(b, " %s", tissue_name(t));
@@ -328,7 +339,13 @@ yaml(const struct wbody *w, struct sbuf *b)
 	put_num(b, w->fu);
 	put(b, "  # fraction unbound in plasma\n  ka: ");
 	put_num(b, w->ka);
-	put(b, "  # absorption rate constant, 1/h\n  fa: ");
+	put(b, "  # absorption rate constant, 1/h\n");
+	if (w->ntransit > 0) {
+		put(b, "  ktr: ");
+		put_num(b, (w->ntransit + 1) / w->mtt);
+		put(b, "  # transit rate, (n + 1)/MTT, 1/h\n");
+	}
+	put(b, "  fa: ");
 	put_num(b, w->fa);
 	put(b, "  # fraction of an oral dose absorbed\n");
 	EACH_TISSUE(w, t) {
@@ -435,7 +452,23 @@ yaml(const struct wbody *w, struct sbuf *b)
 	    "mg/h\n");
 
 	/* ode */
-	put(b, "ode:\n  lumen: -ka*lumen\n");
+	if (w->ntransit > 0) {
+		put(b, "ode:\n  lumen: -ktr*lumen\n");
+		for (i = 1; i <= w->ntransit; i++) {
+			char from[32];
+
+			if (i == 1)
+				snprintf(from, sizeof(from), "lumen");
+			else
+				snprintf(from, sizeof(from), "transit%d", i - 1);
+			put(b, "  transit%d: ktr*%s - %s*transit%d\n", i, from,
+			    i == w->ntransit ? "ka" : "ktr", i);
+		}
+		snprintf(absorb, sizeof(absorb), "transit%d", w->ntransit);
+	} else {
+		put(b, "ode:\n  lumen: -ka*lumen\n");
+		snprintf(absorb, sizeof(absorb), "lumen");
+	}
 	EACH_TISSUE(w, t) {
 		const char *n = tissue_name(t);
 
@@ -452,7 +485,7 @@ yaml(const struct wbody *w, struct sbuf *b)
 		else {
 			put(b, "  %s: Q_%s*(Ca - Cb_%s)", n, n, n);
 			if (t == TISSUE_GUT)
-				put(b, " + fa*ka*lumen");
+				put(b, " + fa*ka*%s", absorb);
 			if (t == TISSUE_KIDNEY)
 				put(b, " - REN");
 			put(b, "\n");
@@ -473,7 +506,7 @@ yaml(const struct wbody *w, struct sbuf *b)
 	}
 	put(b, "\n    - CO*Cv\n");
 	put(b, "  metabolised: MET\n  excreted: REN\n"
-	    "  unabsorbed: (1 - fa)*ka*lumen\n");
+	    "  unabsorbed: (1 - fa)*ka*%s\n", absorb);
 	if (w->auc)
 		put(b, "  AUC: Cv/BP\n");
 

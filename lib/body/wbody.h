@@ -39,6 +39,9 @@
 #include "model/model.h"
 #include "body/tissue.h"
 
+/* At most this many transit compartments (struct wbody.ntransit). */
+#define WBODY_MAX_TRANSIT 20
+
 /* At most this many extra tissues (struct wbody.extra). */
 #define WBODY_MAX_EXTRA 8
 
@@ -89,6 +92,11 @@ struct wbody {
 	double ka;			/* absorption rate constant, 1/h */
 	double fa;			/* fraction absorbed, 0..1 */
 	int no_oral;			/* 1: no route oral (an i.v. drug) */
+	/* Transit chain before absorption: the lumen empties through
+	 * ntransit compartments transit1..transitN at ktr = (ntransit + 1)
+	 * / mtt each; ka acts on the last.  0: ka on the lumen. */
+	int ntransit;			/* 0 .. WBODY_MAX_TRANSIT */
+	double mtt;			/* mean transit time, h */
 	double lag;			/* lag time of oral doses, h; 0: none */
 	/* Variances of the log-normal random effects ETA_CLint, ETA_GFR and
 	 * ETA_Kp (one scalar on every Kp); 0 fixes an effect at 0. */

@@ -149,6 +149,23 @@ twin-fit -m "$top/examples/pbpk/midazolam_tdm.yaml" "$tmp/pt.tsv" 2> /dev/null |
     exit !(a >= 0.1 && a <= 0.15) }' > "$tmp/v"
 ok $? "twin-dose --target on the personal twin: the 7th dose's re-simulated $(cat "$tmp/v") in 0.1..0.15 (trapezoids every 1.8 s)"
 
+# 6c. A transit chain (oral.transit 3, oral.mtt 2 h, so ktr = 4/2 = 2/h)
+# with ka = 2/h: the lumen and the three transit compartments are four
+# identical compartments in a row, and what is still in them at t is
+# D e^-kt (1 + kt + (kt)^2/2 + (kt)^3/6) (Erlang), to 1e-9.
+sed -e 's/^  ka: {value: 9.6/  ka: {value: 2/' \
+    -e 's/^oral:$/oral:\n  transit: {value: 3, reference: "test"}\n  mtt: {value: 2, unit: h, reference: "test"}/' \
+    "$top/models/drugs/midazolam.yaml" > "$tmp/transit.yaml"
+printf "$ref"'1\t0\t1\t10\tlumen\t1\t35\t176\t73\t0.9\n' |
+    twin-sim -m "$tmp/transit.yaml" --states --grid 0.5:4:0.5 2> "$tmp/err" |
+    awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+    $3 != 1 { n++; x = 2 * $2
+    c = 10 * exp(-x) * (1 + x + x * x / 2 + x * x * x / 6)
+    a = $h["A_lumen"] + $h["A_transit1"] + $h["A_transit2"] + $h["A_transit3"]
+    d = (a - c) / c; if (d < 0) d = -d; if (d > w) w = d }
+    END { printf "worst %.2g", w; exit !(n == 8 && w < 1e-9) }' > "$tmp/v"
+ok $? "transit chain of 3, MTT 2 h: the Erlang closed form ($(cat "$tmp/v"))"
+
 # 7. Steady state of a large stiff nonlinear model (bench/ss41: 41 states,
 # saturable liver; the chord method keeps the state transition matrix):
 # SS=1 equals 100 doses given one by one, to 1e-8 relative.

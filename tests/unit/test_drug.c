@@ -77,6 +77,13 @@ static const struct {
 	    "12: unknown key \"tlag\" in oral" },
 	{ GOOD "renal:\n  secretion: {value: -1, unit: L/h, reference: r}\n",
 	    "12: renal.secretion \"-1\" must be >= 0" },
+	{ GOOD "oral:\n  transit: {value: 2.5, reference: r}\n"
+	    "  mtt: {value: 1, unit: h, reference: r}\n",
+	    "12: oral.transit \"2.5\" is not a whole number of compartments" },
+	{ GOOD "oral:\n  transit: {value: 21, reference: r}\n",
+	    "12: oral.transit \"21\" must be in [1, 20]" },
+	{ GOOD "oral:\n  transit: {value: 3, reference: r}\n",
+	    "1: oral: transit and mtt go together" },
 	{ GOOD "variability:\n  clint: {value: -0.1, reference: r}\n",
 	    "12: variability.clint \"-0.1\" must be >= 0" },
 	{ GOOD "variability:\n  vmax: {value: 0.1, reference: r}\n",
