@@ -10,6 +10,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "cli.h"
+#include "solve/sensor.h"
 #include "model/model.h"
 #include "util/num.h"
 #include "util/seed.h"
@@ -75,11 +76,14 @@ struct worker {
 	long bound;		/* serial of the individual in si, 0: none */
 	double *ipred, *pred, *eta, *vals;
 	gsl_rng *rng;
+	double *cgm, *cgmt;	/* CGM readings of the observations, times */
+	int cgmcap;
 };
 
 struct shared {
 	const struct opts *o;
 	const struct model *m;
+	const struct sensor *sensor;	/* --ruv by a CGM sensor, or NULL */
 	const struct rec_reader *r;
 	const struct sim_cols *cols;
 	const struct layout *lay;
@@ -272,6 +276,38 @@ write_row(struct outbuf *b, const struct layout *l,
 	ob_putc(b, '\n');
 }
 
+/*
+ * The CGM sensor's readings of an individual's observations (EVID 0, in
+ * record order, which is time order) from the predictions in wk->ipred,
+ * into wk->cgm; times in minutes from the model's time unit.
+ */
+static int
+cgm_readings(const struct shared *sh, const struct sim_indiv *si,
+    struct worker *wk, struct twin_err *err)
+{
+	const struct model *m = sh->m;
+	double tomin = 60 / model_hours(m);
+	int k, n = 0, w = sim_width(m);
+
+	if (si->n > wk->cgmcap) {
+		double *p = realloc(wk->cgm, 2 * (size_t)si->n *
+		    sizeof(double));
+
+		if (p == NULL)
+			return twin_nomem(err);
+		wk->cgm = p;
+		wk->cgmcap = si->n;
+	}
+	wk->cgmt = wk->cgm + wk->cgmcap;
+	for (k = 0; k < si->n; k++)
+		if (si->rec[k].evid == 0) {
+			wk->cgmt[n] = si->rec[k].time * tomin;
+			wk->cgm[n++] = wk->ipred[(size_t)k * w + m->dv];
+		}
+	return sensor_readings(sh->sensor, wk->rng, wk->cgmt, wk->cgm, n,
+	    wk->cgm, err);
+}
+
 static int
 run_job(struct shared *sh, struct worker *wk, struct job *jb)
 {
@@ -281,7 +317,7 @@ run_job(struct shared *sh, struct worker *wk, struct job *jb)
 	const struct rec_indiv *ind = &jb->iv->ind;
 	struct sim_indiv *si = &wk->si;
 	struct twin_err err;
-	int rep = 0, k, j, last, badrec = -1, w = sim_width(m);
+	int rep = 0, k, j, last, badrec = -1, w = sim_width(m), nobs;
 	int *have = NULL;
 	char newid[32];
 
@@ -328,7 +364,10 @@ run_job(struct shared *sh, struct worker *wk, struct job *jb)
 			goto solvefail;
 		snprintf(newid, sizeof(newid), "%ld", jb->iv->firstid + rep -
 		    1);
-		for (k = 0, last = 0; k < si->n; k++) {
+		if (l->w_dv >= 0 && sh->sensor != NULL &&
+		    cgm_readings(sh, si, wk, &err) < 0)
+			goto solvefail;
+		for (k = 0, nobs = 0, last = 0; k < si->n; k++) {
 			const double *ip = wk->ipred + (size_t)k * w;
 			const double *pp = wk->pred + (size_t)k * w;
 			const struct ev_rec *e = &si->rec[k];
@@ -347,7 +386,8 @@ run_job(struct shared *sh, struct worker *wk, struct job *jb)
 			if (l->w_dv >= 0) {
 				have[l->w_dv] = e->evid == 0;
 				if (e->evid == 0)
-					wk->vals[l->w_dv] = sim_residual(m,
+					wk->vals[l->w_dv] = sh->sensor ?
+					    wk->cgm[nobs++] : sim_residual(m,
 					    ip[m->dv], wk->rng);
 			}
 			if (l->w_rep >= 0)
@@ -558,6 +598,7 @@ free_workers(struct worker *wk, int n)
 		free(wk[i].pred);
 		free(wk[i].eta);
 		free(wk[i].vals);
+		free(wk[i].cgm);
 		if (wk[i].rng)
 			gsl_rng_free(wk[i].rng);
 	}
@@ -691,6 +732,7 @@ main(int argc, char **argv)
 	struct sim_cols cols;
 	struct layout lay;
 	struct shared sh;
+	struct sensor sensor;
 	struct worker wk[256];
 	struct outbuf hb = { 0 };
 	char *cols_first = NULL, *cols_now;
@@ -727,6 +769,20 @@ main(int argc, char **argv)
 		goto out;
 	}
 	njob = o.nthread > 1 ? JOBS_PER_THREAD * o.nthread : 1;
+	memset(&sh, 0, sizeof(sh));
+	if (o.ruv && m->sensor != NULL) {
+		if (sensor_find(m->sensor, &sensor, &err) < 0) {
+			cli_warn("twin-sim", "model %s:%d: sensor: %s", m->name,
+			    m->sensorline, err.msg);
+			goto out;
+		}
+		if (!(model_hours(m) > 0)) {
+			cli_warn("twin-sim", "model %s: sensor: the model's "
+			    "time unit is not known (units: time)", m->name);
+			goto out;
+		}
+		sh.sensor = &sensor;
+	}
 	sh.o = &o;
 	sh.m = m;
 	sh.cols = &cols;

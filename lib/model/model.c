@@ -140,6 +140,7 @@ model_free(struct model *m)
 	free(m->description);
 	free(m->path);
 	free(m->units_time);
+	free(m->sensor);
 	free(m->units_amount);
 	free(m->units_conc);
 	for (i = 0; i < m->nroute; i++)
@@ -801,6 +802,27 @@ model_set_solver(struct model *m, const char *name, struct srcpos at,
 	m->solver = meth;
 	m->solverline = at.line;
 	m->solvercol = at.col;
+	return 0;
+}
+
+int
+model_set_sensor(struct model *m, const char *name, struct srcpos at,
+    struct twin_err *err)
+{
+	const char *p;
+
+	for (p = name; *p; p++)
+		if (!(*p >= 'a' && *p <= 'z') && !(*p >= '0' && *p <= '9'))
+			break;
+	if (*name == '\0' || *p || p - name > 31) {
+		twin_errork(err, TWIN_EINPUT, "sensor: expected a sensor name "
+		    "(lower case), got \"%.100s\"", name);
+		return where(err, m, at.file, at.line, at.col);
+	}
+	free(m->sensor);
+	if ((m->sensor = strdup(name)) == NULL)
+		return twin_nomem(err);
+	m->sensorline = at.line;
 	return 0;
 }
 

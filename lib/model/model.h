@@ -165,6 +165,8 @@ struct model {
 	struct bound *bound;
 	enum ode_method solver;	/* solver: key, ODE_AUTO if absent */
 	int solverline, solvercol;
+	char *sensor;		/* sensor: the CGM sensor of --ruv, or NULL */
+	int sensorline;
 	struct builder *b;	/* pending definitions until model_finish */
 };
 
@@ -207,6 +209,11 @@ int model_set_error_combination(struct model *m, int sd, struct srcpos at,
     struct twin_err *err);
 /* The integrator the model asks for: a name of ode_method_name. */
 int model_set_solver(struct model *m, const char *name, struct srcpos at,
+    struct twin_err *err);
+/* The CGM sensor whose error model (solve/sensor.h) simulates the
+ * observed output under twin-sim --ruv instead of error: (a name of
+ * data/glucose/cgm_sensors.tsv, resolved by the program). */
+int model_set_sensor(struct model *m, const char *name, struct srcpos at,
     struct twin_err *err);
 /* Declare a domain, e.g. "KM > 0", "0 <= F <= 1", "WT >= 0" (a name of
  * a theta, covariate or individual parameter; < <= > >= with numbers). */

@@ -412,6 +412,12 @@ on_top(struct loader *ld, yaml_node_t *k, yaml_node_t *v, int arg)
 		return model_set_solver(ld->m, scalar(v), pos(ld, v),
 		    ld->err);
 	}
+	if (!strcmp(key, "sensor")) {
+		if (scalar(v) == NULL)
+			return fail(ld, v, "sensor: expected a CGM sensor name");
+		return model_set_sensor(ld->m, scalar(v), pos(ld, v),
+		    ld->err);
+	}
 	if (!strcmp(key, "lag"))
 		return each_pair(ld, v, on_prop, PROP_LAG);
 	if (!strcmp(key, "bioavailability"))

@@ -127,4 +127,32 @@ END {
     "$tmp/meal"
 ok $? "ivp: the meal chain matches its closed form and conserves the carbohydrate"
 
+# --- a CGM sensor under --ruv (solve/sensor.h; its statistics are in
+# tests/unit/test_sensor.c) -------------------------------------------------
+# ivp at its basal steady state with `sensor: dexcom`: readings every 3 min
+# for 3 days are in [39, 600], differ from IPRED by a slowly varying error
+# (successive readings 3 min apart differ far less than readings 12 h
+# apart), are reproducible with the seed, and without --ruv DV is absent.
+sed 's/^dv: GLU/dv: GLU\nsensor: dexcom/' "$top/models/ivp.yaml" > "$tmp/ivpcgm.yaml"
+{ printf 'ID\tTIME\tEVID\tAMT\tRATE\tCMT\n1\t0\t1\t86.4\t0.02\tisc\n'
+  awk 'BEGIN { for (t = 3; t <= 4320; t += 3) printf "1\t%d\t0\t.\t.\t.\n", t }'
+} > "$tmp/cgmrec"
+twin-sim -m "$tmp/ivpcgm.yaml" --ruv --seed 5 "$tmp/cgmrec" > "$tmp/cgm1" 2> "$tmp/err" &&
+    twin-sim -m "$tmp/ivpcgm.yaml" --ruv --seed 5 "$tmp/cgmrec" | cmp -s - "$tmp/cgm1"
+ok $? "sensor: dexcom: --ruv readings, the same for the same seed"
+awk -F'\t' "$hdr"'
+$c["EVID"] != 0 { next }
+{ n++; d = $c["DV"] - $c["IPRED"]; e[n] = d
+  if ($c["DV"] < 39 || $c["DV"] > 600) bad = 1 }
+END { for (i = 2; i <= n; i++) { s1 += (e[i] - e[i-1])^2 }
+      for (i = 241; i <= n; i++) { s2 += (e[i] - e[i-240])^2 }
+      r = (s1 / (n - 1)) / (s2 / (n - 240))
+      printf "%d readings, 3-min/12-h squared-difference ratio %.3f", n, r
+      exit bad || n != 1440 || !(r < 0.1) }' "$tmp/cgm1" > "$tmp/v"
+ok $? "sensor: readings in [39, 600], an error correlated in time ($(cat "$tmp/v"))"
+sed 's/^sensor: dexcom/sensor: libre/' "$tmp/ivpcgm.yaml" > "$tmp/bad.yaml"
+twin-sim -m "$tmp/bad.yaml" --ruv "$tmp/cgmrec" > /dev/null 2> "$tmp/err"
+[ $? -ne 0 ] && grep -q 'sensor: unknown CGM sensor "libre"' "$tmp/err"
+ok $? "an unknown sensor is said, with the model's line"
+
 done_testing
