@@ -609,10 +609,17 @@ out_merge(const struct out *u, const struct rec_reader *r,
 
 /* ---- regimens --------------------------------------------------------- */
 
+/* What the regimen's callbacks see: the model and the individual. */
+struct regarg {
+	const struct model *m;
+	const struct rec_reader *r;
+	const struct rec_indiv *ind;
+};
+
 static int
 route_cmt(void *arg, const char *name)
 {
-	const struct model *m = arg;
+	const struct model *m = ((const struct regarg *)arg)->m;
 	int k = model_route(m, name);
 
 	/* Without a routes: section a compartment name is a route. */
@@ -622,7 +629,22 @@ route_cmt(void *arg, const char *name)
 static const char *
 route_unit(void *arg, const char *name)
 {
-	return model_route_unit(arg, name);
+	return model_route_unit(((const struct regarg *)arg)->m, name);
+}
+
+/* The individual's first value of a column (NaN: no column or missing). */
+static double
+column_value(void *arg, const char *name)
+{
+	const struct regarg *a = arg;
+	struct twin_err err;
+	double x = NAN;
+	int col = rec_col(a->r, name), i;
+
+	for (i = 0; col >= 0 && i < a->ind->nrow && isnan(x); i++)
+		if (rec_num(a->r, &a->ind->row[i], col, &x, &err) < 0)
+			x = NAN;
+	return x;
 }
 
 static void
@@ -645,6 +667,7 @@ write_regimen(struct out *u, const struct rec_reader *r,
 {
 	struct reg_context ctx;
 	struct reg_dose *d = NULL;
+	struct regarg ra = { m, r, ind };
 	int nd, wtcol = rec_col(r, "WT"), rc;
 	double wt = NAN;
 
@@ -658,7 +681,8 @@ write_regimen(struct out *u, const struct rec_reader *r,
 	ctx.amount_unit = m->units_amount;
 	ctx.route = route_cmt;
 	ctx.route_unit = route_unit;
-	ctx.arg = (void *)m;
+	ctx.column = column_value;
+	ctx.arg = &ra;
 	ctx.routes = routes;
 	if ((nd = regimen_expand(reg, &ctx, &d, err)) < 0) {
 		twin_error_prefix(err, "%s:%ld: ID %s: --regimen",
@@ -1017,7 +1041,9 @@ default_route(const struct model *m, const char *route, char *msg,
 	int k;
 
 	if (route != NULL) {
-		if ((k = route_cmt((void *)m, route)) < 0)
+		struct regarg ra = { m, NULL, NULL };
+
+		if ((k = route_cmt(&ra, route)) < 0)
 			snprintf(msg, n, "route \"%s\" is not declared in "
 			    "model %s", route, m->name);
 		return k;

@@ -42,7 +42,7 @@ static const struct unit {
 /* The unit of "daily" in messages */
 #define H_UNIT	time_unit_find("h", 1, 0)
 
-enum label { L_NONE, L_LOAD, L_MEAL, L_BASAL };
+enum label { L_NONE, L_LOAD, L_MEAL, L_BASAL, L_BOLUS };
 
 /* Clause keywords; the order is that of the kw[] table. */
 enum kw { K_Q, K_EVERY, K_DAILY, K_X, K_FOR, K_UNTIL, K_FROM, K_AT,
@@ -87,6 +87,8 @@ struct part {
 	const struct time_unit *overunit;
 	struct amount rate;	/* x 0 if not given */
 	struct span cl[NKW];	/* the clauses given, len 0 if not */
+	char *by;		/* bolus by NAME at meals: the column */
+	struct span bysp;
 };
 
 struct regimen {
@@ -695,6 +697,68 @@ copy(const char *s, size_t n)
 	return c;
 }
 
+/*
+ * "bolus by NAME ROUTE at meals": an insulin bolus with each meal of the
+ * regimen, the meal's carbohydrate (g) divided by the individual's NAME
+ * (a carbohydrate ratio, g/U).
+ */
+static int
+parse_bolus_by(struct parser *p, struct part *pt, size_t n)
+{
+	size_t at = p->i;
+
+	pt->label = L_BOLUS;
+	pt->kind = P_SINGLE;
+	pt->dose.sp.at = at;
+	pt->dose.sp.len = n;
+	p->i += n;
+	skipws(p);
+	n = alphalen(p->s + p->i);
+	if (!word_is(p->s + p->i, n, "by"))
+		return colerr(p->err, p->i, "expected \"by\" and a column "
+		    "(bolus by CR sc at meals), got %s", tok(p, p->i));
+	p->i += n;
+	skipws(p);
+	if ((n = identlen(p->s + p->i)) == 0 || isdig(p->s[p->i]))
+		return colerr(p->err, p->i, "expected the column of the "
+		    "carbohydrate ratio (g/U) after \"by\", got %s",
+		    tok(p, p->i));
+	pt->bysp.at = p->i;
+	pt->bysp.len = n;
+	if ((pt->by = copy(p->s + p->i, n)) == NULL)
+		return twin_nomem(p->err);
+	p->i += n;
+	skipws(p);
+	n = alphalen(p->s + p->i);
+	if (n == 0 || keyword(p->s + p->i, n) >= 0)
+		return colerr(p->err, p->i, "expected the insulin's route "
+		    "(bolus by %s sc at meals), got %s", pt->by,
+		    tok(p, p->i));
+	n = identlen(p->s + p->i);
+	pt->routesp.at = p->i;
+	pt->routesp.len = n;
+	if ((pt->route = copy(p->s + p->i, n)) == NULL)
+		return twin_nomem(p->err);
+	p->i += n;
+	skipws(p);
+	n = alphalen(p->s + p->i);
+	if (!word_is(p->s + p->i, n, "at"))
+		return colerr(p->err, p->i, "expected \"at meals\", got %s",
+		    tok(p, p->i));
+	p->i += n;
+	skipws(p);
+	n = alphalen(p->s + p->i);
+	if (!word_is(p->s + p->i, n, "meals"))
+		return colerr(p->err, p->i, "expected \"meals\", got %s",
+		    tok(p, p->i));
+	p->i += n;
+	skipws(p);
+	if (p->s[p->i] != '\0' && p->s[p->i] != ';')
+		return colerr(p->err, p->i, "a bolus at meals takes no "
+		    "clause, got %s", tok(p, p->i));
+	return 0;
+}
+
 static int
 parse_part(struct parser *p, struct part *pt, const struct part *prev)
 {
@@ -706,12 +770,21 @@ parse_part(struct parser *p, struct part *pt, const struct part *prev)
 		if (prev == NULL)
 			return colerr(p->err, p->i, "\"then\" needs a part "
 			    "before it");
+		if (prev->label == L_BOLUS)
+			return colerr(p->err, p->i, "\"then\" cannot follow "
+			    "a bolus at meals");
 		pt->then = 1;
 		pt->thensp.at = p->i;
 		pt->thensp.len = n;
 		p->i += n;
 		skipws(p);
 		n = alphalen(p->s + p->i);
+	}
+	if (word_is(p->s + p->i, n, "bolus")) {
+		if (pt->then)
+			return colerr(p->err, pt->thensp.at, "a bolus by a "
+			    "column at meals follows the meals, not \"then\"");
+		return parse_bolus_by(p, pt, n);
 	}
 	if (word_is(p->s + p->i, n, "load"))
 		pt->label = L_LOAD;
@@ -776,6 +849,7 @@ regimen_free(struct regimen *r)
 	for (i = 0; i < r->npart; i++) {
 		free(r->part[i].route);
 		free(r->part[i].clock);
+		free(r->part[i].by);
 	}
 	free(r->part);
 	free(r->text);
@@ -836,6 +910,7 @@ fail:
 struct rec {
 	struct reg_dose d;
 	int seq;
+	double grams;		/* a meal's carbohydrate, g; NaN if not a meal */
 };
 
 struct expander {
@@ -920,6 +995,12 @@ push(struct expander *e, const struct part *pt, double t, double amt,
 	rc->d.cmt = cmt;
 	rc->d.ii = ii;
 	rc->d.addl = (int)(n - 1);
+	rc->grams = NAN;
+	if (pt->label == L_MEAL && units[pt->dose.unit].fam ==
+	    units[unit_find("g", 1)].fam && pt->dose.per == 0)
+		rc->grams = pt->dose.x * units[pt->dose.unit].f /
+		    units[unit_find("g", 1)].f * (pt->dose.perkg ? e->ctx->wt :
+		    1);
 	rc->seq = e->n++;
 	return 0;
 }
@@ -984,6 +1065,33 @@ no_doses(struct expander *e, const struct part *pt, double start)
 }
 
 /*
+ * The compartment of part pt's route, and e->mu its amount unit: a route
+ * may take another unit than the model's amounts (grams of carbohydrate
+ * into a model of insulin units).  -1 with the error for an unknown one.
+ */
+static int
+route_cmt(struct expander *e, const struct part *pt)
+{
+	const struct reg_context *ctx = e->ctx;
+	int cmt;
+
+	if (ctx->route == NULL || (cmt = ctx->route(ctx->arg, pt->route)) < 0)
+		return colerr(e->err, pt->routesp.at, "route \"%s\" is not "
+		    "declared in the model%s%s%s", pt->route,
+		    ctx->routes != NULL ? " (routes: " : "",
+		    ctx->routes != NULL ? ctx->routes : "",
+		    ctx->routes != NULL ? ")" : "");
+	e->mu = e->mu_model;
+	if (ctx->route_unit != NULL) {
+		const char *u = ctx->route_unit(ctx->arg, pt->route);
+
+		if (u != NULL)
+			e->mu = unit_find(u, strlen(u));
+	}
+	return cmt;
+}
+
+/*
  * Expand part pt starting at start (seconds; strict: clock times after
  * it).  Sets *last to its last dose and *next to where a following part
  * starts (its next dose, or the end of a continuous infusion).
@@ -998,21 +1106,8 @@ expand_part(struct expander *e, const struct part *pt, double start,
 	long n;
 	int cmt, i, any;
 
-	if (ctx->route == NULL || (cmt = ctx->route(ctx->arg, pt->route)) < 0)
-		return colerr(e->err, pt->routesp.at, "route \"%s\" is not "
-		    "declared in the model%s%s%s", pt->route,
-		    ctx->routes != NULL ? " (routes: " : "",
-		    ctx->routes != NULL ? ctx->routes : "",
-		    ctx->routes != NULL ? ")" : "");
-	/* A route may take another unit than the model's amounts (grams
-	 * of carbohydrate into a model of insulin units). */
-	e->mu = e->mu_model;
-	if (ctx->route_unit != NULL) {
-		const char *u = ctx->route_unit(ctx->arg, pt->route);
-
-		if (u != NULL)
-			e->mu = unit_find(u, strlen(u));
-	}
+	if ((cmt = route_cmt(e, pt)) < 0)
+		return -1;
 	if (convert(e, &pt->dose, pt->dose.unit, &amt) == -1)
 		return -1;
 	if (pt->cl[K_FOR].len > 0)
@@ -1095,6 +1190,56 @@ expand_part(struct expander *e, const struct part *pt, double start,
 	return 0;
 }
 
+/*
+ * A bolus part: with each meal record so far, the same times, the meal's
+ * carbohydrate (g) divided by the individual's column pt->by (g/U), in
+ * the route's unit.
+ */
+static int
+expand_boluses(struct expander *e, const struct part *pt)
+{
+	const struct reg_context *ctx = e->ctx;
+	double ratio, u1;
+	int cmt, k, n = e->n, nmeal = 0, uU = unit_find("U", 1);
+	struct amount one;
+
+	if ((cmt = route_cmt(e, pt)) < 0)
+		return -1;
+	ratio = ctx->column ? ctx->column(ctx->arg, pt->by) : NAN;
+	if (isnan(ratio))
+		return colerr(e->err, pt->bysp.at, "bolus by %s: the "
+		    "individual has no %s", pt->by, pt->by);
+	if (!(ratio > 0) || !isfinite(ratio))
+		return colerr(e->err, pt->bysp.at, "bolus by %s: %s %g is "
+		    "not a positive carbohydrate ratio (g/U)", pt->by, pt->by,
+		    ratio);
+	/* 1 U in the route's unit (e->mu, from route_cmt) */
+	memset(&one, 0, sizeof(one));
+	one.x = 1;
+	one.unit = uU;
+	one.sp = pt->dose.sp;
+	if (convert(e, &one, uU, &u1) == -1)
+		return -1;
+	for (k = 0; k < n; k++) {
+		struct rec *rc;
+
+		if (isnan(e->rec[k].grams))
+			continue;
+		nmeal++;
+		rc = &e->rec[e->n];
+		*rc = e->rec[k];
+		rc->d.amt = e->rec[k].grams / ratio * u1;
+		rc->d.rate = 0;
+		rc->d.cmt = cmt;
+		rc->grams = NAN;
+		rc->seq = e->n++;
+	}
+	if (nmeal == 0)
+		return colerr(e->err, pt->dose.sp.at, "bolus at meals: the "
+		    "regimen has no meal in grams");
+	return 0;
+}
+
 int
 regimen_expand(const struct regimen *r, const struct reg_context *ctx,
     struct reg_dose **out, struct twin_err *err)
@@ -1127,11 +1272,16 @@ regimen_expand(const struct regimen *r, const struct reg_context *ctx,
 	nrec = 0;
 	for (i = 0; i < r->npart; i++)
 		nrec += r->part[i].nclock > 0 ? r->part[i].nclock : 1;
+	for (i = 0; i < r->npart; i++)	/* one bolus per meal record */
+		if (r->part[i].label == L_BOLUS)
+			nrec *= 2;
 	if ((e.rec = calloc(nrec, sizeof(*e.rec))) == NULL)
 		return twin_nomem(err);
 	for (i = 0; i < r->npart; i++) {
 		pt = &r->part[i];
 		strict = 0;
+		if (pt->label == L_BOLUS)
+			continue;
 		if (pt->cl[K_FROM].len > 0)
 			start = pt->from;
 		else if (!pt->then) {
@@ -1151,6 +1301,10 @@ regimen_expand(const struct regimen *r, const struct reg_context *ctx,
 		if (expand_part(&e, pt, start, strict, &last, &next) == -1)
 			goto fail;
 	}
+	for (i = 0; i < r->npart; i++)
+		if (r->part[i].label == L_BOLUS &&
+		    expand_boluses(&e, &r->part[i]) == -1)
+			goto fail;
 	qsort(e.rec, e.n, sizeof(*e.rec), cmp_rec);
 	if ((d = calloc(e.n, sizeof(*d))) == NULL) {
 		twin_nomem(err);

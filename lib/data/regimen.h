@@ -5,13 +5,15 @@
  *	load 25 mg/kg iv over 2h; then 15 mg/kg iv q12h x10 over 1h
  *	meal 60 g at 07:00,12:30,19:00 daily x7
  *	basal 1.2 U/h sc for 7d
+ *	bolus by CR sc at meals
  *
  * Grammar (EBNF; blanks may separate any two tokens and are needed only
  * between two words; keywords and units are case-sensitive):
  *
  *	regimen   = part { ";" part } ;
  *	part      = [ "then" ] [ "load" | "meal" | "basal" ] amount
- *		    [ route ] { clause } ;
+ *		    [ route ] { clause }
+ *		  | "bolus" "by" column route "at" "meals" ;
  *	amount    = number unit [ "/" "kg" ] [ "/" timeunit ] ;
  *	route     = letter { letter | digit | "_" } ;	(not a keyword)
  *	clause    = ( "q" | "every" ) ( duration | timeunit )
@@ -79,6 +81,12 @@
  *   multiplied by the weight, which must be given, > 0 and <= 500 kg.
  * - Amounts must be > 0, durations and intervals > 0, x >= 1, and a part
  *   gives at most REG_MAXDOSES doses.
+ * - "bolus by CR sc at meals": with each meal of the regimen whose amount
+ *   is a mass, an insulin bolus (the route's unit, from U) of the meal's
+ *   carbohydrate in g divided by the individual's column CR (g/U, from
+ *   ctx->column), at the meal's times (ADDL/II as the meal's).  An error
+ *   if the individual has no CR or it is not positive, or there is no
+ *   meal; it takes no clause and no "then" (the meals give its times).
  * - A part needs a route unless it is a meal (whose route is "meal"); the
  *   context maps routes to compartments and an unknown route is an error.
  *
@@ -114,6 +122,9 @@ struct reg_context {
 	/* The amount unit of a route when it is not amount_unit (NULL
 	 * callback or result: amount_unit). */
 	const char *(*route_unit)(void *arg, const char *name);
+	/* The individual's value of a column (a carbohydrate ratio for
+	 * "bolus by CR sc at meals"), NaN if it has none; may be NULL. */
+	double (*column)(void *arg, const char *name);
 	void *arg;
 	const char *routes;	/* for messages: "iv, po"; may be NULL */
 };

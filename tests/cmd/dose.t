@@ -40,6 +40,19 @@ printf 'ID\tTIME\tBASAL\n1\t0\t0.02\n' |
 printf '0\t.\t.\t.\t.\t.\t.\n0\t1\t57.6\t0.02\tisc\t0\t0\n270\t1\t60\t0\tgut1\t1440\t1\n1380\t1\t60\t0\tgut1\t1440\t1\n' |
     cmp -s - "$tmp/got"
 ok $? "insulin in U and meals in g (the route's unit) into a model in minutes, clock times"
+# A bolus by each individual's carbohydrate ratio with each meal: CR 12
+# and 15 g/U give 5 and 4 U for 60 g (and 4 and 3.2 U for 48 g).
+printf 'ID\tTIME\tCR\n1\t0\t12\n2\t0\t15\n' |
+    twin-dose -m ivp --regimen 'meal 60 g at 07:00 daily x2; meal 48 g at 12:30 daily x2; bolus by CR sc at meals' |
+    awk -F'\t' 'NR > 1 && $4 == 1 && $7 == "isc" { printf "%s %s %s %s %s\n", $1, $2, $5, $8, $9 }' > "$tmp/got"
+printf '1 420 5 1440 1\n1 750 4 1440 1\n2 420 4 1440 1\n2 750 3.2 1440 1\n' |
+    cmp -s - "$tmp/got"
+ok $? "bolus by CR sc at meals: each meal's grams over the individual's CR"
+printf 'ID\tTIME\n1\t0\n' > "$tmp/nocr.tsv"
+twin-dose -m ivp --regimen 'meal 60 g at 07:00; bolus by CR sc at meals' \
+    "$tmp/nocr.tsv" > /dev/null 2> "$tmp/err"
+[ $? -ne 0 ] && grep -q "nocr.tsv:2: ID 1: --regimen: column .*: bolus by CR: the individual has no CR" "$tmp/err"
+ok $? "bolus by CR without a CR column: said with the file, line and ID"
 
 # --- targets against closed forms ------------------------------------------
 printf 'ID\tTIME\n1\t0\n' > "$tmp/one.tsv"

@@ -527,10 +527,71 @@ test_ownership(void)
 	    strcmp(err.msg, "no regimen") == 0, "NULL text");
 }
 
+/* "bolus by CR sc at meals": the column through ctx->column. */
+static double cr_value = 12;
+
+static double
+column(void *arg, const char *name)
+{
+	(void)arg;
+	return strcmp(name, "CR") == 0 ? cr_value : NAN;
+}
+
+/* Meals in g into a model of insulin units. */
+static const char *
+meal_in_g(void *arg, const char *name)
+{
+	(void)arg;
+	return strcmp(name, "meal") == 0 ? "g" : NULL;
+}
+
+static void
+test_bolus_by(void)
+{
+	struct reg_context c = context("min", "U");
+
+	c.column = column;
+	c.route_unit = meal_in_g;
+	/* meals at 07:00 (420 min) and 12:30 (750), 60 g and 48 g, CR 12
+	 * g/U: 5 U and 4 U at the same times, daily for 3 days (ADDL 2) */
+	EXPECT("meal 60 g at 07:00 daily x3; meal 48 g at 12:30 daily x3; "
+	    "bolus by CR sc at meals", &c,
+	    { 420, 60, 0, MEAL, 1440, 2 }, { 420, 5, 0, SC, 1440, 2 },
+	    { 750, 48, 0, MEAL, 1440, 2 }, { 750, 4, 0, SC, 1440, 2 });
+	/* a meal in mg: 30000 mg = 30 g, / 12 g/U = 2.5 U */
+	EXPECT("meal 30000 mg at 08:00; bolus by CR sc at meals", &c,
+	    { 480, 30, 0, MEAL, 0, 0 }, { 480, 2.5, 0, SC, 0, 0 });
+	expect_err("meal 60 g at 07:00; bolus by CF sc at meals", &c,
+	    "column 30: bolus by CF: the individual has no CF");
+	cr_value = 0;
+	expect_err("meal 60 g at 07:00; bolus by CR sc at meals", &c,
+	    "column 30: bolus by CR: CR 0 is not a positive carbohydrate "
+	    "ratio (g/U)");
+	cr_value = 12;
+	expect_err("1 U sc; bolus by CR sc at meals", &c,
+	    "column 9: bolus at meals: the regimen has no meal in grams");
+	expect_err("meal 60 g at 07:00; then bolus by CR sc at meals", &c,
+	    "column 21: a bolus by a column at meals follows the meals, not "
+	    "\"then\"");
+	expect_err("meal 60 g; bolus by CR sc at meals; then 1 U sc", &c,
+	    "column 37: \"then\" cannot follow a bolus at meals");
+	expect_err("meal 60 g; bolus by CR at meals", &c,
+	    "column 24: expected the insulin's route (bolus by CR sc at "
+	    "meals), got \"at\"");
+	expect_err("meal 60 g; bolus by CR sc at breakfast", &c,
+	    "column 30: expected \"meals\", got \"breakfast\"");
+	expect_err("meal 60 g; bolus by CR sc at meals q8h", &c,
+	    "column 36: a bolus at meals takes no clause, got \"q8h\"");
+	expect_err("meal 60 g; bolus CR sc at meals", &c,
+	    "column 18: expected \"by\" and a column (bolus by CR sc at "
+	    "meals), got \"CR\"");
+}
+
 int
 main(void)
 {
 	test_examples();
+	test_bolus_by();
 	test_units();
 	test_timing();
 	test_errors();
