@@ -619,7 +619,8 @@ struct regarg {
 static int
 route_cmt(void *arg, const char *name)
 {
-	const struct model *m = ((const struct regarg *)arg)->m;
+	const struct regarg *a = arg;
+	const struct model *m = a->m;
 	int k = model_route(m, name);
 
 	/* Without a routes: section a compartment name is a route. */
@@ -629,7 +630,9 @@ route_cmt(void *arg, const char *name)
 static const char *
 route_unit(void *arg, const char *name)
 {
-	return model_route_unit(((const struct regarg *)arg)->m, name);
+	const struct regarg *a = arg;
+
+	return model_route_unit(a->m, name);
 }
 
 /* The individual's first value of a column (NaN: no column or missing). */
