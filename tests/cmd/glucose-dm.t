@@ -26,8 +26,8 @@ states='Gp Gt Il Ip Qsto1 Qsto2 Qgut I1 Id X Ipo Y ABS'
 printf 'ID\tTIME\tBW\tMEALD\n1\t0\t78\t0\n' |
     twin-sim -m dallaman2007 --states --grid 0:1440:10 > "$tmp/basal"
 ok $? "twin-sim runs 24 h without a meal"
-awk -F'\t' -v states="$states" "$par"'
-'"$hdr"'
+# awk program: the basal state's formulas at t = 0, the drift after.
+basal=''"$hdr"'
 ("EVID" in c && $c["EVID"] != 0) { next }
 {
 	ns = split(states, s, " ")
@@ -54,7 +54,9 @@ awk -F'\t' -v states="$states" "$par"'
 }
 END { printf "# basal: %d times, initial state error %.3g, drift %.3g\n",
 	n, einit, drift
-	exit !(n == 145 && einit <= 1e-12 && drift <= 1e-9) }' "$tmp/basal"
+	exit !(n == 145 && einit <= 1e-12 && drift <= 1e-9) }'
+awk -F'\t' -v states="$states" "$par
+$basal" "$tmp/basal"
 ok $? "the basal state is the steady state of glucose.md 2.3 (1e-12) and stays (1e-9 over 24 h)"
 
 # --- 3. published basal values and Table I ----------------------------------
@@ -153,5 +155,38 @@ printf 'ID\tTIME\n1\t0\n' |
     awk -F'\t' "$hdr"'$c["EVID"] == 1 { n++; ok = $c["AMT"] == 75000 && $c["CMT"] == "Qsto1" }
 	END { exit !(n == 1 && ok) }'
 ok $? "twin-dose: meal 75 g is 75000 mg into Qsto1"
+
+# --- type 2 subject (models/dallaman2007_t2d.yaml) --------------------------
+# Table I's type 2 column; the basal values are required covariates (none
+# published that could be checked).  Any values give an exact steady
+# state; these (Gb 160 mg/dL, Ib 55 pmol/L, EGPb 2 mg/kg/min, BW 80 kg)
+# are test inputs, not published values.  Same checks as 1. and 2.
+par2='BEGIN { VG = 1.49; k1 = 0.042; k2 = 0.071; VI = 0.04; m1 = 0.379
+	m2 = 0.673; m4 = 0.269; HEb = 0.6; Fcns = 1; gamma = 0.5
+	Gb = 160; Ib = 55; EGPb = 2 }'
+printf 'ID\tTIME\tGb\tIb\tEGPb\tBW\tMEALD\n1\t0\t160\t55\t2\t80\t0\n' |
+    twin-sim -m dallaman2007_t2d --states --grid 0:1440:10 > "$tmp/basal2"
+ok $? "t2d: twin-sim runs 24 h without a meal"
+awk -F'\t' -v states="$states" "$par2
+$basal" "$tmp/basal2"
+ok $? "t2d: the basal state is the steady state of glucose.md 2.3 (1e-12) and stays (1e-9)"
+printf 'ID\tTIME\tEVID\tAMT\tCMT\tGb\tIb\tEGPb\tBW\n1\t0\t1\t75000\tQsto1\t160\t55\t2\t80\n' |
+    twin-sim -m dallaman2007_t2d --states --rtol 1e-10 --atol 1e-9 \
+    --grid 0:1440:10 2> /dev/null | awk -F'\t' "$hdr"'
+("EVID" in c && $c["EVID"] != 0) { next }
+{
+	tot = $c["A_Qsto1"] + $c["A_Qsto2"] + $c["A_Qgut"] + $c["A_ABS"]
+	e = tot / 75000 - 1; if (e < 0) e = -e
+	if (e > bal) bal = e
+	g = $c["GLU"]; if (g > gmax) gmax = g; n++
+}
+END { printf "# t2d meal: %d times, balance error %.3g, peak %.4g mg/dL\n",
+	n, bal, gmax
+	exit !(n == 145 && bal <= 1e-9 && gmax > 160) }'
+ok $? "t2d: a 75 g meal raises glucose and the carbohydrate is conserved (1e-9)"
+printf 'ID\tTIME\tIb\tEGPb\tBW\n1\t0\t55\t2\t80\n' |
+    twin-sim -m dallaman2007_t2d > /dev/null 2> "$tmp/err"
+[ $? -ne 0 ] && grep -q 'Gb' "$tmp/err"
+ok $? "t2d: a missing basal value is an error naming it"
 
 done_testing
