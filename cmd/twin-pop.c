@@ -1,7 +1,10 @@
 /*
  * twin-pop - virtual people: one covariate record per person, drawn from
- * published anthropometric and serum creatinine tables (body/people.h).
+ * published anthropometric and serum creatinine tables (body/people.h),
+ * or, with --cohort, the people of a shipped table (a cohort of virtual
+ * patients) copied as records.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -13,15 +16,25 @@
 #include "cli.h"
 #include "body/people.h"
 #include "data/record.h"
+#include "util/datafile.h"
 #include "util/num.h"
 
 #define PROG "twin-pop"
 #define FLUSH_BYTES 65536	/* output is handed on in pieces this big */
 
+/* The cohorts of --cohort: name and the table (data_find) holding them,
+ * one person a row, the columns named after a model's parameters. */
+static const struct cohort {
+	const char *name, *table;
+} cohorts[] = {
+	{ "uva30", "glucose/uva30.tsv" },	/* models/uvapadova.yaml */
+};
+#define NCOHORTS (sizeof(cohorts) / sizeof(cohorts[0]))
+
 struct opts {
 	long n, firstid;
-	const char *population, *outpath;
-	int gz;
+	const char *population, *outpath, *cohort;
+	int gz, drawn;	/* drawn: an option of drawn people was given */
 	struct people_opts po;
 };
 
@@ -36,6 +49,8 @@ usage(void)
 		{ "-z", "compress the output with gzip" },
 		{ "--age a:b", "ages drawn uniformly from [a, b) years "
 		    "(default 18:90)" },
+		{ "--cohort name", "the people of a shipped cohort instead "
+		    "(uva30)" },
 		{ "--first-id k", "ID of the first person (default 1)" },
 		{ "--population name", "the tables to draw from (default "
 		    PEOPLE_POPULATION ")" },
@@ -49,7 +64,9 @@ usage(void)
 	cli_help(PROG, "usage: twin-pop [-hVz] -n number [-o file] "
 	    "[--age a:b] [--first-id k]\n"
 	    "                [--population name] [--seed n] [--sex s] "
-	    "[--unchecked]\n", h);
+	    "[--unchecked]\n"
+	    "       twin-pop [-hVz] --cohort name [-o file] "
+	    "[--first-id k]\n", h);
 }
 
 static void
@@ -76,9 +93,11 @@ bad:
 static void
 parse_opts(int argc, char **argv, struct opts *o)
 {
-	enum { O_AGE = 256, O_FIRST, O_POP, O_SEED, O_SEX, O_UNCHECKED };
+	enum { O_AGE = 256, O_COHORT, O_FIRST, O_POP, O_SEED, O_SEX,
+		O_UNCHECKED };
 	static const struct option lo[] = {
 		{ "age", required_argument, NULL, O_AGE },
+		{ "cohort", required_argument, NULL, O_COHORT },
 		{ "first-id", required_argument, NULL, O_FIRST },
 		{ "help", no_argument, NULL, 'h' },
 		{ "population", required_argument, NULL, O_POP },
@@ -98,6 +117,9 @@ parse_opts(int argc, char **argv, struct opts *o)
 	o->po.age_lo = 18;
 	o->po.age_hi = 90;
 	while ((c = cli_getopt(PROG, argc, argv, "hVn:o:z", lo)) != -1) {
+		if (c == 'n' || c == O_AGE || c == O_POP || c == O_SEED ||
+		    c == O_SEX || c == O_UNCHECKED)
+			o->drawn = 1;
 		switch (c) {
 		case 'h':
 			usage();
@@ -113,6 +135,9 @@ parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case O_AGE:
 			parse_age(optarg, o);
+			break;
+		case O_COHORT:
+			o->cohort = optarg;
 			break;
 		case O_FIRST:
 			o->firstid = cli_int(PROG, "--first-id", optarg, 1,
@@ -147,8 +172,87 @@ parse_opts(int argc, char **argv, struct opts *o)
 	if (optind < argc)
 		cli_usage_error(PROG, "no file arguments: twin-pop reads no "
 		    "input, got \"%s\"", argv[optind]);
-	if (o->n == 0)
+	if (o->cohort != NULL && o->drawn)
+		cli_usage_error(PROG, "--cohort takes no -n, --age, "
+		    "--population, --seed, --sex or --unchecked: its people "
+		    "are given");
+	if (o->cohort == NULL && o->n == 0)
 		cli_usage_error(PROG, "no number of people given (-n NUMBER)");
+}
+
+/* The cohort's table as records into b: ID, TIME 0, EVID 2, then the
+ * table's columns as they are.  Lines starting with '#' and empty lines
+ * are skipped.  0, or -1 with a message printed. */
+static int
+cohort_records(const struct opts *o, struct outbuf *b)
+{
+	const struct cohort *c = NULL;
+	struct twin_err err;
+	char path[4096], idbuf[48], *line = NULL;
+	size_t cap = 0, i;
+	ssize_t len;
+	long lineno = 0, id = o->firstid, nf, nhead = -1;
+	FILE *fp;
+	int rc = -1;
+
+	for (i = 0; i < NCOHORTS; i++)
+		if (strcmp(cohorts[i].name, o->cohort) == 0)
+			c = &cohorts[i];
+	if (c == NULL) {
+		char known[256] = "";
+
+		for (i = 0; i < NCOHORTS; i++)
+			snprintf(known + strlen(known),
+			    sizeof(known) - strlen(known), "%s%s",
+			    i ? ", " : "", cohorts[i].name);
+		cli_usage_error(PROG, "--cohort: unknown cohort \"%s\" "
+		    "(known: %s)", o->cohort, known);
+	}
+	if (data_find(c->table, path, sizeof(path), &err) < 0) {
+		cli_warn(PROG, "%s", err.msg);
+		return -1;
+	}
+	if ((fp = fopen(path, "r")) == NULL) {
+		cli_warn(PROG, "%s: cannot open: %s", path, strerror(errno));
+		return -1;
+	}
+	while ((len = getline(&line, &cap, fp)) != -1) {
+		lineno++;
+		while (len > 0 && (line[len - 1] == '\n' ||
+		    line[len - 1] == '\r'))
+			line[--len] = '\0';
+		if (len == 0 || line[0] == '#')
+			continue;
+		for (nf = 1, i = 0; i < (size_t)len; i++)
+			nf += line[i] == '\t';
+		if (nhead < 0) {
+			nhead = nf;
+			ob_puts(b, "ID\tTIME\tEVID\t");
+		} else {
+			if (nf != nhead) {
+				cli_warn(PROG, "%s:%ld: expected %ld fields, "
+				    "found %ld", path, lineno, nhead, nf);
+				goto out;
+			}
+			snprintf(idbuf, sizeof(idbuf), "%ld\t0\t2\t", id++);
+			ob_puts(b, idbuf);
+		}
+		ob_puts(b, line);
+		ob_putc(b, '\n');
+	}
+	if (ferror(fp)) {
+		cli_warn(PROG, "%s: read error: %s", path, strerror(errno));
+		goto out;
+	}
+	if (nhead < 0) {
+		cli_warn(PROG, "%s: no header line", path);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(line);
+	fclose(fp);
+	return rc;
 }
 
 static void
@@ -176,6 +280,24 @@ main(int argc, char **argv)
 
 	gsl_set_error_handler_off();
 	parse_opts(argc, argv, &o);
+	if (o.cohort != NULL) {
+		if (cohort_records(&o, &b) < 0 ||
+		    (w = rec_wopen(o.outpath, o.gz, &err)) == NULL ||
+		    rec_write(w, b.p, b.len, &err) < 0) {
+			if (w != NULL)
+				cli_warn(PROG, "%s", err.msg);
+			status = 2;
+		} else {
+			status = 0;
+			complete = 1;
+		}
+		if (w != NULL && rec_wclose(w, complete, &err) < 0) {
+			cli_warn(PROG, "%s", err.msg);
+			status = 2;
+		}
+		ob_free(&b);
+		return status;
+	}
 	if ((p = people_load(o.population, &err)) == NULL) {
 		if (err.kind == TWIN_EUNKNOWN)
 			cli_usage_error(PROG, "%s", err.msg);
