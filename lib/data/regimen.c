@@ -62,6 +62,7 @@ struct span {
 
 struct amount {
 	double x;		/* as written */
+	char *by;		/* "by NAME": the individual's column, or NULL */
 	int unit;		/* units[] */
 	int perkg;
 	double per;		/* seconds of the rate's time unit, 0: dose */
@@ -326,6 +327,8 @@ parse_time(struct parser *p, const char *what, int positive, double *sec,
 /*
  * number unit [ "/" "kg" ] [ "/" timeunit ]; what: "amount" or "rate".
  */
+static char *copy(const char *s, size_t n);
+
 static int
 parse_amount(struct parser *p, struct amount *a, const char *what)
 {
@@ -335,6 +338,21 @@ parse_amount(struct parser *p, struct amount *a, const char *what)
 
 	skipws(p);
 	num.at = a->sp.at = p->i;
+	n = alphalen(p->s + p->i);
+	if (word_is(p->s + p->i, n, "by") && what[0] == 'a') {
+		/* "by NAME unit": the number is the individual's column */
+		p->i += n;
+		skipws(p);
+		if ((n = identlen(p->s + p->i)) == 0 || isdig(p->s[p->i]))
+			return colerr(p->err, p->i, "expected a column after "
+			    "\"by\", got %s", tok(p, p->i));
+		if ((a->by = copy(p->s + p->i, n)) == NULL)
+			return twin_nomem(p->err);
+		p->i += n;
+		num.len = p->i - num.at;
+		a->x = 1;
+		goto unit;
+	}
 	if ((num.len = numlen(p->s + p->i)) == 0)
 		return colerr(p->err, p->i, "expected %s %s such as \"%s\", "
 		    "got %s", what[0] == 'a' ? "an" : "a", what,
@@ -346,6 +364,7 @@ parse_amount(struct parser *p, struct amount *a, const char *what)
 		return colerr(p->err, num.at, "%s must be positive, got \"%.*s\"",
 		    what, (int)num.len, p->s + num.at);
 	p->i += num.len;
+unit:
 	skipws(p);
 	n = alphalen(p->s + p->i);
 	if (n == 0)
@@ -850,6 +869,7 @@ regimen_free(struct regimen *r)
 		free(r->part[i].route);
 		free(r->part[i].clock);
 		free(r->part[i].by);
+		free(r->part[i].dose.by);
 	}
 	free(r->part);
 	free(r->text);
@@ -945,6 +965,19 @@ convert(struct expander *e, const struct amount *a, int to, double *v)
 	const char *s = e->r->text;
 	double x = a->x;
 
+	if (a->by != NULL) {
+		x = ctx->column ? ctx->column(ctx->arg, a->by) : NAN;
+		if (isnan(x))
+			return colerr(e->err, a->sp.at, "amount by %s: the "
+			    "individual has no %s", a->by, a->by);
+		if (!(x > 0) || !isfinite(x)) {
+			char b[TWIN_NUMBUF];
+
+			twin_dtoa(x, b);
+			return colerr(e->err, a->sp.at, "amount by %s: %s %s "
+			    "is not positive", a->by, a->by, b);
+		}
+	}
 	if (e->mu >= 0)
 		to = e->mu;
 	if (units[a->unit].fam != units[to].fam)

@@ -14,7 +14,8 @@
  *	part      = [ "then" ] [ "load" | "meal" | "basal" ] amount
  *		    [ route ] { clause }
  *		  | "bolus" "by" column route "at" "meals" ;
- *	amount    = number unit [ "/" "kg" ] [ "/" timeunit ] ;
+ *	amount    = ( number | "by" column ) unit [ "/" "kg" ]
+ *		    [ "/" timeunit ] ;
  *	route     = letter { letter | digit | "_" } ;	(not a keyword)
  *	clause    = ( "q" | "every" ) ( duration | timeunit )
  *		  | "daily"
@@ -81,6 +82,9 @@
  *   multiplied by the weight, which must be given, > 0 and <= 500 kg.
  * - Amounts must be > 0, durations and intervals > 0, x >= 1, and a part
  *   gives at most REG_MAXDOSES doses.
+ * - "by NAME unit" as an amount: the number is the individual's column
+ *   NAME (ctx->column), in that unit; an error if it has none or it is
+ *   not positive.
  * - "bolus by CR sc at meals": with each meal of the regimen whose amount
  *   is a mass, an insulin bolus (the route's unit, from U) of the meal's
  *   carbohydrate in g divided by the individual's column CR (g/U, from

@@ -53,6 +53,12 @@ twin-dose -m ivp --regimen 'meal 60 g at 07:00; bolus by CR sc at meals' \
     "$tmp/nocr.tsv" > /dev/null 2> "$tmp/err"
 [ $? -ne 0 ] && grep -q "nocr.tsv:2: ID 1: --regimen: column .*: bolus by CR: the individual has no CR" "$tmp/err"
 ok $? "bolus by CR without a CR column: said with the file, line and ID"
+# An amount by a column: each individual's own basal rate (U/h).
+printf 'ID\tTIME\tBASAL\n1\t0\t0.9\n2\t0\t1.2\n' |
+    twin-dose -m ivp --regimen 'basal by BASAL U/h sc for 1d' |
+    awk -F'\t' 'NR > 1 && $4 == 1 { printf "%s %s %s\n", $1, $5, $6 }' > "$tmp/got"
+printf '1 21.599999999999998 0.015\n2 28.8 0.02\n' | cmp -s - "$tmp/got"
+ok $? "basal by BASAL U/h sc: each individual's own rate (0.9 and 1.2 U/h for a day)"
 
 # --- targets against closed forms ------------------------------------------
 printf 'ID\tTIME\n1\t0\n' > "$tmp/one.tsv"

@@ -582,6 +582,18 @@ test_bolus_by(void)
 	    "column 30: expected \"meals\", got \"breakfast\"");
 	expect_err("meal 60 g; bolus by CR sc at meals q8h", &c,
 	    "column 36: a bolus at meals takes no clause, got \"q8h\"");
+	/* an amount by a column: CR 12 read as U/h, 12 U/h = 0.2 U/min for
+	 * a day, 288 U in all */
+	EXPECT("basal by CR U/h sc for 1d", &c, { 0, 288, 0.2, SC, 0, 0 });
+	EXPECT("by CR U sc q12h x2", &c, { 0, 12, 0, SC, 720, 1 });
+	expect_err("basal by CF U/h sc for 1d", &c,
+	    "column 7: amount by CF: the individual has no CF");
+	cr_value = -1;
+	expect_err("by CR U sc", &c,
+	    "column 1: amount by CR: CR -1 is not positive");
+	cr_value = 12;
+	expect_err("by 12 U sc", &c,
+	    "column 4: expected a column after \"by\", got \"12\"");
 	expect_err("meal 60 g; bolus CR sc at meals", &c,
 	    "column 18: expected \"by\" and a column (bolus by CR sc at "
 	    "meals), got \"CR\"");
