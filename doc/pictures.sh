@@ -3,6 +3,8 @@
 #   doc/conc.svg  a virtual cohort's concentration bands, vancomycin
 #   doc/agp.svg   the ambulatory glucose profile of a virtual type 1 patient
 #   doc/arms.svg  two regimens compared (plot --by)
+#   doc/glucose-before.svg, doc/glucose-after.svg  a glucose twin's AGP
+#                 before and after a therapy change
 #   doc/pbpk-organs.svg, doc/pbpk-bands.svg  whole-body twins: tissues of
 #                 the reference man, a cohort by age group
 # Run from the source tree after make: sh doc/pictures.sh
@@ -64,3 +66,22 @@ twin-pop -n 600 --seed 3 --age 20:80 |
 	--ylabel 'Midazolam plasma (mg/L)' \
 	--title 'Midazolam 5 mg i.v.: 600 virtual adults by age group' \
 	-o "$here/pbpk-bands.svg"
+
+# Glucose twins: simglucose's adult#001 (UVA/Padova 2008) for 14 days,
+# his basal rate (the model's BASAL output, a first pass), three meals a
+# day with boluses by his carbohydrate ratio, Dexcom readings (--ruv);
+# then the same with a carbohydrate ratio 25% higher (smaller boluses).
+twin-pop --cohort uva30 | awk -F'\t' 'NR == 1 || $4 == "adult#001"' |
+    twin-sim -m uvapadova --no-pred | cut -f1-40,46 > "$here/.pt.tsv"
+for arm in before after; do
+	awk -F'\t' -v OFS='\t' -v arm=$arm 'NR == 1 { for (i = 1; i <= NF; i++)
+	    if ($i == "CR") c = i; print; next }
+	    { if (arm == "after") $c = $c * 1.25; print }' "$here/.pt.tsv" |
+	    twin-dose -m uvapadova --regimen 'basal by BASAL U/min sc for 14d;
+		meal 60 g at 07:00 daily x14; meal 50 g at 12:30 daily x14;
+		meal 70 g at 19:00 daily x14; bolus by CR sc at meals' |
+	    twin-sim -m uvapadova --ruv --seed 3 --grid 0:20160:5 |
+	    twin-report agp -y DV --title "adult#001, 14 days: carbohydrate ratio $([ $arm = before ] && echo 'as given' || echo '+25%')" \
+		-o "$here/glucose-$arm.svg"
+done
+rm -f "$here/.pt.tsv"
