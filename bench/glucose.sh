@@ -24,7 +24,7 @@ meal 50 g at 12:30 daily x14; meal 70 g at 19:00 daily x14;
 bolus by CR sc at meals'
 pipeline() {	# JOBS: the whole pipeline, CGM metrics to $out/cgm.tsv
 	twin-pop --cohort uva30 | twin-sim -m uvapadova --no-pred 2> /dev/null |
-	    cut -f1-40,46 |
+	    cut -f1-39,46 |
 	    twin-dose -m uvapadova --regimen "$REG" 2> /dev/null |
 	    twin-sim -m uvapadova -j "$1" --ruv --seed 1 --grid 0:20160:5 \
 	    2> /dev/null | twin-report cgm -y DV --by ID > "$out/cgm.tsv"

@@ -72,7 +72,7 @@ twin-pop -n 600 --seed 3 --age 20:80 |
 # day with boluses by his carbohydrate ratio, Dexcom readings (--ruv);
 # then the same with a carbohydrate ratio 25% higher (smaller boluses).
 twin-pop --cohort uva30 | awk -F'\t' 'NR == 1 || $4 == "adult#001"' |
-    twin-sim -m uvapadova --no-pred | cut -f1-40,46 > "$here/.pt.tsv"
+    twin-sim -m uvapadova --no-pred | cut -f1-39,46 > "$here/.pt.tsv"
 for arm in before after; do
 	awk -F'\t' -v OFS='\t' -v arm=$arm 'NR == 1 { for (i = 1; i <= NF; i++)
 	    if ($i == "CR") c = i; print; next }
