@@ -67,7 +67,8 @@ libtwin.a: $(LIBOBJ)
 twin-%: cmd/twin-%.c cmd/cli.c cmd/cli.h libtwin.a
 	$(CC) $(CPPFLAGS) -Icmd $(CFLAGS) $(LDFLAGS) -o $@ $< cmd/cli.c libtwin.a $(LDLIBS)
 
-tests/unit/%: tests/unit/%.c tests/unit/tap.h tests/unit/build.h libtwin.a
+tests/unit/%: tests/unit/%.c tests/unit/tap.h tests/unit/build.h \
+    tests/unit/popload.h libtwin.a
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< libtwin.a $(LDLIBS)
 
 deps:

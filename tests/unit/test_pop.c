@@ -12,49 +12,9 @@
 #include "estim/fit.h"
 #include "estim/pop.h"
 #include "model/model.h"
+#include "popload.h"
 #include "tap.h"
 
-static struct pop *
-load(const char *mpath, const char *dpath, struct model **mp)
-{
-	struct twin_err err;
-	struct model *m;
-	struct pop *p = NULL;
-	struct rec_reader *r = NULL;
-	struct rec_indiv ind = { 0 };
-	struct sim_cols cols;
-	struct sim_opts so = { ODE_AUTO, SIM_RTOL, SIM_ATOL };
-	struct fit_data fd;
-	int lloq, blq;
-
-	memset(&fd, 0, sizeof(fd));
-	memset(&cols, 0, sizeof(cols));
-	*mp = NULL;
-	if ((m = model_load(mpath, &err)) == NULL ||
-	    (p = pop_new(m, &so, 2, &err)) == NULL ||
-	    (r = rec_open(dpath, &err)) == NULL ||
-	    fit_cols_init(&cols, &lloq, &blq, r, m, &err) < 0)
-		goto fail;
-	while (rec_next(r, &ind, &err) == 1)
-		if (fit_bind(&fd, m, &cols, r, &ind, &err) < 0 ||
-		    pop_add(p, &fd, ind.id, &err) < 0)
-			goto fail;
-	fit_data_free(&fd);
-	sim_cols_free(&cols);
-	rec_indiv_free(&ind);
-	rec_close(r);
-	*mp = m;
-	return p;
-fail:
-	printf("# %s\n", err.msg);
-	fit_data_free(&fd);
-	sim_cols_free(&cols);
-	rec_indiv_free(&ind);
-	rec_close(r);
-	pop_free(p);
-	model_free(m);
-	return NULL;
-}
 
 /*
  * The analytic gradient equals the central differences of the objective
@@ -66,7 +26,7 @@ static void
 check(const char *mpath, const char *dpath, double tol, const char *what)
 {
 	struct model *m;
-	struct pop *p = load(mpath, dpath, &m);
+	struct pop *p = load(mpath, dpath, 2, &m);
 	struct twin_err err;
 	struct pop_layout l;
 	double ga[256], gd[256], fa, fd, big = 0, worst = 0;
@@ -142,7 +102,7 @@ blq(void)
 	fputs("ID\tTIME\tDV\tLLOQ\n1\t0\t10.68\t.\n1\t1\t3.6837\t.\n"
 	    "1\t2\t1\t2\n2\t0\t9.5\t.\n2\t1\t4\t.\n2\t2\t1.8\t.\n", fp);
 	fclose(fp);
-	p = load("../../testdata/wang_add.yaml", "blq.tsv", &m);
+	p = load("../../testdata/wang_add.yaml", "blq.tsv", 2, &m);
 	tap_ok(p != NULL && pop_gradient(p, 0, &f, g, &err) == 1 &&
 	    pop_gradient(p, 1, &f, g, &err) == 0 && isfinite(g[0]),
 	    "censored observations: no analytic gradient (1), differences");

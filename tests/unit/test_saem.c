@@ -32,6 +32,7 @@
 #include "data/record.h"
 #include "estim/saem.h"
 #include "solve/sim.h"
+#include "popload.h"
 #include "tap.h"
 
 #define N 40
@@ -121,47 +122,6 @@ write_data(char *path, size_t sz)
 	return fclose(fp);
 }
 
-static struct pop *
-load(const char *mpath, const char *dpath, int nthread, struct model **mp)
-{
-	struct twin_err err;
-	struct model *m;
-	struct pop *p = NULL;
-	struct rec_reader *r = NULL;
-	struct rec_indiv ind = { 0 };
-	struct sim_cols cols;
-	struct sim_opts so = { ODE_AUTO, SIM_RTOL, SIM_ATOL };
-	struct fit_data fd;
-	int lloq, blq;
-
-	memset(&fd, 0, sizeof(fd));
-	memset(&cols, 0, sizeof(cols));
-	*mp = NULL;
-	if ((m = model_load(mpath, &err)) == NULL ||
-	    (p = pop_new(m, &so, nthread, &err)) == NULL ||
-	    (r = rec_open(dpath, &err)) == NULL ||
-	    fit_cols_init(&cols, &lloq, &blq, r, m, &err) < 0)
-		goto fail;
-	while (rec_next(r, &ind, &err) == 1)
-		if (fit_bind(&fd, m, &cols, r, &ind, &err) < 0 ||
-		    pop_add(p, &fd, ind.id, &err) < 0)
-			goto fail;
-	fit_data_free(&fd);
-	sim_cols_free(&cols);
-	rec_indiv_free(&ind);
-	rec_close(r);
-	*mp = m;
-	return p;
-fail:
-	printf("# %s\n", err.msg);
-	fit_data_free(&fd);
-	sim_cols_free(&cols);
-	rec_indiv_free(&ind);
-	rec_close(r);
-	pop_free(p);
-	model_free(m);
-	return NULL;
-}
 
 static double
 value(const struct pop_result *res, const char *name)
