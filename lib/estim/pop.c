@@ -276,63 +276,23 @@ pack_initial(struct pop *p, double *phi, struct twin_err *err)
 
 /* ---- the objective ---------------------------------------------------- */
 
-struct slice {
-	struct pop *p;
-	int w;
-	int failed;
-	struct twin_err err;
-};
-
-static void *
-run_slice(void *arg)
+/* One individual's FOCE-I contribution (a pop_foreach task). */
+static int
+focei_task(void *ctx, struct fit *w, int i, struct twin_err *err)
 {
-	struct slice *s = arg;
-	struct pop *p = s->p;
-	int i;
+	struct pop *p = ctx;
 
-	for (i = s->w; i < p->n; i += p->nthread) {
-		double o;
-
-		if (fit_focei(p->w[s->w], &p->ind[i], &p->cur, &o,
-		    &s->err) < 0) {
-			twin_error_prefix(&s->err, "ID %s", p->id[i]);
-			s->failed = 1;
-			return NULL;
-		}
-		p->ofv[i] = o;
-	}
-	return NULL;
+	return fit_focei(w, &p->ind[i], &p->cur, &p->ofv[i], err);
 }
 
 static int
 objective(struct pop *p, double *ofv, struct twin_err *err)
 {
-	struct slice sl[MAXW];
-	pthread_t th[MAXW];
-	int i, started = 0;
+	int i;
 
 	p->nevals++;
-	for (i = 0; i < p->nthread; i++) {
-		sl[i].p = p;
-		sl[i].w = i;
-		sl[i].failed = 0;
-	}
-	for (i = 1; i < p->nthread; i++)
-		if (pthread_create(&th[i], NULL, run_slice, &sl[i]) == 0)
-			started = i;
-		else
-			break;
-	/* Slices whose thread did not start run here. */
-	for (i = started + 1; i < p->nthread; i++)
-		run_slice(&sl[i]);
-	run_slice(&sl[0]);
-	for (i = 1; i <= started; i++)
-		pthread_join(th[i], NULL);
-	for (i = 0; i < p->nthread; i++)
-		if (sl[i].failed) {
-			memcpy(err, &sl[i].err, sizeof(*err));
-			return -1;
-		}
+	if (pop_foreach(p, focei_task, p, err) < 0)
+		return -1;
 	/* Summed in input order, so the result does not depend on -j. */
 	*ofv = 0;
 	for (i = 0; i < p->n; i++)
