@@ -4,7 +4,6 @@
  * or, with --cohort, the people of a shipped table (a cohort of virtual
  * patients) copied as records.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -14,9 +13,9 @@
 #include <gsl/gsl_errno.h>
 
 #include "cli.h"
+#include "util/tsv.h"
 #include "body/people.h"
 #include "data/record.h"
-#include "util/datafile.h"
 #include "util/num.h"
 
 #define PROG "twin-pop"
@@ -181,19 +180,17 @@ parse_opts(int argc, char **argv, struct opts *o)
 }
 
 /* The cohort's table as records into b: ID, TIME 0, EVID 2, then the
- * table's columns as they are.  Lines starting with '#' and empty lines
- * are skipped.  0, or -1 with a message printed. */
+ * table's columns as they are.  0, or -1 with a message printed. */
 static int
 cohort_records(const struct opts *o, struct outbuf *b)
 {
 	const struct cohort *c = NULL;
 	struct twin_err err;
-	char path[4096], idbuf[48], *line = NULL;
-	size_t cap = 0, i;
-	ssize_t len;
-	long lineno = 0, id = o->firstid, nf, nhead = -1;
-	FILE *fp;
-	int rc = -1;
+	struct tsv t;
+	char idbuf[48];
+	long id = o->firstid;
+	size_t i;
+	int k, rc;
 
 	for (i = 0; i < NCOHORTS; i++)
 		if (strcmp(cohorts[i].name, o->cohort) == 0)
@@ -208,51 +205,31 @@ cohort_records(const struct opts *o, struct outbuf *b)
 		cli_usage_error(PROG, "--cohort: unknown cohort \"%s\" "
 		    "(known: %s)", o->cohort, known);
 	}
-	if (data_find(c->table, path, sizeof(path), &err) < 0) {
+	if (tsv_open(&t, c->table, &err) < 0) {
 		cli_warn(PROG, "%s", err.msg);
 		return -1;
 	}
-	if ((fp = fopen(path, "r")) == NULL) {
-		cli_warn(PROG, "%s: cannot open: %s", path, strerror(errno));
-		return -1;
+	ob_puts(b, "ID\tTIME\tEVID");
+	for (k = 0; k < t.nhead; k++) {
+		ob_putc(b, '\t');
+		ob_puts(b, t.head[k]);
 	}
-	while ((len = getline(&line, &cap, fp)) != -1) {
-		lineno++;
-		while (len > 0 && (line[len - 1] == '\n' ||
-		    line[len - 1] == '\r'))
-			line[--len] = '\0';
-		if (len == 0 || line[0] == '#')
-			continue;
-		for (nf = 1, i = 0; i < (size_t)len; i++)
-			nf += line[i] == '\t';
-		if (nhead < 0) {
-			nhead = nf;
-			ob_puts(b, "ID\tTIME\tEVID\t");
-		} else {
-			if (nf != nhead) {
-				cli_warn(PROG, "%s:%ld: expected %ld fields, "
-				    "found %ld", path, lineno, nhead, nf);
-				goto out;
-			}
-			snprintf(idbuf, sizeof(idbuf), "%ld\t0\t2\t", id++);
-			ob_puts(b, idbuf);
+	ob_putc(b, '\n');
+	while ((rc = tsv_next(&t, &err)) == 1) {
+		snprintf(idbuf, sizeof(idbuf), "%ld\t0\t2", id++);
+		ob_puts(b, idbuf);
+		for (k = 0; k < t.ncol; k++) {
+			ob_putc(b, '\t');
+			ob_puts(b, t.col[k]);
 		}
-		ob_puts(b, line);
 		ob_putc(b, '\n');
 	}
-	if (ferror(fp)) {
-		cli_warn(PROG, "%s: read error: %s", path, strerror(errno));
-		goto out;
+	tsv_close(&t);
+	if (rc < 0) {
+		cli_warn(PROG, "%s", err.msg);
+		return -1;
 	}
-	if (nhead < 0) {
-		cli_warn(PROG, "%s: no header line", path);
-		goto out;
-	}
-	rc = 0;
-out:
-	free(line);
-	fclose(fp);
-	return rc;
+	return 0;
 }
 
 static void

@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "body/kp.h"
-#include "util/datafile.h"
 #include "util/num.h"
+#include "util/tsv.h"
 
 static const char *const methods[KP_NMETHOD] = {
 	[KP_RR] = "rr", [KP_PT] = "pt", [KP_BEREZ] = "berez",
@@ -148,110 +148,6 @@ kp_rr_year(const struct kp_drug *d)
 
 /* --- tables ------------------------------------------------------------ */
 
-#define MAXCOL 32
-
-struct tsv {
-	FILE *f;
-	const char *name;
-	char line[8192];
-	char *col[MAXCOL];
-	int ncol, lineno;
-	char head[MAXCOL][32];
-	int nhead;
-};
-
-static int
-tsv_split(struct tsv *t)
-{
-	char *p = t->line, *tab;
-	size_t n = strcspn(p, "\r\n");
-
-	p[n] = '\0';
-	t->ncol = 0;
-	for (;;) {
-		if (t->ncol == MAXCOL)
-			return -1;
-		t->col[t->ncol++] = p;
-		if ((tab = strchr(p, '\t')) == NULL)
-			break;
-		*tab = '\0';
-		p = tab + 1;
-	}
-	return 0;
-}
-
-/* Next data row (skipping comments and blank lines); 1, 0 at the end. */
-static int
-tsv_next(struct tsv *t)
-{
-	while (fgets(t->line, sizeof(t->line), t->f) != NULL) {
-		t->lineno++;
-		if (t->line[0] == '#' || t->line[0] == '\n' ||
-		    t->line[0] == '\r')
-			continue;
-		if (tsv_split(t) < 0)
-			return -1;
-		return 1;
-	}
-	return 0;
-}
-
-static int
-tsv_open(struct tsv *t, const char *name, struct twin_err *err)
-{
-	char path[4096];
-	int i;
-
-	memset(t, 0, sizeof(*t));
-	t->name = name;
-	if (data_find(name, path, sizeof(path), err) < 0)
-		return -1;
-	if ((t->f = fopen(path, "r")) == NULL)
-		return twin_errork(err, TWIN_ESYSTEM, "%s: cannot open", path);
-	if (tsv_next(t) <= 0) {
-		fclose(t->f);
-		return twin_errork(err, TWIN_EINPUT, "%s: no header", name);
-	}
-	for (i = 0; i < t->ncol; i++)
-		snprintf(t->head[i], sizeof(t->head[i]), "%s", t->col[i]);
-	t->nhead = t->ncol;
-	return 0;
-}
-
-static int
-tsv_col(const struct tsv *t, const char *name)
-{
-	int i;
-
-	for (i = 0; i < t->nhead; i++)
-		if (!strcmp(t->head[i], name))
-			return i;
-	return -1;
-}
-
-/* The number in column name of the current row, or -1 with err. */
-static int
-tsv_num(struct tsv *t, const char *name, double *x, struct twin_err *err)
-{
-	int i = tsv_col(t, name);
-
-	if (i < 0)
-		return twin_errork(err, TWIN_EINPUT, "%s: no column \"%s\"",
-		    t->name, name);
-	if (i >= t->ncol || twin_strtod(t->col[i], x) < 0)
-		return twin_errork(err, TWIN_EINPUT,
-		    "%s:%d: column \"%s\": expected a number, found \"%.40s\"",
-		    t->name, t->lineno, name, i < t->ncol ? t->col[i] : "");
-	return 0;
-}
-
-static const char *
-tsv_str(const struct tsv *t, const char *name)
-{
-	int i = tsv_col(t, name);
-
-	return i >= 0 && i < t->ncol ? t->col[i] : "";
-}
 
 static struct kp_tissue *
 row_tissue(struct kp_comp *c, const char *name)
@@ -276,46 +172,45 @@ load_rr_pt(struct kp_comp *c, struct twin_err *err)
 	if (tsv_open(&t, "pbpk/tissue_composition.tsv", err) < 0)
 		return -1;
 	memset(&skin_pt, 0, sizeof(skin_pt));
-	while ((r = tsv_next(&t)) > 0) {
+	while ((r = tsv_next(&t, err)) > 0) {
 		const char *ds = tsv_str(&t, "dataset");
 
 		if (strcmp(tsv_str(&t, "species"), "human") ||
 		    (k = row_tissue(c, tsv_str(&t, "tissue"))) == NULL)
 			continue;
 		if (!strcmp(ds, "RR_human_huisinga")) {
-			if (tsv_num(&t, "f_nl", &k->f_nl, err) < 0 ||
-			    tsv_num(&t, "f_np", &k->f_np, err) < 0 ||
-			    tsv_num(&t, "pH_iw", &k->ph_iw, err) < 0)
+			if (tsv_num_of(&t, "f_nl", &k->f_nl, err) < 0 ||
+			    tsv_num_of(&t, "f_np", &k->f_np, err) < 0 ||
+			    tsv_num_of(&t, "pH_iw", &k->ph_iw, err) < 0)
 				goto fail;
-			if (k != &c->plasma && (tsv_num(&t, "f_ew", &k->f_ew,
-			    err) < 0 || tsv_num(&t, "f_iw", &k->f_iw, err) < 0 ||
-			    tsv_num(&t, "ap_mg_per_g", &k->ap, err) < 0))
+			if (k != &c->plasma && (tsv_num_of(&t, "f_ew", &k->f_ew,
+			    err) < 0 || tsv_num_of(&t, "f_iw", &k->f_iw, err) < 0 ||
+			    tsv_num_of(&t, "ap_mg_per_g", &k->ap, err) < 0))
 				goto fail;
 			if (k != &c->plasma && k != &c->rbc &&
-			    (tsv_num(&t, "albumin_ratio", &k->ar, err) < 0 ||
-			    tsv_num(&t, "lipoprotein_ratio", &k->lr, err) < 0))
+			    (tsv_num_of(&t, "albumin_ratio", &k->ar, err) < 0 ||
+			    tsv_num_of(&t, "lipoprotein_ratio", &k->lr, err) < 0))
 				goto fail;
 			k->have_rr = 1;
 			if (k == &c->t[TISSUE_SKIN]) {
 				skin_pt.pt_nl = k->f_nl;
 				skin_pt.pt_ph = k->f_np;
-				if (tsv_num(&t, "f_water_total", &skin_pt.pt_w,
+				if (tsv_num_of(&t, "f_water_total", &skin_pt.pt_w,
 				    err) < 0)
 					goto fail;
 				have_skin = 1;
 			}
 		} else if (!strcmp(ds, "PT_human_metrum")) {
-			if (tsv_num(&t, "f_water_total", &k->pt_w, err) < 0 ||
-			    tsv_num(&t, "f_nl", &k->pt_nl, err) < 0 ||
-			    tsv_num(&t, "f_np", &k->pt_ph, err) < 0)
+			if (tsv_num_of(&t, "f_water_total", &k->pt_w, err) < 0 ||
+			    tsv_num_of(&t, "f_nl", &k->pt_nl, err) < 0 ||
+			    tsv_num_of(&t, "f_np", &k->pt_ph, err) < 0)
 				goto fail;
 			k->have_pt = 1;
 		}
 	}
-	fclose(t.f);
+	tsv_close(&t);
 	if (r < 0)
-		return twin_errork(err, TWIN_EINPUT, "%s:%d: too many columns",
-		    t.name, t.lineno);
+		return -1;
 	k = &c->t[TISSUE_SKIN];
 	if (!k->have_pt && have_skin) {
 		k->pt_w = skin_pt.pt_w;
@@ -325,7 +220,7 @@ load_rr_pt(struct kp_comp *c, struct twin_err *err)
 	}
 	return 0;
 fail:
-	fclose(t.f);
+	tsv_close(&t);
 	return -1;
 }
 
@@ -338,31 +233,30 @@ load_schmitt(struct kp_comp *c, struct twin_err *err)
 
 	if (tsv_open(&t, "pbpk/tissue_composition_schmitt.tsv", err) < 0)
 		return -1;
-	while ((r = tsv_next(&t)) > 0) {
+	while ((r = tsv_next(&t, err)) > 0) {
 		int i = tissue_parse(tsv_str(&t, "tissue"));
 
 		if (strcmp(tsv_str(&t, "species"), "Human") || i < 0 ||
 		    i >= TISSUE_NKP)
 			continue;
 		k = &c->t[i];
-		if (tsv_num(&t, "Fcell", &k->fcell, err) < 0 ||
-		    tsv_num(&t, "Fint", &k->fint, err) < 0 ||
-		    tsv_num(&t, "FWc", &k->fwc, err) < 0 ||
-		    tsv_num(&t, "FLc", &k->flc, err) < 0 ||
-		    tsv_num(&t, "FPc", &k->fpc, err) < 0 ||
-		    tsv_num(&t, "Fn_Lc", &k->fn_lc, err) < 0 ||
-		    tsv_num(&t, "Fn_PLc", &k->fn_plc, err) < 0 ||
-		    tsv_num(&t, "Fa_PLc", &k->fa_plc, err) < 0 ||
-		    tsv_num(&t, "pH", &k->ph_c, err) < 0) {
-			fclose(t.f);
+		if (tsv_num_of(&t, "Fcell", &k->fcell, err) < 0 ||
+		    tsv_num_of(&t, "Fint", &k->fint, err) < 0 ||
+		    tsv_num_of(&t, "FWc", &k->fwc, err) < 0 ||
+		    tsv_num_of(&t, "FLc", &k->flc, err) < 0 ||
+		    tsv_num_of(&t, "FPc", &k->fpc, err) < 0 ||
+		    tsv_num_of(&t, "Fn_Lc", &k->fn_lc, err) < 0 ||
+		    tsv_num_of(&t, "Fn_PLc", &k->fn_plc, err) < 0 ||
+		    tsv_num_of(&t, "Fa_PLc", &k->fa_plc, err) < 0 ||
+		    tsv_num_of(&t, "pH", &k->ph_c, err) < 0) {
+			tsv_close(&t);
 			return -1;
 		}
 		k->have_schmitt = 1;
 	}
-	fclose(t.f);
+	tsv_close(&t);
 	if (r < 0)
-		return twin_errork(err, TWIN_EINPUT, "%s:%d: too many columns",
-		    t.name, t.lineno);
+		return -1;
 	return 0;
 }
 

@@ -9,15 +9,14 @@
 #include <gsl/gsl_rng.h>
 
 #include "body/phys.h"
-#include "util/datafile.h"
 #include "util/num.h"
 #include "util/seed.h"
+#include "util/tsv.h"
 #include "body/formula.h"
 #include "body/people.h"
 
 #define ANTHRO_TABLE "pop/anthropometry.tsv"
 #define SCR_TABLE "pop/creatinine.tsv"
-#define MAXCOL 32
 #define MAXGROUP 64
 
 const double people_pct[PEOPLE_NPCT] = { 5, 10, 15, 25, 50, 75, 85, 90, 95 };
@@ -58,103 +57,6 @@ struct people {
 	struct phys *ph;	/* its rules: who a body can be made for */
 };
 
-/* A TSV table: the header's columns, then rows, '#' lines skipped. */
-struct tsv {
-	FILE *f;
-	const char *name;
-	char line[2048];
-	char *col[MAXCOL];
-	int ncol, lineno;
-	char head[MAXCOL][32];
-	int nhead;
-};
-
-static int
-tsv_split(struct tsv *t)
-{
-	char *s = t->line, *tab;
-
-	t->ncol = 0;
-	s[strcspn(s, "\r\n")] = '\0';
-	for (;;) {
-		if (t->ncol == MAXCOL)
-			return -1;
-		t->col[t->ncol++] = s;
-		if ((tab = strchr(s, '\t')) == NULL)
-			break;
-		*tab = '\0';
-		s = tab + 1;
-	}
-	return 0;
-}
-
-/* The next row (0), end of file (1), or -1 and err. */
-static int
-tsv_next(struct tsv *t, struct twin_err *err)
-{
-	while (fgets(t->line, sizeof(t->line), t->f) != NULL) {
-		t->lineno++;
-		if (t->line[0] == '#' || t->line[strspn(t->line, " \t\r\n")]
-		    == '\0')
-			continue;
-		if (tsv_split(t) < 0 || (t->nhead > 0 && t->ncol != t->nhead))
-			return twin_error(err, "%s:%d: %d columns, the header "
-			    "has %d", t->name, t->lineno, t->ncol, t->nhead);
-		return 0;
-	}
-	return ferror(t->f) ? twin_errork(err, TWIN_ESYSTEM,
-	    "%s: read error", t->name) : 1;
-}
-
-static int
-tsv_open(struct tsv *t, const char *table, struct twin_err *err)
-{
-	static char path[4096];
-	int i, rc;
-
-	memset(t, 0, sizeof(*t));
-	if (data_find(table, path, sizeof(path), err) < 0)
-		return -1;
-	t->name = path;
-	if ((t->f = fopen(path, "r")) == NULL)
-		return twin_errork(err, TWIN_ESYSTEM, "%s: cannot open", path);
-	if ((rc = tsv_next(t, err)) != 0) {
-		fclose(t->f);
-		return rc < 0 ? -1 : twin_error(err, "%s: no header", path);
-	}
-	for (i = 0; i < t->ncol; i++)
-		snprintf(t->head[i], sizeof(t->head[i]), "%s", t->col[i]);
-	t->nhead = t->ncol;
-	return 0;
-}
-
-static int
-tsv_col(const struct tsv *t, const char *name, struct twin_err *err)
-{
-	int i;
-
-	for (i = 0; i < t->nhead; i++)
-		if (strcmp(t->head[i], name) == 0)
-			return i;
-	return twin_error(err, "%s: no column \"%s\"", t->name, name);
-}
-
-/* A number, or NaN for "." when dot is allowed. */
-static int
-tsv_num(const struct tsv *t, int c, int dot, double *x, struct twin_err *err)
-{
-	const char *s = t->col[c];
-
-	if (dot && strcmp(s, ".") == 0) {
-		*x = NAN;
-		return 0;
-	}
-	if (twin_strtod(s, x) < 0)
-		return twin_error(err, "%s:%d: %s \"%s\" is not a number",
-		    t->name, t->lineno, t->head[c], s);
-	return 0;
-}
-
 static int
 parse_sex(const struct tsv *t, int c, int *sex, struct twin_err *err)
 {
@@ -164,7 +66,7 @@ parse_sex(const struct tsv *t, int c, int *sex, struct twin_err *err)
 		*sex = PEOPLE_FEMALE;
 	else
 		return twin_error(err, "%s:%d: sex \"%s\" is not male or "
-		    "female", t->name, t->lineno, t->col[c]);
+		    "female", t->path, t->lineno, t->col[c]);
 	return 0;
 }
 
@@ -252,7 +154,7 @@ load_anthro(struct people *p, const char *name, struct twin_err *err)
 		if ((cp[k] = tsv_col(&t, pname, err)) < 0)
 			goto fail;
 	}
-	while ((rc = tsv_next(&t, err)) == 0) {
+	while ((rc = tsv_next(&t, err)) == 1) {
 		struct group *g;
 		struct quant *q;
 		int sex, all;
@@ -264,7 +166,7 @@ load_anthro(struct people *p, const char *name, struct twin_err *err)
 		all = strcmp(t.col[c[1]], "all") == 0;
 		if (!all && strcmp(t.col[c[1]], "band") != 0) {
 			twin_error(err, "%s:%d: group \"%s\" is not band or "
-			    "all", t.name, t.lineno, t.col[c[1]]);
+			    "all", t.path, t.lineno, t.col[c[1]]);
 			goto fail;
 		}
 		if (parse_sex(&t, c[2], &sex, err) < 0 ||
@@ -276,18 +178,18 @@ load_anthro(struct people *p, const char *name, struct twin_err *err)
 				break;
 		if (m == NMEASURE || !(lo < hi)) {
 			twin_error(err, "%s:%d: bad measure \"%s\" or ages",
-			    t.name, t.lineno, t.col[c[5]]);
+			    t.path, t.lineno, t.col[c[5]]);
 			goto fail;
 		}
 		if ((g = find_group(p, sex, all, lo, hi)) == NULL) {
-			twin_error(err, "%s: more than %d groups", t.name,
+			twin_error(err, "%s: more than %d groups", t.path,
 			    MAXGROUP);
 			goto fail;
 		}
 		q = &g->q[m];
 		if (g->have[m]) {
 			twin_error(err, "%s:%d: a second %s row for this "
-			    "group", t.name, t.lineno, measname[m]);
+			    "group", t.path, t.lineno, measname[m]);
 			goto fail;
 		}
 		g->have[m] = 1;
@@ -300,14 +202,14 @@ load_anthro(struct people *p, const char *name, struct twin_err *err)
 				goto fail;
 		if (quant_build(q) < 0) {
 			twin_error(err, "%s:%d: percentiles not positive and "
-			    "increasing, or fewer than two", t.name,
+			    "increasing, or fewer than two", t.path,
 			    t.lineno);
 			goto fail;
 		}
 	}
 	if (rc < 0)
 		goto fail;
-	fclose(t.f);
+	tsv_close(&t);
 	if (nrow == 0)
 		return twin_errork(err, TWIN_EUNKNOWN, "unknown population "
 		    "\"%s\" (%s has none)", name, ANTHRO_TABLE);
@@ -319,7 +221,7 @@ load_anthro(struct people *p, const char *name, struct twin_err *err)
 				    p->g[i].lo, p->g[i].hi, measname[m]);
 	return 0;
 fail:
-	fclose(t.f);
+	tsv_close(&t);
 	return -1;
 }
 
@@ -336,14 +238,14 @@ load_scr(struct people *p, const char *name, struct twin_err *err)
 	for (i = 0; cn[i] != NULL; i++)
 		if ((c[i] = tsv_col(&t, cn[i], err)) < 0)
 			goto fail;
-	while ((rc = tsv_next(&t, err)) == 0) {
+	while ((rc = tsv_next(&t, err)) == 1) {
 		struct scrrow *s = &p->s[p->nscr];
 		double l, u;
 
 		if (strcmp(t.col[c[0]], name) != 0)
 			continue;
 		if (p->nscr == MAXGROUP) {
-			twin_error(err, "%s: too many rows", t.name);
+			twin_error(err, "%s: too many rows", t.path);
 			goto fail;
 		}
 		if (parse_sex(&t, c[1], &s->sex, err) < 0 ||
@@ -356,7 +258,7 @@ load_scr(struct people *p, const char *name, struct twin_err *err)
 		if (!(s->lo < s->hi) || !(l < s->mean && s->mean < u) ||
 		    !(l > 0)) {
 			twin_error(err, "%s:%d: ages or interval out of order",
-			    t.name, t.lineno);
+			    t.path, t.lineno);
 			goto fail;
 		}
 		/* A Gaussian's 95 % interval is mean +- 1.959964 sd. */
@@ -365,10 +267,10 @@ load_scr(struct people *p, const char *name, struct twin_err *err)
 	}
 	if (rc < 0)
 		goto fail;
-	fclose(t.f);
+	tsv_close(&t);
 	return 0;
 fail:
-	fclose(t.f);
+	tsv_close(&t);
 	return -1;
 }
 

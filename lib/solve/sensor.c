@@ -9,50 +9,29 @@
 #include <gsl/gsl_spline.h>
 
 #include "solve/sensor.h"
-#include "util/datafile.h"
-#include "util/num.h"
+#include "util/tsv.h"
 
 #define TABLE "glucose/cgm_sensors.tsv"
 
 int
 sensor_find(const char *name, struct sensor *s, struct twin_err *err)
 {
-	char path[4096], line[1024];
-	FILE *f;
-	int lineno = 0, found = 0;
+	static const char *const cn[] = { "PACF", "gamma", "lambda", "delta",
+	    "xi", "sample_time", "min", "max" };
+	double v[8];
+	struct tsv t;
+	int rc, k, c;
 
-	if (data_find(TABLE, path, sizeof(path), err) < 0)
+	if (tsv_open(&t, TABLE, err) < 0)
 		return -1;
-	if ((f = fopen(path, "r")) == NULL)
-		return twin_errork(err, TWIN_ESYSTEM, "%s: cannot open", path);
-	while (!found && fgets(line, sizeof(line), f) != NULL) {
-		char *col[10], *p = line, *tab;
-		double v[8];
-		int k;
-
-		lineno++;
-		if (line[0] == '#' || !strncmp(line, "name\t", 5))
-			continue;
-		line[strcspn(line, "\r\n")] = '\0';
-		for (k = 0; k < 10; k++) {
-			col[k] = p;
-			if ((tab = strchr(p, '\t')) == NULL)
-				break;
-			*tab = '\0';
-			p = tab + 1;
-		}
-		if (k < 9) {
-			fclose(f);
-			return twin_error(err, "%s:%d: expected 10 columns",
-			    path, lineno);
-		}
-		if (strcmp(col[0], name) != 0)
+	while ((rc = tsv_next(&t, err)) == 1) {
+		if (strcmp(tsv_str(&t, "name"), name) != 0)
 			continue;
 		for (k = 0; k < 8; k++)
-			if (twin_strtod(col[k + 1], &v[k]) < 0) {
-				fclose(f);
-				return twin_error(err, "%s:%d: \"%s\" is not a "
-				    "number", path, lineno, col[k + 1]);
+			if ((c = tsv_col(&t, cn[k], err)) < 0 ||
+			    tsv_num(&t, c, 0, &v[k], err) < 0) {
+				tsv_close(&t);
+				return -1;
 			}
 		snprintf(s->name, sizeof(s->name), "%s", name);
 		s->pacf = v[0];
@@ -63,14 +42,14 @@ sensor_find(const char *name, struct sensor *s, struct twin_err *err)
 		s->sample = v[5];
 		s->lo = v[6];
 		s->hi = v[7];
-		found = 1;
+		tsv_close(&t);
+		return 0;
 	}
-	fclose(f);
-	if (!found)
-		return twin_errork(err, TWIN_EUNKNOWN, "unknown CGM sensor "
-		    "\"%s\" (%s has dexcom, guardianrt, navigator)", name,
-		    TABLE);
-	return 0;
+	tsv_close(&t);
+	if (rc < 0)
+		return -1;
+	return twin_errork(err, TWIN_EUNKNOWN, "unknown CGM sensor \"%s\" "
+	    "(%s has dexcom, guardianrt, navigator)", name, TABLE);
 }
 
 int

@@ -1,0 +1,54 @@
+/*
+ * tsv.h - the shipped tables (data/, found by datafile.h) read row by row:
+ * tab-separated, a header row naming the columns, lines starting with '#'
+ * and blank lines skipped, every row as wide as the header.
+ *
+ * Ownership: struct tsv is the caller's; tsv_open opens the file, which
+ * tsv_close closes.  A row's cells point into t->line and last until the
+ * next tsv_next.  Errors: -1 and err, "PATH:LINE: what" for a malformed
+ * row or cell (TWIN_EINPUT), TWIN_ESYSTEM for a table that is missing or
+ * cannot be read.
+ */
+#ifndef TWIN_TSV_H
+#define TWIN_TSV_H
+
+#include <stdio.h>
+
+#include "util/err.h"
+
+#define TSV_MAXCOL 64		/* columns of a table, at most */
+#define TSV_LINE 8192		/* bytes of a line, at most */
+
+struct tsv {
+	FILE *f;
+	char path[4096];
+	char line[TSV_LINE];
+	char *col[TSV_MAXCOL];	/* the current row's cells */
+	int ncol, lineno;
+	char head[TSV_MAXCOL][64];	/* the header's names */
+	int nhead;
+};
+
+/* Open the table named name (e.g. "pbpk/tissue_composition.tsv") and read
+ * its header. */
+int tsv_open(struct tsv *t, const char *name, struct twin_err *err);
+void tsv_close(struct tsv *t);
+
+/* The next row: 1, 0 at the end, -1 with err. */
+int tsv_next(struct tsv *t, struct twin_err *err);
+
+/* The column called name: its index, or -1 with err. */
+int tsv_col(const struct tsv *t, const char *name, struct twin_err *err);
+
+/* The number in column c of the current row; "." is NAN when dot. */
+int tsv_num(const struct tsv *t, int c, int dot, double *x,
+    struct twin_err *err);
+
+/* The same by the column's name. */
+int tsv_num_of(const struct tsv *t, const char *name, double *x,
+    struct twin_err *err);
+
+/* The text in the column called name ("" when there is none). */
+const char *tsv_str(const struct tsv *t, const char *name);
+
+#endif
