@@ -167,14 +167,6 @@ out:
 	return text;
 }
 
-static int
-ends_with(const char *s, const char *tail)
-{
-	size_t n = strlen(s), k = strlen(tail);
-
-	return n > k && !strcmp(s + n - k, tail);
-}
-
 int
 pbpk_find(const char *name, char *buf, size_t bufsz, struct twin_err *err)
 {
@@ -182,8 +174,7 @@ pbpk_find(const char *name, char *buf, size_t bufsz, struct twin_err *err)
 	size_t used = 0;
 	int i, n;
 
-	if (strchr(name, '/') || ends_with(name, ".yaml") ||
-	    ends_with(name, ".yml")) {
+	if (model_name_is_path(name)) {
 		if (access(name, R_OK) != 0)
 			return twin_errork(err, TWIN_ESYSTEM, "%s: %s", name,
 			    strerror(errno));

@@ -266,11 +266,15 @@ struct model *model_load(const char *path, struct twin_err *err);
 struct model *model_load_string(const char *text, const char *name,
     struct twin_err *err);
 
+/* 1 if name is a path (has a "/" or ends in .yaml or .yml), not a name
+ * to look for in the model directories. */
+int model_name_is_path(const char *name);
+
 /*
- * Find a model by name: a name containing '/' or ending in ".yaml" or
- * ".yml" is a path; otherwise NAME.yaml, then NAME.yml, is looked up in
- * each of model_dir's directories in turn.  Returns the path in buf, or
- * -1 with err set (naming the places searched).
+ * Find a model by name: a path (model_name_is_path) is taken as it is;
+ * otherwise NAME.yaml, then NAME.yml, is looked up in each of model_dir's
+ * directories in turn.  Returns the path in buf, or -1 with err set
+ * (naming the places searched).
  */
 int model_find(const char *name, char *buf, size_t bufsz,
     struct twin_err *err);

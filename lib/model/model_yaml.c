@@ -591,14 +591,20 @@ ends_with(const char *s, const char *tail)
 }
 
 int
+model_name_is_path(const char *name)
+{
+	return strchr(name, '/') != NULL || ends_with(name, ".yaml") ||
+	    ends_with(name, ".yml");
+}
+
+int
 model_find(const char *name, char *buf, size_t bufsz, struct twin_err *err)
 {
 	char dir[4096], places[1024];
 	size_t n = strlen(name), used = 0;
 	int i;
 
-	if (strchr(name, '/') || ends_with(name, ".yaml") ||
-	    ends_with(name, ".yml")) {
+	if (model_name_is_path(name)) {
 		if (access(name, R_OK) != 0)
 			return twin_errork(err, TWIN_ESYSTEM,
 			    "%s: %s", name, strerror(errno));
