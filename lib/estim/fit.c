@@ -20,6 +20,12 @@
 #define GN_MAXIT 20		/* Gauss-Newton steps at most */
 #define GN_GRAD 1e-8		/* the mode's gradient norm, see polish */
 #define GN_GRAD_WARM 1e-6	/* the same from a warm start, unless precise */
+/* A mode is found when a further step promises to lower the objective
+ * (-2 log posterior) by less than GN_DEC: that decrease is the squared
+ * distance to the mode in posterior standard deviations, so within 0.01
+ * of one.  Used where the decrease stops shrinking (the solver's noise),
+ * and for a search that ends short of GN_GRAD. */
+#define GN_DEC 1e-4
 #define PI 3.14159265358979323846
 #define MAXETA 64
 
@@ -43,6 +49,7 @@ struct fit {
 	int sens_ok;
 	double sens_eta[MAXETA];
 	int precise;		/* fit_precise */
+	int tight;		/* fit_tight */
 	int fd_only;		/* fit_finite_differences */
 };
 
@@ -50,6 +57,12 @@ void
 fit_finite_differences(struct fit *f, int on)
 {
 	f->fd_only = on;
+}
+
+void
+fit_tight(struct fit *f, int on)
+{
+	f->tight = on != 0;
 }
 
 void
@@ -767,6 +780,56 @@ minimise(struct mapctx *c, const gsl_multimin_fdfminimizer_type *type,
 }
 
 /*
+ * The structured secant correction of the Gauss-Newton Hessian (Dennis,
+ * Gay and Welsch 1981, NL2SOL): Gauss-Newton's expected Hessian Hg
+ * leaves out the residuals' own curvature, which a model that cannot
+ * follow the data (days of CGM) makes large, and then converges only
+ * linearly.  A learns it from the gradients: after the step s from the
+ * gradient gp to g, with y = g - gp, the update makes (Hg + A) s = y
+ * (a symmetric rank-two update in the direction of y), after sizing A
+ * down by min(1, |s'(y - Hg s)| / |s'A s|) as NL2SOL does.  Skipped
+ * unless s'y > 0.  nf free random effects; g indexed through map.
+ */
+static void
+secant_update(int nf, const double *Hg, double *A, const double *s,
+    const double *gp, const double *g, const int *map)
+{
+	double y[MAXETA], r[MAXETA], As[MAXETA], sy = 0, sAs = 0, sr = 0;
+	double ysh = 0, tau;
+	int i, k;
+
+	for (i = 0; i < nf; i++) {
+		y[i] = g[map[i]] - gp[i];
+		sy += s[i] * y[i];
+	}
+	if (!(sy > 0))
+		return;
+	for (i = 0; i < nf; i++) {
+		double hs = 0, as = 0;
+
+		for (k = 0; k < nf; k++) {
+			hs += Hg[i * nf + k] * s[k];
+			as += A[i * nf + k] * s[k];
+		}
+		r[i] = y[i] - hs;	/* y#, what Hg leaves out */
+		As[i] = as;
+		sAs += s[i] * as;
+		ysh += s[i] * r[i];
+	}
+	tau = sAs != 0 ? fmin(1, fabs(ysh) / fabs(sAs)) : 1;
+	for (i = 0; i < nf * nf; i++)
+		A[i] *= tau;
+	for (i = 0; i < nf; i++) {
+		r[i] -= tau * As[i];	/* y# - A s */
+		sr += s[i] * r[i];
+	}
+	for (i = 0; i < nf; i++)
+		for (k = 0; k < nf; k++)
+			A[i * nf + k] += (r[i] * y[k] + y[i] * r[k]) / sy -
+			    sr * y[i] * y[k] / (sy * sy);
+}
+
+/*
  * Gauss-Newton steps (after BFGS, or alone from the previous mode): with
  * the expected Hessian of the objective the mode is found to near machine
  * precision, which keeps the population objective smooth for its
@@ -778,14 +841,18 @@ minimise(struct mapctx *c, const gsl_multimin_fdfminimizer_type *type,
  * Returns 1 when the gradient is that small, 0 when the steps stop short.
  */
 static int
-polish(struct mapctx *c, double tol, double *gn, double *decrement)
+polish(struct mapctx *c, double tol, double dectol, double *gn,
+    double *decrement)
 {
 	struct fit *f = c->f;
 	const struct model *m = f->m;
 	double grad[MAXETA], H[MAXETA * MAXETA], d[MAXETA], obj, e0[MAXETA];
-	double g1[MAXETA];
-	int it, i, j, k, n = m->neta, nf = c->nfree, have = 0;
+	double g1[MAXETA], A[MAXETA * MAXETA], gp[MAXETA], sp[MAXETA];
+	double Hg[MAXETA * MAXETA];
+	double lastdec = HUGE_VAL;
+	int it, i, j, k, n = m->neta, nf = c->nfree, have = 0, prev = 0;
 
+	memset(A, 0, sizeof(A));
 	for (it = 0; it < GN_MAXIT; it++) {
 		double g2 = 0, o1;
 		gsl_matrix_view hv;
@@ -814,14 +881,27 @@ polish(struct mapctx *c, double tol, double *gn, double *decrement)
 					s += f->g[j * n + a] * f->g[j * n + b] /
 					    f->V[j] + 0.5 * f->h[j * n + a] *
 					    f->h[j * n + b] / (f->V[j] * f->V[j]);
-				H[i * nf + k] = 2 * s;
+				Hg[i * nf + k] = 2 * s;
 			}
-			d[i] = -grad[a];
 		}
-		hv = gsl_matrix_view_array(H, nf, nf);
-		dv = gsl_vector_view_array(d, nf);
-		if (gsl_linalg_cholesky_decomp1(&hv.matrix) != 0 ||
-		    gsl_linalg_cholesky_svx(&hv.matrix, &dv.vector) != 0) {
+		if (prev)
+			secant_update(nf, Hg, A, sp, gp, grad, c->map);
+		for (k = 0; k < 2; k++) {
+			/* the corrected Hessian, or Gauss-Newton's alone if
+			 * that is not positive definite */
+			for (i = 0; i < nf * nf; i++)
+				H[i] = Hg[i] + (k == 0 ? A[i] : 0);
+			for (i = 0; i < nf; i++)
+				d[i] = -grad[c->map[i]];
+			hv = gsl_matrix_view_array(H, nf, nf);
+			dv = gsl_vector_view_array(d, nf);
+			if (gsl_linalg_cholesky_decomp1(&hv.matrix) == 0 &&
+			    gsl_linalg_cholesky_svx(&hv.matrix, &dv.vector)
+			    == 0)
+				break;
+			memset(A, 0, sizeof(A));
+		}
+		if (k == 2) {
 			*decrement = HUGE_VAL;
 			return 0;
 		}
@@ -831,13 +911,23 @@ polish(struct mapctx *c, double tol, double *gn, double *decrement)
 			*decrement -= 0.5 * grad[c->map[i]] * d[i];
 		if (*decrement < tol * tol)
 			return 1;
+		/* At the solver's noise floor: the decrease is below dectol
+		 * and no longer shrinking as it does near a mode. */
+		if (*decrement < dectol && *decrement > 0.25 * lastdec)
+			return 1;
+		lastdec = *decrement;
 		memcpy(e0, c->eta, n * sizeof(double));
+		for (i = 0; i < nf; i++)
+			gp[i] = grad[c->map[i]];
 		/* A decrease below the objective's rounding cannot be
 		 * checked: near the mode the step is taken as it is (the
 		 * gradient still resolves what the objective cannot). */
 		if (*decrement < 1e-12 * (1 + fabs(obj))) {
-			for (i = 0; i < nf; i++)
+			for (i = 0; i < nf; i++) {
 				c->eta[c->map[i]] = e0[c->map[i]] + d[i];
+				sp[i] = d[i];
+			}
+			prev = 1;
 			continue;
 		}
 		/* The full step, as a rule taken, with the sensitivities the
@@ -863,6 +953,9 @@ polish(struct mapctx *c, double tol, double *gn, double *decrement)
 			memcpy(c->eta, e0, n * sizeof(double));
 			return 0;
 		}
+		for (i = 0; i < nf; i++)
+			sp[i] = ldexp(d[i], -k);
+		prev = 1;
 		if (k == 0) {
 			obj = o1;
 			memcpy(grad, g1, n * sizeof(double));
@@ -910,7 +1003,7 @@ fit_map(struct fit *f, struct fit_data *fd, const struct fit_params *p,
 	 * little): Gauss-Newton alone, as a rule in one to three steps. */
 	rc = 1;
 	if (fd->started) {
-		switch (polish(&c, f->precise ? GN_GRAD : GN_GRAD_WARM, &gn,
+		switch (polish(&c, f->precise ? GN_GRAD : GN_GRAD_WARM, 0, &gn,
 		    &dec)) {
 		case -1:
 			if (!trial_invalid(&f->err)) {
@@ -921,6 +1014,33 @@ fit_map(struct fit *f, struct fit_data *fd, const struct fit_params *p,
 			break;
 		case 1:
 			warm = 1;
+			break;
+		}
+	}
+	/* From eta 0: Gauss-Newton first.  With many observations (days of
+	 * CGM) the expected Hessian is close to the true one and a handful
+	 * of steps reach the mode where BFGS, building its Hessian from
+	 * gradients, takes a hundred; it ends the search when the gradient
+	 * is small or a further step promises under GN_DEC (objective
+	 * units).  When its steps stop short, BFGS.  Not for the FOCE-I
+	 * objective (fit_tight), whose modes BFGS then Gauss-Newton find
+	 * to a small gradient. */
+	else if (!f->tight) {
+		switch (polish(&c, GN_GRAD, GN_DEC, &gn, &dec)) {
+		case -1:
+			if (!trial_invalid(&f->err)) {
+				memcpy(err, &f->err, sizeof(*err));
+				return -1;
+			}
+			for (i = 0; i < c.nfree; i++)
+				c.eta[c.map[i]] = 0;
+			break;
+		case 1:
+			warm = 1;
+			break;
+		default:
+			if (dec < GN_DEC)
+				warm = 1;
 			break;
 		}
 	}
@@ -945,7 +1065,8 @@ fit_map(struct fit *f, struct fit_data *fd, const struct fit_params *p,
 			for (i = 0; i < c.nfree; i++)
 				c.eta[c.map[i]] = 0;
 	}
-	if (!warm && polish(&c, GN_GRAD, &gn, &dec) < 0) {
+	if (!warm && polish(&c, GN_GRAD, f->tight ? 0 : GN_DEC, &gn,
+	    &dec) < 0) {
 		memcpy(err, &f->err, sizeof(*err));
 		return -1;
 	}
@@ -953,7 +1074,7 @@ fit_map(struct fit *f, struct fit_data *fd, const struct fit_params *p,
 	fd->started = 1;
 	/* Converged: BFGS says so, or what a Newton step could still gain
 	 * is negligible (scale-free, robust to solver noise). */
-	res->converged = warm || rc == 0 || gn < 1e-4 || dec < 1e-6;
+	res->converged = warm || rc == 0 || gn < 1e-4 || dec < GN_DEC;
 	if (fit_objective(f, fd, p, fd->eta, prior, &res->ofv, err) < 0)
 		return -1;
 	f->nfree = c.nfree;

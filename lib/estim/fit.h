@@ -135,6 +135,16 @@ int fit_focei_grad(struct fit *f, struct fit_data *fd,
 void fit_precise(struct fit *f, int on);
 
 /*
+ * fit_map's search ends at a gradient norm below 1e-8 or, where the
+ * objective's decrease stops shrinking (the noise of an ODE solution over
+ * days of data), when a further step promises less than 1e-4: the mode
+ * to 0.01 posterior standard deviations.  tight (on) keeps only the
+ * first rule, for the FOCE-I objective, which depends on the mode to
+ * first order (pop.h sets it).
+ */
+void fit_tight(struct fit *f, int on);
+
+/*
  * The derivatives of the predictions by the random effects (MAP
  * gradients, Gauss-Newton steps, the FOCE-I posterior and so the
  * covariance step, CWRES) are exact (sens.h) where it covers the model

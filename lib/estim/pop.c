@@ -97,7 +97,8 @@ pop_new(const struct model *m, const struct sim_opts *so, int nthread,
 			p->nthread = i;
 			pop_free(p);
 			return NULL;
-		}
+		} else
+			fit_tight(p->w[i], 1);
 	p->thfixed = calloc(m->ntheta + 1, sizeof(int));
 	p->theta0 = calloc(m->ntheta + 1, sizeof(double));
 	p->lrow = calloc((size_t)ne * ne + 1, sizeof(int));

@@ -99,6 +99,8 @@ struct ode {
 	/* sensitivities */
 	int sens;		/* the current piece has them: sys->nq */
 	double *pv;		/* 2 npjac values */
+	double *sS, *sD;	/* CVODES: n x sSn sensitivities, scratch */
+	int sSn;
 	double *big, *bwork, *z;	/* exact: the augmented matrix of the
 					 * states and sensitivities, its
 					 * workspace, [y; S; 1] */
@@ -213,37 +215,51 @@ cv_jac(sunrealtype t, N_Vector y, N_Vector fy, SUNMatrix J, void *ud,
 }
 
 /*
- * Sensitivity q of ns: d = J sq + df/dp dpdq + drate (ode.h, struct
- * ode_sys), with o->jv and o->pv evaluated at the point.  Returns 0, or
+ * All ns sensitivities at once, S and D n x ns by columns (S[q n + i]):
+ * D = J S + df/dp dpdq + drate (ode.h, struct ode_sys), with o->jv and
+ * o->pv evaluated at the point.  One pass over each sparse list for all
+ * q, skipping the zero partial derivatives of the point (most of a
+ * model's parameters act only through a few branches).  Returns 0, or
  * -1 if a value is not finite.
  */
 static int
-sens_col(const struct ode *o, int ns, int q, const double *sq, double *d)
+sens_rhs(const struct ode *o, int ns, const double *S, double *D)
 {
 	const struct model *m = o->m;
 	const struct ode_sys *sys = o->sys;
-	int k, i, n = o->n;
+	int k, i, q, n = o->n;
 
-	for (i = 0; i < n; i++)
-		d[i] = sys->drate ? sys->drate[i * ns + q] : 0;
-	for (k = 0; k < m->njac; k++)
-		d[m->jac[k].row] += o->jv[k] * sq[m->jac[k].col];
-	for (k = 0; sys->dpdq && k < m->npjac; k++)
-		d[m->pjac[k].row] += o->pv[k] *
-		    sys->dpdq[m->pjac[k].col * ns + q];
-	for (i = 0; i < n; i++)
-		if (!isfinite(d[i]))
-			return -1;
-	return 0;
+	for (q = 0; q < ns; q++)
+		for (i = 0; i < n; i++)
+			D[q * n + i] = sys->drate ? sys->drate[i * ns + q] : 0;
+	for (k = 0; k < m->njac; k++) {
+		double a = o->jv[k];
+		int r = m->jac[k].row, c = m->jac[k].col;
+
+		if (a != 0)
+			for (q = 0; q < ns; q++)
+				D[q * n + r] += a * S[q * n + c];
+	}
+	for (k = 0; sys->dpdq && k < m->npjac; k++) {
+		double a = o->pv[k];
+		const double *dp = sys->dpdq + (size_t)m->pjac[k].col * ns;
+		int r = m->pjac[k].row;
+
+		if (a != 0)
+			for (q = 0; q < ns; q++)
+				D[q * n + r] += a * dp[q];
+	}
+	return all_finite(D, n * ns) ? 0 : -1;
 }
 
-/* The sensitivities' right-hand sides for CVODES. */
+/* The sensitivities' right-hand sides for CVODES, through the n x ns
+ * scratch o->sS, o->sD (its vectors are not contiguous). */
 static int
 cv_sens(int ns, sunrealtype t, N_Vector y, N_Vector ydot, N_Vector *yS,
     N_Vector *ySdot, void *ud, N_Vector tmp1, N_Vector tmp2)
 {
 	struct ode *o = ud;
-	int q;
+	int q, n = o->n;
 
 	(void)ydot;
 	(void)tmp1;
@@ -252,9 +268,13 @@ cv_sens(int ns, sunrealtype t, N_Vector y, N_Vector ydot, N_Vector *yS,
 	if (o->sys->dpdq)
 		model_eval_pjac(o->m, o->sys->v, o->pv);
 	for (q = 0; q < ns; q++)
-		if (sens_col(o, ns, q, N_VGetArrayPointer(yS[q]),
-		    N_VGetArrayPointer(ySdot[q])) < 0)
-			return 1;
+		memcpy(o->sS + (size_t)q * n, N_VGetArrayPointer(yS[q]),
+		    n * sizeof(double));
+	if (sens_rhs(o, ns, o->sS, o->sD) < 0)
+		return 1;
+	for (q = 0; q < ns; q++)
+		memcpy(N_VGetArrayPointer(ySdot[q]), o->sD + (size_t)q * n,
+		    n * sizeof(double));
 	return 0;
 }
 
@@ -428,6 +448,18 @@ cvs_start(struct ode *o, enum ode_method meth, const double *y,
 	if (c->mem == NULL && cvs_new(o, c, meth == ODE_ADAMS ? CV_ADAMS :
 	    CV_BDF, err) < 0)
 		return -1;
+	if (o->sens && o->sys->nq > o->sSn) {	/* cv_sens's scratch */
+		size_t sz = (size_t)o->sys->nq * o->n * sizeof(double);
+		double *a = realloc(o->sS, sz), *b;
+
+		if (a == NULL)
+			return twin_nomem(err);
+		o->sS = a;
+		if ((b = realloc(o->sD, sz)) == NULL)
+			return twin_nomem(err);
+		o->sD = b;
+		o->sSn = o->sys->nq;
+	}
 	o->cv = c;
 	o->cur = meth;
 	memcpy(N_VGetArrayPointer(c->y), y, o->n * sizeof(double));
@@ -635,7 +667,7 @@ static int
 rk_sens_rhs(double t, const double *z, double *zdot, void *ud)
 {
 	struct ode *o = ud;
-	int q, n = o->n, ns = o->sys->nq;
+	int n = o->n, ns = o->sys->nq;
 
 	ode_rhs_eval(o->sys, t, z, zdot);
 	if (!all_finite(zdot, n))
@@ -643,10 +675,8 @@ rk_sens_rhs(double t, const double *z, double *zdot, void *ud)
 	model_eval_jac(o->m, o->sys->v, o->jv);
 	if (o->sys->dpdq)
 		model_eval_pjac(o->m, o->sys->v, o->pv);
-	for (q = 0; q < ns; q++)
-		if (sens_col(o, ns, q, z + (size_t)(q + 1) * n,
-		    zdot + (size_t)(q + 1) * n) < 0)
-			return GSL_EBADFUNC;
+	if (sens_rhs(o, ns, z + n, zdot + n) < 0)
+		return GSL_EBADFUNC;
 	return GSL_SUCCESS;
 }
 
@@ -696,6 +726,8 @@ ode_free(struct ode *o)
 	free(o->ework);
 	free(o->perm);
 	free(o->pv);
+	free(o->sS);
+	free(o->sD);
 	free(o->big);
 	free(o->bwork);
 	free(o->bprev);

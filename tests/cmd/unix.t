@@ -32,7 +32,11 @@ if command -v script > /dev/null 2>&1 && onpty pty.log true; then
 	onpty pty.log "twin-sim --quiet -m pk1cmt many.tsv > sim.out"
 	! grep -q "individuals" pty.log
 	ok $? "twin-sim --quiet on a terminal: no progress"
-	twin-sim -m pk1cmt --ruv some.tsv > fit.in 2> /dev/null
+	# 4000 individuals: about a second of fitting, long enough to draw
+	awk 'BEGIN { OFS = "\t"; print "ID", "TIME", "AMT", "EVID", "DV", "WT"
+	    for (i = 1; i <= 4000; i++) { print i, 0, 100, 1, ".", 70
+	    for (t = 1; t <= 24; t++) print i, t, ".", 0, ".", 70 } }' |
+	    twin-sim -m pk1cmt --ruv > fit.in 2> /dev/null
 	onpty pty.log "twin-fit -m pk1cmt fit.in > fit.out"
 	tr '\r' '\n' < pty.log | grep -q "^twin-fit: [0-9]* individuals"
 	ok $? "twin-fit on a terminal: individuals done"
