@@ -86,6 +86,12 @@ printf 'ID\tTIME\tEVID\tAMT\tCMT\tD\n1\t0\t1\t100\tcentral\t300\n1\t0\t1\t50\tde
     awk -F'\t' '$3 == 1 { s[$5] += $4 } END { printf "%s %s\n", s["central"], s["depot"] }' > "$tmp/got"
 echo '300 50' | cmp -s - "$tmp/got"
 ok $? "--replace with --regimen alone"
+printf 'ID\tTIME\tEVID\tAMT\tCMT\n1\t0\t1\t100\tcentral\n1\t0\t1\t50\tdepot\n' |
+    twin-dose -m pk1cmt --target 'auc >= 1' --amounts 200 --intervals 24 --replace iv \
+    --doses 1 --window 0,24h |
+    awk -F'\t' '$3 == 1 { s[$5] += $4 } END { printf "%s %s\n", s["central"], s["depot"] }' > "$tmp/got"
+echo '200 50' | cmp -s - "$tmp/got"
+ok $? "--replace with --amounts: the chosen 200 mg iv instead of the records' 100 mg"
 
 # --- a carbohydrate ratio on ivp, checked by re-simulation ------------------
 printf 'ID\tTIME\tBASAL\n1\t0\t0.02\n' |
