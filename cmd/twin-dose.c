@@ -712,7 +712,7 @@ write_regimen(struct out *u, const struct rec_reader *r,
 {
 	struct reg_context ctx;
 	struct reg_dose *d = NULL, *meals = NULL;
-	struct dose_regarg ra = { m, r, ind, NULL, NAN };
+	struct dose_regarg ra = { m, r, ind, NULL, NAN, 0 };
 	struct sim_indiv si;
 	int *drop = NULL;
 	int nd, wtcol = rec_col(r, "WT"), rc, nmeal = 0;
@@ -1160,7 +1160,7 @@ default_route(const struct model *m, const char *route, char *msg,
 	int k;
 
 	if (route != NULL) {
-		struct dose_regarg ra = { m, NULL, NULL, NULL, NAN };
+		struct dose_regarg ra = { m, NULL, NULL, NULL, NAN, 0 };
 
 		if ((k = dose_route_cmt(&ra, route)) < 0)
 			snprintf(msg, n, "route \"%s\" is not declared in "

@@ -139,7 +139,7 @@ dose_bind(struct dose *d, const struct sim_cols *c,
 	d->nmeal = 0;
 	d->wt = NAN;
 	if (p->reg != NULL) {
-		struct dose_regarg a = { p->m, r, ind, NULL, NAN };
+		struct dose_regarg a = { p->m, r, ind, NULL, NAN, 0 };
 
 		if ((d->nmeal = dose_meals(p->m, &d->si, &d->meals, err)) < 0)
 			return -1;
@@ -231,13 +231,15 @@ route_unit(void *arg, const char *name)
 static double
 column_value(void *arg, const char *name)
 {
-	const struct dose_regarg *a = arg;
+	struct dose_regarg *a = arg;
 	struct twin_err err;
 	double x = NAN;
 	int col, i;
 
-	if (a->name != NULL && !strcmp(a->name, name))
+	if (a->name != NULL && !strcmp(a->name, name)) {
+		a->used = 1;
 		return a->value;
+	}
 	if (a->r == NULL || a->ind == NULL)
 		return NAN;
 	col = rec_col(a->r, name);
@@ -261,10 +263,16 @@ dose_vary_doses(struct dose *d, const struct dose_plan *plan,
     struct reg_dose **out, struct twin_err *err)
 {
 	const struct dose_problem *p = d->p;
-	struct dose_regarg a = { p->m, d->r, d->ind, p->vary, plan->value };
+	struct dose_regarg a = { p->m, d->r, d->ind, p->vary, plan->value,
+	    0 };
 	struct reg_context ctx;
+	int n;
 
 	*out = NULL;
+	if (p->reg == NULL && d->vcov < 0 && d->vind < 0)
+		return twin_errork(err, TWIN_EINPUT, "column %s is not a "
+		    "covariate or parameter of model %s, and there is no "
+		    "regimen to read it", p->vary, p->m->name);
 	if (p->reg == NULL)
 		return 0;
 	memset(&ctx, 0, sizeof(ctx));
@@ -277,7 +285,17 @@ dose_vary_doses(struct dose *d, const struct dose_plan *plan,
 	ctx.routes = p->routes;
 	ctx.meals = d->meals;
 	ctx.nmeal = d->nmeal;
-	return regimen_expand(p->reg, &ctx, out, err);
+	if ((n = regimen_expand(p->reg, &ctx, out, err)) < 0)
+		return -1;
+	if (!a.used && d->vcov < 0 && d->vind < 0) {
+		free(*out);
+		*out = NULL;
+		return twin_errork(err, TWIN_EINPUT, "column %s is not a "
+		    "covariate or parameter of model %s, nor read by the "
+		    "regimen \"%s\": every value would give the same",
+		    p->vary, p->m->name, regimen_text(p->reg));
+	}
+	return n;
 }
 
 /* Set the varied column to v in the bound records: the covariate (and its

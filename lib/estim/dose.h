@@ -156,7 +156,9 @@ void dose_describe(const struct dose_problem *p, const struct dose_plan *plan,
 
 /* With vary: the doses reg gives the bound individual at plan->value, in
  * time order with ADDL/II (*out malloc'ed, the caller frees it).
- * Returns the number, or -1 with err set (the regimen's message). */
+ * Returns the number, or -1 with err set (the regimen's message, or
+ * that the column is neither the model's covariate or parameter nor read
+ * by reg, so that every value would give the same). */
 int dose_vary_doses(struct dose *d, const struct dose_plan *plan,
     struct reg_dose **out, struct twin_err *err);
 
@@ -194,6 +196,7 @@ struct dose_regarg {
 	const struct rec_indiv *ind;
 	const char *name;
 	double value;
+	int used;		/* set when column `name' was read */
 };
 
 void dose_reg_context(struct reg_context *ctx, struct dose_regarg *a);

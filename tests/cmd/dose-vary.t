@@ -139,4 +139,8 @@ ok $? "--regimen with --target but no --vary is refused"
 twin-dose -m pk1cmt --regimen 'by D mg iv' --replace sc < "$tmp/one.tsv" > /dev/null 2> "$tmp/e"
 [ $? -ne 0 ] && grep -q 'route "sc" is not declared' "$tmp/e"
 ok $? "--replace with an unknown route is refused"
+twin-dose -m pk1cmt --target 'auc >= 1' --regimen '100 mg iv' --vary X=1,2 --window 0,1d \
+    < "$tmp/one.tsv" > /dev/null 2> "$tmp/e"
+[ $? -ne 0 ] && grep -q 'column X is not a covariate or parameter of model pk1cmt, nor read by the regimen' "$tmp/e"
+ok $? "--vary over a column nothing reads is refused"
 done_testing
