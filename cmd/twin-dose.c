@@ -31,6 +31,10 @@
 struct opts {
 	const char *model, *outpath, *regimen_text, *target_text, *y;
 	const char *route;
+	const char *replace;	/* --replace: the route whose doses go */
+	char vary[64];		/* --vary NAME=LIST: the column, "" none */
+	double value[MAXLIST];
+	int nvalue;
 	double from_h, clock0;
 	double amt[MAXLIST];
 	int namt, continuous;
@@ -66,6 +70,9 @@ struct out {
 	int add[NDOSECOL];	/* appended (1) or present in input (0) */
 	int col[NDOSECOL];	/* input column of each, or -1 */
 	int c_time, c_mdv, c_dv, c_ss, c_blq, c_lloq;
+	int c_vary;		/* --vary's column, -1: appended (or none) */
+	int add_vary;		/* append it */
+	const char *vary;
 };
 
 static struct cli_progress progress;
@@ -101,12 +108,14 @@ usage(void)
 		{ "--pretty", "aligned tables for a terminal" },
 		{ "--quiet", "no progress on the terminal" },
 		{ "--regimen text", "add this regimen to every individual" },
+		{ "--replace route", "drop the records' own doses by this route" },
 		{ "--route r", "the route of the doses" },
 		{ "--step n", "grid intervals over the scored span" },
 		{ "--strict", "refuse data that lack a covariate or misname a column" },
 		{ "--table", "one row per individual: the regimen chosen" },
 		{ "--target text", "choose the regimen that reaches the target" },
 		{ "--until t", "write the doses before this time" },
+		{ "--vary name=list", "try these values of a record column" },
 		{ "--window a,b", "score over this window of time" },
 		{ NULL, NULL }
 	};
@@ -114,6 +123,9 @@ usage(void)
 	cli_help("twin-dose",
 	    "usage: twin-dose -m model --regimen text [--clock hh:mm] "
 	    "[--from t] [file ...]\n"
+	    "       twin-dose -m model --target text --vary name=list|a..b/step\n"
+	    "                 [--regimen text] [--replace route] (--day n | "
+	    "--window a,b) ...\n"
 	    "       twin-dose -m model --target text --amounts list|a..b[/step]\n"
 	    "                 [--intervals list | --at hh:mm,...] [--over list] "
 	    "[--load list]\n"
@@ -239,7 +251,7 @@ enum {
 	O_AMOUNTS = 256, O_AT, O_CLOCK, O_COHORT, O_DAY, O_DAYS, O_DOSES,
 	O_FROM, O_LEVEL, O_LOAD, O_NOBELOW, O_OVER, O_PREFER, O_PRETTY,
 	O_REGIMEN, O_ROUTE, O_STEP, O_TABLE, O_TARGET, O_WINDOW, O_INTERVALS,
-	O_UNTIL
+	O_UNTIL, O_VARY, O_REPLACE
 };
 
 static void
@@ -270,12 +282,14 @@ parse_opts(int argc, char **argv, struct opts *o)
 		CLI_OPT_QUIET,
 		CLI_OPT_IGNORE,
 		{ "regimen", required_argument, NULL, O_REGIMEN },
+		{ "replace", required_argument, NULL, O_REPLACE },
 		{ "route", required_argument, NULL, O_ROUTE },
 		{ "step", required_argument, NULL, O_STEP },
 		CLI_OPT_STRICT,
 		{ "table", no_argument, NULL, O_TABLE },
 		{ "target", required_argument, NULL, O_TARGET },
 		{ "until", required_argument, NULL, O_UNTIL },
+		{ "vary", required_argument, NULL, O_VARY },
 		{ "version", no_argument, NULL, 'V' },
 		{ "window", required_argument, NULL, O_WINDOW },
 		{ NULL, 0, NULL, 0 }
@@ -408,6 +422,25 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case O_ROUTE:
 			o->route = optarg;
 			break;
+		case O_REPLACE:
+			o->replace = optarg;
+			break;
+		case O_VARY: {
+			const char *eq = strchr(optarg, '=');
+
+			if (eq == NULL || eq == optarg ||
+			    (size_t)(eq - optarg) >= sizeof(o->vary))
+				cli_usage_error(PROG, "--vary wants NAME=LIST, "
+				    "e.g. CR=5..30/1, got \"%s\"", optarg);
+			memcpy(o->vary, optarg, eq - optarg);
+			o->vary[eq - optarg] = '\0';
+			if ((o->nvalue = amounts_arg("--vary", eq + 1, o->value,
+			    &w[0], &w[1])) == 0)
+				cli_usage_error(PROG, "--vary wants a list or "
+				    "LOW..HIGH/STEP of values, got \"%s\"",
+				    eq + 1);
+			break;
+		}
 		case O_STEP:
 			o->nstep = cli_int(PROG, "--step", optarg, 10, 1000000);
 			break;
@@ -440,10 +473,34 @@ parse_opts(int argc, char **argv, struct opts *o)
 	}
 	if (o->model == NULL)
 		cli_usage_error(PROG, "no model given (-m MODEL)");
-	if ((o->regimen_text != NULL) == (o->target_text != NULL))
+	if (o->regimen_text == NULL && o->target_text == NULL)
 		cli_usage_error(PROG, "give either --regimen or --target");
+	if (o->vary[0] && o->target_text == NULL)
+		cli_usage_error(PROG, "--vary needs --target");
+	if (o->regimen_text != NULL && o->target_text != NULL &&
+	    !o->vary[0])
+		cli_usage_error(PROG, "--regimen with --target needs --vary "
+		    "(the regimen's column to try)");
 	if (o->target_text == NULL)
 		return;
+	if (o->vary[0]) {
+		if (o->namt > 0 || o->continuous || o->nii > 0 ||
+		    o->nclock > 0 || o->ndur > 0 || o->nload > 0)
+			cli_usage_error(PROG, "--vary tries values of a column: "
+			    "give it without --amounts, --intervals, --at, "
+			    "--over and --load");
+		if (!o->window)
+			cli_usage_error(PROG, "--vary needs --day or --window "
+			    "to score over");
+		if (o->prefer == DOSE_FEWEST)
+			cli_usage_error(PROG, "--vary: fewest-doses has no "
+			    "meaning for a column's values (use lowest-dose "
+			    "or closest)");
+		if (o->cohort && o->table)
+			cli_usage_error(PROG, "give --cohort or --table, not "
+			    "both");
+		return;
+	}
 	if (o->namt == 0 && !o->continuous)
 		cli_usage_error(PROG, "--target needs --amounts");
 	if (o->nii > 0 && o->nclock > 0)
@@ -497,6 +554,8 @@ out_init(struct out *u, const struct rec_reader *r)
 	u->c_ss = rec_col(r, "SS");
 	u->c_blq = rec_col(r, "BLQ");
 	u->c_lloq = rec_col(r, "LLOQ");
+	u->c_vary = u->vary != NULL ? rec_col(r, u->vary) : -1;
+	u->add_vary = u->vary != NULL && u->c_vary < 0;
 	return 0;
 }
 
@@ -516,22 +575,32 @@ out_header(const struct out *u, const struct rec_reader *r,
 			ob_putc(ob, '\t');
 			ob_puts(ob, dose_cols[k]);
 		}
+	if (u->add_vary) {
+		ob_putc(ob, '\t');
+		ob_puts(ob, u->vary);
+	}
 	ob_putc(ob, '\n');
 }
 
+/* A record; with --vary, its column set to vval. */
 static void
-out_row(const struct out *u, const struct rec_row *row, struct outbuf *ob)
+out_row(const struct out *u, const struct rec_row *row, const char *vval,
+    struct outbuf *ob)
 {
 	int k;
 
 	for (k = 0; k < u->ncol; k++) {
 		if (k)
 			ob_putc(ob, '\t');
-		ob_puts(ob, row->field[k]);
+		ob_puts(ob, k == u->c_vary && vval ? vval : row->field[k]);
 	}
 	for (k = 0; k < NDOSECOL; k++)
 		if (u->add[k])
 			ob_puts(ob, "\t.");
+	if (u->add_vary) {
+		ob_putc(ob, '\t');
+		ob_puts(ob, vval ? vval : ".");
+	}
 	ob_putc(ob, '\n');
 }
 
@@ -539,7 +608,8 @@ out_row(const struct out *u, const struct rec_row *row, struct outbuf *ob)
  * columns from d. */
 static void
 out_dose(const struct out *u, const struct rec_row *row,
-    const struct model *m, const struct reg_dose *d, struct outbuf *ob)
+    const struct model *m, const struct reg_dose *d, const char *vval,
+    struct outbuf *ob)
 {
 	char num[6][TWIN_NUMBUF];
 	const char *val[NDOSECOL];
@@ -572,6 +642,8 @@ out_dose(const struct out *u, const struct rec_row *row,
 			f = ".";
 		else if (k == u->c_ss)
 			f = "0";
+		else if (k == u->c_vary && vval)
+			f = vval;
 		ob_puts(ob, f);
 	}
 	for (j = 0; j < NDOSECOL; j++)
@@ -579,16 +651,21 @@ out_dose(const struct out *u, const struct rec_row *row,
 			ob_putc(ob, '\t');
 			ob_puts(ob, val[j]);
 		}
+	if (u->add_vary) {
+		ob_putc(ob, '\t');
+		ob_puts(ob, vval ? vval : ".");
+	}
 	ob_putc(ob, '\n');
 }
 
 /* The individual's rows with doses merged in, into ob: a dose goes after
- * the rows at or before its time. */
+ * the rows at or before its time.  Rows flagged in drop (may be NULL) are
+ * left out; vval (may be NULL) is --vary's value. */
 static int
 out_merge(const struct out *u, const struct rec_reader *r,
     const struct rec_indiv *ind, const struct model *m,
-    const struct reg_dose *d, int nd, struct outbuf *ob,
-    struct twin_err *err)
+    const struct reg_dose *d, int nd, const int *drop, const char *vval,
+    struct outbuf *ob, struct twin_err *err)
 {
 	int i = 0, k = 0;
 
@@ -599,56 +676,18 @@ out_merge(const struct out *u, const struct rec_reader *r,
 		    err) < 0)
 			return -1;
 		if (i < ind->nrow && (k == nd || t <= d[k].time)) {
-			out_row(u, &ind->row[i++], ob);
+			if (drop == NULL || !drop[i])
+				out_row(u, &ind->row[i], vval, ob);
+			i++;
 			continue;
 		}
-		out_dose(u, &ind->row[i > 0 ? i - 1 : 0], m, &d[k++], ob);
+		out_dose(u, &ind->row[i > 0 ? i - 1 : 0], m, &d[k++], vval,
+		    ob);
 	}
 	return 0;
 }
 
 /* ---- regimens --------------------------------------------------------- */
-
-/* What the regimen's callbacks see: the model and the individual. */
-struct regarg {
-	const struct model *m;
-	const struct rec_reader *r;
-	const struct rec_indiv *ind;
-};
-
-static int
-route_cmt(void *arg, const char *name)
-{
-	const struct regarg *a = arg;
-	const struct model *m = a->m;
-	int k = model_route(m, name);
-
-	/* Without a routes: section a compartment name is a route. */
-	return k >= 0 || m->nroute > 0 ? k : model_state(m, name);
-}
-
-static const char *
-route_unit(void *arg, const char *name)
-{
-	const struct regarg *a = arg;
-
-	return model_route_unit(a->m, name);
-}
-
-/* The individual's first value of a column (NaN: no column or missing). */
-static double
-column_value(void *arg, const char *name)
-{
-	const struct regarg *a = arg;
-	struct twin_err err;
-	double x = NAN;
-	int col = rec_col(a->r, name), i;
-
-	for (i = 0; col >= 0 && i < a->ind->nrow && isnan(x); i++)
-		if (rec_num(a->r, &a->ind->row[i], col, &x, &err) < 0)
-			x = NAN;
-	return x;
-}
 
 static void
 route_list(const struct model *m, char *buf, size_t n)
@@ -662,19 +701,44 @@ route_list(const struct model *m, char *buf, size_t n)
 		    m->routename[k]);
 }
 
+/* The regimen alone (no --target): with --replace the records' own doses
+ * by that route (cmt) are left out, and a bolus at meals also goes with
+ * the records' meals; both need the records bound (sc). */
 static int
 write_regimen(struct out *u, const struct rec_reader *r,
     const struct rec_indiv *ind, const struct model *m,
     const struct regimen *reg, const struct opts *o, const char *routes,
-    struct twin_err *err)
+    const struct sim_cols *sc, int cmt, struct twin_err *err)
 {
 	struct reg_context ctx;
-	struct reg_dose *d = NULL;
-	struct regarg ra = { m, r, ind };
-	int nd, wtcol = rec_col(r, "WT"), rc;
+	struct reg_dose *d = NULL, *meals = NULL;
+	struct dose_regarg ra = { m, r, ind, NULL, NAN, 0 };
+	struct sim_indiv si;
+	int *drop = NULL;
+	int nd, wtcol = rec_col(r, "WT"), rc, nmeal = 0;
 	double wt = NAN;
 
 	memset(&ctx, 0, sizeof(ctx));
+	memset(&si, 0, sizeof(si));
+	if (o->replace != NULL || regimen_has_bolus(reg)) {
+		if ((drop = calloc(ind->nrow + 1, sizeof(int))) == NULL) {
+			twin_nomem(err);
+			return -1;
+		}
+		if (sim_bind(&si, m, sc, r, ind, NULL, 0, err) < 0) {
+			free(drop);
+			sim_indiv_free(&si);
+			return 1;
+		}
+		if (o->replace != NULL)
+			dose_drop(&si, cmt, drop, ind->nrow);
+		nmeal = dose_meals(m, &si, &meals, err);
+		sim_indiv_free(&si);
+		if (nmeal < 0) {
+			free(drop);
+			return -1;
+		}
+	}
 	if (wtcol >= 0 && rec_num(r, &ind->row[0], wtcol, &wt, err) < 0)
 		return -1;
 	ctx.start = o->from_h * model_hours(m);
@@ -682,17 +746,20 @@ write_regimen(struct out *u, const struct rec_reader *r,
 	ctx.wt = wt;
 	ctx.time_unit = m->units_time;
 	ctx.amount_unit = m->units_amount;
-	ctx.route = route_cmt;
-	ctx.route_unit = route_unit;
-	ctx.column = column_value;
-	ctx.arg = &ra;
+	dose_reg_context(&ctx, &ra);
 	ctx.routes = routes;
-	if ((nd = regimen_expand(reg, &ctx, &d, err)) < 0) {
+	ctx.meals = meals;
+	ctx.nmeal = nmeal;
+	nd = regimen_expand(reg, &ctx, &d, err);
+	free(meals);
+	if (nd < 0) {
+		free(drop);
 		twin_error_prefix(err, "%s:%ld: ID %s: --regimen",
 		    rec_path(r), ind->row[0].line, ind->id);
 		return 1;
 	}
-	rc = out_merge(u, r, ind, m, d, nd, &u->ob, err);
+	rc = out_merge(u, r, ind, m, d, nd, drop, NULL, &u->ob, err);
+	free(drop);
 	free(d);
 	if (rc == 0 && rec_write(u->w, u->ob.p, u->ob.len, err) < 0)
 		rc = -1;
@@ -748,6 +815,16 @@ build_plans(struct chooser *ch, double hours)
 	int a, i, d, l, n = 0;
 	long total = (long)na * ni * nd * nl;
 
+	ch->p.prefer = o->prefer;
+	if (o->vary[0]) {
+		if ((ch->plan = calloc(o->nvalue, sizeof(*ch->plan))) == NULL)
+			return -1;
+		for (n = 0; n < o->nvalue; n++)
+			ch->plan[n].value = o->value[n];
+		ch->nplan = ch->p.nplan = n;
+		ch->p.plan = ch->plan;
+		return 0;
+	}
 	if (total > MAXPLAN)
 		cli_usage_error(PROG, "%ld candidate regimens: at most %d",
 		    total, MAXPLAN);
@@ -812,7 +889,10 @@ table_head_row(struct chooser *ch)
 		size_t i;
 
 		table_head_width(t, h[0], 36);
-		for (i = 1; i < sizeof(h) / sizeof(h[0]); i++)
+		if (ch->p.vary != NULL)
+			table_head(t, ch->p.vary);
+		for (i = ch->p.vary != NULL ? 6 : 1;
+		    i < sizeof(h) / sizeof(h[0]); i++)
 			table_head(t, h[i]);
 		snprintf(lo, sizeof(lo), "LO%g", 100 * ch->o->level);
 		snprintf(hi, sizeof(hi), "HI%g", 100 * ch->o->level);
@@ -824,10 +904,14 @@ table_head_row(struct chooser *ch)
 	}
 	table_head(t, "ID");
 	table_head_width(t, "REGIMEN", 36);
-	table_head(t, "AMT");
-	table_head(t, "II");
-	table_head(t, "DUR");
-	table_head(t, "LOAD");
+	if (ch->p.vary != NULL)
+		table_head(t, ch->p.vary);
+	else {
+		table_head(t, "AMT");
+		table_head(t, "II");
+		table_head(t, "DUR");
+		table_head(t, "LOAD");
+	}
 	table_head(t, "DAILY");
 	for (k = 0; k < ch->p.target.n; k++)
 		table_head(t, ch->p.target.c[k].m.name);
@@ -836,14 +920,21 @@ table_head_row(struct chooser *ch)
 	table_end_row(t);
 }
 
+/* The plan's cells; daily: with --vary the individual's (NaN: none). */
 static void
 plan_cells(const struct chooser *ch, struct table *t,
-    const struct dose_plan *pl)
+    const struct dose_plan *pl, double daily)
 {
-	char text[256];
+	char text[512];
 
 	dose_describe(&ch->p, pl, text, sizeof(text));
 	table_text(t, text);
+	if (ch->p.vary != NULL) {
+		table_num(t, pl->value);
+		if (!ch->o->cohort)
+			table_num(t, daily);
+		return;
+	}
 	table_num(t, pl->amt);
 	table_num(t, ch->p.nclock ? NAN : pl->ii);
 	table_num(t, pl->dur);
@@ -904,18 +995,42 @@ choose(const struct chooser *ch, struct worker *wk,
 		break;
 	}
 	jb->flagged = !found;
+	if (!o->table && ch->p.vary != NULL) {
+		struct reg_dose *d = NULL;
+		char vval[TWIN_NUMBUF];
+		int nd = 0, rc;
+		const int *drop = NULL;
+
+		if (found && (nd = dose_vary_doses(wk->d, &c.plan, &d,
+		    err)) < 0)
+			return twin_error_prefix(err, "%s:%ld: ID %s: "
+			    "--regimen", rec_path(r), ind->row[0].line,
+			    ind->id);
+		if (ch->p.replace) {
+			if ((drop = dose_drop_rows(wk->d)) == NULL) {
+				free(d);
+				return twin_nomem(err);
+			}
+		}
+		twin_dtoa(c.plan.value, vval);
+		rc = out_merge(u, r, ind, ch->p.m, d, nd, drop, found ? vval :
+		    NULL, &jb->ob, err);
+		free(d);
+		return rc;
+	}
 	if (!o->table) {
 		struct reg_dose d[DOSE_MAXCLOCK + 1];
 
 		return out_merge(u, r, ind, ch->p.m, d, found ?
-		    plan_doses(ch, &c.plan, d) : 0, &jb->ob, err);
+		    plan_doses(ch, &c.plan, d) : 0, ch->p.replace ?
+		    dose_drop_rows(wk->d) : NULL, NULL, &jb->ob, err);
 	}
 	table_like(&t, &ch->tab, &jb->ob);
 	table_text(&t, ind->id);
 	if (found)
-		plan_cells(ch, &t, &c.plan);
+		plan_cells(ch, &t, &c.plan, c.score.daily);
 	else
-		for (k = 0; k < 6; k++)
+		for (k = 0; k < (ch->p.vary != NULL ? 3 : 6); k++)
 			table_text(&t, ".");
 	for (k = 0; k < ch->p.target.n; k++)
 		table_num(&t, found ? c.score.value[k] : NAN);
@@ -1006,7 +1121,8 @@ cohort_table(struct chooser *ch, struct out *u, struct twin_err *err)
 	for (k = 0; k < ch->nplan; k++) {
 		double pta = ch->eval[k] ? (double)ch->met[k] / ch->eval[k] :
 		    -1;
-		double daily = dose_daily(&ch->p, &ch->plan[k]);
+		double daily = ch->p.vary != NULL ? 0 :
+		    dose_daily(&ch->p, &ch->plan[k]);
 
 		if (pta > bp + 1e-12 || (fabs(pta - bp) <= 1e-12 &&
 		    daily < bd)) {
@@ -1021,7 +1137,7 @@ cohort_table(struct chooser *ch, struct out *u, struct twin_err *err)
 
 		if (n > 0)
 			target_ci(ch->met[k], n, ch->o->level, &lo, &hi);
-		plan_cells(ch, &ch->tab, &ch->plan[k]);
+		plan_cells(ch, &ch->tab, &ch->plan[k], NAN);
 		table_int(&ch->tab, ch->ncohort);
 		table_int(&ch->tab, ch->met[k]);
 		table_int(&ch->tab, ch->ncohort - n);
@@ -1044,9 +1160,9 @@ default_route(const struct model *m, const char *route, char *msg,
 	int k;
 
 	if (route != NULL) {
-		struct regarg ra = { m, NULL, NULL };
+		struct dose_regarg ra = { m, NULL, NULL, NULL, NAN, 0 };
 
-		if ((k = route_cmt(&ra, route)) < 0)
+		if ((k = dose_route_cmt(&ra, route)) < 0)
 			snprintf(msg, n, "route \"%s\" is not declared in "
 			    "model %s", route, m->name);
 		return k;
@@ -1078,6 +1194,7 @@ main(int argc, char **argv)
 	const char **files;
 	char routes[512], msg[256];
 	int i, nf, rc, status = 2, complete = 0, failures = 0;
+	int replace_cmt = 0;
 	double hours;
 
 	gsl_set_error_handler_off();
@@ -1105,6 +1222,11 @@ main(int argc, char **argv)
 	if (o.regimen_text != NULL &&
 	    (reg = regimen_parse(o.regimen_text, &err)) == NULL)
 		cli_usage_error(PROG, "--regimen: %s", err.msg);
+	if (o.replace != NULL && (replace_cmt = default_route(m, o.replace,
+	    msg, sizeof(msg))) < 0)
+		cli_usage_error(PROG, "--replace: %s", msg);
+	ch.p.replace = o.replace != NULL;
+	ch.p.replace_cmt = replace_cmt;
 	if (o.target_text != NULL) {
 		struct dose_problem *p = &ch.p;
 
@@ -1143,9 +1265,15 @@ main(int argc, char **argv)
 			else if (!strcmp(m->units_conc, "mmol/L"))
 				p->no_below = 3.9;
 		}
-		if ((p->cmt = default_route(m, o.route, msg,
+		if (!o.vary[0] && (p->cmt = default_route(m, o.route, msg,
 		    sizeof(msg))) < 0)
 			cli_usage_error(PROG, "%s", msg);
+		if (o.vary[0]) {
+			p->vary = o.vary;
+			p->reg = reg;
+			p->routes = routes;
+			u.vary = o.vary;
+		}
 		if (build_plans(&ch, hours) < 0) {
 			cli_warn(PROG, "out of memory");
 			goto out;
@@ -1196,7 +1324,9 @@ main(int argc, char **argv)
 		cli_progress_input(&progress, files, nf, i, r);
 		out_init(&u, r);
 		sim_cols_free(&sc);
-		if (o.target_text && (sim_cols_init(&sc, r, m, &err) < 0 ||
+		if ((o.target_text || o.replace || (reg != NULL &&
+		    regimen_has_bolus(reg))) && (sim_cols_init(&sc, r, m,
+		    &err) < 0 ||
 		    (i == 0 && sim_cols_check(&sc, r, m, o.strict, col_warning,
 		    NULL, &err) < 0))) {
 			cli_warn(PROG, "%s", err.msg);
@@ -1210,7 +1340,7 @@ main(int argc, char **argv)
 			}
 			u.ob.len = 0;
 		}
-		if (reg == NULL) {
+		if (o.target_text != NULL) {
 			b.r = r;
 			b.sc = &sc;
 			b.u = &u;
@@ -1221,7 +1351,8 @@ main(int argc, char **argv)
 			/* 1: this individual failed (err says why). */
 			while ((rc = rec_next(r, &ind, &err)) > 0 &&
 			    ((rc = write_regimen(&u, r, &ind, m, reg, &o,
-			    routes, &err)) == 0 || (rc == 1 && o.keepgoing)))
+			    routes, &sc, replace_cmt, &err)) == 0 ||
+			    (rc == 1 && o.keepgoing)))
 				if (rc == 1) {
 					cli_warn(PROG, "%s", err.msg);
 					failures++;

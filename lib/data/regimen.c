@@ -1267,6 +1267,32 @@ expand_boluses(struct expander *e, const struct part *pt)
 		rc->grams = NAN;
 		rc->seq = e->n++;
 	}
+	if (ctx->nmeal > 0) {
+		const char *mu = ctx->route_unit ? ctx->route_unit(ctx->arg,
+		    "meal") : NULL;
+		int u, g = unit_find("g", 1);
+
+		if (mu == NULL)
+			mu = ctx->amount_unit;
+		u = mu != NULL ? unit_find(mu, strlen(mu)) : -1;
+		if (u < 0 || units[u].fam != units[g].fam)
+			return colerr(e->err, pt->dose.sp.at, "bolus at meals: "
+			    "the records' meals are in \"%s\", not a mass",
+			    mu != NULL ? mu : "");
+		for (k = 0; k < ctx->nmeal; k++) {
+			struct rec *rc = &e->rec[e->n];
+
+			memset(rc, 0, sizeof(*rc));
+			rc->d = ctx->meals[k];
+			rc->d.amt = ctx->meals[k].amt * units[u].f /
+			    units[g].f / ratio * u1;
+			rc->d.rate = 0;
+			rc->d.cmt = cmt;
+			rc->grams = NAN;
+			rc->seq = e->n++;
+			nmeal++;
+		}
+	}
 	if (nmeal == 0)
 		return colerr(e->err, pt->dose.sp.at, "bolus at meals: the "
 		    "regimen has no meal in grams");
@@ -1307,7 +1333,7 @@ regimen_expand(const struct regimen *r, const struct reg_context *ctx,
 		nrec += r->part[i].nclock > 0 ? r->part[i].nclock : 1;
 	for (i = 0; i < r->npart; i++)	/* one bolus per meal record */
 		if (r->part[i].label == L_BOLUS)
-			nrec *= 2;
+			nrec = 2 * nrec + (ctx->nmeal > 0 ? ctx->nmeal : 0);
 	if ((e.rec = calloc(nrec, sizeof(*e.rec))) == NULL)
 		return twin_nomem(err);
 	for (i = 0; i < r->npart; i++) {
@@ -1351,4 +1377,21 @@ regimen_expand(const struct regimen *r, const struct reg_context *ctx,
 fail:
 	free(e.rec);
 	return -1;
+}
+
+int
+regimen_has_bolus(const struct regimen *r)
+{
+	int i;
+
+	for (i = 0; i < r->npart; i++)
+		if (r->part[i].label == L_BOLUS)
+			return 1;
+	return 0;
+}
+
+const char *
+regimen_text(const struct regimen *r)
+{
+	return r->text;
 }

@@ -88,9 +88,11 @@
  * - "bolus by CR sc at meals": with each meal of the regimen whose amount
  *   is a mass, an insulin bolus (the route's unit, from U) of the meal's
  *   carbohydrate in g divided by the individual's column CR (g/U, from
- *   ctx->column), at the meal's times (ADDL/II as the meal's).  An error
- *   if the individual has no CR or it is not positive, or there is no
- *   meal; it takes no clause and no "then" (the meals give its times).
+ *   ctx->column), at the meal's times (ADDL/II as the meal's).  The meals
+ *   already in the individual's records (ctx->meals, in the unit of the
+ *   route "meal", which must be a mass) get one too.  An error if the
+ *   individual has no CR or it is not positive, or there is no meal; it
+ *   takes no clause and no "then" (the meals give its times).
  * - A part needs a route unless it is a meal (whose route is "meal"); the
  *   context maps routes to compartments and an unknown route is an error.
  *
@@ -115,6 +117,13 @@ struct regimen;
 struct regimen *regimen_parse(const char *text, struct twin_err *err);
 void regimen_free(struct regimen *r);
 
+struct reg_dose {
+	double time, amt, rate;	/* model units; rate 0 is a bolus */
+	int cmt;		/* from ctx->route */
+	double ii;		/* interval, 0 if addl is 0 */
+	int addl;		/* additional doses (NONMEM ADDL) */
+};
+
 struct reg_context {
 	double start;		/* default start, model time units */
 	double clock0;		/* clock time at TIME 0, hours in [0, 24) */
@@ -131,14 +140,13 @@ struct reg_context {
 	double (*column)(void *arg, const char *name);
 	void *arg;
 	const char *routes;	/* for messages: "iv, po"; may be NULL */
+	/* Meals already in the records, for "bolus by CR sc at meals":
+	 * time, ii (model units), addl and amt in the unit of the route
+	 * "meal" (ctx->route_unit, else amount_unit); may be NULL. */
+	const struct reg_dose *meals;
+	int nmeal;
 };
 
-struct reg_dose {
-	double time, amt, rate;	/* model units; rate 0 is a bolus */
-	int cmt;		/* from ctx->route */
-	double ii;		/* interval, 0 if addl is 0 */
-	int addl;		/* additional doses (NONMEM ADDL) */
-};
 
 /*
  * Expand r for one individual into dose records sorted by time (ties in
@@ -150,5 +158,11 @@ struct reg_dose {
  */
 int regimen_expand(const struct regimen *r, const struct reg_context *ctx,
     struct reg_dose **out, struct twin_err *err);
+
+/* Has r a "bolus by ... at meals" part (which reads ctx->meals)? */
+int regimen_has_bolus(const struct regimen *r);
+
+/* The text r was parsed from. */
+const char *regimen_text(const struct regimen *r);
 
 #endif

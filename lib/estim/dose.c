@@ -19,7 +19,18 @@ struct dose {
 	struct ev_rec *recs;	/* a plan's doses */
 	int reccap;
 	struct profile prof;
+	/* vary, reg and replace */
+	const struct rec_reader *r;
+	const struct rec_indiv *ind;
+	int vcov, vind;		/* the varied column as covariate, override */
+	double wt;		/* WT of the first record, NaN: none */
+	struct reg_dose *meals;	/* the records' meals */
+	int nmeal;
+	int *drop;		/* input rows replace drops */
+	int ndrop;
 };
+
+static double column_value(void *arg, const char *name);
 
 double
 dose_span(const struct dose_problem *p, const struct dose_plan *plan)
@@ -46,6 +57,29 @@ dose_new(const struct dose_problem *p, struct twin_err *err)
 		return NULL;
 	}
 	d->p = p;
+	d->vcov = d->vind = -1;
+	if (p->vary != NULL) {
+		int k;
+
+		if (p->ss) {
+			free(d);
+			return twin_errork(err, TWIN_EINPUT, "a what-if over "
+			    "column %s needs a window to score", p->vary),
+			    NULL;
+		}
+		if (p->prefer == DOSE_FEWEST) {
+			free(d);
+			return twin_errork(err, TWIN_EINPUT, "a what-if over "
+			    "column %s has no number of doses to prefer",
+			    p->vary), NULL;
+		}
+		for (k = 0; k < p->m->ncov; k++)
+			if (!strcmp(p->m->slotname[p->m->cov0 + k], p->vary))
+				d->vcov = k;
+		for (k = 0; k < p->m->nind; k++)
+			if (!strcmp(p->m->slotname[p->m->ind0 + k], p->vary))
+				d->vind = k;
+	}
 	if ((d->sim = sim_new(p->m, &p->so, err)) == NULL) {
 		free(d);
 		return NULL;
@@ -63,6 +97,8 @@ dose_free(struct dose *d)
 	free(d->grid);
 	free(d->out);
 	free(d->recs);
+	free(d->meals);
+	free(d->drop);
 	profile_free(&d->prof);
 	free(d);
 }
@@ -90,7 +126,251 @@ dose_bind(struct dose *d, const struct sim_cols *c,
 	if (sim_bind(&d->si, p->m, c, r, ind, d->grid, d->ngrid, err) < 0)
 		return -1;
 	d->nbase = d->si.n;
+	d->r = r;
+	d->ind = ind;
+	free(d->drop);
+	d->ndrop = ind->nrow;
+	if ((d->drop = calloc(ind->nrow + 1, sizeof(int))) == NULL)
+		return twin_nomem(err);
+	if (p->replace)
+		dose_drop(&d->si, p->replace_cmt, d->drop, d->ndrop);
+	free(d->meals);
+	d->meals = NULL;
+	d->nmeal = 0;
+	d->wt = NAN;
+	if (p->reg != NULL) {
+		struct dose_regarg a = { p->m, r, ind, NULL, NAN, 0 };
+
+		if ((d->nmeal = dose_meals(p->m, &d->si, &d->meals, err)) < 0)
+			return -1;
+		d->wt = column_value(&a, "WT");
+	}
 	return 0;
+}
+
+const int *
+dose_drop_rows(const struct dose *d)
+{
+	return d->drop;
+}
+
+int
+dose_drop(struct sim_indiv *si, int cmt, int *droprow, int nrow)
+{
+	int k, n = 0;
+
+	for (k = 0; k < si->n; k++) {
+		struct ev_rec *e = &si->rec[k];
+
+		if (e->evid != 1 || e->cmt != cmt)
+			continue;
+		e->amt = e->rate = e->ii = 0;
+		e->addl = e->ss = 0;
+		if (droprow != NULL && si->src[k] >= 0 && si->src[k] < nrow)
+			droprow[si->src[k]] = 1;
+		n++;
+	}
+	return n;
+}
+
+int
+dose_meals(const struct model *m, const struct sim_indiv *si,
+    struct reg_dose **out, struct twin_err *err)
+{
+	int k, n = 0, mc = model_route(m, "meal");
+
+	*out = NULL;
+	if (mc < 0)
+		return 0;
+	for (k = 0; k < si->n; k++) {
+		const struct ev_rec *e = &si->rec[k];
+		struct reg_dose *g;
+
+		if ((e->evid != 1 && e->evid != 4) || e->cmt != mc ||
+		    !(e->amt > 0))
+			continue;
+		if ((g = realloc(*out, (n + 1) * sizeof(*g))) == NULL) {
+			free(*out);
+			*out = NULL;
+			return twin_nomem(err);
+		}
+		*out = g;
+		memset(&g[n], 0, sizeof(g[n]));
+		g[n].time = e->time;
+		g[n].amt = e->amt;
+		g[n].cmt = e->cmt;
+		g[n].ii = e->addl > 0 ? e->ii : 0;
+		g[n++].addl = e->addl;
+	}
+	return n;
+}
+
+/* ---- a regimen's view of an individual -------------------------------- */
+
+int
+dose_route_cmt(void *arg, const char *name)
+{
+	const struct dose_regarg *a = arg;
+	const struct model *m = a->m;
+	int k = model_route(m, name);
+
+	/* Without a routes: section a compartment name is a route. */
+	return k >= 0 || m->nroute > 0 ? k : model_state(m, name);
+}
+
+static const char *
+route_unit(void *arg, const char *name)
+{
+	const struct dose_regarg *a = arg;
+
+	return model_route_unit(a->m, name);
+}
+
+/* The individual's first value of a column (NaN: no column or missing),
+ * or a->value for column a->name. */
+static double
+column_value(void *arg, const char *name)
+{
+	struct dose_regarg *a = arg;
+	struct twin_err err;
+	double x = NAN;
+	int col, i;
+
+	if (a->name != NULL && !strcmp(a->name, name)) {
+		a->used = 1;
+		return a->value;
+	}
+	if (a->r == NULL || a->ind == NULL)
+		return NAN;
+	col = rec_col(a->r, name);
+	for (i = 0; col >= 0 && i < a->ind->nrow && isnan(x); i++)
+		if (rec_num(a->r, &a->ind->row[i], col, &x, &err) < 0)
+			x = NAN;
+	return x;
+}
+
+void
+dose_reg_context(struct reg_context *ctx, struct dose_regarg *a)
+{
+	ctx->route = dose_route_cmt;
+	ctx->route_unit = route_unit;
+	ctx->column = column_value;
+	ctx->arg = a;
+}
+
+int
+dose_vary_doses(struct dose *d, const struct dose_plan *plan,
+    struct reg_dose **out, struct twin_err *err)
+{
+	const struct dose_problem *p = d->p;
+	struct dose_regarg a = { p->m, d->r, d->ind, p->vary, plan->value,
+	    0 };
+	struct reg_context ctx;
+	int n;
+
+	*out = NULL;
+	if (p->reg == NULL && d->vcov < 0 && d->vind < 0)
+		return twin_errork(err, TWIN_EINPUT, "column %s is not a "
+		    "covariate or parameter of model %s, and there is no "
+		    "regimen to read it", p->vary, p->m->name);
+	if (p->reg == NULL)
+		return 0;
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.start = p->from;
+	ctx.clock0 = p->clock0;
+	ctx.wt = d->wt;
+	ctx.time_unit = p->m->units_time;
+	ctx.amount_unit = p->m->units_amount;
+	dose_reg_context(&ctx, &a);
+	ctx.routes = p->routes;
+	ctx.meals = d->meals;
+	ctx.nmeal = d->nmeal;
+	if ((n = regimen_expand(p->reg, &ctx, out, err)) < 0)
+		return -1;
+	if (!a.used && d->vcov < 0 && d->vind < 0) {
+		free(*out);
+		*out = NULL;
+		return twin_errork(err, TWIN_EINPUT, "column %s is not a "
+		    "covariate or parameter of model %s, nor read by the "
+		    "regimen \"%s\": every value would give the same",
+		    p->vary, p->m->name, regimen_text(p->reg));
+	}
+	return n;
+}
+
+/* Set the varied column to v in the bound records: the covariate (and its
+ * interpolation knots) or the parameter override. */
+static void
+set_value(struct dose *d, double v)
+{
+	const struct model *m = d->p->m;
+	struct sim_indiv *si = &d->si;
+	int k;
+
+	for (k = 0; k < d->nbase; k++) {
+		if (d->vcov >= 0)
+			si->cov[(size_t)k * m->ncov + d->vcov] = v;
+		if (d->vind >= 0)
+			si->ovr[(size_t)k * m->nind + d->vind] = v;
+	}
+	if (d->vcov >= 0)
+		for (k = 0; k < si->nknot[d->vcov]; k++)
+			si->knot_v[(size_t)d->vcov * si->cap + k] = v;
+}
+
+/* With vary: the regimen's doses at plan->value before until, one record
+ * each in time order, into d->recs; *daily gets their amount per day in
+ * the window [a, b), meals left out.  Returns the number or -1. */
+static int
+vary_records(struct dose *d, const struct dose_plan *plan, double until,
+    double a, double b, double *daily, struct twin_err *err)
+{
+	const struct dose_problem *p = d->p;
+	struct reg_dose *rd;
+	double sum = 0;
+	int nr, i, k, n = 0, mc = model_route(p->m, "meal");
+
+	set_value(d, plan->value);
+	if ((nr = dose_vary_doses(d, plan, &rd, err)) < 0)
+		return -1;
+	for (i = 0; i < nr; i++)
+		for (k = 0; k <= rd[i].addl; k++) {
+			struct ev_rec e;
+			int j;
+
+			memset(&e, 0, sizeof(e));
+			e.time = rd[i].time + k * rd[i].ii;
+			if (e.time >= until)
+				break;
+			if (n == d->reccap) {
+				free(rd);
+				return twin_error(err, "more than %d doses in "
+				    "the scored span", d->reccap);
+			}
+			e.evid = 1;
+			e.cmt = rd[i].cmt;
+			e.amt = rd[i].amt;
+			e.rate = rd[i].rate;
+			e.bio = 1;
+			if (e.cmt != mc) {
+				double t1 = e.rate > 0 ? e.time + e.amt /
+				    e.rate : e.time;
+
+				if (e.rate > 0 && t1 > a && e.time < b)
+					sum += e.rate * (fmin(t1, b) -
+					    fmax(e.time, a));
+				else if (!(e.rate > 0) && e.time >= a &&
+				    e.time < b)
+					sum += e.amt;
+			}
+			for (j = n; j > 0 && d->recs[j - 1].time > e.time; j--)
+				d->recs[j] = d->recs[j - 1];
+			d->recs[j] = e;
+			n++;
+		}
+	free(rd);
+	*daily = sum / ((b - a) / (24 * p->hours));
+	return n;
 }
 
 /* The doses of a plan from p->from up to until, one record each and in
@@ -219,6 +499,12 @@ dose_describe(const struct dose_problem *p, const struct dose_plan *pl,
 	size_t len = 0;
 
 	buf[0] = '\0';
+	if (p->vary != NULL) {
+		if (p->reg != NULL)
+			appendf(buf, n, &len, "%s, ", regimen_text(p->reg));
+		appendf(buf, n, &len, "%s %g", p->vary, pl->value);
+		return;
+	}
 	if (pl->load > 0)
 		appendf(buf, n, &len, "load %g %s; then ", pl->load, u);
 	appendf(buf, n, &len, "%g %s", pl->amt, u);
@@ -255,8 +541,15 @@ dose_score(struct dose *d, const struct dose_plan *plan,
 			return twin_nomem(err);
 		d->reccap = 4096;
 	}
-	n = dose_records(p, plan, until + (p->nclock ? 0 : plan->ii / 2),
-	    d->recs, d->reccap);
+	s->daily = NAN;
+	if (p->vary != NULL)
+		n = vary_records(d, plan, until, p->from + p->w0, p->from +
+		    p->w1, &s->daily, err);
+	else
+		n = dose_records(p, plan, until + (p->nclock ? 0 :
+		    plan->ii / 2), d->recs, d->reccap);
+	if (n < 0)
+		return -1;
 	if (n == d->reccap)
 		return twin_error(err, "more than %d doses in the scored span",
 		    d->reccap);
@@ -346,6 +639,12 @@ plan_key(const struct dose_problem *p, const struct dose_plan *pl,
 {
 	const struct range *r = &p->target.c[0].r;
 
+	if (p->vary != NULL && p->prefer != DOSE_CLOSEST) {
+		/* ties: the first candidate */
+		key[0] = s->daily;
+		key[1] = key[2] = 0;
+		return;
+	}
 	switch (p->prefer) {
 	case DOSE_LOWEST:
 		key[0] = dose_daily(p, pl);
@@ -367,8 +666,8 @@ plan_key(const struct dose_problem *p, const struct dose_plan *pl,
 			key[0] = fabs(s->value[0] - r->lo);
 		else
 			key[0] = fabs(s->value[0] - (r->lo + r->hi) / 2);
-		key[1] = dose_daily(p, pl);
-		key[2] = dose_per_day(p, pl);
+		key[1] = p->vary != NULL ? s->daily : dose_daily(p, pl);
+		key[2] = p->vary != NULL ? 0 : dose_per_day(p, pl);
 		break;
 	}
 }

@@ -6,7 +6,13 @@
  *
  * A candidate is an amount per dose, an interval (or daily clock times),
  * an infusion duration and an optional loading dose, all starting at
- * `from'.  It is evaluated either at steady state (a dose with SS=1 at
+ * `from'.  Or, a what-if over a column (`vary'): a candidate is a value
+ * of the record column `vary' (a covariate of the model, a parameter
+ * override, or a column the regimen `reg' reads, as "bolus by CR sc at
+ * meals"), and the individual's records with that value, plus reg
+ * expanded on them, are scored over the window.  With `replace' the
+ * records' own EVID 1 doses into that compartment are dropped first (EVID
+ * 4 records, which also reset the system, are kept).  It is evaluated either at steady state (a dose with SS=1 at
  * `from', the metrics over one interval, or over 24 h for auc24), or over
  * a window after `from' with the individual's own history before it.
  *
@@ -36,6 +42,7 @@ enum dose_prefer {
 struct dose_plan {
 	double amt, ii, dur;	/* model units; dur 0: bolus */
 	double load;		/* loading dose at from, 0: none */
+	double value;		/* with vary: the column's value */
 };
 
 struct dose_problem {
@@ -59,6 +66,12 @@ struct dose_problem {
 	int continuous;		/* amounts solved for in [amt_lo, amt_hi] */
 	double amt_lo, amt_hi;
 	enum dose_prefer prefer;
+	/* what-if over a column (window only; DOSE_FEWEST refused) */
+	const char *vary;	/* the column; NULL: amounts as above */
+	const struct regimen *reg;	/* added to the records; may be NULL */
+	const char *routes;	/* the model's routes, for reg's messages */
+	int replace;		/* drop the records' EVID 1 doses into */
+	int replace_cmt;	/* this compartment (0: keep them) */
 };
 
 /* The scores of a plan. */
@@ -68,10 +81,13 @@ struct dose_score {
 	int met;		/* every condition holds */
 	int safe;		/* the curve stays >= no_below */
 	int evaluable;		/* every metric could be computed */
+	double daily;		/* with vary: the regimen's amount per day
+				 * in the window, meals left out */
 };
 
 struct dose;
 
+/* Errors: vary without a window, or with DOSE_FEWEST. */
 struct dose *dose_new(const struct dose_problem *p, struct twin_err *err);
 void dose_free(struct dose *d);
 
@@ -137,5 +153,53 @@ double dose_daily(const struct dose_problem *p, const struct dose_plan *plan);
 /* A plan in words: "load 2000 mg; then 1000 mg q12h over 1h". */
 void dose_describe(const struct dose_problem *p, const struct dose_plan *plan,
     char *buf, size_t n);
+
+/* With vary: the doses reg gives the bound individual at plan->value, in
+ * time order with ADDL/II (*out malloc'ed, the caller frees it).
+ * Returns the number, or -1 with err set (the regimen's message, or
+ * that the column is neither the model's covariate or parameter nor read
+ * by reg, so that every value would give the same). */
+int dose_vary_doses(struct dose *d, const struct dose_plan *plan,
+    struct reg_dose **out, struct twin_err *err);
+
+/* Which input rows of the bound individual are doses that replace drops:
+ * one flag per row, valid until the next dose_bind. */
+const int *dose_drop_rows(const struct dose *d);
+
+/*
+ * The pieces of the above for a caller with its own binding:
+ *
+ * dose_drop drops the EVID 1 doses into compartment cmt of the bound
+ * records (amount, rate, ADDL and SS set to 0, so they give nothing) and
+ * returns how many; with droprow (nrow flags, input rows) marks them.
+ *
+ * dose_meals gives the meals of the bound records, the EVID 1 and 4
+ * doses into the compartment of the route "meal" (none if the model has
+ * no such route), AMT as recorded; *out malloc'ed, or NULL with none.
+ * Returns the number or -1 (out of memory).
+ */
+int dose_drop(struct sim_indiv *si, int cmt, int *droprow, int nrow);
+int dose_meals(const struct model *m, const struct sim_indiv *si,
+    struct reg_dose **out, struct twin_err *err);
+
+/*
+ * A regimen's view of one individual: routes and their units from the
+ * model (a compartment name is a route when the model declares none), a
+ * column's value from the individual's first record that has one (NaN:
+ * none), but column `name' (if not NULL) is `value'.  dose_reg_context
+ * fills ctx's route, route_unit, column and arg with it (arg must outlive
+ * ctx's use).
+ */
+struct dose_regarg {
+	const struct model *m;
+	const struct rec_reader *r;
+	const struct rec_indiv *ind;
+	const char *name;
+	double value;
+	int used;		/* set when column `name' was read */
+};
+
+void dose_reg_context(struct reg_context *ctx, struct dose_regarg *a);
+int dose_route_cmt(void *arg, const char *route);
 
 #endif

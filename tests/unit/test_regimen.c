@@ -599,11 +599,50 @@ test_bolus_by(void)
 	    "meals), got \"CR\"");
 }
 
+/* Meals in mg into a model of U (uvapadova's routes). */
+static const char *
+meal_in_mg(void *arg, const char *name)
+{
+	(void)arg;
+	return strcmp(name, "meal") == 0 ? "mg" : NULL;
+}
+
+/* "bolus by CR sc at meals" with the meals already in the records. */
+static void
+test_record_meals(void)
+{
+	struct reg_context c = context("min", "U");
+	/* 60000 mg at 420 min daily x7, 45000 mg once at 750 min */
+	static const struct reg_dose meals[] = {
+		{ 420, 60000, 0, MEAL, 1440, 6 },
+		{ 750, 45000, 0, MEAL, 0, 0 },
+	};
+
+	c.column = column;
+	c.route_unit = meal_in_mg;
+	c.meals = meals;
+	c.nmeal = 2;
+	cr_value = 15;
+	/* 60 g / 15 g/U = 4 U with the meal's II and ADDL; 45 g = 3 U */
+	EXPECT("bolus by CR sc at meals", &c,
+	    { 420, 4, 0, SC, 1440, 6 }, { 750, 3, 0, SC, 0, 0 });
+	/* with a meal of the regimen as well: 30 g = 2 U at 08:00 */
+	EXPECT("meal 30 g at 08:00; bolus by CR sc at meals", &c,
+	    { 420, 4, 0, SC, 1440, 6 }, { 480, 30000, 0, MEAL, 0, 0 },
+	    { 480, 2, 0, SC, 0, 0 }, { 750, 3, 0, SC, 0, 0 });
+	c.route_unit = NULL;	/* meals in U: not a mass */
+	expect_err("bolus by CR sc at meals", &c,
+	    "column 1: bolus at meals: the records' meals are in \"U\", not "
+	    "a mass");
+	cr_value = 12;
+}
+
 int
 main(void)
 {
 	test_examples();
 	test_bolus_by();
+	test_record_meals();
 	test_units();
 	test_timing();
 	test_errors();
