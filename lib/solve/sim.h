@@ -75,12 +75,23 @@ struct sim_indiv {
 	/* interpolation knots of linearly interpolated covariates */
 	double *knot_t, *knot_v;
 	int *nknot;		/* ncov; knots of cov c at c * n */
+	/* ncov: 1 if the doses set the covariate (a route's size: in the
+	 * model, and the records have no column of that name) */
+	unsigned char *bydose;
 };
 
 /*
  * Bind the rows of ind to the model; times (ntimes of them, sorted) are
  * added as observation records after any input record at the same time,
- * except where an input observation (EVID 0 or 2) is at that time.  Errors
+ * except where an input observation (EVID 0 or 2) is at that time.
+ * A covariate that a route's doses set (model->cmtsize) and that has no
+ * column in the records is marked in bydose: sim_run gives it its
+ * default until the first dose into the route's compartment with
+ * AMT > 0, then each such dose's AMT from the moment the dose enters
+ * (TIME plus lag; each additional dose of ADDL, the start of an
+ * infusion, a steady-state dose from its steady state on) until the next
+ * one, for the dynamics and outputs, the steady states and the
+ * sensitivities alike.  Errors
  * ("FILE:LINE: message") for unknown compartments, negative amounts,
  * missing required covariates, non-numeric fields.
  */
