@@ -800,9 +800,9 @@ sim_new(const struct model *m, const struct sim_opts *o,
 	s->dx = calloc(n, sizeof(double));
 	s->ss_rate = calloc(n, sizeof(double));
 	s->sink = calloc(n + 1, sizeof(int));
-	if (!s->v || !s->y || !s->rate || !s->init || !s->pcur || !s->ovr || !s->inputs || !s->size ||
-	    !s->chol || !s->x || !s->px || !s->g || !s->jac || !s->jv || !s->dx ||
-	    !s->ss_rate || !s->sink) {
+	if (!s->v || !s->y || !s->rate || !s->init || !s->pcur || !s->ovr ||
+	    !s->inputs || !s->size || !s->chol || !s->x || !s->px || !s->g ||
+	    !s->jac || !s->jv || !s->dx || !s->ss_rate || !s->sink) {
 		twin_nomem(err);
 		sim_free(s);
 		return NULL;
