@@ -41,9 +41,9 @@ void sim_cols_free(struct sim_cols *c);
  * Reports, one message each ("FILE:LINE: ..." naming the header line):
  * a covariate with no column, which takes the model's default for every
  * individual (not one that a route's doses set: model->cmtsize); a
- * column whose name is a near miss of one of the model's inputs (the same but for case, or a usual synonym of a covariate from
- * the table in sim.c: WEIGHT or BW for WT, CLCR for CRCL, ...) and so is
- * not used; a column named after a population parameter (theta), which
+ * column whose name is a near miss of one of the model's inputs (the
+ * same but for case, or a usual synonym of a covariate from the table in
+ * sim.c: WEIGHT or BW for WT, CLCR for CRCL, ...) and so is not used; a column named after a population parameter (theta), which
  * is ignored (population parameters come from the model file; a column
  * named after an individual parameter overrides that).  Each is passed to
  * note(ctx, msg) as a warning; with strict the first is an error instead
