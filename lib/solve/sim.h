@@ -43,10 +43,11 @@ void sim_cols_free(struct sim_cols *c);
  * individual (not one that a route's doses set: model->cmtsize); a
  * column whose name is a near miss of one of the model's inputs (the
  * same but for case, or a usual synonym of a covariate from the table in
- * sim.c: WEIGHT or BW for WT, CLCR for CRCL, ...) and so is not used; a column named after a population parameter (theta), which
- * is ignored (population parameters come from the model file; a column
- * named after an individual parameter overrides that).  Each is passed to
- * note(ctx, msg) as a warning; with strict the first is an error instead
+ * sim.c: WEIGHT or BW for WT, CLCR for CRCL, ...) and so is not used; a
+ * column named after a population parameter (theta), which is ignored
+ * (population parameters come from the model file; a column named after
+ * an individual parameter overrides that).  Each is passed to note(ctx,
+ * msg) as a warning; with strict the first is an error instead
  * (returns -1, err set).  Call once per run, not per individual.
  */
 int sim_cols_check(const struct sim_cols *c, const struct rec_reader *r,
