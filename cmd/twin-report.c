@@ -1,7 +1,7 @@
 /*
  * twin-report - tables and pictures from a record stream: NCA, target
- * attainment, cohort quantile bands, CGM metrics, concentration-time
- * plots and ambulatory glucose profiles.
+ * attainment, cohort quantile bands, CGM metrics, the accuracy of a
+ * prediction, concentration-time plots and ambulatory glucose profiles.
  */
 #include <getopt.h>
 #include <math.h>
@@ -12,7 +12,9 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_statistics_double.h>
 
+#include "report/accuracy.h"
 #include "report/bands.h"
+#include "data/events.h"
 #include "report/cgm.h"
 #include "cli.h"
 #include "model/model.h"
@@ -30,16 +32,18 @@
 #define MAXBY 8
 #define MAXAUC 16
 
-enum verb { V_NCA, V_TARGET, V_BANDS, V_CGM, V_PLOT, V_AGP };
+enum verb { V_NCA, V_TARGET, V_BANDS, V_CGM, V_PLOT, V_AGP, V_ACCURACY };
 
 static const char *const verbs[] = { "nca", "target", "bands", "cgm", "plot",
-    "agp" };
+    "agp", "accuracy" };
 
 struct opts {
 	enum verb verb;
 	const char *y, *outpath, *target_text;
 	const char *title, *xlabel, *ylabel, *model;
 	const char *cmt;	/* nca --cmt */
+	const char *ref;	/* accuracy --ref */
+	int clarke;		/* accuracy --clarke */
 	int tunit_given;	/* --time-unit */
 	int tunit_known;	/* --time-unit or the model's units */
 	const char *tunit;	/* TIME's unit, short name */
@@ -62,6 +66,7 @@ struct opts {
 struct group {
 	char *key;		/* tab-joined --by values */
 	long n, met, na;
+	struct acc_sums acc;	/* accuracy */
 };
 
 struct report {
@@ -98,12 +103,13 @@ usage(void)
 		{ "-o file", "write to file (renamed into place when complete)" },
 		{ "-y col", "the column to analyse (default DV)" },
 		{ "-z", "compress the output with gzip" },
-		{ "--after t, --before t", "target: only times in this span" },
+		{ "--after t, --before t", "target, accuracy: only times in this span" },
 		{ "--auc a,b", "nca: also the AUC from a to b" },
 		{ "--bands", "plot: the quantile bands" },
 		{ "--bin w", "bands, plot, agp: the width of a time bin" },
 		{ "--blq rule", "nca: what to do with values below the LLOQ" },
 		{ "--by col,...", "a table per value of these columns" },
+		{ "--clarke", "accuracy: the Clarke error grid zones (mg/dL)" },
 		{ "--clock hh:mm", "agp: the time of day at TIME 0" },
 		{ "--cmt c", "nca: only the observations of this compartment" },
 		{ "--ignore rule", "drop records by this comment rule (C, @, none)" },
@@ -122,11 +128,12 @@ usage(void)
 		{ "--pta", "target: the probability of target attainment" },
 		{ "--quantiles q,...", "bands: these quantiles" },
 		{ "--quiet", "no progress on the terminal" },
+		{ "--ref col", "accuracy: the reference column (default DV)" },
 		{ "--summary", "nca: statistics over the individuals" },
 		{ "--tau t", "nca: the dosing interval" },
 		{ "--time-unit u", "the unit of TIME (h, min, d, ...)" },
 		{ "--title, --xlabel, --ylabel s", "plot, agp: the labels" },
-		{ "--unit u", "cgm, agp: mg/dL or mmol/L" },
+		{ "--unit u", "cgm, agp, accuracy: mg/dL or mmol/L" },
 		{ "--width, --height px", "plot, agp: the picture's size" },
 		{ NULL, NULL }
 	};
@@ -151,6 +158,9 @@ usage(void)
 	    "[--no-obs] -o file.svg\n"
 	    "       twin-report agp    [-y col] [--unit u] [--clock hh:mm] "
 	    "[--bin min] -o file.svg\n"
+	    "       twin-report accuracy -y col [--ref col] [--after t] "
+	    "[--before t] [--by col,...]\n"
+	    "                          [--clarke [--unit mg/dL|mmol/L]]\n"
 	    "common options: [-hVz] [-m model] [-o file] [--pretty] "
 	    "[--time-unit h|min|d]\n"
 	    "                [--ignore rule] [--list-models] [--quiet] [--title s] "
@@ -190,7 +200,8 @@ split(char *s, const char **out, int max)
 }
 
 enum {
-	O_AFTER = 256, O_AUC, O_BANDS, O_BEFORE, O_BIN, O_BLQ, O_BY, O_CLOCK,
+	O_AFTER = 256, O_AUC, O_BANDS, O_BEFORE, O_BIN, O_BLQ, O_BY, O_CLARKE,
+	O_CLOCK, O_REF,
 	O_CMT, O_HEIGHT, O_INTERVAL, O_IVBOLUS, O_LAMBDAZ, O_LZR2, O_LZWIN,
 	O_LEVEL, O_LLOQ, O_LOG,
 	O_METHOD, O_NOOBS, O_PRETTY, O_PTA, O_QUANT, O_SUMMARY, O_TAU, O_TITLE, O_TUNIT,
@@ -222,6 +233,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "bin", required_argument, NULL, O_BIN },
 		{ "blq", required_argument, NULL, O_BLQ },
 		{ "by", required_argument, NULL, O_BY },
+		{ "clarke", no_argument, NULL, O_CLARKE },
 		{ "clock", required_argument, NULL, O_CLOCK },
 		{ "cmt", required_argument, NULL, O_CMT },
 		{ "height", required_argument, NULL, O_HEIGHT },
@@ -241,6 +253,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "pretty", no_argument, NULL, O_PRETTY },
 		{ "pta", no_argument, NULL, O_PTA },
 		{ "quantiles", required_argument, NULL, O_QUANT },
+		{ "ref", required_argument, NULL, O_REF },
 		CLI_OPT_QUIET,
 		CLI_OPT_IGNORE,
 		{ "summary", no_argument, NULL, O_SUMMARY },
@@ -262,6 +275,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 
 	memset(o, 0, sizeof(*o));
 	o->y = "DV";
+	o->ref = "DV";
 	o->after = -INFINITY;
 	o->before = INFINITY;
 	o->level = 0.95;
@@ -285,7 +299,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		cli_list_models(PROG);
 	if (argc < 2)
 		cli_usage_error(PROG, "no verb given (nca, target, bands, cgm, "
-		    "plot or agp)");
+		    "plot, agp or accuracy)");
 	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		if (!strcmp(argv[1], verbs[i]))
 			break;
@@ -300,7 +314,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 			cli_usage_error(PROG, "unknown verb \"%s\"; did you "
 			    "mean \"%s\"?", argv[1], near);
 		cli_usage_error(PROG, "unknown verb \"%s\" (nca, target, "
-		    "bands, cgm, plot or agp)", argv[1]);
+		    "bands, cgm, plot, agp or accuracy)", argv[1]);
 	}
 	o->verb = (enum verb)i;
 	argc--;
@@ -364,6 +378,9 @@ parse_opts(int argc, char **argv, struct opts *o)
 			if ((o->nby = split(o->bybuf, o->by, MAXBY)) <= 0)
 				cli_usage_error(PROG, "--by wants 1 to %d column "
 				    "names separated by commas", MAXBY);
+			break;
+		case O_CLARKE:
+			o->clarke = 1;
 			break;
 		case O_CLOCK:
 			o->clock0 = cli_clock(PROG, "--clock", optarg);
@@ -434,6 +451,9 @@ parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case O_SUMMARY:
 			o->summary = 1;
+			break;
+		case O_REF:
+			o->ref = optarg;
 			break;
 		case O_QUANT:
 			if (strlen(optarg) >= sizeof(o->qbuf))
@@ -506,6 +526,9 @@ parse_opts(int argc, char **argv, struct opts *o)
 		    verbs[o->verb]);
 	if (!(o->after < o->before))
 		cli_usage_error(PROG, "--after must be before --before");
+	if (o->verb == V_ACCURACY && !strcmp(o->y, o->ref))
+		cli_usage_error(PROG, "accuracy: -y and --ref are both \"%s\"; "
+		    "give the prediction with -y, e.g. -y IPRED", o->y);
 	if (o->verb == V_AGP && o->bin == 0)
 		o->bin = 15;
 	/* getopt ran on argv + 1 */
@@ -1089,6 +1112,110 @@ cgm_indiv(struct report *rp, const struct rec_reader *r,
 	return 0;
 }
 
+/* accuracy */
+
+/* The columns accuracy reads in the current file (-1: absent). */
+struct acc_cols {
+	int time, evid, mdv, amt, rate, ss, y, ref;
+};
+
+static void
+accuracy_head(struct report *rp)
+{
+	static const char *const cols[] = { "N", "BIAS", "MAE", "RMSE", "MARD",
+	    "MAXAE", "R" };
+	static const char *const zones[] = { "ZONE_A", "ZONE_B", "ZONE_C",
+	    "ZONE_D", "ZONE_E" };
+	size_t i;
+
+	head_by(rp);
+	for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
+		table_head(&rp->tab, cols[i]);
+	for (i = 0; rp->o->clarke && i < sizeof(zones) / sizeof(zones[0]);
+	    i++)
+		table_head(&rp->tab, zones[i]);
+	table_end_row(&rp->tab);
+}
+
+/* A number of field col (0 if the column is absent or the field empty). */
+static int
+acc_num(const struct rec_reader *r, const struct rec_row *row, int col,
+    double *x, struct twin_err *err)
+{
+	int rc;
+
+	*x = 0;
+	if (col < 0)
+		return 0;
+	if ((rc = rec_num(r, row, col, x, err)) == 0)
+		*x = 0;
+	return rc;
+}
+
+/* The pairs of one individual: observation records (EVID 0, or with no
+ * EVID the NONMEM default; MDV 0) in [--after, --before] where both
+ * columns hold numbers. */
+static int
+accuracy_indiv(struct report *rp, const struct rec_reader *r,
+    const struct rec_indiv *ind, const struct acc_cols *c, const char *key)
+{
+	const struct opts *o = rp->o;
+	struct group *g = find_group(rp, key);
+	int i;
+
+	if (g == NULL)
+		return twin_nomem(&rp->err);
+	for (i = 0; i < ind->nrow; i++) {
+		const struct rec_row *row = &ind->row[i];
+		double t, evid, mdv, amt, rate, ss, yv, rv;
+		int has_evid, ry, rr;
+
+		if ((ry = rec_num(r, row, c->y, &yv, &rp->err)) < 0 ||
+		    (rr = rec_num(r, row, c->ref, &rv, &rp->err)) < 0 ||
+		    acc_num(r, row, c->time, &t, &rp->err) < 0 ||
+		    (has_evid = acc_num(r, row, c->evid, &evid,
+		    &rp->err)) < 0 ||
+		    acc_num(r, row, c->mdv, &mdv, &rp->err) < 0 ||
+		    acc_num(r, row, c->amt, &amt, &rp->err) < 0 ||
+		    acc_num(r, row, c->rate, &rate, &rp->err) < 0 ||
+		    acc_num(r, row, c->ss, &ss, &rp->err) < 0)
+			return -1;
+		if (ry == 0 || rr == 0 || mdv != 0)
+			continue;
+		if (!has_evid)
+			evid = ev_evid_default(amt, rate, (int)ss, mdv);
+		if (evid != 0)
+			continue;
+		if (c->time >= 0 && (t < o->after || t > o->before))
+			continue;
+		acc_add(&g->acc, yv, rv, o->mmol ? CGM_MMOL : 1);
+	}
+	return 0;
+}
+
+static void
+accuracy_end(struct report *rp)
+{
+	int i, z;
+
+	for (i = 0; i < rp->ngrp; i++) {
+		struct accuracy a;
+
+		acc_result(&rp->grp[i].acc, &a);
+		put_key(rp, rp->grp[i].key);
+		table_int(&rp->tab, a.n);
+		table_num(&rp->tab, a.bias);
+		table_num(&rp->tab, a.mae);
+		table_num(&rp->tab, a.rmse);
+		table_num(&rp->tab, a.mard);
+		table_num(&rp->tab, a.maxae);
+		table_num(&rp->tab, a.r);
+		for (z = 0; rp->o->clarke && z < CLARKE_NZONE; z++)
+			table_num(&rp->tab, a.zone[z]);
+		table_end_row(&rp->tab);
+	}
+}
+
 /* plot */
 
 static int
@@ -1353,6 +1480,7 @@ run_file(struct report *rp, struct rec_reader *r)
 {
 	const struct opts *o = rp->o;
 	struct profile_cols pc, oc;
+	struct acc_cols ac = { -1, -1, -1, -1, -1, -1, -1, -1 };
 	struct profile p = { 0 }, obs = { 0 };
 	struct rec_indiv ind = { 0 };
 	char key[1024];
@@ -1376,6 +1504,24 @@ run_file(struct report *rp, struct rec_reader *r)
 	    rec_col(r, "DV") >= 0;
 	if (withobs && profile_cols(&oc, r, "DV", &rp->err) < 0)
 		return -1;
+	if (o->verb == V_ACCURACY) {
+		ac.time = rec_col(r, "TIME");
+		ac.evid = rec_col(r, "EVID");
+		ac.mdv = rec_col(r, "MDV");
+		ac.amt = rec_col(r, "AMT");
+		ac.rate = rec_col(r, "RATE");
+		ac.ss = rec_col(r, "SS");
+		ac.y = rec_col(r, o->y);
+		if ((ac.ref = rec_col(r, o->ref)) < 0)
+			return twin_error(&rp->err, "%s:%ld: --ref: no column "
+			    "\"%s\"", rec_path(r), rec_header_line(r),
+			    o->ref);
+		if (ac.time < 0 && (isfinite(o->after) ||
+		    isfinite(o->before)))
+			return twin_error(&rp->err, "%s:%ld: --after and "
+			    "--before need a TIME column", rec_path(r),
+			    rec_header_line(r));
+	}
 	for (k = 0; k < o->nby; k++)
 		if ((rp->by[k] = rec_col(r, o->by[k])) < 0)
 			return twin_error(&rp->err, "%s:%ld: --by: no column "
@@ -1407,6 +1553,9 @@ run_file(struct report *rp, struct rec_reader *r)
 			break;
 		case V_PLOT:
 			rc = plot_indiv(rp, &p, withobs ? &obs : NULL, key);
+			break;
+		case V_ACCURACY:
+			rc = accuracy_indiv(rp, r, &ind, &ac, key);
 			break;
 		}
 		if (rc < 0 || flush(rp) < 0)
@@ -1491,6 +1640,14 @@ main(int argc, char **argv)
 	case V_CGM:
 		cgm_head(&rp);
 		break;
+	case V_ACCURACY:
+		accuracy_head(&rp);
+		/* without --by, one row even for no pairs */
+		if (o.nby == 0 && find_group(&rp, "") == NULL) {
+			cli_warn(PROG, "out of memory");
+			goto out;
+		}
+		break;
 	default:
 		break;
 	}
@@ -1510,6 +1667,8 @@ main(int argc, char **argv)
 		target_end(&rp);
 	else if (o.verb == V_BANDS)
 		bands_end(&rp);
+	else if (o.verb == V_ACCURACY)
+		accuracy_end(&rp);
 	else if ((o.verb == V_PLOT || o.verb == V_AGP) && plot_end(&rp) < 0)
 		goto fail;
 	if (flush(&rp) < 0)

@@ -18,7 +18,8 @@
 
 enum def_kind {
 	DEF_STATE, DEF_THETA, DEF_COV, DEF_OMEGA, DEF_IND, DEF_DERIVED,
-	DEF_ODE, DEF_OUTPUT, DEF_DV, DEF_PROP, DEF_ERROR, DEF_ROUTE, DEF_BOUND
+	DEF_ODE, DEF_OUTPUT, DEF_DV, DEF_PROP, DEF_ERROR, DEF_ROUTE, DEF_BOUND,
+	DEF_RSIZE
 };
 
 struct def {
@@ -150,6 +151,8 @@ model_free(struct model *m)
 	free(m->routename);
 	free(m->routecmt);
 	free(m->routeunit);
+	free(m->routesize);
+	free(m->cmtsize);
 	for (i = 0; m->bound && i < m->nbound; i++) {
 		tape_free(m->bound[i].rule);
 		free(m->bound[i].text);
@@ -290,6 +293,19 @@ model_add_bound(struct model *m, const char *text, struct srcpos at,
 /* ---- bounds ------------------------------------------------------------ */
 
 static int count(const struct builder *b, enum def_kind k);
+
+/* Index of route's DEF_ROUTE definition, -1 if none. */
+static int
+model_route_def(const struct builder *b, const char *route)
+{
+	int i;
+
+	for (i = 0; i < b->n; i++)
+		if (b->def[i].kind == DEF_ROUTE &&
+		    strcmp(b->def[i].name, route) == 0)
+			return i;
+	return -1;
+}
 
 enum btok { BT_END, BT_NUM, BT_NAME, BT_LT, BT_LE, BT_GT, BT_GE, BT_BAD };
 
@@ -861,6 +877,30 @@ model_add_route(struct model *m, const char *route, const char *cmt,
 		return where(err, m, at.file, at.line, at.col);
 	}
 	return add_def(m, DEF_ROUTE, route, cmt, unit, at, err) ? 0 : -1;
+}
+
+int
+model_set_route_size(struct model *m, const char *route, const char *cov,
+    struct srcpos at, struct twin_err *err)
+{
+	int i;
+
+	if (!valid_name(cov)) {
+		twin_error(err, "route \"%s\": invalid size covariate name "
+		    "\"%s\"", route ? route : "", cov ? cov : "");
+		return where(err, m, at.file, at.line, at.col);
+	}
+	if (m->b == NULL)
+		return twin_error(err, "model %s is already finished", m->name);
+	for (i = 0; i < m->b->n; i++) {
+		const struct def *d = &m->b->def[i];
+
+		if (d->kind == DEF_RSIZE && route && !strcmp(d->name, route)) {
+			twin_error(err, "route \"%s\" has size twice", route);
+			return where(err, m, at.file, at.line, at.col);
+		}
+	}
+	return add_def(m, DEF_RSIZE, route, cov, NULL, at, err) ? 0 : -1;
 }
 
 int
@@ -1935,6 +1975,36 @@ compile_partials(struct model *m, struct scope *sc, struct twin_err *err)
 	return 0;
 }
 
+/* Is v[slot] a covariate that doses set (route size:)? */
+static int
+dose_set(const struct model *m, int slot)
+{
+	int i;
+
+	for (i = 0; i < m->nstate; i++)
+		if (m->cmtsize[i] >= 0 && m->cov0 + m->cmtsize[i] == slot)
+			return 1;
+	return 0;
+}
+
+/* Individual parameters and dosing properties are constant between
+ * records: they must not read a covariate that doses set. */
+static int
+check_size_use(struct model *m, const struct def *d, const struct enode *n,
+    struct twin_err *err)
+{
+	int c;
+
+	for (c = 0; c < m->ncov; c++)
+		if (dose_set(m, m->cov0 + c) && enode_uses(n, m->cov0 + c)) {
+			twin_error(err, "%s reads covariate %s, which doses "
+			    "set (route size:); only derived:, ode: and "
+			    "output: may", d->name, m->slotname[m->cov0 + c]);
+			return where(err, m, d->file, d->line, d->col);
+		}
+	return 0;
+}
+
 static int
 compile_static(struct model *m, struct scope *sc, struct twin_err *err)
 {
@@ -1956,6 +2026,10 @@ compile_static(struct model *m, struct scope *sc, struct twin_err *err)
 		sc->limit = m->ind0 + k;
 		if ((n = parse_def(m, sc, d, err)) == NULL)
 			return -1;
+		if (check_size_use(m, d, n, err) < 0) {
+			enode_free(n);
+			return -1;
+		}
 		m->ind[k] = tape_compile(n);
 		if (partials(m, n, k, m->ind0 + k, &m->inddp, &sc->itree,
 		    &sc->ni, &sc->icap) < 0) {
@@ -1987,6 +2061,10 @@ compile_static(struct model *m, struct scope *sc, struct twin_err *err)
 		}
 		if ((n = parse_def(m, sc, d, err)) == NULL)
 			return -1;
+		if (check_size_use(m, d, n, err) < 0) {
+			enode_free(n);
+			return -1;
+		}
 		m->cmtprop[s * NPROP + d->prop] = tape_compile(n);
 		if (partials(m, n, s * NPROP + d->prop, m->out0, &m->propdp,
 		    &sc->ptree, &sc->np, &sc->pcap) < 0) {
@@ -2055,7 +2133,41 @@ finish_error_dv(struct model *m, struct twin_err *err)
 	return 0;
 }
 
-/* Resolve each route's compartment. */
+/* The size covariate of route d (DEF_ROUTE), or -1; errors as -2. */
+static int
+route_size(struct model *m, const struct def *d, struct twin_err *err)
+{
+	struct builder *b = m->b;
+	int i, s, c;
+
+	for (i = 0; i < b->n; i++) {
+		const struct def *z = &b->def[i];
+
+		if (z->kind != DEF_RSIZE || strcmp(z->name, d->name) != 0)
+			continue;
+		s = model_slot(m, z->name2);
+		if (s < m->cov0 || s >= m->cov0 + m->ncov) {
+			twin_error(err, "route \"%s\": size \"%s\" is not a "
+			    "covariate%s", d->name, z->name2, s >= m->ind0 &&
+			    s < m->ind0 + m->nind ? " (it is an individual "
+			    "parameter)" : "");
+			where(err, m, z->file, z->line, z->col);
+			return -2;
+		}
+		c = s - m->cov0;
+		if (!m->covhasdefault[c] || m->covinterp[c] != COV_LOCF) {
+			twin_error(err, "route \"%s\": size covariate \"%s\" "
+			    "needs a default and interpolate: locf",
+			    d->name, z->name2);
+			where(err, m, z->file, z->line, z->col);
+			return -2;
+		}
+		return c;
+	}
+	return -1;
+}
+
+/* Resolve each route's compartment and size covariate. */
 static int
 finish_routes(struct model *m, struct twin_err *err)
 {
@@ -2065,19 +2177,43 @@ finish_routes(struct model *m, struct twin_err *err)
 	m->routename = calloc(n + 1, sizeof(*m->routename));
 	m->routecmt = calloc(n + 1, sizeof(*m->routecmt));
 	m->routeunit = calloc(n + 1, sizeof(*m->routeunit));
+	m->routesize = calloc(n + 1, sizeof(*m->routesize));
+	m->cmtsize = calloc(m->nstate + 1, sizeof(*m->cmtsize));
 	if (m->routename == NULL || m->routecmt == NULL ||
-	    m->routeunit == NULL)
+	    m->routeunit == NULL || m->routesize == NULL || m->cmtsize == NULL)
 		return twin_nomem(err);
+	for (i = 0; i < m->nstate; i++)
+		m->cmtsize[i] = -1;
+	for (i = 0; i < b->n; i++) {
+		const struct def *d = &b->def[i];
+
+		if (d->kind == DEF_RSIZE && model_route_def(b, d->name) < 0) {
+			twin_error(err, "size of undeclared route \"%s\"",
+			    d->name);
+			return where(err, m, d->file, d->line, d->col);
+		}
+	}
 	for (i = 0, k = 0; i < b->n; i++) {
 		const struct def *d = &b->def[i];
+		int c, cmt;
 
 		if (d->kind != DEF_ROUTE)
 			continue;
-		if ((m->routecmt[k] = model_state(m, d->name2)) < 0) {
+		if ((cmt = m->routecmt[k] = model_state(m, d->name2)) < 0) {
 			twin_error(err, "route \"%s\": unknown compartment "
 			    "\"%s\"", d->name, d->name2);
 			return where(err, m, d->file, d->line, d->col);
 		}
+		if ((c = m->routesize[k] = route_size(m, d, err)) < -1)
+			return -1;
+		if (c >= 0 && m->cmtsize[cmt] >= 0 && m->cmtsize[cmt] != c) {
+			twin_error(err, "route \"%s\": doses into %s already "
+			    "set covariate %s", d->name, d->name2,
+			    m->slotname[m->cov0 + m->cmtsize[cmt]]);
+			return where(err, m, d->file, d->line, d->col);
+		}
+		if (c >= 0)
+			m->cmtsize[cmt] = c;
 		if ((m->routename[k] = strdup(d->name)) == NULL ||
 		    (d->expr != NULL &&
 		    (m->routeunit[k] = strdup(d->expr)) == NULL))

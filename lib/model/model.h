@@ -161,6 +161,9 @@ struct model {
 	char **routename;	/* nroute names, e.g. "iv", "po" */
 	int *routecmt;		/* their compartments, 0-based */
 	char **routeunit;	/* their amount units, NULL: units_amount */
+	int *routesize;		/* their size covariates (0-based), -1: none */
+	int *cmtsize;		/* nstate: the covariate that doses into the
+				 * compartment set (a route's size:), -1 */
 	int nbound;
 	struct bound *bound;
 	enum ode_method solver;	/* solver: key, ODE_AUTO if absent */
@@ -203,6 +206,13 @@ int model_set_error(struct model *m, const char *kind, double sd,
  * compartment is checked by model_finish. */
 int model_add_route(struct model *m, const char *route, const char *cmt,
     const char *unit, struct srcpos at, struct twin_err *err);
+/* The route's doses set covariate cov to their AMT (twin-model(5),
+ * routes, size:).  model_finish checks that the route is declared, that
+ * cov is a covariate with a default and interpolate: locf, that routes
+ * into one compartment do not name different covariates, and that no
+ * individual parameter or dosing property reads cov. */
+int model_set_route_size(struct model *m, const char *route,
+    const char *cov, struct srcpos at, struct twin_err *err);
 /* How additive and proportional error combine: variances add (0, the
  * default) or standard deviations add (1). */
 int model_set_error_combination(struct model *m, int sd, struct srcpos at,

@@ -255,12 +255,14 @@ on_error(struct loader *ld, yaml_node_t *k, yaml_node_t *v, int arg)
 	return model_set_error(ld->m, scalar(k), x, pos(ld, k), ld->err);
 }
 
-/* A route is a compartment name, or {compartment: NAME, unit: UNIT} when
- * its doses come in another unit than the model's amounts. */
+/* A route is a compartment name, or {compartment: NAME, unit: UNIT,
+ * size: COVARIATE} when its doses come in another unit than the model's
+ * amounts or set a covariate to their amount. */
 static int
 on_route(struct loader *ld, yaml_node_t *k, yaml_node_t *v, int arg)
 {
-	const char *cmt = NULL, *unit = NULL;
+	const char *cmt = NULL, *unit = NULL, *size = NULL;
+	yaml_node_t *sizenode = NULL;
 	yaml_node_pair_t *p;
 
 	(void)arg;
@@ -269,7 +271,7 @@ on_route(struct loader *ld, yaml_node_t *k, yaml_node_t *v, int arg)
 		    pos(ld, k), ld->err);
 	if (v->type != YAML_MAPPING_NODE)
 		return fail(ld, v, "expected a compartment name or a mapping "
-		    "with compartment and unit");
+		    "with compartment, unit and size");
 	for (p = v->data.mapping.pairs.start; p < v->data.mapping.pairs.top;
 	    p++) {
 		yaml_node_t *pk = yaml_document_get_node(&ld->doc, p->key);
@@ -280,14 +282,20 @@ on_route(struct loader *ld, yaml_node_t *k, yaml_node_t *v, int arg)
 			cmt = scalar(pv);
 		else if (key && !strcmp(key, "unit") && scalar(pv))
 			unit = scalar(pv);
-		else
-			return fail(ld, pk, "a route has a compartment and "
-			    "a unit");
+		else if (key && !strcmp(key, "size") && scalar(pv)) {
+			size = scalar(pv);
+			sizenode = pv;
+		} else
+			return fail(ld, pk, "a route has a compartment, a "
+			    "unit and a size");
 	}
 	if (cmt == NULL)
 		return fail(ld, v, "the route has no compartment");
-	return model_add_route(ld->m, scalar(k), cmt, unit, pos(ld, k),
-	    ld->err);
+	if (model_add_route(ld->m, scalar(k), cmt, unit, pos(ld, k),
+	    ld->err) < 0)
+		return -1;
+	return size == NULL ? 0 : model_set_route_size(ld->m, scalar(k),
+	    size, pos(ld, sizenode), ld->err);
 }
 
 static int

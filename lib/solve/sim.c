@@ -112,6 +112,18 @@ col_note(int strict, void (*note)(void *, const char *), void *ctx,
 	return 0;
 }
 
+/* Do a route's doses set covariate i (then no column is no default)? */
+static int
+cov_bydose(const struct model *m, int i)
+{
+	int k;
+
+	for (k = 0; k < m->nstate; k++)
+		if (m->cmtsize[k] == i)
+			return 1;
+	return 0;
+}
+
 int
 sim_cols_check(const struct sim_cols *c, const struct rec_reader *r,
     const struct model *m, int strict,
@@ -127,7 +139,8 @@ sim_cols_check(const struct sim_cols *c, const struct rec_reader *r,
 	    "these covariates; every individual gets the model's default:",
 	    rec_path(r), line, m->name);
 	for (i = 0; i < m->ncov; i++)
-		if (c->cov[i] < 0 && (size_t)len < sizeof(msg))
+		if (c->cov[i] < 0 && !cov_bydose(m, i) &&
+		    (size_t)len < sizeof(msg))
 			len += snprintf(msg + len, sizeof(msg) - len,
 			    "%s %s=%g", ndef++ ? "," : "",
 			    m->slotname[m->cov0 + i], m->covdefault[i]);
@@ -228,6 +241,7 @@ sim_indiv_free(struct sim_indiv *si)
 	free(si->knot_t);
 	free(si->knot_v);
 	free(si->nknot);
+	free(si->bydose);
 	memset(si, 0, sizeof(*si));
 }
 
@@ -254,6 +268,7 @@ grow(struct sim_indiv *si, const struct model *m, int n)
 	GROW(eta, m->neta);
 	GROW(etaset, m->neta);
 	GROW(nknot, m->ncov);
+	GROW(bydose, m->ncov);
 #undef GROW
 	si->cap = cap;
 	return 0;
@@ -594,6 +609,11 @@ sim_bind(struct sim_indiv *si, const struct model *m,
 		si->src[k++] = -1;
 	}
 	si->n = k;
+	for (q = 0; q < m->ncov; q++)
+		si->bydose[q] = 0;
+	for (q = 0; q < m->nstate; q++)
+		if (m->cmtsize[q] >= 0 && c->cov[m->cmtsize[q]] < 0)
+			si->bydose[m->cmtsize[q]] = 1;
 	return fill_covariates(si, m, r, ind, err);
 }
 
@@ -609,6 +629,7 @@ struct sim {
 	double *pcur;		/* current covariate + parameter slots */
 	double *ovr;		/* current parameter overrides */
 	double *inputs;		/* covariates and overrides last evaluated */
+	double *size;		/* ncov: the values doses set (bydose) */
 	int inputs_valid;
 	double *chol;		/* neta x neta lower factor of omega */
 	/* steady state */
@@ -687,6 +708,7 @@ sim_free(struct sim *s)
 	free(s->pcur);
 	free(s->ovr);
 	free(s->inputs);
+	free(s->size);
 	free(s->chol);
 	free(s->x);
 	free(s->px);
@@ -768,6 +790,7 @@ sim_new(const struct model *m, const struct sim_opts *o,
 	s->pcur = calloc(m->out0 - m->cov0 + 1, sizeof(double));
 	s->ovr = calloc(m->nind + 1, sizeof(double));
 	s->inputs = calloc(m->ncov + m->nind + 1, sizeof(double));
+	s->size = calloc(m->ncov + 1, sizeof(double));
 	s->chol = calloc((size_t)m->neta * m->neta + 1, sizeof(double));
 	s->x = calloc(n, sizeof(double));
 	s->px = calloc(n, sizeof(double));
@@ -777,9 +800,9 @@ sim_new(const struct model *m, const struct sim_opts *o,
 	s->dx = calloc(n, sizeof(double));
 	s->ss_rate = calloc(n, sizeof(double));
 	s->sink = calloc(n + 1, sizeof(int));
-	if (!s->v || !s->y || !s->rate || !s->init || !s->pcur || !s->ovr || !s->inputs ||
-	    !s->chol || !s->x || !s->px || !s->g || !s->jac || !s->jv || !s->dx ||
-	    !s->ss_rate || !s->sink) {
+	if (!s->v || !s->y || !s->rate || !s->init || !s->pcur || !s->ovr ||
+	    !s->inputs || !s->size || !s->chol || !s->x || !s->px || !s->g ||
+	    !s->jac || !s->jv || !s->dx || !s->ss_rate || !s->sink) {
 		twin_nomem(err);
 		sim_free(s);
 		return NULL;
@@ -905,7 +928,8 @@ set_params(struct sim *s, int k, int next)
 
 		if (next && m->covinterp[c] == COV_NOCB && k + 1 < si->n)
 			kk = k + 1;
-		s->v[m->cov0 + c] = si->cov[(size_t)kk * m->ncov + c];
+		s->v[m->cov0 + c] = si->bydose[c] ? s->size[c] :
+		    si->cov[(size_t)kk * m->ncov + c];
 	}
 	for (c = 0; c < m->nind; c++)
 		s->ovr[c] = si->ovr[(size_t)k * m->nind + c];
@@ -1620,6 +1644,27 @@ infusion_sens(struct sim *s, const struct action *a)
 	}
 }
 
+/*
+ * A dose of record rec into compartment cmt sets the covariate of a
+ * route's size: to its AMT (sim_bind).  Individual parameters and dosing
+ * properties do not read it (model_finish), so only the slot changes;
+ * the caller restarts the integration.
+ */
+static int
+dose_size(struct sim *s, int rec, int cmt, struct twin_err *err)
+{
+	const struct model *m = s->m;
+	const struct ev_rec *e = &s->si->rec[rec];
+	int c = m->cmtsize[cmt];
+
+	if (c < 0 || !s->si->bydose[c] || !(e->amt > 0) ||
+	    (e->evid != 1 && e->evid != 4))
+		return 0;
+	s->size[c] = e->amt;
+	s->v[m->cov0 + c] = e->amt;
+	return model_check_domain(m, s->v, err);
+}
+
 /* The walk through the timeline, shared by sim_run and sim_run_sens
  * (dout NULL when s->nq is 0). */
 static int
@@ -1645,6 +1690,8 @@ walk(struct sim *s, struct sim_indiv *si, int typical, double *out,
 	for (i = 0; i < m->neta; i++)
 		s->v[m->eta0 + i] = typical ? 0 : si->eta[i];
 	s->inputs_valid = 0;
+	for (i = 0; i < m->ncov; i++)
+		s->size[i] = m->covdefault[i];
 	s->sys.attime = m->timevarying ? attime : NULL;
 	s->sys.attime_ctx = s;
 	s->sys.nq = s->nq;
@@ -1719,6 +1766,8 @@ walk(struct sim *s, struct sim_indiv *si, int typical, double *out,
 
 			epoch = a->epoch;
 			*badrec = a->rec;
+			if (dose_size(s, a->rec, e->cmt, err) < 0)
+				goto fail;
 			set_params(s, a->rec, 0);
 			if ((constinf ? ss_constant(s, e, t, s->x, err) :
 			    ss_periodic(s, e, t, s->x, err)) < 0)
@@ -1753,11 +1802,16 @@ walk(struct sim *s, struct sim_indiv *si, int typical, double *out,
 			break;
 		}
 		case ACT_BOLUS:
+			if (dose_size(s, a->rec, a->cmt, err) < 0)
+				goto fail;
 			if (s->nq)
 				bolus_sens(s, a, t);
 			s->y[a->cmt] += a->value;
 			break;
 		case ACT_INFUSION:
+			if (a->value > 0 && dose_size(s, a->rec, a->cmt,
+			    err) < 0)
+				goto fail;
 			if (s->nq)
 				infusion_sens(s, a);
 			s->rate[a->cmt] += a->value;

@@ -40,13 +40,14 @@ void sim_cols_free(struct sim_cols *c);
  * After sim_cols_init: what the columns silently leave to the model.
  * Reports, one message each ("FILE:LINE: ..." naming the header line):
  * a covariate with no column, which takes the model's default for every
- * individual; a column whose name is a near miss of one of the model's
- * inputs (the same but for case, or a usual synonym of a covariate from
- * the table in sim.c: WEIGHT or BW for WT, CLCR for CRCL, ...) and so is
- * not used; a column named after a population parameter (theta), which
- * is ignored (population parameters come from the model file; a column
- * named after an individual parameter overrides that).  Each is passed to
- * note(ctx, msg) as a warning; with strict the first is an error instead
+ * individual (not one that a route's doses set: model->cmtsize); a
+ * column whose name is a near miss of one of the model's inputs (the
+ * same but for case, or a usual synonym of a covariate from the table in
+ * sim.c: WEIGHT or BW for WT, CLCR for CRCL, ...) and so is not used; a
+ * column named after a population parameter (theta), which is ignored
+ * (population parameters come from the model file; a column named after
+ * an individual parameter overrides that).  Each is passed to note(ctx,
+ * msg) as a warning; with strict the first is an error instead
  * (returns -1, err set).  Call once per run, not per individual.
  */
 int sim_cols_check(const struct sim_cols *c, const struct rec_reader *r,
@@ -75,12 +76,23 @@ struct sim_indiv {
 	/* interpolation knots of linearly interpolated covariates */
 	double *knot_t, *knot_v;
 	int *nknot;		/* ncov; knots of cov c at c * n */
+	/* ncov: 1 if the doses set the covariate (a route's size: in the
+	 * model, and the records have no column of that name) */
+	unsigned char *bydose;
 };
 
 /*
  * Bind the rows of ind to the model; times (ntimes of them, sorted) are
  * added as observation records after any input record at the same time,
- * except where an input observation (EVID 0 or 2) is at that time.  Errors
+ * except where an input observation (EVID 0 or 2) is at that time.
+ * A covariate that a route's doses set (model->cmtsize) and that has no
+ * column in the records is marked in bydose: sim_run gives it its
+ * default until the first dose into the route's compartment with
+ * AMT > 0, then each such dose's AMT from the moment the dose enters
+ * (TIME plus lag; each additional dose of ADDL, the start of an
+ * infusion, a steady-state dose from its steady state on) until the next
+ * one, for the dynamics and outputs, the steady states and the
+ * sensitivities alike.  Errors
  * ("FILE:LINE: message") for unknown compartments, negative amounts,
  * missing required covariates, non-numeric fields.
  */

@@ -10,7 +10,9 @@
  * each using the previous twice, compile in well under 0.1 s to programs
  * linear in the chain's length, and their right-hand side and Jacobian
  * match closed forms; the Jacobian of the W3 PBPK model matches central
- * differences of its right-hand side.
+ * differences of its right-hand side.  A route's size: covariate takes
+ * each dose's AMT (ADDL repeats interleaved, steady state, sensitivities
+ * alike), a column of its own wins, and misuses fail model_finish.
  */
 #include <math.h>
 #include <stdio.h>
@@ -209,6 +211,189 @@ bounded(const char *const *bounds, int n, struct twin_err *err)
 fail:
 	model_free(m);
 	return NULL;
+}
+
+
+/* dB/dt = D, dC/dt = D - C, D the size covariate of route po (into A):
+ * B integrates D, C tends to D. */
+static struct model *
+sized(const char *indexpr, enum cov_interp interp, const char *sizename,
+    struct twin_err *err)
+{
+	struct srcpos at = { NULL, 0, 0 };
+	struct model *m = model_new("sized");
+
+	if (model_add_compartment(m, "A", at, err) < 0 ||
+	    model_add_compartment(m, "B", at, err) < 0 ||
+	    model_add_compartment(m, "C", at, err) < 0 ||
+	    model_add_theta(m, "k", 0.5, at, err) < 0 ||
+	    model_add_covariate(m, "D", 1, 0, interp, at, err) < 0 ||
+	    model_add_individual(m, "KE", indexpr, at, err) < 0 ||
+	    model_add_route(m, "po", "A", NULL, at, err) < 0 ||
+	    model_set_route_size(m, "po", sizename, at, err) < 0 ||
+	    model_set_ode(m, "A", "-KE*A", at, err) < 0 ||
+	    model_set_ode(m, "B", "D", at, err) < 0 ||
+	    model_set_ode(m, "C", "D - C", at, err) < 0 ||
+	    model_add_output(m, "OB", "B", at, err) < 0 ||
+	    model_add_output(m, "OC", "C", at, err) < 0 ||
+	    model_add_output(m, "OD", "D", at, err) < 0 ||
+	    model_finish(m, err) < 0) {
+		model_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+/* Run the records text; outputs (nrec x sim_width) into *out, the
+ * sensitivities' outputs into *sout when sout; returns records or -1. */
+static int
+run_text(const struct model *m, const char *text, double **out,
+    double **sout)
+{
+	char dir[] = "/tmp/twin-size-XXXXXX", path[64];
+	struct sim_opts so = { ODE_BDF, 1e-10, 1e-12 };
+	struct twin_err err;
+	struct rec_reader *r = NULL;
+	struct rec_indiv ind = { 0 };
+	struct sim_cols cols;
+	struct sim_indiv si;
+	struct sim *s = NULL;
+	double *dout = NULL;
+	FILE *fp;
+	int bad, n = -1, w = sim_width(m);
+
+	memset(&si, 0, sizeof(si));
+	memset(&cols, 0, sizeof(cols));
+	*out = NULL;
+	if (mkdtemp(dir) == NULL)
+		return -1;
+	snprintf(path, sizeof(path), "%s/in.tsv", dir);
+	if ((fp = fopen(path, "w")) == NULL)
+		return -1;
+	fputs(text, fp);
+	fclose(fp);
+	if ((r = rec_open(path, &err)) == NULL ||
+	    sim_cols_init(&cols, r, m, &err) < 0 ||
+	    (s = sim_new(m, &so, &err)) == NULL ||
+	    rec_next(r, &ind, &err) != 1 ||
+	    sim_bind(&si, m, &cols, r, &ind, NULL, 0, &err) < 0 ||
+	    (*out = malloc((size_t)si.n * w * sizeof(double))) == NULL ||
+	    sim_run(s, &si, 0, *out, &bad, &err) < 0) {
+		printf("# %s\n", err.msg);
+		goto done;
+	}
+	if (sout != NULL && (*sout = malloc((size_t)si.n * w *
+	    sizeof(double))) != NULL && (dout = malloc((size_t)si.n *
+	    m->nout * m->ntheta * sizeof(double))) != NULL &&
+	    sim_run_sens(s, &si, 0, 1, *sout, dout, &bad, &err) < 0) {
+		printf("# %s\n", err.msg);
+		goto done;
+	}
+	n = si.n;
+done:
+	free(dout);
+	sim_free(s);
+	sim_indiv_free(&si);
+	sim_cols_free(&cols);
+	rec_indiv_free(&ind);
+	rec_close(r);
+	unlink(path);
+	rmdir(dir);
+	return n;
+}
+
+static void
+route_size(void)
+{
+	struct srcpos at = { NULL, 0, 0 };
+	struct twin_err err;
+	struct model *m = sized("k", COV_LOCF, "D", &err);
+	/* doses of 5 at 0, 20 and of 2 at 10, 30 (ADDL 1, II 20): D is 5
+	 * on [0, 10) and [20, 30), 2 on [10, 20) and [30, 40) */
+	const char *two = "ID\tTIME\tEVID\tAMT\tCMT\tII\tADDL\n"
+	    "1\t0\t1\t5\tA\t20\t1\n1\t5\t0\t0\tA\t0\t0\n"
+	    "1\t10\t1\t2\tA\t20\t1\n1\t15\t0\t0\tA\t0\t0\n"
+	    "1\t25\t0\t0\tA\t0\t0\n1\t35\t0\t0\tA\t0\t0\n"
+	    "1\t40\t0\t0\tA\t0\t0\n";
+	static const int obs[5] = { 1, 3, 4, 5, 6 };
+	static const double d[5] = { 5, 2, 5, 2, 2 };
+	static const double b[5] = { 25, 60, 95, 130, 140 };
+	double *out = NULL, *sout = NULL, wb = 0, ws = 0;
+	int n, k, okd = 1, w;
+
+	tap_ok(m != NULL && m->routesize[0] == 0 && m->cmtsize[0] == 0 &&
+	    m->cmtsize[1] == -1,
+	    "route size: route po into A sets covariate D");
+	if (m == NULL) {
+		printf("# %s\n", err.msg);
+		return;
+	}
+	w = sim_width(m);
+	n = run_text(m, two, &out, &sout);
+	for (k = 0; n == 7 && k < 5; k++) {
+		const double *o = out + (size_t)obs[k] * w;
+
+		if (o[2] != d[k])
+			okd = 0;
+		wb = fmax(wb, fabs(o[0] - b[k]) / b[k]);
+		ws = fmax(ws, fabs(sout[(size_t)obs[k] * w] - o[0]) / b[k]);
+	}
+	printf("# B against the integral of D: %.3g; sensitivity run %.3g\n",
+	    wb, ws);
+	tap_ok(n == 7 && okd && wb <= 1e-9,
+	    "route size: interleaved ADDL doses each set D to their AMT "
+	    "(D at 5, 15, 25, 35 = 5, 2, 5, 2; B(40) = 140 to 1e-9)");
+	tap_ok(n == 7 && ws <= 1e-9,
+	    "route size: the sensitivity run sees the same D (1e-9)");
+	free(out);
+	free(sout);
+	sout = NULL;
+
+	/* a column of its own wins: D 1 throughout, B(40) = 40 */
+	n = run_text(m, "ID\tTIME\tEVID\tAMT\tCMT\tII\tADDL\tD\n"
+	    "1\t0\t1\t5\tA\t20\t1\t1\n1\t10\t1\t2\tA\t20\t1\t.\n"
+	    "1\t40\t0\t0\tA\t0\t0\t.\n", &out, NULL);
+	tap_ok(n == 3 && fabs(out[(size_t)2 * w] - 40) <= 1e-9 * 40 &&
+	    out[(size_t)2 * w + 2] == 1,
+	    "route size: a D column wins over the doses (B(40) = 40)");
+	free(out);
+
+	/* steady state: D is the dose's AMT over the whole period, so C
+	 * is at D = 5 (it would be 0 without) */
+	n = run_text(m, "ID\tTIME\tEVID\tAMT\tCMT\tII\tSS\n"
+	    "1\t0\t1\t5\tA\t10\t1\n1\t10\t0\t0\tA\t0\t0\n", &out, NULL);
+	tap_ok(n == 2 && fabs(out[1] - 5) <= 1e-8 &&
+	    fabs(out[(size_t)w + 1] - 5) <= 1e-8,
+	    "route size: a steady-state dose sets D for its steady state "
+	    "(C = D = 5 to 1e-8)");
+	free(out);
+	model_free(m);
+
+	m = sized("k * (1 + D)", COV_LOCF, "D", &err);
+	tap_ok(m == NULL && strstr(err.msg, "KE reads covariate D, which "
+	    "doses set") != NULL,
+	    "route size: an individual parameter must not read it");
+	model_free(m);
+	m = sized("k", COV_NOCB, "D", &err);
+	tap_ok(m == NULL && strstr(err.msg, "needs a default and "
+	    "interpolate: locf") != NULL,
+	    "route size: the covariate must be locf");
+	model_free(m);
+	m = sized("k", COV_LOCF, "KE", &err);
+	tap_ok(m == NULL && strstr(err.msg, "size \"KE\" is not a covariate "
+	    "(it is an individual parameter)") != NULL,
+	    "route size: an individual parameter is not a size");
+	model_free(m);
+	m = model_new("bad");
+	tap_ok(model_add_compartment(m, "A", at, &err) == 0 &&
+	    model_add_covariate(m, "D", 1, 0, COV_LOCF, at, &err) == 0 &&
+	    model_set_route_size(m, "po", "D", at, &err) == 0 &&
+	    model_set_ode(m, "A", "-A", at, &err) == 0 &&
+	    model_add_output(m, "Y", "A", at, &err) == 0 &&
+	    model_finish(m, &err) < 0 &&
+	    strstr(err.msg, "size of undeclared route \"po\"") != NULL,
+	    "route size: of an undeclared route fails model_finish");
+	model_free(m);
 }
 
 static void rules(void);
@@ -680,6 +865,7 @@ main(void)
 	    "builder: an unknown name is reported with the model's name");
 	model_free(m);
 	routes();
+	route_size();
 	domains();
 	limits();
 	derived_chains();

@@ -127,6 +127,28 @@ main(void)
 	    "malformed YAML is reported at drug:LINE:COL");
 	printf("# %s\n", err.msg);
 	model_free(a);
+	/* routes: size: names the covariate that doses set */
+	a = model_load_string("compartments: [g, c]\n"
+	    "routes: {meal: {compartment: g, unit: mg, size: D}}\n"
+	    "covariates: {D: 0}\node: {g: -g, c: g - c * D}\n"
+	    "output: {Y: c}\n", "sized", &err);
+	tap_ok(a && a->nroute == 1 && a->routesize[0] == 0 &&
+	    a->cmtsize[0] == 0 && a->cmtsize[1] == -1,
+	    "routes: meal {compartment: g, unit: mg, size: D} sets D");
+	if (a == NULL)
+		printf("# %s\n", err.msg);
+	model_free(a);
+	a = model_load_string("compartments: [g]\n"
+	    "routes: {meal: {compartment: g, size: K}}\n"
+	    "individual: {K: 2}\node: {g: -K * g}\n"
+	    "output: {Y: g}\n", "sized", &err);
+	tap_ok(a == NULL && strstr(err.msg, "sized:2:") &&
+	    strstr(err.msg, "size \"K\" is not a covariate (it is an "
+	    "individual parameter)"),
+	    "routes: a size that is an individual parameter is an error at "
+	    "its line");
+	printf("# %s\n", err.msg);
+	model_free(a);
 	a = model_load_string("", "empty", &err);
 	tap_ok(a == NULL && strstr(err.msg, "empty: empty model file"),
 	    "empty text is an error naming it");
