@@ -136,9 +136,13 @@ cli_common(const char *prog, int c, const char *arg,
 		return 1;
 	case CLI_O_RTOL:
 		*co->rtol = cli_double(prog, "--rtol", arg);
+		if (!(*co->rtol > 0))
+			cli_usage_error(prog, "tolerances must be positive");
 		return 1;
 	case CLI_O_ATOL:
 		*co->atol = cli_double(prog, "--atol", arg);
+		if (!(*co->atol > 0))
+			cli_usage_error(prog, "tolerances must be positive");
 		return 1;
 	case CLI_O_SOLVER:
 		*co->method = cli_solver(prog, arg);

@@ -1233,8 +1233,8 @@ main(int argc, char **argv)
 		ch.o = &o;
 		p->m = m;
 		p->so.method = ODE_AUTO;
-		p->so.rtol = SIM_RTOL;
-		p->so.atol = SIM_ATOL;
+		p->so.rtol = 0;	/* the model's, or SIM_RTOL (sim.h) */
+		p->so.atol = 0;
 		p->hours = hours;
 		p->from = o.from_h * hours;
 		p->ss = !o.window;

@@ -156,8 +156,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 	saem_defaults(&o->saem);
 	o->nthread = 1;
 	o->so.method = ODE_AUTO;
-	o->so.rtol = SIM_RTOL;
-	o->so.atol = SIM_ATOL;
+	o->so.rtol = 0;	/* the model's, or SIM_RTOL (sim.h) */
+	o->so.atol = 0;
 	while ((c = cli_getopt(PROG, argc, argv, "hVj:m:o:z", lo)) != -1) {
 		switch (c) {
 		case 'h':
@@ -254,8 +254,6 @@ parse_opts(int argc, char **argv, struct opts *o)
 	}
 	if (o->model == NULL)
 		cli_usage_error(PROG, "no model given (-m MODEL)");
-	if (!(o->so.rtol > 0) || !(o->so.atol > 0))
-		cli_usage_error(PROG, "tolerances must be positive");
 	if ((o->ebepath || o->tablepath) && o->mode != M_POPULATION &&
 	    o->mode != M_EVALUATE)
 		cli_usage_error(PROG, "--ebe and --table go with --population "

@@ -503,8 +503,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 	o->nthread = 1;
 	o->seed = 1;
 	o->so.method = ODE_AUTO;
-	o->so.rtol = SIM_RTOL;
-	o->so.atol = SIM_ATOL;
+	o->so.rtol = 0;	/* the model's, or SIM_RTOL (sim.h) */
+	o->so.atol = 0;
 	while ((c = cli_getopt("twin-sim", argc, argv, "hVj:m:n:o:z", lo)) !=
 	    -1) {
 		switch (c) {
@@ -556,8 +556,6 @@ parse_opts(int argc, char **argv, struct opts *o)
 	}
 	if (o->model == NULL)
 		cli_usage_error("twin-sim", "no model given (-m MODEL)");
-	if (!(o->so.rtol > 0) || !(o->so.atol > 0))
-		cli_usage_error("twin-sim", "tolerances must be positive");
 }
 
 /* What sim_cols_check reports, as a warning. */

@@ -26,6 +26,7 @@
  * of one.  Used where the decrease stops shrinking (the solver's noise),
  * and for a search that ends short of GN_GRAD. */
 #define GN_DEC 1e-4
+#define GN_DEC_STALL 1e-2	/* the same where no step lowers it: 0.1 SD */
 #define PI 3.14159265358979323846
 #define MAXETA 64
 
@@ -950,8 +951,10 @@ polish(struct mapctx *c, double tol, double dectol, double *gn,
 				break;
 		}
 		if (k == 20) {
+			/* No step lowers the objective: with a promise below
+			 * GN_DEC_STALL the solver's noise hides it. */
 			memcpy(c->eta, e0, n * sizeof(double));
-			return 0;
+			return dectol > 0 && *decrement < GN_DEC_STALL;
 		}
 		for (i = 0; i < nf; i++)
 			sp[i] = ldexp(d[i], -k);

@@ -822,6 +822,31 @@ model_set_solver(struct model *m, const char *name, struct srcpos at,
 }
 
 int
+ode_check_tol(double rtol, double atol, struct twin_err *err)
+{
+	if (!(rtol >= ODE_RTOL_MIN && rtol <= ODE_RTOL_MAX))
+		return twin_errork(err, TWIN_EDOMAIN,
+		    "relative tolerance %g is outside "
+		    "[%g, %g]", rtol, ODE_RTOL_MIN, ODE_RTOL_MAX);
+	if (!(atol > 0 && atol <= ODE_ATOL_MAX))
+		return twin_errork(err, TWIN_EDOMAIN,
+		    "absolute tolerance %g is outside "
+		    "(0, %g]", atol, ODE_ATOL_MAX);
+	return 0;
+}
+
+int
+model_set_tolerance(struct model *m, double rtol, double atol,
+    struct srcpos at, struct twin_err *err)
+{
+	if (ode_check_tol(rtol, atol, err) < 0)
+		return where(err, m, at.file, at.line, at.col);
+	m->rtol = rtol;
+	m->atol = atol;
+	return 0;
+}
+
+int
 model_set_sensor(struct model *m, const char *name, struct srcpos at,
     struct twin_err *err)
 {

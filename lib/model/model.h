@@ -73,6 +73,21 @@ const char *ode_method_name(enum ode_method meth);
 /* The method named name, or -1 if there is none. */
 int ode_method_parse(const char *name);
 
+/*
+ * The tolerances a solver accepts (CVODES's rtol and atol; the exact
+ * solver uses them for the steps it hands to CVODES).  Below 1e-14
+ * relative is beneath rounding; above 1e-2 the answer is not worth
+ * having.  atol is in the model's amount units.
+ */
+#define ODE_RTOL_MIN 1e-14
+#define ODE_RTOL_MAX 1e-2
+#define ODE_ATOL_MAX 1e-2
+
+/* 0 if rtol is in [ODE_RTOL_MIN, ODE_RTOL_MAX] and atol in
+ * (0, ODE_ATOL_MAX]; else -1 with err naming the value and the range. */
+int ode_check_tol(double rtol, double atol, struct twin_err *err);
+
+
 struct jac_entry {
 	int row, col;		/* d rhs[row] / d state[col] */
 };
@@ -116,7 +131,7 @@ struct model {
 	double *omega;		/* neta x neta covariance, row major */
 	int cov0, ncov;
 	double *covdefault;
-	int *covhasdefault;
+	int *covhasdefault;	/* 0 required, 1 a default, MODEL_COV_OPTIONAL */
 	enum cov_interp *covinterp;
 	int ind0, nind;
 	struct tape **ind;	/* evaluated in order into v[ind0 + i] */
@@ -167,6 +182,7 @@ struct model {
 	int nbound;
 	struct bound *bound;
 	enum ode_method solver;	/* solver: key, ODE_AUTO if absent */
+	double rtol, atol;	/* tolerance: key, 0 if absent */
 	int solverline, solvercol;
 	char *sensor;		/* sensor: the CGM sensor of --ruv, or NULL */
 	int sensorline;
@@ -181,6 +197,10 @@ int model_add_compartment(struct model *m, const char *name,
     struct srcpos at, struct twin_err *err);
 int model_add_theta(struct model *m, const char *name, double value,
     struct srcpos at, struct twin_err *err);
+/* A covariate whose default means "not given" to the model's equations
+ * (covariates: NAME: {default: 0, optional: true}): no column is not
+ * worth a warning.  hasdefault of model_add_covariate, covhasdefault. */
+#define MODEL_COV_OPTIONAL 2
 int model_add_covariate(struct model *m, const char *name, int hasdefault,
     double def, enum cov_interp interp, struct srcpos at,
     struct twin_err *err);
@@ -218,6 +238,14 @@ int model_set_route_size(struct model *m, const char *route,
 int model_set_error_combination(struct model *m, int sd, struct srcpos at,
     struct twin_err *err);
 /* The integrator the model asks for: a name of ode_method_name. */
+/*
+ * A model's own tolerances (tolerance: {rtol: x, atol: y}), for outputs
+ * that need less than SIM_RTOL's (a CGM model read to 12 mg/dL): 0 when
+ * absent; a program's --rtol and --atol override them.  Checked by
+ * ode_check_tol; -1 with err at the key otherwise.
+ */
+int model_set_tolerance(struct model *m, double rtol, double atol,
+    struct srcpos at, struct twin_err *err);
 int model_set_solver(struct model *m, const char *name, struct srcpos at,
     struct twin_err *err);
 /* The CGM sensor whose error model (solve/sensor.h) simulates the

@@ -97,6 +97,41 @@ each_pair(struct loader *ld, yaml_node_t *map, pair_fn fn, int arg)
 	return 0;
 }
 
+/* tolerance: {rtol: x, atol: y}, both required. */
+static int
+tolerance(struct loader *ld, yaml_node_t *v)
+{
+	double tol[2] = { 0, 0 };
+	int have[2] = { 0, 0 };
+	yaml_node_pair_t *p;
+
+	if (v->type != YAML_MAPPING_NODE)
+		return fail(ld, v, "tolerance: expected {rtol: x, atol: y}");
+	for (p = v->data.mapping.pairs.start; p < v->data.mapping.pairs.top;
+	    p++) {
+		yaml_node_t *pk = yaml_document_get_node(&ld->doc, p->key);
+		yaml_node_t *pv = yaml_document_get_node(&ld->doc, p->value);
+		const char *key = scalar(pk);
+		int i = key && !strcmp(key, "rtol") ? 0 : key &&
+		    !strcmp(key, "atol") ? 1 : -1;
+
+		if (i < 0) {
+			char msg[256];
+
+			snprintf(msg, sizeof(msg), "tolerance: unknown key "
+			    "\"%.100s\" (rtol, atol)", key ? key : "");
+			return fail(ld, pk, msg);
+		}
+		if (number(ld, pv, &tol[i]) < 0)
+			return -1;
+		have[i] = 1;
+	}
+	if (!have[0] || !have[1])
+		return fail(ld, v, "tolerance: expected both rtol and atol");
+	return model_set_tolerance(ld->m, tol[0], tol[1], pos(ld, v),
+	    ld->err);
+}
+
 static int
 expr_text(struct loader *ld, yaml_node_t *v, const char **s)
 {
@@ -121,7 +156,7 @@ on_cov(struct loader *ld, yaml_node_t *k, yaml_node_t *v, int arg)
 {
 	enum cov_interp how = COV_LOCF;
 	double def = 0;
-	int has = 0;
+	int has = 0, optional = 0;
 	yaml_node_pair_t *p;
 
 	(void)arg;
@@ -165,6 +200,17 @@ on_cov(struct loader *ld, yaml_node_t *k, yaml_node_t *v, int arg)
 				    val ? val : "");
 				return fail(ld, pv, msg);
 			}
+		} else if (key && !strcmp(key, "optional")) {
+			if (val && !strcmp(val, "true"))
+				optional = 1;
+			else if (!val || strcmp(val, "false") != 0) {
+				char msg[256];
+
+				snprintf(msg, sizeof(msg), "optional must be "
+				    "true or false, got \"%.100s\"",
+				    val ? val : "");
+				return fail(ld, pv, msg);
+			}
 		} else if (key && (!strcmp(key, "unit") ||
 		    !strcmp(key, "units") || !strcmp(key, "description"))) {
 			continue;
@@ -172,13 +218,21 @@ on_cov(struct loader *ld, yaml_node_t *k, yaml_node_t *v, int arg)
 			char msg[256];
 
 			snprintf(msg, sizeof(msg), "unknown covariate attribute "
-			    "\"%.100s\" (default, interpolate, unit, "
-			    "description)", key ? key : "");
+			    "\"%.100s\" (default, interpolate, optional, "
+			    "unit, description)", key ? key : "");
 			return fail(ld, pk, msg);
 		}
 	}
-	return model_add_covariate(ld->m, scalar(k), has, def, how,
-	    pos(ld, k), ld->err);
+	if (optional && !has) {
+		char msg[256];
+
+		snprintf(msg, sizeof(msg), "covariate \"%.100s\": optional "
+		    "needs a default (the value that means not given)",
+		    scalar(k));
+		return fail(ld, k, msg);
+	}
+	return model_add_covariate(ld->m, scalar(k), optional ?
+	    MODEL_COV_OPTIONAL : has, def, how, pos(ld, k), ld->err);
 }
 
 static int
@@ -426,6 +480,8 @@ on_top(struct loader *ld, yaml_node_t *k, yaml_node_t *v, int arg)
 		return model_set_sensor(ld->m, scalar(v), pos(ld, v),
 		    ld->err);
 	}
+	if (!strcmp(key, "tolerance"))
+		return tolerance(ld, v);
 	if (!strcmp(key, "lag"))
 		return each_pair(ld, v, on_prop, PROP_LAG);
 	if (!strcmp(key, "bioavailability"))

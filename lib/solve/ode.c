@@ -289,20 +289,6 @@ cv_errh(int code, const char *module, const char *fn, char *msg, void *ud)
 	snprintf(o->msg, sizeof(o->msg), "%s: %s", fn, msg);
 }
 
-int
-ode_check_tol(double rtol, double atol, struct twin_err *err)
-{
-	if (!(rtol >= ODE_RTOL_MIN && rtol <= ODE_RTOL_MAX))
-		return twin_errork(err, TWIN_EDOMAIN,
-		    "relative tolerance %g is outside "
-		    "[%g, %g]", rtol, ODE_RTOL_MIN, ODE_RTOL_MAX);
-	if (!(atol > 0 && atol <= ODE_ATOL_MAX))
-		return twin_errork(err, TWIN_EDOMAIN,
-		    "absolute tolerance %g is outside "
-		    "(0, %g]", atol, ODE_ATOL_MAX);
-	return 0;
-}
-
 /*
  * The compressed-column pattern of the Jacobian with the whole diagonal
  * added: colptr, rowind and, for each slot, the jac entry it comes from.

@@ -56,19 +56,8 @@ struct ode_sys {
 
 struct ode;
 
-/*
- * The tolerances a solver accepts (CVODES's rtol and atol; the exact
- * solver uses them for the steps it hands to CVODES).  Below 1e-14
- * relative is beneath rounding; above 1e-2 the answer is not worth
- * having.  atol is in the model's amount units.
- */
-#define ODE_RTOL_MIN 1e-14
-#define ODE_RTOL_MAX 1e-2
-#define ODE_ATOL_MAX 1e-2
-
-/* 0 if rtol is in [ODE_RTOL_MIN, ODE_RTOL_MAX] and atol in
- * (0, ODE_ATOL_MAX]; else -1 with err naming the value and the range. */
-int ode_check_tol(double rtol, double atol, struct twin_err *err);
+/* The tolerances a solver accepts: ODE_RTOL_MIN ... and ode_check_tol
+ * in model.h (a model file may give its own, tolerance: key). */
 
 struct ode *ode_new(const struct model *m, enum ode_method method,
     double rtol, double atol, struct twin_err *err);

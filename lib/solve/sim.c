@@ -140,6 +140,7 @@ sim_cols_check(const struct sim_cols *c, const struct rec_reader *r,
 	    rec_path(r), line, m->name);
 	for (i = 0; i < m->ncov; i++)
 		if (c->cov[i] < 0 && !cov_bydose(m, i) &&
+		    m->covhasdefault[i] != MODEL_COV_OPTIONAL &&
 		    (size_t)len < sizeof(msg))
 			len += snprintf(msg + len, sizeof(msg) - len,
 			    "%s %s=%g", ndef++ ? "," : "",
@@ -783,6 +784,11 @@ sim_new(const struct model *m, const struct sim_opts *o,
 	}
 	s->m = m;
 	s->opt = *o;
+	/* The tolerances: the program's, else the model's, else ours. */
+	if (!(s->opt.rtol > 0))
+		s->opt.rtol = m->rtol > 0 ? m->rtol : SIM_RTOL;
+	if (!(s->opt.atol > 0))
+		s->opt.atol = m->atol > 0 ? m->atol : SIM_ATOL;
 	s->v = calloc(m->nslot + 1, sizeof(double));
 	s->y = calloc(n, sizeof(double));
 	s->rate = calloc(n, sizeof(double));
@@ -808,7 +814,8 @@ sim_new(const struct model *m, const struct sim_opts *o,
 		return NULL;
 	}
 	if (factor_omega(s, err) < 0 ||
-	    (s->ode = ode_new(m, o->method, o->rtol, o->atol, err)) == NULL) {
+	    (s->ode = ode_new(m, o->method, s->opt.rtol, s->opt.atol,
+	    err)) == NULL) {
 		sim_free(s);
 		return NULL;
 	}

@@ -115,7 +115,7 @@ int sim_add_dose(struct sim_indiv *si, const struct model *m,
 
 struct sim_opts {
 	enum ode_method method;
-	double rtol, atol;
+	double rtol, atol;	/* 0: the model's (tolerance:), or SIM_RTOL */
 };
 
 /* Default tolerances of the CVODES path: about 1e-8 relative error

@@ -97,9 +97,9 @@ END { printf "# carbohydrate balance over %d times: %.3g\n", n, w
 ok $? "carbohydrate mass balance: Qsto1 + Qsto2 + Qgut + Qabs = eaten (1e-9)"
 
 # --- a DMEAL column wins ---------------------------------------------------
-# DMEAL 0: kempt = kmax (adolescent#001: kmax 0.015865), so after an
+# DMEAL 0: kempt = kmax (given: adolescent#001's 0.015865), so after an
 # impulse D = 60000 at 0, Qsto1 = D exp(-kmax t), Qsto2 = D kmax t exp(-kmax t).
-printf 'ID\tTIME\tEVID\tAMT\tCMT\tDMEAL\n1\t0\t1\t60000\tQsto1\t0\n' |
+printf 'ID\tTIME\tEVID\tAMT\tCMT\tDMEAL\tkmax\n1\t0\t1\t60000\tQsto1\t0\t0.015865\n' |
     sim 0:600:5 > "$tmp/e0"
 awk -F'\t' "$hdr"'
 function ab(x) { return x < 0 ? -x : x }

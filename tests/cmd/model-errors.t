@@ -65,6 +65,20 @@ try lag-unknown "9:(3|8)" '"gut"' "" "lag for an unknown compartment"
 try cov-attr "6:8" '"defualt"' "" "unknown covariate attribute"
 try interp "6:34" '"spline"' "interpolate" \
     "interpolate not locf, nocb or linear"
+try cov-optional "6:3" '"WT"' "needs a default" \
+    "an optional covariate without a default"
+try cov-optional-bool "6:31" '"yes please"' "true or false" \
+    "optional neither true nor false"
+# An optional covariate without a column: no warning; an ordinary one warns.
+sed 's/{defualt: 70}/{default: 70, optional: true}/' "$bad/cov-attr.yaml" \
+    > "$tmp/opt.yaml"
+twin-sim -m "$tmp/opt.yaml" < "$tmp/in.tsv" > "$tmp/out" 2> "$tmp/err" &&
+    [ -s "$tmp/out" ] && [ ! -s "$tmp/err" ]
+ok $? "an optional covariate without a column: no warning"
+sed 's/{defualt: 70}/{default: 70}/' "$bad/cov-attr.yaml" > "$tmp/opt.yaml"
+twin-sim -m "$tmp/opt.yaml" < "$tmp/in.tsv" > "$tmp/out" 2> "$tmp/err" &&
+    grep -q "no column for these covariates.*WT=70" "$tmp/err"
+ok $? "an ordinary covariate without a column: the warning"
 # po: gut at line 7; gut is not a compartment.
 try route-unknown "7:3" '"po"' '"gut"' "route to an unknown compartment"
 # routes: {iv: central, iv: central}: the second iv at column 23.
