@@ -69,6 +69,25 @@ try cov-optional "6:3" '"WT"' "needs a default" \
     "an optional covariate without a default"
 try cov-optional-bool "6:31" '"yes please"' "true or false" \
     "optional neither true nor false"
+try tol-range "9:12" "1e-20" "outside" "a model tolerance out of range"
+try tol-key "9:37" '"reltol"' "rtol, atol" "an unknown tolerance key"
+try tol-half "9:12" "tolerance" "both rtol and atol" "a tolerance without atol"
+# The model's tolerances are used unless the command line gives its own:
+# a model with tolerance: {rtol: 1e-4, atol: 1e-4} simulates as --rtol 1e-4
+# --atol 1e-4 does with the model without it, and --rtol 1e-10 --atol 1e-12
+# on it as the model without it does by default.
+printf 'ID\tTIME\tAMT\tCMT\n1\t0\t100\tcentral\n' > "$tmp/tol.tsv"
+sed 's/^output:/tolerance: {rtol: 1e-4, atol: 1e-4}\noutput:/' \
+    "$bad/tol-range.yaml" | grep -v "^tolerance: {rtol: 1e-20" > "$tmp/tolm.yaml"
+grep -v '^tolerance' "$bad/tol-range.yaml" > "$tmp/tol0.yaml"
+twin-sim -m "$tmp/tolm.yaml" --solver bdf --grid 0:24:1 "$tmp/tol.tsv" > "$tmp/a" 2>&1 &&
+twin-sim -m "$tmp/tol0.yaml" --solver bdf --rtol 1e-4 --atol 1e-4 --grid 0:24:1 \
+    "$tmp/tol.tsv" > "$tmp/b" 2>&1 && cmp -s "$tmp/a" "$tmp/b" &&
+twin-sim -m "$tmp/tol0.yaml" --solver bdf --grid 0:24:1 "$tmp/tol.tsv" > "$tmp/c" 2>&1 &&
+! cmp -s "$tmp/a" "$tmp/c" &&
+twin-sim -m "$tmp/tolm.yaml" --solver bdf --rtol 1e-10 --atol 1e-12 --grid 0:24:1 \
+    "$tmp/tol.tsv" > "$tmp/d" 2>&1 && cmp -s "$tmp/c" "$tmp/d"
+ok $? "a model's tolerance: used by default, overridden by --rtol and --atol"
 # An optional covariate without a column: no warning; an ordinary one warns.
 sed 's/{defualt: 70}/{default: 70, optional: true}/' "$bad/cov-attr.yaml" \
     > "$tmp/opt.yaml"

@@ -149,6 +149,33 @@ main(void)
 	    "its line");
 	printf("# %s\n", err.msg);
 	model_free(a);
+	/* tolerance: the model's own; optional: a covariate's default that
+	 * means "not given" */
+	a = model_load_string("compartments: [c]\n"
+	    "covariates: {U: {default: 0, optional: true}, W: 70}\n"
+	    "ode: {c: -c * (1 + U) * W / 70}\n"
+	    "tolerance: {rtol: 1e-6, atol: 1e-8}\n"
+	    "output: {Y: c}\n", "tol", &err);
+	tap_ok(a && a->rtol == 1e-6 && a->atol == 1e-8 &&
+	    a->covhasdefault[0] == MODEL_COV_OPTIONAL &&
+	    a->covhasdefault[1] == 1 && a->covdefault[0] == 0,
+	    "tolerance: {rtol: 1e-6, atol: 1e-8}; U optional, W not");
+	if (a == NULL)
+		printf("# %s\n", err.msg);
+	model_free(a);
+	a = model_load_string("compartments: [c]\node: {c: -c}\n"
+	    "output: {Y: c}\n", "notol", &err);
+	tap_ok(a && a->rtol == 0 && a->atol == 0,
+	    "no tolerance: key: 0, the programs' own");
+	model_free(a);
+	a = model_load_string("compartments: [c]\node: {c: -c}\n"
+	    "tolerance: {rtol: 0.5, atol: 1e-8}\noutput: {Y: c}\n", "tol",
+	    &err);
+	tap_ok(a == NULL && strstr(err.msg, "tol:3:") &&
+	    strstr(err.msg, "relative tolerance 0.5 is outside"),
+	    "tolerance: rtol 0.5 is refused at its line");
+	printf("# %s\n", err.msg);
+	model_free(a);
 	a = model_load_string("", "empty", &err);
 	tap_ok(a == NULL && strstr(err.msg, "empty: empty model file"),
 	    "empty text is an error naming it");
