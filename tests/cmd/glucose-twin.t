@@ -113,7 +113,7 @@ ok $? "3 days of the exact patients, Dexcom readings (seed 1)"
 awk -F'\t' "$hdr"' $c["EVID"] == 0 { n[$1]++; if ($c["DV"] != ".") d[$1]++ }
     END { exit n[3] != 864 || n[11] != 864 || d[3] != 575 || d[11] != 575 }' \
     "$tmp/exact.tsv"
-ok $? "864 readings each (0-4315 min every 5), 575 of them fitted (days 1-2)"
+ok $? "864 readings each (5-4320 min every 5), 575 fitted (before 2880 min)"
 
 # (a) From the noise-free CGM (DV = TRUE on days 1-2) the structure alone
 # decides: measured |estimate/true - 1| Gb 0.11% 0.08%, Vmx 0.79% 0.22%,
@@ -145,16 +145,16 @@ ok $r "noise-free: day-3 RMSE against the CGM below 1 mg/dL"
 # (a) From the Dexcom readings (seed 1): measured Gb 1.0% 1.3%, Vmx 22.6%
 # 12.3%, kmax 33.4% 43.3%, kp3 24.7% 12.2%, kabs 43.6% 50.7%, p2u 63.3%
 # 37.7%.  Two days do not tell gastric emptying from absorption (kmax up,
-# kabs down, the same meal curve) nor p2u from Vmx, and the sensor's error
-# is autocorrelated (0.95 at 5 min, 0.56 at 20 min): the 575 readings
-# carry the information of far fewer, while twin-fit's SE and SHR
-# (0.003-0.2) assume independent errors and understate the uncertainty
-# (the errors above are several SE).  Over seeds 1-6 the errors reach
-# Gb 5.3%, Vmx 68%, kmax 52%, kp3 51%, kabs 627% (adult#001, seed 6,
-# kabs at SHR 0.67), p2u 101%; bench/replay.sh, a week of readings, finds
-# Gb 1.4%, Vmx 7.3%, kmax 15.1% at worst.  Bounds for seed 1: Gb 3%,
-# Vmx 35%, kmax 60%, kp3 40%, kabs 75%, p2u 90%: a gross failure of the
-# fit, not the accuracy of 2 days.
+# kabs down, the same meal curve; p2u mostly moves against Vmx), and the
+# sensor's error is autocorrelated (0.95 at 5 min, 0.56 at 20 min): the 575
+# readings carry the information of far fewer, while twin-fit's SE and SHR
+# (0.003-0.2) assume independent errors and understate the uncertainty (the
+# errors above are several SE).  Over seeds 1-6 the errors reach Gb 5.3%,
+# Vmx 68%, kmax 52%, kp3 51%, kabs 627% (adult#001, seed 6, kabs at SHR
+# 0.67), p2u 101%; bench/replay.sh for these two patients (REPLAY_PATIENTS),
+# a week of readings, finds Gb 1.4%, Vmx 7.3%, kmax 15.1% at worst.  Bounds
+# for seed 1: Gb 3%, Vmx 35%, kmax 60%, kp3 40%, kabs 75%, p2u 90%: a gross
+# failure of the fit, not the accuracy of 2 days.
 twin-fit -m uvapadova --quiet --params "$tmp/exact.tsv" > "$tmp/exact.par"
 ok $? "twin-fit --params, exact patients, Dexcom readings of days 1-2"
 recovery "$tmp/exact.par" Gb=0.03 Vmx=0.35 kmax=0.60 kp3=0.40 kabs=0.75 \
@@ -163,7 +163,7 @@ ok $? "readings: Gb within 3%, Vmx 35%, kmax 60%, kp3 40%, kabs 75%, p2u 90%"
 twin-fit -m uvapadova --quiet "$tmp/exact.tsv" > "$tmp/exact.fit"
 ok $? "twin-fit, exact patients, Dexcom readings"
 # (b) day 3 predicted: measured RMSE 4.95 and 2.77 mg/dL (seeds 1-6: at
-# most 6.2; bench/replay.sh, a week fitted: 2.5); the typical patient
+# most 6.2; bench/replay.sh, a week fitted: 2.3 and 2.5); the typical patient
 # (PRED) 16.4 and 15.1.  Bounds: 8 mg/dL, and half the typical patient's.
 r=0
 for who in adolescent#003 adult#001; do
@@ -194,7 +194,8 @@ ok $? "its IPRED is the fitted IPRED to 1e-6 relative, 1728 readings"
 #                  1.27-1.66 x)
 # adult#001's twin does not reach 3 x from 2 days: fitted to the noise-free
 # CGM it predicts day 3 to 16.1 mg/dL, so the limit is the model, not the
-# sensor (bench/replay.sh, a week fitted: 9.5 / 20.6, 2.2 x).  Bounds:
+# sensor (bench/replay.sh, a week fitted: 9.5 / 20.6 mg/dL, 2.2 x;
+# adolescent#003 4.9 / 48.0).  Bounds:
 # adolescent#003 below 10 mg/dL and 3 x; adult#001 below 20 mg/dL and
 # 1.25 x.
 days3 "$tmp/real-patients.tsv" 1 > "$tmp/real.tsv"
