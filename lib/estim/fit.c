@@ -18,13 +18,14 @@
 
 #define FD_STEP 1e-5
 #define GN_MAXIT 20		/* Gauss-Newton steps at most */
+#define GN_MAXIT_COLD 50	/* the same from eta 0, far from the mode */
 #define GN_GRAD 1e-8		/* the mode's gradient norm, see polish */
 #define GN_GRAD_WARM 1e-6	/* the same from a warm start, unless precise */
 /* A mode is found when a further step promises to lower the objective
  * (-2 log posterior) by less than GN_DEC: that decrease is the squared
  * distance to the mode in posterior standard deviations, so within 0.01
- * of one.  Used where the decrease stops shrinking (the solver's noise),
- * and for a search that ends short of GN_GRAD. */
+ * of one.  Used where the objective's noise shows (a step's decrease off
+ * its promise), and for a search that ends short of GN_GRAD. */
 #define GN_DEC 1e-4
 #define GN_DEC_STALL 1e-2	/* the same where no step lowers it: 0.1 SD */
 #define PI 3.14159265358979323846
@@ -842,7 +843,7 @@ secant_update(int nf, const double *Hg, double *A, const double *s,
  * Returns 1 when the gradient is that small, 0 when the steps stop short.
  */
 static int
-polish(struct mapctx *c, double tol, double dectol, double *gn,
+polish(struct mapctx *c, int maxit, double tol, double dectol, double *gn,
     double *decrement)
 {
 	struct fit *f = c->f;
@@ -850,11 +851,10 @@ polish(struct mapctx *c, double tol, double dectol, double *gn,
 	double grad[MAXETA], H[MAXETA * MAXETA], d[MAXETA], obj, e0[MAXETA];
 	double g1[MAXETA], A[MAXETA * MAXETA], gp[MAXETA], sp[MAXETA];
 	double Hg[MAXETA * MAXETA];
-	double lastdec = HUGE_VAL;
 	int it, i, j, k, n = m->neta, nf = c->nfree, have = 0, prev = 0;
 
 	memset(A, 0, sizeof(A));
-	for (it = 0; it < GN_MAXIT; it++) {
+	for (it = 0; it < maxit; it++) {
 		double g2 = 0, o1;
 		gsl_matrix_view hv;
 		gsl_vector_view dv;
@@ -912,11 +912,6 @@ polish(struct mapctx *c, double tol, double dectol, double *gn,
 			*decrement -= 0.5 * grad[c->map[i]] * d[i];
 		if (*decrement < tol * tol)
 			return 1;
-		/* At the solver's noise floor: the decrease is below dectol
-		 * and no longer shrinking as it does near a mode. */
-		if (*decrement < dectol && *decrement > 0.25 * lastdec)
-			return 1;
-		lastdec = *decrement;
 		memcpy(e0, c->eta, n * sizeof(double));
 		for (i = 0; i < nf; i++)
 			gp[i] = grad[c->map[i]];
@@ -959,6 +954,13 @@ polish(struct mapctx *c, double tol, double dectol, double *gn,
 		for (i = 0; i < nf; i++)
 			sp[i] = ldexp(d[i], -k);
 		prev = 1;
+		/* Within dectol of the mode, a step that had to be shortened
+		 * or whose decrease is off what it promised by more than the
+		 * promise: the objective's noise (an ODE solution over days
+		 * of CGM) has the last word, the search is over. */
+		if (*decrement < dectol && (k > 0 ||
+		    fabs(obj - o1 - *decrement) > *decrement))
+			return 1;
 		if (k == 0) {
 			obj = o1;
 			memcpy(grad, g1, n * sizeof(double));
@@ -976,7 +978,7 @@ fit_map(struct fit *f, struct fit_data *fd, const struct fit_params *p,
 	const struct model *m = f->m;
 	struct mapctx c;
 	double logdet, gn = 0, dec = HUGE_VAL;
-	int i, rc, tries, warm = 0;
+	int i, rc, tries, warm = 0, pr = 0;
 
 	res->converged = 0;
 	res->iterations = 0;
@@ -1006,8 +1008,8 @@ fit_map(struct fit *f, struct fit_data *fd, const struct fit_params *p,
 	 * little): Gauss-Newton alone, as a rule in one to three steps. */
 	rc = 1;
 	if (fd->started) {
-		switch (polish(&c, f->precise ? GN_GRAD : GN_GRAD_WARM, 0, &gn,
-		    &dec)) {
+		switch (polish(&c, GN_MAXIT, f->precise ? GN_GRAD :
+		    GN_GRAD_WARM, 0, &gn, &dec)) {
 		case -1:
 			if (!trial_invalid(&f->err)) {
 				memcpy(err, &f->err, sizeof(*err));
@@ -1029,7 +1031,8 @@ fit_map(struct fit *f, struct fit_data *fd, const struct fit_params *p,
 	 * objective (fit_tight), whose modes BFGS then Gauss-Newton find
 	 * to a small gradient. */
 	else if (!f->tight) {
-		switch (polish(&c, GN_GRAD, GN_DEC, &gn, &dec)) {
+		switch (polish(&c, GN_MAXIT_COLD, GN_GRAD, GN_DEC, &gn,
+		    &dec)) {
 		case -1:
 			if (!trial_invalid(&f->err)) {
 				memcpy(err, &f->err, sizeof(*err));
@@ -1068,8 +1071,8 @@ fit_map(struct fit *f, struct fit_data *fd, const struct fit_params *p,
 			for (i = 0; i < c.nfree; i++)
 				c.eta[c.map[i]] = 0;
 	}
-	if (!warm && polish(&c, GN_GRAD, f->tight ? 0 : GN_DEC, &gn,
-	    &dec) < 0) {
+	if (!warm && (pr = polish(&c, GN_MAXIT, GN_GRAD, f->tight ? 0 :
+	    GN_DEC, &gn, &dec)) < 0) {
 		memcpy(err, &f->err, sizeof(*err));
 		return -1;
 	}
@@ -1077,7 +1080,8 @@ fit_map(struct fit *f, struct fit_data *fd, const struct fit_params *p,
 	fd->started = 1;
 	/* Converged: BFGS says so, or what a Newton step could still gain
 	 * is negligible (scale-free, robust to solver noise). */
-	res->converged = warm || rc == 0 || gn < 1e-4 || dec < GN_DEC;
+	res->converged = warm || rc == 0 || pr == 1 || gn < 1e-4 ||
+	    dec < GN_DEC;
 	if (fit_objective(f, fd, p, fd->eta, prior, &res->ofv, err) < 0)
 		return -1;
 	f->nfree = c.nfree;
