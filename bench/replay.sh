@@ -78,7 +78,7 @@ awk -F'\t' -v OFS='\t' -v est="$EST" 'BEGIN { n = split(est, e, " ") }
     NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i }
     { printf "%s\t%s\t%s\t%s\t%s", $1, $2, $3, $4, $c["BW"]
       for (k = 1; k <= n; k++) printf "\t%s", $c[e[k]]
-      print "", $c["CR"], NR == 1 ? "UBASAL" : $c["BASAL"],
+      print "", $c["CR"], $c["CF"], NR == 1 ? "UBASAL" : $c["BASAL"],
           NR == 1 ? "BASAL" : $c["BASAL"] }' "$out/patients.tsv" \
     > "$out/exact-patients.tsv"
 sh "$here/replay/records.sh" "$out/exact-patients.tsv" 14 1 7 \
@@ -123,8 +123,10 @@ awk -F'\t' -v est="$EST" 'BEGIN { n = split(est, e, " ") }
 } | tee "$out/summary.txt"
 
 # One twin from 14 days of readings (adult#001), the speed target (< 10 s).
-awk -F'\t' -v OFS='\t' 'NR == 1 { print; next } $2 == "adult#001" {
-    if ($4 == 0) $13 = $14; print }' "$out/real.tsv" > "$out/adult1-14d.tsv"
+awk -F'\t' -v OFS='\t' 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i
+    print; next } $c["NAME"] == "adult#001" {
+    if ($c["EVID"] == 0) $c["DV"] = $c["READ"]; print }' "$out/real.tsv" \
+    > "$out/adult1-14d.tsv"
 for r in 1 2 3; do
 	s=$(date +%s.%N)
 	twin-fit -m uvapadova --quiet "$out/adult1-14d.tsv" > /dev/null 2>&1

@@ -1327,7 +1327,8 @@ main(int argc, char **argv)
 		if ((o.target_text || o.replace || (reg != NULL &&
 		    regimen_has_bolus(reg))) && (sim_cols_init(&sc, r, m,
 		    &err) < 0 ||
-		    (i == 0 && sim_cols_check(&sc, r, m, o.strict, col_warning,
+		    (sim_cols_notes(&sc, o.strict, col_warning, NULL),
+		    i == 0 && sim_cols_check(&sc, r, m, o.strict, col_warning,
 		    NULL, &err) < 0))) {
 			cli_warn(PROG, "%s", err.msg);
 			goto out;

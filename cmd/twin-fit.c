@@ -508,7 +508,8 @@ run_individuals(const struct opts *o, const struct model *m,
 	if (fixed_etas(m, o, fixed) < 0)
 		goto out;
 	if (fit_cols_init(&cols, &lloq, &blq, r, m, &err) < 0 ||
-	    (*prev == NULL && sim_cols_check(&cols, r, m, o->strict,
+	    (sim_cols_notes(&cols, o->strict, col_warning, NULL),
+	    *prev == NULL && sim_cols_check(&cols, r, m, o->strict,
 	    col_warning, NULL, &err) < 0) ||
 	    fit_params_init(&p, m) < 0 ||
 	    (f = fit_new(m, &o->so, &err)) == NULL ||
@@ -653,6 +654,7 @@ load_cohort(struct pop *pp, const struct model *m, const char *path,
 		rec_close(r);
 		return -1;
 	}
+	sim_cols_notes(&cols, strict, col_warning, NULL);
 	if (*prev == NULL && sim_cols_check(&cols, r, m, strict, col_warning,
 	    NULL, err) < 0) {
 		sim_cols_free(&cols);

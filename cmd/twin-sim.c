@@ -800,7 +800,8 @@ main(int argc, char **argv)
 		layout_free(&lay);
 		sim_cols_free(&cols);
 		if (sim_cols_init(&cols, r, m, &err) < 0 ||
-		    (i == 0 && sim_cols_check(&cols, r, m, o.strict,
+		    (sim_cols_notes(&cols, o.strict, col_warning, NULL),
+		    i == 0 && sim_cols_check(&cols, r, m, o.strict,
 		    col_warning, NULL, &err) < 0)) {
 			cli_warn("twin-sim", "%s", err.msg);
 			goto out;

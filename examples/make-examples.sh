@@ -69,3 +69,30 @@ tab=$(printf '\t')
 	$c["EVID"] == "." || $c["EVID"] == 0 {
 		print $c["ID"], $c["TIME"], sprintf("%.0f", $c["DV"]) }'
 } > "$here/cgm.tsv"
+
+# t1d.tsv.gz: one person's 14 days as a pump and a CGM record them, for a
+# personal twin (twin-fit -m uvapadova): simglucose's adult#001 (UVA/
+# Padova, all his own parameters) on his basal rate, three meals a day of
+# varying size and time (bench/replay/diary.sh, seed 2) with boluses by
+# his carbohydrate ratio, read by a Dexcom every 5 min (whole mg/dL).  The
+# records say only what the person knows: meals (mg of carbohydrate into
+# Qsto1), insulin (U into Isc1; the basal an infusion), the readings DV,
+# body weight BW, the basal rate UBASAL (U/min), the carbohydrate ratio CR
+# (g/U) and correction factor CF (mg/dL per U) of his pump's settings.
+{
+	twin-pop --cohort uva30 | awk -F "$tab" 'NR == 1 || $4 == "adult#001"' |
+	    twin-sim -m uvapadova --no-pred |
+	    awk -F "$tab" -v OFS="$tab" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i }
+	    { printf "%s", $1; for (i = 2; i <= c["TDI"]; i++) printf "\t%s", $i
+	      print "\t" $c["BASAL"] }' > "$here/.t1d-patient.tsv"
+	printf '# A simulated person with type 1 diabetes, 14 days (sh examples/make-examples.sh):\n'
+	printf '# meals (mg into Qsto1), insulin (U into Isc1), Dexcom readings DV (mg/dL),\n'
+	printf '# BW (kg), basal rate UBASAL (U/min), CR (g/U), CF (mg/dL/U); TIME in minutes.\n'
+	sh "$top/bench/replay/records.sh" "$here/.t1d-patient.tsv" 14 2 |
+	    awk -F "$tab" -v OFS="$tab" '
+	NR == 1 { print "ID", "TIME", "EVID", "AMT", "RATE", "CMT", "II", "ADDL",
+		"BW", "UBASAL", "CR", "CF", "DV"; next }
+	{ dv = $14; if (dv != ".") dv = sprintf("%.0f", dv)
+		print 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, dv }'
+	rm -f "$here/.t1d-patient.tsv"
+} | gzip -n -9 > "$here/t1d.tsv.gz"

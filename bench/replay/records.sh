@@ -6,7 +6,7 @@
 # 5 min (twin-sim --ruv --seed SEED), the patients being simulated with
 # all the columns of PATIENTS (twin-pop --cohort uva30 rows with BASAL,
 # or any rows the uvapadova model reads).  Writes ID NAME TIME EVID AMT
-# RATE CMT II ADDL BW UBASAL CR DV READ TRUE: DV the readings up to the
+# RATE CMT II ADDL BW UBASAL CR CF DV READ TRUE: DV the readings up to the
 # day FITDAYS (all days if 0), READ all readings, TRUE the noise-free CGM.
 # Usage: sh bench/replay/records.sh PATIENTS DAYS SEED [FITDAYS]
 here=$(cd "$(dirname "$0")" && pwd) || exit 2
@@ -27,13 +27,14 @@ twin-dose -m uvapadova --regimen "basal by BASAL U/min sc for ${days}d;
     bolus by CR sc at meals" |
 twin-sim -m uvapadova --ruv --seed "$seed" --grid "0:$((days * 1440)):5" |
 awk -F'\t' -v OFS='\t' -v end="$((fit * 1440))" '
+function col(name) { return (name in c) ? $c[name] : "." }
 NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i
 	print "ID", "NAME", "TIME", "EVID", "AMT", "RATE", "CMT", "II",
-	    "ADDL", "BW", "UBASAL", "CR", "DV", "READ", "TRUE"; next }
+	    "ADDL", "BW", "UBASAL", "CR", "CF", "DV", "READ", "TRUE"; next }
 $c["EVID"] != 0 || $c["DV"] != "." {
 	obs = $c["EVID"] == 0
-	print $c["ID"], $c["NAME"], $c["TIME"], $c["EVID"], $c["AMT"],
-	    $c["RATE"], $c["CMT"], $c["II"], $c["ADDL"], $c["BW"],
-	    $c["BASAL"], $c["CR"],
+	print $c["ID"], col("NAME"), $c["TIME"], $c["EVID"], $c["AMT"],
+	    $c["RATE"], $c["CMT"], $c["II"], $c["ADDL"], col("BW"),
+	    col("BASAL"), col("CR"), col("CF"),
 	    obs && (end == 0 || $c["TIME"] < end) ? $c["DV"] : ".",
 	    obs ? $c["DV"] : ".", obs ? $c["CGM"] : "." }'

@@ -452,10 +452,19 @@ interp(const double *t, const double *v, int n, double at)
 	return v[lo] + (v[hi] - v[lo]) * (at - t[lo]) / (t[hi] - t[lo]);
 }
 
+void
+sim_cols_notes(struct sim_cols *c, int strict,
+    void (*note)(void *ctx, const char *msg), void *ctx)
+{
+	c->strict = strict;
+	c->note = note;
+	c->note_ctx = ctx;
+}
+
 static int
 fill_covariates(struct sim_indiv *si, const struct model *m,
-    const struct rec_reader *r, const struct rec_indiv *ind,
-    struct twin_err *err)
+    const struct sim_cols *sc, const struct rec_reader *r,
+    const struct rec_indiv *ind, struct twin_err *err)
 {
 	int c, k, n = si->n, w = m->ncov;
 
@@ -479,6 +488,20 @@ fill_covariates(struct sim_indiv *si, const struct model *m,
 				    "covariate %s is missing on every record",
 				    rec_path(r), ind->row[0].line, ind->id,
 				    m->slotname[m->cov0 + c]);
+			if (sc->cov[c] >= 0 && !cov_bydose(m, c) &&
+			    m->covhasdefault[c] != MODEL_COV_OPTIONAL) {
+				char msg[512];
+
+				snprintf(msg, sizeof(msg), "%s:%ld: ID %s: "
+				    "covariate %s is missing on every record: "
+				    "the model's default %g is used",
+				    rec_path(r), ind->row[0].line, ind->id,
+				    m->slotname[m->cov0 + c],
+				    m->covdefault[c]);
+				if (col_note(sc->strict, sc->note,
+				    sc->note_ctx, err, msg) < 0)
+					return -1;
+			}
 			for (k = 0; k < n; k++)
 				si->cov[(size_t)k * w + c] = m->covdefault[c];
 			kt[0] = 0;
@@ -615,7 +638,7 @@ sim_bind(struct sim_indiv *si, const struct model *m,
 	for (q = 0; q < m->nstate; q++)
 		if (m->cmtsize[q] >= 0 && c->cov[m->cmtsize[q]] < 0)
 			si->bydose[m->cmtsize[q]] = 1;
-	return fill_covariates(si, m, r, ind, err);
+	return fill_covariates(si, m, c, r, ind, err);
 }
 
 /* ---- the workspace ---------------------------------------------------- */

@@ -30,11 +30,25 @@ struct sim_cols {
 	int *cov;		/* model->ncov */
 	int *ind;		/* model->nind: parameter overrides */
 	int *eta;		/* model->neta: ETA_<name> overrides */
+	/* sim_cols_notes: how sim_bind reports an individual's defaults */
+	int strict;
+	void (*note)(void *ctx, const char *msg);
+	void *note_ctx;
 };
 
 int sim_cols_init(struct sim_cols *c, const struct rec_reader *r,
     const struct model *m, struct twin_err *err);
 void sim_cols_free(struct sim_cols *c);
+
+/*
+ * How sim_bind reports a covariate that has a column but no value on any
+ * record of an individual, which then takes the model's default (not an
+ * optional one, nor one a route's doses set): "FILE:LINE: ID x: ..."
+ * through note, or with strict as sim_bind's error.  Without this call
+ * (after sim_cols_init, which clears it) nothing is said.
+ */
+void sim_cols_notes(struct sim_cols *c, int strict,
+    void (*note)(void *ctx, const char *msg), void *ctx);
 
 /*
  * After sim_cols_init: what the columns silently leave to the model.
