@@ -67,21 +67,23 @@ twin-pop -n 600 --seed 3 --age 20:80 |
 	--title 'Midazolam 5 mg i.v.: 600 virtual adults by age group' \
 	-o "$here/pbpk-bands.svg"
 
-# Glucose twins: simglucose's adult#001 (UVA/Padova 2008) for 14 days,
-# his basal rate (the model's BASAL output, a first pass), three meals a
-# day with boluses by his carbohydrate ratio, Dexcom readings (--ruv);
-# then the same with a carbohydrate ratio 25% higher (smaller boluses).
-twin-pop --cohort uva30 | awk -F'\t' 'NR == 1 || $4 == "adult#001"' |
-    twin-sim -m uvapadova --no-pred | cut -f1-39,46 > "$here/.pt.tsv"
-for arm in before after; do
-	awk -F'\t' -v OFS='\t' -v arm=$arm 'NR == 1 { for (i = 1; i <= NF; i++)
-	    if ($i == "CR") c = i; print; next }
-	    { if (arm == "after") $c = $c * 1.25; print }' "$here/.pt.tsv" |
-	    twin-dose -m uvapadova --regimen 'basal by BASAL U/min sc for 14d;
-		meal 60 g at 07:00 daily x14; meal 50 g at 12:30 daily x14;
-		meal 70 g at 19:00 daily x14; bolus by CR sc at meals' |
-	    twin-sim -m uvapadova --ruv --seed 3 --grid 0:20160:5 |
-	    twin-report agp -y DV --title "adult#001, 14 days: carbohydrate ratio $([ $arm = before ] && echo 'as given' || echo '+25%')" \
-		-o "$here/glucose-$arm.svg"
-done
-rm -f "$here/.pt.tsv"
+# Glucose twins: a person's 14 days (examples/t1d.tsv.gz: simglucose's
+# adult#001 as a pump and a Dexcom record him), their twin, and the
+# carbohydrate ratio with which his twin keeps 75% of the second week in
+# the tight range 70-140 mg/dL without going below 70: his readings, then
+# his twin on that ratio read by a Dexcom (--ruv).
+twin-report agp -y DV --title "A person's 14 days of CGM, carbohydrate ratio 10 g/U" \
+    -o "$here/glucose-before.svg" "$top/examples/t1d.tsv.gz"
+twin-fit -m uvapadova "$top/examples/t1d.tsv.gz" |
+    twin-dose -m uvapadova --replace sc --regimen 'basal by UBASAL U/min sc
+	for 14d; bolus by CR sc at meals' --vary CR=4..20/0.5 \
+	--target 'tir(70,140) >= 75' --no-below 70 --window 7d,14d \
+	> "$here/.what-if.tsv"
+cr=$(awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "CR") c = i
+    next } { print $c; exit }' "$here/.what-if.tsv")
+awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "EVID") e = i }
+    NR == 1 || $e != 0' "$here/.what-if.tsv" |
+    twin-sim -m uvapadova --ruv --seed 3 --grid 0:20160:5 |
+    twin-report agp -y DV --title "His twin, carbohydrate ratio chosen by twin-dose ($cr g/U)" \
+	-o "$here/glucose-after.svg"
+rm -f "$here/.what-if.tsv"
