@@ -43,3 +43,21 @@ awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
     { print $h["TIR"], $h["TBR1"] }' "$out/cgm.tsv" | sort -n |
     awk '{ tir[NR] = $1 } END { printf "cohort median TIR %.1f%% (of %d patients)\n", tir[int((NR + 1) / 2)], NR }' |
     tee -a "$out/speed.txt"
+
+# The cohort what-if: for each carbohydrate ratio from 5 to 30 g/U, the
+# share of the 30 patients whose week (the meals above, their basal rate,
+# boluses by that ratio) stays 70% in range without going below 70 mg/dL.
+MEALS='meal 60 g at 07:00 daily x7; meal 50 g at 12:30 daily x7;
+meal 70 g at 19:00 daily x7'
+s=$(date +%s.%N)
+twin-pop --cohort uva30 | twin-sim -m uvapadova --no-pred 2> /dev/null |
+    cut -f1-39,46 | twin-dose -m uvapadova --regimen "$MEALS" 2> /dev/null |
+    twin-dose -m uvapadova --regimen 'basal by BASAL U/min sc for 7d;
+	bolus by CR sc at meals' --vary CR=5..30/1 \
+	--target 'tir(70,180) >= 70' --no-below 70 --window 0,7d --cohort \
+	2> /dev/null > "$out/cohort-cr.tsv"
+e=$(date +%s.%N)
+awk -F'\t' -v t="$(echo "$e - $s" | bc -l)" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+    $c["BEST"] == 1 { printf "cohort what-if, 26 ratios x 30 patients x 7 days: %.1f s; best CR %s g/U suits %d of %d (PTA %.1f%%)\n",
+        t, $c["CR"], $c["MET"], $c["N"], $c["PTA"] }' "$out/cohort-cr.tsv" |
+    tee -a "$out/speed.txt"

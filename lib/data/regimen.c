@@ -7,6 +7,7 @@
  * Internally times are in seconds and amounts in the unit as written:
  * the usual values (12 h, 90 min, 1000 mg) then convert exactly.
  */
+#include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -94,6 +95,7 @@ struct part {
 
 struct regimen {
 	char *text;		/* a copy, for messages at expansion */
+	char *flat;		/* the same, white space runs one space */
 	int npart;
 	struct part *part;
 };
@@ -873,6 +875,7 @@ regimen_free(struct regimen *r)
 	}
 	free(r->part);
 	free(r->text);
+	free(r->flat);
 	free(r);
 }
 
@@ -895,10 +898,27 @@ regimen_parse(const char *text, struct twin_err *err)
 		return NULL;
 	}
 	if ((r = calloc(1, sizeof(*r))) == NULL ||
-	    (r->text = copy(text, len)) == NULL) {
+	    (r->text = copy(text, len)) == NULL ||
+	    (r->flat = copy(text, len)) == NULL) {
 		twin_nomem(err);
 		regimen_free(r);
 		return NULL;
+	} else {
+		/* one line, one field of a table: runs of white space
+		 * (the line breaks of a long regimen) become one space */
+		char *o = r->flat;
+		const char *q;
+
+		for (q = text; *q; q++) {
+			if (isspace((unsigned char)*q)) {
+				if (o > r->flat && o[-1] != ' ')
+					*o++ = ' ';
+			} else
+				*o++ = *q;
+		}
+		while (o > r->flat && o[-1] == ' ')
+			o--;
+		*o = '\0';
 	}
 	p.s = r->text;
 	p.i = 0;
@@ -1393,5 +1413,5 @@ regimen_has_bolus(const struct regimen *r)
 const char *
 regimen_text(const struct regimen *r)
 {
-	return r->text;
+	return r->flat;
 }

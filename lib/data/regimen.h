@@ -162,7 +162,8 @@ int regimen_expand(const struct regimen *r, const struct reg_context *ctx,
 /* Has r a "bolus by ... at meals" part (which reads ctx->meals)? */
 int regimen_has_bolus(const struct regimen *r);
 
-/* The text r was parsed from. */
+/* The text r was parsed from, on one line: each run of white space
+ * (line breaks, tabs) one space, none at the ends (a table's field). */
 const char *regimen_text(const struct regimen *r);
 
 #endif

@@ -525,6 +525,11 @@ test_ownership(void)
 	regimen_free(NULL);
 	tap_ok(regimen_parse(NULL, &err) == NULL &&
 	    strcmp(err.msg, "no regimen") == 0, "NULL text");
+	/* regimen_text: one line, for a table's field */
+	r = regimen_parse(" 100 mg iv;\n\t 50 mg po\n", &err);
+	tap_ok(r != NULL && strcmp(regimen_text(r), "100 mg iv; 50 mg po")
+	    == 0, "regimen_text: line breaks and tabs become one space");
+	regimen_free(r);
 }
 
 /* "bolus by CR sc at meals": the column through ctx->column. */
