@@ -330,6 +330,34 @@ awk -v a="$(cat "$tmp/q0")" -v b="$(cat "$tmp/q1")" 'BEGIN {
 	exit !(a > 0 && b > a) }'
 ok $? "DMEAL slows gastric emptying below kmax"
 
+# --- the typical patient and UBASAL ---------------------------------------
+# The model's defaults (the geometric means of the 30) make a basal state
+# too: on its own basal rate (output BASAL) 24 h keep CGM at Gb = 141.747
+# (1e-9 relative).  With a basal rate UBASAL given, Ib is the one at which
+# it holds the basal state: the output BASAL (u2ss BW/6000, computed from
+# Ib) is UBASAL again (1e-12), and 24 h on it keep CGM at Gb.
+b0=$(printf 'ID\tTIME\n1\t0\n' | twin-sim -m uvapadova --grid 0:0:1 2> /dev/null |
+    awk -F'\t' "$hdr"'{ printf "%.17g", $c["BASAL"] }')
+printf 'ID\tTIME\tAMT\tRATE\tCMT\n1\t0\t%s\t%s\tIsc1\n' \
+    "$(awk -v b="$b0" 'BEGIN { printf "%.17g", b * 1440 }')" "$b0" |
+    twin-sim -m uvapadova --rtol 1e-12 --atol 1e-14 --grid 0:1440:60 2> /dev/null |
+    awk -F'\t' "$hdr"'{ e = $c["CGM"] / 141.747 - 1; if (e < 0) e = -e
+	if (e > w) w = e; n++ }
+    END { printf "# typical patient: basal %.6g U/min, CGM off Gb by %.3g\n", b, w
+	exit !(n == 26 && w <= 1e-9) }' b="$b0"
+ok $? "the typical patient: its basal state holds for 24 h (1e-9)"
+for u in 0.005 0.0139 0.03; do
+	printf 'ID\tTIME\tAMT\tRATE\tCMT\tUBASAL\tBW\n1\t0\t%s\t%s\tIsc1\t%s\t60\n' \
+	    "$(awk -v b="$u" 'BEGIN { printf "%.17g", b * 1440 }')" "$u" "$u" |
+	    twin-sim -m uvapadova --rtol 1e-12 --atol 1e-14 --grid 0:1440:360 \
+	    2> /dev/null
+done | awk -F'\t' '$1 == "ID" { for (i = 1; i <= NF; i++) c[$i] = i; next }
+    { e = $c["BASAL"] / $c["UBASAL"] - 1; if (e < 0) e = -e; if (e > w) w = e
+      g = $c["CGM"] / 141.747 - 1; if (g < 0) g = -g; if (g > wg) wg = g; n++ }
+    END { printf "# UBASAL: BASAL/UBASAL - 1 at most %.3g, CGM off Gb %.3g\n", w, wg
+	exit !(n == 18 && w <= 1e-12 && wg <= 1e-9) }'
+ok $? "UBASAL: Ib such that the basal rate is UBASAL (1e-12), and the basal state holds"
+
 # --- the cohort pipeline --------------------------------------------------
 twin-pop --cohort uva30 |
     twin-dose -m uvapadova --regimen 'basal 1 U/h sc for 1d; meal 60 g at 07:00 daily x1; meal 50 g at 12:30 daily x1; meal 70 g at 19:00 daily x1' |
