@@ -34,7 +34,7 @@ for j in 1 2; do
 		s=$(date +%s.%N)
 		pipeline $j || exit 1
 		e=$(date +%s.%N)
-		echo "$e - $s" | bc -l
+		awk -v e="$e" -v s="$s" 'BEGIN { print e - s }'
 	done | sort -n | awk -v j=$j '{ t[NR] = $1 } END {
 	    printf "30 patients x 14 days, twin-sim -j %d: %.2f s whole pipeline (median of %d; target < 2 s)\n",
 	    j, t[int((NR + 1) / 2)], NR }'
@@ -57,7 +57,7 @@ twin-pop --cohort uva30 | twin-sim -m uvapadova --no-pred 2> /dev/null |
 	--target 'tir(70,180) >= 70' --no-below 70 --window 0,7d --cohort \
 	2> /dev/null > "$out/cohort-cr.tsv"
 e=$(date +%s.%N)
-awk -F'\t' -v t="$(echo "$e - $s" | bc -l)" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+awk -F'\t' -v t="$(awk -v e="$e" -v s="$s" 'BEGIN { print e - s }')" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
     $c["BEST"] == 1 { printf "cohort what-if, 26 ratios x 30 patients x 7 days: %.1f s; best CR %s g/U suits %d of %d (PTA %.1f%%)\n",
         t, $c["CR"], $c["MET"], $c["N"], $c["PTA"] }' "$out/cohort-cr.tsv" |
     tee -a "$out/speed.txt"

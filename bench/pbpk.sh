@@ -63,7 +63,7 @@ cohort() {	# N: seconds and twin-sim's peak KB
 	    /usr/bin/time -f '%M' -o "$out/mem" \
 	    twin-sim -m midazolam --grid 0:24:1 2> /dev/null | wc -l > "$out/rows"
 	e=$(date +%s.%N)
-	printf '%s\t%s\t%s\n' "$1" "$(echo "$e - $s" | bc -l)" "$(cat "$out/mem")"
+	printf '%s\t%s\t%s\n' "$1" "$(awk -v e="$e" -v s="$s" 'BEGIN { print e - s }')" "$(cat "$out/mem")"
 }
 printf 'people\tseconds\tsim_peak_KB\n' > "$out/cohort.tsv"
 cohort $((N / 10)) >> "$out/cohort.tsv"
@@ -86,7 +86,7 @@ for r in 1 2 3; do
 	twin-fit -m "$top/examples/pbpk/midazolam_tdm.yaml" --params \
 	    "$out/patient.tsv" > "$out/twin.tsv" 2> /dev/null
 	e=$(date +%s.%N)
-	echo "$e - $s" | bc -l
+	awk -v e="$e" -v s="$s" 'BEGIN { print e - s }'
 done | sort -n | awk '{ t[NR] = $1 } END {
     printf "personal twin (MAP, 4 levels): %.3f s whole process (median of 3; target < 0.5 s)\n", t[2] }' |
     tee "$out/map.txt"

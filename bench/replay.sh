@@ -43,7 +43,7 @@ replay() {
 	[ $? -le 3 ] ||
 	    { echo "replay: twin-fit failed, see $out/$1.err" >&2; exit 1; }
 	e=$(date +%s.%N)
-	echo "$e - $s" | bc -l > "$out/$1.time"
+	awk -v e="$e" -v s="$s" 'BEGIN { print e - s }' > "$out/$1.time"
 	for ref in READ TRUE; do
 		twin-report accuracy -y IPRED --ref $ref --after 10080 \
 		    --by NAME "$out/$1.fit" > "$out/$1.week2.$ref"
@@ -97,7 +97,7 @@ for run in real exact; do
 	summary "$run.pop.TRUE" "typical patient, week 2, noise-free CGM"
 	echo "twins flagged (not converged): $(grep -c 'did not converge' "$out/$run.err")"
 	printf "seconds per twin (week 1 of 14 days fitted): %.2f\n" \
-	    "$(echo "$(cat "$out/$run.time") / $(($(wc -l < "$out/patients.tsv") - 1))" | bc -l)"
+	    "$(awk -v t="$(cat "$out/$run.time")" -v n="$(($(wc -l < "$out/patients.tsv") - 1))" 'BEGIN { print t / n }')"
 done
 # the readings' own error
 for run in real exact; do
@@ -144,7 +144,7 @@ for r in 1 2 3; do
 	s=$(date +%s.%N)
 	twin-fit -m uvapadova --quiet "$out/adult1-14d.tsv" > /dev/null 2>&1
 	e=$(date +%s.%N)
-	echo "$e - $s" | bc -l
+	awk -v e="$e" -v s="$s" 'BEGIN { print e - s }'
 done | sort -n | awk '{ t[NR] = $1 } END {
     printf "a personal twin from 14 days of CGM (adult#001, 4032 readings): %.2f s (median of 3; target < 10 s)\n", t[2] }' |
     tee -a "$out/summary.txt"

@@ -25,7 +25,7 @@ t() {	# seconds of one run
 	s=$(date +%s.%N)
 	"$sim" -m "$here/ss41.yaml" --grid 0:12:1 "$1" > /dev/null 2>&1 || exit 1
 	e=$(date +%s.%N)
-	echo "$e - $s" | bc -l
+	awk -v e="$e" -v s="$s" 'BEGIN { print e - s }'
 }
 for r in $(seq "$reps"); do
 	a=$(t "$tmp/ss1.tsv") || exit 1

@@ -163,7 +163,7 @@ for who in adolescent#003 adult#001; do
 	v=$(rmse "$tmp/exact.fit" IPRED "$who")
 	p=$(rmse "$tmp/exact.fit" PRED "$who")
 	echo "# readings, day-3 RMSE $who twin $v typical $p mg/dL"
-	below "$v" 8 && below "$v" "$(echo "$p / 2" | bc -l)" || r=1
+	below "$v" 8 && below "$v" "$(awk -v p="$p" 'BEGIN { printf "%.17g", p / 2 }')" || r=1
 done
 ok $r "readings: day-3 RMSE against the CGM below 8 mg/dL and half the typical patient's"
 # (c) the twin's records simulated again give its IPRED (twin-fit(1)):
@@ -203,7 +203,7 @@ EOF
 	v=$(rmse "$tmp/real.fit" IPRED "$name")
 	p=$(rmse "$tmp/real.fit" PRED "$name")
 	echo "# real, day-3 RMSE $name twin $v typical $p mg/dL"
-	below "$v" "$lim" && below "$v" "$(echo "$p / $x" | bc -l)" || r=1
+	below "$v" "$lim" && below "$v" "$(awk -v p="$p" -v x="$x" 'BEGIN { printf "%.17g", p / x }')" || r=1
 done
 ok $r "real: day-3 RMSE below 10 and 1/3 of PRED's (adolescent#003), 20 and 1/1.25 (adult#001)"
 
