@@ -56,9 +56,9 @@ struct rec_reader {
 	int ncol, idcol, timecol;
 	int ccol;		/* the column C, or -1 */
 	int ign;		/* the ignore rule: IGN_... */
+	char ignc;		/* its character for IGN_CHAR */
 	struct shard shard;	/* the individuals rec_next returns */
 	long nseen;		/* individuals read, kept or passed over */
-	char ignc;		/* its character for IGN_CHAR */
 	char *hdr;		/* column names, NUL-separated */
 	char **col;		/* ncol pointers into hdr */
 
