@@ -80,6 +80,10 @@ twin-dose -m pk2cmt --regimen '100 mg iv q12h x4' < "$tmp/pop.in" \
     > "$tmp/sim.in"
 same sim "twin-pop | twin-dose | twin-sim --iiv --ruv" \
     twin-sim -m pk2cmt --iiv --ruv --seed 3 --grid 0:48:6
+# Threads change nothing.
+cp "$tmp/sim.in" "$tmp/simj.in"
+same simj "twin-sim -j 2 --iiv --ruv" \
+    twin-sim -m pk2cmt -j 2 --iiv --ruv --seed 3 --grid 0:48:6
 # -n: new IDs numbered across the whole output, as serially.
 head -n 61 "$tmp/sim.in" > "$tmp/rep.in"
 same rep "twin-sim -n 3 --iiv --ruv (new IDs)" \
@@ -122,6 +126,12 @@ same tgt "twin-report target (a row per ID)" \
 cp "$tmp/sim.serial" "$tmp/acc.in"
 same acc "twin-report accuracy --by ID" \
     twin-report accuracy -y IPRED --by ID
+
+# cgm: 20 synthetic day-long traces, a reading every 5 min.
+awk 'BEGIN { OFS = "\t"; print "ID", "TIME", "DV"
+    for (i = 1; i <= 20; i++) for (t = 0; t < 1440; t += 5)
+	print i, t, 120 + (40 + 3 * i) * sin(t / 180 + i) }' > "$tmp/cgm.in"
+same cgm "twin-report cgm" twin-report cgm --time-unit min
 
 # ---- bad K/N: usage errors naming the value ----------------------------
 
