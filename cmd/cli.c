@@ -14,6 +14,7 @@
 #include "body/pbpk.h"
 #include "data/record.h"
 #include "util/num.h"
+#include "util/shard.h"
 
 /* The progress line on the terminal, if one is shown: messages start on a
  * line of their own. */
@@ -110,6 +111,8 @@ cli_solver(const char *prog, const char *arg)
 	return meth;
 }
 
+static void cli_set_shard(const char *prog, const char *arg);
+
 int
 cli_common(const char *prog, int c, const char *arg,
     const struct cli_common *co)
@@ -147,8 +150,46 @@ cli_common(const char *prog, int c, const char *arg,
 	case CLI_O_SOLVER:
 		*co->method = cli_solver(prog, arg);
 		return 1;
+	case CLI_O_SHARD:
+		cli_set_shard(prog, arg);
+		return 1;
 	}
 	return 0;
+}
+
+static struct shard shard;	/* n 0: no --shard */
+
+static void
+cli_set_shard(const char *prog, const char *arg)
+{
+	struct twin_err err;
+
+	if (shard_parse(&shard, arg, &err) < 0)
+		cli_usage_error(prog, "--shard: %s", err.msg);
+}
+
+const struct shard *
+cli_shard(void)
+{
+	return shard.n > 0 ? &shard : NULL;
+}
+
+void
+cli_shard_refuse(const char *prog, const char *what)
+{
+	if (cli_shard() != NULL)
+		cli_usage_error(prog, "--shard: %s summarises the whole cohort; "
+		    "merging the shards' partial results is not supported "
+		    "yet", what);
+}
+
+void
+cli_shard_pretty(const char *prog, int pretty)
+{
+	if (cli_shard() != NULL && pretty)
+		cli_usage_error(prog, "--shard: --pretty aligns the columns "
+		    "over the whole table, which a shard does not see; leave "
+		    "it out");
 }
 
 static const char *ignore_rule;	/* NULL: the reader's default */
@@ -173,6 +214,8 @@ cli_rec_open(const char *path, struct twin_err *err)
 		rec_close(r);
 		return NULL;
 	}
+	if (r != NULL)
+		rec_set_shard(r, cli_shard());
 	return r;
 }
 

@@ -38,7 +38,7 @@ double cli_clock(const char *prog, const char *opt, const char *arg);
  */
 enum {
 	CLI_O_ATOL = 1000, CLI_O_IGNORE, CLI_O_KEEP, CLI_O_LIST, CLI_O_QUIET,
-	CLI_O_RTOL, CLI_O_SOLVER, CLI_O_STRICT
+	CLI_O_RTOL, CLI_O_SHARD, CLI_O_SOLVER, CLI_O_STRICT
 };
 #define CLI_OPT_ATOL	{ "atol", required_argument, NULL, CLI_O_ATOL }
 #define CLI_OPT_IGNORE	{ "ignore", required_argument, NULL, CLI_O_IGNORE }
@@ -46,11 +46,14 @@ enum {
 #define CLI_OPT_LIST	{ "list-models", no_argument, NULL, CLI_O_LIST }
 #define CLI_OPT_QUIET	{ "quiet", no_argument, NULL, CLI_O_QUIET }
 #define CLI_OPT_RTOL	{ "rtol", required_argument, NULL, CLI_O_RTOL }
+#define CLI_OPT_SHARD	{ "shard", required_argument, NULL, CLI_O_SHARD }
 #define CLI_OPT_SOLVER	{ "solver", required_argument, NULL, CLI_O_SOLVER }
 #define CLI_OPT_STRICT	{ "strict", no_argument, NULL, CLI_O_STRICT }
 /* Their lines in --help (struct cli_help, below), one wording for all. */
 #define CLI_HELP_ATOL	{ "--atol x", "absolute tolerance of the integrators" }
 #define CLI_HELP_RTOL	{ "--rtol x", "relative tolerance of the integrators" }
+#define CLI_HELP_SHARD	{ "--shard k/n", \
+	"only the IDs of shard k of n (twin(7), Large cohorts)" }
 #define CLI_HELP_SOLVER	{ "--solver name", \
 	"integrator: auto, exact, rk, bdf or adams" }
 
@@ -77,6 +80,23 @@ int cli_parallel(int n, int nworker, void *const *workers, void *ctx,
 
 struct rec_reader;
 struct twin_err;
+struct shard;
+/*
+ * --shard K/N (CLI_OPT_SHARD; cli_common parses it, a usage error when
+ * bad): every reader cli_rec_open opens returns only the individuals of
+ * that shard (rec_set_shard; the rule is util/shard.h's).  cli_shard is
+ * the shard given, or NULL without --shard: for a program to refuse it
+ * where it would change a result (a cohort summary) and for twin-pop,
+ * which reads no records, to keep the people of the shard.
+ */
+const struct shard *cli_shard(void);
+/* With --shard, a usage error: what (e.g. "--cohort") summarises the
+ * whole cohort, and merging the shards' partial results is not supported
+ * yet.  Nothing without --shard. */
+void cli_shard_refuse(const char *prog, const char *what);
+/* With --shard and pretty, a usage error: --pretty aligns the columns
+ * over the whole table, which no shard sees.  Nothing otherwise. */
+void cli_shard_pretty(const char *prog, int pretty);
 /*
  * --ignore RULE (every program): which records NM-TRAN-style comment
  * rules drop (twin-records(5)); cli_set_ignore checks the rule (a usage

@@ -110,6 +110,7 @@ usage(void)
 		{ "--regimen text", "add this regimen to every individual" },
 		{ "--replace route", "drop the records' own doses by this route" },
 		{ "--route r", "the route of the doses" },
+		CLI_HELP_SHARD,
 		{ "--step n", "grid intervals over the scored span" },
 		{ "--strict", "refuse data that lack a covariate or misname a column" },
 		{ "--table", "one row per individual: the regimen chosen" },
@@ -137,7 +138,7 @@ usage(void)
 	    "[--level p]] [file ...]\n"
 	    "options: [-hVz] [-j threads] [-o file] [--ignore rule] [--keep-going] "
 	    "[--list-models]\n"
-	    "         [--pretty] [--quiet] [--step n] [--strict]\n"
+	    "         [--pretty] [--quiet] [--shard k/n] [--step n] [--strict]\n"
 	    "times are in hours unless a unit is given: 30min, 36h, 2d\n", h);
 }
 
@@ -284,6 +285,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "regimen", required_argument, NULL, O_REGIMEN },
 		{ "replace", required_argument, NULL, O_REPLACE },
 		{ "route", required_argument, NULL, O_ROUTE },
+		CLI_OPT_SHARD,
 		{ "step", required_argument, NULL, O_STEP },
 		CLI_OPT_STRICT,
 		{ "table", no_argument, NULL, O_TABLE },
@@ -473,6 +475,9 @@ parse_opts(int argc, char **argv, struct opts *o)
 	}
 	if (o->model == NULL)
 		cli_usage_error(PROG, "no model given (-m MODEL)");
+	if (o->cohort)
+		cli_shard_refuse(PROG, "--cohort");
+	cli_shard_pretty(PROG, o->pretty);
 	if (o->regimen_text == NULL && o->target_text == NULL)
 		cli_usage_error(PROG, "give either --regimen or --target");
 	if (o->vary[0] && o->target_text == NULL)

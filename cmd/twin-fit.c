@@ -96,6 +96,7 @@ usage(void)
 		CLI_HELP_RTOL,
 		{ "--saem-iterations k1,k2", "SAEM's iterations (300,200)" },
 		{ "--seed n", "seed of SAEM's random numbers (default 1)" },
+		CLI_HELP_SHARD,
 		CLI_HELP_SOLVER,
 		{ "--strict", "refuse data that lack a covariate or misname a column" },
 		{ "--table file", "write the records with predictions to file" },
@@ -111,8 +112,9 @@ usage(void)
 	    "                [--no-covariance] [--no-prior] [--params] "
 	    "[--population] [--quiet]\n"
 	    "                [--rtol x] [--saem-iterations k1,k2] [--seed n] "
-	    "[--solver name]\n"
-	    "                [--strict] [--table file] [file ...]\n", h);
+	    "[--shard k/n]\n"
+	    "                [--solver name] [--strict] [--table file] "
+	    "[file ...]\n", h);
 }
 
 static void
@@ -142,6 +144,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		CLI_OPT_RTOL,
 		{ "saem-iterations", required_argument, NULL, O_SAEMIT },
 		{ "seed", required_argument, NULL, O_SEED },
+		CLI_OPT_SHARD,
 		CLI_OPT_SOLVER,
 		CLI_OPT_STRICT,
 		{ "table", required_argument, NULL, O_TABLE },
@@ -262,6 +265,12 @@ parse_opts(int argc, char **argv, struct opts *o)
 		cli_usage_error(PROG, "--no-prior is for individual fits");
 	if (methodset && o->mode != M_POPULATION)
 		cli_usage_error(PROG, "--method goes with --population");
+	if (cli_shard() != NULL && (o->mode == M_POPULATION ||
+	    o->mode == M_EVALUATE))
+		cli_usage_error(PROG, "--shard is for individual fits: "
+		    "--population and --evaluate estimate from every "
+		    "individual at once, and a shard's estimate is not part "
+		    "of the whole one");
 	if (saemset && o->method->estimate != est_saem)
 		cli_usage_error(PROG, "--saem-iterations and --seed go with "
 		    "--method saem");

@@ -17,6 +17,7 @@
 #include "body/people.h"
 #include "data/record.h"
 #include "util/num.h"
+#include "util/shard.h"
 
 #define PROG "twin-pop"
 #define FLUSH_BYTES 65536	/* output is handed on in pieces this big */
@@ -54,6 +55,7 @@ usage(void)
 		{ "--population name", "the tables to draw from (default "
 		    PEOPLE_POPULATION ")" },
 		{ "--seed n", "seed of the random numbers (default 1)" },
+		CLI_HELP_SHARD,
 		{ "--sex s", "male, female or both (default both)" },
 		{ "--unchecked", "keep bodies the whole-body physiology cannot "
 		    "make (by default they are drawn again)" },
@@ -62,10 +64,10 @@ usage(void)
 
 	cli_help(PROG, "usage: twin-pop [-hVz] -n number [-o file] "
 	    "[--age a:b] [--first-id k]\n"
-	    "                [--population name] [--seed n] [--sex s] "
-	    "[--unchecked]\n"
+	    "                [--population name] [--seed n] [--shard k/n] "
+	    "[--sex s]\n                [--unchecked]\n"
 	    "       twin-pop [-hVz] --cohort name [-o file] "
-	    "[--first-id k]\n", h);
+	    "[--first-id k] [--shard k/n]\n", h);
 }
 
 static void
@@ -101,6 +103,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ "population", required_argument, NULL, O_POP },
 		{ "seed", required_argument, NULL, O_SEED },
+		CLI_OPT_SHARD,
 		{ "sex", required_argument, NULL, O_SEX },
 		{ "unchecked", no_argument, NULL, O_UNCHECKED },
 		{ "version", no_argument, NULL, 'V' },
@@ -216,7 +219,11 @@ cohort_records(const struct opts *o, struct outbuf *b)
 	}
 	ob_putc(b, '\n');
 	while ((rc = tsv_next(&t, &err)) == 1) {
-		snprintf(idbuf, sizeof(idbuf), "%ld\t0\t2", id++);
+		snprintf(idbuf, sizeof(idbuf), "%ld", id++);
+		if (!shard_keep(cli_shard(), idbuf))
+			continue;
+		ob_puts(b, idbuf);
+		snprintf(idbuf, sizeof(idbuf), "\t0\t2");
 		ob_puts(b, idbuf);
 		for (k = 0; k < t.ncol; k++) {
 			ob_putc(b, '\t');
@@ -294,6 +301,9 @@ main(int argc, char **argv)
 	for (i = 0; i < o.n; i++) {
 		long id = o.firstid + i;
 
+		snprintf(idbuf, sizeof(idbuf), "%ld", id);
+		if (!shard_keep(cli_shard(), idbuf))
+			continue;
 		if (people_draw(p, &o.po, id, &q, &err) < 0) {
 			cli_warn(PROG, "ID %ld: %s", id, err.msg);
 			goto out;

@@ -129,6 +129,7 @@ usage(void)
 		{ "--quantiles q,...", "bands: these quantiles" },
 		{ "--quiet", "no progress on the terminal" },
 		{ "--ref col", "accuracy: the reference column (default DV)" },
+		CLI_HELP_SHARD,
 		{ "--summary", "nca: statistics over the individuals" },
 		{ "--tau t", "nca: the dosing interval" },
 		{ "--time-unit u", "the unit of TIME (h, min, d, ...)" },
@@ -163,8 +164,9 @@ usage(void)
 	    "                          [--clarke [--unit mg/dL|mmol/L]]\n"
 	    "common options: [-hVz] [-m model] [-o file] [--pretty] "
 	    "[--time-unit h|min|d]\n"
-	    "                [--ignore rule] [--list-models] [--quiet] [--title s] "
-	    "[--xlabel s] [--ylabel s]\n"
+	    "                [--ignore rule] [--list-models] [--quiet] "
+	    "[--shard k/n] [--title s]\n"
+	    "                [--xlabel s] [--ylabel s]\n"
 	    "                [file ...]\n", h);
 }
 
@@ -207,6 +209,29 @@ enum {
 	O_METHOD, O_NOOBS, O_PRETTY, O_PTA, O_QUANT, O_SUMMARY, O_TAU, O_TITLE, O_TUNIT,
 	O_UNIT, O_WIDTH, O_XLABEL, O_YLABEL
 };
+
+/*
+ * --shard: the verbs that write a row per individual (nca, target, cgm,
+ * accuracy --by ID) take it; a summary of the cohort does not yet.
+ */
+static void
+shard_verb(const struct opts *o)
+{
+	int k, byid = 0;
+
+	for (k = 0; k < o->nby; k++)
+		byid |= !strcmp(o->by[k], "ID");
+	if (o->verb == V_BANDS || o->verb == V_PLOT || o->verb == V_AGP)
+		cli_shard_refuse(PROG, verbs[o->verb]);
+	else if (o->verb == V_NCA && o->summary)
+		cli_shard_refuse(PROG, "nca --summary");
+	else if (o->verb == V_TARGET && o->pta)
+		cli_shard_refuse(PROG, "target --pta");
+	else if (o->verb == V_ACCURACY && !byid)
+		cli_shard_refuse(PROG, o->nby ? "accuracy --by without ID" :
+		    "accuracy without --by ID");
+	cli_shard_pretty(PROG, o->pretty);
+}
 
 /* TIME's unit: time units in an hour, and its short name for the axis. */
 static int
@@ -254,6 +279,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "pta", no_argument, NULL, O_PTA },
 		{ "quantiles", required_argument, NULL, O_QUANT },
 		{ "ref", required_argument, NULL, O_REF },
+		CLI_OPT_SHARD,
 		CLI_OPT_QUIET,
 		CLI_OPT_IGNORE,
 		{ "summary", no_argument, NULL, O_SUMMARY },
@@ -531,6 +557,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		    "give the prediction with -y, e.g. -y IPRED", o->y);
 	if (o->verb == V_AGP && o->bin == 0)
 		o->bin = 15;
+	shard_verb(o);
 	/* getopt ran on argv + 1 */
 	optind++;
 }

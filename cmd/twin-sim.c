@@ -117,6 +117,7 @@ usage(void)
 		CLI_HELP_RTOL,
 		{ "--ruv", "simulate DV with the model's residual error" },
 		{ "--seed n", "seed of the random numbers (default 1)" },
+		CLI_HELP_SHARD,
 		CLI_HELP_SOLVER,
 		{ "--states", "write the amount in each compartment" },
 		{ "--strict", "refuse data that lack a covariate or misname a column" },
@@ -129,8 +130,8 @@ usage(void)
 	    "[--iiv]\n                [--keep-going]"
 	    " [--list-models] [--no-pred] [--quiet] [--rtol x] "
 	    "[--ruv]\n"
-	    "                [--seed n] [--solver name] [--states] [--strict] "
-	    "[file ...]\n", h);
+	    "                [--seed n] [--shard k/n] [--solver name] [--states] "
+	    "[--strict]\n                [file ...]\n", h);
 }
 
 static void
@@ -490,6 +491,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		CLI_OPT_RTOL,
 		{ "ruv", no_argument, NULL, O_RUV },
 		{ "seed", required_argument, NULL, O_SEED },
+		CLI_OPT_SHARD,
 		CLI_OPT_SOLVER,
 		{ "states", no_argument, NULL, O_STATES },
 		CLI_OPT_STRICT,
@@ -627,6 +629,7 @@ run_file(struct shared *sh, struct worker *wk, int nworker,
 	struct twin_err err, rerr;
 	struct indiv *cur = NULL;
 	int i, n, niv, rc = 1;
+	long seen;
 	long failed = 0, rows, maxrows = (long)BATCH_CHUNKS * CHUNK_ROWS *
 	    nworker;
 	void *wks[256];
@@ -656,6 +659,7 @@ run_file(struct shared *sh, struct worker *wk, int nworker,
 				if (rc <= 0)
 					break;
 				cur = &sh->iv[niv];
+				seen = rec_seen(sh->r);
 				rc = rec_next((struct rec_reader *)sh->r,
 				    &cur->ind, &rerr);
 				if (rc <= 0) {
@@ -663,6 +667,10 @@ run_file(struct shared *sh, struct worker *wk, int nworker,
 					break;
 				}
 				niv++;
+				/* New IDs (-n) as in the whole run: the
+				 * individuals of other shards count. */
+				*nextid += (rec_seen(sh->r) - seen - 1) *
+				    o->nrep;
 				cur->serial = ++*serial;
 				cur->firstid = *nextid;
 				cur->nextrep = 1;

@@ -28,6 +28,7 @@
 #include <zlib.h>
 
 #include "util/err.h"
+#include "util/shard.h"
 #include "util/num.h"
 #include "data/record.h"
 
@@ -56,6 +57,8 @@ struct rec_reader {
 	int ccol;		/* the column C, or -1 */
 	int ign;		/* the ignore rule: IGN_... */
 	char ignc;		/* its character for IGN_CHAR */
+	struct shard shard;	/* the individuals rec_next returns */
+	long nseen;		/* individuals read, kept or passed over */
 	char *hdr;		/* column names, NUL-separated */
 	char **col;		/* ncol pointers into hdr */
 
@@ -759,6 +762,21 @@ rec_open(const char *path, struct twin_err *err)
 }
 
 void
+rec_set_shard(struct rec_reader *r, const struct shard *s)
+{
+	if (s != NULL)
+		r->shard = *s;
+	else
+		memset(&r->shard, 0, sizeof(r->shard));
+}
+
+long
+rec_seen(const struct rec_reader *r)
+{
+	return r->nseen;
+}
+
+void
 rec_continue(struct rec_reader *r, struct rec_reader *prev)
 {
 	if (prev == NULL)
@@ -1062,8 +1080,16 @@ rec_next(struct rec_reader *r, struct rec_indiv *ind, struct twin_err *err)
 	}
 	if (r->state > 0)
 		return 0;
+	/* The individuals of other shards are read (and checked) all the
+	 * same, and passed over. */
+	while ((rc = next(r, ind, err)) == 1 && (r->nseen++,
+	    !shard_keep(&r->shard, ind->id))) {
+		ind->nrow = 0;
+		ind->buflen = 0;
+		ind->id = NULL;
+	}
 	/* No half-read individual for a caller that ignores the error. */
-	if ((rc = next(r, ind, err)) != 1)
+	if (rc != 1)
 		ind->nrow = 0;
 	return rc;
 }

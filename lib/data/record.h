@@ -95,6 +95,20 @@ int rec_ignore_check(const char *rule, struct twin_err *err);
 int rec_set_ignore(struct rec_reader *r, const char *rule,
     struct twin_err *err);
 
+/*
+ * Shards: rec_next returns only the individuals that shard s keeps
+ * (shard_keep, util/shard.h); the others are read and checked as ever
+ * (an error in one still stops the reader) and passed over.  NULL, or a
+ * zeroed struct, returns every individual, as a new reader does.  Set
+ * before the first rec_next.
+ */
+struct shard;
+void rec_set_shard(struct rec_reader *r, const struct shard *s);
+/* The individuals rec_next has read from r so far, those passed over
+ * included: a program numbering its output by position in the whole
+ * input (twin-sim -n) numbers a shard's as the whole run does. */
+long rec_seen(const struct rec_reader *r);
+
 /* Carry the IDs already read by prev over to r, so that an ID that
  * appeared in an earlier file of the same stream is caught too. */
 void rec_continue(struct rec_reader *r, struct rec_reader *prev);
