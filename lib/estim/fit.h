@@ -135,12 +135,13 @@ int fit_focei_grad(struct fit *f, struct fit_data *fd,
 void fit_precise(struct fit *f, int on);
 
 /*
- * fit_map's search ends at a gradient norm below 1e-8 or, where the
- * objective's decrease stops shrinking (the noise of an ODE solution over
- * days of data), when a further step promises less than 1e-4: the mode
- * to 0.01 posterior standard deviations.  tight (on) keeps only the
- * first rule, for the FOCE-I objective, which depends on the mode to
- * first order (pop.h sets it).
+ * fit_map's search from eta 0 (Gauss-Newton with a secant correction
+ * first) ends at a gradient norm below 1e-8 or, where the objective's
+ * noise shows (an ODE solution over days of data: a step's decrease off
+ * its promise), when a further step promises less than 1e-4: the mode to
+ * 0.01 posterior standard deviations.  tight (on) keeps the first rule
+ * only, and BFGS first, for the FOCE-I objective, which depends on the
+ * mode to first order (pop.c sets it).
  */
 void fit_tight(struct fit *f, int on);
 
