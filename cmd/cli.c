@@ -14,6 +14,7 @@
 #include "body/pbpk.h"
 #include "data/record.h"
 #include "util/num.h"
+#include "util/provenance.h"
 #include "util/shard.h"
 
 /* The progress line on the terminal, if one is shown: messages start on a
@@ -113,6 +114,12 @@ cli_solver(const char *prog, const char *arg)
 
 static void cli_set_shard(const char *prog, const char *arg);
 
+static int provenance;		/* --provenance given */
+static char **prov_argv;	/* the arguments after the program's name */
+static int prov_argc;
+static char *prov_input;	/* the first input's leading # lines */
+static int prov_opened;		/* an input was opened */
+
 int
 cli_common(const char *prog, int c, const char *arg,
     const struct cli_common *co)
@@ -152,6 +159,9 @@ cli_common(const char *prog, int c, const char *arg,
 		return 1;
 	case CLI_O_SHARD:
 		cli_set_shard(prog, arg);
+		return 1;
+	case CLI_O_PROVENANCE:
+		provenance = 1;
 		return 1;
 	}
 	return 0;
@@ -216,7 +226,44 @@ cli_rec_open(const char *path, struct twin_err *err)
 	}
 	if (r != NULL)
 		rec_set_shard(r, cli_shard());
+	if (r != NULL && provenance && !prov_opened) {
+		prov_opened = 1;
+		if ((prov_input = strdup(rec_comments(r))) == NULL) {
+			rec_close(r);
+			twin_nomem(err);
+			return NULL;
+		}
+	}
 	return r;
+}
+
+int
+cli_provenance(const char *prog, struct rec_writer *w,
+    const struct model *m, const unsigned long *seed, struct twin_err *err)
+{
+	struct prov p;
+	char *text;
+	int rc;
+
+	if (!provenance)
+		return 0;
+	memset(&p, 0, sizeof(p));
+	p.prog = prog;
+	p.version = TWIN_VERSION;
+	if (m != NULL) {
+		p.model = m->name;
+		p.modelhash = m->hash;
+	}
+	p.seed = seed;
+	p.shard = cli_shard();
+	p.argc = prov_argc;
+	p.argv = prov_argv;
+	p.input = prov_input;
+	if ((text = prov_lines(&p, err)) == NULL)
+		return -1;
+	rc = rec_write(w, text, strlen(text), err);
+	free(text);
+	return rc;
 }
 
 struct model *
@@ -398,6 +445,13 @@ cli_getopt(const char *prog, int argc, char *const *argv,
 	char opts[128], bad[128];
 	int c, i, k, nprefix = 0;
 
+	/* --provenance's copy, before getopt_long permutes argv. */
+	if (prov_argv == NULL && argc > 0 &&
+	    (prov_argv = calloc((size_t)argc, sizeof(char *))) != NULL) {
+		for (i = 1; i < argc; i++)
+			prov_argv[i - 1] = argv[i];
+		prov_argc = argc - 1;
+	}
 	/* A leading ':' tells a missing argument from an unknown option. */
 	snprintf(opts, sizeof(opts), ":%s", shortopts);
 	opterr = 0;

@@ -38,12 +38,14 @@ double cli_clock(const char *prog, const char *opt, const char *arg);
  */
 enum {
 	CLI_O_ATOL = 1000, CLI_O_IGNORE, CLI_O_KEEP, CLI_O_LIST, CLI_O_QUIET,
-	CLI_O_RTOL, CLI_O_SHARD, CLI_O_SOLVER, CLI_O_STRICT
+	CLI_O_RTOL, CLI_O_SHARD, CLI_O_SOLVER, CLI_O_STRICT, CLI_O_PROVENANCE
 };
 #define CLI_OPT_ATOL	{ "atol", required_argument, NULL, CLI_O_ATOL }
 #define CLI_OPT_IGNORE	{ "ignore", required_argument, NULL, CLI_O_IGNORE }
 #define CLI_OPT_KEEP	{ "keep-going", no_argument, NULL, CLI_O_KEEP }
 #define CLI_OPT_LIST	{ "list-models", no_argument, NULL, CLI_O_LIST }
+#define CLI_OPT_PROVENANCE { "provenance", no_argument, NULL, \
+	CLI_O_PROVENANCE }
 #define CLI_OPT_QUIET	{ "quiet", no_argument, NULL, CLI_O_QUIET }
 #define CLI_OPT_RTOL	{ "rtol", required_argument, NULL, CLI_O_RTOL }
 #define CLI_OPT_SHARD	{ "shard", required_argument, NULL, CLI_O_SHARD }
@@ -51,6 +53,8 @@ enum {
 #define CLI_OPT_STRICT	{ "strict", no_argument, NULL, CLI_O_STRICT }
 /* Their lines in --help (struct cli_help, below), one wording for all. */
 #define CLI_HELP_ATOL	{ "--atol x", "absolute tolerance of the integrators" }
+#define CLI_HELP_PROVENANCE { "--provenance", \
+	"begin the output with # lines saying what made it" }
 #define CLI_HELP_RTOL	{ "--rtol x", "relative tolerance of the integrators" }
 #define CLI_HELP_SHARD	{ "--shard k/n", \
 	"only the IDs of shard k of n (twin(7), Large cohorts)" }
@@ -107,6 +111,21 @@ struct rec_reader *cli_rec_open(const char *path, struct twin_err *err);
 
 /* The input columns of r as one line, malloc'ed; NULL if out of memory. */
 char *cli_columns(const struct rec_reader *r);
+
+struct rec_writer;
+/*
+ * --provenance (CLI_OPT_PROVENANCE; cli_common notes it): write to w the
+ * "#" lines of util/provenance.h that say what made the output: prog,
+ * the toolkit's version, the model m (NULL: none) and its hash, *seed
+ * (NULL: none), the shard (--shard), the arguments cli_getopt was first
+ * given, and the leading "#" lines of the first input cli_rec_open
+ * opened, if any.  Call it once, before the output's header and after
+ * the first input is open.  Without --provenance it writes nothing.
+ * Returns 0, or -1 with err set (out of memory, a write error).
+ */
+int cli_provenance(const char *prog, struct rec_writer *w,
+    const struct model *m, const unsigned long *seed,
+    struct twin_err *err);
 
 /* Find a model by name or path and load it; NULL after printing why. */
 struct model *cli_model(const char *prog, const char *name);

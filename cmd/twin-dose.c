@@ -110,6 +110,7 @@ usage(void)
 		{ "--regimen text", "add this regimen to every individual" },
 		{ "--replace route", "drop the records' own doses by this route" },
 		{ "--route r", "the route of the doses" },
+		CLI_HELP_PROVENANCE,
 		CLI_HELP_SHARD,
 		{ "--step n", "grid intervals over the scored span" },
 		{ "--strict", "refuse data that lack a covariate or misname a column" },
@@ -138,7 +139,7 @@ usage(void)
 	    "[--level p]] [file ...]\n"
 	    "options: [-hVz] [-j threads] [-o file] [--ignore rule] [--keep-going] "
 	    "[--list-models]\n"
-	    "         [--pretty] [--quiet] [--shard k/n] [--step n] [--strict]\n"
+	    "         [--pretty] [--quiet] [--provenance] [--shard k/n] [--step n] [--strict]\n"
 	    "times are in hours unless a unit is given: 30min, 36h, 2d\n", h);
 }
 
@@ -285,6 +286,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "regimen", required_argument, NULL, O_REGIMEN },
 		{ "replace", required_argument, NULL, O_REPLACE },
 		{ "route", required_argument, NULL, O_ROUTE },
+		CLI_OPT_PROVENANCE,
 		CLI_OPT_SHARD,
 		{ "step", required_argument, NULL, O_STEP },
 		CLI_OPT_STRICT,
@@ -1312,18 +1314,22 @@ main(int argc, char **argv)
 		cli_warn(PROG, "%s", err.msg);
 		goto out;
 	}
-	if (o.table || o.cohort) {
-		table_head_row(&ch);
-		if (rec_write(u.w, ch.tob.p, ch.tob.len, &err) < 0) {
-			cli_warn(PROG, "%s", err.msg);
-			goto out;
-		}
-		ch.tob.len = 0;
-	}
 	for (i = 0; i < nf; i++) {
 		if ((r = cli_rec_open(files[i], &err)) == NULL) {
 			cli_warn(PROG, "%s", err.msg);
 			goto out;
+		}
+		if (i == 0 && cli_provenance(PROG, u.w, m, NULL, &err) < 0) {
+			cli_warn(PROG, "%s", err.msg);
+			goto out;
+		}
+		if (i == 0 && (o.table || o.cohort)) {
+			table_head_row(&ch);
+			if (rec_write(u.w, ch.tob.p, ch.tob.len, &err) < 0) {
+				cli_warn(PROG, "%s", err.msg);
+				goto out;
+			}
+			ch.tob.len = 0;
 		}
 		rec_continue(r, prev);
 		cli_progress_input(&progress, files, nf, i, r);

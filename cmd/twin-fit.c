@@ -96,6 +96,7 @@ usage(void)
 		CLI_HELP_RTOL,
 		{ "--saem-iterations k1,k2", "SAEM's iterations (300,200)" },
 		{ "--seed n", "seed of SAEM's random numbers (default 1)" },
+		CLI_HELP_PROVENANCE,
 		CLI_HELP_SHARD,
 		CLI_HELP_SOLVER,
 		{ "--strict", "refuse data that lack a covariate or misname a column" },
@@ -112,7 +113,7 @@ usage(void)
 	    "                [--no-covariance] [--no-prior] [--params] "
 	    "[--population] [--quiet]\n"
 	    "                [--rtol x] [--saem-iterations k1,k2] [--seed n] "
-	    "[--shard k/n]\n"
+	    "[--provenance] [--shard k/n]\n"
 	    "                [--solver name] [--strict] [--table file] "
 	    "[file ...]\n", h);
 }
@@ -144,6 +145,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		CLI_OPT_RTOL,
 		{ "saem-iterations", required_argument, NULL, O_SAEMIT },
 		{ "seed", required_argument, NULL, O_SEED },
+		CLI_OPT_PROVENANCE,
 		CLI_OPT_SHARD,
 		CLI_OPT_SOLVER,
 		CLI_OPT_STRICT,
@@ -535,6 +537,10 @@ run_individuals(const struct opts *o, const struct model *m,
 		goto out;
 	}
 	if (first) {
+		if (cli_provenance(PROG, w, m, &o->saem.seed, &err) < 0) {
+			cli_warn(PROG, "%s", err.msg);
+			goto out;
+		}
 		if (o->mode == M_PARAMS)
 			params_header(&b, m);
 		else
@@ -874,7 +880,8 @@ run_population(const struct opts *o, const struct model *m,
 			    "(the Hessian is not positive definite)");
 		write_estimates(&b, &res);
 	}
-	if (rec_write(w, b.p, b.len, &err) < 0 ||
+	if (cli_provenance(PROG, w, m, &o->saem.seed, &err) < 0 ||
+	    rec_write(w, b.p, b.len, &err) < 0 ||
 	    (o->ebepath && write_ebe(o->ebepath, pp, m, &err) < 0) ||
 	    (o->tablepath && write_table(o->tablepath, pp, &err) < 0)) {
 		cli_warn(PROG, "%s", err.msg);

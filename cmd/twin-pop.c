@@ -55,6 +55,7 @@ usage(void)
 		{ "--population name", "the tables to draw from (default "
 		    PEOPLE_POPULATION ")" },
 		{ "--seed n", "seed of the random numbers (default 1)" },
+		CLI_HELP_PROVENANCE,
 		CLI_HELP_SHARD,
 		{ "--sex s", "male, female or both (default both)" },
 		{ "--unchecked", "keep bodies the whole-body physiology cannot "
@@ -64,7 +65,7 @@ usage(void)
 
 	cli_help(PROG, "usage: twin-pop [-hVz] -n number [-o file] "
 	    "[--age a:b] [--first-id k]\n"
-	    "                [--population name] [--seed n] [--shard k/n] "
+	    "                [--population name] [--seed n] [--provenance] [--shard k/n] "
 	    "[--sex s]\n                [--unchecked]\n"
 	    "       twin-pop [-hVz] --cohort name [-o file] "
 	    "[--first-id k] [--shard k/n]\n", h);
@@ -103,6 +104,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ "population", required_argument, NULL, O_POP },
 		{ "seed", required_argument, NULL, O_SEED },
+		CLI_OPT_PROVENANCE,
 		CLI_OPT_SHARD,
 		{ "sex", required_argument, NULL, O_SEX },
 		{ "unchecked", no_argument, NULL, O_UNCHECKED },
@@ -267,6 +269,7 @@ main(int argc, char **argv)
 	if (o.cohort != NULL) {
 		if (cohort_records(&o, &b) < 0 ||
 		    (w = rec_wopen(o.outpath, o.gz, &err)) == NULL ||
+		    cli_provenance(PROG, w, NULL, NULL, &err) < 0 ||
 		    rec_write(w, b.p, b.len, &err) < 0) {
 			if (w != NULL)
 				cli_warn(PROG, "%s", err.msg);
@@ -292,7 +295,8 @@ main(int argc, char **argv)
 		people_free(p);
 		cli_usage_error(PROG, "--age: %s", err.msg);
 	}
-	if ((w = rec_wopen(o.outpath, o.gz, &err)) == NULL) {
+	if ((w = rec_wopen(o.outpath, o.gz, &err)) == NULL ||
+	    cli_provenance(PROG, w, NULL, &o.po.seed, &err) < 0) {
 		cli_warn(PROG, "%s", err.msg);
 		goto out;
 	}

@@ -129,6 +129,7 @@ usage(void)
 		{ "--quantiles q,...", "bands: these quantiles" },
 		{ "--quiet", "no progress on the terminal" },
 		{ "--ref col", "accuracy: the reference column (default DV)" },
+		CLI_HELP_PROVENANCE,
 		CLI_HELP_SHARD,
 		{ "--summary", "nca: statistics over the individuals" },
 		{ "--tau t", "nca: the dosing interval" },
@@ -165,7 +166,7 @@ usage(void)
 	    "common options: [-hVz] [-m model] [-o file] [--pretty] "
 	    "[--time-unit h|min|d]\n"
 	    "                [--ignore rule] [--list-models] [--quiet] "
-	    "[--shard k/n] [--title s]\n"
+	    "[--provenance] [--shard k/n] [--title s]\n"
 	    "                [--xlabel s] [--ylabel s]\n"
 	    "                [file ...]\n", h);
 }
@@ -279,6 +280,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "pta", no_argument, NULL, O_PTA },
 		{ "quantiles", required_argument, NULL, O_QUANT },
 		{ "ref", required_argument, NULL, O_REF },
+		CLI_OPT_PROVENANCE,
 		CLI_OPT_SHARD,
 		CLI_OPT_QUIET,
 		CLI_OPT_IGNORE,
@@ -1604,7 +1606,7 @@ bad:
 /* -m: the time unit and the unit of the model's observed quantity, for
  * the metrics and the axes. */
 static int
-model_units(struct opts *o)
+model_units(struct opts *o, struct model **keep)
 {
 	struct model *m = cli_model(PROG, o->model);
 	const char *dv;
@@ -1628,7 +1630,7 @@ model_units(struct opts *o)
 		    m->units_conc);
 		o->ylabel = o->ylabelbuf;
 	}
-	model_free(m);
+	*keep = m;	/* for --provenance */
 	return 0;
 }
 
@@ -1640,11 +1642,12 @@ main(int argc, char **argv)
 	struct rec_reader *r = NULL, *prev = NULL;
 	const char *stdin_only[] = { "-" };
 	const char **files;
+	struct model *m = NULL;
 	int i, nf, status = 2, complete = 0;
 
 	gsl_set_error_handler_off();
 	parse_opts(argc, argv, &o);
-	if (o.model != NULL && model_units(&o) < 0)
+	if (o.model != NULL && model_units(&o, &m) < 0)
 		return 2;
 	nf = argc - optind;
 	files = nf ? (const char **)argv + optind : stdin_only;
@@ -1682,6 +1685,10 @@ main(int argc, char **argv)
 		if ((r = cli_rec_open(files[i], &rp.err)) == NULL)
 			goto fail;
 		rec_continue(r, prev);
+		/* Not in an SVG: it has no "#" comments. */
+		if (i == 0 && o.verb != V_PLOT && o.verb != V_AGP &&
+		    cli_provenance(PROG, rp.w, m, NULL, &rp.err) < 0)
+			goto fail;
 		if (run_file(&rp, r) < 0)
 			goto fail;
 		rec_close(prev);
@@ -1712,6 +1719,7 @@ out:
 	}
 	rec_close(r);
 	rec_close(prev);
+	model_free(m);
 	for (i = 0; i < rp.ngrp; i++)
 		free(rp.grp[i].key);
 	free(rp.grp);

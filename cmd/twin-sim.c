@@ -117,6 +117,7 @@ usage(void)
 		CLI_HELP_RTOL,
 		{ "--ruv", "simulate DV with the model's residual error" },
 		{ "--seed n", "seed of the random numbers (default 1)" },
+		CLI_HELP_PROVENANCE,
 		CLI_HELP_SHARD,
 		CLI_HELP_SOLVER,
 		{ "--states", "write the amount in each compartment" },
@@ -130,7 +131,7 @@ usage(void)
 	    "[--iiv]\n                [--keep-going]"
 	    " [--list-models] [--no-pred] [--quiet] [--rtol x] "
 	    "[--ruv]\n"
-	    "                [--seed n] [--shard k/n] [--solver name] [--states] "
+	    "                [--seed n] [--provenance] [--shard k/n] [--solver name] [--states] "
 	    "[--strict]\n                [file ...]\n", h);
 }
 
@@ -491,6 +492,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		CLI_OPT_RTOL,
 		{ "ruv", no_argument, NULL, O_RUV },
 		{ "seed", required_argument, NULL, O_SEED },
+		CLI_OPT_PROVENANCE,
 		CLI_OPT_SHARD,
 		CLI_OPT_SOLVER,
 		{ "states", no_argument, NULL, O_STATES },
@@ -837,7 +839,8 @@ main(int argc, char **argv)
 		}
 		if (i == 0) {
 			rec_layout_header(&lay.cols, r, &hb);
-			if (rec_write(w, hb.p, hb.len, &err) < 0) {
+			if (cli_provenance("twin-sim", w, m, &o.seed,
+			    &err) < 0 || rec_write(w, hb.p, hb.len, &err) < 0) {
 				cli_warn("twin-sim", "%s", err.msg);
 				goto out;
 			}

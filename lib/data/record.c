@@ -60,6 +60,8 @@ struct rec_reader {
 	struct shard shard;	/* the individuals rec_next returns */
 	long nseen;		/* individuals read, kept or passed over */
 	char *hdr;		/* column names, NUL-separated */
+	char *lead;		/* the "#" lines before hdr, or NULL */
+	size_t leadlen;
 	char **col;		/* ncol pointers into hdr */
 
 	char *in;		/* input bytes, [pos, len) not yet used */
@@ -623,7 +625,23 @@ rd_header(struct rec_reader *r, struct twin_err *err)
 	size_t len, used;
 	int rc, i, j, bad;
 
-	if ((rc = rd_data(r, &line, &len, err)) == -1)
+	/* rd_data, keeping the comments: the ignore rule is not set yet. */
+	while ((rc = rd_line(r, &line, &len, err)) == 1 &&
+	    (len == 0 || line[0] == '#')) {
+		char *q;
+
+		if (len == 0)
+			continue;
+		if ((q = realloc(r->lead, r->leadlen + len + 2)) == NULL)
+			return twin_errork(err, TWIN_ENOMEM, "%s: out of "
+			    "memory", r->path);
+		r->lead = q;
+		memcpy(r->lead + r->leadlen, line, len);
+		r->leadlen += len;
+		r->lead[r->leadlen++] = '\n';
+		r->lead[r->leadlen] = '\0';
+	}
+	if (rc == -1)
 		return -1;
 	if (rc == 0)
 		return twin_error(err, "%s:%ld: empty input, no header line",
@@ -798,8 +816,15 @@ rec_close(struct rec_reader *r)
 	free(r->in);
 	free(r->col);
 	free(r->hdr);
+	free(r->lead);
 	free(r->path);
 	free(r);
+}
+
+const char *
+rec_comments(const struct rec_reader *r)
+{
+	return r->lead != NULL ? r->lead : "";
 }
 
 const char *

@@ -123,6 +123,10 @@ const char *rec_colname(const struct rec_reader *r, int col);
  * a silent match. */
 int rec_col(const struct rec_reader *r, const char *name);
 long rec_header_line(const struct rec_reader *r);
+/* The "#" lines before the header (blank lines between them left out),
+ * each ending in "\n" and without its "\r"; "" when there are none.  Owned
+ * by r.  A program's --provenance passes them on (util/provenance.h). */
+const char *rec_comments(const struct rec_reader *r);
 /* Bytes of the input file read so far (compressed bytes for gzip), for
  * progress; -1 when not known (a pipe). */
 long long rec_offset(const struct rec_reader *r);

@@ -37,6 +37,8 @@
 #ifndef TWIN_MODEL_H
 #define TWIN_MODEL_H
 
+#include <stdint.h>
+
 #include "util/err.h"
 #include "model/expr.h"
 #include "util/jit.h"
@@ -122,6 +124,11 @@ struct bound {
 
 struct model {
 	char *name, *description, *path;
+	/* FNV-1a-64 (util/shard.h) of the YAML text the model was loaded
+	 * from: the file's bytes (model_load) or the text given
+	 * (model_load_string, e.g. a drug's generated whole-body model);
+	 * what --provenance reports.  0 for a model built otherwise. */
+	uint64_t hash;
 	int nslot;
 	char **slotname;
 	int state0, nstate;

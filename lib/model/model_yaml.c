@@ -11,6 +11,7 @@
 #include <yaml.h>
 
 #include "model/model.h"
+#include "util/shard.h"
 #include "util/datafile.h"
 #include "util/num.h"
 
@@ -546,9 +547,26 @@ out:
 	return m;
 }
 
+/* The file a model is parsed from, hashed as it is read. */
+struct hashed_file {
+	FILE *fp;
+	uint64_t hash;
+};
+
+static int
+read_hashed(void *data, unsigned char *buf, size_t size, size_t *nread)
+{
+	struct hashed_file *hf = data;
+
+	*nread = fread(buf, 1, size, hf->fp);
+	hf->hash = fnv1a64(hf->hash, buf, *nread);
+	return !ferror(hf->fp);
+}
+
 struct model *
 model_load(const char *path, struct twin_err *err)
 {
+	struct hashed_file hf;
 	yaml_parser_t parser;
 	struct model *m;
 	const char *base;
@@ -568,9 +586,20 @@ model_load(const char *path, struct twin_err *err)
 		twin_nomem(err);
 		return NULL;
 	}
-	yaml_parser_set_input_file(&parser, fp);
+	hf.fp = fp;
+	hf.hash = FNV64_BASIS;
+	yaml_parser_set_input(&parser, read_hashed, &hf);
 	m = load(&parser, path, name, path, err);
 	yaml_parser_delete(&parser);
+	/* libyaml stops reading at the end of the document: the rest. */
+	if (m != NULL) {
+		unsigned char buf[4096];
+		size_t n;
+
+		while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+			hf.hash = fnv1a64(hf.hash, buf, n);
+		m->hash = hf.hash;
+	}
 	fclose(fp);
 	return m;
 }
@@ -589,6 +618,8 @@ model_load_string(const char *text, const char *name, struct twin_err *err)
 	    strlen(text));
 	m = load(&parser, name, name, NULL, err);
 	yaml_parser_delete(&parser);
+	if (m != NULL)
+		m->hash = fnv1a64(FNV64_BASIS, text, strlen(text));
 	return m;
 }
 

@@ -5,17 +5,23 @@
 
 #include "util/shard.h"
 
-#define FNV64_BASIS	14695981039346656037ULL
 #define FNV64_PRIME	1099511628211ULL
+
+uint64_t
+fnv1a64(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ b[i]) * FNV64_PRIME;
+	return h;
+}
 
 uint64_t
 shard_hash(const char *id)
 {
-	uint64_t h = FNV64_BASIS;
-
-	for (; *id != '\0'; id++)
-		h = (h ^ (unsigned char)*id) * FNV64_PRIME;
-	return h;
+	return fnv1a64(FNV64_BASIS, id, strlen(id));
 }
 
 /* Decimal digits s[0, len) as a number at most SHARD_MAX; -1 if empty,

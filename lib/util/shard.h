@@ -21,6 +21,7 @@
 #ifndef TWIN_SHARD_H
 #define TWIN_SHARD_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "util/err.h"
@@ -39,6 +40,14 @@ struct shard {
  * \"...\": want K/N, ..." or "... K must be from 1 to N".
  */
 int shard_parse(struct shard *s, const char *text, struct twin_err *err);
+
+/* FNV-1a-64's offset basis: the hash of no bytes. */
+#define FNV64_BASIS	14695981039346656037ULL
+
+/* FNV-1a-64 continued from h over the n bytes at p: fnv1a64(FNV64_BASIS,
+ * p, n) is the hash of those bytes, and a text read in pieces hashes as
+ * the whole when each piece continues from the last. */
+uint64_t fnv1a64(uint64_t h, const void *p, size_t n);
 
 /* FNV-1a, 64 bits, of the bytes of id up to its NUL. */
 uint64_t shard_hash(const char *id);
