@@ -237,6 +237,19 @@ cli_rec_open(const char *path, struct twin_err *err)
 	return r;
 }
 
+void
+cli_provenance_args(int argc, char *const *argv)
+{
+	int i;
+
+	if (prov_argv != NULL || argc < 1 ||
+	    (prov_argv = calloc((size_t)argc, sizeof(char *))) == NULL)
+		return;
+	for (i = 1; i < argc; i++)
+		prov_argv[i - 1] = argv[i];
+	prov_argc = argc - 1;
+}
+
 int
 cli_provenance(const char *prog, struct rec_writer *w,
     const struct model *m, const unsigned long *seed, struct twin_err *err)
@@ -446,12 +459,7 @@ cli_getopt(const char *prog, int argc, char *const *argv,
 	int c, i, k, nprefix = 0;
 
 	/* --provenance's copy, before getopt_long permutes argv. */
-	if (prov_argv == NULL && argc > 0 &&
-	    (prov_argv = calloc((size_t)argc, sizeof(char *))) != NULL) {
-		for (i = 1; i < argc; i++)
-			prov_argv[i - 1] = argv[i];
-		prov_argc = argc - 1;
-	}
+	cli_provenance_args(argc, argv);
 	/* A leading ':' tells a missing argument from an unknown option. */
 	snprintf(opts, sizeof(opts), ":%s", shortopts);
 	opterr = 0;

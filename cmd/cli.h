@@ -126,6 +126,11 @@ struct rec_writer;
 int cli_provenance(const char *prog, struct rec_writer *w,
     const struct model *m, const unsigned long *seed,
     struct twin_err *err);
+/* The arguments --provenance reports: argv[1, argc), as main got them
+ * (a copy of the pointers).  The first call counts; cli_getopt makes it
+ * itself, so only a program that passes cli_getopt fewer (twin-report,
+ * after its verb) calls it first. */
+void cli_provenance_args(int argc, char *const *argv);
 
 /* Find a model by name or path and load it; NULL after printing why. */
 struct model *cli_model(const char *prog, const char *name);

@@ -345,6 +345,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		    "bands, cgm, plot, agp or accuracy)", argv[1]);
 	}
 	o->verb = (enum verb)i;
+	cli_provenance_args(argc, argv);	/* the verb too */
 	argc--;
 	argv++;
 	while ((c = cli_getopt(PROG, argc, argv, "hVm:o:y:z", lo)) != -1) {
