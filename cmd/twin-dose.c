@@ -106,11 +106,11 @@ usage(void)
 		{ "--over list", "infusion durations to try (0 a bolus)" },
 		{ "--prefer rule", "lowest-dose, fewest-doses or closest" },
 		{ "--pretty", "aligned tables for a terminal" },
+		CLI_HELP_PROVENANCE,
 		{ "--quiet", "no progress on the terminal" },
 		{ "--regimen text", "add this regimen to every individual" },
 		{ "--replace route", "drop the records' own doses by this route" },
 		{ "--route r", "the route of the doses" },
-		CLI_HELP_PROVENANCE,
 		CLI_HELP_SHARD,
 		{ "--step n", "grid intervals over the scored span" },
 		{ "--strict", "refuse data that lack a covariate or misname a column" },
@@ -139,7 +139,9 @@ usage(void)
 	    "[--level p]] [file ...]\n"
 	    "options: [-hVz] [-j threads] [-o file] [--ignore rule] [--keep-going] "
 	    "[--list-models]\n"
-	    "         [--pretty] [--quiet] [--provenance] [--shard k/n] [--step n] [--strict]\n"
+	    "         [--pretty] [--provenance] [--quiet] [--shard k/n] "
+	    "[--step n]\n"
+	    "         [--strict]\n"
 	    "times are in hours unless a unit is given: 30min, 36h, 2d\n", h);
 }
 

@@ -92,11 +92,11 @@ usage(void)
 		{ "--no-prior", "individual fits without the omega prior" },
 		{ "--params", "one row of estimates per individual" },
 		{ "--population", "estimate the population parameters (FOCE-I)" },
+		CLI_HELP_PROVENANCE,
 		{ "--quiet", "no progress on the terminal" },
 		CLI_HELP_RTOL,
 		{ "--saem-iterations k1,k2", "SAEM's iterations (300,200)" },
 		{ "--seed n", "seed of SAEM's random numbers (default 1)" },
-		CLI_HELP_PROVENANCE,
 		CLI_HELP_SHARD,
 		CLI_HELP_SOLVER,
 		{ "--strict", "refuse data that lack a covariate or misname a column" },
@@ -111,11 +111,11 @@ usage(void)
 	    "                [--ignore rule] [--keep-going] [--list-models] "
 	    "[--method name]\n"
 	    "                [--no-covariance] [--no-prior] [--params] "
-	    "[--population] [--quiet]\n"
-	    "                [--rtol x] [--saem-iterations k1,k2] [--seed n] "
-	    "[--provenance] [--shard k/n]\n"
-	    "                [--solver name] [--strict] [--table file] "
-	    "[file ...]\n", h);
+	    "[--population]\n"
+	    "                [--provenance] [--quiet] [--rtol x] "
+	    "[--saem-iterations k1,k2]\n"
+	    "                [--seed n] [--shard k/n] [--solver name] [--strict]\n"
+	    "                [--table file] [file ...]\n", h);
 }
 
 static void

@@ -54,8 +54,8 @@ usage(void)
 		{ "--first-id k", "ID of the first person (default 1)" },
 		{ "--population name", "the tables to draw from (default "
 		    PEOPLE_POPULATION ")" },
-		{ "--seed n", "seed of the random numbers (default 1)" },
 		CLI_HELP_PROVENANCE,
+		{ "--seed n", "seed of the random numbers (default 1)" },
 		CLI_HELP_SHARD,
 		{ "--sex s", "male, female or both (default both)" },
 		{ "--unchecked", "keep bodies the whole-body physiology cannot "
@@ -65,10 +65,11 @@ usage(void)
 
 	cli_help(PROG, "usage: twin-pop [-hVz] -n number [-o file] "
 	    "[--age a:b] [--first-id k]\n"
-	    "                [--population name] [--seed n] [--provenance] [--shard k/n] "
-	    "[--sex s]\n                [--unchecked]\n"
+	    "                [--population name] [--provenance] [--seed n] "
+	    "[--shard k/n]\n                [--sex s] [--unchecked]\n"
 	    "       twin-pop [-hVz] --cohort name [-o file] "
-	    "[--first-id k] [--shard k/n]\n", h);
+	    "[--first-id k] [--provenance]\n"
+	    "                [--shard k/n]\n", h);
 }
 
 static void

@@ -125,11 +125,11 @@ usage(void)
 		{ "--method m", "nca: linlog (default) or linear" },
 		{ "--no-obs", "plot: no observation points" },
 		{ "--pretty", "aligned tables for a terminal" },
+		CLI_HELP_PROVENANCE,
 		{ "--pta", "target: the probability of target attainment" },
 		{ "--quantiles q,...", "bands: these quantiles" },
 		{ "--quiet", "no progress on the terminal" },
 		{ "--ref col", "accuracy: the reference column (default DV)" },
-		CLI_HELP_PROVENANCE,
 		CLI_HELP_SHARD,
 		{ "--summary", "nca: statistics over the individuals" },
 		{ "--tau t", "nca: the dosing interval" },
@@ -165,9 +165,9 @@ usage(void)
 	    "                          [--clarke [--unit mg/dL|mmol/L]]\n"
 	    "common options: [-hVz] [-m model] [-o file] [--pretty] "
 	    "[--time-unit h|min|d]\n"
-	    "                [--ignore rule] [--list-models] [--quiet] "
-	    "[--provenance] [--shard k/n] [--title s]\n"
-	    "                [--xlabel s] [--ylabel s]\n"
+	    "                [--ignore rule] [--list-models] [--provenance] "
+	    "[--quiet]\n"
+	    "                [--shard k/n] [--title s] [--xlabel s] [--ylabel s]\n"
 	    "                [file ...]\n", h);
 }
 

@@ -113,11 +113,11 @@ usage(void)
 		{ "--keep-going", "leave out an individual that fails, go on" },
 		{ "--list-models", "list the models installed and exit" },
 		{ "--no-pred", "do not compute PRED" },
+		CLI_HELP_PROVENANCE,
 		{ "--quiet", "no progress on the terminal" },
 		CLI_HELP_RTOL,
 		{ "--ruv", "simulate DV with the model's residual error" },
 		{ "--seed n", "seed of the random numbers (default 1)" },
-		CLI_HELP_PROVENANCE,
 		CLI_HELP_SHARD,
 		CLI_HELP_SOLVER,
 		{ "--states", "write the amount in each compartment" },
@@ -129,10 +129,11 @@ usage(void)
 	    "[-n replicates] [-o file]\n"
 	    "                [--atol x] [--grid start:end:step] [--ignore rule] "
 	    "[--iiv]\n                [--keep-going]"
-	    " [--list-models] [--no-pred] [--quiet] [--rtol x] "
-	    "[--ruv]\n"
-	    "                [--seed n] [--provenance] [--shard k/n] [--solver name] [--states] "
-	    "[--strict]\n                [file ...]\n", h);
+	    " [--list-models] [--no-pred] [--provenance]\n"
+	    "                [--quiet] [--rtol x] [--ruv] [--seed n] "
+	    "[--shard k/n]\n"
+	    "                [--solver name] [--states] [--strict] [file ...]\n",
+	    h);
 }
 
 static void
