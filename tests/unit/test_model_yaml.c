@@ -1,7 +1,8 @@
 /*
  * test_model_yaml.c - model_load_string: model text in memory loads as the
  * same text in a file does (the generated whole-body models depend on it),
- * and its messages name the text by the name given.
+ * and its messages name the text by the name given; the model hash
+ * (model.h) is FNV-1a-64 of the text either way.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include "model/model.h"
+#include "util/shard.h"
 #include "tap.h"
 
 /* The whole of a file, or NULL. */
@@ -100,6 +102,11 @@ main(void)
 		    "it has no path", files[i]);
 		tap_ok(b && !strcmp(b->name, files[i]) && b->path == NULL,
 		    what);
+		snprintf(what, sizeof(what), "%s: the hash of the file's "
+		    "bytes and of the same text in memory, FNV-1a-64 of it",
+		    files[i]);
+		tap_ok(a && b && text && a->hash == b->hash && a->hash ==
+		    fnv1a64(FNV64_BASIS, text, strlen(text)), what);
 		model_free(a);
 		model_free(b);
 		free(text);

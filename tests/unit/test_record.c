@@ -953,6 +953,30 @@ test_shard(void)
 	rec_indiv_free(&ind);
 }
 
+/* rec_comments: the "#" lines before the header, for --provenance. */
+static void
+test_comments(void)
+{
+	struct twin_err e = { .msg = "" };
+	struct rec_reader *r;
+	static const char text[] = "# one\r\n\n#two\nID\tTIME\n# later\n"
+	    "1\t0\n";
+
+	r = rec_open(writes("lead.tsv", text), &e);
+	tap_ok(r != NULL && strcmp(rec_comments(r), "# one\n#two\n") == 0,
+	    "rec_comments: the lines before the header, CR and blank "
+	    "lines left out, not those after");
+	rec_close(r);
+	r = rec_open(writegz("lead.tsv.gz", text, sizeof(text) - 1), &e);
+	tap_ok(r != NULL && strcmp(rec_comments(r), "# one\n#two\n") == 0,
+	    "rec_comments: the same through gzip");
+	rec_close(r);
+	r = rec_open(writes("nolead.tsv", "ID\tTIME\n1\t0\n"), &e);
+	tap_ok(r != NULL && strcmp(rec_comments(r), "") == 0,
+	    "rec_comments: \"\" when there are none");
+	rec_close(r);
+}
+
 int
 main(void)
 {
@@ -972,6 +996,7 @@ main(void)
 	test_outbuf();
 	test_writer();
 	test_shard();
+	test_comments();
 	for (i = 0; i < nfiles; i++)
 		unlink(files[i]);
 	rmdir(dir);
