@@ -86,15 +86,11 @@ struct rec_reader {
 /* Ignore rules (rec_set_ignore). */
 enum { IGN_DEFAULT, IGN_CHAR, IGN_ALPHA, IGN_NONE };
 
-/* FNV-1a: short keys, no need for anything stronger. */
+/* FNV-1a (util/shard.h): short keys, no need for anything stronger. */
 static size_t
 hash(const char *s)
 {
-	uint64_t h = 14695981039346656037ULL;
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return (size_t)h;
+	return (size_t)fnv1a64(FNV64_BASIS, s, strlen(s));
 }
 
 /* The slot holding id, or the empty slot where it would go. */

@@ -12,29 +12,7 @@
 #include "model/model.h"
 #include "util/shard.h"
 #include "tap.h"
-
-/* The whole of a file, or NULL. */
-static char *
-slurp(const char *path)
-{
-	FILE *fp = fopen(path, "rb");
-	char *s;
-	long n;
-
-	if (fp == NULL)
-		return NULL;
-	fseek(fp, 0, SEEK_END);
-	n = ftell(fp);
-	rewind(fp);
-	if ((s = malloc(n + 1)) == NULL || fread(s, 1, n, fp) != (size_t)n) {
-		free(s);
-		fclose(fp);
-		return NULL;
-	}
-	s[n] = '\0';
-	fclose(fp);
-	return s;
-}
+#include "slurp.h"
 
 /* Same structure, parameters and programs' results at one point. */
 static int
@@ -92,7 +70,7 @@ main(void)
 		char *text;
 
 		snprintf(path, sizeof(path), "../../models/%s.yaml", files[i]);
-		text = slurp(path);
+		text = slurp(path, NULL);
 		a = model_load(path, &err);
 		b = text ? model_load_string(text, "mem", &err) : NULL;
 		snprintf(what, sizeof(what), "%s: the text in memory gives "

@@ -15,6 +15,7 @@
 #include "data/record.h"
 #include "util/shard.h"
 #include "tap.h"
+#include "slurp.h"
 
 static char dir[64];
 static char files[128][128];
@@ -64,25 +65,6 @@ writegz(const char *name, const char *data, size_t n)
 }
 
 /* The whole file, NUL-terminated; *n gets its length. */
-static char *
-slurp(const char *path, size_t *n)
-{
-	FILE *fp = fopen(path, "rb");
-	char *p = NULL;
-	long len;
-
-	if (fp == NULL)
-		return NULL;
-	if (fseek(fp, 0, SEEK_END) == 0 && (len = ftell(fp)) >= 0 &&
-	    fseek(fp, 0, SEEK_SET) == 0 &&
-	    (p = malloc((size_t)len + 1)) != NULL) {
-		*n = fread(p, 1, (size_t)len, fp);
-		p[*n] = '\0';
-	}
-	fclose(fp);
-	return p;
-}
-
 /*
  * ok if cond and the message is exactly want; a "#" in want stands for a
  * line number (digits) in the message.

@@ -36,6 +36,7 @@
 #include "estim/fit.h"
 #include "solve/sim.h"
 #include "tap.h"
+#include "slurp.h"
 
 static char dir[64];
 
@@ -122,28 +123,6 @@ drug_inputs(struct wbody *w)
 	w->gfr = "7.5";
 	w->fa = DRUG_FA;
 	w->auc = 1;
-}
-
-static char *
-slurp(const char *path)
-{
-	FILE *fp = fopen(path, "rb");
-	char *s;
-	long n;
-
-	if (fp == NULL)
-		return NULL;
-	fseek(fp, 0, SEEK_END);
-	n = ftell(fp);
-	rewind(fp);
-	if ((s = malloc(n + 1)) == NULL || fread(s, 1, n, fp) != (size_t)n) {
-		free(s);
-		fclose(fp);
-		return NULL;
-	}
-	s[n] = '\0';
-	fclose(fp);
-	return s;
 }
 
 /*
@@ -243,7 +222,7 @@ static struct model *
 w3_linear(void)
 {
 	struct twin_err err;
-	char *text = slurp("../../bench/w3/w3.yaml"), *p;
+	char *text = slurp("../../bench/w3/w3.yaml", NULL), *p;
 	struct model *m = NULL;
 
 	if (text == NULL || (p = strstr(text, "\n  KMH: 1\n")) == NULL) {
