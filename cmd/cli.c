@@ -185,12 +185,217 @@ cli_shard(void)
 }
 
 void
-cli_shard_refuse(const char *prog, const char *what)
+cli_shard_refuse(const char *prog, const char *what, const char *how)
 {
 	if (cli_shard() != NULL)
-		cli_usage_error(prog, "--shard: %s summarises the whole cohort; "
-		    "merging the shards' partial results is not supported "
-		    "yet", what);
+		cli_usage_error(prog, "--shard: %s summarises the whole cohort "
+		    "and cannot be merged from shards%s%s", what,
+		    how != NULL ? "; " : "", how != NULL ? how : "");
+}
+
+/* The getopt tables cli_getopt was given, for --merge's settings. */
+static const char *merge_short;
+static const struct option *merge_long;
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The settings of a command: its first lead words, then its options but
+ * those --merge ignores, sorted, then the first operands that are
+ * settings (lead - 1 of them after twin-report's verb), one per line.
+ * NULL if out of memory. */
+static char *
+settings(int argc, char *const *argv, int lead)
+{
+	static const int ignored[] = { 'o', 'z', 'j', CLI_O_QUIET,
+	    CLI_O_SHARD, CLI_O_PARTIAL, CLI_O_PROVENANCE, CLI_O_MERGE };
+	char **v = calloc((size_t)argc + 2, sizeof(char *)), **opt;
+	char opts[128], *out = NULL;
+	struct outbuf b = { 0 };
+	int c, i, n = 0, nopt = 0, w = 0;
+	size_t k;
+
+	if (v == NULL || (opt = calloc((size_t)argc + 1, sizeof(char *))) ==
+	    NULL) {
+		free(v);
+		return NULL;
+	}
+	/* getopt wants a program name first, and permutes a copy */
+	v[n++] = "merge";
+	for (i = lead > 0 ? 1 : 0; i < argc; i++)
+		v[n++] = argv[i];
+	snprintf(opts, sizeof(opts), ":%s", merge_short);
+	opterr = 0;
+	optind = 0;	/* glibc: start afresh */
+	while ((c = getopt_long(n, v, opts, merge_long, NULL)) != -1) {
+		char line[4200];
+		const char *name = NULL;
+
+		for (k = 0; k < sizeof(ignored) / sizeof(ignored[0]); k++)
+			if (c == ignored[k])
+				break;
+		if (k < sizeof(ignored) / sizeof(ignored[0]) || c == '?' ||
+		    c == ':')
+			continue;
+		for (i = 0; c > 255 && merge_long[i].name != NULL; i++)
+			if (merge_long[i].val == c)
+				name = merge_long[i].name;
+		if (name != NULL)
+			snprintf(line, sizeof(line), "--%s%s%.4000s", name,
+			    optarg ? " " : "", optarg ? optarg : "");
+		else
+			snprintf(line, sizeof(line), "-%c%s%.4000s", c,
+			    optarg ? " " : "", optarg ? optarg : "");
+		if ((opt[nopt] = strdup(line)) == NULL)
+			goto out;
+		nopt++;
+	}
+	qsort(opt, (size_t)nopt, sizeof(char *), cmp_str);
+	ob_puts(&b, "");
+	if (lead > 0 && argc > 0) {
+		ob_puts(&b, argv[0]);
+		ob_putc(&b, '\n');
+	}
+	for (i = 0; i < nopt; i++) {
+		ob_puts(&b, opt[i]);
+		ob_putc(&b, '\n');
+	}
+	for (i = optind; i < n && w < lead - 1; i++, w++) {
+		ob_puts(&b, v[i]);
+		ob_putc(&b, '\n');
+	}
+	out = b.p;
+out:
+	optind = 0;
+	while (nopt > 0)
+		free(opt[--nopt]);
+	free(opt);
+	free(v);
+	return out;
+}
+
+static void
+merge_fail(const char *prog, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4), noreturn));
+
+static void
+merge_fail(const char *prog, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: %s: ", prog, path);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(2);
+}
+
+/* The first line where a and b differ: b's into nb, a's into na, each
+ * quoted ("nothing" when it has none), for the message. */
+static void
+first_diff(const char *a, const char *b, char *na, char *nb, size_t n)
+{
+	size_t i = 0, start = 0;
+	int la, lb;
+
+	while (a[i] != '\0' && a[i] == b[i]) {
+		if (a[i] == '\n')
+			start = i + 1;
+		i++;
+	}
+	la = (int)strcspn(a + start, "\n");
+	lb = (int)strcspn(b + start, "\n");
+	snprintf(na, n, la ? "\"%.*s\"" : "nothing", la, a + start);
+	snprintf(nb, n, lb ? "\"%.*s\"" : "nothing", lb, b + start);
+}
+
+void
+cli_merge_add(const char *prog, struct cli_merge *m, const char *path,
+    const char *comments, int lead)
+{
+	struct prov_facts f;
+	struct twin_err err;
+	char *set, is[600], was[600];
+	long *k;
+	int i;
+
+	if (*comments == '\0')
+		merge_fail(prog, path, "no provenance lines: make each shard's "
+		    "output with --provenance");
+	if (prov_read(comments, &f, &err) < 0)
+		merge_fail(prog, path, "%s", err.msg);
+	if (f.argc == 0)
+		merge_fail(prog, path, "no options line in its provenance");
+	if (f.shard.n == 0) {
+		f.shard.k = 1;
+		f.shard.n = 1;
+	}
+	if (m->first == NULL) {
+		if (m->settings == NULL &&
+		    (m->settings = settings(prov_argc, prov_argv, lead)) ==
+		    NULL)
+			merge_fail(prog, path, "out of memory");
+		m->ident = f.ident;
+		f.ident = NULL;
+		m->first = strdup(path);
+		m->n = f.shard.n;
+		if (m->first == NULL)
+			merge_fail(prog, path, "out of memory");
+	} else if (strcmp(m->ident, f.ident) != 0) {
+		first_diff(m->ident, f.ident, was, is, sizeof(is));
+		merge_fail(prog, path, "another run than %s: its history has "
+		    "%s where %s's has %s", m->first, is, m->first, was);
+	}
+	if ((set = settings(f.argc, f.argv, lead)) == NULL)
+		merge_fail(prog, path, "out of memory");
+	if (strcmp(set, m->settings) != 0) {
+		first_diff(m->settings, set, was, is, sizeof(is));
+		merge_fail(prog, path, "made with other settings than this "
+		    "merge: it has %s where the merge has %s", is, was);
+	}
+	free(set);
+	if (f.shard.n != m->n)
+		merge_fail(prog, path, "shard %ld/%ld, but %s is of %ld shards",
+		    f.shard.k, f.shard.n, m->first, m->n);
+	for (i = 0; i < m->nk; i++)
+		if (m->k[i] == f.shard.k)
+			merge_fail(prog, path, "shard %ld/%ld a second time",
+			    f.shard.k, f.shard.n);
+	if ((k = realloc(m->k, (m->nk + 1) * sizeof(long))) == NULL)
+		merge_fail(prog, path, "out of memory");
+	m->k = k;
+	m->k[m->nk++] = f.shard.k;
+	prov_facts_free(&f);
+}
+
+void
+cli_merge_end(const char *prog, struct cli_merge *m)
+{
+	long k;
+	int i;
+
+	if (m->first == NULL)
+		cli_usage_error(prog, "--merge: no files to merge");
+	if (m->nk < m->n) {
+		for (k = 1; k <= m->n; k++) {
+			for (i = 0; i < m->nk && m->k[i] != k; i++)
+				;
+			if (i == m->nk)
+				break;
+		}
+		fprintf(stderr, "%s: --merge: shard %ld/%ld is missing (%d of "
+		    "%ld given)\n", prog, k, m->n, m->nk, m->n);
+		exit(2);
+	}
+	free(m->ident);
+	free(m->first);
+	free(m->settings);
+	free(m->k);
+	memset(m, 0, sizeof(*m));
 }
 
 void
@@ -460,6 +665,8 @@ cli_getopt(const char *prog, int argc, char *const *argv,
 
 	/* --provenance's copy, before getopt_long permutes argv. */
 	cli_provenance_args(argc, argv);
+	merge_short = shortopts;
+	merge_long = lo;
 	/* A leading ':' tells a missing argument from an unknown option. */
 	snprintf(opts, sizeof(opts), ":%s", shortopts);
 	opterr = 0;

@@ -38,7 +38,8 @@ double cli_clock(const char *prog, const char *opt, const char *arg);
  */
 enum {
 	CLI_O_ATOL = 1000, CLI_O_IGNORE, CLI_O_KEEP, CLI_O_LIST, CLI_O_QUIET,
-	CLI_O_RTOL, CLI_O_SHARD, CLI_O_SOLVER, CLI_O_STRICT, CLI_O_PROVENANCE
+	CLI_O_RTOL, CLI_O_SHARD, CLI_O_SOLVER, CLI_O_STRICT, CLI_O_PROVENANCE,
+	CLI_O_MERGE, CLI_O_PARTIAL
 };
 #define CLI_OPT_ATOL	{ "atol", required_argument, NULL, CLI_O_ATOL }
 #define CLI_OPT_IGNORE	{ "ignore", required_argument, NULL, CLI_O_IGNORE }
@@ -46,6 +47,8 @@ enum {
 #define CLI_OPT_LIST	{ "list-models", no_argument, NULL, CLI_O_LIST }
 #define CLI_OPT_PROVENANCE { "provenance", no_argument, NULL, \
 	CLI_O_PROVENANCE }
+#define CLI_OPT_MERGE	{ "merge", no_argument, NULL, CLI_O_MERGE }
+#define CLI_OPT_PARTIAL	{ "partial", no_argument, NULL, CLI_O_PARTIAL }
 #define CLI_OPT_QUIET	{ "quiet", no_argument, NULL, CLI_O_QUIET }
 #define CLI_OPT_RTOL	{ "rtol", required_argument, NULL, CLI_O_RTOL }
 #define CLI_OPT_SHARD	{ "shard", required_argument, NULL, CLI_O_SHARD }
@@ -53,6 +56,8 @@ enum {
 #define CLI_OPT_STRICT	{ "strict", no_argument, NULL, CLI_O_STRICT }
 /* Their lines in --help (struct cli_help, below), one wording for all. */
 #define CLI_HELP_ATOL	{ "--atol x", "absolute tolerance of the integrators" }
+#define CLI_HELP_MERGE	{ "--merge", \
+	"the files are shards' outputs: merge them (twin(7))" }
 #define CLI_HELP_PROVENANCE { "--provenance", \
 	"begin the output with # lines saying what made it" }
 #define CLI_HELP_RTOL	{ "--rtol x", "relative tolerance of the integrators" }
@@ -94,10 +99,40 @@ struct shard;
  * which reads no records, to keep the people of the shard.
  */
 const struct shard *cli_shard(void);
-/* With --shard, a usage error: what (e.g. "--cohort") summarises the
- * whole cohort, and merging the shards' partial results is not supported
- * yet.  Nothing without --shard. */
-void cli_shard_refuse(const char *prog, const char *what);
+/* With --shard, a usage error: what (e.g. "plot") summarises the whole
+ * cohort and cannot be merged from shards; how (NULL or text) says what
+ * to do instead.  Nothing without --shard. */
+void cli_shard_refuse(const char *prog, const char *what, const char *how);
+
+/*
+ * --merge (CLI_OPT_MERGE): the files are the outputs of the shards of one
+ * run, each made with --provenance, and the program combines them into
+ * the output the run would have made without --shard (twin(7), Large
+ * cohorts).  cli_merge_add checks one file's leading "#" lines
+ * (comments) against the merge's own command and the files before it;
+ * cli_merge_end checks that no shard is missing.  Each prints
+ * "prog: FILE: what is wrong" and exits with status 2 when:
+ *   - the file has no provenance lines, or no shard line (a file made
+ *     without --shard is shard 1/1);
+ *   - its history differs from the first file's: another tool version,
+ *     model (name or content hash) or seed anywhere in the pipeline
+ *     (prov_read's ident);
+ *   - it was made with other settings than the merge gives: the first
+ *     lead words (twin-report's verb and target) and every option but
+ *     -o, -z, -j, --quiet, --shard, --partial, --provenance and --merge,
+ *     in any order; file operands are not compared;
+ *   - its shard has another N, or came before (a shard given twice).
+ * The state is the caller's (zeroed before the first file), freed by
+ * cli_merge_end.
+ */
+struct cli_merge {
+	char *ident, *first, *settings;
+	long n, *k;
+	int nk;
+};
+void cli_merge_add(const char *prog, struct cli_merge *m, const char *path,
+    const char *comments, int lead);
+void cli_merge_end(const char *prog, struct cli_merge *m);
 /* With --shard and pretty, a usage error: --pretty aligns the columns
  * over the whole table, which no shard sees.  Nothing otherwise. */
 void cli_shard_pretty(const char *prog, int pretty);

@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "estim/dose.h"
 #include "model/model.h"
+#include "util/tsv.h"
 #include "util/num.h"
 #include "data/record.h"
 #include "data/regimen.h"
@@ -53,6 +54,7 @@ struct opts {
 	int no_below_none;	/* --no-below none: no safety bound */
 	enum dose_prefer prefer;
 	int cohort, table, gz, nstep, ndoses, days, pretty, nthread;
+	int merge;		/* --merge: the files are --cohort shards */
 	int keepgoing, quiet, strict;
 	double until_h;		/* write doses before this time; 0: a week */
 	double level;
@@ -100,6 +102,7 @@ usage(void)
 		{ "--intervals list", "dosing intervals to try" },
 		{ "--keep-going", "leave out an individual that fails, go on" },
 		{ "--level p", "with --cohort: the share to reach" },
+		CLI_HELP_MERGE,
 		{ "--list-models", "list the models installed and exit" },
 		{ "--load list", "loading doses to try" },
 		{ "--no-below x|none", "refuse a curve going below x" },
@@ -137,6 +140,7 @@ usage(void)
 	    "closest]\n"
 	    "                 [--doses n | --until t] [--days n] [--table | --cohort "
 	    "[--level p]] [file ...]\n"
+	    "       twin-dose ... --cohort --merge file ...\n"
 	    "options: [-hVz] [-j threads] [-o file] [--ignore rule] [--keep-going] "
 	    "[--list-models]\n"
 	    "         [--pretty] [--provenance] [--quiet] [--shard k/n] "
@@ -268,6 +272,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "at", required_argument, NULL, O_AT },
 		{ "clock", required_argument, NULL, O_CLOCK },
 		{ "cohort", no_argument, NULL, O_COHORT },
+		CLI_OPT_MERGE,
 		{ "day", required_argument, NULL, O_DAY },
 		{ "days", required_argument, NULL, O_DAYS },
 		{ "doses", required_argument, NULL, O_DOSES },
@@ -351,6 +356,9 @@ parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case O_COHORT:
 			o->cohort = 1;
+			break;
+		case CLI_O_MERGE:
+			o->merge = 1;
 			break;
 		case O_DAY:
 			k = cli_int(PROG, "--day", optarg, 1, 100000);
@@ -479,8 +487,11 @@ parse_opts(int argc, char **argv, struct opts *o)
 	}
 	if (o->model == NULL)
 		cli_usage_error(PROG, "no model given (-m MODEL)");
-	if (o->cohort)
-		cli_shard_refuse(PROG, "--cohort");
+	if (o->merge && !o->cohort)
+		cli_usage_error(PROG, "--merge: only --cohort tables merge");
+	if (o->merge && cli_shard() != NULL)
+		cli_usage_error(PROG, "--merge: give the shards' outputs as "
+		    "files, without --shard");
 	cli_shard_pretty(PROG, o->pretty);
 	if (o->regimen_text == NULL && o->target_text == NULL)
 		cli_usage_error(PROG, "give either --regimen or --target");
@@ -1121,6 +1132,80 @@ choose_file(struct batch *b, struct worker *wk, int nworker, int cap,
 	return 0;
 }
 
+/* --merge: one shard's --cohort table into the counts; its candidates
+ * must be this merge's, row for row. */
+static int
+cohort_merge(struct chooser *ch, struct cli_merge *mg, const char *path,
+    struct twin_err *err)
+{
+	struct outbuf ob = { 0 };
+	struct table tab;
+	struct tsv t;
+	int c[3], k = 0, j, rc;
+	long n0 = 0;
+
+	if (tsv_open_path(&t, path, err) < 0)
+		return -1;
+	cli_merge_add(PROG, mg, path, tsv_comments(&t), 0);
+	c[0] = tsv_col(&t, "N", err);
+	c[1] = tsv_col(&t, "MET", err);
+	c[2] = tsv_col(&t, "NA", err);
+	if (c[0] < 0 || c[1] < 0 || c[2] < 0) {
+		tsv_close(&t);
+		return twin_error_prefix(err, "not a twin-dose --cohort table");
+	}
+	table_init(&tab, &ob, 0);
+	while ((rc = tsv_next(&t, err)) == 1) {
+		long n = 0, na = 0;
+
+		if (k == ch->nplan) {
+			twin_error(err, "%s:%d: more rows than this merge's %d "
+			    "candidates", t.path, t.lineno, ch->nplan);
+			break;
+		}
+		/* the row's candidate, as this merge writes it */
+		ob.len = 0;
+		plan_cells(ch, &tab, &ch->plan[k], NAN);
+		table_end_row(&tab);
+		for (j = 0; j < c[0]; j++) {
+			size_t len = strcspn(ob.p, "\t\n");
+
+			if (strncmp(ob.p, t.col[j], len) != 0 ||
+			    t.col[j][len] != '\0')
+				break;
+			memmove(ob.p, ob.p + len + 1, strlen(ob.p + len));
+		}
+		if (j < c[0]) {
+			twin_error(err, "%s:%d: candidate \"%s\" is not this "
+			    "merge's candidate %d", t.path, t.lineno, t.col[0],
+			    k + 1);
+			break;
+		}
+		if (tsv_count(&t, c[0], &n, err) < 0 ||
+		    tsv_count(&t, c[1], &ch->met[k], err) < 0 ||
+		    tsv_count(&t, c[2], &na, err) < 0)
+			break;
+		if (k == 0)
+			n0 = n;
+		if (n != n0 || na > n) {
+			twin_error(err, "%s:%d: N %ld and NA %ld do not fit the "
+			    "first row's N %ld", t.path, t.lineno, n, na, n0);
+			break;
+		}
+		ch->eval[k] += n - na;
+		k++;
+		rc = 0;
+	}
+	tsv_close(&t);
+	table_free(&tab);
+	ob_free(&ob);
+	if (rc == 0 && k < ch->nplan)
+		return twin_error(err, "%s: %d rows for this merge's %d "
+		    "candidates", path, k, ch->nplan);
+	ch->ncohort += n0;
+	return rc != 0 ? -1 : 0;
+}
+
 static int
 cohort_table(struct chooser *ch, struct out *u, struct twin_err *err)
 {
@@ -1196,6 +1281,7 @@ main(int argc, char **argv)
 	struct rec_indiv ind = { 0 };
 	struct sim_cols sc;
 	struct chooser ch;
+	struct cli_merge merge = { 0 };
 	struct out u;
 	struct worker wk[MAXTHREAD];
 	struct batch b;
@@ -1316,6 +1402,16 @@ main(int argc, char **argv)
 		cli_warn(PROG, "%s", err.msg);
 		goto out;
 	}
+	if (o.merge) {
+		if (cli_provenance(PROG, u.w, m, NULL, &err) < 0)
+			goto fail;
+		table_head_row(&ch);
+		for (i = 0; i < nf; i++)
+			if (cohort_merge(&ch, &merge, files[i], &err) < 0)
+				goto fail;
+		cli_merge_end(PROG, &merge);
+		nf = 0;
+	}
 	for (i = 0; i < nf; i++) {
 		if ((r = cli_rec_open(files[i], &err)) == NULL) {
 			cli_warn(PROG, "%s", err.msg);
@@ -1395,6 +1491,9 @@ main(int argc, char **argv)
 	}
 	complete = 1;
 	status = failures ? 2 : ch.flagged ? 3 : 0;
+	goto out;
+fail:
+	cli_warn(PROG, "%s", err.msg);
 out:
 	cli_progress_end(&progress);
 	/* With --keep-going the file holds every individual that could be

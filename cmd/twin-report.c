@@ -25,6 +25,7 @@
 #include "data/svg.h"
 #include "data/table.h"
 #include "report/target.h"
+#include "util/tsv.h"
 #include "util/units.h"
 
 #define PROG "twin-report"
@@ -51,6 +52,7 @@ struct opts {
 	const char *by[MAXBY];
 	int nby;
 	int pretty, pta, logy, bands, noobs, gz, mmol, summary;
+	int partial_out, merge;	/* --partial, --merge */
 	double after, before, level, bin, hours, interval, clock0;
 	double width, height;
 	double q[MAXQ];
@@ -122,8 +124,10 @@ usage(void)
 		{ "--list-models", "list the models installed and exit" },
 		{ "--lloq x", "nca: the lower limit of quantification" },
 		{ "--log", "plot: a logarithmic y axis" },
+		CLI_HELP_MERGE,
 		{ "--method m", "nca: linlog (default) or linear" },
 		{ "--no-obs", "plot: no observation points" },
+		{ "--partial", "bands, agp, nca --summary: a shard's part, for --merge" },
 		{ "--pretty", "aligned tables for a terminal" },
 		CLI_HELP_PROVENANCE,
 		{ "--pta", "target: the probability of target attainment" },
@@ -167,8 +171,9 @@ usage(void)
 	    "[--time-unit h|min|d]\n"
 	    "                [--ignore rule] [--list-models] [--provenance] "
 	    "[--quiet]\n"
-	    "                [--shard k/n] [--title s] [--xlabel s] [--ylabel s]\n"
-	    "                [file ...]\n", h);
+	    "                [--shard k/n [--partial]] [--merge] [--title s] "
+	    "[--xlabel s]\n"
+	    "                [--ylabel s] [file ...]\n", h);
 }
 
 /* "a,b" into two numbers. */
@@ -213,25 +218,53 @@ enum {
 
 /*
  * --shard: the verbs that write a row per individual (nca, target, cgm,
- * accuracy --by ID) take it; a summary of the cohort does not yet.
+ * accuracy --by ID) take it.  Of the summaries of a cohort, target --pta
+ * merges from its shards' own outputs (counts add), and bands, agp and
+ * nca --summary from their --partial outputs (every value, for exact
+ * quantiles); plot and accuracy over individuals do not merge.
  */
+static int
+values_verb(const struct opts *o)
+{
+	return o->verb == V_BANDS || o->verb == V_AGP ||
+	    (o->verb == V_NCA && o->summary);
+}
+
 static void
 shard_verb(const struct opts *o)
 {
 	int k, byid = 0;
+	const char *what = o->verb == V_NCA ? "nca --summary" :
+	    verbs[o->verb];
 
 	for (k = 0; k < o->nby; k++)
 		byid |= !strcmp(o->by[k], "ID");
-	if (o->verb == V_BANDS || o->verb == V_PLOT || o->verb == V_AGP)
-		cli_shard_refuse(PROG, verbs[o->verb]);
-	else if (o->verb == V_NCA && o->summary)
-		cli_shard_refuse(PROG, "nca --summary");
-	else if (o->verb == V_TARGET && o->pta)
-		cli_shard_refuse(PROG, "target --pta");
+	if (o->partial_out && !values_verb(o))
+		cli_usage_error(PROG, "--partial: only bands, agp and nca "
+		    "--summary write partial results (target --pta merges "
+		    "from its own output)");
+	if (o->merge && !values_verb(o) && !(o->verb == V_TARGET && o->pta))
+		cli_usage_error(PROG, "--merge: only target --pta, bands, agp "
+		    "and nca --summary merge shards");
+	if (o->merge && cli_shard() != NULL)
+		cli_usage_error(PROG, "--merge: give the shards' outputs as "
+		    "files, without --shard");
+	if (o->merge && o->partial_out)
+		cli_usage_error(PROG, "give --partial to the shards and "
+		    "--merge to the merge, not both");
+	if (o->verb == V_PLOT)
+		cli_shard_refuse(PROG, "plot", "merge the shards' records "
+		    "and plot them, or merge bands --partial");
+	else if (values_verb(o) && !o->partial_out)
+		cli_shard_refuse(PROG, what, "give --partial to each shard "
+		    "and merge their outputs with --merge");
 	else if (o->verb == V_ACCURACY && !byid)
 		cli_shard_refuse(PROG, o->nby ? "accuracy --by without ID" :
-		    "accuracy without --by ID");
+		    "accuracy without --by ID", NULL);
 	cli_shard_pretty(PROG, o->pretty);
+	if (o->partial_out && o->pretty)
+		cli_usage_error(PROG, "--partial: a partial result is for "
+		    "--merge; leave --pretty to it");
 }
 
 /* TIME's unit: time units in an hour, and its short name for the axis. */
@@ -280,6 +313,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "pta", no_argument, NULL, O_PTA },
 		{ "quantiles", required_argument, NULL, O_QUANT },
 		{ "ref", required_argument, NULL, O_REF },
+		CLI_OPT_MERGE,
+		CLI_OPT_PARTIAL,
 		CLI_OPT_PROVENANCE,
 		CLI_OPT_SHARD,
 		CLI_OPT_QUIET,
@@ -531,6 +566,14 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case O_YLABEL:
 			o->ylabel = optarg;
 			break;
+		case CLI_O_MERGE:
+			o->merge = 1;
+			break;
+		case CLI_O_PARTIAL:
+			/* the merge checks the shards by these lines */
+			o->partial_out = 1;
+			cli_common(PROG, CLI_O_PROVENANCE, NULL, &co);
+			break;
 		default:
 			if (!cli_common(PROG, c, optarg, &co))
 				exit(1);
@@ -550,7 +593,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 		if (target_parse(o->target_text, &o->target, &err) < 0)
 			cli_usage_error(PROG, "target: %s", err.msg);
 	}
-	if ((o->verb == V_PLOT || o->verb == V_AGP) && o->outpath == NULL)
+	if ((o->verb == V_PLOT || o->verb == V_AGP) && o->outpath == NULL &&
+	    !o->partial_out)
 		cli_usage_error(PROG, "%s: give the SVG file with -o FILE",
 		    verbs[o->verb]);
 	if (!(o->after < o->before))
@@ -688,7 +732,6 @@ nca_summary(struct report *rp)
 	for (c = 0; c < sizeof(cols) / sizeof(cols[0]); c++)
 		table_head(&rp->tab, cols[c]);
 	table_end_row(&rp->tab);
-	bands_sort(rp->bands);
 	for (i = 0; i < bands_ncell(rp->bands); i++) {
 		const double *v = bands_values(rp->bands, i);
 		int n = bands_count(rp->bands, i), pos = 1;
@@ -1016,7 +1059,6 @@ bands_end(struct report *rp)
 	}
 	table_head(&rp->tab, "MEAN");
 	table_end_row(&rp->tab);
-	bands_sort(rp->bands);
 	for (i = 0; i < bands_ncell(rp->bands); i++) {
 		put_key(rp, bands_group(rp->bands, i));
 		table_num(&rp->tab, bands_x(rp->bands, i));
@@ -1407,7 +1449,6 @@ plot_end(struct report *rp)
 	size_t mark;
 
 	if (o->bands || agp) {
-		bands_sort(rp->bands);
 		nb = bands_ncell(rp->bands);
 		bx = malloc((nb + 1) * sizeof(double));
 		for (i = 0; bx != NULL && i < nb; i++)
@@ -1503,6 +1544,110 @@ out:
 	for (i = 0; i < 5; i++)
 		free(q[i]);
 	return rc;
+}
+
+/* --partial: every value of a table of values (bands, agp, nca
+ * --summary), a row each, for --merge. */
+static int
+partial_end(struct report *rp)
+{
+	int i, j;
+
+	head_by(rp);
+	table_head(&rp->tab, "X");
+	table_head(&rp->tab, "Y");
+	table_end_row(&rp->tab);
+	for (i = 0; i < bands_ncell(rp->bands); i++) {
+		const double *v = bands_values(rp->bands, i);
+
+		for (j = 0; j < bands_count(rp->bands, i); j++) {
+			put_key(rp, bands_group(rp->bands, i));
+			table_num(&rp->tab, bands_x(rp->bands, i));
+			table_num(&rp->tab, v[j]);
+			table_end_row(&rp->tab);
+			if (rp->ob.len > 65536 && flush(rp) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* --merge: one shard's output into the tables, as if its individuals
+ * had been read here. */
+static int
+merge_file(struct report *rp, struct cli_merge *m, const char *path)
+{
+	const struct opts *o = rp->o;
+	struct tsv t;
+	char key[1024];
+	int k, nkey = o->nby, c[3], rc, cmt;
+	size_t len;
+
+	if (tsv_open_path(&t, path, &rp->err) < 0)
+		return -1;
+	cli_merge_add(PROG, m, path, tsv_comments(&t),
+	    o->verb == V_TARGET ? 2 : 1);
+	cmt = o->verb == V_NCA && t.nhead > nkey &&
+	    !strcmp(t.head[nkey], "CMT");
+	if (m->nk == 1)
+		rp->cmtsplit = cmt;
+	for (k = 0; k < o->nby; k++)
+		if (k >= t.nhead || strcmp(t.head[k], o->by[k]) != 0)
+			break;
+	if (k < o->nby || cmt != rp->cmtsplit) {
+		tsv_close(&t);
+		return twin_error(&rp->err, "%s: not a shard's output of this "
+		    "merge: its columns differ", path);
+	}
+	nkey += cmt;
+	if (values_verb(o)) {
+		c[0] = tsv_col(&t, "X", &rp->err);
+		c[1] = tsv_col(&t, "Y", &rp->err);
+		c[2] = 0;
+	} else {
+		c[0] = tsv_col(&t, "N", &rp->err);
+		c[1] = tsv_col(&t, "MET", &rp->err);
+		c[2] = tsv_col(&t, "NA", &rp->err);
+	}
+	if (c[0] < 0 || c[1] < 0 || c[2] < 0) {
+		tsv_close(&t);
+		return twin_error_prefix(&rp->err, "%s", values_verb(o) ?
+		    "not a --partial output" : "not a target --pta output");
+	}
+	while ((rc = tsv_next(&t, &rp->err)) == 1) {
+		struct group *g;
+		double x, y;
+
+		for (k = 0, len = 0; k < nkey; k++)
+			len += snprintf(key + len, len < sizeof(key) ?
+			    sizeof(key) - len : 0, "%s%s", k ? "\t" : "",
+			    t.col[k]);
+		if (values_verb(o)) {
+			if (tsv_num(&t, c[0], 0, &x, &rp->err) < 0 ||
+			    tsv_num(&t, c[1], 0, &y, &rp->err) < 0)
+				break;
+			if (bands_add(rp->bands, key, x, y) < 0) {
+				twin_nomem(&rp->err);
+				break;
+			}
+		} else if ((g = find_group(rp, key)) == NULL) {
+			twin_nomem(&rp->err);
+			break;
+		} else if (tsv_count(&t, c[0], &g->n, &rp->err) < 0 ||
+		    tsv_count(&t, c[1], &g->met, &rp->err) < 0 ||
+		    tsv_count(&t, c[2], &g->na, &rp->err) < 0)
+			break;
+		rc = 0;
+	}
+	tsv_close(&t);
+	return rc != 0 ? -1 : 0;	/* 1: a row broke off */
+}
+
+static int
+cmp_group(const void *a, const void *b)
+{
+	return bands_keycmp(((const struct group *)a)->key,
+	    ((const struct group *)b)->key);
 }
 
 static int
@@ -1644,6 +1789,7 @@ main(int argc, char **argv)
 	const char *stdin_only[] = { "-" };
 	const char **files;
 	struct model *m = NULL;
+	struct cli_merge merge = { 0 };
 	int i, nf, status = 2, complete = 0;
 
 	gsl_set_error_handler_off();
@@ -1682,12 +1828,21 @@ main(int argc, char **argv)
 	default:
 		break;
 	}
-	for (i = 0; i < nf; i++) {
+	if (o.merge && o.verb != V_AGP &&
+	    cli_provenance(PROG, rp.w, m, NULL, &rp.err) < 0)
+		goto fail;
+	for (i = 0; o.merge && i < nf; i++)
+		if (merge_file(&rp, &merge, files[i]) < 0)
+			goto fail;
+	if (o.merge)
+		cli_merge_end(PROG, &merge);
+	for (i = 0; !o.merge && i < nf; i++) {
 		if ((r = cli_rec_open(files[i], &rp.err)) == NULL)
 			goto fail;
 		rec_continue(r, prev);
 		/* Not in an SVG: it has no "#" comments. */
-		if (i == 0 && o.verb != V_PLOT && o.verb != V_AGP &&
+		if (i == 0 && o.verb != V_PLOT && (o.verb != V_AGP ||
+		    o.partial_out) &&
 		    cli_provenance(PROG, rp.w, m, NULL, &rp.err) < 0)
 			goto fail;
 		if (run_file(&rp, r) < 0)
@@ -1696,7 +1851,16 @@ main(int argc, char **argv)
 		prev = r;
 		r = NULL;
 	}
-	if (o.verb == V_NCA && o.summary)
+	if (rp.bands != NULL && bands_sort(rp.bands) < 0) {
+		twin_nomem(&rp.err);
+		goto fail;
+	}
+	if (rp.ngrp > 1)
+		qsort(rp.grp, rp.ngrp, sizeof(*rp.grp), cmp_group);
+	if (o.partial_out) {
+		if (partial_end(&rp) < 0)
+			goto fail;
+	} else if (o.verb == V_NCA && o.summary)
 		nca_summary(&rp);
 	else if (o.verb == V_TARGET)
 		target_end(&rp);

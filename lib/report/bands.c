@@ -145,6 +145,81 @@ found:
 	return 0;
 }
 
+/* The length of the field at s and, if it is all a number, that number
+ * in *x (1), else 0. */
+static int
+field_num(const char *s, size_t *len, double *x)
+{
+	char buf[128], *end;
+
+	*len = strcspn(s, "\t");
+	if (*len == 0 || *len >= sizeof(buf))
+		return 0;
+	memcpy(buf, s, *len);
+	buf[*len] = '\0';
+	*x = strtod(buf, &end);
+	return *end == '\0' && !isnan(*x);
+}
+
+int
+bands_keycmp(const char *a, const char *b)
+{
+	for (;;) {
+		size_t la, lb;
+		double x, y;
+		int na = field_num(a, &la, &x), nb = field_num(b, &lb, &y), c;
+
+		if (na && nb && x != y)
+			return (x > y) - (x < y);
+		if (!(na && nb) || la != lb || memcmp(a, b, la) != 0) {
+			size_t n = la < lb ? la : lb;
+
+			if ((c = memcmp(a, b, n)) != 0)
+				return c;
+			if (la != lb)
+				return la < lb ? -1 : 1;
+		}
+		a += la;
+		b += lb;
+		if (*a == '\0' || *b == '\0')
+			return (*a != '\0') - (*b != '\0');
+		a++;
+		b++;
+	}
+}
+
+/* Put the groups in bands_keycmp order (they are few: an insertion
+ * sort) and renumber the cells'. */
+static int
+sort_groups(struct bands *b)
+{
+	int *rank = malloc((b->ngroup + 1) * sizeof(int)), i, j;
+	char **g = malloc((b->ngroup + 1) * sizeof(char *));
+
+	if (rank == NULL || g == NULL) {
+		free(rank);
+		free(g);
+		return -1;
+	}
+	for (i = 0; i < b->ngroup; i++) {
+		char *key = b->group[i];
+
+		for (j = i; j > 0 && bands_keycmp(g[j - 1], key) > 0; j--)
+			g[j] = g[j - 1];
+		g[j] = key;
+	}
+	for (i = 0; i < b->ngroup; i++)
+		for (j = 0; j < b->ngroup; j++)
+			if (g[j] == b->group[i])
+				rank[i] = j;
+	for (i = 0; i < b->ncell; i++)
+		b->cell[i].group = rank[b->cell[i].group];
+	free(b->group);
+	b->group = g;
+	free(rank);
+	return 0;
+}
+
 static int
 cmp_cell(const void *a, const void *b)
 {
@@ -155,11 +230,13 @@ cmp_cell(const void *a, const void *b)
 	return (x->x > y->x) - (x->x < y->x);
 }
 
-void
+int
 bands_sort(struct bands *b)
 {
 	int i;
 
+	if (sort_groups(b) < 0)
+		return -1;
 	if (b->ncell > 1)
 		qsort(b->cell, b->ncell, sizeof(*b->cell), cmp_cell);
 	/* The hash now points at the wrong cells; adding after sorting
@@ -172,6 +249,7 @@ bands_sort(struct bands *b)
 			gsl_sort(b->cell[i].y, 1, b->cell[i].n);
 			b->cell[i].sorted = 1;
 		}
+	return 0;
 }
 
 int

@@ -22,8 +22,15 @@ void bands_free(struct bands *b);
  * memory. */
 int bands_add(struct bands *b, const char *group, double x, double y);
 
-/* Sort by group (first seen first) and x; then cell i of bands_ncell. */
-void bands_sort(struct bands *b);
+/* Two group keys in the order tables list them: field by field (fields
+ * are tab-separated), as numbers when both fields are numbers, else as
+ * bytes; so a summary's rows are in the same order whatever order its
+ * individuals came in (a merge of shards, twin(7)). */
+int bands_keycmp(const char *a, const char *b);
+
+/* Sort by group (bands_keycmp) and x; then cell i of bands_ncell.  -1
+ * if out of memory (the table unchanged). */
+int bands_sort(struct bands *b);
 int bands_ncell(const struct bands *b);
 const char *bands_group(const struct bands *b, int i);
 double bands_x(const struct bands *b, int i);

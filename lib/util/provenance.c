@@ -146,3 +146,152 @@ prov_lines(const struct prov *p, struct twin_err *err)
 	}
 	return b.p;
 }
+
+/* The words of a shell line as putarg quotes them: plain words and
+ * '...' with '\'' for a quote.  NULL on bad quoting or no memory
+ * (*nomem says which). */
+static char **
+split_words(const char *s, int *argc, int *nomem)
+{
+	char **v = NULL, *w, **nv;
+	int n = 0;
+	size_t len;
+
+	*nomem = 0;
+	for (;;) {
+		while (*s == ' ')
+			s++;
+		if (*s == '\0')
+			break;
+		if ((w = malloc(strlen(s) + 1)) == NULL)
+			goto nomem;
+		len = 0;
+		while (*s != '\0' && *s != ' ') {
+			if (*s == '\\' && s[1] == '\'') {
+				w[len++] = '\'';
+				s += 2;
+			} else if (*s == '\'') {
+				for (s++; *s != '\'' && *s != '\0'; s++)
+					w[len++] = *s;
+				if (*s++ != '\'') {
+					free(w);
+					goto fail;
+				}
+			} else
+				w[len++] = *s++;
+		}
+		w[len] = '\0';
+		if ((nv = realloc(v, (n + 2) * sizeof(char *))) == NULL) {
+			free(w);
+			goto nomem;
+		}
+		v = nv;
+		v[n++] = w;
+		v[n] = NULL;
+	}
+	if (v == NULL && (v = calloc(1, sizeof(char *))) == NULL)
+		goto nomem;
+	*argc = n;
+	return v;
+nomem:
+	*nomem = 1;
+fail:
+	while (n > 0)
+		free(v[--n]);
+	free(v);
+	return NULL;
+}
+
+/* A shard line's K/N ("shard K/N"), into s; 1 if line is one. */
+static int
+shard_line(const char *line, size_t n, struct shard *s)
+{
+	char text[64];
+	struct twin_err e;
+
+	if (n < 7 || n - 6 >= sizeof(text) || strncmp(line, "shard ", 6) != 0)
+		return 0;
+	memcpy(text, line + 6, n - 6);
+	text[n - 6] = '\0';
+	return shard_parse(s, text, &e) == 0;
+}
+
+int
+prov_read(const char *text, struct prov_facts *f, struct twin_err *err)
+{
+	struct buf id = { 0 };
+	const char *s, *nl, *fact;
+	struct shard sh;
+	int own, nomem;
+
+	memset(f, 0, sizeof(*f));
+	for (s = text; *s != '\0'; s = nl + (*nl != '\0')) {
+		if ((nl = strchr(s, '\n')) == NULL)
+			nl = s + strlen(s);
+		fact = s + (*s == '#');
+		fact += *fact == ' ';
+		own = strncmp(fact, "input: ", 7) != 0;
+		if (!own)
+			fact += 7;
+		if (shard_line(fact, (size_t)(nl - fact), &sh)) {
+			if (f->shard.n > 0 && (f->shard.k != sh.k ||
+			    f->shard.n != sh.n)) {
+				twin_error(err, "shard lines disagree "
+				    "(\"%ld/%ld\", \"%ld/%ld\")", f->shard.k,
+				    f->shard.n, sh.k, sh.n);
+				goto fail;
+			}
+			f->shard = sh;
+			continue;
+		}
+		if (strncmp(fact, "options", 7) == 0 &&
+		    (fact[7] == ' ' || fact + 7 == nl)) {
+			char line[65536];
+			size_t n = (size_t)(nl - fact - 7);
+
+			if (!own)
+				continue;
+			if (n >= sizeof(line))
+				n = sizeof(line) - 1;
+			memcpy(line, fact + 7, n);
+			line[n] = '\0';
+			while (f->argc > 0)
+				free(f->argv[--f->argc]);
+			free(f->argv);
+			if ((f->argv = split_words(line, &f->argc,
+			    &nomem)) == NULL) {
+				if (nomem)
+					twin_nomem(err);
+				else
+					twin_error(err, "bad quoting in the "
+					    "options line");
+				goto fail;
+			}
+			continue;
+		}
+		put(&id, s, (size_t)(nl - s));
+		endline(&id);
+	}
+	if (id.p == NULL && !id.fail && (id.p = calloc(1, 1)) == NULL)
+		id.fail = 1;
+	if (id.fail) {
+		twin_nomem(err);
+		goto fail;
+	}
+	f->ident = id.p;
+	return 0;
+fail:
+	free(id.p);
+	prov_facts_free(f);
+	return -1;
+}
+
+void
+prov_facts_free(struct prov_facts *f)
+{
+	while (f->argc > 0)
+		free(f->argv[--f->argc]);
+	free(f->argv);
+	free(f->ident);
+	memset(f, 0, sizeof(*f));
+}

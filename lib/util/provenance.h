@@ -50,4 +50,32 @@ struct prov {
 
 char *prov_lines(const struct prov *p, struct twin_err *err);
 
+/*
+ * Reading the lines back, to merge shards (twin(7), Large cohorts): the
+ * facts of one output's leading "#" lines (text: those lines, each
+ * ending in "\n", as rec_comments or tsv_comments give them).
+ *
+ *	ident	every line that is neither a shard line nor an options
+ *		line, own or "# input:", in order and joined: the tools
+ *		and versions, the models and their hashes, the seeds of
+ *		the whole history.  Shards of one run have equal idents.
+ *	shard	the shard named by the shard lines, own or input (n 0 when
+ *		none); two different shards in one history are an error
+ *	argv	the words of the output's own options line, unquoted as a
+ *		shell would (NULL, argc 0, when it has none)
+ *
+ * prov_read returns 0, or -1 with err: TWIN_EINPUT "shard lines disagree
+ * (\"1/4\", \"2/4\")", "bad quoting in the options line", or
+ * TWIN_ENOMEM.  The facts are the caller's, freed by prov_facts_free.
+ */
+struct prov_facts {
+	char *ident;
+	struct shard shard;
+	char **argv;
+	int argc;
+};
+
+int prov_read(const char *text, struct prov_facts *f, struct twin_err *err);
+void prov_facts_free(struct prov_facts *f);
+
 #endif

@@ -6,7 +6,8 @@
 # the first header line and then the shards' other lines merged on the
 # first column, stably: sort -m -s -t TAB -k1,1n, which keeps each
 # individual's rows in order and reads each shard once.  Also: bad K/N,
-# and the cohort summaries that refuse --shard.
+# and the cohort summaries that refuse --shard (merge.t merges the
+# others).
 . "$(dirname "$0")/lib.sh"
 LC_ALL=C
 export LC_ALL
@@ -170,24 +171,28 @@ for mode in --population --evaluate; do
 	    "--shard is for individual fits: --population and --evaluate" \
 	    twin-fit -m "$top/testdata/theoph.yaml" $mode --shard 1/2
 done
-merging="merging the shards' partial results is not supported yet"
-refused "twin-report bands --shard" "bands summarises the whole cohort; $merging" \
+partial="give --partial to each shard and merge their outputs with --merge"
+refused "twin-report bands --shard (no --partial)" "bands summarises the whole cohort and cannot be merged from shards; $partial" \
     twin-report bands -y IPRED --shard 1/2
-refused "twin-report nca --summary --shard" "nca --summary summarises the whole cohort" \
+refused "twin-report nca --summary --shard (no --partial)" "nca --summary summarises the whole cohort" \
     twin-report nca --summary --shard 1/2
-refused "twin-report target --pta --shard" "target --pta summarises the whole cohort" \
-    twin-report target 'trough >= 1' --pta --shard 1/2
+refused "twin-report agp --shard (no --partial)" "agp summarises the whole cohort" \
+    twin-report agp -o "$tmp/a.svg" --shard 1/2
 refused "twin-report accuracy --shard (no --by)" "accuracy without --by ID summarises" \
     twin-report accuracy -y IPRED --shard 1/2
 refused "twin-report accuracy --by SEX --shard" "accuracy --by without ID summarises" \
     twin-report accuracy -y IPRED --by SEX --shard 1/2
 refused "twin-report plot --shard" "plot summarises the whole cohort" \
     twin-report plot -y IPRED -o "$tmp/p.svg" --shard 1/2
-refused "twin-report agp --shard" "agp summarises the whole cohort" \
-    twin-report agp -o "$tmp/a.svg" --shard 1/2
-refused "twin-dose --cohort --shard" "--cohort summarises the whole cohort; $merging" \
+refused "twin-report target --partial" "--partial: only bands, agp and nca --summary" \
+    twin-report target 'trough >= 1' --pta --partial --shard 1/2
+refused "twin-report cgm --merge" "--merge: only target --pta, bands, agp and nca --summary merge" \
+    twin-report cgm --merge
+refused "twin-report bands --merge --shard" "--merge: give the shards' outputs as files, without --shard" \
+    twin-report bands -y IPRED --merge --shard 1/2
+refused "twin-dose --table --merge" "--merge: only --cohort tables merge" \
     twin-dose -m pk2cmt --target 'auc24 >= 400' --amounts 250..3000/250 \
-    --intervals 8,12,24 --cohort --shard 1/2
+    --intervals 8,12,24 --table --merge
 refused "twin-report nca --pretty --shard" "--pretty aligns the columns over the whole table" \
     twin-report nca --pretty --shard 1/2
 refused "twin-dose --table --pretty --shard" "--pretty aligns the columns" \

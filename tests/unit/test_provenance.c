@@ -89,10 +89,47 @@ test_lines(void)
 	    "an input without lines adds none");
 }
 
+/* prov_read: the facts back from the lines prov_lines writes. */
+static void
+test_read(void)
+{
+	struct prov_facts f;
+	struct twin_err err;
+	struct shard sh = { 3, 4 };
+	char *const argv[] = { "target", "cmin >= 0.3", "it's", "", "-y",
+	    "CP" };
+	struct prov p = { "twin-report", "0.1.0", NULL, 0, NULL, &sh, 6,
+	    argv, "# twin-pop 0.1.0\n# seed 7\n# shard 3/4\n"
+	    "# options -n 10 --shard 3/4\n" };
+	char *text = prov_lines(&p, &err);
+
+	tap_ok(text != NULL && prov_read(text, &f, &err) == 0,
+	    "read back what prov_lines wrote");
+	tap_ok(f.shard.k == 3 && f.shard.n == 4, "the shard, own and input");
+	tap_ok(strcmp(f.ident, "# input: twin-pop 0.1.0\n# input: seed 7\n"
+	    "# twin-report 0.1.0\n") == 0, "ident: tools and seeds, no "
+	    "shard or options lines");
+	tap_ok(f.argc == 6 && strcmp(f.argv[1], "cmin >= 0.3") == 0 &&
+	    strcmp(f.argv[2], "it's") == 0 && strcmp(f.argv[3], "") == 0 &&
+	    strcmp(f.argv[5], "CP") == 0, "own options unquoted, the "
+	    "input's left out");
+	prov_facts_free(&f);
+	free(text);
+	tap_ok(prov_read("# input: shard 1/4\n# shard 2/4\n", &f, &err) < 0 &&
+	    strstr(err.msg, "disagree") != NULL, "two shards in one history: "
+	    "said");
+	tap_ok(prov_read("# options 'a\n", &f, &err) < 0 &&
+	    strstr(err.msg, "quoting") != NULL, "an open quote is said");
+	tap_ok(prov_read("", &f, &err) == 0 && f.shard.n == 0 &&
+	    f.argc == 0 && strcmp(f.ident, "") == 0, "no lines, no facts");
+	prov_facts_free(&f);
+}
+
 int
 main(void)
 {
 	test_hash();
 	test_lines();
+	test_read();
 	return tap_done();
 }

@@ -76,6 +76,30 @@ main(void)
 	put("a.tsv", "");
 	tap_ok(tsv_open(&t, "a.tsv", &err) < 0 && strstr(err.msg, "no header"),
 	    "an empty table has no header");
+	/* Any path, plain or gzip, and the "#" lines before the header. */
+	put("p.tsv", "# one\n#two\n\nK\tN\n# not kept\na\t3\n");
+	{
+		char path[600], cmd[1400];
+		const char *name[] = { "p.tsv", "p.tsv.gz" };
+		int k;
+
+		snprintf(cmd, sizeof(cmd), "gzip -c %s/p.tsv > %s/p.tsv.gz",
+		    dir, dir);
+		tap_ok(system(cmd) == 0, "gzip made a compressed copy");
+		for (k = 0; k < 2; k++) {
+			snprintf(path, sizeof(path), "%s/%s", dir, name[k]);
+			tap_ok(tsv_open_path(&t, path, &err) == 0 &&
+			    strcmp(tsv_comments(&t), "# one\n#two\n") == 0 &&
+			    tsv_next(&t, &err) == 1 &&
+			    strcmp(tsv_str(&t, "K"), "a") == 0 &&
+			    tsv_next(&t, &err) == 0, k ? "gzip by path: rows and the "
+			    "leading comments" : "plain by path: rows and the "
+			    "leading comments");
+			tsv_close(&t);
+		}
+		unlink(strcat(strcpy((char[600]){ 0 }, dir), "/p.tsv.gz"));
+	}
+	unlink(strcat(strcpy((char[600]){ 0 }, dir), "/p.tsv"));
 	unlink(strcat(strcpy((char[600]){ 0 }, dir), "/a.tsv"));
 	unlink(strcat(strcpy((char[600]){ 0 }, dir), "/bad.tsv"));
 	unlink(strcat(strcpy((char[600]){ 0 }, dir), "/nan.tsv"));
