@@ -277,21 +277,20 @@ out:
 	return out;
 }
 
-static void
-merge_fail(const char *prog, const char *path, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4), noreturn));
+static int
+merge_fail(struct twin_err *err, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
-static void
-merge_fail(const char *prog, const char *path, const char *fmt, ...)
+static int
+merge_fail(struct twin_err *err, const char *path, const char *fmt, ...)
 {
+	char msg[sizeof(err->msg)];
 	va_list ap;
 
-	fprintf(stderr, "%s: %s: ", prog, path);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
-	exit(2);
+	return twin_error(err, "%s: %s", path, msg);
 }
 
 /* The first line where a and b differ: b's into nb, a's into na, each
@@ -313,84 +312,101 @@ first_diff(const char *a, const char *b, char *na, char *nb, size_t n)
 	snprintf(nb, n, lb ? "\"%.*s\"" : "nothing", lb, b + start);
 }
 
-void
-cli_merge_add(const char *prog, struct cli_merge *m, const char *path,
-    const char *comments, int lead)
+int
+cli_merge_add(struct cli_merge *m, const char *path, const char *comments,
+    int lead, struct twin_err *err)
 {
 	struct prov_facts f;
-	struct twin_err err;
-	char *set, is[600], was[600];
+	char *set = NULL, is[600], was[600];
 	long *k;
-	int i;
+	int i, rc = -1;
 
 	if (*comments == '\0')
-		merge_fail(prog, path, "no provenance lines: make each shard's "
-		    "output with --provenance");
-	if (prov_read(comments, &f, &err) < 0)
-		merge_fail(prog, path, "%s", err.msg);
-	if (f.argc == 0)
-		merge_fail(prog, path, "no options line in its provenance");
+		return merge_fail(err, path, "no provenance lines: make each "
+		    "shard's output with --provenance");
+	if (prov_read(comments, &f, err) < 0)
+		return twin_error_prefix(err, "%s", path);
+	if (f.argc == 0) {
+		merge_fail(err, path, "no options line in its provenance");
+		goto out;
+	}
 	if (f.shard.n == 0) {
 		f.shard.k = 1;
 		f.shard.n = 1;
 	}
+	if ((set = settings(f.argc, f.argv, lead)) == NULL ||
+	    (m->first == NULL && (m->settings = settings(prov_argc,
+	    prov_argv, lead)) == NULL)) {
+		twin_nomem(err);
+		goto out;
+	}
 	if (m->first == NULL) {
-		if (m->settings == NULL &&
-		    (m->settings = settings(prov_argc, prov_argv, lead)) ==
-		    NULL)
-			merge_fail(prog, path, "out of memory");
+		if ((m->first = strdup(path)) == NULL) {
+			twin_nomem(err);
+			goto out;
+		}
 		m->ident = f.ident;
 		f.ident = NULL;
-		m->first = strdup(path);
 		m->n = f.shard.n;
-		if (m->first == NULL)
-			merge_fail(prog, path, "out of memory");
 	} else if (strcmp(m->ident, f.ident) != 0) {
 		first_diff(m->ident, f.ident, was, is, sizeof(is));
-		merge_fail(prog, path, "another run than %s: its history has "
+		merge_fail(err, path, "another run than %s: its history has "
 		    "%s where %s's has %s", m->first, is, m->first, was);
+		goto out;
 	}
-	if ((set = settings(f.argc, f.argv, lead)) == NULL)
-		merge_fail(prog, path, "out of memory");
 	if (strcmp(set, m->settings) != 0) {
 		first_diff(m->settings, set, was, is, sizeof(is));
-		merge_fail(prog, path, "made with other settings than this "
+		merge_fail(err, path, "made with other settings than this "
 		    "merge: it has %s where the merge has %s", is, was);
+		goto out;
 	}
-	free(set);
-	if (f.shard.n != m->n)
-		merge_fail(prog, path, "shard %ld/%ld, but %s is of %ld shards",
+	if (f.shard.n != m->n) {
+		merge_fail(err, path, "shard %ld/%ld, but %s is of %ld shards",
 		    f.shard.k, f.shard.n, m->first, m->n);
+		goto out;
+	}
 	for (i = 0; i < m->nk; i++)
-		if (m->k[i] == f.shard.k)
-			merge_fail(prog, path, "shard %ld/%ld a second time",
+		if (m->k[i] == f.shard.k) {
+			merge_fail(err, path, "shard %ld/%ld a second time",
 			    f.shard.k, f.shard.n);
-	if ((k = realloc(m->k, (m->nk + 1) * sizeof(long))) == NULL)
-		merge_fail(prog, path, "out of memory");
+			goto out;
+		}
+	if ((k = realloc(m->k, (m->nk + 1) * sizeof(long))) == NULL) {
+		twin_nomem(err);
+		goto out;
+	}
 	m->k = k;
 	m->k[m->nk++] = f.shard.k;
+	rc = 0;
+out:
+	free(set);
 	prov_facts_free(&f);
+	return rc;
 }
 
-void
-cli_merge_end(const char *prog, struct cli_merge *m)
+int
+cli_merge_end(struct cli_merge *m, struct twin_err *err)
 {
 	long k;
 	int i;
 
 	if (m->first == NULL)
-		cli_usage_error(prog, "--merge: no files to merge");
-	if (m->nk < m->n) {
-		for (k = 1; k <= m->n; k++) {
-			for (i = 0; i < m->nk && m->k[i] != k; i++)
-				;
-			if (i == m->nk)
-				break;
-		}
-		fprintf(stderr, "%s: --merge: shard %ld/%ld is missing (%d of "
-		    "%ld given)\n", prog, k, m->n, m->nk, m->n);
-		exit(2);
+		return twin_error(err, "--merge: no files to merge");
+	if (m->nk == m->n)
+		return 0;
+	for (k = 1; k <= m->n; k++) {
+		for (i = 0; i < m->nk && m->k[i] != k; i++)
+			;
+		if (i == m->nk)
+			break;
 	}
+	return twin_error(err, "--merge: shard %ld/%ld is missing (%d of %ld "
+	    "given)", k, m->n, m->nk, m->n);
+}
+
+void
+cli_merge_free(struct cli_merge *m)
+{
 	free(m->ident);
 	free(m->first);
 	free(m->settings);

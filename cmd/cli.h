@@ -110,10 +110,10 @@ void cli_shard_refuse(const char *prog, const char *what, const char *how);
  * the output the run would have made without --shard (twin(7), Large
  * cohorts).  cli_merge_add checks one file's leading "#" lines
  * (comments) against the merge's own command and the files before it;
- * cli_merge_end checks that no shard is missing.  Each prints
- * "prog: FILE: what is wrong" and exits with status 2 when:
- *   - the file has no provenance lines, or no shard line (a file made
- *     without --shard is shard 1/1);
+ * cli_merge_end checks that no shard is missing.  Each returns 0, or -1
+ * with "FILE: what is wrong" in err (TWIN_EINPUT; TWIN_ENOMEM) when:
+ *   - the file has no provenance lines (a file whose history has no
+ *     shard line is shard 1/1);
  *   - its history differs from the first file's: another tool version,
  *     model (name or content hash) or seed anywhere in the pipeline
  *     (prov_read's ident);
@@ -122,17 +122,18 @@ void cli_shard_refuse(const char *prog, const char *what, const char *how);
  *     -o, -z, -j, --quiet, --shard, --partial, --provenance and --merge,
  *     in any order; file operands are not compared;
  *   - its shard has another N, or came before (a shard given twice).
- * The state is the caller's (zeroed before the first file), freed by
- * cli_merge_end.
+ * The state is the caller's, zeroed before the first file and freed by
+ * cli_merge_free.
  */
 struct cli_merge {
 	char *ident, *first, *settings;
 	long n, *k;
 	int nk;
 };
-void cli_merge_add(const char *prog, struct cli_merge *m, const char *path,
-    const char *comments, int lead);
-void cli_merge_end(const char *prog, struct cli_merge *m);
+int cli_merge_add(struct cli_merge *m, const char *path,
+    const char *comments, int lead, struct twin_err *err);
+int cli_merge_end(struct cli_merge *m, struct twin_err *err);
+void cli_merge_free(struct cli_merge *m);
 /* With --shard and pretty, a usage error: --pretty aligns the columns
  * over the whole table, which no shard sees.  Nothing otherwise. */
 void cli_shard_pretty(const char *prog, int pretty);

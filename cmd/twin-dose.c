@@ -1146,7 +1146,10 @@ cohort_merge(struct chooser *ch, struct cli_merge *mg, const char *path,
 
 	if (tsv_open_path(&t, path, err) < 0)
 		return -1;
-	cli_merge_add(PROG, mg, path, tsv_comments(&t), 0);
+	if (cli_merge_add(mg, path, tsv_comments(&t), 0, err) < 0) {
+		tsv_close(&t);
+		return -1;
+	}
 	c[0] = tsv_col(&t, "N", err);
 	c[1] = tsv_col(&t, "MET", err);
 	c[2] = tsv_col(&t, "NA", err);
@@ -1409,7 +1412,8 @@ main(int argc, char **argv)
 		for (i = 0; i < nf; i++)
 			if (cohort_merge(&ch, &merge, files[i], &err) < 0)
 				goto fail;
-		cli_merge_end(PROG, &merge);
+		if (cli_merge_end(&merge, &err) < 0)
+			goto fail;
 		nf = 0;
 	}
 	for (i = 0; i < nf; i++) {
@@ -1506,6 +1510,7 @@ out:
 	rec_close(r);
 	rec_close(prev);
 	rec_indiv_free(&ind);
+	cli_merge_free(&merge);
 	sim_cols_free(&sc);
 	regimen_free(reg);
 	for (i = 0; i < MAXTHREAD; i++) {

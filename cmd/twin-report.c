@@ -1585,8 +1585,11 @@ merge_file(struct report *rp, struct cli_merge *m, const char *path)
 
 	if (tsv_open_path(&t, path, &rp->err) < 0)
 		return -1;
-	cli_merge_add(PROG, m, path, tsv_comments(&t),
-	    o->verb == V_TARGET ? 2 : 1);
+	if (cli_merge_add(m, path, tsv_comments(&t),
+	    o->verb == V_TARGET ? 2 : 1, &rp->err) < 0) {
+		tsv_close(&t);
+		return -1;
+	}
 	cmt = o->verb == V_NCA && t.nhead > nkey &&
 	    !strcmp(t.head[nkey], "CMT");
 	if (m->nk == 1)
@@ -1834,8 +1837,8 @@ main(int argc, char **argv)
 	for (i = 0; o.merge && i < nf; i++)
 		if (merge_file(&rp, &merge, files[i]) < 0)
 			goto fail;
-	if (o.merge)
-		cli_merge_end(PROG, &merge);
+	if (o.merge && cli_merge_end(&merge, &rp.err) < 0)
+		goto fail;
 	for (i = 0; !o.merge && i < nf; i++) {
 		if ((r = cli_rec_open(files[i], &rp.err)) == NULL)
 			goto fail;
@@ -1855,7 +1858,8 @@ main(int argc, char **argv)
 		twin_nomem(&rp.err);
 		goto fail;
 	}
-	if (rp.ngrp > 1)
+	/* a summary's groups in key order (plot's are indexed by seggrp) */
+	if (rp.ngrp > 1 && (o.verb == V_TARGET || o.verb == V_ACCURACY))
 		qsort(rp.grp, rp.ngrp, sizeof(*rp.grp), cmp_group);
 	if (o.partial_out) {
 		if (partial_end(&rp) < 0)
@@ -1885,6 +1889,7 @@ out:
 	rec_close(r);
 	rec_close(prev);
 	model_free(m);
+	cli_merge_free(&merge);
 	for (i = 0; i < rp.ngrp; i++)
 		free(rp.grp[i].key);
 	free(rp.grp);

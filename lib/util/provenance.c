@@ -230,8 +230,8 @@ prov_read(const char *text, struct prov_facts *f, struct twin_err *err)
 			nl = s + strlen(s);
 		fact = s + (*s == '#');
 		fact += *fact == ' ';
-		own = strncmp(fact, "input: ", 7) != 0;
-		if (!own)
+		/* an input's input's ... line: "input: input: ..." */
+		for (own = 1; strncmp(fact, "input: ", 7) == 0; own = 0)
 			fact += 7;
 		if (shard_line(fact, (size_t)(nl - fact), &sh)) {
 			if (f->shard.n > 0 && (f->shard.k != sh.k ||
