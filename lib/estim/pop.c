@@ -617,7 +617,7 @@ quasi_newton(struct pop *p, double *x, struct pop_result *res,
     struct twin_err *err)
 {
 	int n = p->nphi, i, j, it, rc = -1, updated = 0, precise = 0;
-	int flat = 0;
+	int flat = 0, steps = 0;
 	double *H = calloc((size_t)n * n + 1, sizeof(double));
 	double *g = calloc(n + 1, sizeof(double));
 	double *gt = calloc(n + 1, sizeof(double));
@@ -811,7 +811,7 @@ quasi_newton(struct pop *p, double *x, struct pop_result *res,
 		f = ft;
 		if (p->progress != NULL)
 			p->progress(p->progress_arg, it + 1, f, p->nevals);
-		trace_now(p, x, it + 1, f);
+		trace_now(p, x, ++steps, f);
 	}
 	res->iterations = it;
 	if (res->stop == POP_MAXITER_REACHED)

@@ -121,7 +121,7 @@ void pop_progress(struct pop *p, void (*fn)(void *arg, int iter, double ofv,
     long nevals), void *arg);
 
 /* Call fn at the start of pop_estimate's search (iter 0) and after each
- * of its iterations (in the calling thread), with the objective and the
+ * step it takes (1, 2, ...; in the calling thread), with the objective and the
  * parameters on the reported scale (names and values of pop_result's
  * est, se NAN; n of them), like NONMEM's .ext file. */
 void pop_trace(struct pop *p, void (*fn)(void *arg, int iter, double ofv,
