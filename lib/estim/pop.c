@@ -1061,14 +1061,14 @@ covariance(struct pop *p, const double *phi0, double *se, double *cov)
 		se[k] = s >= 0 ? sqrt(s) : NAN;
 	}
 	for (k = 0; cov != NULL && k < r; k++)
-		for (j = 0; j < r; j++) {
+		for (j = 0; j <= k; j++) {
 			double s = 0;
 
 			for (i = 0; i < n; i++)
 				for (l = 0; l < n; l++)
 					s += J[k * n + i] * C[i * n + l] *
 					    J[j * n + l];
-			cov[k * r + j] = s;
+			cov[k * r + j] = cov[j * r + k] = s;
 		}
 	ok = 0;
 out:

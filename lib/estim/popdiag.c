@@ -2,6 +2,7 @@
  * popdiag.c - diagnostics of a population fit (popdiag.h).
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,7 +10,9 @@
 #include <gsl/gsl_eigen.h>
 #include <gsl/gsl_matrix.h>
 
+#include "data/record.h"
 #include "estim/popdiag.h"
+#include "model/rewrite.h"
 
 void
 popdiag_etabar(const double *x, int n, int stride, double *mean,
@@ -301,5 +304,118 @@ out:
 	free(keep);
 	if (rc < 0)
 		pop_diag_free(d);
+	return rc;
+}
+
+/* "SE x (RSE y%)" of an estimate, or "no SE" (se NAN). */
+static void
+se_text(char *buf, size_t size, double value, double se)
+{
+	if (isfinite(se) && value != 0)
+		snprintf(buf, size, "SE %.4g (RSE %.3g%%)", se,
+		    100 * se / fabs(value));
+	else if (isfinite(se))
+		snprintf(buf, size, "SE %.4g", se);
+	else
+		snprintf(buf, size, "no SE");
+}
+
+int
+pop_write_model(struct pop *p, const struct pop_result *res,
+    const char *origin, const char *outpath, struct twin_err *err)
+{
+	struct pop_layout l;
+	const struct model *m;
+	struct model_value *v = NULL;
+	struct rec_writer *w = NULL;
+	char (*com)[160] = NULL, *hdr = NULL, *text = NULL;
+	size_t hcap, hl = 0, len;
+	int i, k, nv = 0, rc = -1;
+
+	pop_get_layout(p, &l);
+	m = l.m;
+	if (m->path == NULL)
+		return twin_errork(err, TWIN_EINPUT, "model %s has no file to "
+		    "write the estimates into", m->name);
+	hcap = 512 + strlen(origin) + strlen(m->path) + strlen(m->name) +
+	    (size_t)res->n * 200;
+	v = calloc(res->n + 1, sizeof(*v));
+	com = calloc(res->n + 1, sizeof(*com));
+	hdr = malloc(hcap);
+	if (v == NULL || com == NULL || hdr == NULL) {
+		twin_nomem(err);
+		goto out;
+	}
+	hl += (size_t)snprintf(hdr + hl, hcap - hl, "Estimated by %s\n"
+	    "from model %s (%s): OFV %.10g%s.\n", origin, m->name, m->path,
+	    res->ofv, res->converged ? "" : ", NOT CONVERGED (the best point "
+	    "reached)");
+	if (!res->covariance_ok)
+		hl += (size_t)snprintf(hdr + hl, hcap - hl, "No standard "
+		    "errors: no covariance step, or it failed.\n");
+	hl += (size_t)snprintf(hdr + hl, hcap - hl, "Estimates (omega and "
+	    "sigma as variances) with their standard errors:\n");
+	for (i = 0; i < res->n; i++) {
+		const struct pop_estimate *e = &res->est[i];
+		char s[64];
+
+		se_text(s, sizeof(s), e->value, e->se);
+		if (i < m->ntheta && l.thfixed[i])
+			snprintf(s, sizeof(s), "fixed");
+		hl += (size_t)snprintf(hdr + hl, hcap - hl, "  %s %.6g, %s\n",
+		    e->name, e->value, s);
+	}
+	hl += (size_t)snprintf(hdr + hl, hcap - hl, "The source model's "
+	    "text follows, with these values written in.\n");
+	for (i = 0; i < m->ntheta; i++) {
+		if (l.thfixed[i])
+			continue;
+		v[nv].kind = MV_THETA;
+		v[nv].a = m->slotname[m->theta0 + i];
+		v[nv].value = res->est[i].value;
+		se_text(com[nv], sizeof(com[nv]), res->est[i].value,
+		    res->est[i].se);
+		v[nv].comment = com[nv];
+		nv++;
+	}
+	for (k = 0; k < l.nl; k++) {
+		const struct pop_estimate *e = &res->est[m->ntheta + k];
+
+		v[nv].kind = MV_OMEGA;
+		v[nv].a = m->slotname[m->eta0 + l.lrow[k]];
+		v[nv].b = m->slotname[m->eta0 + l.lcol[k]];
+		v[nv].value = e->value;
+		se_text(com[nv], sizeof(com[nv]), e->value, e->se);
+		v[nv].comment = com[nv];
+		nv++;
+	}
+	for (k = 0; k < l.add + l.prop; k++) {
+		const struct pop_estimate *e = &res->est[m->ntheta + l.nl + k];
+		double sd = sqrt(e->value), ssd = e->se / (2 * sd);
+		char s[64];
+
+		v[nv].kind = MV_ERROR;
+		v[nv].a = k == 0 && l.add ? "additive" :
+		    m->errkind == ERR_EXPONENTIAL ? "exponential" :
+		    "proportional";
+		v[nv].value = sd;
+		se_text(s, sizeof(s), sd, ssd);
+		snprintf(com[nv], sizeof(com[nv]), "%s; variance %.6g", s,
+		    e->value);
+		v[nv].comment = com[nv];
+		nv++;
+	}
+	if ((text = model_rewrite_file(m->path, hdr, v, nv, &len, err)) ==
+	    NULL || (w = rec_wopen(outpath, 0, err)) == NULL ||
+	    rec_write(w, text, len, err) < 0)
+		goto out;
+	rc = 0;
+out:
+	if (w != NULL && rec_wclose(w, rc == 0, rc == 0 ? err : NULL) < 0)
+		rc = -1;
+	free(v);
+	free(com);
+	free(hdr);
+	free(text);
 	return rc;
 }

@@ -1,6 +1,6 @@
 /*
  * popdiag.h - what a reviewer reads off a population fit besides the
- * estimates: information criteria, the correlation matrix of the
+ * estimates, and the fitted model as a model file: information criteria, the correlation matrix of the
  * estimates and its condition number, ETA-bar with its p-value, ETA and
  * epsilon shrinkage, defined as NONMEM 7 reports them (its .lst file:
  * ETABAR, SE, P VAL., ETASHRINKSD(%), EPSSHRINKSD(%); checked against
@@ -88,5 +88,20 @@ struct pop_diag {
 int pop_diagnose(struct pop *p, const struct pop_result *res,
     struct pop_diag *d, struct twin_err *err);
 void pop_diag_free(struct pop_diag *d);
+
+/*
+ * The model p was made for, from its file (model->path), with res's
+ * estimates written in (model_rewrite): the thetas estimated, the omega
+ * entries estimated, the residual standard deviations (the square roots
+ * of the SIGMA variances); each followed by its standard error and RSE% as
+ * a comment where the file is in block style.  The header comments say
+ * what made it: origin (one line from the caller, e.g. the program and
+ * the data files), the source model, the OFV, whether the search
+ * converged, and every estimate with its SE.  Written to outpath (renamed
+ * into place when complete).  -1 when the model has no file or a value
+ * has no place in it (TWIN_EINPUT), or on a system error.
+ */
+int pop_write_model(struct pop *p, const struct pop_result *res,
+    const char *origin, const char *outpath, struct twin_err *err);
 
 #endif

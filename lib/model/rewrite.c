@@ -1,6 +1,7 @@
 /*
  * rewrite.c - a model's text with new parameter values (rewrite.h).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -288,5 +289,42 @@ out:
 		free(out);
 		out = NULL;
 	}
+	return out;
+}
+
+char *
+model_rewrite_file(const char *path, const char *header,
+    const struct model_value *v, int n, size_t *outlen,
+    struct twin_err *err)
+{
+	FILE *fp = fopen(path, "rb");
+	char *text = NULL, *out = NULL, *t;
+	size_t len = 0, cap = 0, got;
+
+	if (fp == NULL) {
+		twin_errork(err, TWIN_ESYSTEM, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	for (;;) {
+		if (len + 4096 > cap) {
+			cap = 2 * cap + 4096;
+			if ((t = realloc(text, cap)) == NULL) {
+				twin_nomem(err);
+				goto out;
+			}
+			text = t;
+		}
+		if ((got = fread(text + len, 1, cap - len, fp)) == 0)
+			break;
+		len += got;
+	}
+	if (ferror(fp)) {
+		twin_errork(err, TWIN_ESYSTEM, "%s: read error", path);
+		goto out;
+	}
+	out = model_rewrite(text, len, path, header, v, n, outlen, err);
+out:
+	fclose(fp);
+	free(text);
 	return out;
 }

@@ -44,4 +44,9 @@ char *model_rewrite(const char *text, size_t len, const char *where,
     const char *header, const struct model_value *v, int n, size_t *outlen,
     struct twin_err *err);
 
+/* The same for the model file at path (read whole). */
+char *model_rewrite_file(const char *path, const char *header,
+    const struct model_value *v, int n, size_t *outlen,
+    struct twin_err *err);
+
 #endif
