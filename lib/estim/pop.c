@@ -1212,7 +1212,7 @@ pop_trace(struct pop *p, void (*fn)(void *arg, int iter, double ofv,
 static void
 trace_now(struct pop *p, const double *x, int iter, double f)
 {
-	int i, r = nreport(p);
+	int r = nreport(p);
 	double *v;
 	struct pop_estimate *e;
 
@@ -1221,6 +1221,8 @@ trace_now(struct pop *p, const double *x, int iter, double f)
 	v = calloc(r + 1, sizeof(double));
 	e = calloc(r + 1, sizeof(*e));
 	if (v != NULL && e != NULL) {
+		int i;
+
 		report_values(p, x, v);
 		report_names(p, e);
 		for (i = 0; i < r; i++) {
