@@ -14,6 +14,7 @@
 #include "estim/fit.h"
 #include "model/model.h"
 #include "estim/pop.h"
+#include "estim/popdiag.h"
 #include "data/record.h"
 #include "estim/saem.h"
 #include "solve/sim.h"
@@ -25,6 +26,7 @@ enum mode { M_RECORDS, M_PARAMS, M_EVALUATE, M_POPULATION };
 
 struct opts {
 	const char *model, *outpath, *ebepath, *tablepath;
+	const char *modelout, *logpath, *corpath;
 	enum mode mode;
 	int gz, noprior, nthread, nocov, hessian, keepgoing, quiet, strict;
 	int nfix;
@@ -80,6 +82,7 @@ usage(void)
 		{ "-o file", "write to file (renamed into place when complete)" },
 		{ "-z", "compress the output with gzip" },
 		CLI_HELP_ATOL,
+		{ "--correlation file", "write the correlations of the estimates" },
 		{ "--covariance matrix", "sandwich (default) or hessian" },
 		{ "--ebe file", "write the individual estimates to file" },
 		{ "--evaluate", "the objective at the model's own parameters" },
@@ -87,6 +90,7 @@ usage(void)
 		{ "--ignore rule", "drop records by this comment rule (C, @, none)" },
 		{ "--keep-going", "leave out an individual that fails, go on" },
 		{ "--list-models", "list the models installed and exit" },
+		{ "--log file", "write the estimates of every iteration" },
 		{ "--method name", "focei (default) or saem for --population" },
 		{ "--no-covariance", "skip the covariance step" },
 		{ "--no-prior", "individual fits without the omega prior" },
@@ -101,21 +105,25 @@ usage(void)
 		CLI_HELP_SOLVER,
 		{ "--strict", "refuse data that lack a covariate or misname a column" },
 		{ "--table file", "write the records with predictions to file" },
+		{ "--write-model file", "write the fitted model to file" },
 		{ NULL, NULL }
 	};
 
 	cli_help(PROG, "usage: twin-fit [-hVz] [-j threads] -m model "
 	    "[-o file] [--atol x]\n"
-	    "                [--covariance matrix] [--ebe file] [--evaluate] "
-	    "[--fix name]\n"
-	    "                [--ignore rule] [--keep-going] [--list-models] "
-	    "[--method name]\n"
-	    "                [--no-covariance] [--no-prior] [--params] "
-	    "[--population]\n"
-	    "                [--provenance] [--quiet] [--rtol x] "
-	    "[--saem-iterations k1,k2]\n"
-	    "                [--seed n] [--shard k/n] [--solver name] [--strict]\n"
-	    "                [--table file] [file ...]\n", h);
+	    "                [--correlation file] [--covariance matrix] "
+	    "[--ebe file]\n"
+	    "                [--evaluate] [--fix name] [--ignore rule] "
+	    "[--keep-going]\n"
+	    "                [--list-models] [--log file] [--method name] "
+	    "[--no-covariance]\n"
+	    "                [--no-prior] [--params] [--population] "
+	    "[--provenance] [--quiet]\n"
+	    "                [--rtol x] [--saem-iterations k1,k2] [--seed n] "
+	    "[--shard k/n]\n"
+	    "                [--solver name] [--strict] [--table file] "
+	    "[--write-model file]\n"
+	    "                [file ...]\n", h);
 }
 
 static void
@@ -124,9 +132,11 @@ parse_opts(int argc, char **argv, struct opts *o)
 	const struct cli_common co = { &o->keepgoing, &o->quiet, &o->strict,
 	    &o->so.method, &o->so.rtol, &o->so.atol };
 	enum { O_COV = 256, O_EBE, O_EVAL, O_FIX, O_NOCOV, O_NOPRIOR,
-	    O_PARAMS, O_POP, O_TABLE, O_METHOD, O_SAEMIT, O_SEED };
+	    O_PARAMS, O_POP, O_TABLE, O_METHOD, O_SAEMIT, O_SEED, O_WMODEL,
+	    O_LOG, O_COR };
 	static const struct option lo[] = {
 		CLI_OPT_ATOL,
+		{ "correlation", required_argument, NULL, O_COR },
 		{ "covariance", required_argument, NULL, O_COV },
 		{ "ebe", required_argument, NULL, O_EBE },
 		{ "evaluate", no_argument, NULL, O_EVAL },
@@ -134,6 +144,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		CLI_OPT_KEEP,
 		CLI_OPT_LIST,
+		{ "log", required_argument, NULL, O_LOG },
 		{ "method", required_argument, NULL, O_METHOD },
 		{ "model", required_argument, NULL, 'm' },
 		{ "no-covariance", no_argument, NULL, O_NOCOV },
@@ -151,6 +162,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		CLI_OPT_STRICT,
 		{ "table", required_argument, NULL, O_TABLE },
 		{ "version", no_argument, NULL, 'V' },
+		{ "write-model", required_argument, NULL, O_WMODEL },
 		{ NULL, 0, NULL, 0 }
 	};
 	int c, k, methodset = 0, saemset = 0;
@@ -215,6 +227,15 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case O_TABLE:
 			o->tablepath = optarg;
 			break;
+		case O_WMODEL:
+			o->modelout = optarg;
+			break;
+		case O_LOG:
+			o->logpath = optarg;
+			break;
+		case O_COR:
+			o->corpath = optarg;
+			break;
 		case O_METHOD:
 			for (k = 0; methods[k].name; k++)
 				if (!strcmp(optarg, methods[k].name))
@@ -263,6 +284,15 @@ parse_opts(int argc, char **argv, struct opts *o)
 	    o->mode != M_EVALUATE)
 		cli_usage_error(PROG, "--ebe and --table go with --population "
 		    "or --evaluate");
+	if ((o->modelout || o->logpath || o->corpath) &&
+	    o->mode != M_POPULATION)
+		cli_usage_error(PROG, "--write-model, --log and --correlation "
+		    "go with --population");
+	if (o->logpath && o->method->estimate != est_focei)
+		cli_usage_error(PROG, "--log goes with --method focei");
+	if (o->corpath && o->nocov)
+		cli_usage_error(PROG, "--correlation needs the covariance step "
+		    "(not --no-covariance)");
 	if (o->noprior && (o->mode == M_POPULATION || o->mode == M_EVALUATE))
 		cli_usage_error(PROG, "--no-prior is for individual fits");
 	if (methodset && o->mode != M_POPULATION)
@@ -720,6 +750,117 @@ write_estimates(struct outbuf *b, const struct pop_result *res)
 	ob_puts(b, "\t.\t.\n");
 }
 
+/* The diagnostics after the estimates, in the same four columns
+ * (man twin-fit: POPULATION OUTPUT). */
+static void
+write_diag(struct outbuf *b, const struct model *m, const struct pop_diag *d)
+{
+	int k;
+
+	ob_puts(b, "NOBS\t");
+	ob_putnum(b, d->nobs);
+	ob_puts(b, "\t.\t.\nNIND\t");
+	ob_putnum(b, d->nind);
+	ob_puts(b, "\t.\t.\nNPARAM\t");
+	ob_putnum(b, d->npar);
+	ob_puts(b, "\t.\t.\nAIC\t");
+	ob_putnum(b, d->aic);
+	ob_puts(b, "\t.\t.\nBIC\t");
+	ob_putnum(b, d->bic);
+	ob_puts(b, "\t.\t.\nCONDITION");
+	put_num_or_missing(b, d->condition);
+	ob_puts(b, "\t.\t.\n");
+	for (k = 0; k < m->neta; k++) {
+		const char *e = m->slotname[m->eta0 + k] + 4;
+
+		ob_puts(b, "ETABAR_");
+		ob_puts(b, e);
+		put_num_or_missing(b, d->etabar[k]);
+		put_num_or_missing(b, d->etabar_se[k]);
+		ob_puts(b, "\t.\nETABAR_P_");
+		ob_puts(b, e);
+		put_num_or_missing(b, d->etabar_p[k]);
+		ob_puts(b, "\t.\t.\nETASHRINKSD_");
+		ob_puts(b, e);
+		put_num_or_missing(b, 100 * d->eta_shrink[k]);
+		ob_puts(b, "\t.\t.\n");
+	}
+	ob_puts(b, "EPSSHRINKSD");
+	put_num_or_missing(b, 100 * d->eps_shrink);
+	ob_puts(b, "\t.\t.\n");
+}
+
+/* --correlation: the correlation matrix of the estimated parameters. */
+static int
+write_correlation(const char *path, const struct pop_diag *d,
+    const struct pop_result *res, struct twin_err *err)
+{
+	struct outbuf b = { 0 };
+	struct rec_writer *w;
+	int i, j, rc = -1;
+
+	if (d->cor == NULL)
+		return twin_errork(err, TWIN_EDOMAIN, "%s: no correlation "
+		    "matrix: the covariance step failed", path);
+	if ((w = rec_wopen(path, 0, err)) == NULL)
+		return -1;
+	ob_puts(&b, "PARAMETER");
+	for (j = 0; j < d->ncor; j++) {
+		ob_putc(&b, '\t');
+		ob_puts(&b, res->est[d->cor_index[j]].name);
+	}
+	ob_putc(&b, '\n');
+	for (i = 0; i < d->ncor; i++) {
+		ob_puts(&b, res->est[d->cor_index[i]].name);
+		for (j = 0; j < d->ncor; j++) {
+			ob_putc(&b, '\t');
+			ob_putnum(&b, d->cor[(size_t)i * d->ncor + j]);
+		}
+		ob_putc(&b, '\n');
+	}
+	if (rec_write(w, b.p, b.len, err) == 0)
+		rc = 0;
+	if (rec_wclose(w, rc == 0, rc == 0 ? err : NULL) < 0)
+		rc = -1;
+	ob_free(&b);
+	return rc;
+}
+
+/* --log: one row per step of the search, as NONMEM's .ext file. */
+struct log {
+	struct rec_writer *w;
+	struct outbuf b;
+	struct twin_err err;
+	int failed;
+};
+
+static void
+log_step(void *arg, int iter, double ofv, const struct pop_estimate *e,
+    int n)
+{
+	struct log *lg = arg;
+	int i;
+
+	if (lg->failed)
+		return;
+	lg->b.len = 0;
+	if (iter == 0) {
+		ob_puts(&lg->b, "ITERATION");
+		for (i = 0; i < n; i++) {
+			ob_putc(&lg->b, '\t');
+			ob_puts(&lg->b, e[i].name);
+		}
+		ob_puts(&lg->b, "\tOFV\n");
+	}
+	ob_putnum(&lg->b, iter);
+	for (i = 0; i < n; i++)
+		put_num_or_missing(&lg->b, e[i].value);
+	put_num_or_missing(&lg->b, ofv);
+	ob_putc(&lg->b, '\n');
+	if (rec_write(lg->w, lg->b.p, lg->b.len, &lg->err) < 0)
+		lg->failed = 1;
+}
+
 /* Per-individual empirical Bayes estimates at the final parameters. */
 static int
 write_ebe(const char *path, struct pop *pp, const struct model *m,
@@ -821,6 +962,25 @@ show_iteration(void *arg, int iter, double ofv, long nevals)
 	    "%.6g  NO. OF FUNC. EVALS.: %ld", iter, ofv, nevals);
 }
 
+/* What --write-model names as the origin of the model it writes. */
+static char *
+origin(const struct opts *o, const char **files, int nf)
+{
+	struct outbuf b = { 0 };
+	int i;
+
+	ob_puts(&b, PROG " --population --method ");
+	ob_puts(&b, o->method->name);
+	ob_puts(&b, " on ");
+	for (i = 0; i < nf; i++) {
+		if (i)
+			ob_puts(&b, ", ");
+		ob_puts(&b, strcmp(files[i], "-") ? files[i] : "<stdin>");
+	}
+	ob_putc(&b, '\0');
+	return b.p;
+}
+
 static int
 run_population(const struct opts *o, const struct model *m,
     const char **files, int nf, struct rec_writer *w)
@@ -828,11 +988,15 @@ run_population(const struct opts *o, const struct model *m,
 	struct twin_err err;
 	struct pop *pp;
 	struct pop_result res;
+	struct pop_diag diag;
 	struct outbuf b = { 0 };
 	struct rec_reader *prev = NULL;
-	int i, status = -1;
+	struct log lg;
+	char *from = NULL;
+	int i, status = -1, havediag = 0;
 
 	memset(&res, 0, sizeof(res));
+	memset(&lg, 0, sizeof(lg));
 	if ((pp = pop_new(m, &o->so, o->nthread, &err)) == NULL) {
 		cli_warn(PROG, "%s", err.msg);
 		return -1;
@@ -859,10 +1023,24 @@ run_population(const struct opts *o, const struct model *m,
 		ob_putnum(&b, res.ofv);
 		ob_puts(&b, "\t.\t.\n");
 	} else {
+		if (o->logpath != NULL) {
+			if ((lg.w = rec_wopen(o->logpath, 0, &err)) == NULL) {
+				cli_warn(PROG, "%s", err.msg);
+				goto out;
+			}
+			pop_trace(pp, log_step, &lg);
+		}
 		if (o->method->estimate(pp, o, &res, &err) < 0) {
 			cli_warn(PROG, "%s", err.msg);
 			goto out;
 		}
+		if (lg.w != NULL && (lg.failed || rec_wclose(lg.w, 1,
+		    &lg.err) < 0)) {
+			lg.w = NULL;
+			cli_warn(PROG, "%s", lg.err.msg);
+			goto out;
+		}
+		lg.w = NULL;
 		if (!res.converged) {
 			/* The best point reached, marked as such in the
 			 * output too. */
@@ -879,6 +1057,19 @@ run_population(const struct opts *o, const struct model *m,
 			cli_warn(PROG, "warning: the covariance step failed "
 			    "(the Hessian is not positive definite)");
 		write_estimates(&b, &res);
+		if (pop_diagnose(pp, &res, &diag, &err) < 0) {
+			cli_warn(PROG, "%s", err.msg);
+			goto out;
+		}
+		havediag = 1;
+		write_diag(&b, m, &diag);
+		if ((o->corpath && write_correlation(o->corpath, &diag, &res,
+		    &err) < 0) || (o->modelout && ((from = origin(o, files,
+		    nf)) == NULL || pop_write_model(pp, &res, from,
+		    o->modelout, &err) < 0))) {
+			cli_warn(PROG, "%s", err.msg);
+			goto out;
+		}
 	}
 	if (cli_provenance(PROG, w, m, &o->saem.seed, &err) < 0 ||
 	    rec_write(w, b.p, b.len, &err) < 0 ||
@@ -889,6 +1080,12 @@ run_population(const struct opts *o, const struct model *m,
 	}
 	status = o->mode == M_POPULATION && !res.converged ? 3 : 0;
 out:
+	if (lg.w != NULL)
+		rec_wclose(lg.w, 0, NULL);
+	ob_free(&lg.b);
+	if (havediag)
+		pop_diag_free(&diag);
+	free(from);
 	ob_free(&b);
 	rec_close(prev);
 	pop_result_free(&res);

@@ -44,7 +44,12 @@ struct pop {
 	long nevals;
 	void (*progress)(void *arg, int iter, double ofv, long nevals);
 	void *progress_arg;
+	void (*trace)(void *arg, int iter, double ofv,
+	    const struct pop_estimate *e, int n);
+	void *trace_arg;
 };
+
+static void trace_now(struct pop *p, const double *x, int iter, double f);
 
 static int
 is_estimated_eta(const struct model *m, int i)
@@ -612,7 +617,7 @@ quasi_newton(struct pop *p, double *x, struct pop_result *res,
     struct twin_err *err)
 {
 	int n = p->nphi, i, j, it, rc = -1, updated = 0, precise = 0;
-	int flat = 0;
+	int flat = 0, steps = 0;
 	double *H = calloc((size_t)n * n + 1, sizeof(double));
 	double *g = calloc(n + 1, sizeof(double));
 	double *gt = calloc(n + 1, sizeof(double));
@@ -647,6 +652,7 @@ quasi_newton(struct pop *p, double *x, struct pop_result *res,
 		memcpy(&res->why, &p->err, sizeof(res->why));
 	for (i = 0; i < n; i++)
 		H[i * n + i] = 1;
+	trace_now(p, x, 0, f);
 	for (it = 0; it < POP_MAXITER; it++) {
 		double slope = 0, big = 0, a = 1;
 		int k, nbad = 0;
@@ -805,6 +811,7 @@ quasi_newton(struct pop *p, double *x, struct pop_result *res,
 		f = ft;
 		if (p->progress != NULL)
 			p->progress(p->progress_arg, it + 1, f, p->nevals);
+		trace_now(p, x, ++steps, f);
 	}
 	res->iterations = it;
 	if (res->stop == POP_MAXITER_REACHED)
@@ -988,7 +995,7 @@ hessian_analytic(struct pop *p, const double *phi0, double h, double *H,
  * with p->hessian_only; then J cov J' with J = d(reported)/d(phi).
  */
 static int
-covariance(struct pop *p, const double *phi0, double *se)
+covariance(struct pop *p, const double *phi0, double *se, double *cov)
 {
 	int n = p->nphi, r = nreport(p), i, j, k, l, ok = -1, m = p->n, rc;
 	double *H = calloc((size_t)n * n + 2 * n + 1, sizeof(double));
@@ -1053,6 +1060,16 @@ covariance(struct pop *p, const double *phi0, double *se)
 				    J[k * n + l];
 		se[k] = s >= 0 ? sqrt(s) : NAN;
 	}
+	for (k = 0; cov != NULL && k < r; k++)
+		for (j = 0; j <= k; j++) {
+			double s = 0;
+
+			for (i = 0; i < n; i++)
+				for (l = 0; l < n; l++)
+					s += J[k * n + i] * C[i * n + l] *
+					    J[j * n + l];
+			cov[k * r + j] = cov[j * r + k] = s;
+		}
 	ok = 0;
 out:
 	set_precise(p, 0);
@@ -1108,7 +1125,13 @@ pop_estimate(struct pop *p, int cov, struct pop_result *res,
 	report_values(p, p->phi, v);
 	for (i = 0; i < r; i++)
 		se[i] = NAN;
-	res->covariance_ok = cov && covariance(p, p->phi, se) == 0;
+	res->cov = cov ? calloc((size_t)r * r + 1, sizeof(double)) : NULL;
+	res->covariance_ok = cov && res->cov != NULL &&
+	    covariance(p, p->phi, se, res->cov) == 0;
+	if (!res->covariance_ok) {
+		free(res->cov);
+		res->cov = NULL;
+	}
 	report_names(p, res->est);
 	for (i = 0; i < r; i++) {
 		res->est[i].value = v[i];
@@ -1124,7 +1147,9 @@ out:
 	free(se);
 	if (rc < 0) {
 		free(res->est);
+		free(res->cov);
 		res->est = NULL;
+		res->cov = NULL;
 	}
 	return rc;
 }
@@ -1133,6 +1158,9 @@ void
 pop_result_free(struct pop_result *res)
 {
 	free(res->est);
+	free(res->cov);
+	res->est = NULL;
+	res->cov = NULL;
 	res->est = NULL;
 }
 
@@ -1171,6 +1199,41 @@ pop_progress(struct pop *p, void (*fn)(void *arg, int iter, double ofv,
 }
 
 /* ---- shared with other population methods (saem.c) ------------------- */
+
+void
+pop_trace(struct pop *p, void (*fn)(void *arg, int iter, double ofv,
+    const struct pop_estimate *e, int n), void *arg)
+{
+	p->trace = fn;
+	p->trace_arg = arg;
+}
+
+/* The trace's row at x (the current point of the search, in phi). */
+static void
+trace_now(struct pop *p, const double *x, int iter, double f)
+{
+	int r = nreport(p);
+	double *v;
+	struct pop_estimate *e;
+
+	if (p->trace == NULL)
+		return;
+	v = calloc(r + 1, sizeof(double));
+	e = calloc(r + 1, sizeof(*e));
+	if (v != NULL && e != NULL) {
+		int i;
+
+		report_values(p, x, v);
+		report_names(p, e);
+		for (i = 0; i < r; i++) {
+			e[i].value = v[i];
+			e[i].se = NAN;
+		}
+		p->trace(p->trace_arg, iter, f, e, r);
+	}
+	free(v);
+	free(e);
+}
 
 void
 pop_get_layout(const struct pop *p, struct pop_layout *l)
@@ -1291,23 +1354,36 @@ int
 pop_covariance_current(struct pop *p, struct pop_result *res,
     struct twin_err *err)
 {
-	double *se = calloc(nreport(p) + 1, sizeof(double));
+	int r = nreport(p);
+	double *se = calloc(r + 1, sizeof(double));
+	double *cov = calloc((size_t)r * r + 1, sizeof(double));
 	double ofv;
 	int i;
 
-	if (se == NULL)
+	if (se == NULL || cov == NULL) {
+		free(se);
+		free(cov);
 		return twin_nomem(err);
+	}
 	p->nphi = nphi(p);
 	p->failed = 0;
 	if (p->nphi == 0 || p->nphi > 200 || pack(p, &p->cur, p->phi, err) < 0) {
 		free(se);
+		free(cov);
 		return p->nphi == 0 || p->nphi > 200 ? twin_error(err, "%d "
 		    "parameters to estimate", p->nphi) : -1;
 	}
-	res->covariance_ok = covariance(p, p->phi, se) == 0;
-	for (i = 0; i < res->n && i < nreport(p); i++)
+	res->covariance_ok = covariance(p, p->phi, se, cov) == 0 &&
+	    res->n == r;
+	for (i = 0; i < res->n && i < r; i++)
 		res->est[i].se = res->covariance_ok ? se[i] : NAN;
 	free(se);
+	free(res->cov);
+	res->cov = NULL;
+	if (res->covariance_ok)
+		res->cov = cov;
+	else
+		free(cov);
 	/* Leave the individuals at the modes of the current parameters. */
 	ofv = ofv_at(p, p->phi);
 	if (!isfinite(ofv)) {

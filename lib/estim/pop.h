@@ -71,6 +71,10 @@ struct pop_result {
 	int n;
 	struct pop_estimate *est;	/* freed by pop_result_free */
 	double ofv;
+	double *cov;		/* n x n, row-major: the covariance matrix of
+				 * the estimates on the reported scale (fixed
+				 * thetas have zero rows); NULL unless
+				 * covariance_ok; freed by pop_result_free */
 	int iterations, converged, covariance_ok;
 	enum pop_stop stop;	/* converged == (stop == POP_CONVERGED) */
 	struct twin_err why;	/* unless converged: what stopped it */
@@ -115,6 +119,13 @@ int pop_evaluate(struct pop *p, double *ofv, struct twin_err *err);
  * the iteration from 1, the objective and the evaluations so far. */
 void pop_progress(struct pop *p, void (*fn)(void *arg, int iter, double ofv,
     long nevals), void *arg);
+
+/* Call fn at the start of pop_estimate's search (iter 0) and after each
+ * step it takes (1, 2, ...; in the calling thread), with the objective and the
+ * parameters on the reported scale (names and values of pop_result's
+ * est, se NAN; n of them), like NONMEM's .ext file. */
+void pop_trace(struct pop *p, void (*fn)(void *arg, int iter, double ofv,
+    const struct pop_estimate *e, int n), void *arg);
 
 /* Estimate; res is filled (and must be freed with pop_result_free).
  * Returns -1 only when the objective cannot be evaluated at the start or

@@ -67,7 +67,7 @@ awk -F'\t' '$1 == "OFV" { printf "%s", $2
     exit !($2 >= 116.803 - 0.01 && $2 <= 116.803 + 1) }' "$tmp/theoph" \
     > "$tmp/v"
 ok $? "theoph OFV (FOCE-I at SAEM's estimates) $(cat "$tmp/v"), NONMEM 116.803"
-awk -F'\t' 'NR > 1 && $1 != "OFV" && !($3 > 0) { bad++ } END { exit bad > 0 }' \
+awk -F'\t' '$1 == "OFV" { exit } NR > 1 && !($3 > 0) { bad++ } END { exit bad > 0 }' \
     "$tmp/theoph"
 ok $? "theoph SAEM: every estimate has a standard error"
 
@@ -95,9 +95,12 @@ twin-fit -m "$top/testdata/theoph.yaml" $short -j 1 \
     "$top/testdata/theoph.tsv" > "$tmp/s1" 2> "$tmp/err"
 cmp -s "$tmp/s1" "$tmp/s2"
 ok $? "SAEM: the same results (and SEs) on 1 and 2 threads"
-cut -f1,2 "$tmp/s2" > "$tmp/est"
+# (the estimates and OFV: the diagnostics after them come from the modes
+# that the covariance step leaves)
+sed '/^NOBS/,$d' "$tmp/s2" | cut -f1,2 > "$tmp/est"
 twin-fit -m "$top/testdata/theoph.yaml" $short --seed 1 --no-covariance \
-    "$top/testdata/theoph.tsv" | cut -f1,2 | cmp -s "$tmp/est" -
+    "$top/testdata/theoph.tsv" | sed '/^NOBS/,$d' | cut -f1,2 |
+    cmp -s "$tmp/est" -
 ok $? "SAEM: --seed 1 is the default"
 twin-fit -m "$top/testdata/theoph.yaml" $short --seed 2 --no-covariance \
     "$top/testdata/theoph.tsv" | cut -f1,2 | cmp -s "$tmp/est" -
