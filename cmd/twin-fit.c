@@ -81,6 +81,8 @@ usage(void)
 		{ "-z", "compress the output with gzip" },
 		CLI_HELP_ATOL,
 		{ "--covariance matrix", "sandwich (default) or hessian" },
+		CLI_HELP_DESCRIBE,
+		CLI_HELP_DIGITS,
 		{ "--ebe file", "write the individual estimates to file" },
 		{ "--evaluate", "the objective at the model's own parameters" },
 		{ "--fix name", "keep this random effect (or theta) fixed" },
@@ -92,6 +94,7 @@ usage(void)
 		{ "--no-prior", "individual fits without the omega prior" },
 		{ "--params", "one row of estimates per individual" },
 		{ "--population", "estimate the population parameters (FOCE-I)" },
+		CLI_HELP_PRETTY,
 		CLI_HELP_PROVENANCE,
 		{ "--quiet", "no progress on the terminal" },
 		CLI_HELP_RTOL,
@@ -106,13 +109,13 @@ usage(void)
 
 	cli_help(PROG, "usage: twin-fit [-hVz] [-j threads] -m model "
 	    "[-o file] [--atol x]\n"
-	    "                [--covariance matrix] [--ebe file] [--evaluate] "
-	    "[--fix name]\n"
+	    "                [--covariance matrix] [--describe[=tsv]] [--digits n]\n"
+	    "                [--ebe file] [--evaluate] [--fix name]\n"
 	    "                [--ignore rule] [--keep-going] [--list-models] "
 	    "[--method name]\n"
 	    "                [--no-covariance] [--no-prior] [--params] "
 	    "[--population]\n"
-	    "                [--provenance] [--quiet] [--rtol x] "
+	    "                [--pretty] [--provenance] [--quiet] [--rtol x] "
 	    "[--saem-iterations k1,k2]\n"
 	    "                [--seed n] [--shard k/n] [--solver name] [--strict]\n"
 	    "                [--table file] [file ...]\n", h);
@@ -128,6 +131,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 	static const struct option lo[] = {
 		CLI_OPT_ATOL,
 		{ "covariance", required_argument, NULL, O_COV },
+		CLI_OPT_DESCRIBE,
+		CLI_OPT_DIGITS,
 		{ "ebe", required_argument, NULL, O_EBE },
 		{ "evaluate", no_argument, NULL, O_EVAL },
 		{ "fix", required_argument, NULL, O_FIX },
@@ -140,6 +145,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "no-prior", no_argument, NULL, O_NOPRIOR },
 		{ "params", no_argument, NULL, O_PARAMS },
 		{ "population", no_argument, NULL, O_POP },
+		CLI_OPT_PRETTY,
 		CLI_OPT_QUIET,
 		CLI_OPT_IGNORE,
 		CLI_OPT_RTOL,
@@ -257,6 +263,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 				exit(1);
 		}
 	}
+	cli_describe(PROG, o->model);
 	if (o->model == NULL)
 		cli_usage_error(PROG, "no model given (-m MODEL)");
 	if ((o->ebepath || o->tablepath) && o->mode != M_POPULATION &&
@@ -923,6 +930,7 @@ main(int argc, char **argv)
 		cli_warn(PROG, "%s", err.msg);
 		goto out;
 	}
+	cli_wformat(PROG, w, m);
 	if (o.mode == M_POPULATION || o.mode == M_EVALUATE) {
 		rc = run_population(&o, m, files, nf, w);
 		status = rc < 0 ? 2 : rc;
