@@ -215,7 +215,8 @@ text(const struct out *o, const char *name, const char *value,
 	char buf[2048];
 	int k = snprintf(buf, sizeof(buf), "  %-*s", o->w, name);
 
-	if (k >= 0 && k < (int)sizeof(buf) && value != NULL && *value)
+	/* value "": an empty column, NULL: none */
+	if (k >= 0 && k < (int)sizeof(buf) && value != NULL)
 		k += snprintf(buf + k, sizeof(buf) - k, "  %-10s", value);
 	if (k >= 0 && k < (int)sizeof(buf) && info != NULL && *info)
 		k += snprintf(buf + k, sizeof(buf) - k, "  %s", info);
@@ -474,7 +475,7 @@ covariates(const struct model *m, struct out *o)
 		if (len >= sizeof(info))
 			info[sizeof(info) - 1] = '\0';
 		line(o, "covariate", nm, has ? exact(m->covdefault[i], buf) :
-		    NULL, info, note);
+		    "", info, note);
 	}
 }
 
