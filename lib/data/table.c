@@ -99,6 +99,8 @@ table_num(struct table *t, double x)
 
 	if (isnan(x))
 		strcpy(buf, ".");
+	else if (t->digits > 0 && x == trunc(x) && fabs(x) < 1e15)
+		twin_dtoa(x, buf);	/* a whole number: as it is */
 	else if (t->digits > 0)
 		table_digits(x, t->digits, buf);
 	else if (t->pretty)

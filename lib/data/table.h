@@ -6,7 +6,11 @@
  *   digits N   numbers to N significant digits, trailing zeros kept
  *              (0.004695545393971477 at 3: 0.00470; 2 at 3: 2.00), in
  *              %g's choice of fixed or exponent form; a lone trailing
- *              decimal point is dropped (100 at 3: 100)
+ *              decimal point is dropped (100 at 3: 100); a whole number
+ *              below 1e15 in magnitude is written as it is (750 at 2:
+ *              750, not 7.5e+02): counts, doses, IDs stay exact.  A
+ *              value exactly halfway goes to the even digit, as printf
+ *              rounds (12.5 at 2: 12)
  *   pretty     columns right-aligned, separated by blanks, each as wide
  *              as its header and at least TABLE_PRETTY_MIN; numbers to 6
  *              significant digits as %.6g does unless digits is given;
@@ -22,7 +26,7 @@
  * blank line, the next one), and in the rows a field is reformatted as a
  * number when it reads as one and has a '.' or an exponent; a field
  * written as a whole number (an ID, CMT, EVID, a count) or text is left
- * as it is.
+ * as it is, as table_num leaves whole numbers.
  */
 #ifndef TWIN_TABLE_H
 #define TWIN_TABLE_H

@@ -113,6 +113,28 @@ test_cells(void)
 	ob_free(&b);
 }
 
+/* --digits through table_num: whole numbers as they are. */
+static void
+test_whole(void)
+{
+	struct outbuf b = { 0 };
+	struct table t;
+	struct table_fmt f = { 0, 2, NULL, NULL };
+
+	table_init(&t, &b, &f);
+	table_num(&t, 750);
+	table_num(&t, 123456);
+	table_num(&t, 0);
+	table_num(&t, -3);
+	table_num(&t, 12.6);
+	table_num(&t, 1e20);
+	table_end_row(&t);
+	same(&b, "750\t123456\t0\t-3\t13\t1.0e+20\n",
+	    "table_num --digits 2: whole numbers below 1e15 as they are");
+	table_free(&t);
+	ob_free(&b);
+}
+
 static void
 test_line(void)
 {
@@ -159,6 +181,7 @@ main(void)
 {
 	test_digits();
 	test_cells();
+	test_whole();
 	test_line();
 	return tap_done();
 }
