@@ -141,9 +141,9 @@ usage(void)
 	    "[--level p]] [file ...]\n"
 	    "options: [-hVz] [-j threads] [-o file] [--describe[=tsv]] "
 	    "[--digits n]\n"
-	    "         [--ignore rule] [--keep-going] [--list-models] [--pretty] "
-	    "[--provenance]\n"
-	    "         [--quiet] [--shard k/n] [--step n] [--strict]\n"
+	    "         [--ignore rule] [--keep-going] [--list-models] [--pretty]\n"
+	    "         [--provenance] [--quiet] [--shard k/n] [--step n] "
+	    "[--strict]\n"
 	    "times are in hours unless a unit is given: 30min, 36h, 2d\n", h);
 }
 

@@ -109,16 +109,19 @@ usage(void)
 
 	cli_help(PROG, "usage: twin-fit [-hVz] [-j threads] -m model "
 	    "[-o file] [--atol x]\n"
-	    "                [--covariance matrix] [--describe[=tsv]] [--digits n]\n"
-	    "                [--ebe file] [--evaluate] [--fix name]\n"
-	    "                [--ignore rule] [--keep-going] [--list-models] "
-	    "[--method name]\n"
-	    "                [--no-covariance] [--no-prior] [--params] "
-	    "[--population]\n"
-	    "                [--pretty] [--provenance] [--quiet] [--rtol x] "
-	    "[--saem-iterations k1,k2]\n"
-	    "                [--seed n] [--shard k/n] [--solver name] [--strict]\n"
-	    "                [--table file] [file ...]\n", h);
+	    "                [--covariance matrix] [--describe[=tsv]] "
+	    "[--digits n]\n"
+	    "                [--ebe file] [--evaluate] [--fix name] "
+	    "[--ignore rule]\n"
+	    "                [--keep-going] [--list-models] [--method name] "
+	    "[--no-covariance]\n"
+	    "                [--no-prior] [--params] [--population] [--pretty] "
+	    "[--provenance]\n"
+	    "                [--quiet] [--rtol x] [--saem-iterations k1,k2] "
+	    "[--seed n]\n"
+	    "                [--shard k/n] [--solver name] [--strict] "
+	    "[--table file]\n"
+	    "                [file ...]\n", h);
 }
 
 static void

@@ -130,14 +130,14 @@ usage(void)
 
 	cli_help("twin-sim", "usage: twin-sim [-hVz] [-j threads] -m model "
 	    "[-n replicates] [-o file]\n"
-	    "                [--atol x] [--describe[=tsv]] [--digits n] "
-	    "[--grid start:end:step]\n"
-	    "                [--ignore rule] [--iiv] [--keep-going]"
-	    " [--list-models] [--no-pred]\n"
-	    "                [--pretty] [--provenance]\n"
-	    "                [--quiet] [--rtol x] [--ruv] [--seed n] "
-	    "[--shard k/n]\n"
-	    "                [--solver name] [--states] [--strict] [file ...]\n",
+	    "                [--atol x] [--describe[=tsv]] [--digits n]\n"
+	    "                [--grid start:end:step] [--ignore rule] [--iiv] "
+	    "[--keep-going]\n"
+	    "                [--list-models] [--no-pred] [--pretty] "
+	    "[--provenance] [--quiet]\n"
+	    "                [--rtol x] [--ruv] [--seed n] [--shard k/n] "
+	    "[--solver name]\n"
+	    "                [--states] [--strict] [file ...]\n",
 	    h);
 }
 

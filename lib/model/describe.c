@@ -228,7 +228,7 @@ text(const struct out *o, const char *name, const char *value,
 		k--;
 	fprintf(o->f, "%.*s", k, buf);
 	if (note.n > 0)
-		fprintf(o->f, "%*s# %.*s", k < 40 ? 42 - k : 2, "", note.n,
+		fprintf(o->f, "%*s# %.*s", k < 32 ? 34 - k : 2, "", note.n,
 		    note.p);
 	fputc('\n', o->f);
 }
