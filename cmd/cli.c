@@ -339,7 +339,6 @@ static const char *
 model_unit(const void *ctx, const char *col)
 {
 	const struct model *m = ctx;
-	static char rate[128];
 
 	if (m == NULL)
 		return NULL;
@@ -348,6 +347,8 @@ model_unit(const void *ctx, const char *col)
 	if (!strcmp(col, "AMT"))
 		return m->units_amount;
 	if (!strcmp(col, "RATE") && m->units_amount && m->units_time) {
+		static char rate[128];
+
 		snprintf(rate, sizeof(rate), "%s/%s", m->units_amount,
 		    m->units_time);
 		return rate;

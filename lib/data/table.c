@@ -187,9 +187,10 @@ table_line(struct table *t, const char *line, size_t n)
 		if (!t->headed) {
 			const char *u = t->pretty && t->unit != NULL ?
 			    t->unit(t->unitctx, f) : NULL;
-			char head[512];
 
 			if (u != NULL && *u != '\0') {
+				char head[512];
+
 				snprintf(head, sizeof(head), "%s (%s)", f, u);
 				table_head(t, head);
 			} else

@@ -2,7 +2,6 @@
 #define _XOPEN_SOURCE 700
 
 #include <errno.h>
-#include <limits.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -27,11 +26,13 @@ slurp(const char *path)
 {
 	FILE *f;
 	char *s = NULL;
-	size_t n = 0, cap = 0, k;
+	size_t n = 0, cap = 0;
 
 	if (path == NULL || (f = fopen(path, "rb")) == NULL)
 		return NULL;
 	for (;;) {
+		size_t k;
+
 		if (cap - n < 4096) {
 			char *p = realloc(s, cap ? 2 * cap : 8192);
 
@@ -104,7 +105,8 @@ src_entry(const char *src, const char *section, const char *name,
 			continue;
 		while (q < eol && (*q == ' ' || *q == '\t'))
 			q++;
-		if ((size_t)(eol - q) <= ln || strncmp(q, name, ln) != 0)
+		/* a line shorter than name differs at its '\n' or NUL */
+		if (strncmp(q, name, ln) != 0)
 			continue;
 		q += ln;
 		while (q < eol && *q == ' ')
@@ -209,7 +211,7 @@ tsv(const struct out *o, const char *kind, const char *name,
 
 /* A text line: "  NAME  VALUE  INFO  # NOTE", without trailing blanks. */
 static void
-text(const struct out *o, const char *name, const char *value,
+text_line(const struct out *o, const char *name, const char *value,
     const char *info, struct span note)
 {
 	char buf[2048];
@@ -240,7 +242,7 @@ line(const struct out *o, const char *kind, const char *name,
 	if (o->form == MODEL_DESCRIBE_TSV)
 		tsv(o, kind, name, value, info, note);
 	else
-		text(o, name, value, info, note);
+		text_line(o, name, value, info, note);
 }
 
 static void
@@ -263,11 +265,9 @@ static const struct span none = { NULL, 0 };
 static void
 header(const struct model *m, struct out *o)
 {
-	char full[PATH_MAX], hash[40];
-	const char *path = NULL;
+	char hash[40], *full = m->path ? realpath(m->path, NULL) : NULL;
+	const char *path = full ? full : m->path;
 
-	if (m->path != NULL)
-		path = realpath(m->path, full) ? full : m->path;
 	snprintf(hash, sizeof(hash), "fnv1a64:%016llx",
 	    (unsigned long long)m->hash);
 	if (o->form == MODEL_DESCRIBE_TSV) {
@@ -279,6 +279,7 @@ header(const struct model *m, struct out *o)
 		line(o, "unit", "time", m->units_time, NULL, none);
 		line(o, "unit", "amount", m->units_amount, NULL, none);
 		line(o, "unit", "concentration", m->units_conc, NULL, none);
+		free(full);
 		return;
 	}
 	fprintf(o->f, "model         %s\n", m->name);
@@ -286,6 +287,7 @@ header(const struct model *m, struct out *o)
 		fprintf(o->f, "description   %s\n", m->description);
 	fprintf(o->f, "file          %s\n", path ? path :
 	    "(none: generated, e.g. from a drug file)");
+	free(full);
 	if (m->hash)
 		fprintf(o->f, "hash          %s\n", hash);
 	fprintf(o->f, "units         time %s, amount %s, concentration %s\n",
@@ -551,37 +553,51 @@ error_model(const struct model *m, struct out *o)
 }
 
 static void
-numerics(const struct model *m, struct out *o)
+bounds(const struct model *m, struct out *o)
 {
-	char a[TWIN_NUMBUF], b[TWIN_NUMBUF], text[512];
+	char text[512];
 	int i;
 
-	if (m->nbound > 0) {
-		if (o->form == MODEL_DESCRIBE_TEXT)
-			fprintf(o->f, "\nbounds\n");
-		o->w = 0;
-		for (i = 0; i < m->nbound; i++) {
-			model_bound_text(m, &m->bound[i], text, sizeof(text));
-			if (o->form == MODEL_DESCRIBE_TSV)
-				line(o, "bound", m->bound[i].slot >= 0 ?
-				    m->slotname[m->bound[i].slot] : "rule",
-				    text, NULL, none);
-			else
-				fprintf(o->f, "  %s\n", text);
-		}
+	if (m->nbound == 0)
+		return;
+	if (o->form == MODEL_DESCRIBE_TEXT)
+		fprintf(o->f, "\nbounds\n");
+	o->w = 0;
+	for (i = 0; i < m->nbound; i++) {
+		model_bound_text(m, &m->bound[i], text, sizeof(text));
+		if (o->form == MODEL_DESCRIBE_TSV)
+			line(o, "bound", m->bound[i].slot >= 0 ?
+			    m->slotname[m->bound[i].slot] : "rule", text, NULL,
+			    none);
+		else
+			fprintf(o->f, "  %s\n", text);
 	}
+}
+
+/* A tolerance the model gives, or in text where the program's applies. */
+static void
+tolerance(struct out *o, const char *name, double x, const char *given)
+{
+	if (x > 0) {
+		char a[TWIN_NUMBUF];
+
+		line(o, "solver", name, exact(x, a), NULL, none);
+	} else if (o->form == MODEL_DESCRIBE_TEXT)
+		line(o, "solver", name, "", given, none);
+}
+
+static void
+numerics(const struct model *m, struct out *o)
+{
+	bounds(m, o);
 	if (o->form == MODEL_DESCRIBE_TEXT)
 		fprintf(o->f, "\nnumerics\n");
 	o->w = 9;
 	line(o, "solver", "solver", ode_method_name(m->solver), m->solver ==
 	    ODE_AUTO && o->form == MODEL_DESCRIBE_TEXT ?
 	    "(the model asks for none)" : NULL, none);
-	if (m->rtol > 0 || o->form == MODEL_DESCRIBE_TEXT)
-		line(o, "solver", "rtol", m->rtol > 0 ? exact(m->rtol, a) :
-		    "", m->rtol > 0 ? NULL : "the program's (--rtol)", none);
-	if (m->atol > 0 || o->form == MODEL_DESCRIBE_TEXT)
-		line(o, "solver", "atol", m->atol > 0 ? exact(m->atol, b) :
-		    "", m->atol > 0 ? NULL : "the program's (--atol)", none);
+	tolerance(o, "rtol", m->rtol, "the program's (--rtol)");
+	tolerance(o, "atol", m->atol, "the program's (--atol)");
 	if (m->sensor != NULL)
 		line(o, "solver", "sensor", m->sensor, o->form ==
 		    MODEL_DESCRIBE_TEXT ? "(the CGM error of --ruv)" : NULL,
