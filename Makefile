@@ -107,17 +107,19 @@ fuzz:
 	clang $(FUZZ_FLAGS) -o fuzz-expr tests/unit/fuzz_expr.c lib/model/expr.c \
 	    lib/util/err.c -lm
 	clang $(FUZZ_FLAGS) -o fuzz-record tests/unit/fuzz_record.c \
-	    lib/data/record.c lib/util/num.c lib/util/err.c -lz -lm
+	    lib/data/record.c lib/data/table.c lib/util/num.c lib/util/err.c \
+	    lib/util/shard.c \
+	    -lz -lm
 	clang $(FUZZ_FLAGS) -o fuzz-model tests/unit/fuzz_model.c \
 	    lib/model/model.c lib/model/model_yaml.c lib/model/expr.c \
 	    lib/util/jit.c lib/util/units.c lib/util/err.c lib/util/num.c \
-	    lib/util/datafile.c \
+	    lib/util/datafile.c lib/util/shard.c \
 	    -lyaml -lm
 	clang $(FUZZ_FLAGS) -o fuzz-regimen tests/unit/fuzz_regimen.c \
 	    lib/data/regimen.c lib/util/units.c lib/util/num.c lib/util/err.c -lm
 	clang $(FUZZ_FLAGS) -o fuzz-target tests/unit/fuzz_target.c \
 	    lib/report/target.c lib/data/profile.c lib/data/record.c \
-	    lib/util/num.c lib/util/err.c \
+	    lib/data/events.c lib/data/table.c lib/util/num.c lib/util/err.c lib/util/shard.c \
 	    -lgsl -lgslcblas -lz -lm
 	./fuzz-expr -max_total_time=$(FUZZ_SECONDS) fuzz-corpus/expr
 	./fuzz-record -max_total_time=$(FUZZ_SECONDS) fuzz-corpus/record

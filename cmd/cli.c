@@ -13,6 +13,8 @@
 #include "cli.h"
 #include "body/pbpk.h"
 #include "data/record.h"
+#include "data/table.h"
+#include "model/describe.h"
 #include "util/num.h"
 #include "util/provenance.h"
 #include "util/shard.h"
@@ -115,6 +117,9 @@ cli_solver(const char *prog, const char *arg)
 static void cli_set_shard(const char *prog, const char *arg);
 
 static int provenance;		/* --provenance given */
+static int describe = -1;	/* --describe: its form, -1 none */
+static int digits;		/* --digits, 0 none */
+static int pretty;		/* --pretty given */
 static char **prov_argv;	/* the arguments after the program's name */
 static int prov_argc;
 static char *prov_input;	/* the first input's leading # lines */
@@ -162,6 +167,21 @@ cli_common(const char *prog, int c, const char *arg,
 		return 1;
 	case CLI_O_PROVENANCE:
 		provenance = 1;
+		return 1;
+	case CLI_O_DESCRIBE:
+		if (arg == NULL || !strcmp(arg, "text"))
+			describe = MODEL_DESCRIBE_TEXT;
+		else if (!strcmp(arg, "tsv"))
+			describe = MODEL_DESCRIBE_TSV;
+		else
+			cli_usage_error(prog, "--describe wants text or tsv, "
+			    "got \"%s\"", arg);
+		return 1;
+	case CLI_O_DIGITS:
+		digits = cli_int(prog, "--digits", arg, 1, TABLE_DIGITS_MAX);
+		return 1;
+	case CLI_O_PRETTY:
+		pretty = 1;
 		return 1;
 	}
 	return 0;
@@ -511,6 +531,92 @@ cli_model(const char *prog, const char *name)
 		return NULL;
 	}
 	return m;
+}
+
+void
+cli_describe(const char *prog, const char *name)
+{
+	struct twin_err err;
+	struct model *m;
+	int rc;
+
+	if (describe < 0)
+		return;
+	if (name == NULL)
+		cli_usage_error(prog, "--describe: which model? give -m");
+	if ((m = cli_model(prog, name)) == NULL)
+		exit(2);
+	rc = model_describe(m, describe, stdout, &err);
+	model_free(m);
+	if (rc < 0)
+		cli_warn(prog, "<stdout>: %s", err.msg);
+	errno = 0;
+	exit(rc < 0 || cli_flush(prog) < 0 ? 2 : 0);
+}
+
+/* The unit of an output column, from the model: TIME, AMT, RATE, the
+ * observed output (DV, PRED, IPRED and its name) and compartments. */
+static const char *
+model_unit(const void *ctx, const char *col)
+{
+	const struct model *m = ctx;
+
+	if (m == NULL)
+		return NULL;
+	if (!strcmp(col, "TIME"))
+		return m->units_time;
+	if (!strcmp(col, "AMT"))
+		return m->units_amount;
+	if (!strcmp(col, "RATE") && m->units_amount && m->units_time) {
+		static char rate[128];
+
+		snprintf(rate, sizeof(rate), "%s/%s", m->units_amount,
+		    m->units_time);
+		return rate;
+	}
+	if (!strcmp(col, "DV") || !strcmp(col, "PRED") ||
+	    !strcmp(col, "IPRED") || (m->dv >= 0 && m->dv < m->nout &&
+	    !strcmp(col, m->slotname[m->out0 + m->dv])))
+		return m->units_conc;
+	if (model_state(m, col) >= 0)
+		return m->units_amount;
+	return NULL;
+}
+
+void
+cli_table_fmt(const char *prog, struct table_fmt *f, const struct model *m)
+{
+	cli_shard_pretty(prog, pretty);
+	memset(f, 0, sizeof(*f));
+	f->pretty = pretty;
+	f->digits = digits;
+	f->unit = model_unit;
+	f->ctx = m;
+}
+
+int
+cli_pretty(void)
+{
+	return pretty;
+}
+
+int
+cli_digits(void)
+{
+	return digits;
+}
+
+void
+cli_wformat(const char *prog, struct rec_writer *w, const struct model *m)
+{
+	struct table_fmt f;
+	struct twin_err err;
+
+	cli_table_fmt(prog, &f, m);
+	if (rec_wformat(w, &f, &err) < 0) {
+		cli_warn(prog, "%s", err.msg);
+		exit(2);
+	}
 }
 
 /* The input columns of r as one tab-separated line (freed by the caller),

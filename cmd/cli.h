@@ -39,8 +39,12 @@ double cli_clock(const char *prog, const char *opt, const char *arg);
 enum {
 	CLI_O_ATOL = 1000, CLI_O_IGNORE, CLI_O_KEEP, CLI_O_LIST, CLI_O_QUIET,
 	CLI_O_RTOL, CLI_O_SHARD, CLI_O_SOLVER, CLI_O_STRICT, CLI_O_PROVENANCE,
-	CLI_O_MERGE, CLI_O_PARTIAL
+	CLI_O_MERGE, CLI_O_PARTIAL, CLI_O_DESCRIBE, CLI_O_DIGITS, CLI_O_PRETTY
 };
+#define CLI_OPT_DESCRIBE { "describe", optional_argument, NULL, \
+	CLI_O_DESCRIBE }
+#define CLI_OPT_DIGITS	{ "digits", required_argument, NULL, CLI_O_DIGITS }
+#define CLI_OPT_PRETTY	{ "pretty", no_argument, NULL, CLI_O_PRETTY }
 #define CLI_OPT_ATOL	{ "atol", required_argument, NULL, CLI_O_ATOL }
 #define CLI_OPT_IGNORE	{ "ignore", required_argument, NULL, CLI_O_IGNORE }
 #define CLI_OPT_KEEP	{ "keep-going", no_argument, NULL, CLI_O_KEEP }
@@ -58,6 +62,12 @@ enum {
 #define CLI_HELP_ATOL	{ "--atol x", "absolute tolerance of the integrators" }
 #define CLI_HELP_MERGE	{ "--merge", \
 	"the files are shards' outputs: merge them (twin(7))" }
+#define CLI_HELP_DESCRIBE { "--describe[=tsv]", \
+	"describe the model (-m) and exit" }
+#define CLI_HELP_DIGITS	{ "--digits n", \
+	"numbers to n significant digits (display)" }
+#define CLI_HELP_PRETTY	{ "--pretty", \
+	"aligned tables for a terminal, units in the header" }
 #define CLI_HELP_PROVENANCE { "--provenance", \
 	"begin the output with # lines saying what made it" }
 #define CLI_HELP_RTOL	{ "--rtol x", "relative tolerance of the integrators" }
@@ -170,6 +180,36 @@ void cli_provenance_args(int argc, char *const *argv);
 
 /* Find a model by name or path and load it; NULL after printing why. */
 struct model *cli_model(const char *prog, const char *name);
+
+/*
+ * --describe[=text|tsv] (CLI_OPT_DESCRIBE; cli_common notes it): call
+ * after the options are read, with the -m argument (NULL: none given).
+ * Without --describe nothing; with it, the model is found and loaded as
+ * cli_model does, described on stdout (model/describe.h) and the program
+ * exits: 0, 1 without -m, 2 when the model does not load or stdout
+ * cannot be written.  Nothing is read from the input.
+ */
+void cli_describe(const char *prog, const char *model);
+
+/*
+ * --digits N and --pretty (CLI_OPT_DIGITS, CLI_OPT_PRETTY; cli_common
+ * notes them): how numbers look in the tables a program writes
+ * (data/table.h, struct table_fmt).  Without them the output is the
+ * exact stream.  cli_table_fmt fills f with them and the model's units
+ * (m NULL: none) and, with --pretty and --shard together, is a usage
+ * error (cli_shard_pretty).
+ */
+struct table_fmt;
+void cli_table_fmt(const char *prog, struct table_fmt *f,
+    const struct model *m);
+/* --pretty given, and --digits' N (0 without it): for programs with a
+ * table of their own. */
+int cli_pretty(void);
+int cli_digits(void);
+/* The writer reformats what it is given (rec_wformat) as cli_table_fmt
+ * says; nothing without --digits and --pretty. */
+void cli_wformat(const char *prog, struct rec_writer *w,
+    const struct model *m);
 
 /*
  * getopt_long with the toolkit's messages: an unknown option gets a "did

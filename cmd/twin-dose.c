@@ -96,6 +96,8 @@ usage(void)
 		{ "--cohort", "the share of the cohort each candidate suits" },
 		{ "--day n", "score over day n after --from" },
 		{ "--days n", "write n days of clock-time doses" },
+		CLI_HELP_DESCRIBE,
+		CLI_HELP_DIGITS,
 		{ "--doses n", "write n doses of the chosen regimen" },
 		{ "--from t", "when the regimen starts (default 0)" },
 		{ "--ignore rule", "drop records by this comment rule (C, @, none)" },
@@ -108,7 +110,7 @@ usage(void)
 		{ "--no-below x|none", "refuse a curve going below x" },
 		{ "--over list", "infusion durations to try (0 a bolus)" },
 		{ "--prefer rule", "lowest-dose, fewest-doses or closest" },
-		{ "--pretty", "aligned tables for a terminal" },
+		CLI_HELP_PRETTY,
 		CLI_HELP_PROVENANCE,
 		{ "--quiet", "no progress on the terminal" },
 		{ "--regimen text", "add this regimen to every individual" },
@@ -141,11 +143,11 @@ usage(void)
 	    "                 [--doses n | --until t] [--days n] [--table | --cohort "
 	    "[--level p]] [file ...]\n"
 	    "       twin-dose ... --cohort --merge file ...\n"
-	    "options: [-hVz] [-j threads] [-o file] [--ignore rule] [--keep-going] "
-	    "[--list-models]\n"
-	    "         [--pretty] [--provenance] [--quiet] [--shard k/n] "
-	    "[--step n]\n"
-	    "         [--strict]\n"
+	    "options: [-hVz] [-j threads] [-o file] [--describe[=tsv]] "
+	    "[--digits n]\n"
+	    "         [--ignore rule] [--keep-going] [--list-models] [--pretty]\n"
+	    "         [--provenance] [--quiet] [--shard k/n] [--step n] "
+	    "[--strict]\n"
 	    "times are in hours unless a unit is given: 30min, 36h, 2d\n", h);
 }
 
@@ -257,7 +259,7 @@ amounts_arg(const char *opt, const char *arg, double *out, double *lo,
 
 enum {
 	O_AMOUNTS = 256, O_AT, O_CLOCK, O_COHORT, O_DAY, O_DAYS, O_DOSES,
-	O_FROM, O_LEVEL, O_LOAD, O_NOBELOW, O_OVER, O_PREFER, O_PRETTY,
+	O_FROM, O_LEVEL, O_LOAD, O_NOBELOW, O_OVER, O_PREFER,
 	O_REGIMEN, O_ROUTE, O_STEP, O_TABLE, O_TARGET, O_WINDOW, O_INTERVALS,
 	O_UNTIL, O_VARY, O_REPLACE
 };
@@ -275,6 +277,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 		CLI_OPT_MERGE,
 		{ "day", required_argument, NULL, O_DAY },
 		{ "days", required_argument, NULL, O_DAYS },
+		CLI_OPT_DESCRIBE,
+		CLI_OPT_DIGITS,
 		{ "doses", required_argument, NULL, O_DOSES },
 		{ "from", required_argument, NULL, O_FROM },
 		{ "help", no_argument, NULL, 'h' },
@@ -287,7 +291,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "no-below", required_argument, NULL, O_NOBELOW },
 		{ "over", required_argument, NULL, O_OVER },
 		{ "prefer", required_argument, NULL, O_PREFER },
-		{ "pretty", no_argument, NULL, O_PRETTY },
+		CLI_OPT_PRETTY,
 		CLI_OPT_QUIET,
 		CLI_OPT_IGNORE,
 		{ "regimen", required_argument, NULL, O_REGIMEN },
@@ -427,9 +431,6 @@ parse_opts(int argc, char **argv, struct opts *o)
 				    "lowest-dose, fewest-doses or closest, got "
 				    "\"%s\"", optarg);
 			break;
-		case O_PRETTY:
-			o->pretty = 1;
-			break;
 		case O_REGIMEN:
 			o->regimen_text = optarg;
 			break;
@@ -485,6 +486,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 				exit(1);
 		}
 	}
+	cli_describe(PROG, o->model);
+	o->pretty = cli_pretty();
 	if (o->model == NULL)
 		cli_usage_error(PROG, "no model given (-m MODEL)");
 	if (o->merge && !o->cohort)
@@ -1157,7 +1160,7 @@ cohort_merge(struct chooser *ch, struct cli_merge *mg, const char *path,
 		tsv_close(&t);
 		return twin_error_prefix(err, "not a twin-dose --cohort table");
 	}
-	table_init(&tab, &ob, 0);
+	table_init(&tab, &ob, NULL);
 	while ((rc = tsv_next(&t, err)) == 1) {
 		long n = 0, na = 0;
 
@@ -1399,11 +1402,20 @@ main(int argc, char **argv)
 			}
 		}
 		b.ch = &ch;
-		table_init(&ch.tab, &ch.tob, o.pretty);
 	}
 	if ((u.w = rec_wopen(o.outpath, o.gz, &err)) == NULL) {
 		cli_warn(PROG, "%s", err.msg);
 		goto out;
+	}
+	/* The tables format their own numbers; the record stream is
+	 * reformatted as it is written. */
+	{
+		struct table_fmt tf;
+
+		cli_table_fmt(PROG, &tf, m);
+		table_init(&ch.tab, &ch.tob, &tf);
+		if (!o.table && !o.cohort)
+			cli_wformat(PROG, u.w, m);
 	}
 	if (o.merge) {
 		if (cli_provenance(PROG, u.w, m, NULL, &err) < 0)

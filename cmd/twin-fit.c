@@ -84,6 +84,8 @@ usage(void)
 		CLI_HELP_ATOL,
 		{ "--correlation file", "write the correlations of the estimates" },
 		{ "--covariance matrix", "sandwich (default) or hessian" },
+		CLI_HELP_DESCRIBE,
+		CLI_HELP_DIGITS,
 		{ "--ebe file", "write the individual estimates to file" },
 		{ "--evaluate", "the objective at the model's own parameters" },
 		{ "--fix name", "keep this random effect (or theta) fixed" },
@@ -96,6 +98,7 @@ usage(void)
 		{ "--no-prior", "individual fits without the omega prior" },
 		{ "--params", "one row of estimates per individual" },
 		{ "--population", "estimate the population parameters (FOCE-I)" },
+		CLI_HELP_PRETTY,
 		CLI_HELP_PROVENANCE,
 		{ "--quiet", "no progress on the terminal" },
 		CLI_HELP_RTOL,
@@ -112,17 +115,18 @@ usage(void)
 	cli_help(PROG, "usage: twin-fit [-hVz] [-j threads] -m model "
 	    "[-o file] [--atol x]\n"
 	    "                [--correlation file] [--covariance matrix] "
-	    "[--ebe file]\n"
-	    "                [--evaluate] [--fix name] [--ignore rule] "
-	    "[--keep-going]\n"
-	    "                [--list-models] [--log file] [--method name] "
-	    "[--no-covariance]\n"
-	    "                [--no-prior] [--params] [--population] "
-	    "[--provenance] [--quiet]\n"
-	    "                [--rtol x] [--saem-iterations k1,k2] [--seed n] "
-	    "[--shard k/n]\n"
-	    "                [--solver name] [--strict] [--table file] "
-	    "[--write-model file]\n"
+	    "[--describe[=tsv]]\n"
+	    "                [--digits n] [--ebe file] [--evaluate] [--fix name] "
+	    "[--ignore rule]\n"
+	    "                [--keep-going] [--list-models] [--log file] "
+	    "[--method name]\n"
+	    "                [--no-covariance] [--no-prior] [--params] "
+	    "[--population] [--pretty]\n"
+	    "                [--provenance] [--quiet] [--rtol x] "
+	    "[--saem-iterations k1,k2]\n"
+	    "                [--seed n] [--shard k/n] [--solver name] [--strict] "
+	    "[--table file]\n"
+	    "                [--write-model file]\n"
 	    "                [file ...]\n", h);
 }
 
@@ -138,6 +142,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 		CLI_OPT_ATOL,
 		{ "correlation", required_argument, NULL, O_COR },
 		{ "covariance", required_argument, NULL, O_COV },
+		CLI_OPT_DESCRIBE,
+		CLI_OPT_DIGITS,
 		{ "ebe", required_argument, NULL, O_EBE },
 		{ "evaluate", no_argument, NULL, O_EVAL },
 		{ "fix", required_argument, NULL, O_FIX },
@@ -151,6 +157,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "no-prior", no_argument, NULL, O_NOPRIOR },
 		{ "params", no_argument, NULL, O_PARAMS },
 		{ "population", no_argument, NULL, O_POP },
+		CLI_OPT_PRETTY,
 		CLI_OPT_QUIET,
 		CLI_OPT_IGNORE,
 		CLI_OPT_RTOL,
@@ -278,6 +285,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 				exit(1);
 		}
 	}
+	cli_describe(PROG, o->model);
 	if (o->model == NULL)
 		cli_usage_error(PROG, "no model given (-m MODEL)");
 	if ((o->ebepath || o->tablepath) && o->mode != M_POPULATION &&
@@ -1120,6 +1128,7 @@ main(int argc, char **argv)
 		cli_warn(PROG, "%s", err.msg);
 		goto out;
 	}
+	cli_wformat(PROG, w, m);
 	if (o.mode == M_POPULATION || o.mode == M_EVALUATE) {
 		rc = run_population(&o, m, files, nf, w);
 		status = rc < 0 ? 2 : rc;

@@ -32,16 +32,19 @@ usage(void)
 		{ "-h, --help", "print this help and exit" },
 		{ "-V, --version", "print the version and exit" },
 		{ "-o file", "write to file (renamed into place when complete)" },
+		{ "--digits n", "with --kp: numbers to n significant digits" },
 		{ "--kp", "print the partition coefficients (TISSUE KP KPU "
 		    "METHOD) instead of the model" },
 		{ "--method name", "Kp method: rr (Rodgers & Rowland), pt "
 		    "(Poulin & Theil), berez (Berezhkovskiy), schmitt; "
 		    "default the drug file's" },
+		{ "--pretty", "with --kp: an aligned table for a terminal" },
 		{ NULL, NULL }
 	};
 
-	cli_help(PROG, "usage: twin-pbpk [-hV] [-o file] [--kp] "
-	    "[--method name] drug\n", h);
+	cli_help(PROG, "usage: twin-pbpk [-hV] [-o file] [--kp [--digits n] "
+	    "[--pretty]] [--method name]\n"
+	    "                 drug\n", h);
 }
 
 static void
@@ -49,9 +52,11 @@ parse_opts(int argc, char **argv, struct opts *o)
 {
 	enum { O_KP = 256, O_METHOD };
 	static const struct option lo[] = {
+		CLI_OPT_DIGITS,
 		{ "help", no_argument, NULL, 'h' },
 		{ "kp", no_argument, NULL, O_KP },
 		{ "method", required_argument, NULL, O_METHOD },
+		CLI_OPT_PRETTY,
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -81,6 +86,9 @@ parse_opts(int argc, char **argv, struct opts *o)
 				exit(1);
 		}
 	}
+	if (!o->kp && (cli_pretty() || cli_digits()))
+		cli_usage_error(PROG, "--digits and --pretty go with --kp (the "
+		    "model is YAML, not a table)");
 	if (optind != argc - 1)
 		cli_usage_error(PROG, optind == argc ? "no drug given (a drug "
 		    "file, or a name in the model path's drugs/)" :
@@ -139,6 +147,7 @@ main(int argc, char **argv)
 		ob_puts(&b, text);
 	}
 	if ((w = rec_wopen(o.outpath, 0, &err)) == NULL ||
+	    (o.kp && (cli_wformat(PROG, w, NULL), 0)) ||
 	    rec_write(w, b.p, b.len, &err) < 0 ||
 	    rec_wclose(w, 1, &err) < 0) {
 		w = NULL;

@@ -51,9 +51,11 @@ usage(void)
 		    "(default 18:90)" },
 		{ "--cohort name", "the people of a shipped cohort instead "
 		    "(uva30)" },
+		CLI_HELP_DIGITS,
 		{ "--first-id k", "ID of the first person (default 1)" },
 		{ "--population name", "the tables to draw from (default "
 		    PEOPLE_POPULATION ")" },
+		CLI_HELP_PRETTY,
 		CLI_HELP_PROVENANCE,
 		{ "--seed n", "seed of the random numbers (default 1)" },
 		CLI_HELP_SHARD,
@@ -69,7 +71,8 @@ usage(void)
 	    "[--shard k/n]\n                [--sex s] [--unchecked]\n"
 	    "       twin-pop [-hVz] --cohort name [-o file] "
 	    "[--first-id k] [--provenance]\n"
-	    "                [--shard k/n]\n", h);
+	    "                [--shard k/n]\n"
+	    "options of both: [--digits n] [--pretty]\n", h);
 }
 
 static void
@@ -101,9 +104,11 @@ parse_opts(int argc, char **argv, struct opts *o)
 	static const struct option lo[] = {
 		{ "age", required_argument, NULL, O_AGE },
 		{ "cohort", required_argument, NULL, O_COHORT },
+		CLI_OPT_DIGITS,
 		{ "first-id", required_argument, NULL, O_FIRST },
 		{ "help", no_argument, NULL, 'h' },
 		{ "population", required_argument, NULL, O_POP },
+		CLI_OPT_PRETTY,
 		{ "seed", required_argument, NULL, O_SEED },
 		CLI_OPT_PROVENANCE,
 		CLI_OPT_SHARD,
@@ -252,6 +257,17 @@ put_num(struct outbuf *b, double x)
 		ob_putnum(b, x);
 }
 
+/* The output, reformatted as --digits and --pretty say. */
+static struct rec_writer *
+wopen(const struct opts *o, struct twin_err *err)
+{
+	struct rec_writer *w = rec_wopen(o->outpath, o->gz, err);
+
+	if (w != NULL)
+		cli_wformat(PROG, w, NULL);
+	return w;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -269,7 +285,7 @@ main(int argc, char **argv)
 	parse_opts(argc, argv, &o);
 	if (o.cohort != NULL) {
 		if (cohort_records(&o, &b) < 0 ||
-		    (w = rec_wopen(o.outpath, o.gz, &err)) == NULL ||
+		    (w = wopen(&o, &err)) == NULL ||
 		    cli_provenance(PROG, w, NULL, NULL, &err) < 0 ||
 		    rec_write(w, b.p, b.len, &err) < 0) {
 			if (w != NULL)
@@ -296,7 +312,7 @@ main(int argc, char **argv)
 		people_free(p);
 		cli_usage_error(PROG, "--age: %s", err.msg);
 	}
-	if ((w = rec_wopen(o.outpath, o.gz, &err)) == NULL ||
+	if ((w = wopen(&o, &err)) == NULL ||
 	    cli_provenance(PROG, w, NULL, &o.po.seed, &err) < 0) {
 		cli_warn(PROG, "%s", err.msg);
 		goto out;

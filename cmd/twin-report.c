@@ -114,6 +114,8 @@ usage(void)
 		{ "--clarke", "accuracy: the Clarke error grid zones (mg/dL)" },
 		{ "--clock hh:mm", "agp: the time of day at TIME 0" },
 		{ "--cmt c", "nca: only the observations of this compartment" },
+		CLI_HELP_DESCRIBE,
+		CLI_HELP_DIGITS,
 		{ "--ignore rule", "drop records by this comment rule (C, @, none)" },
 		{ "--interval min", "cgm: the sensor's interval (default: the spacing)" },
 		{ "--iv-bolus", "nca: back-extrapolate C0 after an IV bolus" },
@@ -128,7 +130,7 @@ usage(void)
 		{ "--method m", "nca: linlog (default) or linear" },
 		{ "--no-obs", "plot: no observation points" },
 		{ "--partial", "bands, agp, nca --summary: a shard's part, for --merge" },
-		{ "--pretty", "aligned tables for a terminal" },
+		CLI_HELP_PRETTY,
 		CLI_HELP_PROVENANCE,
 		{ "--pta", "target: the probability of target attainment" },
 		{ "--quantiles q,...", "bands: these quantiles" },
@@ -167,8 +169,9 @@ usage(void)
 	    "       twin-report accuracy -y col [--ref col] [--after t] "
 	    "[--before t] [--by col,...]\n"
 	    "                          [--clarke [--unit mg/dL|mmol/L]]\n"
-	    "common options: [-hVz] [-m model] [-o file] [--pretty] "
-	    "[--time-unit h|min|d]\n"
+	    "common options: [-hVz] [-m model] [-o file] [--describe[=tsv]] "
+	    "[--digits n]\n"
+	    "                [--pretty] [--time-unit h|min|d]\n"
 	    "                [--ignore rule] [--list-models] [--provenance] "
 	    "[--quiet]\n"
 	    "                [--shard k/n [--partial]] [--merge] [--title s] "
@@ -212,7 +215,7 @@ enum {
 	O_CLOCK, O_REF,
 	O_CMT, O_HEIGHT, O_INTERVAL, O_IVBOLUS, O_LAMBDAZ, O_LZR2, O_LZWIN,
 	O_LEVEL, O_LLOQ, O_LOG,
-	O_METHOD, O_NOOBS, O_PRETTY, O_PTA, O_QUANT, O_SUMMARY, O_TAU, O_TITLE, O_TUNIT,
+	O_METHOD, O_NOOBS, O_PTA, O_QUANT, O_SUMMARY, O_TAU, O_TITLE, O_TUNIT,
 	O_UNIT, O_WIDTH, O_XLABEL, O_YLABEL
 };
 
@@ -295,6 +298,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "clarke", no_argument, NULL, O_CLARKE },
 		{ "clock", required_argument, NULL, O_CLOCK },
 		{ "cmt", required_argument, NULL, O_CMT },
+		CLI_OPT_DESCRIBE,
+		CLI_OPT_DIGITS,
 		{ "height", required_argument, NULL, O_HEIGHT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "interval", required_argument, NULL, O_INTERVAL },
@@ -309,7 +314,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "method", required_argument, NULL, O_METHOD },
 		{ "model", required_argument, NULL, 'm' },
 		{ "no-obs", no_argument, NULL, O_NOOBS },
-		{ "pretty", no_argument, NULL, O_PRETTY },
+		CLI_OPT_PRETTY,
 		{ "pta", no_argument, NULL, O_PTA },
 		{ "quantiles", required_argument, NULL, O_QUANT },
 		{ "ref", required_argument, NULL, O_REF },
@@ -507,9 +512,6 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case O_NOOBS:
 			o->noobs = 1;
 			break;
-		case O_PRETTY:
-			o->pretty = 1;
-			break;
 		case O_PTA:
 			o->pta = 1;
 			break;
@@ -579,6 +581,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 				exit(1);
 		}
 	}
+	cli_describe(PROG, o->model);
+	o->pretty = cli_pretty();
 	if (o->nq == 0) {
 		static const double def[] = { 5, 25, 50, 75, 95 };
 
@@ -1805,7 +1809,12 @@ main(int argc, char **argv)
 		nf = 1;
 	memset(&rp, 0, sizeof(rp));
 	rp.o = &o;
-	table_init(&rp.tab, &rp.ob, o.pretty);
+	{
+		struct table_fmt tf;
+
+		cli_table_fmt(PROG, &tf, m);
+		table_init(&rp.tab, &rp.ob, &tf);
+	}
 	if ((o.verb == V_BANDS || o.verb == V_AGP || o.bands || o.summary) &&
 	    (rp.bands = bands_new()) == NULL) {
 		cli_warn(PROG, "out of memory");

@@ -107,12 +107,15 @@ usage(void)
 		{ "-o file", "write to file (renamed into place when complete)" },
 		{ "-z", "compress the output with gzip" },
 		CLI_HELP_ATOL,
+		CLI_HELP_DESCRIBE,
+		CLI_HELP_DIGITS,
 		{ "--grid start:end:step", "add output records at these times" },
 		{ "--ignore rule", "drop records by this comment rule (C, @, none)" },
 		{ "--iiv", "draw random effects from the model's omega" },
 		{ "--keep-going", "leave out an individual that fails, go on" },
 		{ "--list-models", "list the models installed and exit" },
 		{ "--no-pred", "do not compute PRED" },
+		CLI_HELP_PRETTY,
 		CLI_HELP_PROVENANCE,
 		{ "--quiet", "no progress on the terminal" },
 		CLI_HELP_RTOL,
@@ -127,12 +130,14 @@ usage(void)
 
 	cli_help("twin-sim", "usage: twin-sim [-hVz] [-j threads] -m model "
 	    "[-n replicates] [-o file]\n"
-	    "                [--atol x] [--grid start:end:step] [--ignore rule] "
-	    "[--iiv]\n                [--keep-going]"
-	    " [--list-models] [--no-pred] [--provenance]\n"
-	    "                [--quiet] [--rtol x] [--ruv] [--seed n] "
-	    "[--shard k/n]\n"
-	    "                [--solver name] [--states] [--strict] [file ...]\n",
+	    "                [--atol x] [--describe[=tsv]] [--digits n]\n"
+	    "                [--grid start:end:step] [--ignore rule] [--iiv] "
+	    "[--keep-going]\n"
+	    "                [--list-models] [--no-pred] [--pretty] "
+	    "[--provenance] [--quiet]\n"
+	    "                [--rtol x] [--ruv] [--seed n] [--shard k/n] "
+	    "[--solver name]\n"
+	    "                [--states] [--strict] [file ...]\n",
 	    h);
 }
 
@@ -481,6 +486,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 	    O_SEED, O_STATES };
 	static const struct option lo[] = {
 		CLI_OPT_ATOL,
+		CLI_OPT_DESCRIBE,
+		CLI_OPT_DIGITS,
 		{ "grid", required_argument, NULL, O_GRID },
 		{ "help", no_argument, NULL, 'h' },
 		{ "iiv", no_argument, NULL, O_IIV },
@@ -488,6 +495,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		CLI_OPT_LIST,
 		{ "model", required_argument, NULL, 'm' },
 		{ "no-pred", no_argument, NULL, O_NOPRED },
+		CLI_OPT_PRETTY,
 		CLI_OPT_QUIET,
 		CLI_OPT_IGNORE,
 		CLI_OPT_RTOL,
@@ -559,6 +567,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 				exit(1);
 		}
 	}
+	cli_describe("twin-sim", o->model);
 	if (o->model == NULL)
 		cli_usage_error("twin-sim", "no model given (-m MODEL)");
 }
@@ -777,6 +786,7 @@ main(int argc, char **argv)
 		cli_warn("twin-sim", "%s", err.msg);
 		goto out;
 	}
+	cli_wformat("twin-sim", w, m);
 	njob = o.nthread > 1 ? JOBS_PER_THREAD * o.nthread : 1;
 	memset(&sh, 0, sizeof(sh));
 	if (o.ruv && m->sensor != NULL) {

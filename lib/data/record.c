@@ -31,6 +31,7 @@
 #include "util/shard.h"
 #include "util/num.h"
 #include "data/record.h"
+#include "data/table.h"
 
 #define RD_CHUNK	(256 * 1024)	/* bytes asked of each gzread */
 #define WR_BUFSZ	(1024 * 1024)	/* writer buffer */
@@ -1219,6 +1220,9 @@ struct rec_writer {
 	size_t len;
 	int failed;
 	struct twin_err fail;	/* repeated once failed */
+	struct table *tab;	/* rec_wformat: lines reformatted, or NULL */
+	struct outbuf pend;	/* the last line, not yet complete */
+	struct outbuf fout;	/* reformatted lines */
 };
 
 static int
@@ -1493,8 +1497,59 @@ fail:
 	return NULL;
 }
 
+static int raw_write(struct rec_writer *w, const char *p, size_t n,
+    struct twin_err *err);
+
+int
+rec_wformat(struct rec_writer *w, const struct table_fmt *f,
+    struct twin_err *err)
+{
+	if (f == NULL || (!f->pretty && f->digits == 0))
+		return 0;
+	if (w->tab == NULL && (w->tab = malloc(sizeof(*w->tab))) == NULL)
+		return twin_nomem(err);
+	table_init(w->tab, &w->fout, f);
+	return 0;
+}
+
+/* Reformat the complete lines of pend and write them. */
+static int
+format_lines(struct rec_writer *w, int all, struct twin_err *err)
+{
+	size_t i, start = 0;
+	int rc;
+
+	for (i = 0; i < w->pend.len; i++)
+		if (w->pend.p[i] == '\n') {
+			table_line(w->tab, w->pend.p + start, i - start);
+			start = i + 1;
+		}
+	if (all && start < w->pend.len) {
+		table_line(w->tab, w->pend.p + start, w->pend.len - start);
+		start = w->pend.len;
+	}
+	memmove(w->pend.p, w->pend.p + start, w->pend.len - start);
+	w->pend.len -= start;
+	w->pend.p[w->pend.len] = '\0';
+	rc = raw_write(w, w->fout.p, w->fout.len, err);
+	w->fout.len = 0;
+	return rc;
+}
+
 int
 rec_write(struct rec_writer *w, const char *p, size_t n, struct twin_err *err)
+{
+	if (w->tab == NULL || w->failed)
+		return raw_write(w, p, n, err);
+	ob_reserve(&w->pend, n);
+	memcpy(w->pend.p + w->pend.len, p, n);
+	w->pend.len += n;
+	w->pend.p[w->pend.len] = '\0';
+	return format_lines(w, 0, err);
+}
+
+static int
+raw_write(struct rec_writer *w, const char *p, size_t n, struct twin_err *err)
 {
 	if (w->failed)
 		return wr_fail(w, 0, err);
@@ -1524,6 +1579,8 @@ rec_wclose(struct rec_writer *w, int commit, struct twin_err *err)
 
 	if (w == NULL)
 		return 0;
+	if (w->tab != NULL && !w->failed && w->pend.len > 0)
+		format_lines(w, 1, err);
 	if (!w->failed && w->len > 0)
 		rc = wr_out(w, w->buf, w->len, err);
 	if (w->fp != NULL) {
@@ -1551,6 +1608,11 @@ rec_wclose(struct rec_writer *w, int commit, struct twin_err *err)
 			unlink(w->tmp);
 		wr_register(w->tmp, 0);
 	}
+	if (w->tab != NULL)
+		table_free(w->tab);
+	free(w->tab);
+	ob_free(&w->pend);
+	ob_free(&w->fout);
 	free(w->buf);
 	free(w->path);
 	free(w->target);

@@ -226,6 +226,16 @@ struct rec_writer;
 struct rec_writer *rec_wopen(const char *path, int gz, struct twin_err *err);
 int rec_write(struct rec_writer *w, const char *p, size_t n, struct twin_err *err);
 /*
+ * What w is given, the exact stream, is written reformatted for display
+ * as f says (table_line, data/table.h: --digits, --pretty), line by line;
+ * a last line without a newline is written at rec_wclose.  f NULL, or
+ * neither digits nor pretty: written as it is (the default).  f is
+ * copied.  Returns 0, or -1 with err set (out of memory).
+ */
+struct table_fmt;
+int rec_wformat(struct rec_writer *w, const struct table_fmt *f,
+    struct twin_err *err);
+/*
  * Flush and close; returns -1 (err set) if any write failed.  Output to a
  * file goes to a temporary name beside it (FILE.tmpPID), renamed over the
  * file only when commit is non-zero and everything was written; otherwise

@@ -5,16 +5,19 @@
 
 #include "data/table.h"
 
-/* Pretty columns are at least this wide: %.6g of a negative number with
- * an exponent takes 12. */
-#define PRETTY_MIN 12
+#define PRETTY_MIN TABLE_PRETTY_MIN
 
 void
-table_init(struct table *t, struct outbuf *ob, int pretty)
+table_init(struct table *t, struct outbuf *ob, const struct table_fmt *f)
 {
 	memset(t, 0, sizeof(*t));
 	t->ob = ob;
-	t->pretty = pretty;
+	if (f != NULL) {
+		t->pretty = f->pretty;
+		t->digits = f->digits;
+		t->unit = f->unit;
+		t->unitctx = f->ctx;
+	}
 }
 
 void
@@ -23,6 +26,7 @@ table_like(struct table *t, const struct table *head, struct outbuf *ob)
 	memset(t, 0, sizeof(*t));
 	t->ob = ob;
 	t->pretty = head->pretty;
+	t->digits = head->digits;
 	t->ncol = head->ncol;
 	t->width = head->width;	/* cap 0: not ours to free */
 }
@@ -95,6 +99,10 @@ table_num(struct table *t, double x)
 
 	if (isnan(x))
 		strcpy(buf, ".");
+	else if (t->digits > 0 && x == trunc(x) && fabs(x) < 1e15)
+		twin_dtoa(x, buf);	/* a whole number: as it is */
+	else if (t->digits > 0)
+		table_digits(x, t->digits, buf);
 	else if (t->pretty)
 		snprintf(buf, sizeof(buf), "%.6g", x);
 	else
@@ -116,4 +124,83 @@ table_end_row(struct table *t)
 {
 	ob_putc(t->ob, '\n');
 	t->col = 0;
+}
+
+char *
+table_digits(double x, int digits, char *buf)
+{
+	char *e, *dot;
+
+	if (digits < 1)
+		digits = 1;
+	if (digits > TABLE_DIGITS_MAX)
+		digits = TABLE_DIGITS_MAX;
+	/* '#' keeps the trailing zeros, and a decimal point. */
+	snprintf(buf, TWIN_NUMBUF, "%#.*g", digits, x);
+	e = strpbrk(buf, "eE");
+	dot = strchr(buf, '.');
+	if (dot != NULL && (dot[1] == '\0' || dot + 1 == e))
+		memmove(dot, dot + 1, strlen(dot + 1) + 1);
+	return buf;
+}
+
+/* A field the exact stream wrote as a number with a fraction or an
+ * exponent (not a whole number, not text): *x set. */
+static int
+fraction(const char *s, double *x)
+{
+	return strpbrk(s, ".eE") != NULL && twin_strtod(s, x) == 0;
+}
+
+void
+table_line(struct table *t, const char *line, size_t n)
+{
+	char *s, *f, *next;
+	double x;
+
+	if (n > 0 && line[n - 1] == '\r')
+		n--;
+	if (n == 0 || line[0] == '#') {
+		ob_reserve(t->ob, n + 1);
+		memcpy(t->ob->p + t->ob->len, line, n);
+		t->ob->len += n;
+		t->ob->p[t->ob->len] = '\0';
+		ob_putc(t->ob, '\n');
+		if (n == 0) {
+			t->headed = 0;
+			t->ncol = 0;
+		}
+		return;
+	}
+	if ((s = strndup(line, n)) == NULL) {
+		/* out of memory: the line as it is */
+		ob_reserve(t->ob, n + 1);
+		memcpy(t->ob->p + t->ob->len, line, n);
+		t->ob->len += n;
+		t->ob->p[t->ob->len] = '\0';
+		ob_putc(t->ob, '\n');
+		return;
+	}
+	for (f = s; f != NULL; f = next) {
+		if ((next = strchr(f, '\t')) != NULL)
+			*next++ = '\0';
+		if (!t->headed) {
+			const char *u = t->pretty && t->unit != NULL ?
+			    t->unit(t->unitctx, f) : NULL;
+
+			if (u != NULL && *u != '\0') {
+				char head[512];
+
+				snprintf(head, sizeof(head), "%s (%s)", f, u);
+				table_head(t, head);
+			} else
+				table_head(t, f);
+		} else if (fraction(f, &x))
+			table_num(t, x);
+		else
+			table_text(t, f);
+	}
+	t->headed = 1;
+	table_end_row(t);
+	free(s);
 }

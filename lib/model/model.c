@@ -482,13 +482,17 @@ syntax:
 	return parse_rule(m, text, b, err);
 }
 
-/* "KM > 0", "0 <= F <= 1": the bound as text, for messages. */
-static void
-bound_text(const struct model *m, const struct bound *b, char *buf,
+void
+model_bound_text(const struct model *m, const struct bound *b, char *buf,
     size_t n)
 {
-	const char *name = m->slotname[b->slot];
+	const char *name;
 
+	if (b->slot < 0) {
+		snprintf(buf, n, "%s", b->text ? b->text : "");
+		return;
+	}
+	name = m->slotname[b->slot];
 	if (isinf(b->lo))
 		snprintf(buf, n, "%s %s %g", name, b->hi_incl ? "<=" : "<",
 		    b->hi);
@@ -542,7 +546,7 @@ model_check_domain(const struct model *m, const double *v,
 		}
 		if (inside(b, v[b->slot]))
 			continue;
-		bound_text(m, b, text, sizeof(text));
+		model_bound_text(m, b, text, sizeof(text));
 		if (isnan(v[b->slot]))
 			snprintf(num, sizeof(num), "nan");
 		else if (isinf(v[b->slot]))
@@ -588,7 +592,7 @@ finish_bounds(struct model *m, struct twin_err *err)
 		    !inside(bd, m->theta[bd->slot - m->theta0])) {
 			char text[256], num[TWIN_NUMBUF];
 
-			bound_text(m, bd, text, sizeof(text));
+			model_bound_text(m, bd, text, sizeof(text));
 			twin_dtoa(m->theta[bd->slot - m->theta0], num);
 			twin_errork(err, TWIN_EDOMAIN,
 			    "theta %s = %s is outside its domain %s",

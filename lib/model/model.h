@@ -268,6 +268,10 @@ int model_add_bound(struct model *m, const char *text, struct srcpos at,
  * "NAME = VALUE is outside its domain NAME > 0" (the caller adds where). */
 int model_check_domain(const struct model *m, const double *v,
     struct twin_err *err);
+/* A bound as text into buf (n bytes): "KM > 0", "0 <= F <= 1" for a
+ * domain, the rule as written for a rule. */
+void model_bound_text(const struct model *m, const struct bound *b,
+    char *buf, size_t n);
 /* Resolve names, parse, differentiate, compile.  Errors name the file,
  * line and column of the definition and the offending name. */
 int model_finish(struct model *m, struct twin_err *err);

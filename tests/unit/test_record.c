@@ -13,6 +13,7 @@
 #include <zlib.h>
 
 #include "data/record.h"
+#include "data/table.h"
 #include "util/shard.h"
 #include "tap.h"
 #include "slurp.h"
@@ -959,6 +960,55 @@ test_comments(void)
 	rec_close(r);
 }
 
+/*
+ * rec_wformat: the exact stream, written in pieces that split lines and
+ * numbers, comes out reformatted line by line (--digits 3, rounded by
+ * hand here); the last line without a newline is written at close; with
+ * neither digits nor pretty the bytes pass as they are.
+ */
+static void
+test_wformat(void)
+{
+	static const char in[] = "# made by hand\nID\tTIME\tCP\n"
+	    "1\t0.5\t0.004695545393971477\n10000\t12\t15.654286232727637";
+	static const char want[] = "# made by hand\nID\tTIME\tCP\n"
+	    "1\t0.500\t0.00470\n10000\t12\t15.7\n";
+	struct table_fmt f = { 0, 3, NULL, NULL };
+	struct twin_err e;
+	struct rec_writer *w;
+	const char *path = tpath("digits.tsv");
+	size_t i, n;
+	char *got;
+	int rc = 0;
+
+	w = rec_wopen(path, 0, &e);
+	tap_ok(w != NULL && rec_wformat(w, &f, &e) == 0,
+	    "rec_wformat: set on a writer");
+	for (i = 0; w != NULL && i < sizeof(in) - 1; i += 7)
+		rc |= rec_write(w, in + i, sizeof(in) - 1 - i < 7 ?
+		    sizeof(in) - 1 - i : 7, &e);
+	tap_ok(w != NULL && rc == 0 && rec_wclose(w, 1, &e) == 0,
+	    "rec_wformat: written in pieces of 7 bytes");
+	got = slurp(path, &n);
+	tap_ok(got != NULL && strcmp(got, want) == 0, "rec_wformat: "
+	    "--digits 3 rounds the fractions, keeps whole numbers and the "
+	    "# line, ends the last line");
+	if (got != NULL && strcmp(got, want) != 0)
+		printf("# got:\n%s", got);
+	free(got);
+
+	f.digits = 0;
+	path = tpath("exact.tsv");
+	w = rec_wopen(path, 0, &e);
+	rc = w == NULL || rec_wformat(w, &f, &e) < 0 ||
+	    rec_write(w, in, sizeof(in) - 1, &e) < 0;
+	tap_ok(w != NULL && rc == 0 && rec_wclose(w, 1, &e) == 0 &&
+	    (got = slurp(path, &n)) != NULL && n == sizeof(in) - 1 &&
+	    memcmp(got, in, n) == 0, "rec_wformat: neither digits nor "
+	    "pretty writes the bytes as given");
+	free(got);
+}
+
 int
 main(void)
 {
@@ -979,6 +1029,7 @@ main(void)
 	test_writer();
 	test_shard();
 	test_comments();
+	test_wformat();
 	for (i = 0; i < nfiles; i++)
 		unlink(files[i]);
 	rmdir(dir);
