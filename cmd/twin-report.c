@@ -1732,6 +1732,27 @@ bad:
 
 /* vpc */
 
+/* A legend entry "what P50" (median 1: the percentile mid) or "what P5,
+ * P95" (the others), if any. */
+static void
+vpc_legend(struct chart *ch, const struct vpc_opts *vo, int mid, int median,
+    const char *what, const char *color, int style)
+{
+	char label[256], pn[64];
+	size_t len;
+	int k, n = 0;
+
+	len = (size_t)snprintf(label, sizeof(label), "%s", what);
+	for (k = 0; k < vo->npct && len < sizeof(label); k++)
+		if ((k == mid) == median) {
+			qname(pn, sizeof(pn), 100 * vo->pct[k]);
+			len += (size_t)snprintf(label + len, sizeof(label) -
+			    len, "%s %s", n++ ? "," : "", pn);
+		}
+	if (n > 0)
+		chart_legend(ch, label, color, style);
+}
+
 /* The picture: the simulated intervals of each percentile shaded (the
  * one nearest the median red, the others blue), the observed percentiles
  * as lines over them (broken where censored), the observed samples as
@@ -1746,7 +1767,7 @@ vpc_svg(struct report *rp, const struct vpc_result *res, double lloq)
 	struct chart ch;
 	double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
 	double *col, lx[2], ly[2];
-	char xl[128], label[128], pn[64];
+	char xl[128], pn[64];
 	int nb = res->nbin, b, k, mid = 0, rc = 0;
 
 	if ((col = malloc((size_t)(4 * nb + 2) * sizeof(double))) == NULL)
@@ -1800,18 +1821,11 @@ again:
 		chart_line(&ch, col, col + nb, nb, k == mid ? "#8c2d04" :
 		    "#08306b", 2, 1);
 	}
-	qname(pn, sizeof(pn), 100 * vo->pct[0]);
-	snprintf(label, sizeof(label), "observed %s", pn);
-	for (k = 1; k < vo->npct; k++) {
-		size_t len = strlen(label);
-
-		qname(pn, sizeof(pn), 100 * vo->pct[k]);
-		snprintf(label + len, sizeof(label) - len, ", %s", pn);
-	}
-	chart_legend(&ch, label, "#08306b", LEGEND_LINE);
-	snprintf(label, sizeof(label), "simulated %g%% intervals",
-	    100 * vo->ci);
-	chart_legend(&ch, label, "#0072B2", LEGEND_RIBBON);
+	vpc_legend(&ch, vo, mid, 1, "observed", "#8c2d04", LEGEND_LINE);
+	vpc_legend(&ch, vo, mid, 0, "observed", "#08306b", LEGEND_LINE);
+	snprintf(pn, sizeof(pn), "simulated %g%% CI of", 100 * vo->ci);
+	vpc_legend(&ch, vo, mid, 1, pn, "#D55E00", LEGEND_RIBBON);
+	vpc_legend(&ch, vo, mid, 0, pn, "#0072B2", LEGEND_RIBBON);
 	chart_legend(&ch, "observed", "#777777", LEGEND_POINT);
 	if (!isnan(lloq) && !vo->pc)
 		chart_legend(&ch, "LLOQ", "#555555", LEGEND_LINE);
