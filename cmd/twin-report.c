@@ -1,7 +1,8 @@
 /*
  * twin-report - tables and pictures from a record stream: NCA, target
  * attainment, cohort quantile bands, CGM metrics, the accuracy of a
- * prediction, concentration-time plots and ambulatory glucose profiles.
+ * prediction, concentration-time plots, ambulatory glucose profiles and
+ * visual predictive checks.
  */
 #include <getopt.h>
 #include <math.h>
@@ -334,9 +335,10 @@ vpc_opt(struct opts *o, int c, const char *arg)
 	}
 }
 
-/* After the options: vpc's checks and its percentiles. */
+/* After the options: vpc's checks and its percentiles (nfile: the files
+ * named). */
 static void
-vpc_check(struct opts *o)
+vpc_check(struct opts *o, int nfile)
 {
 	struct vpc_opts *vo = &o->vpc.vo;
 	int k;
@@ -344,6 +346,9 @@ vpc_check(struct opts *o)
 	if (o->vpc.sim == NULL)
 		cli_usage_error(PROG, "vpc: give the simulated replicates with "
 		    "--sim FILE (twin-sim -n K --iiv --ruv)");
+	if (!strcmp(o->vpc.sim, "-") && nfile == 0)
+		cli_usage_error(PROG, "vpc: --sim - reads the standard input; "
+		    "name the file of the observed data");
 	if (vo->edges != NULL && vo->nbins > 0)
 		cli_usage_error(PROG, "vpc: --bins and --nbins exclude each "
 		    "other");
@@ -656,7 +661,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		}
 	}
 	if (o->verb == V_VPC)
-		vpc_check(o);
+		vpc_check(o, argc - optind);
 	if (o->nq == 0) {
 		static const double def[] = { 5, 25, 50, 75, 95 };
 

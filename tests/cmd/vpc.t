@@ -174,5 +174,8 @@ sed 's/\t1$/\t0.5/' "$tmp/sim.tsv" > "$tmp/bad.tsv"
 twin-report vpc --sim "$tmp/bad.tsv" "$tmp/obs.tsv" 2> "$tmp/err"
 [ $? -ne 0 ] && grep -q 'bad.tsv:2: REP must be a whole number' "$tmp/err"
 ok $? "REP 0.5: an error with the file and line"
+twin-report vpc --sim - < "$tmp/sim.tsv" 2> "$tmp/err"
+[ $? -eq 1 ] && grep -q 'name the file of the observed data' "$tmp/err"
+ok $? "--sim - with the observed data on the standard input too: a usage error"
 
 done_testing
