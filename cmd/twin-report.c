@@ -341,7 +341,6 @@ static void
 vpc_check(struct opts *o, int nfile)
 {
 	struct vpc_opts *vo = &o->vpc.vo;
-	int k;
 
 	if (o->vpc.sim == NULL)
 		cli_usage_error(PROG, "vpc: give the simulated replicates with "
@@ -356,6 +355,8 @@ vpc_check(struct opts *o, int nfile)
 		cli_usage_error(PROG, "vpc: at most %d percentiles",
 		    VPC_MAXPCT);
 	if (o->nq > 0) {
+		int k;
+
 		vo->npct = o->nq;
 		for (k = 0; k < o->nq; k++) {
 			vo->pct[k] = o->q[k] / 100;

@@ -196,7 +196,7 @@ static int
 auto_edges(const double *t, long n, int nb, double **edges, int *nedges)
 {
 	double *e;
-	long k, j, prev;
+	long k, prev;
 	int ne = 0;
 
 	if ((e = malloc((nb + 1) * sizeof(double))) == NULL)
@@ -206,7 +206,8 @@ auto_edges(const double *t, long n, int nb, double **edges, int *nedges)
 	for (k = 1; k < nb; k++) {
 		/* the cut before the sample at about k n / nb, moved
 		 * forward past equal times */
-		j = (long)floor((double)k * n / nb + 0.5);
+		long j = (long)floor((double)k * n / nb + 0.5);
+
 		if (j <= prev)
 			j = prev + 1;
 		while (j < n && t[j] == t[j - 1])
@@ -225,7 +226,7 @@ auto_edges(const double *t, long n, int nb, double **edges, int *nedges)
 static int
 bin_of(const double *e, int ne, double t)
 {
-	int lo = 0, hi = ne - 1, mid;
+	int lo = 0, hi = ne - 1;
 
 	if (!(t >= e[0] && t <= e[ne - 1]))
 		return -1;
@@ -233,7 +234,8 @@ bin_of(const double *e, int ne, double t)
 		return ne - 2;
 	/* e[lo] <= t < e[hi] */
 	while (hi - lo > 1) {
-		mid = (lo + hi) / 2;
+		int mid = (lo + hi) / 2;
+
 		if (t < e[mid])
 			hi = mid;
 		else

@@ -195,9 +195,11 @@ test_pc(void)
 	struct vpc_opts o;
 	struct vpc_result res;
 	struct twin_err err;
-	int i, r, k, ok;
+	int i, r, k;
 
 	for (int add = 0; add < 2; add++) {
+		int ok;
+
 		v = vpc_new();
 		for (r = 0; r <= 2; r++)
 			for (i = 0; i < 3; i++)
