@@ -1,7 +1,8 @@
 /*
  * twin-report - tables and pictures from a record stream: NCA, target
  * attainment, cohort quantile bands, CGM metrics, the accuracy of a
- * prediction, concentration-time plots and ambulatory glucose profiles.
+ * prediction, concentration-time plots, ambulatory glucose profiles and
+ * visual predictive checks.
  */
 #include <getopt.h>
 #include <math.h>
@@ -25,6 +26,7 @@
 #include "data/svg.h"
 #include "data/table.h"
 #include "report/target.h"
+#include "report/vpc.h"
 #include "util/tsv.h"
 #include "util/units.h"
 
@@ -33,10 +35,19 @@
 #define MAXBY 8
 #define MAXAUC 16
 
-enum verb { V_NCA, V_TARGET, V_BANDS, V_CGM, V_PLOT, V_AGP, V_ACCURACY };
+enum verb { V_NCA, V_TARGET, V_BANDS, V_CGM, V_PLOT, V_AGP, V_ACCURACY,
+    V_VPC };
 
 static const char *const verbs[] = { "nca", "target", "bands", "cgm", "plot",
-    "agp", "accuracy" };
+    "agp", "accuracy", "vpc" };
+
+/* vpc's options (vpc_opt) */
+#define VPC_MAXEDGES 256
+struct vpc_cmd {
+	const char *sim, *svg;
+	struct vpc_opts vo;
+	double edges[VPC_MAXEDGES];
+};
 
 struct opts {
 	enum verb verb;
@@ -62,6 +73,7 @@ struct opts {
 	struct profile_cols pc;	/* BLQ handling */
 	struct target target;
 	char bybuf[256], qbuf[256];
+	struct vpc_cmd vpc;
 };
 
 /* What an individual contributes, per verb. */
@@ -92,6 +104,8 @@ struct report {
 	const char **cmts;	/* nca: the individual's observed CMTs */
 	int ncmt, cmtcap;
 	long nread;
+	struct vpc *vpc;	/* vpc: the observed and simulated samples */
+	int haslloq;
 	struct twin_err err;
 };
 
@@ -109,8 +123,10 @@ usage(void)
 		{ "--auc a,b", "nca: also the AUC from a to b" },
 		{ "--bands", "plot: the quantile bands" },
 		{ "--bin w", "bands, plot, agp: the width of a time bin" },
+		{ "--bins t,t,...", "vpc: the edges of the time bins" },
 		{ "--blq rule", "nca: what to do with values below the LLOQ" },
 		{ "--by col,...", "a table per value of these columns" },
+		{ "--ci p", "vpc: the level of the simulated intervals (0.95)" },
 		{ "--clarke", "accuracy: the Clarke error grid zones (mg/dL)" },
 		{ "--clock hh:mm", "agp: the time of day at TIME 0" },
 		{ "--cmt c", "nca: only the observations of this compartment" },
@@ -124,25 +140,30 @@ usage(void)
 		{ "--lambdaz-r2adj r", "nca: the least adjusted R2 of a lambda-z fit" },
 		{ "--level p", "target --pta: the share to reach" },
 		{ "--list-models", "list the models installed and exit" },
-		{ "--lloq x", "nca: the lower limit of quantification" },
-		{ "--log", "plot: a logarithmic y axis" },
+		{ "--lloq x", "nca, vpc: the lower limit of quantification" },
+		{ "--log", "plot, vpc: a logarithmic y axis" },
 		CLI_HELP_MERGE,
 		{ "--method m", "nca: linlog (default) or linear" },
+		{ "--nbins k", "vpc: k automatic bins (default 10)" },
 		{ "--no-obs", "plot: no observation points" },
 		{ "--partial", "bands, agp, nca --summary: a shard's part, for --merge" },
+		{ "--pc", "vpc: prediction-corrected (Bergstrand 2011)" },
+		{ "--pc-log", "vpc: prediction-corrected, log-scale data" },
 		CLI_HELP_PRETTY,
 		CLI_HELP_PROVENANCE,
 		{ "--pta", "target: the probability of target attainment" },
-		{ "--quantiles q,...", "bands: these quantiles" },
+		{ "--quantiles q,...", "bands, vpc: these percentiles" },
 		{ "--quiet", "no progress on the terminal" },
 		{ "--ref col", "accuracy: the reference column (default DV)" },
 		CLI_HELP_SHARD,
+		{ "--sim file", "vpc: the simulated replicates (REP)" },
 		{ "--summary", "nca: statistics over the individuals" },
+		{ "--svg file", "vpc: also the picture, as SVG" },
 		{ "--tau t", "nca: the dosing interval" },
 		{ "--time-unit u", "the unit of TIME (h, min, d, ...)" },
 		{ "--title, --xlabel, --ylabel s", "plot, agp: the labels" },
 		{ "--unit u", "cgm, agp, accuracy: mg/dL or mmol/L" },
-		{ "--width, --height px", "plot, agp: the picture's size" },
+		{ "--width, --height px", "plot, agp, vpc: the picture's size" },
 		{ NULL, NULL }
 	};
 
@@ -169,6 +190,10 @@ usage(void)
 	    "       twin-report accuracy -y col [--ref col] [--after t] "
 	    "[--before t] [--by col,...]\n"
 	    "                          [--clarke [--unit mg/dL|mmol/L]]\n"
+	    "       twin-report vpc    --sim file [-y col] [--bins t,t,... | "
+	    "--nbins k] [--ci p]\n"
+	    "                          [--pc | --pc-log] [--lloq x] "
+	    "[--quantiles q,...] [--svg file]\n"
 	    "common options: [-hVz] [-m model] [-o file] [--describe[=tsv]] "
 	    "[--digits n]\n"
 	    "                [--pretty] [--time-unit h|min|d]\n"
@@ -218,6 +243,17 @@ enum {
 	O_METHOD, O_NOOBS, O_PTA, O_QUANT, O_SUMMARY, O_TAU, O_TITLE, O_TUNIT,
 	O_UNIT, O_WIDTH, O_XLABEL, O_YLABEL
 };
+/* vpc's, handled by vpc_opt */
+enum { O_VPC_SIM = 512, O_VPC_BINS, O_VPC_NBINS, O_VPC_CI, O_VPC_PC,
+	O_VPC_PCLOG, O_VPC_SVG };
+#define VPC_LONGOPTS \
+	{ "sim", required_argument, NULL, O_VPC_SIM }, \
+	{ "bins", required_argument, NULL, O_VPC_BINS }, \
+	{ "nbins", required_argument, NULL, O_VPC_NBINS }, \
+	{ "ci", required_argument, NULL, O_VPC_CI }, \
+	{ "pc", no_argument, NULL, O_VPC_PC }, \
+	{ "pc-log", no_argument, NULL, O_VPC_PCLOG }, \
+	{ "svg", required_argument, NULL, O_VPC_SVG }
 
 /*
  * --shard: the verbs that write a row per individual (nca, target, cgm,
@@ -283,6 +319,91 @@ set_time_unit(struct opts *o, const char *s)
 	return 0;
 }
 
+/* vpc's options. */
+static void
+vpc_opt(struct opts *o, int c, const char *arg)
+{
+	struct vpc_cmd *v = &o->vpc;
+	char buf[4096], *p;
+	int n = 0;
+
+	switch (c) {
+	case O_VPC_SIM:
+		v->sim = arg;
+		break;
+	case O_VPC_SVG:
+		v->svg = arg;
+		break;
+	case O_VPC_CI:
+		v->vo.ci = cli_double(PROG, "--ci", arg);
+		if (!(v->vo.ci > 0 && v->vo.ci < 1))
+			cli_usage_error(PROG, "--ci must be between 0 and 1, "
+			    "e.g. 0.95, got \"%s\"", arg);
+		break;
+	case O_VPC_NBINS:
+		v->vo.nbins = cli_int(PROG, "--nbins", arg, 1, 10000);
+		break;
+	case O_VPC_PC:
+	case O_VPC_PCLOG:
+		v->vo.pc = c == O_VPC_PC ? VPC_PC_PROP : VPC_PC_ADD;
+		break;
+	case O_VPC_BINS:
+		if (strlen(arg) >= sizeof(buf))
+			cli_usage_error(PROG, "--bins: too long");
+		strcpy(buf, arg);
+		for (p = strtok(buf, ","); p != NULL; p = strtok(NULL, ",")) {
+			if (n == VPC_MAXEDGES)
+				cli_usage_error(PROG, "--bins: at most %d edges",
+				    VPC_MAXEDGES);
+			if (twin_strtod(p, &v->edges[n]) < 0 ||
+			    (n > 0 && !(v->edges[n] > v->edges[n - 1])))
+				cli_usage_error(PROG, "--bins wants increasing "
+				    "times separated by commas, got \"%s\"",
+				    arg);
+			n++;
+		}
+		if (n < 2)
+			cli_usage_error(PROG, "--bins wants at least two "
+			    "edges, got \"%s\"", arg);
+		v->vo.edges = v->edges;
+		v->vo.nedges = n;
+		break;
+	}
+}
+
+/* After the options: vpc's checks and its percentiles (nfile: the files
+ * named). */
+static void
+vpc_check(struct opts *o, int nfile)
+{
+	struct vpc_opts *vo = &o->vpc.vo;
+
+	if (o->vpc.sim == NULL)
+		cli_usage_error(PROG, "vpc: give the simulated replicates with "
+		    "--sim FILE (twin-sim -n K --iiv --ruv)");
+	if (!strcmp(o->vpc.sim, "-") && nfile == 0)
+		cli_usage_error(PROG, "vpc: --sim - reads the standard input; "
+		    "name the file of the observed data");
+	if (vo->edges != NULL && vo->nbins > 0)
+		cli_usage_error(PROG, "vpc: --bins and --nbins exclude each "
+		    "other");
+	if (o->nq > VPC_MAXPCT)
+		cli_usage_error(PROG, "vpc: at most %d percentiles",
+		    VPC_MAXPCT);
+	if (o->nq > 0) {
+		int k;
+
+		vo->npct = o->nq;
+		for (k = 0; k < o->nq; k++) {
+			vo->pct[k] = o->q[k] / 100;
+			if (k > 0 && !(vo->pct[k] > vo->pct[k - 1]))
+				cli_usage_error(PROG, "vpc: --quantiles must "
+				    "increase");
+		}
+	}
+	cli_shard_refuse(PROG, "vpc", NULL);
+}
+
 static void
 parse_opts(int argc, char **argv, struct opts *o)
 {
@@ -333,6 +454,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "width", required_argument, NULL, O_WIDTH },
 		{ "xlabel", required_argument, NULL, O_XLABEL },
 		{ "ylabel", required_argument, NULL, O_YLABEL },
+		VPC_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *qs[MAXQ];
@@ -357,6 +479,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 	o->nca.partial = o->partial;
 	o->pc.lloq_value = NAN;
 	o->pc.blq_rule = BLQ_DEFAULT;
+	vpc_opts_default(&o->vpc.vo);
 	if (argc > 1 && (!strcmp(argv[1], "-h") ||
 	    !strcmp(argv[1], "--help")))
 		usage();
@@ -367,7 +490,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		cli_list_models(PROG);
 	if (argc < 2)
 		cli_usage_error(PROG, "no verb given (nca, target, bands, cgm, "
-		    "plot, agp or accuracy)");
+		    "plot, agp, accuracy or vpc)");
 	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		if (!strcmp(argv[1], verbs[i]))
 			break;
@@ -382,7 +505,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 			cli_usage_error(PROG, "unknown verb \"%s\"; did you "
 			    "mean \"%s\"?", argv[1], near);
 		cli_usage_error(PROG, "unknown verb \"%s\" (nca, target, "
-		    "bands, cgm, plot, agp or accuracy)", argv[1]);
+		    "bands, cgm, plot, agp, accuracy or vpc)", argv[1]);
 	}
 	o->verb = (enum verb)i;
 	cli_provenance_args(argc, argv);	/* the verb too */
@@ -577,12 +700,16 @@ parse_opts(int argc, char **argv, struct opts *o)
 			cli_common(PROG, CLI_O_PROVENANCE, NULL, &co);
 			break;
 		default:
-			if (!cli_common(PROG, c, optarg, &co))
+			if (c >= O_VPC_SIM && c <= O_VPC_SVG)
+				vpc_opt(o, c, optarg);
+			else if (!cli_common(PROG, c, optarg, &co))
 				exit(1);
 		}
 	}
 	cli_describe(PROG, o->model);
 	o->pretty = cli_pretty();
+	if (o->verb == V_VPC)
+		vpc_check(o, argc - optind);
 	if (o->nq == 0) {
 		static const double def[] = { 5, 25, 50, 75, 95 };
 
@@ -1669,6 +1796,9 @@ run_file(struct report *rp, struct rec_reader *r)
 	double per;
 	int k, rc, withobs;
 
+	if (o->verb == V_VPC)
+		return vpc_read(rp->vpc, r, o->y, 0, o->pc.lloq_value,
+		    &rp->haslloq, &rp->err);
 	pc = o->pc;
 	if (o->verb == V_NCA)
 		pc.cmt_value = o->cmt;
@@ -1739,6 +1869,8 @@ run_file(struct report *rp, struct rec_reader *r)
 		case V_ACCURACY:
 			rc = accuracy_indiv(rp, r, &ind, &ac, key);
 			break;
+		case V_VPC:	/* read by vpc_read */
+			break;
 		}
 		if (rc < 0 || flush(rp) < 0)
 			goto bad;
@@ -1754,6 +1886,185 @@ bad:
 	profile_free(&obs);
 	rec_indiv_free(&ind);
 	return -1;
+}
+
+/* vpc */
+
+/* A legend entry "what P50" (median 1: the percentile mid) or "what P5,
+ * P95" (the others), if any. */
+static void
+vpc_legend(struct chart *ch, const struct vpc_opts *vo, int mid, int median,
+    const char *what, const char *color, int style)
+{
+	char label[256], pn[64];
+	size_t len;
+	int k, n = 0;
+
+	len = (size_t)snprintf(label, sizeof(label), "%s", what);
+	for (k = 0; k < vo->npct && len < sizeof(label); k++)
+		if ((k == mid) == median) {
+			qname(pn, sizeof(pn), 100 * vo->pct[k]);
+			len += (size_t)snprintf(label + len, sizeof(label) -
+			    len, "%s %s", n++ ? "," : "", pn);
+		}
+	if (n > 0)
+		chart_legend(ch, label, color, style);
+}
+
+/* The picture: the simulated intervals of each percentile shaded (the
+ * one nearest the median red, the others blue), the observed percentiles
+ * as lines over them (broken where censored), the observed samples as
+ * points and the LLOQ as a grey line. */
+static int
+vpc_svg(struct report *rp, const struct vpc_result *res, double lloq)
+{
+	const struct opts *o = rp->o;
+	const struct vpc_opts *vo = &o->vpc.vo;
+	struct outbuf ob = { 0 };
+	struct rec_writer *w;
+	struct chart ch;
+	double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
+	double *col, lx[2], ly[2];
+	char xl[128], pn[64];
+	int nb = res->nbin, b, k, mid = 0, rc = 0;
+
+	if ((col = malloc((size_t)(4 * nb + 2) * sizeof(double))) == NULL)
+		return twin_nomem(&rp->err);
+	for (k = 1; k < vo->npct; k++)
+		if (fabs(vo->pct[k] - 0.5) < fabs(vo->pct[mid] - 0.5))
+			mid = k;
+	extend(&x0, &x1, res->t, res->n, 0);
+	extend(&y0, &y1, res->y, res->n, o->logy);
+	for (b = 0; b < nb; b++)
+		for (k = 0; k < vo->npct; k++) {
+			extend(&y0, &y1, &res->bin[b].pct[k].lo, 1, o->logy);
+			extend(&y0, &y1, &res->bin[b].pct[k].hi, 1, o->logy);
+		}
+	if (!(y0 <= y1)) {
+		free(col);
+		return twin_error(&rp->err, "vpc: nothing to draw on a log "
+		    "axis (no positive values)");
+	}
+	if (!o->logy && y0 > 0)
+		y0 = 0;
+	memset(&ch, 0, sizeof(ch));
+again:
+	ob.len = 0;
+	chart_begin(&ch, &ob, o->width, o->height, x0, x1, y0, y1, o->logy);
+	snprintf(xl, sizeof(xl), "Time (%s)", o->tunit);
+	chart_axes(&ch, o->title ? o->title : vo->pc ?
+	    "Prediction-corrected visual predictive check" :
+	    "Visual predictive check", o->xlabel ? o->xlabel : xl,
+	    o->ylabel ? o->ylabel : o->y, 0, 0);
+	for (b = 0; b < nb; b++)
+		col[b] = res->bin[b].t;
+	for (k = 0; k < vo->npct; k++) {
+		for (b = 0; b < nb; b++) {
+			col[nb + b] = res->bin[b].pct[k].lo;
+			col[2 * nb + b] = res->bin[b].pct[k].hi;
+		}
+		chart_ribbon(&ch, col, col + nb, col + 2 * nb, nb,
+		    k == mid ? "#D55E00" : "#0072B2", 0.25);
+	}
+	chart_points(&ch, res->t, res->y, (int)res->n, "#777777");
+	if (!isnan(lloq) && !vo->pc) {
+		lx[0] = x0;
+		lx[1] = x1;
+		ly[0] = ly[1] = lloq;
+		chart_line(&ch, lx, ly, 2, "#555555", 1, 0.8);
+	}
+	for (k = 0; k < vo->npct; k++) {
+		for (b = 0; b < nb; b++)
+			col[nb + b] = res->bin[b].pct[k].obs;
+		chart_line(&ch, col, col + nb, nb, k == mid ? "#8c2d04" :
+		    "#08306b", 2, 1);
+	}
+	vpc_legend(&ch, vo, mid, 1, "observed", "#8c2d04", LEGEND_LINE);
+	vpc_legend(&ch, vo, mid, 0, "observed", "#08306b", LEGEND_LINE);
+	snprintf(pn, sizeof(pn), "simulated %g%% CI of", 100 * vo->ci);
+	vpc_legend(&ch, vo, mid, 1, pn, "#D55E00", LEGEND_RIBBON);
+	vpc_legend(&ch, vo, mid, 0, pn, "#0072B2", LEGEND_RIBBON);
+	chart_legend(&ch, "observed", "#777777", LEGEND_POINT);
+	if (!isnan(lloq) && !vo->pc)
+		chart_legend(&ch, "LLOQ", "#555555", LEGEND_LINE);
+	if (ch.legend_used > ch.legend_rows) {
+		int rows = ch.legend_used;
+
+		memset(&ch, 0, sizeof(ch));
+		ch.legend_rows = rows;
+		goto again;
+	}
+	chart_end(&ch);
+	if ((w = rec_wopen(o->vpc.svg, 0, &rp->err)) == NULL ||
+	    rec_write(w, ob.p, ob.len, &rp->err) < 0)
+		rc = -1;
+	if (w != NULL && rec_wclose(w, rc == 0, &rp->err) < 0)
+		rc = -1;
+	ob_free(&ob);
+	free(col);
+	return rc;
+}
+
+static void
+vpc_row(struct report *rp, const struct vpc_bin *bn, int b, const char *stat,
+    const struct vpc_stat *s)
+{
+	table_int(&rp->tab, b + 1);
+	table_num(&rp->tab, bn->from);
+	table_num(&rp->tab, bn->to);
+	table_num(&rp->tab, bn->t);
+	table_int(&rp->tab, bn->nobs);
+	table_int(&rp->tab, bn->nrep);
+	if (rp->o->vpc.vo.pc)
+		table_num(&rp->tab, bn->pred);
+	table_text(&rp->tab, stat);
+	table_num(&rp->tab, s->obs);
+	table_num(&rp->tab, s->med);
+	table_num(&rp->tab, s->lo);
+	table_num(&rp->tab, s->hi);
+	if (isnan(s->obs) || isnan(s->lo))
+		table_text(&rp->tab, ".");
+	else
+		table_int(&rp->tab, s->outside);
+	table_end_row(&rp->tab);
+}
+
+/* The simulated replicates, the computation, the table and the picture. */
+static int
+vpc_end(struct report *rp)
+{
+	const struct opts *o = rp->o;
+	const struct vpc_opts *vo = &o->vpc.vo;
+	static const char *const head[] = { "BIN", "FROM", "TO", "TIME",
+	    "NOBS", "NREP", "PRED", "STAT", "OBS", "SIM", "SIM_LO", "SIM_HI",
+	    "OUTSIDE" };
+	struct vpc_result res;
+	struct rec_reader *r;
+	char pn[64];
+	int b, k, rc, sl = 0;
+	size_t i;
+
+	if ((r = cli_rec_open(o->vpc.sim, &rp->err)) == NULL)
+		return -1;
+	rc = vpc_read(rp->vpc, r, o->y, 1, o->pc.lloq_value, &sl, &rp->err);
+	rec_close(r);
+	if (rc < 0 || vpc_compute(rp->vpc, vo, &res, &rp->err) < 0)
+		return -1;
+	for (i = 0; i < sizeof(head) / sizeof(head[0]); i++)
+		if (vo->pc || strcmp(head[i], "PRED") != 0)
+			table_head(&rp->tab, head[i]);
+	table_end_row(&rp->tab);
+	for (b = 0; b < res.nbin; b++) {
+		for (k = 0; k < vo->npct; k++) {
+			qname(pn, sizeof(pn), 100 * vo->pct[k]);
+			vpc_row(rp, &res.bin[b], b, pn, &res.bin[b].pct[k]);
+		}
+		if (rp->haslloq || sl)
+			vpc_row(rp, &res.bin[b], b, "BLQ", &res.bin[b].blq);
+	}
+	rc = o->vpc.svg != NULL ? vpc_svg(rp, &res, o->pc.lloq_value) : 0;
+	vpc_result_free(&res);
+	return rc;
 }
 
 /* -m: the time unit and the unit of the model's observed quantity, for
@@ -1820,6 +2131,10 @@ main(int argc, char **argv)
 		cli_warn(PROG, "out of memory");
 		goto out;
 	}
+	if (o.verb == V_VPC && (rp.vpc = vpc_new()) == NULL) {
+		cli_warn(PROG, "out of memory");
+		goto out;
+	}
 	if ((rp.w = rec_wopen(o.outpath, o.gz, &rp.err)) == NULL)
 		goto fail;
 	switch (o.verb) {
@@ -1883,6 +2198,8 @@ main(int argc, char **argv)
 		accuracy_end(&rp);
 	else if ((o.verb == V_PLOT || o.verb == V_AGP) && plot_end(&rp) < 0)
 		goto fail;
+	else if (o.verb == V_VPC && vpc_end(&rp) < 0)
+		goto fail;
 	if (flush(&rp) < 0)
 		goto fail;
 	complete = 1;
@@ -1903,6 +2220,7 @@ out:
 		free(rp.grp[i].key);
 	free(rp.grp);
 	bands_free(rp.bands);
+	vpc_free(rp.vpc);
 	free(rp.px);
 	free(rp.py);
 	free(rp.seggrp);

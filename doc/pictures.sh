@@ -7,6 +7,8 @@
 #                 before and after a therapy change
 #   doc/pbpk-organs.svg, doc/pbpk-bands.svg  whole-body twins: tissues of
 #                 the reference man, a cohort by age group
+#   doc/vpc-theoph.svg, doc/vpc-pheno.svg  visual predictive checks:
+#                 Theoph, and a prediction-corrected one of pheno
 # Run from the source tree after make: sh doc/pictures.sh
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -87,3 +89,23 @@ awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "EVID") e = i }
     twin-report agp -y DV --title "His twin, carbohydrate ratio chosen by twin-dose ($cr g/U)" \
 	-o "$here/glucose-after.svg"
 rm -f "$here/.what-if.tsv"
+
+# Visual predictive checks (twin-report vpc).  Theoph with its model
+# (testdata/theoph.yaml): 500 replicates of the 12 subjects' design, a bin
+# per nominal time (11).  Pheno (testdata/pheno.yaml, NONMEM's example):
+# doses and weights differ, so prediction-corrected (--pc): the observed
+# records get PRED from twin-sim without random effects; 500 replicates,
+# 8 bins of equal counts.
+twin-sim -m "$top/testdata/theoph.yaml" --iiv --ruv -n 500 --seed 14 \
+    "$top/testdata/theoph.tsv" > "$here/.vpc-sim.tsv"
+twin-report vpc -m "$top/testdata/theoph.yaml" --sim "$here/.vpc-sim.tsv" \
+    --nbins 11 --title 'Theophylline: VPC, 500 replicates' \
+    --svg "$here/vpc-theoph.svg" "$top/testdata/theoph.tsv" > /dev/null
+twin-sim -m "$top/testdata/pheno.yaml" --iiv --ruv -n 500 --seed 14 \
+    "$top/testdata/pheno.tsv" > "$here/.vpc-sim.tsv"
+twin-sim -m "$top/testdata/pheno.yaml" "$top/testdata/pheno.tsv" |
+    twin-report vpc -m "$top/testdata/pheno.yaml" --pc --nbins 8 \
+	--sim "$here/.vpc-sim.tsv" --ylabel 'Prediction-corrected DV (mg/L)' \
+	--title 'Phenobarbital in neonates: prediction-corrected VPC, 500 replicates' \
+	--svg "$here/vpc-pheno.svg" > /dev/null
+rm -f "$here/.vpc-sim.tsv"

@@ -1,0 +1,459 @@
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "data/events.h"
+#include "report/vpc.h"
+
+struct sample {
+	long rep;
+	double t, y, pred;
+	int blq, bin;
+};
+
+struct vpc {
+	struct sample *s;
+	long n, cap;
+};
+
+void
+vpc_opts_default(struct vpc_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->npct = 3;
+	o->pct[0] = 0.05;
+	o->pct[1] = 0.5;
+	o->pct[2] = 0.95;
+	o->ci = 0.95;
+	o->pc = VPC_PC_NONE;
+}
+
+struct vpc *
+vpc_new(void)
+{
+	return calloc(1, sizeof(struct vpc));
+}
+
+void
+vpc_free(struct vpc *v)
+{
+	if (v == NULL)
+		return;
+	free(v->s);
+	free(v);
+}
+
+int
+vpc_add(struct vpc *v, long rep, double t, double y, double pred, int blq)
+{
+	struct sample *s;
+
+	if (v->n == v->cap) {
+		long cap = v->cap ? 2 * v->cap : 1024;
+		void *a = realloc(v->s, cap * sizeof(*v->s));
+
+		if (a == NULL)
+			return -1;
+		v->s = a;
+		v->cap = cap;
+	}
+	s = &v->s[v->n++];
+	s->rep = rep;
+	s->t = t;
+	s->y = y;
+	s->pred = pred;
+	s->blq = blq != 0;
+	s->bin = -1;
+	return 0;
+}
+
+/* An optional number: missing gives def. */
+static int
+num_or(const struct rec_reader *r, const struct rec_row *row, int col,
+    double def, double *x, struct twin_err *err)
+{
+	int k = rec_num(r, row, col, x, err);
+
+	if (k == 0)
+		*x = def;
+	return k < 0 ? -1 : 0;
+}
+
+int
+vpc_read(struct vpc *v, struct rec_reader *r, const char *y, int sim,
+    double lloq, int *haslloq, struct twin_err *err)
+{
+	struct rec_indiv ind = { 0 };
+	int ct = rec_col(r, "TIME"), ce = rec_col(r, "EVID");
+	int cm = rec_col(r, "MDV"), ca = rec_col(r, "AMT");
+	int cr = rec_col(r, "RATE"), cs = rec_col(r, "SS");
+	int cy = rec_col(r, y), cp = rec_col(r, "PRED");
+	int cl = rec_col(r, "LLOQ"), cb = sim ? -1 : rec_col(r, "BLQ");
+	int crep = sim ? rec_col(r, "REP") : -1;
+	int i, rc;
+
+	if (cy < 0)
+		return twin_errork(err, TWIN_EINPUT, "%s:%ld: no column \"%s\"",
+		    rec_path(r), rec_header_line(r), y);
+	/* MDV says whether DV is missing, nothing of another column */
+	if (strcmp(y, "DV") != 0)
+		cm = -1;
+	while ((rc = rec_next(r, &ind, err)) > 0)
+		for (i = 0; i < ind.nrow; i++) {
+			const struct rec_row *row = &ind.row[i];
+			double t, evid, mdv, amt, rate, ss, x, pred, l, b;
+			double rep = 0;
+			int has, blq;
+
+			if (num_or(r, row, ct, NAN, &t, err) < 0 ||
+			    num_or(r, row, ce, NAN, &evid, err) < 0 ||
+			    num_or(r, row, cm, 0, &mdv, err) < 0 ||
+			    num_or(r, row, ca, 0, &amt, err) < 0 ||
+			    num_or(r, row, cr, 0, &rate, err) < 0 ||
+			    num_or(r, row, cs, 0, &ss, err) < 0 ||
+			    num_or(r, row, cp, NAN, &pred, err) < 0 ||
+			    num_or(r, row, cl, lloq, &l, err) < 0 ||
+			    num_or(r, row, cb, 0, &b, err) < 0 ||
+			    num_or(r, row, crep, 1, &rep, err) < 0 ||
+			    (has = rec_num(r, row, cy, &x, err)) < 0)
+				goto bad;
+			if (isnan(evid))
+				evid = ev_evid_default(amt, rate, (int)ss, mdv);
+			if ((evid != 0 && evid != 2) || mdv == 1)
+				continue;
+			if (!isnan(l))
+				*haslloq = 1;
+			blq = b == 1 || (has && x < l);
+			if (!has && !blq)
+				continue;
+			if (!sim)
+				rep = 0;
+			else if (!(rep >= 1 && rep == floor(rep) &&
+			    rep < 2e9)) {
+				twin_errork(err, TWIN_EINPUT, "%s:%ld: REP must "
+				    "be a whole number from 1, got %g",
+				    rec_path(r), row->line, rep);
+				goto bad;
+			}
+			if (vpc_add(v, (long)rep, t, has ? x : NAN, pred,
+			    blq) < 0) {
+				twin_nomem(err);
+				goto bad;
+			}
+		}
+	rec_indiv_free(&ind);
+	return rc < 0 ? -1 : 0;
+bad:
+	rec_indiv_free(&ind);
+	return -1;
+}
+
+double
+vpc_quantile(const double *x, long n, double p)
+{
+	double h, d;
+	long lo;
+
+	if (n <= 0)
+		return NAN;
+	h = (n - 1) * p;
+	lo = (long)floor(h);
+	if (lo >= n - 1)
+		return x[n - 1];
+	d = h - lo;
+	return d == 0 ? x[lo] : x[lo] + d * (x[lo + 1] - x[lo]);
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Samples by bin, replicate (observed first), then value; observed BLQ
+ * samples lowest (simulated ones are known: their values rank them). */
+static int
+cmp_sample(const void *a, const void *b)
+{
+	const struct sample *x = a, *y = b;
+
+	if (x->bin != y->bin)
+		return (x->bin > y->bin) - (x->bin < y->bin);
+	if (x->rep != y->rep)
+		return (x->rep > y->rep) - (x->rep < y->rep);
+	if (x->rep == 0 && x->blq != y->blq)
+		return y->blq - x->blq;
+	if (x->rep == 0 && x->blq)
+		return (x->t > y->t) - (x->t < y->t);
+	return (x->y > y->y) - (x->y < y->y);
+}
+
+/* Automatic edges: nb bins of about equal counts of the observed times
+ * t (sorted, n of them). */
+static int
+auto_edges(const double *t, long n, int nb, double **edges, int *nedges)
+{
+	double *e;
+	long k, prev;
+	int ne = 0;
+
+	if ((e = malloc((nb + 1) * sizeof(double))) == NULL)
+		return -1;
+	e[ne++] = t[0];
+	prev = 0;
+	for (k = 1; k < nb; k++) {
+		/* the cut before the sample at about k n / nb, moved
+		 * forward past equal times */
+		long j = (long)floor((double)k * n / nb + 0.5);
+
+		if (j <= prev)
+			j = prev + 1;
+		while (j < n && t[j] == t[j - 1])
+			j++;
+		if (j >= n)
+			break;
+		e[ne++] = (t[j - 1] + t[j]) / 2;
+		prev = j;
+	}
+	e[ne++] = t[n - 1];
+	*edges = e;
+	*nedges = ne;
+	return 0;
+}
+
+static int
+bin_of(const double *e, int ne, double t)
+{
+	int lo = 0, hi = ne - 1;
+
+	if (!(t >= e[0] && t <= e[ne - 1]))
+		return -1;
+	if (t == e[ne - 1])
+		return ne - 2;
+	/* e[lo] <= t < e[hi] */
+	while (hi - lo > 1) {
+		int mid = (lo + hi) / 2;
+
+		if (t < e[mid])
+			hi = mid;
+		else
+			lo = mid;
+	}
+	return lo;
+}
+
+static void
+sim_stat(struct vpc_stat *s, double *v, long n, double ci)
+{
+	qsort(v, n, sizeof(double), cmp_double);
+	s->med = vpc_quantile(v, n, 0.5);
+	s->lo = vpc_quantile(v, n, (1 - ci) / 2);
+	s->hi = vpc_quantile(v, n, 1 - (1 - ci) / 2);
+	s->outside = !isnan(s->obs) && n > 0 && (s->obs < s->lo ||
+	    s->obs > s->hi);
+}
+
+int
+vpc_compute(struct vpc *v, const struct vpc_opts *o, struct vpc_result *res,
+    struct twin_err *err)
+{
+	double *e = NULL, *tv = NULL, *buf = NULL, *per = NULL;
+	int ne, b, k, nb;
+	long i, j, nobs = 0, maxrun = 0;
+
+	memset(res, 0, sizeof(*res));
+	for (i = 0; i < v->n; i++)
+		nobs += v->s[i].rep == 0;
+	if (nobs == 0)
+		return twin_errork(err, TWIN_EINPUT, "no observed samples");
+	/* 1. bins */
+	if (o->edges != NULL) {
+		ne = o->nedges;
+		if ((e = malloc(ne * sizeof(double))) == NULL)
+			goto nomem;
+		memcpy(e, o->edges, ne * sizeof(double));
+	} else {
+		if ((tv = malloc(nobs * sizeof(double))) == NULL)
+			goto nomem;
+		for (i = j = 0; i < v->n; i++)
+			if (v->s[i].rep == 0)
+				tv[j++] = v->s[i].t;
+		qsort(tv, nobs, sizeof(double), cmp_double);
+		if (auto_edges(tv, nobs, o->nbins > 0 ? o->nbins : VPC_NBINS,
+		    &e, &ne) < 0)
+			goto nomem;
+	}
+	nb = ne - 1;
+	for (i = 0; i < v->n; i++)
+		v->s[i].bin = bin_of(e, ne, v->s[i].t);
+	/* left-out samples sort first (bin -1), then by bin and replicate */
+	qsort(v->s, v->n, sizeof(*v->s), cmp_sample);
+	if ((res->bin = calloc(nb, sizeof(*res->bin))) == NULL)
+		goto nomem;
+	res->nbin = nb;
+	for (b = 0; b < nb; b++) {
+		struct vpc_bin *bn = &res->bin[b];
+
+		bn->from = e[b];
+		bn->to = e[b + 1];
+		bn->pred = NAN;
+		bn->blq.obs = bn->blq.med = bn->blq.lo = bn->blq.hi = NAN;
+		for (k = 0; k < o->npct; k++) {
+			bn->pct[k].obs = bn->pct[k].med = NAN;
+			bn->pct[k].lo = bn->pct[k].hi = NAN;
+		}
+	}
+	/* 2. prediction correction, with each bin's median observed PRED */
+	for (i = 0; i < v->n; i = j) {
+		for (j = i; j < v->n && v->s[j].bin == v->s[i].bin; j++)
+			;
+		if (j - i > maxrun)
+			maxrun = j - i;
+	}
+	if ((buf = malloc((maxrun + 1) * sizeof(double))) == NULL)
+		goto nomem;
+	for (i = 0; i < v->n; i = j) {
+		struct vpc_bin *bn;
+		long n = 0, m, nrep = 0, r0;
+		double pbin, sumt = 0;
+
+		b = v->s[i].bin;
+		for (j = i; j < v->n && v->s[j].bin == b; j++)
+			;
+		if (b < 0)
+			continue;
+		bn = &res->bin[b];
+		for (m = i; m < j && v->s[m].rep == 0; m++) {
+			sumt += v->s[m].t;
+			buf[n++] = v->s[m].pred;
+		}
+		if (n == 0) {
+			twin_errork(err, TWIN_EINPUT, "no observations in the "
+			    "bin from %g to %g", bn->from, bn->to);
+			goto fail;
+		}
+		bn->nobs = n;
+		bn->t = sumt / n;
+		bn->nsim = j - m;
+		if (o->pc != VPC_PC_NONE) {
+			for (m = i; m < j; m++)
+				if (isnan(v->s[m].pred)) {
+					twin_errork(err, TWIN_EINPUT, "%s "
+					    "sample at TIME %g has no PRED, "
+					    "which prediction correction "
+					    "needs", v->s[m].rep ? "a simulated"
+					    : "an observed", v->s[m].t);
+					goto fail;
+				}
+			qsort(buf, n, sizeof(double), cmp_double);
+			pbin = bn->pred = vpc_quantile(buf, n, 0.5);
+			for (m = i; m < j; m++) {
+				struct sample *s = &v->s[m];
+
+				if (o->pc == VPC_PC_ADD)
+					s->y += pbin - s->pred;
+				else if (s->pred > 0)
+					s->y *= pbin / s->pred;
+			}
+			/* the order of values within a replicate changed */
+			qsort(v->s + i, j - i, sizeof(*v->s), cmp_sample);
+		}
+		/* 3. observed percentiles and fraction BLQ */
+		{
+			long nblq = 0;
+
+			for (m = i; m < i + n; m++) {
+				buf[m - i] = v->s[m].y;
+				nblq += v->s[m].blq;
+			}
+			for (k = 0; k < o->npct; k++) {
+				double h = (n - 1) * o->pct[k];
+
+				if ((long)floor(h) < nblq)
+					bn->pct[k].censored = 1;
+				else
+					bn->pct[k].obs = vpc_quantile(buf, n,
+					    o->pct[k]);
+			}
+			bn->blq.obs = (double)nblq / n;
+		}
+		/* the replicates: each one's percentiles and fraction */
+		for (m = i + n; m < j; m = r0) {
+			for (r0 = m; r0 < j && v->s[r0].rep == v->s[m].rep;
+			    r0++)
+				;
+			nrep++;
+		}
+		bn->nrep = (int)nrep;
+		if (nrep == 0)
+			continue;
+		free(per);
+		if ((per = malloc((o->npct + 1) * nrep *
+		    sizeof(double))) == NULL)
+			goto nomem;
+		nrep = 0;
+		for (m = i + n; m < j; m = r0) {
+			long c = 0, nb2 = 0;
+
+			for (r0 = m; r0 < j && v->s[r0].rep == v->s[m].rep;
+			    r0++) {
+				buf[c++] = v->s[r0].y;
+				nb2 += v->s[r0].blq;
+			}
+			for (k = 0; k < o->npct; k++)
+				per[k * (long)bn->nrep + nrep] =
+				    vpc_quantile(buf, c, o->pct[k]);
+			per[o->npct * (long)bn->nrep + nrep] =
+			    (double)nb2 / c;
+			nrep++;
+		}
+		for (k = 0; k < o->npct; k++)
+			sim_stat(&bn->pct[k], per + k * nrep, nrep, o->ci);
+		sim_stat(&bn->blq, per + o->npct * nrep, nrep, o->ci);
+	}
+	for (b = 0; b < nb; b++)
+		if (res->bin[b].nobs == 0) {
+			twin_errork(err, TWIN_EINPUT, "no observations in the "
+			    "bin from %g to %g", res->bin[b].from,
+			    res->bin[b].to);
+			goto fail;
+		}
+	/* the observed samples as analysed */
+	res->t = malloc((nobs + 1) * sizeof(double));
+	res->y = malloc((nobs + 1) * sizeof(double));
+	res->blq = malloc((nobs + 1) * sizeof(int));
+	if (res->t == NULL || res->y == NULL || res->blq == NULL)
+		goto nomem;
+	for (i = 0; i < v->n; i++)
+		if (v->s[i].rep == 0 && v->s[i].bin >= 0) {
+			res->t[res->n] = v->s[i].t;
+			res->y[res->n] = v->s[i].blq ? NAN : v->s[i].y;
+			res->blq[res->n++] = v->s[i].blq;
+		}
+	free(e);
+	free(tv);
+	free(buf);
+	free(per);
+	return 0;
+nomem:
+	twin_nomem(err);
+fail:
+	free(e);
+	free(tv);
+	free(buf);
+	free(per);
+	vpc_result_free(res);
+	return -1;
+}
+
+void
+vpc_result_free(struct vpc_result *res)
+{
+	free(res->bin);
+	free(res->t);
+	free(res->y);
+	free(res->blq);
+	memset(res, 0, sizeof(*res));
+}
