@@ -3,11 +3,13 @@
  * attainment, cohort quantile bands, CGM metrics, the accuracy of a
  * prediction, concentration-time plots and ambulatory glucose profiles.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_statistics_double.h>
@@ -18,6 +20,7 @@
 #include "report/cgm.h"
 #include "cli.h"
 #include "model/model.h"
+#include "report/gof.h"
 #include "report/nca.h"
 #include "util/num.h"
 #include "data/profile.h"
@@ -32,10 +35,11 @@
 #define MAXBY 8
 #define MAXAUC 16
 
-enum verb { V_NCA, V_TARGET, V_BANDS, V_CGM, V_PLOT, V_AGP, V_ACCURACY };
+enum verb { V_NCA, V_TARGET, V_BANDS, V_CGM, V_PLOT, V_AGP, V_ACCURACY,
+    V_GOF };
 
 static const char *const verbs[] = { "nca", "target", "bands", "cgm", "plot",
-    "agp", "accuracy" };
+    "agp", "accuracy", "gof" };
 
 struct opts {
 	enum verb verb;
@@ -51,6 +55,16 @@ struct opts {
 	const char *by[MAXBY];
 	int nby;
 	int pretty, pta, logy, bands, noobs, gz, mmol, summary;
+	/* gof: the picture (GOF_NKIND: all of them), eta-cov's covariates,
+	 * indiv's panels a page; DV's unit from the model */
+	int gofkind, perpage, ncov;
+	const char *cov[MAXBY];
+	char covbuf[256];
+	const char *cunit;
+	/* plot: --target lo..hi (a line when lo == hi), --facet */
+	double tlo, thi;
+	int tset;
+	const char *facet;
 	double after, before, level, bin, hours, interval, clock0;
 	double width, height;
 	double q[MAXQ];
@@ -208,7 +222,8 @@ enum {
 	O_CMT, O_HEIGHT, O_INTERVAL, O_IVBOLUS, O_LAMBDAZ, O_LZR2, O_LZWIN,
 	O_LEVEL, O_LLOQ, O_LOG,
 	O_METHOD, O_NOOBS, O_PRETTY, O_PTA, O_QUANT, O_SUMMARY, O_TAU, O_TITLE, O_TUNIT,
-	O_UNIT, O_WIDTH, O_XLABEL, O_YLABEL
+	O_UNIT, O_WIDTH, O_XLABEL, O_YLABEL, O_COV, O_PERPAGE, O_TARGETBAND,
+	O_FACET
 };
 
 /*
@@ -222,7 +237,8 @@ shard_verb(const struct opts *o)
 
 	for (k = 0; k < o->nby; k++)
 		byid |= !strcmp(o->by[k], "ID");
-	if (o->verb == V_BANDS || o->verb == V_PLOT || o->verb == V_AGP)
+	if (o->verb == V_BANDS || o->verb == V_PLOT || o->verb == V_AGP ||
+	    o->verb == V_GOF)
 		cli_shard_refuse(PROG, verbs[o->verb]);
 	else if (o->verb == V_NCA && o->summary)
 		cli_shard_refuse(PROG, "nca --summary");
@@ -247,6 +263,60 @@ set_time_unit(struct opts *o, const char *s)
 	return 0;
 }
 
+/* plot --target: "lo..hi" (a band) or "x" (a line). */
+static void
+target_band(struct opts *o, const char *s)
+{
+	const char *dots = strstr(s, "..");
+	char a[64];
+
+	o->tset = 1;
+	if (dots == NULL) {
+		o->tlo = o->thi = cli_double(PROG, "--target", s);
+		return;
+	}
+	if ((size_t)(dots - s) >= sizeof(a))
+		cli_usage_error(PROG, "--target wants LO..HI, got \"%s\"", s);
+	memcpy(a, s, dots - s);
+	a[dots - s] = '\0';
+	if (twin_strtod(a, &o->tlo) < 0 || twin_strtod(dots + 2, &o->thi) < 0 ||
+	    !(o->tlo < o->thi))
+		cli_usage_error(PROG, "--target wants LO..HI with LO < HI, got "
+		    "\"%s\"", s);
+}
+
+/* gof: the picture's name, the first operand. */
+static void
+gof_kind_arg(struct opts *o, int argc, char **argv)
+{
+	int k;
+
+	if (optind >= argc)
+		cli_usage_error(PROG, "gof: which picture? all, dv-pred, "
+		    "dv-ipred, cwres-time, cwres-pred, iwres-ipred, indiv, "
+		    "eta-hist or eta-cov");
+	if (!strcmp(argv[optind], "all"))
+		k = GOF_NKIND;
+	else if ((k = gof_kind(argv[optind])) < 0) {
+		const char *names[GOF_NKIND + 2], *near;
+
+		for (k = 0; k < GOF_NKIND; k++)
+			names[k] = gof_kinds[k];
+		names[k++] = "all";
+		names[k] = NULL;
+		if ((near = cli_nearest(argv[optind], names)) != NULL)
+			cli_usage_error(PROG, "gof: unknown picture \"%s\"; "
+			    "did you mean \"%s\"?", argv[optind], near);
+		cli_usage_error(PROG, "gof: unknown picture \"%s\"",
+		    argv[optind]);
+	}
+	o->gofkind = k;
+	optind++;
+	if (k == GOF_ETA_COV && o->ncov == 0 && o->model == NULL)
+		cli_usage_error(PROG, "gof eta-cov: name the covariates with "
+		    "--cov col,... (or give the model with -m)");
+}
+
 static void
 parse_opts(int argc, char **argv, struct opts *o)
 {
@@ -259,6 +329,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "bin", required_argument, NULL, O_BIN },
 		{ "blq", required_argument, NULL, O_BLQ },
 		{ "by", required_argument, NULL, O_BY },
+		{ "cov", required_argument, NULL, O_COV },
+		{ "facet", required_argument, NULL, O_FACET },
 		{ "clarke", no_argument, NULL, O_CLARKE },
 		{ "clock", required_argument, NULL, O_CLOCK },
 		{ "cmt", required_argument, NULL, O_CMT },
@@ -276,6 +348,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "method", required_argument, NULL, O_METHOD },
 		{ "model", required_argument, NULL, 'm' },
 		{ "no-obs", no_argument, NULL, O_NOOBS },
+		{ "per-page", required_argument, NULL, O_PERPAGE },
 		{ "pretty", no_argument, NULL, O_PRETTY },
 		{ "pta", no_argument, NULL, O_PTA },
 		{ "quantiles", required_argument, NULL, O_QUANT },
@@ -285,6 +358,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		CLI_OPT_QUIET,
 		CLI_OPT_IGNORE,
 		{ "summary", no_argument, NULL, O_SUMMARY },
+		{ "target", required_argument, NULL, O_TARGETBAND },
 		{ "tau", required_argument, NULL, O_TAU },
 		{ "time-unit", required_argument, NULL, O_TUNIT },
 		{ "title", required_argument, NULL, O_TITLE },
@@ -327,7 +401,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		cli_list_models(PROG);
 	if (argc < 2)
 		cli_usage_error(PROG, "no verb given (nca, target, bands, cgm, "
-		    "plot, agp or accuracy)");
+		    "plot, agp, accuracy or gof)");
 	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		if (!strcmp(argv[1], verbs[i]))
 			break;
@@ -342,7 +416,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 			cli_usage_error(PROG, "unknown verb \"%s\"; did you "
 			    "mean \"%s\"?", argv[1], near);
 		cli_usage_error(PROG, "unknown verb \"%s\" (nca, target, "
-		    "bands, cgm, plot, agp or accuracy)", argv[1]);
+		    "bands, cgm, plot, agp, accuracy or gof)", argv[1]);
 	}
 	o->verb = (enum verb)i;
 	cli_provenance_args(argc, argv);	/* the verb too */
@@ -407,6 +481,24 @@ parse_opts(int argc, char **argv, struct opts *o)
 			if ((o->nby = split(o->bybuf, o->by, MAXBY)) <= 0)
 				cli_usage_error(PROG, "--by wants 1 to %d column "
 				    "names separated by commas", MAXBY);
+			break;
+		case O_COV:
+			if (strlen(optarg) >= sizeof(o->covbuf))
+				cli_usage_error(PROG, "--cov: too long");
+			strcpy(o->covbuf, optarg);
+			if ((o->ncov = split(o->covbuf, o->cov, MAXBY)) <= 0)
+				cli_usage_error(PROG, "--cov wants 1 to %d column "
+				    "names separated by commas", MAXBY);
+			break;
+		case O_FACET:
+			o->facet = optarg;
+			break;
+		case O_PERPAGE:
+			o->perpage = cli_int(PROG, "--per-page", optarg, 1,
+			    100);
+			break;
+		case O_TARGETBAND:
+			target_band(o, optarg);
 			break;
 		case O_CLARKE:
 			o->clarke = 1;
@@ -542,6 +634,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 		memcpy(o->q, def, sizeof(def));
 		o->nq = 5;
 	}
+	if (o->verb == V_GOF)
+		gof_kind_arg(o, argc, argv);
 	if (o->verb == V_TARGET) {
 		if (optind >= argc)
 			cli_usage_error(PROG, "target: no target given, e.g. "
@@ -550,7 +644,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 		if (target_parse(o->target_text, &o->target, &err) < 0)
 			cli_usage_error(PROG, "target: %s", err.msg);
 	}
-	if ((o->verb == V_PLOT || o->verb == V_AGP) && o->outpath == NULL)
+	if ((o->verb == V_PLOT || o->verb == V_AGP || o->verb == V_GOF) &&
+	    o->outpath == NULL)
 		cli_usage_error(PROG, "%s: give the SVG file with -o FILE",
 		    verbs[o->verb]);
 	if (!(o->after < o->before))
@@ -1587,6 +1682,8 @@ run_file(struct report *rp, struct rec_reader *r)
 		case V_ACCURACY:
 			rc = accuracy_indiv(rp, r, &ind, &ac, key);
 			break;
+		case V_GOF:	/* run_gof reads its own */
+			break;
 		}
 		if (rc < 0 || flush(rp) < 0)
 			goto bad;
@@ -1611,6 +1708,7 @@ model_units(struct opts *o, struct model **keep)
 {
 	struct model *m = cli_model(PROG, o->model);
 	const char *dv;
+	int k;
 
 	if (m == NULL)
 		return -1;
@@ -1624,6 +1722,11 @@ model_units(struct opts *o, struct model **keep)
 		o->tunit_known = 1;
 	}
 	dv = m->slotname[m->out0 + m->dv];
+	o->cunit = m->units_conc;
+	/* gof eta-cov: the model's covariates unless --cov names some */
+	if (o->verb == V_GOF && o->ncov == 0)
+		for (k = 0; k < m->ncov && k < MAXBY; k++)
+			o->cov[o->ncov++] = m->slotname[m->cov0 + k];
 	if (o->ylabel == NULL && m->units_conc != NULL &&
 	    (!strcmp(o->y, "DV") || !strcmp(o->y, "IPRED") ||
 	    !strcmp(o->y, "PRED") || !strcmp(o->y, dv))) {
@@ -1633,6 +1736,120 @@ model_units(struct opts *o, struct model **keep)
 	}
 	*keep = m;	/* for --provenance */
 	return 0;
+}
+
+/* gof: page page of npages of a picture into path: path itself for
+ * one page, else "-N" (from 1) before its extension. */
+static int
+gof_write(const struct gof *g, const struct gof_opts *go, const char *path,
+    struct twin_err *err)
+{
+	int page, n = gof_npages(g, go);
+	struct outbuf ob = { 0 };
+	struct rec_writer *w;
+	char buf[4096];
+
+	for (page = 0; page < n; page++) {
+		const char *dot = strrchr(path, '.'), *slash = strrchr(path,
+		    '/');
+
+		if (dot == NULL || (slash != NULL && dot < slash))
+			dot = path + strlen(path);
+		if (n == 1)
+			snprintf(buf, sizeof(buf), "%s", path);
+		else
+			snprintf(buf, sizeof(buf), "%.*s-%d%s",
+			    (int)(dot - path), path, page + 1, dot);
+		ob.len = 0;
+		if (gof_draw(g, go, page, &ob, err) < 0 ||
+		    (w = rec_wopen(buf, 0, err)) == NULL) {
+			ob_free(&ob);
+			return -1;
+		}
+		if (rec_write(w, ob.p, ob.len, err) < 0) {
+			rec_wclose(w, 0, NULL);
+			ob_free(&ob);
+			return -1;
+		}
+		if (rec_wclose(w, 1, err) < 0) {
+			ob_free(&ob);
+			return -1;
+		}
+	}
+	ob_free(&ob);
+	return 0;
+}
+
+/*
+ * twin-report gof: read the tables, draw the picture; gof all: every
+ * picture the tables allow into the folder -o names, as KIND.svg.
+ */
+static int
+run_gof(const struct opts *o, const char **files, int nf)
+{
+	struct gof_opts go;
+	struct gof *g = gof_new();
+	struct rec_reader *r = NULL, *prev = NULL;
+	struct twin_err err;
+	char path[4096];
+	int i, k, rc = 2;
+
+	memset(&go, 0, sizeof(go));
+	go.kind = o->gofkind;
+	go.logaxes = o->logy;
+	go.tunit = o->tunit;
+	go.hours = o->hours;
+	go.cunit = o->cunit;
+	go.cov = o->cov;
+	go.ncov = o->ncov;
+	go.per_page = o->perpage;
+	go.width = o->width;
+	go.height = o->height;
+	go.title = o->title;
+	if (g == NULL) {
+		cli_warn(PROG, "out of memory");
+		return 2;
+	}
+	for (i = 0; i < nf; i++) {
+		if ((r = cli_rec_open(files[i], &err)) == NULL)
+			goto fail;
+		rec_continue(r, prev);
+		if (gof_read(g, r, &go, &err) < 0)
+			goto fail;
+		rec_close(prev);
+		prev = r;
+		r = NULL;
+	}
+	if (go.kind != GOF_NKIND) {
+		if (gof_write(g, &go, o->outpath, &err) < 0)
+			goto fail;
+		rc = 0;
+		goto out;
+	}
+	if (mkdir(o->outpath, 0777) < 0 && errno != EEXIST) {
+		twin_errork(&err, TWIN_ESYSTEM, "%s: %s", o->outpath,
+		    strerror(errno));
+		goto fail;
+	}
+	for (k = 0; k < GOF_NKIND; k++) {
+		if (!gof_has(g, k))
+			continue;
+		go.kind = k;
+		go.title = NULL;
+		snprintf(path, sizeof(path), "%s/%s.svg", o->outpath,
+		    gof_kinds[k]);
+		if (gof_write(g, &go, path, &err) < 0)
+			goto fail;
+	}
+	rc = 0;
+	goto out;
+fail:
+	cli_warn(PROG, "%s", err.msg);
+out:
+	rec_close(r);
+	rec_close(prev);
+	gof_free(g);
+	return rc;
 }
 
 int
@@ -1654,6 +1871,11 @@ main(int argc, char **argv)
 	files = nf ? (const char **)argv + optind : stdin_only;
 	if (nf == 0)
 		nf = 1;
+	if (o.verb == V_GOF) {
+		status = run_gof(&o, files, nf);
+		model_free(m);
+		return status;
+	}
 	memset(&rp, 0, sizeof(rp));
 	rp.o = &o;
 	table_init(&rp.tab, &rp.ob, o.pretty);

@@ -145,7 +145,8 @@ chart_log_ticks(double lo, double hi, double *v, int *major, int max)
 /* A range [*a, *b] of an axis: decades on a log axis (log10 values),
  * else widened to multiples of a nice step when round is set. */
 static void
-axis_range(double *a, double *b, int logaxis, int round, double *step)
+axis_range(double *a, double *b, int logaxis, int round, double *step,
+    int n)
 {
 	if (logaxis) {
 		*a = floor(log10(*a));
@@ -158,7 +159,7 @@ axis_range(double *a, double *b, int logaxis, int round, double *step)
 		*a -= 0.5;
 		*b = *a + 1;
 	}
-	*step = nice_step(*b - *a, 6);
+	*step = nice_step(*b - *a, n);
 	if (round) {
 		*a = floor(*a / *step) * *step;
 		*b = ceil(*b / *step) * *step;
@@ -210,6 +211,15 @@ clip_rect(struct chart *c)
 	    c->bottom - c->top);
 }
 
+/* About one tick every px pixels, 2 to max of them. */
+static int
+ticks_for(double size, double px, int max)
+{
+	int n = (int)(size / px);
+
+	return n < 2 ? 2 : n > max ? max : n;
+}
+
 void
 chart_panel(struct chart *c, struct outbuf *ob, const struct panel *p)
 {
@@ -228,8 +238,10 @@ chart_panel(struct chart *c, struct outbuf *ob, const struct panel *p)
 	c->logx = p->logx;
 	c->logy = p->logy;
 	c->panel = 1;
-	axis_range(&x0, &x1, p->logx, p->roundx, &c->xstep);
-	axis_range(&y0, &y1, p->logy, 1, &c->ystep);
+	axis_range(&x0, &x1, p->logx, p->roundx, &c->xstep,
+	    ticks_for(c->right - c->left, CHART_PX_XTICK, 8));
+	axis_range(&y0, &y1, p->logy, 1, &c->ystep,
+	    ticks_for(c->bottom - c->top, CHART_PX_YTICK, 6));
 	c->x0 = x0;
 	c->x1 = x1;
 	c->y0 = y0;
@@ -262,7 +274,7 @@ chart_begin(struct chart *c, struct outbuf *ob, double w, double h,
 		x0 -= 0.5;
 		x1 = x0 + 1;
 	}
-	axis_range(&y0, &y1, logy, 1, &c->ystep);
+	axis_range(&y0, &y1, logy, 1, &c->ystep, 6);
 	c->xstep = nice_step(x1 - x0, 8);
 	c->x0 = x0;
 	c->x1 = x1;

@@ -84,6 +84,10 @@ struct panel {
 #define CHART_PANEL_RIGHT 8
 #define CHART_PANEL_TOP 20
 #define CHART_PANEL_BOTTOM 22
+/* A panel's linear axes: about a tick every so many pixels (at most 8
+ * on x, 6 on y, as a whole chart's). */
+#define CHART_PX_XTICK 60
+#define CHART_PX_YTICK 35
 void chart_panel(struct chart *c, struct outbuf *ob, const struct panel *p);
 /* Columns and rows of a near-square grid of n panels (columns >= rows). */
 void chart_grid(int n, int *ncol, int *nrow);
