@@ -97,6 +97,14 @@ struct report {
 	size_t np, pcap, no, ocap;
 	int *seggrp;		/* plot: each individual's group */
 	size_t nseg, segcap;
+	/* plot --facet: each individual's panel, where its observed points
+	 * start in ox; the panels' values; --facet's column of the file */
+	int *segfacet;
+	size_t *segobs;
+	char **fkey;
+	int nfkey, facetcol, curfacet;
+	double tau;		/* plot: the first II > 0 of the doses */
+	int taucol;
 	double *tbuf, *gbuf, *sbuf;
 	int gcap;
 	int headdone;		/* nca: the header is out */
@@ -636,6 +644,9 @@ parse_opts(int argc, char **argv, struct opts *o)
 	}
 	if (o->verb == V_GOF)
 		gof_kind_arg(o, argc, argv);
+	if (o->facet != NULL && (o->bands || o->nby > 0))
+		cli_usage_error(PROG, "plot: --facet draws lines; not with "
+		    "--bands or --by");
 	if (o->verb == V_TARGET) {
 		if (optind >= argc)
 			cli_usage_error(PROG, "target: no target given, e.g. "
@@ -1363,6 +1374,44 @@ push(double **x, double **y, size_t *n, size_t *cap, double a, double b)
 	return 0;
 }
 
+/* plot: the individual's panel (--facet: the value in its first row),
+ * and the dosing interval for the time ticks (the first II > 0). */
+static int
+plot_facet_tau(struct report *rp, const struct rec_reader *r,
+    const struct rec_indiv *ind)
+{
+	const char *v;
+	double ii;
+	int i, k;
+
+	for (i = 0; rp->tau == 0 && rp->taucol >= 0 && i < ind->nrow; i++)
+		if (rec_num(r, &ind->row[i], rp->taucol, &ii, NULL) > 0 &&
+		    ii > 0)
+			rp->tau = ii;
+	if (rp->o->facet == NULL)
+		return 0;
+	v = ind->row[0].field[rp->facetcol];
+	for (k = 0; k < rp->nfkey; k++)
+		if (!strcmp(rp->fkey[k], v))
+			break;
+	if (k == rp->nfkey) {
+		char **a;
+
+		if (k == CHART_MAX_PANELS)
+			return twin_error(&rp->err, "%s:%ld: --facet %s: more "
+			    "than %d panels", rec_path(r), ind->row[0].line,
+			    rp->o->facet, CHART_MAX_PANELS);
+		if ((a = realloc(rp->fkey, (k + 1) * sizeof(char *))) == NULL)
+			return twin_nomem(&rp->err);
+		rp->fkey = a;
+		if ((a[k] = strdup(v)) == NULL)
+			return twin_nomem(&rp->err);
+		rp->nfkey++;
+	}
+	rp->curfacet = k;
+	return 0;
+}
+
 static int
 plot_indiv(struct report *rp, const struct profile *p,
     const struct profile *obs, const char *key)
@@ -1385,12 +1434,21 @@ plot_indiv(struct report *rp, const struct profile *p,
 	if (rp->nseg == rp->segcap) {
 		size_t cap = rp->segcap ? 2 * rp->segcap : 256;
 		int *a = realloc(rp->seggrp, cap * sizeof(int));
+		int *f = a ? realloc(rp->segfacet, cap * sizeof(int)) : NULL;
+		size_t *b = f ? realloc(rp->segobs, cap * sizeof(size_t)) :
+		    NULL;
 
-		if (a == NULL)
+		if (a != NULL)
+			rp->seggrp = a;
+		if (f != NULL)
+			rp->segfacet = f;
+		if (b == NULL)
 			return twin_nomem(&rp->err);
-		rp->seggrp = a;
+		rp->segobs = b;
 		rp->segcap = cap;
 	}
+	rp->segfacet[rp->nseg] = rp->curfacet;
+	rp->segobs[rp->nseg] = rp->no;
 	rp->seggrp[rp->nseg++] = (int)(g - rp->grp);
 	for (i = 0; obs != NULL && i < obs->n; i++)
 		if (obs->t[i] >= o->after && obs->t[i] <= o->before &&
@@ -1489,6 +1547,115 @@ band_column(struct bands *b, double p)
 	return v;
 }
 
+/* plot --target: the band (or line) and its legend entry. */
+static void
+plot_target(struct report *rp, struct chart *ch)
+{
+	const struct opts *o = rp->o;
+	char buf[128], lo[TWIN_NUMBUF], hi[TWIN_NUMBUF];
+
+	if (!o->tset)
+		return;
+	twin_dtoa(o->tlo, lo);
+	twin_dtoa(o->thi, hi);
+	if (o->tlo < o->thi) {
+		chart_hband(ch, o->tlo, o->thi, "#e3f4e3");
+		snprintf(buf, sizeof(buf), "target %s-%s", lo, hi);
+		chart_legend(ch, buf, "#b5dcb5", LEGEND_RIBBON);
+	} else {
+		chart_hline(ch, o->tlo, "#009E73", 1);
+		snprintf(buf, sizeof(buf), "target %s", lo);
+		chart_legend(ch, buf, "#009E73", LEGEND_LINE);
+	}
+}
+
+/*
+ * More than CHART_MAX_LINES individual lines: their quantile bands
+ * instead (as --bands), with a warning.
+ */
+static int
+lines_to_bands(struct report *rp)
+{
+	size_t i, k = 0;
+
+	cli_warn(PROG, "%zu individuals are more lines than %d: drawing "
+	    "their quantile bands instead (as --bands)", rp->nseg,
+	    CHART_MAX_LINES);
+	if (rp->bands == NULL && (rp->bands = bands_new()) == NULL)
+		return twin_nomem(&rp->err);
+	for (i = 0; i < rp->np; i++) {
+		if (isnan(rp->px[i])) {
+			k++;
+			continue;
+		}
+		if (bands_add(rp->bands, rp->grp[rp->seggrp[k]].key,
+		    bin_of(rp->px[i], rp->o->bin), rp->py[i]) < 0)
+			return twin_nomem(&rp->err);
+	}
+	rp->np = 0;
+	return 0;
+}
+
+/* plot --facet: a panel per value, the same axes in each. */
+static int
+plot_facets(struct report *rp, double x0, double x1, double y0, double y1,
+    double xstep)
+{
+	const struct opts *o = rp->o;
+	struct outbuf *ob = &rp->ob;
+	double left = 22, top = o->title ? 34 : 10, right = o->width - 6;
+	double bottom = o->height - 24, w, h;
+	char buf[300], xl[128];
+	int ncol, nrow, f;
+	size_t i, k;
+
+	chart_grid(rp->nfkey, &ncol, &nrow);
+	w = (right - left) / ncol;
+	h = (bottom - top) / nrow;
+	svg_begin(ob, o->width, o->height);
+	svg_text(ob, o->width / 2, 24, 0, 15, o->title);
+	snprintf(xl, sizeof(xl), "Time (%s)", o->tunit);
+	svg_text(ob, o->width / 2, o->height - 10, 0, 12,
+	    o->xlabel ? o->xlabel : xl);
+	svg_text(ob, 14, o->height / 2, -90, 12, o->ylabel ? o->ylabel :
+	    o->y);
+	for (f = 0; f < rp->nfkey; f++) {
+		struct panel p = { left + (f % ncol) * w, top + (f / ncol) * h,
+		    w, h, x0, x1, y0, y1, 0, o->logy, 0, f };
+		struct chart c;
+		size_t start = 0;
+
+		chart_panel(&c, ob, &p);
+		snprintf(buf, sizeof(buf), "%s=%s", o->facet, rp->fkey[f]);
+		chart_axes(&c, buf, NULL, NULL, xstep, 0);
+		if (o->tset && o->tlo < o->thi)
+			chart_hband(&c, o->tlo, o->thi, "#e3f4e3");
+		else if (o->tset)
+			chart_hline(&c, o->tlo, "#009E73", 1);
+		for (i = k = 0; i < rp->np; i++) {
+			if (!isnan(rp->px[i]))
+				continue;
+			if (rp->segfacet[k] == f)
+				chart_line(&c, rp->px + start, rp->py + start,
+				    (int)(i - start), palette[rp->seggrp[k] %
+				    NPALETTE], 1.2, 0.8);
+			start = i + 1;
+			k++;
+		}
+		for (k = 0; !o->noobs && k < rp->nseg; k++) {
+			size_t end = k + 1 < rp->nseg ? rp->segobs[k + 1] :
+			    rp->no;
+
+			if (rp->segfacet[k] == f)
+				chart_points(&c, rp->ox + rp->segobs[k],
+				    rp->oy + rp->segobs[k],
+				    (int)(end - rp->segobs[k]), "#000000");
+		}
+	}
+	svg_end(ob);
+	return 0;
+}
+
 static int
 plot_end(struct report *rp)
 {
@@ -1498,10 +1665,17 @@ plot_end(struct report *rp)
 	double *bx = NULL, *q[5] = { NULL };
 	static const double qs[5] = { 0.05, 0.25, 0.5, 0.75, 0.95 };
 	char xl[128];
-	int i, nb = 0, agp = o->verb == V_AGP, rc = 0;
+	int i, nb = 0, agp = o->verb == V_AGP, rc = 0, bands = o->bands;
+	double xstep, tau = o->nca.tau > 0 ? o->nca.tau : rp->tau;
 	size_t mark;
 
-	if (o->bands || agp) {
+	if (!bands && !agp && o->facet == NULL &&
+	    rp->nseg > CHART_MAX_LINES) {
+		if (lines_to_bands(rp) < 0)
+			return -1;
+		bands = 1;
+	}
+	if (bands || agp) {
 		bands_sort(rp->bands);
 		nb = bands_ncell(rp->bands);
 		bx = malloc((nb + 1) * sizeof(double));
@@ -1535,6 +1709,19 @@ plot_end(struct report *rp)
 	}
 	if (!o->logy && !agp && y0 > 0)
 		y0 = 0;
+	if (o->tset && !agp) {
+		double t[2] = { o->tlo, o->thi };
+
+		extend(&y0, &y1, t, 2, o->logy);
+	}
+	if (!agp)
+		chart_headroom(&y0, &y1, o->logy);
+	xstep = agp ? 3 : chart_time_step(x1 - x0, o->tunit_known ||
+	    !strcmp(o->tunit, "h") ? o->hours : 0, tau, 8);
+	if (o->facet != NULL) {
+		rc = plot_facets(rp, x0, x1, y0, y1, xstep);
+		goto out;
+	}
 	memset(&ch, 0, sizeof(ch));
 	mark = rp->ob.len;
 again:
@@ -1549,9 +1736,10 @@ again:
 	} else {
 		snprintf(xl, sizeof(xl), "Time (%s)", o->tunit);
 		chart_axes(&ch, o->title, o->xlabel ? o->xlabel : xl,
-		    o->ylabel ? o->ylabel : o->y, 0, 0);
+		    o->ylabel ? o->ylabel : o->y, xstep, 0);
+		plot_target(rp, &ch);
 	}
-	if (o->bands && o->nby > 0) {
+	if (bands && o->nby > 0) {
 		int c0 = 0, c, color = 0;
 
 		for (c = 1; c <= nb; c++)
@@ -1561,7 +1749,7 @@ again:
 				    color++);
 				c0 = c;
 			}
-	} else if (o->bands || agp) {
+	} else if (bands || agp) {
 		chart_ribbon(&ch, bx, q[0], q[4], nb, "#4a7ab5", 0.25);
 		chart_ribbon(&ch, bx, q[1], q[3], nb, "#4a7ab5", 0.45);
 		chart_line(&ch, bx, q[2], nb, "#1d3f6e", 2, 1);
@@ -1647,6 +1835,11 @@ run_file(struct report *rp, struct rec_reader *r)
 			    "--before need a TIME column", rec_path(r),
 			    rec_header_line(r));
 	}
+	rp->taucol = rec_col(r, "II");
+	if (o->verb == V_PLOT && o->facet != NULL &&
+	    (rp->facetcol = rec_col(r, o->facet)) < 0)
+		return twin_error(&rp->err, "%s:%ld: --facet: no column "
+		    "\"%s\"", rec_path(r), rec_header_line(r), o->facet);
 	for (k = 0; k < o->nby; k++)
 		if ((rp->by[k] = rec_col(r, o->by[k])) < 0)
 			return twin_error(&rp->err, "%s:%ld: --by: no column "
@@ -1677,7 +1870,9 @@ run_file(struct report *rp, struct rec_reader *r)
 			rc = cgm_indiv(rp, r, &ind, &p);
 			break;
 		case V_PLOT:
-			rc = plot_indiv(rp, &p, withobs ? &obs : NULL, key);
+			rc = plot_facet_tau(rp, r, &ind) < 0 ? -1 :
+			    plot_indiv(rp, &p, withobs ? &obs : o->noobs ||
+			    strcmp(o->y, "DV") != 0 ? NULL : &p, key);
 			break;
 		case V_ACCURACY:
 			rc = accuracy_indiv(rp, r, &ind, &ac, key);
@@ -1950,6 +2145,11 @@ out:
 	free(rp.px);
 	free(rp.py);
 	free(rp.seggrp);
+	free(rp.segfacet);
+	free(rp.segobs);
+	for (i = 0; i < rp.nfkey; i++)
+		free(rp.fkey[i]);
+	free(rp.fkey);
 	free(rp.ox);
 	free(rp.oy);
 	free(rp.tbuf);

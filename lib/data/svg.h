@@ -38,6 +38,14 @@ struct chart {
  */
 #define CHART_HEADROOM 0.05
 #define CHART_TIME_MIN_HOURS 2
+/*
+ * CHART_MAX_LINES: twin-report plot draws at most this many individual
+ * lines (more make an SVG of many megabytes that shows a smear); above
+ * it, their quantile bands.  CHART_MAX_PANELS: the most panels of a
+ * page (plot --facet).
+ */
+#define CHART_MAX_LINES 300
+#define CHART_MAX_PANELS 64
 
 /* A step of 1, 2 or 5 times a power of ten giving about n intervals. */
 double chart_nice_step(double range, int n);
