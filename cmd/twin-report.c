@@ -134,6 +134,8 @@ usage(void)
 		{ "--clarke", "accuracy: the Clarke error grid zones (mg/dL)" },
 		{ "--clock hh:mm", "agp: the time of day at TIME 0" },
 		{ "--cmt c", "nca: only the observations of this compartment" },
+		{ "--cov col,...", "gof eta-cov: these covariates" },
+		{ "--facet col", "plot: a panel per value of col" },
 		{ "--ignore rule", "drop records by this comment rule (C, @, none)" },
 		{ "--interval min", "cgm: the sensor's interval (default: the spacing)" },
 		{ "--iv-bolus", "nca: back-extrapolate C0 after an IV bolus" },
@@ -143,9 +145,10 @@ usage(void)
 		{ "--level p", "target --pta: the share to reach" },
 		{ "--list-models", "list the models installed and exit" },
 		{ "--lloq x", "nca: the lower limit of quantification" },
-		{ "--log", "plot: a logarithmic y axis" },
+		{ "--log", "plot, gof: logarithmic axes" },
 		{ "--method m", "nca: linlog (default) or linear" },
 		{ "--no-obs", "plot: no observation points" },
+		{ "--per-page n", "gof indiv: panels a page (12)" },
 		{ "--pretty", "aligned tables for a terminal" },
 		CLI_HELP_PROVENANCE,
 		{ "--pta", "target: the probability of target attainment" },
@@ -154,7 +157,8 @@ usage(void)
 		{ "--ref col", "accuracy: the reference column (default DV)" },
 		CLI_HELP_SHARD,
 		{ "--summary", "nca: statistics over the individuals" },
-		{ "--tau t", "nca: the dosing interval" },
+		{ "--target lo..hi", "plot: a target band (or line: x)" },
+		{ "--tau t", "nca, plot: the dosing interval" },
 		{ "--time-unit u", "the unit of TIME (h, min, d, ...)" },
 		{ "--title, --xlabel, --ylabel s", "plot, agp: the labels" },
 		{ "--unit u", "cgm, agp, accuracy: mg/dL or mmol/L" },
@@ -180,11 +184,19 @@ usage(void)
 	    "[--interval min]\n"
 	    "       twin-report plot   -y col [--bands] [--log] [--bin w] "
 	    "[--no-obs] -o file.svg\n"
+	    "                          [--target lo..hi] [--facet col] "
+	    "[--tau t]\n"
 	    "       twin-report agp    [-y col] [--unit u] [--clock hh:mm] "
 	    "[--bin min] -o file.svg\n"
 	    "       twin-report accuracy -y col [--ref col] [--after t] "
 	    "[--before t] [--by col,...]\n"
 	    "                          [--clarke [--unit mg/dL|mmol/L]]\n"
+	    "       twin-report gof    all|dv-pred|dv-ipred|cwres-time|"
+	    "cwres-pred|\n"
+	    "                          iwres-ipred|indiv|eta-hist|eta-cov "
+	    "[--log]\n"
+	    "                          [--cov col,...] "
+	    "[--per-page n] -o file.svg|folder\n"
 	    "common options: [-hVz] [-m model] [-o file] [--pretty] "
 	    "[--time-unit h|min|d]\n"
 	    "                [--ignore rule] [--list-models] [--provenance] "

@@ -80,7 +80,22 @@ ok $? "gof: an unknown picture, with a suggestion"
 
 # the pheno fit: 155 concentrations of 59 infants
 twin-fit --population -m "$top/testdata/pheno.yaml" --table "$tmp/ph.tsv" \
-    "$top/testdata/pheno.tsv" > /dev/null &&
+    --ebe "$tmp/ebe.tsv" "$top/testdata/pheno.tsv" > "$tmp/est.tsv" &&
+    [ "$(head -1 "$tmp/ph.tsv" | tr '\t' ' ')" = "ID TIME DV PRED IPRED CWRES IWRES ETA_CL ETA_V WT APGR" ]
+ok $? "twin-fit --table: IWRES, the ETAs and the covariates after CWRES"
+# IWRES = (DV - IPRED) / (sigma IPRED) with proportional error, sigma the
+# square root of the estimated SIGMA_PROP (a variance)
+s2=$(awk -F'\t' '$1 == "SIGMA_PROP" { print $2 }' "$tmp/est.tsv")
+awk -F'\t' -v s2="$s2" 'NR > 1 { w = ($3 - $5) / (sqrt(s2) * $5); d = $7 - w
+    if (d > 1e-9 * (1 + (w < 0 ? -w : w)) || -d > 1e-9 * (1 + (w < 0 ? -w : w))) bad++; n++ }
+    END { exit !(n == 155 && bad == 0) }' "$tmp/ph.tsv"
+ok $? "twin-fit --table: IWRES = (DV - IPRED) / (sigma IPRED) on all 155 rows (1e-9)"
+awk -F'\t' 'FNR == 1 { f++; next } f == 1 { e[$1] = $2 "/" $3; next }
+    f == 2 && $3 == 0 { wt[$1] = $12; ap[$1] = $13; next }
+    f == 3 && (e[$1] != $8 "/" $9 || wt[$1] != $10 || ap[$1] != $11) { bad++ }
+    END { exit bad != 0 }' "$tmp/ebe.tsv" "$top/testdata/pheno.tsv" "$tmp/ph.tsv"
+ok $? "twin-fit --table: the ETAs are --ebe'\''s, WT and APGR the data'\''s"
+[ -s "$tmp/ph.tsv" ] &&
     twin-report gof all -m "$top/testdata/pheno.yaml" -o "$tmp/ph" "$tmp/ph.tsv" &&
     [ "$(npts "$tmp/ph/dv-pred.svg")" -eq 155 ] &&
     [ "$(npts "$tmp/ph/cwres-time.svg")" -eq 155 ] &&
