@@ -127,19 +127,39 @@ chart_headroom(double *lo, double *hi, int logaxis)
 int
 chart_log_ticks(double lo, double hi, double *v, int *major, int max)
 {
-	int k, j, n = 0, decades = (int)(hi - lo);
+	int k, j, n = 0, few = hi - lo <= 2 + 1e-9;
 
-	for (k = (int)lo; k <= (int)hi; k++)
+	for (k = (int)floor(lo + 1e-9); k <= (int)ceil(hi - 1e-9); k++)
 		for (j = 1; j <= 9; j++) {
 			double y = j * pow(10, k);
 
+			if (log10(y) < lo - 1e-9)
+				continue;
 			if (log10(y) > hi + 1e-9 || n == max)
 				return n;
 			v[n] = y;
-			major[n++] = j == 1 || (decades <= 2 && (j == 2 ||
-			    j == 5));
+			major[n++] = j == 1 || (few && (j == 2 || j == 5));
 		}
 	return n;
+}
+
+/* The log10 of the 1, 2 or 5 times a power of ten at or below x (up:
+ * at or above). */
+static double
+log125(double x, int up)
+{
+	static const double m[] = { 1, 2, 5, 10 };
+	double d = floor(log10(x)), p = pow(10, d);
+	int i;
+
+	if (up) {
+		for (i = 0; i < 3 && m[i] * p < x * (1 - 1e-12); i++)
+			;
+		return log10(m[i] * p);
+	}
+	for (i = 3; i > 0 && m[i] * p > x * (1 + 1e-12); i--)
+		;
+	return log10(m[i] * p);
 }
 
 /* A range [*a, *b] of an axis: decades on a log axis (log10 values),
@@ -148,6 +168,13 @@ static void
 axis_range(double *a, double *b, int logaxis, int round, double *step,
     int n)
 {
+	if (logaxis && round == 2) {
+		*a = log125(*a, 0);
+		*b = log125(*b, 1);
+		if (!(*b > *a))
+			*b = *a + 1;
+		return;
+	}
 	if (logaxis) {
 		*a = floor(log10(*a));
 		*b = ceil(log10(*b));
@@ -238,9 +265,9 @@ chart_panel(struct chart *c, struct outbuf *ob, const struct panel *p)
 	c->logx = p->logx;
 	c->logy = p->logy;
 	c->panel = 1;
-	axis_range(&x0, &x1, p->logx, p->roundx, &c->xstep,
+	axis_range(&x0, &x1, p->logx, p->roundx ? 2 : 0, &c->xstep,
 	    ticks_for(c->right - c->left, CHART_PX_XTICK, 8));
-	axis_range(&y0, &y1, p->logy, 1, &c->ystep,
+	axis_range(&y0, &y1, p->logy, 2, &c->ystep,
 	    ticks_for(c->bottom - c->top, CHART_PX_YTICK, 6));
 	c->x0 = x0;
 	c->x1 = x1;

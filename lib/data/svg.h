@@ -63,10 +63,11 @@ double chart_time_step(double span, double hours, double tau, int maxticks);
  * (by that share of a decade when logaxis). */
 void chart_headroom(double *lo, double *hi, int logaxis);
 /*
- * Ticks of a log axis from decade lo to decade hi (exponents): every j
- * times a power of ten, j = 1..9, up to 10^hi, into v (at most max);
- * major[i] is 1 for a labelled tick: the powers of ten, and 2 and 5
- * times them when the axis spans at most 2 decades.  Returns the count.
+ * Ticks of a log axis from 10^lo to 10^hi (lo, hi: exponents, whole or
+ * not): every j times a power of ten, j = 1..9, in the range, into v (at
+ * most max); major[i] is 1 for a labelled tick: the powers of ten, and 2
+ * and 5 times them when the axis spans at most 2 decades.  Returns the
+ * count.
  */
 int chart_log_ticks(double lo, double hi, double *v, int *major, int max);
 
@@ -78,9 +79,10 @@ void svg_text(struct outbuf *ob, double x, double y, double rotate,
     double size, const char *text);
 void svg_end(struct outbuf *ob);
 
-/* A panel: its rectangle in the document, data range, log axes (ranges
- * as chart_begin widens them; roundx widens a linear x range to ticks
- * too), and a number unique in the document (its clip path). */
+/* A panel: its rectangle in the document, data range, log axes, and a
+ * number unique in the document (its clip path).  A linear y range is
+ * widened to its ticks as chart_begin does, a log one to 1, 2 or 5
+ * times a power of ten; roundx widens the x range so too. */
 struct panel {
 	double x, y, w, h;
 	double x0, x1, y0, y1;

@@ -13,7 +13,9 @@
  *   2 d (hours = 1/24), 8: 48 h: 6 h = 0.25 d gives 8: 0.25
  * chart_log_ticks(-1, 1): 0.1 .. 0.9, 1 .. 9, 10: 19 ticks, labelled
  *   (2 decades): 0.1 0.2 0.5 1 2 5 10; (0, 3): 1..9, 10..90, 100..900,
- *   1000: 28 ticks, labelled 1 10 100 1000 only.
+ *   1000: 28 ticks, labelled 1 10 100 1000 only; (log10 0.5, log10 20):
+ *   0.5 .. 0.9, 1 .. 9, 10, 20: 16 ticks, labelled (1.6 decades) 0.5 1 2
+ *   5 10 20.
  * chart_headroom: [0, 20] -> [0, 21]; log [1, 100] -> hi 100 * 10^0.05.
  * A 300 x 300 panel over [0, 10] x [0, 20] (both widened to nice ticks:
  * x [0, 10], y [0, 20]): plot area x 44..292, y 20..278; the identity
@@ -71,6 +73,16 @@ test_log(void)
 	tap_ok(n == 28 && nm == 4 && major[27] && fabs(v[27] - 1000) < 1e-9,
 	    "3 decades: 28 ticks, 1 10 100 1000 labelled");
 	tap_ok(chart_log_ticks(0, 3, v, major, 5) == 5, "at most max ticks");
+	n = chart_log_ticks(log10(0.5), log10(20), v, major, 64);
+	for (i = nm = 0, ok = 1; i < n; i++)
+		if (major[i]) {
+			static const double l2[] = { 0.5, 1, 2, 5, 10, 20 };
+
+			ok &= nm < 6 && fabs(v[i] - l2[nm]) < 1e-12 * l2[nm];
+			nm++;
+		}
+	tap_ok(n == 16 && ok && nm == 6,
+	    "0.5..20: 16 ticks, 0.5 1 2 5 10 20 labelled");
 }
 
 static void
