@@ -1727,7 +1727,7 @@ plot_end(struct report *rp)
 		extend(&y0, &y1, t, 2, o->logy);
 	}
 	if (!agp)
-		chart_headroom(&y0, &y1, o->logy);
+		chart_headroom(y0, &y1, o->logy);
 	xstep = agp ? 3 : chart_time_step(x1 - x0, o->tunit_known ||
 	    !strcmp(o->tunit, "h") ? o->hours : 0, tau, 8);
 	if (o->facet != NULL) {
@@ -1915,7 +1915,6 @@ model_units(struct opts *o, struct model **keep)
 {
 	struct model *m = cli_model(PROG, o->model);
 	const char *dv;
-	int k;
 
 	if (m == NULL)
 		return -1;
@@ -1931,9 +1930,12 @@ model_units(struct opts *o, struct model **keep)
 	dv = m->slotname[m->out0 + m->dv];
 	o->cunit = m->units_conc;
 	/* gof eta-cov: the model's covariates unless --cov names some */
-	if (o->verb == V_GOF && o->ncov == 0)
+	if (o->verb == V_GOF && o->ncov == 0) {
+		int k;
+
 		for (k = 0; k < m->ncov && k < MAXBY; k++)
 			o->cov[o->ncov++] = m->slotname[m->cov0 + k];
+	}
 	if (o->ylabel == NULL && m->units_conc != NULL &&
 	    (!strcmp(o->y, "DV") || !strcmp(o->y, "IPRED") ||
 	    !strcmp(o->y, "PRED") || !strcmp(o->y, dv))) {
@@ -1953,12 +1955,12 @@ gof_write(const struct gof *g, const struct gof_opts *go, const char *path,
 {
 	int page, n = gof_npages(g, go);
 	struct outbuf ob = { 0 };
-	struct rec_writer *w;
 	char buf[4096];
 
 	for (page = 0; page < n; page++) {
 		const char *dot = strrchr(path, '.'), *slash = strrchr(path,
 		    '/');
+		struct rec_writer *w;
 
 		if (dot == NULL || (slash != NULL && dot < slash))
 			dot = path + strlen(path);

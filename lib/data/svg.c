@@ -97,31 +97,30 @@ chart_time_step(double span, double hours, double tau, int maxticks)
 	/* hours: multiples of these (the day, then the week and beyond) */
 	static const double h[] = { 1, 2, 3, 6, 12, 24, 48, 72, 168, 336,
 	    672, 1344, 2688, 8766 };
-	size_t i;
-	double k;
 
 	if (!(span > 0) || maxticks < 1)
 		return 1;
-	if (tau > 0 && span >= 2 * tau) {
-		k = ceil(span / tau / maxticks - 1e-9);
-		return k * tau;
-	}
-	if (hours > 0 && span >= hours * CHART_TIME_MIN_HOURS)
+	if (tau > 0 && span >= 2 * tau)
+		return ceil(span / tau / maxticks - 1e-9) * tau;
+	if (hours > 0 && span >= hours * CHART_TIME_MIN_HOURS) {
+		size_t i;
+
 		for (i = 0; i < sizeof(h) / sizeof(h[0]); i++)
 			if (span / (h[i] * hours) <= maxticks + 1e-9)
 				return h[i] * hours;
+	}
 	return nice_step(span, maxticks);
 }
 
 void
-chart_headroom(double *lo, double *hi, int logaxis)
+chart_headroom(double lo, double *hi, int logaxis)
 {
 	if (logaxis) {
 		if (*hi > 0)
 			*hi *= pow(10, CHART_HEADROOM);
 		return;
 	}
-	*hi += CHART_HEADROOM * (*hi - *lo);
+	*hi += CHART_HEADROOM * (*hi - lo);
 }
 
 int

@@ -60,8 +60,8 @@ double chart_nice_step(double range, int n);
  */
 double chart_time_step(double span, double hours, double tau, int maxticks);
 /* Headroom above the maximum: *hi grows by CHART_HEADROOM of the span
- * (by that share of a decade when logaxis). */
-void chart_headroom(double *lo, double *hi, int logaxis);
+ * from lo (by that share of a decade when logaxis). */
+void chart_headroom(double lo, double *hi, int logaxis);
 /*
  * Ticks of a log axis from 10^lo to 10^hi (lo, hi: exponents, whole or
  * not): every j times a power of ten, j = 1..9, in the range, into v (at

@@ -386,12 +386,12 @@ scatter(const struct gof *g, const struct gof_opts *o, struct outbuf *ob,
 		x1 = y1 = x1 > y1 ? x1 : y1;
 		if (!logaxes && x0 > 0)
 			x0 = y0 = 0;
-		chart_headroom(&x0, &x1, logaxes);
-		chart_headroom(&y0, &y1, logaxes);
+		chart_headroom(x0, &x1, logaxes);
+		chart_headroom(y0, &y1, logaxes);
 	} else if (k == GOF_IWRES_IPRED) {
 		y0 = 0;
 		x0 = x0 > 0 ? 0 : x0;
-		chart_headroom(&y0, &y1, 0);
+		chart_headroom(y0, &y1, 0);
 	} else {
 		/* symmetric about 0, the +-2 lines inside */
 		double a = fabs(y0) > fabs(y1) ? fabs(y0) : fabs(y1);
@@ -399,7 +399,7 @@ scatter(const struct gof *g, const struct gof_opts *o, struct outbuf *ob,
 		a = a > 2 ? a : 2;
 		y0 = -a;
 		y1 = a;
-		chart_headroom(&y0, &y1, 0);
+		chart_headroom(y0, &y1, 0);
 		y0 = -y1;
 		if (k == GOF_CWRES_PRED && x0 > 0)
 			x0 = 0;
@@ -480,7 +480,7 @@ indiv(const struct gof *g, const struct gof_opts *o, int page,
 		if (range(t, n, 0, &x0, &x1) == 0)
 			x1 = 1;
 		x0 = x0 > 0 ? 0 : x0;	/* from the first dose, usually */
-		chart_headroom(&x0, &x1, 0);	/* the last point whole */
+		chart_headroom(x0, &x1, 0);	/* the last point whole */
 		for (k = 0, i = 0; k < 3; k++)
 			if (range(v[k], n, o->logaxes, &a, &b) > 0) {
 				y0 = i == 0 || a < y0 ? a : y0;
@@ -493,7 +493,7 @@ indiv(const struct gof *g, const struct gof_opts *o, int page,
 		}
 		if (!o->logaxes && y0 > 0)
 			y0 = 0;
-		chart_headroom(&y0, &y1, o->logaxes);
+		chart_headroom(y0, &y1, o->logaxes);
 		page_panel(&pg, id - first, &p);
 		p.x0 = x0;
 		p.x1 = x1;
@@ -560,7 +560,7 @@ eta_hist(const struct gof *g, const struct gof_opts *o, struct outbuf *ob,
 		p.x1 = a;
 		p.y0 = 0;
 		p.y1 = cmax > 0 ? cmax : 1;
-		chart_headroom(&p.y0, &p.y1, 0);
+		chart_headroom(p.y0, &p.y1, 0);
 		chart_panel(&c, ob, &p);
 		chart_axes(&c, g->name[e], NULL, NULL, 0, 0);
 		chart_bars(&c, edge, count, nb, BLUE);
@@ -609,7 +609,7 @@ eta_cov(const struct gof *g, const struct gof_opts *o, struct outbuf *ob,
 			a = fabs(y0) > fabs(y1) ? fabs(y0) : fabs(y1);
 			y1 = a > 0 ? a : 1;
 			y0 = 0;
-			chart_headroom(&y0, &y1, 0);
+			chart_headroom(y0, &y1, 0);
 			page_panel(&pg, e * ncov + k, &p);
 			p.x0 = x0;
 			p.x1 = x1;

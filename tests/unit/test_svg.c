@@ -90,11 +90,11 @@ test_headroom(void)
 {
 	double lo = 0, hi = 20;
 
-	chart_headroom(&lo, &hi, 0);
+	chart_headroom(lo, &hi, 0);
 	tap_close(hi, 21, 1e-15, "linear: 5 % of the span above 20");
 	lo = 1;
 	hi = 100;
-	chart_headroom(&lo, &hi, 1);
+	chart_headroom(lo, &hi, 1);
 	tap_close(hi, 100 * pow(10, 0.05), 1e-15,
 	    "log: a twentieth of a decade above 100");
 	tap_close(chart_nice_step(35, 6), 5, 1e-15, "35 over 6: a step of 5");
