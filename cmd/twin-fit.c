@@ -904,9 +904,53 @@ write_ebe(const char *path, struct pop *pp, const struct model *m,
 	return rec_wclose(w, 1, err);
 }
 
-/* Per-observation table: PRED, IPRED and CWRES at the final estimates. */
+/*
+ * The columns of --table after CWRES, for the goodness-of-fit pictures
+ * (twin-report gof): IWRES as twin-fit writes it for one individual, the
+ * individual's random effects and the model's covariates at the record.
+ */
+static void
+table_extra_head(struct outbuf *b, const struct model *m)
+{
+	int k;
+
+	ob_puts(b, "\tIWRES");
+	for (k = 0; k < m->neta; k++) {
+		ob_putc(b, '\t');
+		ob_puts(b, m->slotname[m->eta0 + k]);
+	}
+	for (k = 0; k < m->ncov; k++) {
+		ob_putc(b, '\t');
+		ob_puts(b, m->slotname[m->cov0 + k]);
+	}
+}
+
+static void
+table_extra_row(struct outbuf *b, const struct model *m,
+    const struct fit_params *p, const struct fit_data *fd, int j,
+    double ipred)
+{
+	double y = fd->dv[j], f = ipred;
+	int k;
+
+	if (m->errkind == ERR_EXPONENTIAL) {
+		y = log(y);
+		f = log(f);
+	}
+	put_num_or_missing(b, isnan(fd->lloq[j]) ?
+	    (y - f) / sqrt(fit_resvar(m, p, f)) : NAN);
+	for (k = 0; k < m->neta; k++)
+		put_num_or_missing(b, fd->eta[k]);
+	for (k = 0; k < m->ncov; k++)
+		put_num_or_missing(b,
+		    fd->si.cov[(size_t)fd->obs[j] * m->ncov + k]);
+}
+
+/* Per-observation table: PRED, IPRED and CWRES at the final estimates,
+ * then table_extra_head's columns. */
 static int
-write_table(const char *path, struct pop *pp, struct twin_err *err)
+write_table(const char *path, struct pop *pp, const struct model *m,
+    struct twin_err *err)
 {
 	const struct fit_params *p = pop_params(pp);
 	struct outbuf b = { 0 };
@@ -916,7 +960,9 @@ write_table(const char *path, struct pop *pp, struct twin_err *err)
 
 	if ((w = rec_wopen(path, 0, err)) == NULL)
 		return -1;
-	ob_puts(&b, "ID\tTIME\tDV\tPRED\tIPRED\tCWRES\n");
+	ob_puts(&b, "ID\tTIME\tDV\tPRED\tIPRED\tCWRES");
+	table_extra_head(&b, m);
+	ob_putc(&b, '\n');
 	for (i = 0; i < pop_count(pp); i++) {
 		const char *id;
 		struct fit_data *fd = pop_individual(pp, i, &id);
@@ -945,6 +991,7 @@ write_table(const char *path, struct pop *pp, struct twin_err *err)
 			put_num_or_missing(&b, pred[j]);
 			put_num_or_missing(&b, ipred[j]);
 			put_num_or_missing(&b, cwres[j]);
+			table_extra_row(&b, m, p, fd, j, ipred[j]);
 			ob_putc(&b, '\n');
 		}
 	}
@@ -1082,7 +1129,7 @@ run_population(const struct opts *o, const struct model *m,
 	if (cli_provenance(PROG, w, m, &o->saem.seed, &err) < 0 ||
 	    rec_write(w, b.p, b.len, &err) < 0 ||
 	    (o->ebepath && write_ebe(o->ebepath, pp, m, &err) < 0) ||
-	    (o->tablepath && write_table(o->tablepath, pp, &err) < 0)) {
+	    (o->tablepath && write_table(o->tablepath, pp, m, &err) < 0)) {
 		cli_warn(PROG, "%s", err.msg);
 		goto out;
 	}

@@ -4,11 +4,13 @@
  * prediction, concentration-time plots, ambulatory glucose profiles and
  * visual predictive checks.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_statistics_double.h>
@@ -19,6 +21,7 @@
 #include "report/cgm.h"
 #include "cli.h"
 #include "model/model.h"
+#include "report/gof.h"
 #include "report/nca.h"
 #include "util/num.h"
 #include "data/profile.h"
@@ -36,10 +39,10 @@
 #define MAXAUC 16
 
 enum verb { V_NCA, V_TARGET, V_BANDS, V_CGM, V_PLOT, V_AGP, V_ACCURACY,
-    V_VPC };
+    V_VPC, V_GOF };
 
 static const char *const verbs[] = { "nca", "target", "bands", "cgm", "plot",
-    "agp", "accuracy", "vpc" };
+    "agp", "accuracy", "vpc", "gof" };
 
 /* vpc's options (vpc_opt) */
 #define VPC_MAXEDGES 256
@@ -64,6 +67,16 @@ struct opts {
 	int nby;
 	int pretty, pta, logy, bands, noobs, gz, mmol, summary;
 	int partial_out, merge;	/* --partial, --merge */
+	/* gof: the picture (GOF_NKIND: all of them), eta-cov's covariates,
+	 * indiv's panels a page; DV's unit from the model */
+	int gofkind, perpage, ncov;
+	const char *cov[MAXBY];
+	char covbuf[256];
+	const char *cunit;
+	/* plot: --target lo..hi (a line when lo == hi), --facet */
+	double tlo, thi;
+	int tset;
+	const char *facet;
 	double after, before, level, bin, hours, interval, clock0;
 	double width, height;
 	double q[MAXQ];
@@ -97,6 +110,14 @@ struct report {
 	size_t np, pcap, no, ocap;
 	int *seggrp;		/* plot: each individual's group */
 	size_t nseg, segcap;
+	/* plot --facet: each individual's panel, where its observed points
+	 * start in ox; the panels' values; --facet's column of the file */
+	int *segfacet;
+	size_t *segobs;
+	char **fkey;
+	int nfkey, facetcol, curfacet;
+	double tau;		/* plot: the first II > 0 of the doses */
+	int taucol;
 	double *tbuf, *gbuf, *sbuf;
 	int gcap;
 	int headdone;		/* nca: the header is out */
@@ -130,6 +151,8 @@ usage(void)
 		{ "--clarke", "accuracy: the Clarke error grid zones (mg/dL)" },
 		{ "--clock hh:mm", "agp: the time of day at TIME 0" },
 		{ "--cmt c", "nca: only the observations of this compartment" },
+		{ "--cov col,...", "gof eta-cov: these covariates" },
+		{ "--facet col", "plot: a panel per value of col" },
 		CLI_HELP_DESCRIBE,
 		CLI_HELP_DIGITS,
 		{ "--ignore rule", "drop records by this comment rule (C, @, none)" },
@@ -141,7 +164,7 @@ usage(void)
 		{ "--level p", "target --pta: the share to reach" },
 		{ "--list-models", "list the models installed and exit" },
 		{ "--lloq x", "nca, vpc: the lower limit of quantification" },
-		{ "--log", "plot, vpc: a logarithmic y axis" },
+		{ "--log", "plot, vpc, gof: logarithmic axes" },
 		CLI_HELP_MERGE,
 		{ "--method m", "nca: linlog (default) or linear" },
 		{ "--nbins k", "vpc: k automatic bins (default 10)" },
@@ -149,6 +172,7 @@ usage(void)
 		{ "--partial", "bands, agp, nca --summary: a shard's part, for --merge" },
 		{ "--pc", "vpc: prediction-corrected (Bergstrand 2011)" },
 		{ "--pc-log", "vpc: prediction-corrected, log-scale data" },
+		{ "--per-page n", "gof indiv: panels a page (12)" },
 		CLI_HELP_PRETTY,
 		CLI_HELP_PROVENANCE,
 		{ "--pta", "target: the probability of target attainment" },
@@ -159,7 +183,8 @@ usage(void)
 		{ "--sim file", "vpc: the simulated replicates (REP)" },
 		{ "--summary", "nca: statistics over the individuals" },
 		{ "--svg file", "vpc: also the picture, as SVG" },
-		{ "--tau t", "nca: the dosing interval" },
+		{ "--target lo..hi", "plot: a target band (or line: x)" },
+		{ "--tau t", "nca, plot: the dosing interval" },
 		{ "--time-unit u", "the unit of TIME (h, min, d, ...)" },
 		{ "--title, --xlabel, --ylabel s", "plot, agp: the labels" },
 		{ "--unit u", "cgm, agp, accuracy: mg/dL or mmol/L" },
@@ -185,6 +210,8 @@ usage(void)
 	    "[--interval min]\n"
 	    "       twin-report plot   -y col [--bands] [--log] [--bin w] "
 	    "[--no-obs] -o file.svg\n"
+	    "                          [--target lo..hi] [--facet col] "
+	    "[--tau t]\n"
 	    "       twin-report agp    [-y col] [--unit u] [--clock hh:mm] "
 	    "[--bin min] -o file.svg\n"
 	    "       twin-report accuracy -y col [--ref col] [--after t] "
@@ -194,6 +221,12 @@ usage(void)
 	    "--nbins k] [--ci p]\n"
 	    "                          [--pc | --pc-log] [--lloq x] "
 	    "[--quantiles q,...] [--svg file]\n"
+	    "       twin-report gof    all|dv-pred|dv-ipred|cwres-time|"
+	    "cwres-pred|\n"
+	    "                          iwres-ipred|indiv|eta-hist|eta-cov "
+	    "[--log]\n"
+	    "                          [--cov col,...] "
+	    "[--per-page n] -o file.svg|folder\n"
 	    "common options: [-hVz] [-m model] [-o file] [--describe[=tsv]] "
 	    "[--digits n]\n"
 	    "                [--pretty] [--time-unit h|min|d]\n"
@@ -241,7 +274,8 @@ enum {
 	O_CMT, O_HEIGHT, O_INTERVAL, O_IVBOLUS, O_LAMBDAZ, O_LZR2, O_LZWIN,
 	O_LEVEL, O_LLOQ, O_LOG,
 	O_METHOD, O_NOOBS, O_PTA, O_QUANT, O_SUMMARY, O_TAU, O_TITLE, O_TUNIT,
-	O_UNIT, O_WIDTH, O_XLABEL, O_YLABEL
+	O_UNIT, O_WIDTH, O_XLABEL, O_YLABEL, O_COV, O_PERPAGE, O_TARGETBAND,
+	O_FACET
 };
 /* vpc's, handled by vpc_opt */
 enum { O_VPC_SIM = 512, O_VPC_BINS, O_VPC_NBINS, O_VPC_CI, O_VPC_PC,
@@ -294,6 +328,8 @@ shard_verb(const struct opts *o)
 	if (o->verb == V_PLOT)
 		cli_shard_refuse(PROG, "plot", "merge the shards' records "
 		    "and plot them, or merge bands --partial");
+	else if (o->verb == V_GOF)
+		cli_shard_refuse(PROG, "gof", NULL);
 	else if (values_verb(o) && !o->partial_out)
 		cli_shard_refuse(PROG, what, "give --partial to each shard "
 		    "and merge their outputs with --merge");
@@ -404,6 +440,60 @@ vpc_check(struct opts *o, int nfile)
 	cli_shard_refuse(PROG, "vpc", NULL);
 }
 
+/* plot --target: "lo..hi" (a band) or "x" (a line). */
+static void
+target_band(struct opts *o, const char *s)
+{
+	const char *dots = strstr(s, "..");
+	char a[64];
+
+	o->tset = 1;
+	if (dots == NULL) {
+		o->tlo = o->thi = cli_double(PROG, "--target", s);
+		return;
+	}
+	if ((size_t)(dots - s) >= sizeof(a))
+		cli_usage_error(PROG, "--target wants LO..HI, got \"%s\"", s);
+	memcpy(a, s, dots - s);
+	a[dots - s] = '\0';
+	if (twin_strtod(a, &o->tlo) < 0 || twin_strtod(dots + 2, &o->thi) < 0 ||
+	    !(o->tlo < o->thi))
+		cli_usage_error(PROG, "--target wants LO..HI with LO < HI, got "
+		    "\"%s\"", s);
+}
+
+/* gof: the picture's name, the first operand. */
+static void
+gof_kind_arg(struct opts *o, int argc, char **argv)
+{
+	int k;
+
+	if (optind >= argc)
+		cli_usage_error(PROG, "gof: which picture? all, dv-pred, "
+		    "dv-ipred, cwres-time, cwres-pred, iwres-ipred, indiv, "
+		    "eta-hist or eta-cov");
+	if (!strcmp(argv[optind], "all"))
+		k = GOF_NKIND;
+	else if ((k = gof_kind(argv[optind])) < 0) {
+		const char *names[GOF_NKIND + 2], *near;
+
+		for (k = 0; k < GOF_NKIND; k++)
+			names[k] = gof_kinds[k];
+		names[k++] = "all";
+		names[k] = NULL;
+		if ((near = cli_nearest(argv[optind], names)) != NULL)
+			cli_usage_error(PROG, "gof: unknown picture \"%s\"; "
+			    "did you mean \"%s\"?", argv[optind], near);
+		cli_usage_error(PROG, "gof: unknown picture \"%s\"",
+		    argv[optind]);
+	}
+	o->gofkind = k;
+	optind++;
+	if (k == GOF_ETA_COV && o->ncov == 0 && o->model == NULL)
+		cli_usage_error(PROG, "gof eta-cov: name the covariates with "
+		    "--cov col,... (or give the model with -m)");
+}
+
 static void
 parse_opts(int argc, char **argv, struct opts *o)
 {
@@ -416,6 +506,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "bin", required_argument, NULL, O_BIN },
 		{ "blq", required_argument, NULL, O_BLQ },
 		{ "by", required_argument, NULL, O_BY },
+		{ "cov", required_argument, NULL, O_COV },
+		{ "facet", required_argument, NULL, O_FACET },
 		{ "clarke", no_argument, NULL, O_CLARKE },
 		{ "clock", required_argument, NULL, O_CLOCK },
 		{ "cmt", required_argument, NULL, O_CMT },
@@ -436,6 +528,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "model", required_argument, NULL, 'm' },
 		{ "no-obs", no_argument, NULL, O_NOOBS },
 		CLI_OPT_PRETTY,
+		{ "per-page", required_argument, NULL, O_PERPAGE },
 		{ "pta", no_argument, NULL, O_PTA },
 		{ "quantiles", required_argument, NULL, O_QUANT },
 		{ "ref", required_argument, NULL, O_REF },
@@ -446,6 +539,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		CLI_OPT_QUIET,
 		CLI_OPT_IGNORE,
 		{ "summary", no_argument, NULL, O_SUMMARY },
+		{ "target", required_argument, NULL, O_TARGETBAND },
 		{ "tau", required_argument, NULL, O_TAU },
 		{ "time-unit", required_argument, NULL, O_TUNIT },
 		{ "title", required_argument, NULL, O_TITLE },
@@ -490,7 +584,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		cli_list_models(PROG);
 	if (argc < 2)
 		cli_usage_error(PROG, "no verb given (nca, target, bands, cgm, "
-		    "plot, agp, accuracy or vpc)");
+		    "plot, agp, accuracy, vpc or gof)");
 	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		if (!strcmp(argv[1], verbs[i]))
 			break;
@@ -505,7 +599,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 			cli_usage_error(PROG, "unknown verb \"%s\"; did you "
 			    "mean \"%s\"?", argv[1], near);
 		cli_usage_error(PROG, "unknown verb \"%s\" (nca, target, "
-		    "bands, cgm, plot, agp, accuracy or vpc)", argv[1]);
+		    "bands, cgm, plot, agp, accuracy, vpc or gof)", argv[1]);
 	}
 	o->verb = (enum verb)i;
 	cli_provenance_args(argc, argv);	/* the verb too */
@@ -570,6 +664,24 @@ parse_opts(int argc, char **argv, struct opts *o)
 			if ((o->nby = split(o->bybuf, o->by, MAXBY)) <= 0)
 				cli_usage_error(PROG, "--by wants 1 to %d column "
 				    "names separated by commas", MAXBY);
+			break;
+		case O_COV:
+			if (strlen(optarg) >= sizeof(o->covbuf))
+				cli_usage_error(PROG, "--cov: too long");
+			strcpy(o->covbuf, optarg);
+			if ((o->ncov = split(o->covbuf, o->cov, MAXBY)) <= 0)
+				cli_usage_error(PROG, "--cov wants 1 to %d column "
+				    "names separated by commas", MAXBY);
+			break;
+		case O_FACET:
+			o->facet = optarg;
+			break;
+		case O_PERPAGE:
+			o->perpage = cli_int(PROG, "--per-page", optarg, 1,
+			    100);
+			break;
+		case O_TARGETBAND:
+			target_band(o, optarg);
 			break;
 		case O_CLARKE:
 			o->clarke = 1;
@@ -716,6 +828,11 @@ parse_opts(int argc, char **argv, struct opts *o)
 		memcpy(o->q, def, sizeof(def));
 		o->nq = 5;
 	}
+	if (o->verb == V_GOF)
+		gof_kind_arg(o, argc, argv);
+	if (o->facet != NULL && (o->bands || o->nby > 0))
+		cli_usage_error(PROG, "plot: --facet draws lines; not with "
+		    "--bands or --by");
 	if (o->verb == V_TARGET) {
 		if (optind >= argc)
 			cli_usage_error(PROG, "target: no target given, e.g. "
@@ -724,8 +841,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 		if (target_parse(o->target_text, &o->target, &err) < 0)
 			cli_usage_error(PROG, "target: %s", err.msg);
 	}
-	if ((o->verb == V_PLOT || o->verb == V_AGP) && o->outpath == NULL &&
-	    !o->partial_out)
+	if ((o->verb == V_PLOT || o->verb == V_AGP || o->verb == V_GOF) &&
+	    o->outpath == NULL && !o->partial_out)
 		cli_usage_error(PROG, "%s: give the SVG file with -o FILE",
 		    verbs[o->verb]);
 	if (!(o->after < o->before))
@@ -1441,6 +1558,44 @@ push(double **x, double **y, size_t *n, size_t *cap, double a, double b)
 	return 0;
 }
 
+/* plot: the individual's panel (--facet: the value in its first row),
+ * and the dosing interval for the time ticks (the first II > 0). */
+static int
+plot_facet_tau(struct report *rp, const struct rec_reader *r,
+    const struct rec_indiv *ind)
+{
+	const char *v;
+	double ii;
+	int i, k;
+
+	for (i = 0; rp->tau == 0 && rp->taucol >= 0 && i < ind->nrow; i++)
+		if (rec_num(r, &ind->row[i], rp->taucol, &ii, NULL) > 0 &&
+		    ii > 0)
+			rp->tau = ii;
+	if (rp->o->facet == NULL)
+		return 0;
+	v = ind->row[0].field[rp->facetcol];
+	for (k = 0; k < rp->nfkey; k++)
+		if (!strcmp(rp->fkey[k], v))
+			break;
+	if (k == rp->nfkey) {
+		char **a;
+
+		if (k == CHART_MAX_PANELS)
+			return twin_error(&rp->err, "%s:%ld: --facet %s: more "
+			    "than %d panels", rec_path(r), ind->row[0].line,
+			    rp->o->facet, CHART_MAX_PANELS);
+		if ((a = realloc(rp->fkey, (k + 1) * sizeof(char *))) == NULL)
+			return twin_nomem(&rp->err);
+		rp->fkey = a;
+		if ((a[k] = strdup(v)) == NULL)
+			return twin_nomem(&rp->err);
+		rp->nfkey++;
+	}
+	rp->curfacet = k;
+	return 0;
+}
+
 static int
 plot_indiv(struct report *rp, const struct profile *p,
     const struct profile *obs, const char *key)
@@ -1463,12 +1618,21 @@ plot_indiv(struct report *rp, const struct profile *p,
 	if (rp->nseg == rp->segcap) {
 		size_t cap = rp->segcap ? 2 * rp->segcap : 256;
 		int *a = realloc(rp->seggrp, cap * sizeof(int));
+		int *f = a ? realloc(rp->segfacet, cap * sizeof(int)) : NULL;
+		size_t *b = f ? realloc(rp->segobs, cap * sizeof(size_t)) :
+		    NULL;
 
-		if (a == NULL)
+		if (a != NULL)
+			rp->seggrp = a;
+		if (f != NULL)
+			rp->segfacet = f;
+		if (b == NULL)
 			return twin_nomem(&rp->err);
-		rp->seggrp = a;
+		rp->segobs = b;
 		rp->segcap = cap;
 	}
+	rp->segfacet[rp->nseg] = rp->curfacet;
+	rp->segobs[rp->nseg] = rp->no;
 	rp->seggrp[rp->nseg++] = (int)(g - rp->grp);
 	for (i = 0; obs != NULL && i < obs->n; i++)
 		if (obs->t[i] >= o->after && obs->t[i] <= o->before &&
@@ -1567,6 +1731,115 @@ band_column(struct bands *b, double p)
 	return v;
 }
 
+/* plot --target: the band (or line) and its legend entry. */
+static void
+plot_target(struct report *rp, struct chart *ch)
+{
+	const struct opts *o = rp->o;
+	char buf[128], lo[TWIN_NUMBUF], hi[TWIN_NUMBUF];
+
+	if (!o->tset)
+		return;
+	twin_dtoa(o->tlo, lo);
+	twin_dtoa(o->thi, hi);
+	if (o->tlo < o->thi) {
+		chart_hband(ch, o->tlo, o->thi, "#e3f4e3");
+		snprintf(buf, sizeof(buf), "target %s-%s", lo, hi);
+		chart_legend(ch, buf, "#b5dcb5", LEGEND_RIBBON);
+	} else {
+		chart_hline(ch, o->tlo, "#009E73", 1);
+		snprintf(buf, sizeof(buf), "target %s", lo);
+		chart_legend(ch, buf, "#009E73", LEGEND_LINE);
+	}
+}
+
+/*
+ * More than CHART_MAX_LINES individual lines: their quantile bands
+ * instead (as --bands), with a warning.
+ */
+static int
+lines_to_bands(struct report *rp)
+{
+	size_t i, k = 0;
+
+	cli_warn(PROG, "%zu individuals are more lines than %d: drawing "
+	    "their quantile bands instead (as --bands)", rp->nseg,
+	    CHART_MAX_LINES);
+	if (rp->bands == NULL && (rp->bands = bands_new()) == NULL)
+		return twin_nomem(&rp->err);
+	for (i = 0; i < rp->np; i++) {
+		if (isnan(rp->px[i])) {
+			k++;
+			continue;
+		}
+		if (bands_add(rp->bands, rp->grp[rp->seggrp[k]].key,
+		    bin_of(rp->px[i], rp->o->bin), rp->py[i]) < 0)
+			return twin_nomem(&rp->err);
+	}
+	rp->np = 0;
+	return 0;
+}
+
+/* plot --facet: a panel per value, the same axes in each. */
+static int
+plot_facets(struct report *rp, double x0, double x1, double y0, double y1,
+    double xstep)
+{
+	const struct opts *o = rp->o;
+	struct outbuf *ob = &rp->ob;
+	double left = 22, top = o->title ? 34 : 10, right = o->width - 6;
+	double bottom = o->height - 24, w, h;
+	char buf[300], xl[128];
+	int ncol, nrow, f;
+	size_t i, k;
+
+	chart_grid(rp->nfkey, &ncol, &nrow);
+	w = (right - left) / ncol;
+	h = (bottom - top) / nrow;
+	svg_begin(ob, o->width, o->height);
+	svg_text(ob, o->width / 2, 24, 0, 15, o->title);
+	snprintf(xl, sizeof(xl), "Time (%s)", o->tunit);
+	svg_text(ob, o->width / 2, o->height - 10, 0, 12,
+	    o->xlabel ? o->xlabel : xl);
+	svg_text(ob, 14, o->height / 2, -90, 12, o->ylabel ? o->ylabel :
+	    o->y);
+	for (f = 0; f < rp->nfkey; f++) {
+		struct panel p = { left + (f % ncol) * w, top + (f / ncol) * h,
+		    w, h, x0, x1, y0, y1, 0, o->logy, 0, f };
+		struct chart c;
+		size_t start = 0;
+
+		chart_panel(&c, ob, &p);
+		snprintf(buf, sizeof(buf), "%s=%s", o->facet, rp->fkey[f]);
+		chart_axes(&c, buf, NULL, NULL, xstep, 0);
+		if (o->tset && o->tlo < o->thi)
+			chart_hband(&c, o->tlo, o->thi, "#e3f4e3");
+		else if (o->tset)
+			chart_hline(&c, o->tlo, "#009E73", 1);
+		for (i = k = 0; i < rp->np; i++) {
+			if (!isnan(rp->px[i]))
+				continue;
+			if (rp->segfacet[k] == f)
+				chart_line(&c, rp->px + start, rp->py + start,
+				    (int)(i - start), palette[rp->seggrp[k] %
+				    NPALETTE], 1.2, 0.8);
+			start = i + 1;
+			k++;
+		}
+		for (k = 0; !o->noobs && k < rp->nseg; k++) {
+			size_t end = k + 1 < rp->nseg ? rp->segobs[k + 1] :
+			    rp->no;
+
+			if (rp->segfacet[k] == f)
+				chart_points(&c, rp->ox + rp->segobs[k],
+				    rp->oy + rp->segobs[k],
+				    (int)(end - rp->segobs[k]), "#000000");
+		}
+	}
+	svg_end(ob);
+	return 0;
+}
+
 static int
 plot_end(struct report *rp)
 {
@@ -1576,10 +1849,19 @@ plot_end(struct report *rp)
 	double *bx = NULL, *q[5] = { NULL };
 	static const double qs[5] = { 0.05, 0.25, 0.5, 0.75, 0.95 };
 	char xl[128];
-	int i, nb = 0, agp = o->verb == V_AGP, rc = 0;
+	int i, nb = 0, agp = o->verb == V_AGP, rc = 0, bands = o->bands;
+	double xstep, tau = o->nca.tau > 0 ? o->nca.tau : rp->tau;
 	size_t mark;
 
-	if (o->bands || agp) {
+	if (!bands && !agp && o->facet == NULL &&
+	    rp->nseg > CHART_MAX_LINES) {
+		if (lines_to_bands(rp) < 0)
+			return -1;
+		bands = 1;
+	}
+	if (bands || agp) {
+		if (bands_sort(rp->bands) < 0)
+			return twin_nomem(&rp->err);
 		nb = bands_ncell(rp->bands);
 		bx = malloc((nb + 1) * sizeof(double));
 		for (i = 0; bx != NULL && i < nb; i++)
@@ -1612,6 +1894,19 @@ plot_end(struct report *rp)
 	}
 	if (!o->logy && !agp && y0 > 0)
 		y0 = 0;
+	if (o->tset && !agp) {
+		double t[2] = { o->tlo, o->thi };
+
+		extend(&y0, &y1, t, 2, o->logy);
+	}
+	if (!agp)
+		chart_headroom(y0, &y1, o->logy);
+	xstep = agp ? 3 : chart_time_step(x1 - x0, o->tunit_known ||
+	    !strcmp(o->tunit, "h") ? o->hours : 0, tau, 8);
+	if (o->facet != NULL) {
+		rc = plot_facets(rp, x0, x1, y0, y1, xstep);
+		goto out;
+	}
 	memset(&ch, 0, sizeof(ch));
 	mark = rp->ob.len;
 again:
@@ -1626,9 +1921,10 @@ again:
 	} else {
 		snprintf(xl, sizeof(xl), "Time (%s)", o->tunit);
 		chart_axes(&ch, o->title, o->xlabel ? o->xlabel : xl,
-		    o->ylabel ? o->ylabel : o->y, 0, 0);
+		    o->ylabel ? o->ylabel : o->y, xstep, 0);
+		plot_target(rp, &ch);
 	}
-	if (o->bands && o->nby > 0) {
+	if (bands && o->nby > 0) {
 		int c0 = 0, c, color = 0;
 
 		for (c = 1; c <= nb; c++)
@@ -1638,7 +1934,7 @@ again:
 				    color++);
 				c0 = c;
 			}
-	} else if (o->bands || agp) {
+	} else if (bands || agp) {
 		chart_ribbon(&ch, bx, q[0], q[4], nb, "#4a7ab5", 0.25);
 		chart_ribbon(&ch, bx, q[1], q[3], nb, "#4a7ab5", 0.45);
 		chart_line(&ch, bx, q[2], nb, "#1d3f6e", 2, 1);
@@ -1834,6 +2130,11 @@ run_file(struct report *rp, struct rec_reader *r)
 			    "--before need a TIME column", rec_path(r),
 			    rec_header_line(r));
 	}
+	rp->taucol = rec_col(r, "II");
+	if (o->verb == V_PLOT && o->facet != NULL &&
+	    (rp->facetcol = rec_col(r, o->facet)) < 0)
+		return twin_error(&rp->err, "%s:%ld: --facet: no column "
+		    "\"%s\"", rec_path(r), rec_header_line(r), o->facet);
 	for (k = 0; k < o->nby; k++)
 		if ((rp->by[k] = rec_col(r, o->by[k])) < 0)
 			return twin_error(&rp->err, "%s:%ld: --by: no column "
@@ -1864,12 +2165,15 @@ run_file(struct report *rp, struct rec_reader *r)
 			rc = cgm_indiv(rp, r, &ind, &p);
 			break;
 		case V_PLOT:
-			rc = plot_indiv(rp, &p, withobs ? &obs : NULL, key);
+			rc = plot_facet_tau(rp, r, &ind) < 0 ? -1 :
+			    plot_indiv(rp, &p, withobs ? &obs : o->noobs ||
+			    strcmp(o->y, "DV") != 0 ? NULL : &p, key);
 			break;
 		case V_ACCURACY:
 			rc = accuracy_indiv(rp, r, &ind, &ac, key);
 			break;
 		case V_VPC:	/* read by vpc_read */
+		case V_GOF:	/* run_gof reads its own */
 			break;
 		}
 		if (rc < 0 || flush(rp) < 0)
@@ -2087,6 +2391,14 @@ model_units(struct opts *o, struct model **keep)
 		o->tunit_known = 1;
 	}
 	dv = m->slotname[m->out0 + m->dv];
+	o->cunit = m->units_conc;
+	/* gof eta-cov: the model's covariates unless --cov names some */
+	if (o->verb == V_GOF && o->ncov == 0) {
+		int k;
+
+		for (k = 0; k < m->ncov && k < MAXBY; k++)
+			o->cov[o->ncov++] = m->slotname[m->cov0 + k];
+	}
 	if (o->ylabel == NULL && m->units_conc != NULL &&
 	    (!strcmp(o->y, "DV") || !strcmp(o->y, "IPRED") ||
 	    !strcmp(o->y, "PRED") || !strcmp(o->y, dv))) {
@@ -2096,6 +2408,120 @@ model_units(struct opts *o, struct model **keep)
 	}
 	*keep = m;	/* for --provenance */
 	return 0;
+}
+
+/* gof: page page of npages of a picture into path: path itself for
+ * one page, else "-N" (from 1) before its extension. */
+static int
+gof_write(const struct gof *g, const struct gof_opts *go, const char *path,
+    struct twin_err *err)
+{
+	int page, n = gof_npages(g, go);
+	struct outbuf ob = { 0 };
+	char buf[4096];
+
+	for (page = 0; page < n; page++) {
+		const char *dot = strrchr(path, '.'), *slash = strrchr(path,
+		    '/');
+		struct rec_writer *w;
+
+		if (dot == NULL || (slash != NULL && dot < slash))
+			dot = path + strlen(path);
+		if (n == 1)
+			snprintf(buf, sizeof(buf), "%s", path);
+		else
+			snprintf(buf, sizeof(buf), "%.*s-%d%s",
+			    (int)(dot - path), path, page + 1, dot);
+		ob.len = 0;
+		if (gof_draw(g, go, page, &ob, err) < 0 ||
+		    (w = rec_wopen(buf, 0, err)) == NULL) {
+			ob_free(&ob);
+			return -1;
+		}
+		if (rec_write(w, ob.p, ob.len, err) < 0) {
+			rec_wclose(w, 0, NULL);
+			ob_free(&ob);
+			return -1;
+		}
+		if (rec_wclose(w, 1, err) < 0) {
+			ob_free(&ob);
+			return -1;
+		}
+	}
+	ob_free(&ob);
+	return 0;
+}
+
+/*
+ * twin-report gof: read the tables, draw the picture; gof all: every
+ * picture the tables allow into the folder -o names, as KIND.svg.
+ */
+static int
+run_gof(const struct opts *o, const char **files, int nf)
+{
+	struct gof_opts go;
+	struct gof *g = gof_new();
+	struct rec_reader *r = NULL, *prev = NULL;
+	struct twin_err err;
+	char path[4096];
+	int i, k, rc = 2;
+
+	memset(&go, 0, sizeof(go));
+	go.kind = o->gofkind;
+	go.logaxes = o->logy;
+	go.tunit = o->tunit;
+	go.hours = o->hours;
+	go.cunit = o->cunit;
+	go.cov = o->cov;
+	go.ncov = o->ncov;
+	go.per_page = o->perpage;
+	go.width = o->width;
+	go.height = o->height;
+	go.title = o->title;
+	if (g == NULL) {
+		cli_warn(PROG, "out of memory");
+		return 2;
+	}
+	for (i = 0; i < nf; i++) {
+		if ((r = cli_rec_open(files[i], &err)) == NULL)
+			goto fail;
+		rec_continue(r, prev);
+		if (gof_read(g, r, &go, &err) < 0)
+			goto fail;
+		rec_close(prev);
+		prev = r;
+		r = NULL;
+	}
+	if (go.kind != GOF_NKIND) {
+		if (gof_write(g, &go, o->outpath, &err) < 0)
+			goto fail;
+		rc = 0;
+		goto out;
+	}
+	if (mkdir(o->outpath, 0777) < 0 && errno != EEXIST) {
+		twin_errork(&err, TWIN_ESYSTEM, "%s: %s", o->outpath,
+		    strerror(errno));
+		goto fail;
+	}
+	for (k = 0; k < GOF_NKIND; k++) {
+		if (!gof_has(g, k))
+			continue;
+		go.kind = k;
+		go.title = NULL;
+		snprintf(path, sizeof(path), "%s/%s.svg", o->outpath,
+		    gof_kinds[k]);
+		if (gof_write(g, &go, path, &err) < 0)
+			goto fail;
+	}
+	rc = 0;
+	goto out;
+fail:
+	cli_warn(PROG, "%s", err.msg);
+out:
+	rec_close(r);
+	rec_close(prev);
+	gof_free(g);
+	return rc;
 }
 
 int
@@ -2118,6 +2544,11 @@ main(int argc, char **argv)
 	files = nf ? (const char **)argv + optind : stdin_only;
 	if (nf == 0)
 		nf = 1;
+	if (o.verb == V_GOF) {
+		status = run_gof(&o, files, nf);
+		model_free(m);
+		return status;
+	}
 	memset(&rp, 0, sizeof(rp));
 	rp.o = &o;
 	{
@@ -2224,6 +2655,11 @@ out:
 	free(rp.px);
 	free(rp.py);
 	free(rp.seggrp);
+	free(rp.segfacet);
+	free(rp.segobs);
+	for (i = 0; i < rp.nfkey; i++)
+		free(rp.fkey[i]);
+	free(rp.fkey);
 	free(rp.ox);
 	free(rp.oy);
 	free(rp.tbuf);

@@ -109,3 +109,27 @@ twin-sim -m "$top/testdata/pheno.yaml" "$top/testdata/pheno.tsv" |
 	--title 'Phenobarbital in neonates: prediction-corrected VPC, 500 replicates' \
 	--svg "$here/vpc-pheno.svg" > /dev/null
 rm -f "$here/.vpc-sim.tsv"
+# Judging a fit (twin-report gof): the population fits of Theoph (12
+# subjects, 132 concentrations) and of NONMEM's phenobarbital example
+# (59 neonates, 155 concentrations), their tables of predictions drawn:
+#   doc/theoph-indiv.svg     observed, IPRED and PRED, a panel per subject
+#   doc/theoph-dv-ipred.svg  DV against IPRED, log axes, the identity
+#   doc/pheno-dv-pred.svg    DV against PRED, the identity
+#   doc/pheno-cwres-time.svg CWRES against time, 0 and +-2
+#   doc/pheno-eta-cov.svg    ETA_CL and ETA_V against WT and APGR
+#   doc/pheno-eta-hist.svg   histograms of ETA_CL and ETA_V
+gof=$(mktemp -d)
+twin-fit --population -m "$top/testdata/theoph.yaml" --table "$gof/theoph.tsv" \
+    "$top/testdata/theoph.tsv" > /dev/null
+twin-report gof indiv -m "$top/testdata/theoph.yaml" \
+    --title 'Theophylline, 12 subjects: individual fits' \
+    -o "$here/theoph-indiv.svg" "$gof/theoph.tsv"
+twin-report gof dv-ipred --log -m "$top/testdata/theoph.yaml" \
+    -o "$here/theoph-dv-ipred.svg" "$gof/theoph.tsv"
+twin-fit --population -m "$top/testdata/pheno.yaml" --table "$gof/pheno.tsv" \
+    "$top/testdata/pheno.tsv" > /dev/null
+for k in dv-pred cwres-time eta-cov eta-hist; do
+	twin-report gof "$k" -m "$top/testdata/pheno.yaml" \
+	    -o "$here/pheno-$k.svg" "$gof/pheno.tsv"
+done
+rm -r "$gof"
