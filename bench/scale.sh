@@ -6,7 +6,10 @@
 # whole pipeline, seconds per 10^6 individuals, and the peak memory of
 # each program (flat: it does not grow with N); then the same N split in
 # shards (--shard K/S, S = the machine's cores) run at once, merged with
-# twin-report on the concatenated shards (each shard's PTA counts add).
+# twin-report --merge; then, when a Slurm cluster answers (sh
+# examples/slurm/local-cluster.sh starts one here), the same N as an
+# 8-task job array and its merge job (examples/slurm/submit.sh), whose
+# PTA must be the serial one byte for byte.
 # Usage: sh bench/scale.sh [OUTDIR]     (results in OUTDIR/scale)
 here=$(cd "$(dirname "$0")" && pwd) || exit 2
 top=$(cd "$here/.." && pwd) || exit 2
@@ -27,13 +30,16 @@ rss() {
 	name=$1; shift
 	/usr/bin/time -f %M -o "$out/$name.rss" "$@"
 }
+# The pipeline of examples/cohort/shard.sh with its defaults (SEED 1),
+# so that the Slurm array's PTA compares with it.
 pipeline() {	# N [SHARD]: the pipeline, the counts to stdout
-	rss pop twin-pop -n "$1" --seed 1 ${2:+--shard "$2"} |
+	rss pop twin-pop -n "$1" --seed 1 ${2:+--shard "$2" --provenance} |
 	    rss dose twin-dose -m pk2cmt --regimen '100 mg po q24h x14' \
-		2> /dev/null |
-	    rss sim twin-sim -m pk2cmt --iiv --seed 2 --grid 23.99:335.99:24 \
-		2> /dev/null |
-	    rss report twin-report target 'cmin >= 0.3' --after 300 -y CP --pta
+		${2:+--provenance} 2> /dev/null |
+	    rss sim twin-sim -m pk2cmt --iiv --seed 1 --grid 23.99:335.99:24 \
+		${2:+--provenance} 2> /dev/null |
+	    rss report twin-report target 'cmin >= 0.3' --after 300 -y CP --pta \
+		${2:+--provenance}
 }
 [ -x /usr/bin/time ] || { echo "scale: needs /usr/bin/time (Debian: time)" >&2; exit 2; }
 n=10000
@@ -58,8 +64,32 @@ while [ "$k" -le "$cores" ]; do
 	k=$((k + 1))
 done
 wait
+twin-report target 'cmin >= 0.3' --after 300 -y CP --pta --merge \
+    "$out"/pta.shard* > "$out/pta.merged" || exit 1
 e=$(now)
-awk -v n="$n" -v c="$cores" -v s="$s" -v e="$e" 'FNR == 2 { N += $1; M += $2 }
-    END { printf "N=%d in %d shards at once: %.1f s, %.1f s per 10^6; merged PTA %.4g%% (%d of %d)\n",
-	n, c, e - s, (e - s) * 1e6 / n, 100 * M / N, M, N }' "$out"/pta.shard* |
+cmp -s "$out/pta.merged" "$out/pta.$n" && same="= the serial PTA" ||
+    same="DIFFERS from the serial PTA"
+awk -v n="$n" -v c="$cores" -v s="$s" -v e="$e" -v same="$same" 'NR == 2 {
+    printf "N=%d in %d shards at once, merged by twin-report --merge: %.1f s, %.1f s per 10^6; PTA %s%% (%d of %d) %s\n",
+	n, c, e - s, (e - s) * 1e6 / n, $4, $2, $1, same }' "$out/pta.merged" |
     tee -a "$out/scale.txt"
+# The same N as an 8-task Slurm array (one shard a task) and a merge job.
+if command -v sbatch > /dev/null 2>&1 &&
+    sinfo -h -o %t 2> /dev/null | grep -qE '^(idle|mix|alloc)'; then
+	mkdir -p "$out/slurm" && chmod 755 "$out" "$out/slurm"
+	rm -f "$out/slurm"/*
+	s=$(now)
+	N=$n RECORDS=no WAIT=1 bash "$top/examples/slurm/submit.sh" 8 \
+	    "$out/slurm" > /dev/null || exit 1
+	e=$(now)
+	cmp -s "$out/slurm/pta.tsv" "$out/pta.$n" && same="= the serial PTA" ||
+	    same="DIFFERS from the serial PTA"
+	awk -v n="$n" -v s="$s" -v e="$e" -v same="$same" \
+	    -v cpus="$(sinfo -h -o %c | head -1)" 'NR == 2 {
+	    printf "N=%d as an 8-task Slurm array on %d CPUs, with its merge job: %.1f s (submit to merged), %.1f s per 10^6; PTA %s%% (%d of %d) %s\n",
+		n, cpus, e - s, (e - s) * 1e6 / n, $4, $2, $1, same }' \
+	    "$out/slurm/pta.tsv" | tee -a "$out/scale.txt"
+else
+	echo "no Slurm cluster answers: the array is not run (sh examples/slurm/local-cluster.sh)" |
+	    tee -a "$out/scale.txt"
+fi

@@ -63,7 +63,7 @@ OMEGA_V	0.0279	0.00748	26.8
 SIGMA_PROP	0.0132	0.00228	17.2
 OFV	586	.	.
 E
-cmp -s "$tmp/fit" "$tmp/want"
+sed '/^OFV/q' "$tmp/fit" | cmp -s - "$tmp/want"
 ok $? "twin-fit --population --digits 3: the estimates of twin-fit(1) rounded by hand"
 
 # twin-report: each number of --digits 3 is the exact one rounded.
