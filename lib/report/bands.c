@@ -167,14 +167,15 @@ bands_keycmp(const char *a, const char *b)
 	for (;;) {
 		size_t la, lb;
 		double x, y;
-		int na = field_num(a, &la, &x), nb = field_num(b, &lb, &y), c;
+		int na = field_num(a, &la, &x), nb = field_num(b, &lb, &y);
 
 		if (na && nb && x != y)
 			return (x > y) - (x < y);
 		if (!(na && nb) || la != lb || memcmp(a, b, la) != 0) {
 			size_t n = la < lb ? la : lb;
+			int c = memcmp(a, b, n);
 
-			if ((c = memcmp(a, b, n)) != 0)
+			if (c != 0)
 				return c;
 			if (la != lb)
 				return la < lb ? -1 : 1;
