@@ -7,8 +7,8 @@
 #                 before and after a therapy change
 #   doc/pbpk-organs.svg, doc/pbpk-bands.svg  whole-body twins: tissues of
 #                 the reference man, a cohort by age group
-#   doc/vpc-theoph.svg, doc/vpc-pheno.svg  visual predictive checks:
-#                 Theoph, and a prediction-corrected one of pheno
+#   doc/theoph-*.svg, doc/pheno-*.svg, doc/vpc-*.svg  judging a fit:
+#                 goodness-of-fit pictures and visual predictive checks
 # Run from the source tree after make: sh doc/pictures.sh
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -90,46 +90,47 @@ awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "EVID") e = i }
 	-o "$here/glucose-after.svg"
 rm -f "$here/.what-if.tsv"
 
-# Visual predictive checks (twin-report vpc).  Theoph with its model
-# (testdata/theoph.yaml): 500 replicates of the 12 subjects' design, a bin
-# per nominal time (11).  Pheno (testdata/pheno.yaml, NONMEM's example):
-# doses and weights differ, so prediction-corrected (--pc): the observed
-# records get PRED from twin-sim without random effects; 500 replicates,
-# 8 bins of equal counts.
-twin-sim -m "$top/testdata/theoph.yaml" --iiv --ruv -n 500 --seed 14 \
-    "$top/testdata/theoph.tsv" > "$here/.vpc-sim.tsv"
-twin-report vpc -m "$top/testdata/theoph.yaml" --sim "$here/.vpc-sim.tsv" \
-    --nbins 11 --title 'Theophylline: VPC, 500 replicates' \
-    --svg "$here/vpc-theoph.svg" "$top/testdata/theoph.tsv" > /dev/null
-twin-sim -m "$top/testdata/pheno.yaml" --iiv --ruv -n 500 --seed 14 \
-    "$top/testdata/pheno.tsv" > "$here/.vpc-sim.tsv"
-twin-sim -m "$top/testdata/pheno.yaml" "$top/testdata/pheno.tsv" |
-    twin-report vpc -m "$top/testdata/pheno.yaml" --pc --nbins 8 \
-	--sim "$here/.vpc-sim.tsv" --ylabel 'Prediction-corrected DV (mg/L)' \
-	--title 'Phenobarbital in neonates: prediction-corrected VPC, 500 replicates' \
-	--svg "$here/vpc-pheno.svg" > /dev/null
-rm -f "$here/.vpc-sim.tsv"
-# Judging a fit (twin-report gof): the population fits of Theoph (12
-# subjects, 132 concentrations) and of NONMEM's phenobarbital example
-# (59 neonates, 155 concentrations), their tables of predictions drawn:
+# Judging a fit: the population fits (FOCE-I) of Theoph (12 subjects, 132
+# concentrations) and of NONMEM's phenobarbital example (59 neonates, 155
+# concentrations), each written out as a model (--write-model), their
+# tables of predictions drawn by twin-report gof, and visual predictive
+# checks simulated from the fitted models (twin-report vpc):
 #   doc/theoph-indiv.svg     observed, IPRED and PRED, a panel per subject
 #   doc/theoph-dv-ipred.svg  DV against IPRED, log axes, the identity
 #   doc/pheno-dv-pred.svg    DV against PRED, the identity
 #   doc/pheno-cwres-time.svg CWRES against time, 0 and +-2
 #   doc/pheno-eta-cov.svg    ETA_CL and ETA_V against WT and APGR
 #   doc/pheno-eta-hist.svg   histograms of ETA_CL and ETA_V
-gof=$(mktemp -d)
-twin-fit --population -m "$top/testdata/theoph.yaml" --table "$gof/theoph.tsv" \
-    "$top/testdata/theoph.tsv" > /dev/null
-twin-report gof indiv -m "$top/testdata/theoph.yaml" \
-    --title 'Theophylline, 12 subjects: individual fits' \
-    -o "$here/theoph-indiv.svg" "$gof/theoph.tsv"
-twin-report gof dv-ipred --log -m "$top/testdata/theoph.yaml" \
-    -o "$here/theoph-dv-ipred.svg" "$gof/theoph.tsv"
-twin-fit --population -m "$top/testdata/pheno.yaml" --table "$gof/pheno.tsv" \
-    "$top/testdata/pheno.tsv" > /dev/null
-for k in dv-pred cwres-time eta-cov eta-hist; do
-	twin-report gof "$k" -m "$top/testdata/pheno.yaml" \
-	    -o "$here/pheno-$k.svg" "$gof/pheno.tsv"
+#   doc/vpc-theoph.svg       500 replicates of the design, a bin per
+#                            nominal time (11)
+#   doc/vpc-pheno.svg        prediction-corrected (doses and weights
+#                            differ): the observed records get PRED from
+#                            twin-sim without random effects; 8 bins
+fit=$(mktemp -d)
+for d in theoph pheno; do
+	twin-fit --population -j 2 -m "$top/testdata/$d.yaml" \
+	    --table "$fit/$d.tsv" --write-model "$fit/$d.yaml" \
+	    "$top/testdata/$d.tsv" > /dev/null
 done
-rm -r "$gof"
+twin-report gof indiv -m "$fit/theoph.yaml" \
+    --title 'Theophylline, 12 subjects: individual fits' \
+    -o "$here/theoph-indiv.svg" "$fit/theoph.tsv"
+twin-report gof dv-ipred --log -m "$fit/theoph.yaml" \
+    -o "$here/theoph-dv-ipred.svg" "$fit/theoph.tsv"
+for k in dv-pred cwres-time eta-cov eta-hist; do
+	twin-report gof "$k" -m "$fit/pheno.yaml" \
+	    -o "$here/pheno-$k.svg" "$fit/pheno.tsv"
+done
+twin-sim -m "$fit/theoph.yaml" --iiv --ruv -n 500 --seed 14 \
+    "$top/testdata/theoph.tsv" > "$fit/sim.tsv"
+twin-report vpc -m "$fit/theoph.yaml" --sim "$fit/sim.tsv" \
+    --nbins 11 --title 'Theophylline: VPC of the fitted model, 500 replicates' \
+    --svg "$here/vpc-theoph.svg" "$top/testdata/theoph.tsv" > /dev/null
+twin-sim -m "$fit/pheno.yaml" --iiv --ruv -n 500 --seed 14 \
+    "$top/testdata/pheno.tsv" > "$fit/sim.tsv"
+twin-sim -m "$fit/pheno.yaml" "$top/testdata/pheno.tsv" |
+    twin-report vpc -m "$fit/pheno.yaml" --pc --nbins 8 \
+	--sim "$fit/sim.tsv" --ylabel 'Prediction-corrected DV (mg/L)' \
+	--title 'Phenobarbital in neonates: prediction-corrected VPC of the fit' \
+	--svg "$here/vpc-pheno.svg" > /dev/null
+rm -r "$fit"
