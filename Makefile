@@ -94,14 +94,14 @@ demo: deps
 bench: all
 	sh bench/run.sh
 
-# libFuzzer on the four parsers: records, expressions, model files,
-# dosing regimens.
+# libFuzzer on the parsers: records, expressions, model files, dosing
+# regimens, targets, and the provenance lines --merge reads.
 FUZZ_SECONDS = 60
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
 	-D_POSIX_C_SOURCE=200809L -Ilib
 fuzz:
 	mkdir -p fuzz-corpus/expr fuzz-corpus/record fuzz-corpus/model \
-	    fuzz-corpus/regimen fuzz-corpus/target
+	    fuzz-corpus/regimen fuzz-corpus/target fuzz-corpus/provenance
 	cp -f models/*.yaml testdata/*.yaml fuzz-corpus/model/
 	split -l 1 testdata/regimens.txt fuzz-corpus/regimen/seed-
 	clang $(FUZZ_FLAGS) -o fuzz-expr tests/unit/fuzz_expr.c lib/model/expr.c \
@@ -126,7 +126,10 @@ fuzz:
 	./fuzz-model -max_total_time=$(FUZZ_SECONDS) fuzz-corpus/model
 	./fuzz-regimen -max_total_time=$(FUZZ_SECONDS) \
 	    -dict=tests/unit/fuzz_regimen.dict fuzz-corpus/regimen
+	clang $(FUZZ_FLAGS) -o fuzz-provenance tests/unit/fuzz_provenance.c \
+	    lib/util/provenance.c lib/util/shard.c lib/util/err.c
 	./fuzz-target -max_total_time=$(FUZZ_SECONDS) fuzz-corpus/target
+	./fuzz-provenance -max_total_time=$(FUZZ_SECONDS) fuzz-corpus/provenance
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MODELDIR) \
@@ -151,7 +154,7 @@ uninstall:
 
 clean:
 	rm -f lib/*/*.o libtwin.a $(PROGS) $(UNITS) fuzz-expr fuzz-record \
-	    fuzz-model fuzz-regimen
+	    fuzz-model fuzz-regimen fuzz-target fuzz-provenance
 	rm -rf fuzz-corpus
 
 .PHONY: all depcheck deps check check-installed test demo bench fuzz install uninstall clean

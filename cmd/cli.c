@@ -233,7 +233,7 @@ settings(int argc, char *const *argv, int lead)
 	static const int ignored[] = { 'o', 'z', 'j', CLI_O_QUIET,
 	    CLI_O_SHARD, CLI_O_PARTIAL, CLI_O_PROVENANCE, CLI_O_MERGE };
 	char **v = calloc((size_t)argc + 2, sizeof(char *)), **opt;
-	char opts[128], *out = NULL;
+	char opts[128], *out;
 	struct outbuf b = { 0 };
 	int c, i, n = 0, nopt = 0, w = 0;
 	size_t k;
@@ -251,7 +251,8 @@ settings(int argc, char *const *argv, int lead)
 	opterr = 0;
 	optind = 0;	/* glibc: start afresh */
 	while ((c = getopt_long(n, v, opts, merge_long, NULL)) != -1) {
-		char line[4200];
+		struct outbuf o = { 0 };
+		char shortname[3] = { '-', (char)c, '\0' };
 		const char *name = NULL;
 
 		for (k = 0; k < sizeof(ignored) / sizeof(ignored[0]); k++)
@@ -263,15 +264,13 @@ settings(int argc, char *const *argv, int lead)
 		for (i = 0; c > 255 && merge_long[i].name != NULL; i++)
 			if (merge_long[i].val == c)
 				name = merge_long[i].name;
-		if (name != NULL)
-			snprintf(line, sizeof(line), "--%s%s%.4000s", name,
-			    optarg ? " " : "", optarg ? optarg : "");
-		else
-			snprintf(line, sizeof(line), "-%c%s%.4000s", c,
-			    optarg ? " " : "", optarg ? optarg : "");
-		if ((opt[nopt] = strdup(line)) == NULL)
-			goto out;
-		nopt++;
+		ob_puts(&o, name != NULL ? "--" : shortname);
+		ob_puts(&o, name != NULL ? name : "");
+		if (optarg != NULL) {
+			ob_putc(&o, ' ');
+			ob_puts(&o, optarg);
+		}
+		opt[nopt++] = o.p;
 	}
 	qsort(opt, (size_t)nopt, sizeof(char *), cmp_str);
 	ob_puts(&b, "");
@@ -288,7 +287,6 @@ settings(int argc, char *const *argv, int lead)
 		ob_putc(&b, '\n');
 	}
 	out = b.p;
-out:
 	optind = 0;
 	while (nopt > 0)
 		free(opt[--nopt]);

@@ -246,20 +246,23 @@ prov_read(const char *text, struct prov_facts *f, struct twin_err *err)
 		}
 		if (strncmp(fact, "options", 7) == 0 &&
 		    (fact[7] == ' ' || fact + 7 == nl)) {
-			char line[65536];
 			size_t n = (size_t)(nl - fact - 7);
+			char *line;
 
 			if (!own)
 				continue;
-			if (n >= sizeof(line))
-				n = sizeof(line) - 1;
+			if ((line = malloc(n + 1)) == NULL) {
+				twin_nomem(err);
+				goto fail;
+			}
 			memcpy(line, fact + 7, n);
 			line[n] = '\0';
 			while (f->argc > 0)
 				free(f->argv[--f->argc]);
 			free(f->argv);
-			if ((f->argv = split_words(line, &f->argc,
-			    &nomem)) == NULL) {
+			f->argv = split_words(line, &f->argc, &nomem);
+			free(line);
+			if (f->argv == NULL) {
 				if (nomem)
 					twin_nomem(err);
 				else
