@@ -13,7 +13,6 @@
 #include <sys/stat.h>
 
 #include <gsl/gsl_errno.h>
-#include <gsl/gsl_statistics_double.h>
 
 #include "report/accuracy.h"
 #include "report/bands.h"
@@ -981,9 +980,7 @@ nca_summary(struct report *rp)
 		table_head(&rp->tab, cols[c]);
 	table_end_row(&rp->tab);
 	for (i = 0; i < bands_ncell(rp->bands); i++) {
-		const double *v = bands_values(rp->bands, i);
-		int n = bands_count(rp->bands, i), pos = 1;
-		double mean = gsl_stats_mean(v, 1, n), sd = NAN, lm = 0, ls;
+		struct bands_stats st;
 		int k = (int)bands_x(rp->bands, i);
 
 		if (k < NSUMMARY)
@@ -995,28 +992,18 @@ nca_summary(struct report *rp)
 			twin_dtoa(o->partial[2 * (k - NSUMMARY) + 1], b);
 			snprintf(name, sizeof(name), "AUC_%s_%s", a, b);
 		}
-		if (n > 1)
-			sd = gsl_stats_sd_m(v, 1, n, mean);
-		/* geometric statistics of positive values only */
-		for (c = 0; c < (size_t)n; c++) {
-			pos &= v[c] > 0;
-			lm += pos ? log(v[c]) / n : 0;
-		}
-		ls = 0;
-		for (c = 0; pos && c < (size_t)n; c++)
-			ls += (log(v[c]) - lm) * (log(v[c]) - lm);
-		ls = n > 1 ? ls / (n - 1) : NAN;
+		bands_stats(rp->bands, i, &st);
 		put_key(rp, bands_group(rp->bands, i));
 		table_text(&rp->tab, name);
-		table_int(&rp->tab, n);
-		table_num(&rp->tab, mean);
-		table_num(&rp->tab, sd);
-		table_num(&rp->tab, 100 * sd / mean);
-		table_num(&rp->tab, pos ? exp(lm) : NAN);
-		table_num(&rp->tab, pos ? 100 * sqrt(expm1(ls)) : NAN);
-		table_num(&rp->tab, bands_quantile(rp->bands, i, 0.5));
-		table_num(&rp->tab, v[0]);
-		table_num(&rp->tab, v[n - 1]);
+		table_int(&rp->tab, st.n);
+		table_num(&rp->tab, st.mean);
+		table_num(&rp->tab, st.sd);
+		table_num(&rp->tab, st.cv);
+		table_num(&rp->tab, st.gmean);
+		table_num(&rp->tab, st.gcv);
+		table_num(&rp->tab, st.median);
+		table_num(&rp->tab, st.min);
+		table_num(&rp->tab, st.max);
 		table_end_row(&rp->tab);
 	}
 }

@@ -298,6 +298,32 @@ bands_mean(const struct bands *b, int i)
 }
 
 void
+bands_stats(const struct bands *b, int i, struct bands_stats *s)
+{
+	const double *v = b->cell[i].y;
+	int n = b->cell[i].n, pos = 1, k;
+	double lm = 0, ls = 0;
+
+	s->n = n;
+	s->mean = gsl_stats_mean(v, 1, n);
+	s->sd = n > 1 ? gsl_stats_sd_m(v, 1, n, s->mean) : NAN;
+	s->cv = 100 * s->sd / s->mean;
+	/* geometric statistics of positive values only */
+	for (k = 0; k < n; k++) {
+		pos &= v[k] > 0;
+		lm += pos ? log(v[k]) / n : 0;
+	}
+	for (k = 0; pos && k < n; k++)
+		ls += (log(v[k]) - lm) * (log(v[k]) - lm);
+	ls = n > 1 ? ls / (n - 1) : NAN;
+	s->gmean = pos ? exp(lm) : NAN;
+	s->gcv = pos ? 100 * sqrt(expm1(ls)) : NAN;
+	s->median = bands_quantile(b, i, 0.5);
+	s->min = v[0];
+	s->max = v[n - 1];
+}
+
+void
 bands_range(const struct bands *b, double *lo, double *hi)
 {
 	int i;

@@ -38,6 +38,20 @@ int bands_count(const struct bands *b, int i);
 /* The p-quantile (0 <= p <= 1) and mean of cell i. */
 double bands_quantile(const struct bands *b, int i, double p);
 double bands_mean(const struct bands *b, int i);
+/*
+ * The descriptive statistics of cell i (after bands_sort), as NCA
+ * summaries report them: the mean, the SD (divisor n - 1) and CV%
+ * (100 SD / mean), the geometric mean exp(mean of logs) and geometric CV%
+ * 100 sqrt(exp(s^2) - 1), s^2 the variance of the logs (n - 1), both NAN
+ * unless every value is positive, the median (type 7), min and max; an SD
+ * and geometric CV of one value are NAN.
+ */
+struct bands_stats {
+	int n;
+	double mean, sd, cv, gmean, gcv, median, min, max;
+};
+void bands_stats(const struct bands *b, int i, struct bands_stats *s);
+
 /* The values of cell i, sorted (after bands_sort). */
 const double *bands_values(const struct bands *b, int i);
 /* The lowest and highest value of all cells. */

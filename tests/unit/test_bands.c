@@ -61,10 +61,46 @@ test_cells(void)
 	bands_free(b);
 }
 
+/* 1, 2, 4 by hand: mean 7/3, SD sqrt(7/3), CV 100 sqrt(3/7) = 65.47%;
+ * logs 0, ln 2, 2 ln 2: geometric mean 2, variance of the logs (ln 2)^2,
+ * geometric CV 100 sqrt(2^(ln 2) - 1) = 78.53%. */
+static void
+test_stats(void)
+{
+	struct bands *b = bands_new();
+	struct bands_stats s;
+
+	bands_add(b, "", 0, 4);
+	bands_add(b, "", 0, 1);
+	bands_add(b, "", 0, 2);
+	bands_add(b, "", 1, -1);
+	bands_add(b, "", 1, 3);
+	bands_add(b, "", 2, 5);
+	bands_sort(b);
+	bands_stats(b, 0, &s);
+	tap_ok(s.n == 3 && fabs(s.mean - 7.0 / 3) < 1e-15 &&
+	    fabs(s.sd - sqrt(7.0 / 3)) < 1e-15 &&
+	    fabs(s.cv - 100 * sqrt(3.0 / 7)) < 1e-12,
+	    "1, 2, 4: mean, SD (n - 1) and CV% by hand");
+	tap_ok(fabs(s.gmean - 2) < 1e-15 &&
+	    fabs(s.gcv - 100 * sqrt(pow(2, log(2)) - 1)) < 1e-12 &&
+	    s.median == 2 && s.min == 1 && s.max == 4,
+	    "1, 2, 4: geometric mean 2, geometric CV 78.53%, median, range");
+	bands_stats(b, 1, &s);
+	tap_ok(s.mean == 1 && isnan(s.gmean) && isnan(s.gcv),
+	    "a value not above 0: no geometric statistics");
+	bands_stats(b, 2, &s);
+	tap_ok(s.n == 1 && isnan(s.sd) && isnan(s.gcv) &&
+	    fabs(s.gmean - 5) < 1e-14,
+	    "one value: no SD or geometric CV");
+	bands_free(b);
+}
+
 int
 main(void)
 {
 	test_keycmp();
 	test_cells();
+	test_stats();
 	return tap_done();
 }
