@@ -296,8 +296,6 @@ parse_opts(int argc, char **argv, struct opts *o)
 	    o->mode != M_POPULATION)
 		cli_usage_error(PROG, "--write-model, --log and --correlation "
 		    "go with --population");
-	if (o->logpath && o->method->estimate != est_focei)
-		cli_usage_error(PROG, "--log goes with --method focei");
 	if (o->corpath && o->nocov)
 		cli_usage_error(PROG, "--correlation needs the covariance step "
 		    "(not --no-covariance)");
@@ -834,12 +832,13 @@ write_correlation(const char *path, const struct pop_diag *d,
 	return rc;
 }
 
-/* --log: one row per step of the search, as NONMEM's .ext file. */
+/* --log: one row per step of the search or SAEM iteration, as NONMEM's
+ * .ext file (the rows' numbering: pop_trace, saem_estimate). */
 struct log {
 	struct rec_writer *w;
 	struct outbuf b;
 	struct twin_err err;
-	int failed;
+	int failed, rows;
 };
 
 static void
@@ -852,7 +851,7 @@ log_step(void *arg, int iter, double ofv, const struct pop_estimate *e,
 	if (lg->failed)
 		return;
 	lg->b.len = 0;
-	if (iter == 0) {
+	if (lg->rows++ == 0) {
 		ob_puts(&lg->b, "ITERATION");
 		for (i = 0; i < n; i++) {
 			ob_putc(&lg->b, '\t');

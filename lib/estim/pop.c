@@ -847,22 +847,29 @@ nreport(const struct pop *p)
 	return p->m->ntheta + p->nl + p->add + p->prop;
 }
 
-/* The current parameters on the reported scale: thetas, omega entries,
- * sigma variances. */
+/* Parameters q on the reported scale: thetas, omega entries, sigma
+ * variances. */
 static void
-current_values(const struct pop *p, double *v)
+params_values(const struct pop *p, const struct fit_params *q, double *v)
 {
 	const struct model *m = p->m;
 	int i, k, at = 0;
 
 	for (i = 0; i < m->ntheta; i++)
-		v[at++] = p->cur.theta[i];
+		v[at++] = q->theta[i];
 	for (k = 0; k < p->nl; k++)
-		v[at++] = p->cur.omega[p->lrow[k] * m->neta + p->lcol[k]];
+		v[at++] = q->omega[p->lrow[k] * m->neta + p->lcol[k]];
 	if (p->add)
-		v[at++] = p->cur.sigma_add * p->cur.sigma_add;
+		v[at++] = q->sigma_add * q->sigma_add;
 	if (p->prop)
-		v[at++] = p->cur.sigma_prop * p->cur.sigma_prop;
+		v[at++] = q->sigma_prop * q->sigma_prop;
+}
+
+/* The current parameters on the reported scale. */
+static void
+current_values(const struct pop *p, double *v)
+{
+	params_values(p, &p->cur, v);
 }
 
 static void
@@ -1208,9 +1215,8 @@ pop_trace(struct pop *p, void (*fn)(void *arg, int iter, double ofv,
 	p->trace_arg = arg;
 }
 
-/* The trace's row at x (the current point of the search, in phi). */
-static void
-trace_now(struct pop *p, const double *x, int iter, double f)
+void
+pop_trace_at(struct pop *p, const struct fit_params *q, int iter, double ofv)
 {
 	int r = nreport(p);
 	double *v;
@@ -1223,16 +1229,26 @@ trace_now(struct pop *p, const double *x, int iter, double f)
 	if (v != NULL && e != NULL) {
 		int i;
 
-		report_values(p, x, v);
+		params_values(p, q, v);
 		report_names(p, e);
 		for (i = 0; i < r; i++) {
 			e[i].value = v[i];
 			e[i].se = NAN;
 		}
-		p->trace(p->trace_arg, iter, f, e, r);
+		p->trace(p->trace_arg, iter, ofv, e, r);
 	}
 	free(v);
 	free(e);
+}
+
+/* The trace's row at x (the current point of the search, in phi). */
+static void
+trace_now(struct pop *p, const double *x, int iter, double f)
+{
+	if (p->trace == NULL)
+		return;
+	unpack(p, x);
+	pop_trace_at(p, &p->cur, iter, f);
 }
 
 void

@@ -123,7 +123,8 @@ void pop_progress(struct pop *p, void (*fn)(void *arg, int iter, double ofv,
 /* Call fn at the start of pop_estimate's search (iter 0) and after each
  * step it takes (1, 2, ...; in the calling thread), with the objective and the
  * parameters on the reported scale (names and values of pop_result's
- * est, se NAN; n of them), like NONMEM's .ext file. */
+ * est, se NAN; n of them), like NONMEM's .ext file.  saem_estimate
+ * calls it too (its numbering in saem.h). */
 void pop_trace(struct pop *p, void (*fn)(void *arg, int iter, double ofv,
     const struct pop_estimate *e, int n), void *arg);
 
@@ -176,6 +177,11 @@ int pop_evaluate_at(struct pop *p, const struct fit_params *q, double *ofv,
  * (names, values; se NAN) and ofv; freed with pop_result_free. */
 int pop_result_current(struct pop *p, double ofv, struct pop_result *res,
     struct twin_err *err);
+
+/* A row of pop_trace's log (if fn is set) for q, as pop_estimate's: iter,
+ * ofv (NAN where there is none), q on the reported scale. */
+void pop_trace_at(struct pop *p, const struct fit_params *q, int iter,
+    double ofv);
 
 /* The covariance step of pop_estimate at the current parameters: res's
  * se (from pop_result_current) and covariance_ok; the individuals are

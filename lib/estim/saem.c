@@ -972,6 +972,7 @@ saem_estimate(struct pop *p, const struct saem_opts *o,
 		for (e = 0; e < s.ne; e++)
 			s.c[i].z[e] = mu_of(&s, &s.q, e);
 	}
+	pop_trace_at(p, &s.q, -o->k1, NAN);
 	for (k = 1; k <= K; k++) {
 		if (pop_foreach(p, estep, &s, err) < 0)
 			goto out;
@@ -979,6 +980,8 @@ saem_estimate(struct pop *p, const struct saem_opts *o,
 		if (mstep(&s, k, o->k1, err) < 0 ||
 		    prepare_omega(&s, &logdet, err) < 0)
 			goto out;
+		if (k < K)	/* the last row after the OFV */
+			pop_trace_at(p, &s.q, k - o->k1, NAN);
 		if (o->progress != NULL) {
 			double c = 0;
 			long ne = 0;
@@ -1004,6 +1007,7 @@ saem_estimate(struct pop *p, const struct saem_opts *o,
 	if (pop_evaluate_at(p, &s.q, &ofv, err) < 0 ||
 	    pop_result_current(p, ofv, res, err) < 0)
 		goto out;
+	pop_trace_at(p, &s.q, o->k2, ofv);
 	res->iterations = K;
 	res->converged = 1;
 	if (o->covariance && pop_covariance_current(p, res, err) < 0)

@@ -78,7 +78,12 @@ int saem_mu_referenced(struct pop *p, int *mu, int *add,
 
 /* Estimate; res->ofv is the FOCE-I objective at the estimates, res->se
  * from FOCE-I's covariance step there (pop_covariance_current) when
- * o->covariance, else NAN; res->iterations k1 + k2, res->converged 1. */
+ * o->covariance, else NAN; res->iterations k1 + k2, res->converged 1.
+ * With pop_trace's fn set, k1 + k2 + 1 rows numbered as NONMEM's SAEM
+ * does: -k1 the start, -k1 + k after iteration k of the burn-in (so 0
+ * after the last), k after iteration k1 + k of the smoothing; the
+ * objective NAN but in the last row (k2, the estimates), the FOCE-I
+ * objective there. */
 int saem_estimate(struct pop *p, const struct saem_opts *o,
     struct pop_result *res, struct twin_err *err);
 

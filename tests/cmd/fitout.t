@@ -155,9 +155,5 @@ for opt in "--write-model $tmp/x" "--log $tmp/x" "--correlation $tmp/x"; do
 	[ $? -ne 0 ] && grep -q "go with --population" "$tmp/err"
 	ok $? "${opt%% *} without --population: usage error"
 done
-twin-fit -m "$top/testdata/pheno.yaml" --population --method saem \
-    --log "$tmp/x" "$top/testdata/pheno.tsv" > /dev/null 2> "$tmp/err"
-[ $? -ne 0 ] && grep -q "go.* with --method focei" "$tmp/err"
-ok $? "--log with --method saem: usage error"
 
 done_testing

@@ -110,6 +110,52 @@ cut -f1,2 "$tmp/theoph" | cmp -s "$tmp/est" -
 [ $? -eq 1 ]
 ok $? "--saem-iterations changes the run"
 
+# --- --log: one row per SAEM iteration (man twin-fit: --log) -------------
+# 7 burn-in and 3 smoothing iterations: ITERATION -7 (the model's values),
+# -6 .. 0 (burn-in), 1 .. 3 (smoothing), the OFV only in the last row.
+slog="--population --method saem --saem-iterations 7,3 --no-covariance"
+twin-fit -m "$top/testdata/pheno.yaml" $slog -j 2 --log "$tmp/slog" \
+    "$top/testdata/pheno.tsv" > "$tmp/sest" 2> "$tmp/err"
+ok $? "--method saem --log runs"
+head -n 1 "$tmp/slog" | grep -q '^ITERATION	TVCL	TVV	TVAPGR	OMEGA_CL	OMEGA_V	SIGMA_PROP	OFV$'
+ok $? "SAEM --log: the FOCE-I log's header"
+awk -F'\t' 'NR > 1 { if (NF != 8 || $1 != NR - 9) bad++; n++ }
+    NR > 1 && $1 <= 0 { k1++ } NR > 1 && $1 > 0 { k2++ }
+    END { exit bad > 0 || n != 11 || k1 != 8 || k2 != 3 }' "$tmp/slog"
+ok $? "SAEM --log: k1 + k2 + 1 rows, ITERATION -k1 .. 0 burn-in, 1 .. k2 smoothing"
+# the start: pheno.yaml's values, sigma as a variance (0.115^2 = 0.013225)
+sed -n 2p "$tmp/slog" | awk -F'\t' '{ exit !($2 == 0.0047 && $3 == 1 &&
+    $4 == 0.15 && $5 == 0.03 && $6 == 0.03 && ($7 - 0.013225)^2 < 1e-24 &&
+    $8 == ".") }'
+ok $? "SAEM --log: the first row is the model's values, OFV ."
+awk -F'\t' 'NR > 1 && NR < 12 && $8 != "." { bad++ }
+    END { exit bad > 0 }' "$tmp/slog"
+ok $? "SAEM --log: OFV . in every row but the last"
+# the last row, text for text, is the estimates table (values and OFV)
+sed '/^NOBS/,$d' "$tmp/sest" | sed 1d | cut -f2 > "$tmp/sv"
+tail -n 1 "$tmp/slog" | cut -f2- | tr '\t' '\n' | cmp -s "$tmp/sv" -
+ok $? "SAEM --log: the last row is the estimates and the OFV"
+# the parameters move toward the estimates: the end of the burn-in (row 0)
+# is closer to them than the start (summed |log ratio|)
+awk -F'\t' 'NR > 1 { for (i = 2; i <= 7; i++) v[$1, i] = $i }
+    END { for (i = 2; i <= 7; i++) {
+	a += (x = log(v[-7, i] / v[3, i])) < 0 ? -x : x
+	b += (x = log(v[0, i] / v[3, i])) < 0 ? -x : x }
+    printf "%.3f at the start, %.3f at 0", a, b; exit !(b < a) }' \
+    "$tmp/slog" > "$tmp/v"
+ok $? "SAEM --log: toward the estimates ($(cat "$tmp/v"))"
+twin-fit -m "$top/testdata/pheno.yaml" $slog -j 1 --log "$tmp/slog1" \
+    "$top/testdata/pheno.tsv" > /dev/null 2> "$tmp/err"
+cmp -s "$tmp/slog" "$tmp/slog1"
+ok $? "SAEM --log: the same on 1 and 2 threads"
+twin-fit -m "$top/testdata/pheno.yaml" --population --method saem \
+    --saem-iterations 5,5 --log "$tmp/slog55" "$top/testdata/pheno.tsv" \
+    > /dev/null 2> "$tmp/err" &&
+    awk -F'\t' 'NR > 1 { n++ } END { exit n != 11 }' "$tmp/slog55" &&
+    sed -n 2p "$tmp/slog55" | cut -f1 | grep -qx -- -5 &&
+    tail -n 1 "$tmp/slog55" | cut -f1 | grep -qx 5
+ok $? "SAEM --log with --saem-iterations 5,5: rows -5 .. 5"
+
 # --- options --------------------------------------------------------------
 for bad in "--method sam" "--saem-iterations 10" "--saem-iterations 0,5" \
     "--saem-iterations 5,x"; do

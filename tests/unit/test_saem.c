@@ -89,6 +89,31 @@ gauss(void)
 	return sqrt(-2 * log(u1)) * cos(6.283185307179586 * u2);
 }
 
+/* pop_trace from saem_estimate: rows -k1 .. k2 in order, the values of
+ * the last (and only its objective) kept. */
+struct trace {
+	int rows, next, bad, n;
+	double last[8], ofv;
+};
+
+static void
+on_trace(void *arg, int iter, double ofv, const struct pop_estimate *e,
+    int n)
+{
+	struct trace *t = arg;
+	int i;
+
+	if (iter != t->next++ || n < 1 || n > 8 || !isnan(e[0].se))
+		t->bad++;
+	if (!isnan(t->ofv))	/* a row after the one with an objective */
+		t->bad++;
+	t->ofv = ofv;
+	t->rows++;
+	t->n = n;
+	for (i = 0; i < n && i < 8; i++)
+		t->last[i] = e[i].value;
+}
+
 static int
 write_file(const char *name, const char *text, char *path, size_t sz)
 {
@@ -274,6 +299,36 @@ main(void)
 	pop_free(p);
 	model_free(m);
 	o.seed = SAEM_SEED;
+
+	/* pop_trace: 4 + 3 iterations, rows -4 (the start) .. 3 */
+	if ((p = load(mpath, dpath, 1, &m)) == NULL)
+		return 1;
+	{
+		struct saem_opts so = o;
+		struct trace tr;
+		struct pop_result rt;
+		int ok, i, same = 0;
+
+		memset(&tr, 0, sizeof(tr));
+		tr.next = -4;
+		tr.ofv = NAN;
+		so.k1 = 4;
+		so.k2 = 3;
+		pop_trace(p, on_trace, &tr);
+		ok = saem_estimate(p, &so, &rt, &err) == 0;
+		tap_ok(ok && tr.bad == 0 && tr.rows == 8 && tr.next == 4,
+		    "pop_trace: k1 + k2 + 1 rows, -k1 .. k2, an objective "
+		    "only in the last");
+		for (i = 0; ok && i < rt.n && i < 8; i++)
+			same += tr.last[i] == rt.est[i].value;
+		tap_ok(ok && rt.n == 3 && tr.n == rt.n && same == rt.n &&
+		    tr.ofv == rt.ofv,
+		    "pop_trace: the last row is the estimates and the OFV");
+		if (ok)
+			pop_result_free(&rt);
+	}
+	pop_free(p);
+	model_free(m);
 
 	/* additively mu-referenced */
 	if ((p = load(apath, dpath, 1, &ma)) == NULL)
