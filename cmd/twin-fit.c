@@ -756,6 +756,18 @@ write_estimates(struct outbuf *b, const struct pop_result *res)
 	ob_puts(b, "\t.\t.\n");
 }
 
+/* One diagnostic row: NAME (with suffix), value and SE (NAN: "."). */
+static void
+diag_row(struct outbuf *b, const char *name, const char *suffix, double x,
+    double se)
+{
+	ob_puts(b, name);
+	ob_puts(b, suffix);
+	put_num_or_missing(b, x);
+	put_num_or_missing(b, se);
+	ob_puts(b, "\t.\n");
+}
+
 /* The diagnostics after the estimates, in the same four columns
  * (man twin-fit: POPULATION OUTPUT). */
 static void
@@ -763,37 +775,20 @@ write_diag(struct outbuf *b, const struct model *m, const struct pop_diag *d)
 {
 	int k;
 
-	ob_puts(b, "NOBS\t");
-	ob_putnum(b, d->nobs);
-	ob_puts(b, "\t.\t.\nNIND\t");
-	ob_putnum(b, d->nind);
-	ob_puts(b, "\t.\t.\nNPARAM\t");
-	ob_putnum(b, d->npar);
-	ob_puts(b, "\t.\t.\nAIC\t");
-	ob_putnum(b, d->aic);
-	ob_puts(b, "\t.\t.\nBIC\t");
-	ob_putnum(b, d->bic);
-	ob_puts(b, "\t.\t.\nCONDITION");
-	put_num_or_missing(b, d->condition);
-	ob_puts(b, "\t.\t.\n");
+	diag_row(b, "NOBS", "", d->nobs, NAN);
+	diag_row(b, "NIND", "", d->nind, NAN);
+	diag_row(b, "NPARAM", "", d->npar, NAN);
+	diag_row(b, "AIC", "", d->aic, NAN);
+	diag_row(b, "BIC", "", d->bic, NAN);
+	diag_row(b, "CONDITION", "", d->condition, NAN);
 	for (k = 0; k < m->neta; k++) {
 		const char *e = m->slotname[m->eta0 + k] + 4;
 
-		ob_puts(b, "ETABAR_");
-		ob_puts(b, e);
-		put_num_or_missing(b, d->etabar[k]);
-		put_num_or_missing(b, d->etabar_se[k]);
-		ob_puts(b, "\t.\nETABAR_P_");
-		ob_puts(b, e);
-		put_num_or_missing(b, d->etabar_p[k]);
-		ob_puts(b, "\t.\t.\nETASHRINKSD_");
-		ob_puts(b, e);
-		put_num_or_missing(b, 100 * d->eta_shrink[k]);
-		ob_puts(b, "\t.\t.\n");
+		diag_row(b, "ETABAR_", e, d->etabar[k], d->etabar_se[k]);
+		diag_row(b, "ETABAR_P_", e, d->etabar_p[k], NAN);
+		diag_row(b, "ETASHRINKSD_", e, 100 * d->eta_shrink[k], NAN);
 	}
-	ob_puts(b, "EPSSHRINKSD");
-	put_num_or_missing(b, 100 * d->eps_shrink);
-	ob_puts(b, "\t.\t.\n");
+	diag_row(b, "EPSSHRINKSD", "", 100 * d->eps_shrink, NAN);
 }
 
 /* --correlation: the correlation matrix of the estimated parameters. */
