@@ -39,9 +39,9 @@
  *
  * Strata (PsN's vpc -stratify_on): every sample belongs to a stratum,
  * named by a key (the values of the columns to stratify by, tab-joined;
- * "" without them).  Keys equal by bands_keycmp (report/bands.h: field by
- * field, as numbers when both are numbers, so "1" and "1.0" are one
- * stratum) are one stratum, listed in bands_keycmp order.
+ * "" without them), equal text for equal strata (twin-sim copies the
+ * design's columns as they are), listed in bands_keycmp order
+ * (report/bands.h: field by field, as numbers when both are numbers).
  * vpc_compute_stratum checks one stratum: exactly what vpc_compute gives
  * for that stratum's samples alone (its own automatic bins, from its
  * observed times); vpc_compute pools all samples.
