@@ -383,6 +383,9 @@ compute(struct sample *s, long ns, const struct vpc_opts *o,
 	memset(res, 0, sizeof(*res));
 	for (i = 0; i < ns; i++)
 		nobs += s[i].rep == 0;
+	if (nobs == 0 && ns > 0)
+		return twin_errork(err, TWIN_EINPUT, "no observed samples, "
+		    "%ld simulated", ns);
 	if (nobs == 0)
 		return twin_errork(err, TWIN_EINPUT, "no observed samples");
 	/* 1. bins */
