@@ -2243,7 +2243,6 @@ vpc_draw(struct chart *ch, const struct vpc_result *res,
     const struct vpc_opts *vo, int mid, double lloq, double x0, double x1,
     double *col)
 {
-	double lx[2], ly[2];
 	int nb = res->nbin, b, k;
 
 	for (b = 0; b < nb; b++)
@@ -2258,6 +2257,8 @@ vpc_draw(struct chart *ch, const struct vpc_result *res,
 	}
 	chart_points(ch, res->t, res->y, (int)res->n, "#777777");
 	if (!isnan(lloq) && !vo->pc) {
+		double lx[2], ly[2];
+
 		lx[0] = x0;
 		lx[1] = x1;
 		ly[0] = ly[1] = lloq;
@@ -2442,7 +2443,6 @@ vpc_end(struct report *rp)
 	struct rec_reader *r;
 	char pn[64], label[300];
 	int b, k, f, nst, rc, sl = 0;
-	size_t i;
 
 	if ((r = cli_rec_open(o->vpc.sim, &rp->err)) == NULL)
 		return -1;
@@ -2474,6 +2474,8 @@ vpc_end(struct report *rp)
 		}
 	}
 	if (rc == 0) {
+		size_t i;
+
 		head_by(rp);
 		for (i = 0; i < sizeof(head) / sizeof(head[0]); i++)
 			if (vo->pc || strcmp(head[i], "PRED") != 0)

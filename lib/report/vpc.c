@@ -71,7 +71,7 @@ vpc_stratify(struct vpc *v, const char *const *by, int nby)
 static int
 stratum_of(struct vpc *v, const char *key)
 {
-	int lo = 0, hi = v->nkey, c;
+	int lo = 0, hi = v->nkey;
 	char *k;
 
 	if (v->nkey > 0 && bands_keycmp(key, v->key[v->last]) == 0)
@@ -79,8 +79,8 @@ stratum_of(struct vpc *v, const char *key)
 	/* ord[0..lo) below key, ord[hi..) above */
 	while (lo < hi) {
 		int mid = (lo + hi) / 2;
+		int c = bands_keycmp(key, v->key[v->ord[mid]]);
 
-		c = bands_keycmp(key, v->key[v->ord[mid]]);
 		if (c == 0)
 			return v->last = v->ord[mid];
 		if (c < 0)
@@ -590,13 +590,12 @@ vpc_compute_stratum(struct vpc *v, int i, const struct vpc_opts *o,
     struct vpc_result *res, struct twin_err *err)
 {
 	long lo, hi;
-	int k;
 
 	memset(res, 0, sizeof(*res));
 	if (i < 0 || i >= v->nkey)
 		return twin_errork(err, TWIN_EINPUT, "no observed samples");
 	if (!v->grouped) {
-		int *rank = malloc(v->nkey * sizeof(int));
+		int *rank = malloc(v->nkey * sizeof(int)), k;
 
 		if (rank == NULL)
 			return twin_nomem(err);
