@@ -219,7 +219,8 @@ usage(void)
 	    "       twin-report vpc    --sim file [-y col] [--bins t,t,... | "
 	    "--nbins k] [--ci p]\n"
 	    "                          [--pc | --pc-log] [--lloq x] "
-	    "[--quantiles q,...] [--svg file]\n"
+	    "[--quantiles q,...] [--by col,...]\n"
+	    "                          [--svg file]\n"
 	    "       twin-report gof    all|dv-pred|dv-ipred|cwres-time|"
 	    "cwres-pred|\n"
 	    "                          iwres-ipred|indiv|eta-hist|eta-cov "
@@ -2202,12 +2203,124 @@ vpc_legend(struct chart *ch, const struct vpc_opts *vo, int mid, int median,
 		chart_legend(ch, label, color, style);
 }
 
-/* The picture: the simulated intervals of each percentile shaded (the
- * one nearest the median red, the others blue), the observed percentiles
- * as lines over them (broken where censored), the observed samples as
- * points and the LLOQ as a grey line. */
+/* The legend of the picture. */
+static void
+vpc_legends(struct chart *ch, const struct vpc_opts *vo, int mid,
+    double lloq)
+{
+	char pn[64];
+
+	vpc_legend(ch, vo, mid, 1, "observed", "#8c2d04", LEGEND_LINE);
+	vpc_legend(ch, vo, mid, 0, "observed", "#08306b", LEGEND_LINE);
+	snprintf(pn, sizeof(pn), "simulated %g%% CI of", 100 * vo->ci);
+	vpc_legend(ch, vo, mid, 1, pn, "#D55E00", LEGEND_RIBBON);
+	vpc_legend(ch, vo, mid, 0, pn, "#0072B2", LEGEND_RIBBON);
+	chart_legend(ch, "observed", "#777777", LEGEND_POINT);
+	if (!isnan(lloq) && !vo->pc)
+		chart_legend(ch, "LLOQ", "#555555", LEGEND_LINE);
+}
+
+/* One check in a chart: the simulated intervals of each percentile
+ * shaded (the one nearest the median red, the others blue), the observed
+ * percentiles as lines over them (broken where censored), the observed
+ * samples as points and the LLOQ as a grey line from x0 to x1.  col:
+ * room for 3 nbin values. */
+static void
+vpc_draw(struct chart *ch, const struct vpc_result *res,
+    const struct vpc_opts *vo, int mid, double lloq, double x0, double x1,
+    double *col)
+{
+	int nb = res->nbin, b, k;
+
+	for (b = 0; b < nb; b++)
+		col[b] = res->bin[b].t;
+	for (k = 0; k < vo->npct; k++) {
+		for (b = 0; b < nb; b++) {
+			col[nb + b] = res->bin[b].pct[k].lo;
+			col[2 * nb + b] = res->bin[b].pct[k].hi;
+		}
+		chart_ribbon(ch, col, col + nb, col + 2 * nb, nb,
+		    k == mid ? "#D55E00" : "#0072B2", 0.25);
+	}
+	chart_points(ch, res->t, res->y, (int)res->n, "#777777");
+	if (!isnan(lloq) && !vo->pc) {
+		double lx[2], ly[2];
+
+		lx[0] = x0;
+		lx[1] = x1;
+		ly[0] = ly[1] = lloq;
+		chart_line(ch, lx, ly, 2, "#555555", 1, 0.8);
+	}
+	for (k = 0; k < vo->npct; k++) {
+		for (b = 0; b < nb; b++)
+			col[nb + b] = res->bin[b].pct[k].obs;
+		chart_line(ch, col, col + nb, nb, k == mid ? "#8c2d04" :
+		    "#08306b", 2, 1);
+	}
+}
+
+/* vpc --by: a panel per stratum with the same axes, the legend above
+ * them. */
+static void
+vpc_panels(struct report *rp, struct outbuf *ob, const struct vpc_result *res,
+    const char *const *key, int nst, int mid, double lloq, double x0,
+    double x1, double y0, double y1, double *col)
+{
+	const struct opts *o = rp->o;
+	const struct vpc_opts *vo = &o->vpc.vo;
+	struct outbuf scratch = { 0 };
+	struct chart lg;
+	double left = 22, right = o->width - 6, bottom = o->height - 24;
+	double top, w, h;
+	char xl[128], buf[300];
+	int ncol, nrow, f, rows;
+
+	/* the legend's rows first, to know where the panels start */
+	memset(&lg, 0, sizeof(lg));
+	lg.ob = &scratch;
+	lg.left = lg.legend_x = left + CHART_PANEL_LEFT;
+	lg.right = right;
+	lg.legend_used = 1;
+	vpc_legends(&lg, vo, mid, lloq);
+	rows = lg.legend_used;
+	ob_free(&scratch);
+	top = 52 + 16 * (rows - 1);
+	chart_grid(nst, &ncol, &nrow);
+	w = (right - left) / ncol;
+	h = (bottom - top) / nrow;
+	svg_begin(ob, o->width, o->height);
+	svg_text(ob, o->width / 2, 24, 0, 15, o->title ? o->title : vo->pc ?
+	    "Prediction-corrected visual predictive check" :
+	    "Visual predictive check");
+	snprintf(xl, sizeof(xl), "Time (%s)", o->tunit);
+	svg_text(ob, o->width / 2, o->height - 10, 0, 12,
+	    o->xlabel ? o->xlabel : xl);
+	svg_text(ob, 14, o->height / 2, -90, 12, o->ylabel ? o->ylabel :
+	    o->y);
+	memset(&lg, 0, sizeof(lg));
+	lg.ob = ob;
+	lg.left = lg.legend_x = left + CHART_PANEL_LEFT;
+	lg.right = right;
+	lg.legend_used = 1;
+	vpc_legends(&lg, vo, mid, lloq);
+	for (f = 0; f < nst; f++) {
+		struct panel p = { left + (f % ncol) * w, top + (f / ncol) * h,
+		    w, h, x0, x1, y0, y1, 0, o->logy, 0, f };
+		struct chart c;
+
+		chart_panel(&c, ob, &p);
+		group_label(rp, key[f], buf, sizeof(buf));
+		chart_axes(&c, buf, NULL, NULL, 0, 0);
+		vpc_draw(&c, &res[f], vo, mid, lloq, x0, x1, col);
+	}
+	svg_end(ob);
+}
+
+/* The picture of the nst checks res (one without --by; a panel per
+ * stratum, titled by key, with it). */
 static int
-vpc_svg(struct report *rp, const struct vpc_result *res, double lloq)
+vpc_svg(struct report *rp, const struct vpc_result *res,
+    const char *const *key, int nst, double lloq)
 {
 	const struct opts *o = rp->o;
 	const struct vpc_opts *vo = &o->vpc.vo;
@@ -2215,29 +2328,38 @@ vpc_svg(struct report *rp, const struct vpc_result *res, double lloq)
 	struct rec_writer *w;
 	struct chart ch;
 	double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
-	double *col, lx[2], ly[2];
-	char xl[128], pn[64];
-	int nb = res->nbin, b, k, mid = 0, rc = 0;
+	double *col;
+	char xl[128];
+	int maxnb = 0, b, k, f, mid = 0, rc = 0;
 
-	if ((col = malloc((size_t)(4 * nb + 2) * sizeof(double))) == NULL)
+	for (f = 0; f < nst; f++) {
+		if (res[f].nbin > maxnb)
+			maxnb = res[f].nbin;
+		extend(&x0, &x1, res[f].t, res[f].n, 0);
+		extend(&y0, &y1, res[f].y, res[f].n, o->logy);
+		for (b = 0; b < res[f].nbin; b++)
+			for (k = 0; k < vo->npct; k++) {
+				extend(&y0, &y1, &res[f].bin[b].pct[k].lo, 1,
+				    o->logy);
+				extend(&y0, &y1, &res[f].bin[b].pct[k].hi, 1,
+				    o->logy);
+			}
+	}
+	if (!(y0 <= y1))
+		return twin_error(&rp->err, "vpc: nothing to draw on a log "
+		    "axis (no positive values)");
+	if ((col = malloc((size_t)(3 * maxnb + 2) * sizeof(double))) == NULL)
 		return twin_nomem(&rp->err);
 	for (k = 1; k < vo->npct; k++)
 		if (fabs(vo->pct[k] - 0.5) < fabs(vo->pct[mid] - 0.5))
 			mid = k;
-	extend(&x0, &x1, res->t, res->n, 0);
-	extend(&y0, &y1, res->y, res->n, o->logy);
-	for (b = 0; b < nb; b++)
-		for (k = 0; k < vo->npct; k++) {
-			extend(&y0, &y1, &res->bin[b].pct[k].lo, 1, o->logy);
-			extend(&y0, &y1, &res->bin[b].pct[k].hi, 1, o->logy);
-		}
-	if (!(y0 <= y1)) {
-		free(col);
-		return twin_error(&rp->err, "vpc: nothing to draw on a log "
-		    "axis (no positive values)");
-	}
 	if (!o->logy && y0 > 0)
 		y0 = 0;
+	if (o->nby > 0) {
+		vpc_panels(rp, &ob, res, key, nst, mid, lloq, x0, x1, y0, y1,
+		    col);
+		goto write;
+	}
 	memset(&ch, 0, sizeof(ch));
 again:
 	ob.len = 0;
@@ -2247,37 +2369,8 @@ again:
 	    "Prediction-corrected visual predictive check" :
 	    "Visual predictive check", o->xlabel ? o->xlabel : xl,
 	    o->ylabel ? o->ylabel : o->y, 0, 0);
-	for (b = 0; b < nb; b++)
-		col[b] = res->bin[b].t;
-	for (k = 0; k < vo->npct; k++) {
-		for (b = 0; b < nb; b++) {
-			col[nb + b] = res->bin[b].pct[k].lo;
-			col[2 * nb + b] = res->bin[b].pct[k].hi;
-		}
-		chart_ribbon(&ch, col, col + nb, col + 2 * nb, nb,
-		    k == mid ? "#D55E00" : "#0072B2", 0.25);
-	}
-	chart_points(&ch, res->t, res->y, (int)res->n, "#777777");
-	if (!isnan(lloq) && !vo->pc) {
-		lx[0] = x0;
-		lx[1] = x1;
-		ly[0] = ly[1] = lloq;
-		chart_line(&ch, lx, ly, 2, "#555555", 1, 0.8);
-	}
-	for (k = 0; k < vo->npct; k++) {
-		for (b = 0; b < nb; b++)
-			col[nb + b] = res->bin[b].pct[k].obs;
-		chart_line(&ch, col, col + nb, nb, k == mid ? "#8c2d04" :
-		    "#08306b", 2, 1);
-	}
-	vpc_legend(&ch, vo, mid, 1, "observed", "#8c2d04", LEGEND_LINE);
-	vpc_legend(&ch, vo, mid, 0, "observed", "#08306b", LEGEND_LINE);
-	snprintf(pn, sizeof(pn), "simulated %g%% CI of", 100 * vo->ci);
-	vpc_legend(&ch, vo, mid, 1, pn, "#D55E00", LEGEND_RIBBON);
-	vpc_legend(&ch, vo, mid, 0, pn, "#0072B2", LEGEND_RIBBON);
-	chart_legend(&ch, "observed", "#777777", LEGEND_POINT);
-	if (!isnan(lloq) && !vo->pc)
-		chart_legend(&ch, "LLOQ", "#555555", LEGEND_LINE);
+	vpc_draw(&ch, &res[0], vo, mid, lloq, x0, x1, col);
+	vpc_legends(&ch, vo, mid, lloq);
 	if (ch.legend_used > ch.legend_rows) {
 		int rows = ch.legend_used;
 
@@ -2286,6 +2379,7 @@ again:
 		goto again;
 	}
 	chart_end(&ch);
+write:
 	if ((w = rec_wopen(o->vpc.svg, 0, &rp->err)) == NULL ||
 	    rec_write(w, ob.p, ob.len, &rp->err) < 0)
 		rc = -1;
@@ -2297,9 +2391,10 @@ again:
 }
 
 static void
-vpc_row(struct report *rp, const struct vpc_bin *bn, int b, const char *stat,
-    const struct vpc_stat *s)
+vpc_row(struct report *rp, const char *key, const struct vpc_bin *bn, int b,
+    const char *stat, const struct vpc_stat *s)
 {
+	put_key(rp, key);
 	table_int(&rp->tab, b + 1);
 	table_num(&rp->tab, bn->from);
 	table_num(&rp->tab, bn->to);
@@ -2320,7 +2415,8 @@ vpc_row(struct report *rp, const struct vpc_bin *bn, int b, const char *stat,
 	table_end_row(&rp->tab);
 }
 
-/* The simulated replicates, the computation, the table and the picture. */
+/* The simulated replicates, the computation (per stratum with --by), the
+ * table and the picture. */
 static int
 vpc_end(struct report *rp)
 {
@@ -2329,32 +2425,67 @@ vpc_end(struct report *rp)
 	static const char *const head[] = { "BIN", "FROM", "TO", "TIME",
 	    "NOBS", "NREP", "PRED", "STAT", "OBS", "SIM", "SIM_LO", "SIM_HI",
 	    "OUTSIDE" };
-	struct vpc_result res;
+	struct vpc_result *res;
+	const char **key;
 	struct rec_reader *r;
-	char pn[64];
-	int b, k, rc, sl = 0;
-	size_t i;
+	char pn[64], label[300];
+	int b, k, f, nst, rc, sl = 0;
 
 	if ((r = cli_rec_open(o->vpc.sim, &rp->err)) == NULL)
 		return -1;
 	rc = vpc_read(rp->vpc, r, o->y, 1, o->pc.lloq_value, &sl, &rp->err);
 	rec_close(r);
-	if (rc < 0 || vpc_compute(rp->vpc, vo, &res, &rp->err) < 0)
+	if (rc < 0)
 		return -1;
-	for (i = 0; i < sizeof(head) / sizeof(head[0]); i++)
-		if (vo->pc || strcmp(head[i], "PRED") != 0)
-			table_head(&rp->tab, head[i]);
-	table_end_row(&rp->tab);
-	for (b = 0; b < res.nbin; b++) {
-		for (k = 0; k < vo->npct; k++) {
-			qname(pn, sizeof(pn), 100 * vo->pct[k]);
-			vpc_row(rp, &res.bin[b], b, pn, &res.bin[b].pct[k]);
-		}
-		if (rp->haslloq || sl)
-			vpc_row(rp, &res.bin[b], b, "BLQ", &res.bin[b].blq);
+	/* no samples: one (pooled) check, which says so */
+	nst = vpc_nstrata(rp->vpc);
+	if (nst == 0)
+		nst = 1;
+	res = calloc((size_t)nst, sizeof(*res));
+	key = calloc((size_t)nst, sizeof(*key));
+	if (res == NULL || key == NULL) {
+		free(res);
+		free(key);
+		return twin_nomem(&rp->err);
 	}
-	rc = o->vpc.svg != NULL ? vpc_svg(rp, &res, o->pc.lloq_value) : 0;
-	vpc_result_free(&res);
+	for (f = 0; f < nst && rc == 0; f++) {
+		key[f] = vpc_stratum(rp->vpc, f);
+		if (key[f] == NULL)
+			key[f] = "";
+		if (o->nby == 0)
+			rc = vpc_compute(rp->vpc, vo, &res[f], &rp->err);
+		else if ((rc = vpc_compute_stratum(rp->vpc, f, vo, &res[f],
+		    &rp->err)) < 0) {
+			group_label(rp, key[f], label, sizeof(label));
+			twin_error_prefix(&rp->err, "%s", label);
+		}
+	}
+	if (rc == 0) {
+		size_t i;
+
+		head_by(rp);
+		for (i = 0; i < sizeof(head) / sizeof(head[0]); i++)
+			if (vo->pc || strcmp(head[i], "PRED") != 0)
+				table_head(&rp->tab, head[i]);
+		table_end_row(&rp->tab);
+	}
+	for (f = 0; f < nst && rc == 0; f++)
+		for (b = 0; b < res[f].nbin; b++) {
+			const struct vpc_bin *bn = &res[f].bin[b];
+
+			for (k = 0; k < vo->npct; k++) {
+				qname(pn, sizeof(pn), 100 * vo->pct[k]);
+				vpc_row(rp, key[f], bn, b, pn, &bn->pct[k]);
+			}
+			if (rp->haslloq || sl)
+				vpc_row(rp, key[f], bn, b, "BLQ", &bn->blq);
+		}
+	if (rc == 0 && o->vpc.svg != NULL)
+		rc = vpc_svg(rp, res, key, nst, o->pc.lloq_value);
+	for (f = 0; f < nst; f++)
+		vpc_result_free(&res[f]);
+	free(res);
+	free(key);
 	return rc;
 }
 
@@ -2553,6 +2684,8 @@ main(int argc, char **argv)
 		cli_warn(PROG, "out of memory");
 		goto out;
 	}
+	if (o.verb == V_VPC)
+		vpc_stratify(rp.vpc, o.by, o.nby);
 	if ((rp.w = rec_wopen(o.outpath, o.gz, &rp.err)) == NULL)
 		goto fail;
 	switch (o.verb) {

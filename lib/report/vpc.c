@@ -1,19 +1,29 @@
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "data/events.h"
+#include "report/bands.h"
 #include "report/vpc.h"
 
 struct sample {
 	long rep;
 	double t, y, pred;
 	int blq, bin;
+	int stratum;		/* index into key[] */
 };
 
 struct vpc {
 	struct sample *s;
 	long n, cap;
+	/* strata: keys in the order met, ord[] their key order */
+	char **key;
+	int *ord;
+	int nkey, keycap, last;
+	int grouped;		/* s[] is in stratum order (vpc_compute_stratum) */
+	const char *const *by;	/* vpc_stratify's columns */
+	int nby;
 };
 
 void
@@ -37,17 +47,83 @@ vpc_new(void)
 void
 vpc_free(struct vpc *v)
 {
+	int i;
+
 	if (v == NULL)
 		return;
+	for (i = 0; i < v->nkey; i++)
+		free(v->key[i]);
+	free(v->key);
+	free(v->ord);
 	free(v->s);
 	free(v);
+}
+
+void
+vpc_stratify(struct vpc *v, const char *const *by, int nby)
+{
+	v->by = by;
+	v->nby = nby;
+}
+
+/* The index of the stratum of key (bands_keycmp equal), added if new;
+ * -1 if out of memory. */
+static int
+stratum_of(struct vpc *v, const char *key)
+{
+	int lo = 0, hi = v->nkey;
+	char *k;
+
+	if (v->nkey > 0 && bands_keycmp(key, v->key[v->last]) == 0)
+		return v->last;
+	/* ord[0..lo) below key, ord[hi..) above */
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+		int c = bands_keycmp(key, v->key[v->ord[mid]]);
+
+		if (c == 0)
+			return v->last = v->ord[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	if (v->nkey == v->keycap) {
+		int cap = v->keycap ? 2 * v->keycap : 8;
+		void *a = realloc(v->key, cap * sizeof(*v->key));
+
+		if (a == NULL)
+			return -1;
+		v->key = a;
+		if ((a = realloc(v->ord, cap * sizeof(*v->ord))) == NULL)
+			return -1;
+		v->ord = a;
+		v->keycap = cap;
+	}
+	if ((k = malloc(strlen(key) + 1)) == NULL)
+		return -1;
+	strcpy(k, key);
+	memmove(v->ord + lo + 1, v->ord + lo, (v->nkey - lo) * sizeof(int));
+	v->ord[lo] = v->nkey;
+	v->key[v->nkey] = k;
+	return v->last = v->nkey++;
 }
 
 int
 vpc_add(struct vpc *v, long rep, double t, double y, double pred, int blq)
 {
-	struct sample *s;
+	return vpc_add_in(v, "", rep, t, y, pred, blq);
+}
 
+int
+vpc_add_in(struct vpc *v, const char *key, long rep, double t, double y,
+    double pred, int blq)
+{
+	struct sample *s;
+	int st;
+
+	if ((st = stratum_of(v, key)) < 0)
+		return -1;
 	if (v->n == v->cap) {
 		long cap = v->cap ? 2 * v->cap : 1024;
 		void *a = realloc(v->s, cap * sizeof(*v->s));
@@ -64,7 +140,21 @@ vpc_add(struct vpc *v, long rep, double t, double y, double pred, int blq)
 	s->pred = pred;
 	s->blq = blq != 0;
 	s->bin = -1;
+	s->stratum = st;
+	v->grouped = 0;
 	return 0;
+}
+
+int
+vpc_nstrata(const struct vpc *v)
+{
+	return v->nkey;
+}
+
+const char *
+vpc_stratum(const struct vpc *v, int i)
+{
+	return i >= 0 && i < v->nkey ? v->key[v->ord[i]] : NULL;
 }
 
 /* An optional number: missing gives def. */
@@ -90,11 +180,22 @@ vpc_read(struct vpc *v, struct rec_reader *r, const char *y, int sim,
 	int cy = rec_col(r, y), cp = rec_col(r, "PRED");
 	int cl = rec_col(r, "LLOQ"), cb = sim ? -1 : rec_col(r, "BLQ");
 	int crep = sim ? rec_col(r, "REP") : -1;
-	int i, rc;
+	int cby[VPC_MAXBY];
+	int i, k, rc;
+	char key[VPC_MAXKEY];
 
 	if (cy < 0)
 		return twin_errork(err, TWIN_EINPUT, "%s:%ld: no column \"%s\"",
 		    rec_path(r), rec_header_line(r), y);
+	if (v->nby > VPC_MAXBY)
+		return twin_errork(err, TWIN_EINPUT, "at most %d columns to "
+		    "stratify by", VPC_MAXBY);
+	for (k = 0; k < v->nby; k++)
+		if ((cby[k] = rec_col(r, v->by[k])) < 0)
+			return twin_errork(err, TWIN_EINPUT, "%s:%ld: no column "
+			    "\"%s\" to stratify by", rec_path(r),
+			    rec_header_line(r), v->by[k]);
+	key[0] = '\0';
 	/* MDV says whether DV is missing, nothing of another column */
 	if (strcmp(y, "DV") != 0)
 		cm = -1;
@@ -104,6 +205,7 @@ vpc_read(struct vpc *v, struct rec_reader *r, const char *y, int sim,
 			double t, evid, mdv, amt, rate, ss, x, pred, l, b;
 			double rep = 0;
 			int has, blq;
+			size_t len;
 
 			if (num_or(r, row, ct, NAN, &t, err) < 0 ||
 			    num_or(r, row, ce, NAN, &evid, err) < 0 ||
@@ -135,8 +237,22 @@ vpc_read(struct vpc *v, struct rec_reader *r, const char *y, int sim,
 				    rec_path(r), row->line, rep);
 				goto bad;
 			}
-			if (vpc_add(v, (long)rep, t, has ? x : NAN, pred,
-			    blq) < 0) {
+			for (k = 0, len = 0; k < v->nby; k++) {
+				len += (size_t)snprintf(key + len, len <
+				    sizeof(key) ? sizeof(key) - len : 0,
+				    "%s%s", k ? "\t" : "",
+				    row->field[cby[k]]);
+				if (len >= sizeof(key)) {
+					twin_errork(err, TWIN_EINPUT, "%s:%ld: "
+					    "the values to stratify by are "
+					    "longer than %d bytes",
+					    rec_path(r), row->line,
+					    VPC_MAXKEY - 1);
+					goto bad;
+				}
+			}
+			if (vpc_add_in(v, key, (long)rep, t, has ? x : NAN,
+			    pred, blq) < 0) {
 				twin_nomem(err);
 				goto bad;
 			}
@@ -255,17 +371,21 @@ sim_stat(struct vpc_stat *s, double *v, long n, double ci)
 	    s->obs > s->hi);
 }
 
-int
-vpc_compute(struct vpc *v, const struct vpc_opts *o, struct vpc_result *res,
-    struct twin_err *err)
+/* The check of the samples s[0..ns). */
+static int
+compute(struct sample *s, long ns, const struct vpc_opts *o,
+    struct vpc_result *res, struct twin_err *err)
 {
 	double *e = NULL, *tv = NULL, *buf = NULL, *per = NULL;
 	int ne, b, k, nb;
 	long i, j, nobs = 0, maxrun = 0;
 
 	memset(res, 0, sizeof(*res));
-	for (i = 0; i < v->n; i++)
-		nobs += v->s[i].rep == 0;
+	for (i = 0; i < ns; i++)
+		nobs += s[i].rep == 0;
+	if (nobs == 0 && ns > 0)
+		return twin_errork(err, TWIN_EINPUT, "no observed samples, "
+		    "%ld simulated", ns);
 	if (nobs == 0)
 		return twin_errork(err, TWIN_EINPUT, "no observed samples");
 	/* 1. bins */
@@ -277,19 +397,19 @@ vpc_compute(struct vpc *v, const struct vpc_opts *o, struct vpc_result *res,
 	} else {
 		if ((tv = malloc(nobs * sizeof(double))) == NULL)
 			goto nomem;
-		for (i = j = 0; i < v->n; i++)
-			if (v->s[i].rep == 0)
-				tv[j++] = v->s[i].t;
+		for (i = j = 0; i < ns; i++)
+			if (s[i].rep == 0)
+				tv[j++] = s[i].t;
 		qsort(tv, nobs, sizeof(double), cmp_double);
 		if (auto_edges(tv, nobs, o->nbins > 0 ? o->nbins : VPC_NBINS,
 		    &e, &ne) < 0)
 			goto nomem;
 	}
 	nb = ne - 1;
-	for (i = 0; i < v->n; i++)
-		v->s[i].bin = bin_of(e, ne, v->s[i].t);
+	for (i = 0; i < ns; i++)
+		s[i].bin = bin_of(e, ne, s[i].t);
 	/* left-out samples sort first (bin -1), then by bin and replicate */
-	qsort(v->s, v->n, sizeof(*v->s), cmp_sample);
+	qsort(s, ns, sizeof(*s), cmp_sample);
 	if ((res->bin = calloc(nb, sizeof(*res->bin))) == NULL)
 		goto nomem;
 	res->nbin = nb;
@@ -306,28 +426,28 @@ vpc_compute(struct vpc *v, const struct vpc_opts *o, struct vpc_result *res,
 		}
 	}
 	/* 2. prediction correction, with each bin's median observed PRED */
-	for (i = 0; i < v->n; i = j) {
-		for (j = i; j < v->n && v->s[j].bin == v->s[i].bin; j++)
+	for (i = 0; i < ns; i = j) {
+		for (j = i; j < ns && s[j].bin == s[i].bin; j++)
 			;
 		if (j - i > maxrun)
 			maxrun = j - i;
 	}
 	if ((buf = malloc((maxrun + 1) * sizeof(double))) == NULL)
 		goto nomem;
-	for (i = 0; i < v->n; i = j) {
+	for (i = 0; i < ns; i = j) {
 		struct vpc_bin *bn;
 		long n = 0, m, nrep = 0, r0;
 		double pbin, sumt = 0;
 
-		b = v->s[i].bin;
-		for (j = i; j < v->n && v->s[j].bin == b; j++)
+		b = s[i].bin;
+		for (j = i; j < ns && s[j].bin == b; j++)
 			;
 		if (b < 0)
 			continue;
 		bn = &res->bin[b];
-		for (m = i; m < j && v->s[m].rep == 0; m++) {
-			sumt += v->s[m].t;
-			buf[n++] = v->s[m].pred;
+		for (m = i; m < j && s[m].rep == 0; m++) {
+			sumt += s[m].t;
+			buf[n++] = s[m].pred;
 		}
 		if (n == 0) {
 			twin_errork(err, TWIN_EINPUT, "no observations in the "
@@ -339,34 +459,34 @@ vpc_compute(struct vpc *v, const struct vpc_opts *o, struct vpc_result *res,
 		bn->nsim = j - m;
 		if (o->pc != VPC_PC_NONE) {
 			for (m = i; m < j; m++)
-				if (isnan(v->s[m].pred)) {
+				if (isnan(s[m].pred)) {
 					twin_errork(err, TWIN_EINPUT, "%s "
 					    "sample at TIME %g has no PRED, "
 					    "which prediction correction "
-					    "needs", v->s[m].rep ? "a simulated"
-					    : "an observed", v->s[m].t);
+					    "needs", s[m].rep ? "a simulated"
+					    : "an observed", s[m].t);
 					goto fail;
 				}
 			qsort(buf, n, sizeof(double), cmp_double);
 			pbin = bn->pred = vpc_quantile(buf, n, 0.5);
 			for (m = i; m < j; m++) {
-				struct sample *s = &v->s[m];
+				struct sample *x = &s[m];
 
 				if (o->pc == VPC_PC_ADD)
-					s->y += pbin - s->pred;
-				else if (s->pred > 0)
-					s->y *= pbin / s->pred;
+					x->y += pbin - x->pred;
+				else if (x->pred > 0)
+					x->y *= pbin / x->pred;
 			}
 			/* the order of values within a replicate changed */
-			qsort(v->s + i, j - i, sizeof(*v->s), cmp_sample);
+			qsort(s + i, j - i, sizeof(*s), cmp_sample);
 		}
 		/* 3. observed percentiles and fraction BLQ */
 		{
 			long nblq = 0;
 
 			for (m = i; m < i + n; m++) {
-				buf[m - i] = v->s[m].y;
-				nblq += v->s[m].blq;
+				buf[m - i] = s[m].y;
+				nblq += s[m].blq;
 			}
 			for (k = 0; k < o->npct; k++) {
 				double h = (n - 1) * o->pct[k];
@@ -381,7 +501,7 @@ vpc_compute(struct vpc *v, const struct vpc_opts *o, struct vpc_result *res,
 		}
 		/* the replicates: each one's percentiles and fraction */
 		for (m = i + n; m < j; m = r0) {
-			for (r0 = m; r0 < j && v->s[r0].rep == v->s[m].rep;
+			for (r0 = m; r0 < j && s[r0].rep == s[m].rep;
 			    r0++)
 				;
 			nrep++;
@@ -397,10 +517,10 @@ vpc_compute(struct vpc *v, const struct vpc_opts *o, struct vpc_result *res,
 		for (m = i + n; m < j; m = r0) {
 			long c = 0, nb2 = 0;
 
-			for (r0 = m; r0 < j && v->s[r0].rep == v->s[m].rep;
+			for (r0 = m; r0 < j && s[r0].rep == s[m].rep;
 			    r0++) {
-				buf[c++] = v->s[r0].y;
-				nb2 += v->s[r0].blq;
+				buf[c++] = s[r0].y;
+				nb2 += s[r0].blq;
 			}
 			for (k = 0; k < o->npct; k++)
 				per[k * (long)bn->nrep + nrep] =
@@ -426,11 +546,11 @@ vpc_compute(struct vpc *v, const struct vpc_opts *o, struct vpc_result *res,
 	res->blq = malloc((nobs + 1) * sizeof(int));
 	if (res->t == NULL || res->y == NULL || res->blq == NULL)
 		goto nomem;
-	for (i = 0; i < v->n; i++)
-		if (v->s[i].rep == 0 && v->s[i].bin >= 0) {
-			res->t[res->n] = v->s[i].t;
-			res->y[res->n] = v->s[i].blq ? NAN : v->s[i].y;
-			res->blq[res->n++] = v->s[i].blq;
+	for (i = 0; i < ns; i++)
+		if (s[i].rep == 0 && s[i].bin >= 0) {
+			res->t[res->n] = s[i].t;
+			res->y[res->n] = s[i].blq ? NAN : s[i].y;
+			res->blq[res->n++] = s[i].blq;
 		}
 	free(e);
 	free(tv);
@@ -446,6 +566,54 @@ fail:
 	free(per);
 	vpc_result_free(res);
 	return -1;
+}
+
+int
+vpc_compute(struct vpc *v, const struct vpc_opts *o, struct vpc_result *res,
+    struct twin_err *err)
+{
+	v->grouped = 0;
+	return compute(v->s, v->n, o, res, err);
+}
+
+static int
+cmp_stratum(const void *a, const void *b)
+{
+	const struct sample *x = a, *y = b;
+
+	/* stratum holds the rank while sorting */
+	return (x->stratum > y->stratum) - (x->stratum < y->stratum);
+}
+
+int
+vpc_compute_stratum(struct vpc *v, int i, const struct vpc_opts *o,
+    struct vpc_result *res, struct twin_err *err)
+{
+	long lo, hi;
+
+	memset(res, 0, sizeof(*res));
+	if (i < 0 || i >= v->nkey)
+		return twin_errork(err, TWIN_EINPUT, "no observed samples");
+	if (!v->grouped) {
+		int *rank = malloc(v->nkey * sizeof(int)), k;
+
+		if (rank == NULL)
+			return twin_nomem(err);
+		for (k = 0; k < v->nkey; k++)
+			rank[v->ord[k]] = k;
+		for (lo = 0; lo < v->n; lo++)
+			v->s[lo].stratum = rank[v->s[lo].stratum];
+		qsort(v->s, v->n, sizeof(*v->s), cmp_stratum);
+		for (lo = 0; lo < v->n; lo++)
+			v->s[lo].stratum = v->ord[v->s[lo].stratum];
+		free(rank);
+		v->grouped = 1;
+	}
+	for (lo = 0; lo < v->n && v->s[lo].stratum != v->ord[i]; lo++)
+		;
+	for (hi = lo; hi < v->n && v->s[hi].stratum == v->ord[i]; hi++)
+		;
+	return compute(v->s + lo, hi - lo, o, res, err);
 }
 
 void

@@ -37,9 +37,26 @@
  * values.  The fraction BLQ per bin, observed and simulated (median and
  * interval over the replicates), is reported when any LLOQ is known.
  *
+ * Strata (PsN's vpc -stratify_on): every sample belongs to a stratum,
+ * named by a key (the values of the columns to stratify by, tab-joined;
+ * "" without them), equal text for equal strata (twin-sim copies the
+ * design's columns as they are), listed in bands_keycmp order
+ * (report/bands.h: field by field, as numbers when both are numbers).
+ * vpc_compute_stratum checks one stratum: exactly what vpc_compute gives
+ * for that stratum's samples alone (its own automatic bins, from its
+ * observed times); vpc_compute pools all samples.
+ *
+ * Memory: every sample is kept (exact percentiles need them all): 48
+ * bytes a sample, observed or simulated, plus each stratum's key.
+ *
+ * Prediction correction changes the samples in place: compute each
+ * sample once (every stratum once, or the whole once).
+ *
  * Ownership: vpc_new's data are freed by vpc_free; vpc_compute's result
- * by vpc_result_free.  Errors (EINPUT: no observed samples, a bin
- * without them, missing PRED for the correction) fill err and return -1.
+ * by vpc_result_free; vpc_stratify's columns stay the caller's and must
+ * outlive the reads.  Errors (EINPUT: no observed samples, a bin without
+ * them, missing PRED for the correction, a column to stratify by missing
+ * from a file) fill err and return -1.
  */
 #ifndef TWIN_VPC_H
 #define TWIN_VPC_H
@@ -51,6 +68,10 @@
 #define VPC_MAXPCT 9
 /* The number of automatic bins unless told. */
 #define VPC_NBINS 10
+/* At most this many columns to stratify by, and the longest key (their
+ * values tab-joined, with its NUL). */
+#define VPC_MAXBY 8
+#define VPC_MAXKEY 1024
 
 enum vpc_pc { VPC_PC_NONE, VPC_PC_PROP, VPC_PC_ADD };
 
@@ -72,10 +93,20 @@ struct vpc;
 struct vpc *vpc_new(void);
 void vpc_free(struct vpc *v);
 
-/* Add a sample (y may be NAN if blq, pred NAN if unknown); -1 if out of
- * memory. */
+/* Add a sample (y may be NAN if blq, pred NAN if unknown) to the
+ * stratum "" (vpc_add) or key (vpc_add_in); -1 if out of memory. */
 int vpc_add(struct vpc *v, long rep, double t, double y, double pred,
     int blq);
+int vpc_add_in(struct vpc *v, const char *key, long rep, double t,
+    double y, double pred, int blq);
+
+/* vpc_read's records: stratify by these nby (at most VPC_MAXBY) columns,
+ * record by record; each file must have them. */
+void vpc_stratify(struct vpc *v, const char *const *by, int nby);
+/* The number of strata (0 before any sample) and the key of stratum i
+ * (0 <= i < vpc_nstrata), in key order. */
+int vpc_nstrata(const struct vpc *v);
+const char *vpc_stratum(const struct vpc *v, int i);
 
 /*
  * Add the samples of a record stream: the rows that are not doses
@@ -84,7 +115,7 @@ int vpc_add(struct vpc *v, long rep, double t, double y, double pred,
  * BLQ column is 1 or y is below the LLOQ column (or lloq where that is
  * missing); sim 1: replicate REP (1 without a REP column), BLQ when y is
  * below LLOQ (a BLQ column, copied from the design, is ignored).  PRED is
- * read when the stream has it.  Sets *haslloq when an LLOQ was known for
+ * read when the stream has it; the stratum from vpc_stratify's columns.  Sets *haslloq when an LLOQ was known for
  * some sample.
  */
 int vpc_read(struct vpc *v, struct rec_reader *r, const char *y, int sim,
@@ -116,7 +147,11 @@ struct vpc_result {
 	int *blq;
 };
 
+/* The check of all samples pooled (vpc_compute) or of stratum i alone
+ * (vpc_compute_stratum, i in key order). */
 int vpc_compute(struct vpc *v, const struct vpc_opts *o,
+    struct vpc_result *res, struct twin_err *err);
+int vpc_compute_stratum(struct vpc *v, int i, const struct vpc_opts *o,
     struct vpc_result *res, struct twin_err *err);
 void vpc_result_free(struct vpc_result *res);
 

@@ -160,6 +160,75 @@ if command -v xmllint > /dev/null; then
 	ok $? "the SVG is well-formed XML"
 fi
 
+# --- strata (--by) ------------------------------------------------------------
+# Each stratum's check is the check of that stratum's records alone
+# (PsN's -stratify_on): the stratified rows, less the --by column, equal
+# byte for byte the rows of unstratified runs on the data filtered by awk.
+# pheno by APGR < 5 (a column AP5 added), 20 replicates of its design.
+# only_by FILE COL VALUE: the header and the records whose COL is VALUE
+only_by() {
+	awk -F'\t' -v C="$2" -v V="$3" 'NR == 1 { for (i = 1; i <= NF; i++)
+	    if ($i == C) c = i; print; next } $c == V' "$1"
+}
+awk -F'\t' 'BEGIN { OFS = "\t" } NR == 1 { print $0, "AP5"; next }
+    { print $0, ($13 < 5) }' "$top/testdata/pheno.tsv" > "$tmp/p.tsv"
+twin-sim -m pheno --iiv --ruv -n 20 --seed 7 "$tmp/p.tsv" > "$tmp/ps.tsv"
+twin-report vpc --by AP5 --sim "$tmp/ps.tsv" --svg "$tmp/p.svg" \
+    "$tmp/p.tsv" > "$tmp/v"
+ok $? "vpc --by AP5 of pheno runs"
+for k in 0 1; do
+	only_by "$tmp/p.tsv" AP5 $k > "$tmp/p$k.tsv"
+	only_by "$tmp/ps.tsv" AP5 $k > "$tmp/ps$k.tsv"
+	twin-report vpc --sim "$tmp/ps$k.tsv" "$tmp/p$k.tsv" | sed 1d |
+	    sed "s/^/$k	/"
+done > "$tmp/want"
+[ "$(head -1 "$tmp/v")" = "$(printf 'AP5\tBIN\tFROM\tTO\tTIME\tNOBS\tNREP\tSTAT\tOBS\tSIM\tSIM_LO\tSIM_HI\tOUTSIDE')" ] &&
+    sed 1d "$tmp/v" | cmp -s - "$tmp/want" &&
+    [ "$(grep -c '^0	' "$tmp/want")" -gt 0 ] && [ "$(grep -c '^1	' "$tmp/want")" -gt 0 ]
+ok $? "pheno --by AP5: AP5 first, each stratum = the check of its records alone (automatic bins), byte for byte"
+# Theoph by a column GRP (ID odd or even), prediction-corrected, the
+# bins given: observed and replicates simulated from the model
+awk -F'\t' 'BEGIN { OFS = "\t" } NR == 1 { print $0, "GRP"; next }
+    { print $0, ($1 % 2 ? "odd" : "even") }' "$top/testdata/theoph.tsv" > "$tmp/th.tsv"
+twin-sim -m theoph --iiv --ruv --seed 3 "$tmp/th.tsv" > "$tmp/tho.tsv"
+twin-sim -m theoph --iiv --ruv -n 20 --seed 4 "$tmp/th.tsv" > "$tmp/ths.tsv"
+for k in even odd; do
+	only_by "$tmp/tho.tsv" GRP $k > "$tmp/tho$k.tsv"
+	only_by "$tmp/ths.tsv" GRP $k > "$tmp/ths$k.tsv"
+	twin-report vpc --pc --bins 0,1,3,6,12,25 --sim "$tmp/ths$k.tsv" \
+	    "$tmp/tho$k.tsv" | sed 1d | sed "s/^/$k	/"
+done > "$tmp/want"
+twin-report vpc --by GRP --pc --bins 0,1,3,6,12,25 --sim "$tmp/ths.tsv" \
+    "$tmp/tho.tsv" | sed 1d | cmp -s - "$tmp/want" &&
+    [ "$(wc -l < "$tmp/want")" -eq 30 ]
+ok $? "Theoph --by GRP --pc --bins: each stratum = its records' check alone, byte for byte (2 x 5 bins x 3)"
+# strata in key order: APGR 1 to 10 as numbers (10 last, not after 1)
+twin-report vpc --by APGR,AP5 --sim "$tmp/ps.tsv" "$tmp/p.tsv" |
+    sed 1d | cut -f1,2 | uniq | tr '\t\n' ', ' > "$tmp/keys"
+[ "$(cat "$tmp/keys")" = "1,1 2,1 3,1 4,1 5,0 6,0 7,0 8,0 9,0 10,0 " ]
+ok $? "--by APGR,AP5: the strata in key order ($(cat "$tmp/keys"))"
+# the picture: a panel per stratum, titled COL=value, the same axes
+[ "$(grep -c '<clipPath' "$tmp/p.svg")" -eq 2 ] &&
+    grep -q '>AP5=0</text>' "$tmp/p.svg" && grep -q '>AP5=1</text>' "$tmp/p.svg" &&
+    grep -q 'simulated 95% CI of P50' "$tmp/p.svg"
+ok $? "--by --svg: two panels titled AP5=0 and AP5=1, one legend"
+if command -v xmllint > /dev/null; then
+	xmllint --noout "$tmp/p.svg"
+	ok $? "the panels' SVG is well-formed XML"
+fi
+twin-report vpc --by NOSUCH --sim "$tmp/ps.tsv" "$tmp/p.tsv" 2> "$tmp/err"
+[ $? -ne 0 ] && grep -q 'p.tsv:1: no column "NOSUCH" to stratify by' "$tmp/err"
+ok $? "--by a column the observed data lack: an error naming the file and column"
+cut -f1-13,15- "$tmp/ps.tsv" > "$tmp/bad.tsv"	# AP5 is column 14
+twin-report vpc --by AP5 --sim "$tmp/bad.tsv" "$tmp/p.tsv" 2> "$tmp/err"
+[ $? -ne 0 ] && grep -q 'bad.tsv:1: no column "AP5" to stratify by' "$tmp/err"
+ok $? "--by a column the replicates lack: an error naming their file"
+awk -F'\t' 'BEGIN { OFS = "\t" } NR == 3 { $14 = 7 } { print }' \
+    "$tmp/ps.tsv" > "$tmp/bad.tsv"
+twin-report vpc --by AP5 --sim "$tmp/bad.tsv" "$tmp/p.tsv" 2> "$tmp/err"
+[ $? -ne 0 ] && grep -q 'AP5=7: no observed samples' "$tmp/err"
+ok $? "a stratum only simulated: an error naming it"
+
 # --- bad input ---------------------------------------------------------------
 twin-report vpc "$tmp/obs.tsv" 2> "$tmp/err"
 [ $? -ne 0 ] && grep -q -- '--sim FILE' "$tmp/err"

@@ -32,6 +32,31 @@
  * sorted 0 0.6 1, median 0.6, lo 0.05 x 0.6 = 0.03, hi 0.6 + 0.95 x 0.4
  * = 0.98.
  *
+ * Strata (vpc_compute_stratum), automatic bins (2 a stratum), keys "9"
+ * and "10" (key order is numeric: "9" first, though "10" < "9" as
+ * bytes):
+ *   Stratum "10": the small case above.  Its 9 observed times 1 1 1 1 1
+ *     4 4 8 8: the cut before sample round(9 / 2) = 5 (times 1 | 4), edge
+ *     (1 + 4) / 2 = 2.5: bins [1, 2.5) and [2.5, 8], the same samples as
+ *     [0, 2) and [2, 10], so the same numbers as above.
+ *   Stratum "9": observed 1 3 at TIME 0.5, 4 at 20 and 8 at 30.  Times
+ *     0.5 0.5 20 30: cut before sample 2, edge (0.5 + 20) / 2 = 10.25;
+ *     bins [0.5, 10.25) (time 0.5) and [10.25, 30] (time 25).
+ *     Observed (two values a, b: the p-quantile is a + p (b - a)):
+ *       bin 1 (1, 3): P5 1.1, P50 2, P95 2.9;
+ *       bin 2 (4, 8): P5 4.2, P50 6, P95 7.8.
+ *     Two replicates; bin 1: 0 10 | 2 2, bin 2: 4 8 | 0 4 (and a sample
+ *     at TIME 40, outside, left out).  Per replicate: bin 1 P5 0.5 and
+ *     2, P50 5 and 2, P95 9.5 and 2; bin 2 P5 4.2 and 0.2, P50 6 and 2,
+ *     P95 7.8 and 3.8.  Over two values a < b: median (a + b) / 2, 95 %
+ *     interval a + 0.025 (b - a) to a + 0.975 (b - a):
+ *       bin 1 P5: 1.25, 0.5375, 1.9625 (1.1 inside);
+ *             P50: 3.5, 2.075, 4.925 (2 outside);
+ *             P95: 5.75, 2.1875, 9.3125 (2.9 inside);
+ *       bin 2 P5: 2.2, 0.3, 4.1 (4.2 outside);
+ *             P50: 4, 2.1, 5.9 (6 outside);
+ *             P95: 5.8, 3.9, 7.7 (7.8 outside).
+ *
  * Prediction correction (Bergstrand 2011) of a proportional model: with
  * Y = 2 PRED in one bin whose PRED are 1 2 4 (median 2), every corrected
  * value is 2 x 2 = 4; of an additive one (Y = PRED + 1, the log-scale
@@ -39,6 +64,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "report/vpc.h"
 #include "tap.h"
@@ -276,6 +302,126 @@ test_bins(void)
 	tap_ok(isnan(vpc_quantile(NULL, 0, 0.5)), "no values: NAN");
 }
 
+static void
+test_strata(void)
+{
+	static const double ta[5] = { 1, 1, 1, 1, 1 };
+	static const double tb[4] = { 4, 4, 8, 8 };
+	static const double oa[5] = { 1, 2, 3, 4, 5 };
+	static const double ob[4] = { 10, 20, 30, 40 };
+	static const double sa[3][5] = { { 2, 2, 2, 2, 2 }, { 0, 1, 2, 3, 4 },
+	    { 11, 12, 13, 14, 15 } };
+	static const double sb[3][4] = { { 10, 20, 30, 40 },
+	    { 100, 100, 100, 100 }, { 0, 0, 0, 0 } };
+	static const double t9[4] = { 0.5, 0.5, 20, 30 };
+	static const double o9[4] = { 1, 3, 4, 8 };
+	static const double s9[2][4] = { { 0, 10, 4, 8 }, { 2, 2, 0, 4 } };
+	/* [stratum][bin][percentile]: obs, median, lo, hi, outside */
+	static const double want[2][2][3][5] = {
+		{ { { 1.1, 1.25, 0.5375, 1.9625, 0 }, { 2, 3.5, 2.075, 4.925, 1 },
+		    { 2.9, 5.75, 2.1875, 9.3125, 0 } },
+		  { { 4.2, 2.2, 0.3, 4.1, 1 }, { 6, 4, 2.1, 5.9, 1 },
+		    { 7.8, 5.8, 3.9, 7.7, 1 } } },
+		{ { { 1.2, 2, 0.29, 10.74, 0 }, { 3, 2, 2, 12.45, 0 },
+		    { 4.8, 3.8, 2.09, 14.25, 0 } },
+		  { { 11.5, 11.5, 0.575, 95.575, 0 }, { 25, 25, 1.25, 96.25, 0 },
+		    { 38.5, 38.5, 1.925, 96.925, 0 } } } };
+	static const double from[2][2] = { { 0.5, 10.25 }, { 1, 2.5 } };
+	static const double to[2][2] = { { 10.25, 30 }, { 2.5, 8 } };
+	static const double tm[2][2] = { { 0.5, 25 }, { 1, 6 } };
+	static const long nobs[2][2] = { { 2, 2 }, { 5, 4 } };
+	static const int nrep[2] = { 2, 3 };
+	struct vpc *v = vpc_new(), *alone = vpc_new();
+	struct vpc_opts o;
+	struct vpc_result res, res1;
+	struct twin_err err;
+	char what[128];
+	int st, b, k, r, i, ok;
+
+	for (r = 0; r < 3; r++)
+		for (i = 0; i < 5; i++) {
+			vpc_add_in(v, "10", r + 1, ta[i], sa[r][i], NAN, 0);
+			if (i < 4)
+				vpc_add_in(v, "10", r + 1, tb[i], sb[r][i],
+				    NAN, 0);
+		}
+	for (i = 0; i < 5; i++)
+		vpc_add_in(v, "10", 0, ta[i], oa[i], NAN, 0);
+	for (i = 0; i < 4; i++) {
+		vpc_add_in(v, "10", 0, tb[i], ob[i], NAN, 0);
+		vpc_add_in(v, "9", 0, t9[i], o9[i], NAN, 0);
+		vpc_add(alone, 0, t9[i], o9[i], NAN, 0);
+		for (r = 0; r < 2; r++) {
+			vpc_add_in(v, "9", r + 1, t9[i], s9[r][i], NAN, 0);
+			vpc_add(alone, r + 1, t9[i], s9[r][i], NAN, 0);
+		}
+	}
+	vpc_add_in(v, "9", 1, 40, 99, NAN, 0);
+	vpc_add(alone, 1, 40, 99, NAN, 0);
+	vpc_opts_default(&o);
+	o.nbins = 2;
+	tap_ok(vpc_nstrata(v) == 2 && !strcmp(vpc_stratum(v, 0), "9") &&
+	    !strcmp(vpc_stratum(v, 1), "10") && vpc_stratum(v, 2) == NULL,
+	    "strata: two, \"9\" before \"10\" (as numbers)");
+	for (st = 0; st < 2; st++) {
+		if (vpc_compute_stratum(v, st, &o, &res, &err) < 0 ||
+		    res.nbin != 2) {
+			tap_ok(0, "stratum: two bins");
+			continue;
+		}
+		for (b = 0; b < 2; b++) {
+			const struct vpc_bin *bn = &res.bin[b];
+
+			snprintf(what, sizeof(what), "stratum %s bin %d: "
+			    "edges %g, %g, time %g, %ld observed, %d "
+			    "replicates", vpc_stratum(v, st), b + 1,
+			    from[st][b], to[st][b], tm[st][b], nobs[st][b],
+			    nrep[st]);
+			tap_ok(fabs(bn->from - from[st][b]) < 1e-15 &&
+			    fabs(bn->to - to[st][b]) < 1e-15 &&
+			    fabs(bn->t - tm[st][b]) < 1e-14 &&
+			    bn->nobs == nobs[st][b] && bn->nrep == nrep[st],
+			    what);
+			for (k = 0, ok = 1; k < 3; k++) {
+				const struct vpc_stat *s = &bn->pct[k];
+				const double *w = want[st][b][k];
+
+				ok &= fabs(s->obs - w[0]) < 1e-12 &&
+				    fabs(s->med - w[1]) < 1e-12 &&
+				    fabs(s->lo - w[2]) < 1e-12 &&
+				    fabs(s->hi - w[3]) < 1e-12 &&
+				    s->outside == (int)w[4];
+			}
+			snprintf(what, sizeof(what), "stratum %s bin %d: P5, "
+			    "P50, P95 observed, simulated, OUTSIDE by hand",
+			    vpc_stratum(v, st), b + 1);
+			tap_ok(ok, what);
+		}
+		if (st == 0) {
+			/* the stratum equals its data's check alone */
+			ok = vpc_compute(alone, &o, &res1, &err) == 0 &&
+			    res1.nbin == res.nbin && res1.n == res.n;
+			for (b = 0; ok && b < res.nbin; b++)
+				ok = !memcmp(&res.bin[b], &res1.bin[b],
+				    sizeof(res.bin[b]));
+			for (i = 0; ok && i < res.n; i++)
+				ok = res.t[i] == res1.t[i] &&
+				    res.y[i] == res1.y[i];
+			tap_ok(ok, "stratum 9 = the check of its samples alone");
+			vpc_result_free(&res1);
+		}
+		vpc_result_free(&res);
+	}
+	tap_ok(vpc_compute_stratum(v, 2, &o, &res, &err) < 0,
+	    "no stratum 3: an error");
+	vpc_add_in(v, "11", 1, 1, 1, NAN, 0);
+	tap_ok(vpc_compute_stratum(v, 2, &o, &res, &err) < 0 &&
+	    strstr(err.msg, "no observed samples") != NULL,
+	    "a stratum simulated, not observed: \"no observed samples\"");
+	vpc_free(v);
+	vpc_free(alone);
+}
+
 int
 main(void)
 {
@@ -284,5 +430,6 @@ main(void)
 	test_blq();
 	test_pc();
 	test_bins();
+	test_strata();
 	return tap_done();
 }
