@@ -94,18 +94,6 @@ cmp_dose(const void *a, const void *b)
 	return x->pre - y->pre;
 }
 
-/* Read an optional number; missing gives def. */
-static int
-num_or(const struct rec_reader *r, const struct rec_row *row, int col,
-    double def, double *x, struct twin_err *err)
-{
-	int k = rec_num(r, row, col, x, err);
-
-	if (k == 0)
-		*x = def;
-	return k < 0 ? -1 : 0;
-}
-
 int
 profile_read(struct profile *p, const struct profile_cols *c,
     const struct rec_reader *r, const struct rec_indiv *ind,
@@ -120,7 +108,7 @@ profile_read(struct profile *p, const struct profile_cols *c,
 	for (i = 0; i < ind->nrow; i++) {
 		double t;
 
-		if (num_or(r, &ind->row[i], c->time, NAN, &t, err) < 0)
+		if (rec_num_or(r, &ind->row[i], c->time, NAN, &t, err) < 0)
 			return -1;
 		if (t > tend)
 			tend = t;
@@ -130,12 +118,12 @@ profile_read(struct profile *p, const struct profile_cols *c,
 		double t, evid, mdv, y, blq, lloq, amt, rate, ss;
 		int isblq, has;
 
-		if (num_or(r, row, c->time, NAN, &t, err) < 0 ||
-		    num_or(r, row, c->evid, NAN, &evid, err) < 0 ||
-		    num_or(r, row, c->mdv, 0, &mdv, err) < 0 ||
-		    num_or(r, row, c->amt, 0, &amt, err) < 0 ||
-		    num_or(r, row, c->rate, 0, &rate, err) < 0 ||
-		    num_or(r, row, c->ss, 0, &ss, err) < 0)
+		if (rec_num_or(r, row, c->time, NAN, &t, err) < 0 ||
+		    rec_num_or(r, row, c->evid, NAN, &evid, err) < 0 ||
+		    rec_num_or(r, row, c->mdv, 0, &mdv, err) < 0 ||
+		    rec_num_or(r, row, c->amt, 0, &amt, err) < 0 ||
+		    rec_num_or(r, row, c->rate, 0, &rate, err) < 0 ||
+		    rec_num_or(r, row, c->ss, 0, &ss, err) < 0)
 			return -1;
 		if (isnan(evid))
 			evid = ev_evid_default(amt, rate, (int)ss, mdv);
@@ -143,8 +131,8 @@ profile_read(struct profile *p, const struct profile_cols *c,
 			struct pdose d = { t, amt, 0, rate, 0, p->n };
 			double addl;
 
-			if (num_or(r, row, c->ii, 0, &d.ii, err) < 0 ||
-			    num_or(r, row, c->addl, 0, &addl, err) < 0)
+			if (rec_num_or(r, row, c->ii, 0, &d.ii, err) < 0 ||
+			    rec_num_or(r, row, c->addl, 0, &addl, err) < 0)
 				return -1;
 			if (addl < 0 || addl != floor(addl) ||
 			    addl > EV_ADDL_MAX)
@@ -174,8 +162,8 @@ profile_read(struct profile *p, const struct profile_cols *c,
 		    strcmp(row->field[c->cmt], c->cmt_value) != 0))
 			continue;
 		if ((has = rec_num(r, row, c->y, &y, err)) < 0 ||
-		    num_or(r, row, c->blq, 0, &blq, err) < 0 ||
-		    num_or(r, row, c->lloq, c->lloq_value, &lloq, err) < 0)
+		    rec_num_or(r, row, c->blq, 0, &blq, err) < 0 ||
+		    rec_num_or(r, row, c->lloq, c->lloq_value, &lloq, err) < 0)
 			return -1;
 		isblq = blq == 1 || (has && !isnan(lloq) && y < lloq);
 		if (!has && !isblq)

@@ -1128,6 +1128,17 @@ rec_indiv_free(struct rec_indiv *ind)
 }
 
 int
+rec_num_or(const struct rec_reader *r, const struct rec_row *row, int col,
+    double def, double *x, struct twin_err *err)
+{
+	int k = rec_num(r, row, col, x, err);
+
+	if (k == 0)
+		*x = def;
+	return k < 0 ? -1 : 0;
+}
+
+int
 rec_num(const struct rec_reader *r, const struct rec_row *row, int col,
     double *x, struct twin_err *err)
 {

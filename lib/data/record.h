@@ -156,6 +156,10 @@ int rec_missing(const char *field);
  */
 int rec_num(const struct rec_reader *r, const struct rec_row *row, int col,
     double *x, struct twin_err *err);
+/* rec_num with a default: a missing field (or col < 0) gives def; 0, or
+ * -1 with err as rec_num's. */
+int rec_num_or(const struct rec_reader *r, const struct rec_row *row,
+    int col, double def, double *x, struct twin_err *err);
 
 /* An output buffer: programs build lines in memory (one individual at a
  * time, possibly in several threads) and hand them to a writer. */

@@ -157,18 +157,6 @@ vpc_stratum(const struct vpc *v, int i)
 	return i >= 0 && i < v->nkey ? v->key[v->ord[i]] : NULL;
 }
 
-/* An optional number: missing gives def. */
-static int
-num_or(const struct rec_reader *r, const struct rec_row *row, int col,
-    double def, double *x, struct twin_err *err)
-{
-	int k = rec_num(r, row, col, x, err);
-
-	if (k == 0)
-		*x = def;
-	return k < 0 ? -1 : 0;
-}
-
 int
 vpc_read(struct vpc *v, struct rec_reader *r, const char *y, int sim,
     double lloq, int *haslloq, struct twin_err *err)
@@ -207,16 +195,16 @@ vpc_read(struct vpc *v, struct rec_reader *r, const char *y, int sim,
 			int has, blq;
 			size_t len;
 
-			if (num_or(r, row, ct, NAN, &t, err) < 0 ||
-			    num_or(r, row, ce, NAN, &evid, err) < 0 ||
-			    num_or(r, row, cm, 0, &mdv, err) < 0 ||
-			    num_or(r, row, ca, 0, &amt, err) < 0 ||
-			    num_or(r, row, cr, 0, &rate, err) < 0 ||
-			    num_or(r, row, cs, 0, &ss, err) < 0 ||
-			    num_or(r, row, cp, NAN, &pred, err) < 0 ||
-			    num_or(r, row, cl, lloq, &l, err) < 0 ||
-			    num_or(r, row, cb, 0, &b, err) < 0 ||
-			    num_or(r, row, crep, 1, &rep, err) < 0 ||
+			if (rec_num_or(r, row, ct, NAN, &t, err) < 0 ||
+			    rec_num_or(r, row, ce, NAN, &evid, err) < 0 ||
+			    rec_num_or(r, row, cm, 0, &mdv, err) < 0 ||
+			    rec_num_or(r, row, ca, 0, &amt, err) < 0 ||
+			    rec_num_or(r, row, cr, 0, &rate, err) < 0 ||
+			    rec_num_or(r, row, cs, 0, &ss, err) < 0 ||
+			    rec_num_or(r, row, cp, NAN, &pred, err) < 0 ||
+			    rec_num_or(r, row, cl, lloq, &l, err) < 0 ||
+			    rec_num_or(r, row, cb, 0, &b, err) < 0 ||
+			    rec_num_or(r, row, crep, 1, &rep, err) < 0 ||
 			    (has = rec_num(r, row, cy, &x, err)) < 0)
 				goto bad;
 			if (isnan(evid))

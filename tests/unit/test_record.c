@@ -211,6 +211,11 @@ check_sample(const char *path, const char *label)
 	tap_ok(rec_num(r, &ind.row[1], -1, &x, &e) == 0 && x == -1, what);
 	snprintf(what, sizeof(what), "%s: rec_num of 5.5", label);
 	tap_ok(rec_num(r, &ind.row[1], 3, &x, &e) == 1 && x == 5.5, what);
+	snprintf(what, sizeof(what), "%s: rec_num_or: missing gives the "
+	    "default, present the value", label);
+	tap_ok(rec_num_or(r, &ind.row[1], 2, 7, &x, &e) == 0 && x == 7 &&
+	    rec_num_or(r, &ind.row[1], -1, 8, &x, &e) == 0 && x == 8 &&
+	    rec_num_or(r, &ind.row[1], 3, 9, &x, &e) == 0 && x == 5.5, what);
 
 	rc = rec_next(r, &ind, &e);
 	snprintf(what, sizeof(what), "%s: ID 2 after comment and blank line",
