@@ -3,8 +3,9 @@
 # by merge.sh is the serial run: its target attainment byte for byte
 # (twin-report --merge) and its records byte for byte (each ID draws its
 # own random numbers); with make -j (Makefile) for SHARDS 1, 3 and 4
-# (more shards than jobs), and with GNU parallel, on local cores and
-# through --sshlogin (":" is this machine), when it is installed.
+# (more shards than jobs), and with GNU parallel when it is installed:
+# on local cores, through --sshlogin ":" (this machine, no ssh), and
+# through ssh to 127.0.0.1 where that works without a password.
 . "$(dirname "$0")/lib.sh"
 command -v make > /dev/null 2>&1 || { echo "1..0 # SKIP no make"; exit 0; }
 ex="$top/examples/cohort"
@@ -43,15 +44,29 @@ ok $? "merge.sh: a missing shard is an error, no pta.tsv"
 
 if command -v parallel > /dev/null 2>&1; then
 	export N=500
-	for login in "" "--sshlogin 2/:"; do
-		d="$tmp/par${login:+ssh}"
+	# par NAME WHAT OPTIONS...: 3 shards by GNU parallel and the merge
+	par() {
+		d="$tmp/$1" what=$2
+		shift 2
 		mkdir "$d"
-		(cd "$d" && parallel -j 2 $login --workdir "$d" bash "$ex/shard.sh" \
+		(cd "$d" && parallel -j 2 "$@" --workdir "$d" bash "$ex/shard.sh" \
 		    {} 3 ::: 1 2 3 > /dev/null 2>&1 &&
 		    bash "$ex/merge.sh" 3 > /dev/null 2>&1)
-		ok $? "GNU parallel ${login:-on local cores}: 3 shards and the merge run"
-		same "$d" "GNU parallel ${login:-local}"
-	done
+		ok $? "GNU parallel $what: 3 shards and the merge run"
+		same "$d" "GNU parallel $what"
+	}
+	par local "on local cores"
+	par sshcolon "--sshlogin 2/: (this machine, no ssh)" --sshlogin 2/:
+	# Through ssh for real where this machine takes ssh to itself
+	# without a password (.ci/run sets that up): the shards run in
+	# remote shells, which get PATH and the settings by --env.
+	if ssh -o BatchMode=yes -o ConnectTimeout=5 127.0.0.1 true \
+	    > /dev/null 2>&1; then
+		par ssh "--sshlogin 2/127.0.0.1 (ssh)" --sshlogin 2/127.0.0.1 \
+		    --env PATH --env N --env TWIN_MODEL_PATH
+	else
+		echo "# no ssh to 127.0.0.1 without a password: --sshlogin through ssh not tried"
+	fi
 else
 	echo "# GNU parallel not installed: its recipe is not tried (apt-get install parallel)"
 fi
