@@ -6,12 +6,14 @@
 # submits examples/cohort/shard.sh as a job array, one shard per task
 # (shard.sbatch, --array=1-SHARDS), and a merge job (merge.sbatch) that
 # Slurm starts only when every task has succeeded (afterok); results in
-# DIR (default: here), which every node must see.  Prints the merge job's
-# ID; with WAIT=1 it waits for the merge and exits with its status.  The
-# twin programs must be on the PATH the jobs inherit (--export=ALL).
+# DIR (default: here; made if missing), which every node must see.
+# Prints the merge job's ID; with WAIT=1 it waits for the merge and exits
+# with its status.  The twin programs must be on the PATH the jobs
+# inherit (--export=ALL).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 SHARDS=${1:?usage: submit.sh SHARDS [DIR]}
+mkdir -p "${2:-.}"
 dir=$(cd "${2:-.}" && pwd)
 TWIN_EXAMPLES=$(dirname "$here")
 export SHARDS TWIN_EXAMPLES
