@@ -78,17 +78,20 @@ add_rep(struct vpc *v, long rep, const double *t, const double *y, int n)
 		vpc_add(v, rep, t[i], y[i], NAN, 0);
 }
 
+/* The small case (the header's hand computation): bin A at TIME 1 and
+ * bin B at TIME 4 and 8, observed values o and three replicates s. */
+static const double ta[5] = { 1, 1, 1, 1, 1 };
+static const double tb[4] = { 4, 4, 8, 8 };
+static const double oa[5] = { 1, 2, 3, 4, 5 };
+static const double ob[4] = { 10, 20, 30, 40 };
+static const double sa[3][5] = { { 2, 2, 2, 2, 2 }, { 0, 1, 2, 3, 4 },
+    { 11, 12, 13, 14, 15 } };
+static const double sb[3][4] = { { 10, 20, 30, 40 },
+    { 100, 100, 100, 100 }, { 0, 0, 0, 0 } };
+
 static void
 test_small(void)
 {
-	static const double ta[5] = { 1, 1, 1, 1, 1 };
-	static const double tb[4] = { 4, 4, 8, 8 };
-	static const double oa[5] = { 1, 2, 3, 4, 5 };
-	static const double ob[4] = { 10, 20, 30, 40 };
-	static const double sa[3][5] = { { 2, 2, 2, 2, 2 }, { 0, 1, 2, 3, 4 },
-	    { 11, 12, 13, 14, 15 } };
-	static const double sb[3][4] = { { 10, 20, 30, 40 },
-	    { 100, 100, 100, 100 }, { 0, 0, 0, 0 } };
 	static const double edges[3] = { 0, 2, 10 };
 	static const double want[2][3][4] = {
 		{ { 1.2, 2, 0.29, 10.74 }, { 3, 2, 2, 12.45 },
@@ -305,14 +308,6 @@ test_bins(void)
 static void
 test_strata(void)
 {
-	static const double ta[5] = { 1, 1, 1, 1, 1 };
-	static const double tb[4] = { 4, 4, 8, 8 };
-	static const double oa[5] = { 1, 2, 3, 4, 5 };
-	static const double ob[4] = { 10, 20, 30, 40 };
-	static const double sa[3][5] = { { 2, 2, 2, 2, 2 }, { 0, 1, 2, 3, 4 },
-	    { 11, 12, 13, 14, 15 } };
-	static const double sb[3][4] = { { 10, 20, 30, 40 },
-	    { 100, 100, 100, 100 }, { 0, 0, 0, 0 } };
 	static const double t9[4] = { 0.5, 0.5, 20, 30 };
 	static const double o9[4] = { 1, 3, 4, 8 };
 	static const double s9[2][4] = { { 0, 10, 4, 8 }, { 2, 2, 0, 4 } };
